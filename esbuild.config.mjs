@@ -1,0 +1,66 @@
+// Builds every bundle Switchyard ships or tests with.
+//   dist/extension.js  registration only: small so VS Code loads it fast
+//   dist/main.js       everything else the extension needs, required on first use
+//   dist/webview.js    the routing panel's app (browser)
+//   dist/cli.js        the `switchyard` command line
+//   out/test/...       the integration-test entry that runs inside the extension host
+// Flags: --release (minify, no test bundles), --watch.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+
+const release = process.argv.includes('--release');
+const watch = process.argv.includes('--watch');
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: release,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './main.js'] },
+  { ...nodeCommon, entryPoints: ['src/vscode/main.ts'], outfile: 'dist/main.js', external: ['vscode'] },
+  {
+    ...nodeCommon,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !release,
+    minify: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+  },
+];
+
+if (!release && existsSync('test/integration/index.ts')) {
+  builds.push({
+    ...nodeCommon,
+    entryPoints: ['test/integration/index.ts'],
+    outfile: 'out/test/integration/index.js',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/cli.js', 0o755);
+}

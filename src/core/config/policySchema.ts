@@ -1,0 +1,176 @@
+// The routing policy: which models exist, which chain of models owns each stage, and the rules
+// that keep a run honest (cross-vendor review, budgets, escalation, human gates, protected paths).
+// This zod schema is the single source for the TypeScript types, the runtime check of
+// `.switchyard/routing.json`, and the JSON Schema VS Code uses to complete and validate that file.
+import { z } from 'zod';
+
+export const STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
+export const StageSchema = z.enum(STAGES);
+export type Stage = z.infer<typeof StageSchema>;
+
+export const RiskSchema = z.enum(['low', 'medium', 'high']);
+export type Risk = z.infer<typeof RiskSchema>;
+
+export const TaskKindSchema = z.enum(['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore']);
+export type TaskKind = z.infer<typeof TaskKindSchema>;
+
+export const ProviderKindSchema = z
+  .enum(['openai', 'anthropic', 'openai-compatible', 'vscode-lm'])
+  .describe('Which client talks to this model: the official openai or @anthropic-ai/sdk SDK, any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter, LiteLLM), or VS Code language models.');
+
+export const CapabilitySchema = z.enum(['tools', 'structured-output', 'reasoning', 'long-context', 'vision']);
+
+export const ModelSpecSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9._:\/-]+$/).describe('Name used for this model in stage chains, e.g. "sonnet".'),
+    provider: ProviderKindSchema,
+    model: z.string().min(1).describe('Model name sent to the provider, e.g. "gpt-5" or "claude-sonnet-4-5".'),
+    vendor: z
+      .string()
+      .min(1)
+      .regex(/^[a-z0-9-]+$/)
+      .describe('Who trains the model (openai, anthropic, google, meta, …). A gateway serving a Claude model is vendor "anthropic".'),
+    baseUrl: z.string().url().optional().describe('API base URL for OpenAI-compatible servers and gateways.'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional()
+      .describe('Environment variable holding the key for the CLI. The extension keeps keys in SecretStorage.'),
+    price: z
+      .object({
+        inputPerMTok: z.number().nonnegative(),
+        outputPerMTok: z.number().nonnegative(),
+      })
+      .strict()
+      .optional()
+      .describe('US dollars per million tokens; overrides the built-in price table.'),
+    capabilities: z.array(CapabilitySchema).default([]),
+    tier: z.enum(['cheap', 'standard', 'strong']).default('standard').describe('Escalation moves to a stronger tier.'),
+    maxOutputTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+const chain = z.array(z.string().min(1)).describe('Model ids, first choice first; later ones are fallbacks.');
+
+export const StageChainsSchema = z
+  .object({
+    scout: chain.default([]),
+    architect: chain.default([]),
+    implementer: chain.default([]),
+    critic: chain.default([]),
+    finalOwner: chain.default([]),
+  })
+  .strict();
+
+export const BudgetSchema = z
+  .object({
+    perTaskUsd: z.number().positive().optional().describe('Stop before a call would take the task over this.'),
+    perStageUsd: z.record(StageSchema, z.number().positive()).optional(),
+    perStageOutputTokens: z.record(StageSchema, z.number().int().positive()).optional(),
+  })
+  .strict();
+
+export const EscalationSchema = z
+  .object({
+    onRisk: z.array(RiskSchema).default(['high']).describe('Risks that bring in the final owner.'),
+    onProtectedPaths: z.boolean().default(true),
+    maxDiffLines: z.number().int().positive().default(400).describe('A larger diff escalates.'),
+    onDisagreement: z.boolean().default(true).describe('Escalate when review rounds run out without approval.'),
+  })
+  .strict();
+
+export const HumanGateSchema = z
+  .object({
+    onRisk: z.array(RiskSchema).default(['high']),
+    onProtectedPaths: z.boolean().default(true).describe('Always true in effect: protected paths never apply unattended.'),
+    onBlock: z.boolean().default(true),
+  })
+  .strict();
+
+export const DEFAULT_PROTECTED_PATHS = [
+  '.git/**',
+  '.vscode/**',
+  '.env',
+  '.env.*',
+  '**/.env',
+  '**/.env.*',
+  '.github/workflows/**',
+  '.gitlab-ci.yml',
+  '.switchyard/routing.json',
+];
+
+export const TimeoutsSchema = z
+  .object({
+    firstTokenSeconds: z.number().positive().default(30),
+    idleSeconds: z.number().positive().default(30),
+    totalSeconds: z.number().positive().default(600),
+  })
+  .strict();
+
+export const RetrySchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(10).default(3).describe('Attempts per model before falling back.'),
+    baseDelayMs: z.number().int().nonnegative().default(500),
+    maxDelayMs: z.number().int().positive().default(20_000),
+  })
+  .strict();
+
+export const RulesSchema = z
+  .object({
+    reviewerVendorMustDiffer: z.boolean().default(true),
+    maxReviewRounds: z.number().int().min(0).max(10).default(2),
+    budgets: BudgetSchema.default({}),
+    escalation: EscalationSchema.default(EscalationSchema.parse({})),
+    humanGate: HumanGateSchema.default(HumanGateSchema.parse({})),
+    protectedPaths: z.array(z.string()).default(DEFAULT_PROTECTED_PATHS),
+    timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
+    retry: RetrySchema.default(RetrySchema.parse({})),
+  })
+  .strict();
+
+export const VerifySchema = z
+  .object({
+    command: z.string().min(1).describe('Runs in a scratch copy of the workspace; asked for approval once.'),
+    timeoutSeconds: z.number().positive().default(300),
+  })
+  .strict();
+
+export const RoutingPolicySchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1).default(1),
+    models: z.array(ModelSpecSchema).default([]),
+    stages: StageChainsSchema.default(StageChainsSchema.parse({})),
+    rules: RulesSchema.default(RulesSchema.parse({})),
+    classifier: z
+      .object({ model: z.string().optional().describe('A cheap model that also classifies; the local result stays the fallback.') })
+      .strict()
+      .default({}),
+    verify: VerifySchema.optional(),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    const ids = new Set<string>();
+    policy.models.forEach((m, i) => {
+      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      ids.add(m.id);
+      if (m.provider === 'openai-compatible' && !m.baseUrl) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'baseUrl'], message: 'openai-compatible models need a baseUrl' });
+      }
+    });
+    for (const stage of STAGES) {
+      policy.stages[stage].forEach((id, i) => {
+        if (!ids.has(id)) {
+          ctx.addIssue({ code: 'custom', path: ['stages', stage, i], message: `unknown model "${id}"; known: ${[...ids].join(', ') || 'none'}` });
+        }
+      });
+    }
+    if (policy.classifier.model && !ids.has(policy.classifier.model)) {
+      ctx.addIssue({ code: 'custom', path: ['classifier', 'model'], message: `unknown model "${policy.classifier.model}"` });
+    }
+  });
+
+export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;
+/** What a user writes: every field with a default may be left out. */
+export type RoutingPolicyInput = z.input<typeof RoutingPolicySchema>;

@@ -1,0 +1,74 @@
+// The one streaming interface every provider implements, and the error every provider throws.
+// Vendor-neutral and vscode-free: the pipeline, the CLI and the extension all speak only this.
+
+/** A message in a role's own history. Tool traffic is carried as text artifacts, not as SDK objects. */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** A tool the model may call; `parameters` is a JSON Schema object. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  system: string;
+  messages: ChatMessage[];
+  maxOutputTokens?: number;
+  temperature?: number;
+  tools?: ToolSpec[];
+  /** 'auto' lets the model choose; a name forces that tool. */
+  toolChoice?: 'auto' | { name: string };
+  /** Cancels the call; a cancelled call throws ProviderError kind 'cancelled'. */
+  signal?: AbortSignal;
+}
+
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'tool-call'; id: string; name: string; argumentsJson: string }
+  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | { type: 'done'; stopReason: string };
+
+/** One configured model, ready to call. Built by a provider factory from a ModelSpec and a key. */
+export interface Provider {
+  /** The policy's model id (for example "claude-sonnet"). */
+  readonly modelId: string;
+  /** Who trains the model (openai, anthropic, google, meta, …): the cross-vendor rule compares this. */
+  readonly vendor: string;
+  stream(request: ChatRequest): AsyncIterable<StreamEvent>;
+}
+
+export type ProviderErrorKind =
+  | 'auth' // 401/403: bad or missing key
+  | 'bad-request' // 400/404/422: our request is wrong; retrying will not help
+  | 'rate-limit' // 429 that may clear
+  | 'spend-cap' // 429 that signals quota/billing exhaustion: no retry
+  | 'overloaded' // 529 or 503
+  | 'server' // other 5xx, 408, 409
+  | 'network' // connection refused/reset, stream cut mid-way
+  | 'timeout' // our first-token or idle timeout fired
+  | 'stream-error' // an error event inside a 200 stream
+  | 'invalid-output' // structured reply failed validation after the retry
+  | 'budget' // the call would exceed a budget; never sent
+  | 'cancelled'; // the caller aborted
+
+/** Errors carry the model and a message fit for a user; they never contain a key. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly modelId: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+
+  get retryable(): boolean {
+    return ['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stream-error'].includes(this.kind);
+  }
+}

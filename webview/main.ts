@@ -1,0 +1,2 @@
+// The routing panel's app. Talks to the host only through src/protocol.
+export {};
