@@ -1,0 +1,110 @@
+// PipelineEvent: the one typed stream a run emits. The sidebar, the routing panel, the CLI and the
+// ledger are all just listeners of it. Stage events carry a full StageSnapshot (not a delta of
+// fields) so a listener that joins late can render a row from any single event; streaming text is
+// the only delta. zod schemas so the extension can validate them across the webview boundary.
+import { z } from 'zod';
+import { StageSchema } from '../config/policySchema';
+import { RejectedAlternativeSchema, RoutingDecisionSchema } from '../routing/decisionSchema';
+import { ReviewSchema } from '../review/reviewSchema';
+import { AnswerSchema, DiffArtifactSchema, FindingsSchema, PlanSchema } from '../sessions/artifacts';
+
+export const StageStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'cancelled']);
+export type StageState = z.infer<typeof StageStateSchema>;
+
+/** Everything a UI row shows about one stage, at one moment. */
+export const StageSnapshotSchema = z.object({
+  stage: StageSchema,
+  role: z.string(),
+  /** 1-based review round this pass belongs to (implementer and critic repeat across rounds). */
+  round: z.number().int().positive(),
+  modelId: z.string(),
+  vendor: z.string(),
+  state: StageStateSchema,
+  tokensIn: z.number().int().nonnegative(),
+  tokensOut: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  elapsedMs: z.number().nonnegative(),
+  /** Why this model owns the stage (from the decision, updated when a fallback takes over). */
+  why: z.string(),
+  rejected: z.array(RejectedAlternativeSchema),
+});
+export type StageSnapshot = z.infer<typeof StageSnapshotSchema>;
+
+export const OutcomeSchema = z.enum(['applied', 'rejected', 'cancelled', 'failed', 'answered', 'reviewed']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const ErrorInfoSchema = z.object({
+  /** A ProviderErrorKind, or a pipeline kind: 'edit-resolve', 'budget', 'no-model', 'apply', 'internal'. */
+  kind: z.string(),
+  message: z.string(),
+  modelId: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+export const ArtifactSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('findings'), value: FindingsSchema }),
+  z.object({ kind: z.literal('plan'), value: PlanSchema }),
+  z.object({ kind: z.literal('diff'), value: DiffArtifactSchema }),
+  z.object({ kind: z.literal('answer'), value: AnswerSchema }),
+]);
+export type Artifact = z.infer<typeof ArtifactSchema>;
+
+const base = { runId: z.string(), at: z.number() };
+
+export const PipelineEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('decision-made'), decision: RoutingDecisionSchema }),
+  z.object({ ...base, type: z.literal('stage-started'), snapshot: StageSnapshotSchema }),
+  z.object({ ...base, type: z.literal('stage-delta'), stage: StageSchema, round: z.number().int(), text: z.string() }),
+  z.object({ ...base, type: z.literal('stage-finished'), snapshot: StageSnapshotSchema }),
+  z.object({ ...base, type: z.literal('stage-failed'), snapshot: StageSnapshotSchema, error: ErrorInfoSchema }),
+  z.object({ ...base, type: z.literal('stage-skipped'), stage: StageSchema, reason: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('fallback-taken'),
+    stage: StageSchema,
+    fromModelId: z.string(),
+    toModelId: z.string(),
+    toVendor: z.string(),
+    error: ErrorInfoSchema,
+  }),
+  /** What a role was sent, for "what did this role see" (see sessions/contextBoundary.ts). */
+  z.object({
+    ...base,
+    type: z.literal('context-sent'),
+    stage: StageSchema,
+    round: z.number().int(),
+    modelId: z.string(),
+    artifacts: z.array(z.string()),
+    chars: z.number().int(),
+  }),
+  z.object({ ...base, type: z.literal('artifact-ready'), stage: StageSchema, round: z.number().int(), artifact: ArtifactSchema }),
+  z.object({
+    ...base,
+    type: z.literal('review-ready'),
+    round: z.number().int(),
+    reviewerModelId: z.string(),
+    reviewerVendor: z.string(),
+    implementerVendor: z.string(),
+    review: ReviewSchema,
+  }),
+  z.object({ ...base, type: z.literal('escalated'), to: z.enum(['stronger-model', 'human']), reasons: z.array(z.string()) }),
+  z.object({ ...base, type: z.literal('gate-waiting'), gateId: z.string(), reasons: z.array(z.string()) }),
+  z.object({ ...base, type: z.literal('gate-resolved'), gateId: z.string(), approved: z.boolean() }),
+  z.object({ ...base, type: z.literal('applied'), files: z.array(z.string()) }),
+  z.object({ ...base, type: z.literal('rejected'), reason: z.string() }),
+  z.object({ ...base, type: z.literal('cancelled'), stage: StageSchema.optional(), reason: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('run-finished'),
+    outcome: OutcomeSchema,
+    message: z.string(),
+    totals: z.object({ tokensIn: z.number(), tokensOut: z.number(), costUsd: z.number(), elapsedMs: z.number() }),
+    error: ErrorInfoSchema.optional(),
+  }),
+]);
+export type PipelineEvent = z.infer<typeof PipelineEventSchema>;
+export type PipelineEventType = PipelineEvent['type'];
+/** The event of one type, for listeners that handle a single kind. */
+export type PipelineEventOf<T extends PipelineEventType> = Extract<PipelineEvent, { type: T }>;
+
+export type PipelineListener = (event: PipelineEvent) => void;
