@@ -6,7 +6,8 @@
 //   out/test/...       the integration-test entry that runs inside the extension host
 // Flags: --release (minify, no test bundles), --watch.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const release = process.argv.includes('--release');
 const watch = process.argv.includes('--watch');
@@ -61,6 +62,15 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), writeRoutingSchema()]);
   chmodSync('dist/cli.js', 0o755);
+}
+
+// dist/routing.schema.json, contributed through `jsonValidation`: generated from the zod schema.
+async function writeRoutingSchema() {
+  const tmp = 'out/build/jsonSchema.cjs';
+  await esbuild.build({ ...nodeCommon, minify: false, sourcemap: false, entryPoints: ['src/core/config/jsonSchema.ts'], outfile: tmp });
+  const { routingPolicyJsonSchema } = createRequire(import.meta.url)('./' + tmp);
+  writeFileSync('dist/routing.schema.json', JSON.stringify(routingPolicyJsonSchema(), null, 2) + '\n');
+  rmSync(tmp);
 }

@@ -16,20 +16,27 @@ export type TaskKind = z.infer<typeof TaskKindSchema>;
 
 export const ProviderKindSchema = z
   .enum(['openai', 'anthropic', 'openai-compatible', 'vscode-lm'])
-  .describe('Which client talks to this model: the official openai or @anthropic-ai/sdk SDK, any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter, LiteLLM), or VS Code language models.');
+  .describe(
+    'Which client talks to this model: the official openai or @anthropic-ai/sdk SDK, any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter, LiteLLM), or VS Code language models.',
+  );
 
 export const CapabilitySchema = z.enum(['tools', 'structured-output', 'reasoning', 'long-context', 'vision']);
 
 export const ModelSpecSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9._:\/-]+$/).describe('Name used for this model in stage chains, e.g. "sonnet".'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._:\/-]+$/)
+      .describe('Name used for this model in stage chains, e.g. "sonnet".'),
     provider: ProviderKindSchema,
     model: z.string().min(1).describe('Model name sent to the provider, e.g. "gpt-5" or "claude-sonnet-4-5".'),
     vendor: z
       .string()
       .min(1)
       .regex(/^[a-z0-9-]+$/)
-      .describe('Who trains the model (openai, anthropic, google, meta, …). A gateway serving a Claude model is vendor "anthropic".'),
+      .describe(
+        'Who trains the model (openai, anthropic, google, meta, …). A gateway serving a Claude model is vendor "anthropic".',
+      ),
     baseUrl: z.string().url().optional().describe('API base URL for OpenAI-compatible servers and gateways.'),
     apiKeyEnv: z
       .string()
@@ -83,7 +90,10 @@ export const EscalationSchema = z
 export const HumanGateSchema = z
   .object({
     onRisk: z.array(RiskSchema).default(['high']),
-    onProtectedPaths: z.boolean().default(true).describe('Always true in effect: protected paths never apply unattended.'),
+    onProtectedPaths: z
+      .boolean()
+      .default(true)
+      .describe('Always true in effect: protected paths never apply unattended.'),
     onBlock: z.boolean().default(true),
   })
   .strict();
@@ -136,7 +146,8 @@ export const VerifySchema = z
   })
   .strict();
 
-export const RoutingPolicySchema = z
+/** The policy's structure alone: what each layer (settings, workspace file) is checked against. */
+export const RoutingPolicyShape = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(1).default(1),
@@ -144,32 +155,52 @@ export const RoutingPolicySchema = z
     stages: StageChainsSchema.default(StageChainsSchema.parse({})),
     rules: RulesSchema.default(RulesSchema.parse({})),
     classifier: z
-      .object({ model: z.string().optional().describe('A cheap model that also classifies; the local result stays the fallback.') })
+      .object({
+        model: z
+          .string()
+          .optional()
+          .describe('A cheap model that also classifies; the local result stays the fallback.'),
+      })
       .strict()
       .default({}),
     verify: VerifySchema.optional(),
   })
-  .strict()
-  .superRefine((policy, ctx) => {
-    const ids = new Set<string>();
-    policy.models.forEach((m, i) => {
-      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
-      ids.add(m.id);
-      if (m.provider === 'openai-compatible' && !m.baseUrl) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'baseUrl'], message: 'openai-compatible models need a baseUrl' });
-      }
-    });
-    for (const stage of STAGES) {
-      policy.stages[stage].forEach((id, i) => {
-        if (!ids.has(id)) {
-          ctx.addIssue({ code: 'custom', path: ['stages', stage, i], message: `unknown model "${id}"; known: ${[...ids].join(', ') || 'none'}` });
-        }
+  .strict();
+
+/** The whole, merged policy: structure plus the references between its parts. */
+export const RoutingPolicySchema = RoutingPolicyShape.superRefine((policy, ctx) => {
+  const ids = new Set<string>();
+  policy.models.forEach((m, i) => {
+    if (ids.has(m.id))
+      ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+    ids.add(m.id);
+    if (m.provider === 'openai-compatible' && !m.baseUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', i, 'baseUrl'],
+        message: 'openai-compatible models need a baseUrl',
       });
     }
-    if (policy.classifier.model && !ids.has(policy.classifier.model)) {
-      ctx.addIssue({ code: 'custom', path: ['classifier', 'model'], message: `unknown model "${policy.classifier.model}"` });
-    }
   });
+  for (const stage of STAGES) {
+    policy.stages[stage].forEach((id, i) => {
+      if (!ids.has(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', stage, i],
+          message: `unknown model "${id}"; known: ${[...ids].join(', ') || 'none'}`,
+        });
+      }
+    });
+  }
+  if (policy.classifier.model && !ids.has(policy.classifier.model)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['classifier', 'model'],
+      message: `unknown model "${policy.classifier.model}"`,
+    });
+  }
+});
 
 export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;
 /** What a user writes: every field with a default may be left out. */

@@ -1,0 +1,21 @@
+// Every VS Code setting and secret name Switchyard uses, in one place. The core only names them;
+// the extension reads them (src/vscode), the CLI uses the environment instead.
+
+export const SETTINGS_SECTION = 'switchyard';
+
+export const SettingKeys = {
+  /** A routing policy object at user level, layered under `.switchyard/routing.json`. */
+  policy: 'policy',
+  /** Where run records go; empty means the extension's global storage. */
+  ledgerPath: 'ledgerPath',
+  /** How many recent tasks the input box offers. */
+  recentTasks: 'recentTasks',
+} as const;
+
+/** Path of the workspace policy file, relative to the workspace root. */
+export const WORKSPACE_POLICY_PATH = '.switchyard/routing.json';
+
+/** SecretStorage key for a provider's API key: one per key name (e.g. OPENAI_API_KEY). */
+export function secretKeyFor(keyName: string): string {
+  return `switchyard.apiKey.${keyName}`;
+}
