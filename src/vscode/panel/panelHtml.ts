@@ -1,0 +1,52 @@
+// Builds the routing panel's HTML: a strict Content-Security-Policy (nothing loads or runs unless
+// it comes from the extension's own files or carries this load's nonce), theme colours only.
+// vscode-free: the host passes in the webview's cspSource and the already-converted URIs.
+import { randomBytes } from 'node:crypto';
+
+export interface PanelHtmlInput {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+  title: string;
+}
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+export function buildCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function buildPanelHtml(input: PanelHtmlInput): string {
+  const nonce = escapeAttr(input.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(buildCsp(input.cspSource, input.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttr(input.styleUri)}" nonce="${nonce}">
+<title>${escapeAttr(input.title)}</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="empty">Waiting for the extension…</p></main>
+<script nonce="${nonce}" src="${escapeAttr(input.scriptUri)}"></script>
+</body>
+</html>`;
+}
