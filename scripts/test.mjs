@@ -1,10 +1,12 @@
-// Runs every test suite (or the ones named: unit, integration, e2e) and ends with one line
+// Runs every test suite (or the ones named: unit, integration, e2e), after the set-up a fresh
+// machine needs (scripts/setup.mjs; skip with --no-setup), and ends with one line
 // "N passed, N failed" summing them all. Each suite runner reports its counts as JSON
 // {"passed":N,"failed":N} into the file named by SWITCHYARD_RESULT_FILE.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { setup } from './setup.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const all = ['unit', 'integration', 'e2e'];
@@ -61,6 +63,9 @@ function runScript(script, resultFile) {
     return { passed: 0, failed: 1 };
   }
 }
+
+// `npm test` on a fresh clone does its own set-up (Debian packages, npm ci, the VS Code host).
+if (!process.argv.includes('--no-setup')) setup({ host: suites.some((s) => s !== 'unit') });
 
 const work = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
 let passed = 0;
