@@ -29,7 +29,18 @@ export interface ChatRequest {
 export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'tool-call'; id: string; name: string; argumentsJson: string }
-  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | {
+      type: 'usage';
+      /** All input tokens, cached ones included (costs use the full input price: a safe overestimate). */
+      inputTokens: number;
+      outputTokens: number;
+      /** Of inputTokens, how many were read from the vendor's prompt cache, when the vendor says. */
+      cachedInputTokens?: number;
+    }
+  /**
+   * The model finished. stopReason is normalised: 'stop' (natural end), 'tool-calls', 'max-tokens',
+   * 'refused' (content filter / refusal); anything else is passed through as the vendor wrote it.
+   */
   | { type: 'done'; stopReason: string };
 
 /** One configured model, ready to call. Built by a provider factory from a ModelSpec and a key. */
@@ -57,15 +68,23 @@ export type ProviderErrorKind =
 
 /** Errors carry the model and a message fit for a user; they never contain a key. */
 export class ProviderError extends Error {
+  /** True when the failed attempt had already streamed output: the caller must drop what it received. */
+  readonly partial: boolean;
+  /** Attempts made on this model before giving up (set by the retry layer). */
+  readonly attempts?: number;
+
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
     readonly modelId: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    extra: { partial?: boolean; attempts?: number } = {},
   ) {
     super(message);
     this.name = 'ProviderError';
+    this.partial = extra.partial ?? false;
+    this.attempts = extra.attempts;
   }
 
   get retryable(): boolean {

@@ -1,0 +1,164 @@
+// The provider for Anthropic's Messages API through the official @anthropic-ai/sdk: streaming text,
+// tool use assembled from input_json_delta, usage from message_start and message_delta. The SDK
+// never retries (maxRetries 0) and its timeout is far away: resilientStream.ts owns retries and
+// the clock.
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { describeCause, SDK_TIMEOUT_MS } from './openaiProvider';
+import { toProviderError, type Failure, type FailureContext } from './providerErrors';
+import { normaliseStopReason } from './stopReason';
+import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+/** Anthropic requires max_tokens; this is the default when neither the request nor the policy sets one. */
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
+
+export interface AnthropicProviderConfig {
+  modelId: string;
+  vendor: string;
+  model: string;
+  baseUrl?: string;
+  apiKey?: string;
+  keyHint?: string;
+  maxOutputTokens?: number;
+  fetch?: typeof fetch;
+}
+
+export function createAnthropicProvider(cfg: AnthropicProviderConfig): Provider {
+  const baseUrl = (cfg.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const ctx: FailureContext = {
+    modelId: cfg.modelId,
+    model: cfg.model,
+    providerLabel: cfg.baseUrl ? `the Anthropic-compatible server at ${baseUrl}` : 'Anthropic',
+    baseUrl,
+    apiKey: cfg.apiKey,
+    keyHint: cfg.keyHint,
+  };
+  let client: Anthropic | undefined;
+  const getClient = () =>
+    (client ??= new Anthropic({
+      // Always explicit, so the SDK never falls back to environment variables or profile files.
+      apiKey: cfg.apiKey ?? 'switchyard-no-key',
+      baseURL: baseUrl,
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      ...(cfg.fetch ? { fetch: cfg.fetch } : {}),
+    }));
+
+  return {
+    modelId: cfg.modelId,
+    vendor: cfg.vendor,
+    stream: (request) => streamMessages(getClient, cfg, ctx, request),
+  };
+}
+
+function buildParams(cfg: AnthropicProviderConfig, req: ChatRequest): MessageCreateParamsStreaming {
+  const params: MessageCreateParamsStreaming = {
+    model: cfg.model,
+    stream: true,
+    max_tokens: req.maxOutputTokens ?? cfg.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+  };
+  if (req.system) params.system = req.system;
+  // No temperature: this SDK line no longer types it for the Messages API, so it is not sent.
+  if (req.tools?.length) {
+    params.tools = req.tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      input_schema: { type: 'object' as const, ...t.parameters },
+    }));
+    if (req.toolChoice) {
+      params.tool_choice = req.toolChoice === 'auto' ? { type: 'auto' } : { type: 'tool', name: req.toolChoice.name };
+    }
+  }
+  return params;
+}
+
+async function* streamMessages(
+  getClient: () => Anthropic,
+  cfg: AnthropicProviderConfig,
+  ctx: FailureContext,
+  req: ChatRequest,
+): AsyncGenerator<StreamEvent> {
+  const signal = req.signal;
+  if (!cfg.apiKey && !cfg.baseUrl) {
+    throw new ProviderError('auth', `No API key for model "${cfg.modelId}" (${cfg.model} via Anthropic). Set ${cfg.keyHint ?? 'the Anthropic API key'} and try again.`, cfg.modelId);
+  }
+  if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
+
+  // Tool-use blocks by content index, filled from input_json_delta.
+  const tools = new Map<number, { id: string; name: string; json: string }>();
+  let inputTokens = 0;
+  let cachedInputTokens = 0;
+  let outputTokens = 0;
+  let stopReason: string | null = null;
+  let stopped = false;
+  const pending: StreamEvent[] = [];
+  try {
+    const stream = await getClient().messages.create(buildParams(cfg, req), { signal });
+    for await (const ev of stream as AsyncIterable<RawMessageStreamEvent>) {
+      switch (ev.type) {
+        case 'message_start': {
+          const u = ev.message.usage;
+          cachedInputTokens = (u.cache_read_input_tokens ?? 0);
+          inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + cachedInputTokens;
+          outputTokens = u.output_tokens ?? 0;
+          break;
+        }
+        case 'content_block_start':
+          if (ev.content_block.type === 'tool_use') {
+            tools.set(ev.index, { id: ev.content_block.id, name: ev.content_block.name, json: '' });
+          } else if (ev.content_block.type === 'text' && ev.content_block.text) {
+            yield { type: 'text', text: ev.content_block.text };
+          }
+          break;
+        case 'content_block_delta':
+          if (ev.delta.type === 'text_delta') {
+            if (ev.delta.text) yield { type: 'text', text: ev.delta.text };
+          } else if (ev.delta.type === 'input_json_delta') {
+            const t = tools.get(ev.index);
+            if (t) t.json += ev.delta.partial_json;
+          }
+          break;
+        case 'content_block_stop': {
+          const t = tools.get(ev.index);
+          // Held back until message_stop: a tool call from a stream that later breaks must not escape.
+          if (t) pending.push({ type: 'tool-call', id: t.id, name: t.name, argumentsJson: t.json || '{}' });
+          break;
+        }
+        case 'message_delta': {
+          if (ev.delta.stop_reason) stopReason = ev.delta.stop_reason;
+          // message_delta usage is cumulative; newer API versions may restate input counts too.
+          const u = ev.usage as { output_tokens?: number | null; input_tokens?: number | null };
+          if (typeof u?.output_tokens === 'number') outputTokens = u.output_tokens;
+          if (typeof u?.input_tokens === 'number' && u.input_tokens > inputTokens) inputTokens = u.input_tokens;
+          break;
+        }
+        case 'message_stop':
+          stopped = true;
+          break;
+      }
+    }
+  } catch (err) {
+    throw toProviderError(signal?.aborted ? { type: 'aborted' } : failureOf(err), ctx);
+  }
+  if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
+  if (!stopped) throw toProviderError({ type: 'cut', message: 'the stream ended before message_stop' }, ctx);
+  yield* pending;
+  yield { type: 'usage', inputTokens, outputTokens, ...(cachedInputTokens ? { cachedInputTokens } : {}) };
+  yield { type: 'done', stopReason: normaliseStopReason(stopReason) };
+}
+
+function failureOf(err: unknown): Failure {
+  if (err instanceof APIUserAbortError) return { type: 'aborted' };
+  if (err instanceof APIConnectionTimeoutError) return { type: 'connection', message: 'the connection timed out', timedOut: true };
+  if (err instanceof APIConnectionError) return { type: 'connection', message: describeCause(err) };
+  if (err instanceof APIError) {
+    if (err.status === undefined) return { type: 'stream-error', body: err.error, message: err.message };
+    return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
+  }
+  if (err instanceof SyntaxError) return { type: 'stream-error', message: `unreadable stream chunk (${err.message})` };
+  if (err instanceof Error && err.name === 'AbortError') return { type: 'aborted' };
+  if (err instanceof TypeError) return { type: 'cut', message: describeCause(err) };
+  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,160 @@
+// The provider for OpenAI and every OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter,
+// LiteLLM): the official openai SDK, Chat Completions streaming with usage, tool calls assembled
+// from their deltas. The SDK never retries (maxRetries 0) and its timeout is far away: the retry
+// layer in resilientStream.ts owns retries and the clock.
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import { toProviderError, type Failure, type FailureContext } from './providerErrors';
+import { normaliseStopReason } from './stopReason';
+import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** An hour: effectively "never"; our first-token and idle timeouts fire long before. */
+export const SDK_TIMEOUT_MS = 60 * 60 * 1000;
+
+export interface OpenAIProviderConfig {
+  modelId: string;
+  vendor: string;
+  /** Model name on the wire. */
+  model: string;
+  /** 'openai' sends max_completion_tokens; compatible servers get the older max_tokens most of them understand. */
+  flavour: 'openai' | 'openai-compatible';
+  baseUrl?: string;
+  apiKey?: string;
+  keyHint?: string;
+  maxOutputTokens?: number;
+  fetch?: typeof fetch;
+}
+
+export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
+  const baseUrl = (cfg.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const ctx: FailureContext = {
+    modelId: cfg.modelId,
+    model: cfg.model,
+    providerLabel: cfg.flavour === 'openai' && !cfg.baseUrl ? 'OpenAI' : `the OpenAI-compatible server at ${baseUrl}`,
+    baseUrl,
+    apiKey: cfg.apiKey,
+    keyHint: cfg.keyHint,
+  };
+  let client: OpenAI | undefined;
+  const getClient = () =>
+    (client ??= new OpenAI({
+      // Local servers take any key; sending a placeholder keeps the SDK from reading OPENAI_API_KEY itself.
+      apiKey: cfg.apiKey ?? 'switchyard-no-key',
+      baseURL: baseUrl,
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      ...(cfg.fetch ? { fetch: cfg.fetch } : {}),
+    }));
+
+  return {
+    modelId: cfg.modelId,
+    vendor: cfg.vendor,
+    stream: (request) => streamChat(getClient, cfg, ctx, request),
+  };
+}
+
+function buildParams(cfg: OpenAIProviderConfig, req: ChatRequest): ChatCompletionCreateParamsStreaming {
+  const maxTokens = req.maxOutputTokens ?? cfg.maxOutputTokens;
+  const params: ChatCompletionCreateParamsStreaming = {
+    model: cfg.model,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [
+      ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
+      ...req.messages.map((m) => ({ role: m.role, content: m.content })),
+    ],
+  };
+  if (maxTokens !== undefined) {
+    if (cfg.flavour === 'openai') params.max_completion_tokens = maxTokens;
+    else params.max_tokens = maxTokens;
+  }
+  if (req.temperature !== undefined) params.temperature = req.temperature;
+  if (req.tools?.length) {
+    params.tools = req.tools.map((t) => ({
+      type: 'function' as const,
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
+    if (req.toolChoice) {
+      params.tool_choice = req.toolChoice === 'auto' ? 'auto' : { type: 'function', function: { name: req.toolChoice.name } };
+    }
+  }
+  return params;
+}
+
+async function* streamChat(
+  getClient: () => OpenAI,
+  cfg: OpenAIProviderConfig,
+  ctx: FailureContext,
+  req: ChatRequest,
+): AsyncGenerator<StreamEvent> {
+  const signal = req.signal;
+  if (cfg.flavour === 'openai' && !cfg.apiKey && !cfg.baseUrl) {
+    throw new ProviderError('auth', `No API key for model "${cfg.modelId}" (${cfg.model} via OpenAI). Set ${cfg.keyHint ?? 'the OpenAI API key'} and try again.`, cfg.modelId);
+  }
+  if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
+
+  const calls = new Map<number, { id: string; name: string; args: string }>();
+  let finish: string | null = null;
+  let usage: StreamEvent | undefined;
+  try {
+    const stream = await getClient().chat.completions.create(buildParams(cfg, req), { signal });
+    for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+      if (chunk.usage) {
+        const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
+        usage = {
+          type: 'usage',
+          inputTokens: chunk.usage.prompt_tokens ?? 0,
+          outputTokens: chunk.usage.completion_tokens ?? 0,
+          ...(cached ? { cachedInputTokens: cached } : {}),
+        };
+      }
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const delta = choice.delta;
+      if (delta?.content) yield { type: 'text', text: delta.content };
+      for (const tc of delta?.tool_calls ?? []) {
+        const slot = calls.get(tc.index) ?? { id: '', name: '', args: '' };
+        if (tc.id) slot.id = tc.id;
+        if (tc.function?.name) slot.name += tc.function.name;
+        if (tc.function?.arguments) slot.args += tc.function.arguments;
+        calls.set(tc.index, slot);
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+  } catch (err) {
+    throw toProviderError(signal?.aborted ? { type: 'aborted' } : failureOf(err), ctx);
+  }
+  // The SDK ends the iteration quietly when aborted; the caller must still learn it was cancelled.
+  if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
+  if (finish === null) {
+    throw toProviderError({ type: 'cut', message: 'the stream ended without a finish reason' }, ctx);
+  }
+  for (const [index, c] of [...calls.entries()].sort((a, b) => a[0] - b[0])) {
+    yield { type: 'tool-call', id: c.id || `call_${index}`, name: c.name, argumentsJson: c.args || '{}' };
+  }
+  if (usage) yield usage;
+  yield { type: 'done', stopReason: normaliseStopReason(finish) };
+}
+
+function failureOf(err: unknown): Failure {
+  if (err instanceof APIUserAbortError) return { type: 'aborted' };
+  if (err instanceof APIConnectionTimeoutError) return { type: 'connection', message: 'the connection timed out', timedOut: true };
+  if (err instanceof APIConnectionError) return { type: 'connection', message: describeCause(err) };
+  if (err instanceof APIError) {
+    // No status: the SDK raised it for an error object inside a 200 stream.
+    if (err.status === undefined) return { type: 'stream-error', body: err.error, message: err.message };
+    return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
+  }
+  if (err instanceof SyntaxError) return { type: 'stream-error', message: `unreadable stream chunk (${err.message})` };
+  if (err instanceof Error && err.name === 'AbortError') return { type: 'aborted' };
+  // undici raises TypeError('terminated') when the socket closes mid-body.
+  if (err instanceof TypeError) return { type: 'cut', message: describeCause(err) };
+  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
+}
+
+export function describeCause(err: Error): string {
+  const cause = (err as { cause?: unknown }).cause;
+  const c = cause instanceof Error ? `${cause.message}${(cause as { code?: string }).code ? ` [${(cause as { code?: string }).code}]` : ''}` : '';
+  return c && c !== err.message ? `${err.message}: ${c}` : err.message;
+}

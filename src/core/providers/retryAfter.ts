@@ -1,0 +1,29 @@
+// Reads how long a server asked us to wait: `retry-after-ms` (OpenAI), `retry-after` in seconds
+// or as an HTTP date (RFC 9110). The retry layer honours it instead of its own backoff.
+
+type HeaderBag = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  }
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Milliseconds to wait, or undefined when the headers say nothing usable. */
+export function parseRetryAfter(headers: HeaderBag, now: number = Date.now()): number | undefined {
+  const ms = header(headers, 'retry-after-ms');
+  if (ms !== undefined && ms.trim() !== '') {
+    const n = Number(ms);
+    if (Number.isFinite(n) && n >= 0) return Math.round(n);
+  }
+  const ra = header(headers, 'retry-after');
+  if (ra === undefined || ra.trim() === '') return undefined;
+  const secs = Number(ra);
+  if (Number.isFinite(secs)) return secs >= 0 ? Math.round(secs * 1000) : undefined;
+  const at = Date.parse(ra);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}

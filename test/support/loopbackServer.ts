@@ -1,0 +1,529 @@
+// A scripted model server on 127.0.0.1 that speaks the wire formats the real SDKs expect:
+// OpenAI Chat Completions (streaming SSE and JSON), a minimal OpenAI Responses endpoint, and
+// Anthropic Messages (streaming SSE and JSON). Tests script each reply (a queue, or a function of
+// the request so a multi-role pipeline can answer each role), inject faults (429s with
+// retry-after, spend caps, 5xx, 529, 401, cut streams, SSE errors after a 200, hangs, slow
+// tokens) and read back every request that arrived. Nothing here is product code.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type WireApi = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'other';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path including any query string, e.g. "/v1/chat/completions". */
+  path: string;
+  api: WireApi;
+  /** Lower-cased header names, as node:http gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body (undefined when the body was not JSON). */
+  body: any;
+  rawBody: string;
+  /** Date.now() when the request finished arriving. */
+  time: number;
+  /** The `model` field of the body, for convenience. */
+  model?: string;
+  /** System prompt text, whichever wire format carried it. */
+  system: string;
+  stream: boolean;
+}
+
+export interface ScriptedToolCall {
+  id?: string;
+  name: string;
+  /** An object is JSON-encoded; a string is sent as-is (use it to send malformed JSON). */
+  arguments: unknown;
+}
+
+export type Fault =
+  /** 429 with a realistic rate-limit body; `retryAfterSeconds`/`retryAfterMs`/`retryAfterDate` set the headers. */
+  | { kind: 'rate-limit'; retryAfterSeconds?: number; retryAfterMs?: number; retryAfterDate?: Date }
+  /** Quota/billing exhaustion with each vendor's real wording. Default status: 429 (OpenAI), 400 (Anthropic). */
+  | { kind: 'spend-cap'; status?: number }
+  | { kind: 'server-error'; status?: number }
+  /** 529 overloaded (Anthropic's code); pass status 503 for the OpenAI-style variant. */
+  | { kind: 'overloaded'; status?: number }
+  | { kind: 'auth'; status?: 401 | 403; echoKey?: boolean }
+  | { kind: 'bad-request'; status?: number; message?: string }
+  /** Destroy the socket after this many SSE chunks (0 = right after the headers). */
+  | { kind: 'cut'; afterChunks: number }
+  /** Send an SSE error event after this many chunks of a 200 stream. */
+  | { kind: 'stream-error'; afterChunks: number; errorType?: string; message?: string }
+  /** Accept the request and never answer (the socket stays open until close()). */
+  | { kind: 'hang' }
+  /** Send the 200 headers and then nothing at all. */
+  | { kind: 'hang-after-headers' }
+  /** Any status and body you like. */
+  | { kind: 'http'; status: number; body: unknown; headers?: Record<string, string> };
+
+export interface Reply {
+  /** Reply text; a string is split into a few chunks, an array is sent chunk by chunk. */
+  text?: string | string[];
+  toolCalls?: ScriptedToolCall[];
+  /** Token counts to report; defaults are derived from the request and reply sizes. */
+  usage?: { inputTokens: number; outputTokens: number };
+  /** Wire-level stop reason; defaults to stop/end_turn or tool_calls/tool_use. */
+  stopReason?: string;
+  fault?: Fault;
+  /** Delay before each SSE chunk after the first one, in ms. */
+  chunkDelayMs?: number;
+  /** Delay before the response headers, in ms. */
+  firstByteDelayMs?: number;
+  /** Omit the usage chunk (OpenAI) even when the request asked for it. */
+  omitUsage?: boolean;
+}
+
+export type ReplyFn = (req: RecordedRequest) => Reply | undefined;
+
+export interface LoopbackServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** Base URL for the openai SDK (`${url}/v1`). */
+  openaiBaseUrl: string;
+  /** Base URL for @anthropic-ai/sdk (the SDK appends /v1/messages). */
+  anthropicBaseUrl: string;
+  /** Queue replies, answered in order, one per model request. */
+  script(...replies: Array<Reply | ReplyFn>): void;
+  /** Answer with this function whenever the queue is empty. Return undefined for "no reply scripted". */
+  setHandler(fn: ReplyFn | undefined): void;
+  /** Every model request received so far, oldest first. */
+  readonly requests: RecordedRequest[];
+  /** Replies still queued. */
+  pending(): number;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function startLoopbackServer(): Promise<LoopbackServer> {
+  const queue: Array<Reply | ReplyFn> = [];
+  let handler: ReplyFn | undefined;
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let closing = false;
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err) => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `loopback server crashed: ${String(err)}`, type: 'server_error' } }));
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawBody = await readBody(req);
+    const path = req.url ?? '/';
+    const api = apiOf(req.method ?? 'GET', path);
+    if (api === 'other') {
+      if (req.method === 'GET' && /\/models\/?$/.test(path)) {
+        sendJson(res, 200, { object: 'list', data: [] });
+        return;
+      }
+      sendJson(res, 404, { error: { message: `loopback server: no route for ${req.method} ${path}`, type: 'invalid_request_error' } });
+      return;
+    }
+    let body: any;
+    try {
+      body = rawBody ? JSON.parse(rawBody) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      api,
+      headers: { ...req.headers },
+      body,
+      rawBody,
+      time: Date.now(),
+      model: typeof body?.model === 'string' ? body.model : undefined,
+      system: systemOf(api, body),
+      stream: body?.stream === true,
+    };
+    requests.push(rec);
+
+    const next = queue.shift();
+    const reply = typeof next === 'function' ? next(rec) : (next ?? handler?.(rec));
+    if (!reply) {
+      // 400 so a retry layer does not loop on a test that forgot to script a reply.
+      sendError(res, api, 400, 'invalid_request_error', `loopback server: no reply scripted for ${rec.method} ${path} (model ${rec.model ?? '?'})`);
+      return;
+    }
+    if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
+    if (reply.fault && (await sendFault(res, rec, reply.fault))) return;
+
+    if (api === 'anthropic-messages') await sendAnthropic(res, rec, reply);
+    else if (api === 'openai-responses') await sendResponses(res, rec, reply);
+    else await sendChat(res, rec, reply);
+  }
+
+  /** Returns true when the fault fully answered the request; stream faults return false and act later. */
+  async function sendFault(res: ServerResponse, rec: RecordedRequest, fault: Fault): Promise<boolean> {
+    const anthropic = rec.api === 'anthropic-messages';
+    switch (fault.kind) {
+      case 'rate-limit': {
+        const headers: Record<string, string> = {};
+        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+        if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+        if (fault.retryAfterDate) headers['retry-after'] = fault.retryAfterDate.toUTCString();
+        if (anthropic) {
+          sendError(res, rec.api, 429, 'rate_limit_error', 'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.', headers);
+        } else {
+          sendJson(res, 429, {
+            error: {
+              message: `Rate limit reached for ${rec.model ?? 'model'} in organization org-loopback on tokens per min (TPM): Limit 30000, Used 29950, Requested 812. Please try again in 1.524s.`,
+              type: 'tokens',
+              param: null,
+              code: 'rate_limit_exceeded',
+            },
+          }, headers);
+        }
+        return true;
+      }
+      case 'spend-cap':
+        if (anthropic) {
+          sendError(res, rec.api, fault.status ?? 400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.');
+        } else {
+          sendJson(res, fault.status ?? 429, {
+            error: {
+              message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+              type: 'insufficient_quota',
+              param: null,
+              code: 'insufficient_quota',
+            },
+          });
+        }
+        return true;
+      case 'server-error':
+        sendError(res, rec.api, fault.status ?? 500, anthropic ? 'api_error' : 'server_error', anthropic ? 'Internal server error' : 'The server had an error while processing your request. Sorry about that!');
+        return true;
+      case 'overloaded':
+        sendError(res, rec.api, fault.status ?? 529, 'overloaded_error', anthropic ? 'Overloaded' : 'The engine is currently overloaded, please try again later');
+        return true;
+      case 'auth': {
+        const key = keyOf(rec);
+        const shown = fault.echoKey ? key : key.length > 8 ? `${key.slice(0, 3)}****${key.slice(-4)}` : '****';
+        if (anthropic) sendError(res, rec.api, fault.status ?? 401, 'authentication_error', fault.echoKey ? `invalid x-api-key: ${shown}` : 'invalid x-api-key');
+        else sendJson(res, fault.status ?? 401, { error: { message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+        return true;
+      }
+      case 'bad-request':
+        sendError(res, rec.api, fault.status ?? 400, 'invalid_request_error', fault.message ?? 'Invalid value for parameter: this request is malformed.');
+        return true;
+      case 'hang':
+        // Never answer; close() destroys the socket.
+        await new Promise<void>(() => {});
+        return true;
+      case 'hang-after-headers':
+        res.writeHead(200, sseHeaders());
+        res.flushHeaders();
+        await new Promise<void>(() => {});
+        return true;
+      case 'http':
+        sendJson(res, fault.status, fault.body, fault.headers);
+        return true;
+      case 'cut':
+      case 'stream-error':
+        return false;
+    }
+  }
+
+  /** Writes SSE chunks, honouring per-chunk delays and the cut / stream-error faults. */
+  async function writeStream(res: ServerResponse, rec: RecordedRequest, reply: Reply, chunks: string[]): Promise<void> {
+    res.writeHead(200, sseHeaders());
+    res.flushHeaders();
+    const fault = reply.fault;
+    for (let i = 0; i < chunks.length; i++) {
+      if (fault?.kind === 'cut' && i === fault.afterChunks) {
+        res.socket?.destroy();
+        return;
+      }
+      if (fault?.kind === 'stream-error' && i === fault.afterChunks) {
+        res.write(streamErrorChunk(rec.api, fault));
+        res.end();
+        return;
+      }
+      if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+      if (res.destroyed || closing) return;
+      res.write(chunks[i]);
+    }
+    if (fault?.kind === 'cut') {
+      res.socket?.destroy();
+      return;
+    }
+    if (fault?.kind === 'stream-error') {
+      res.write(streamErrorChunk(rec.api, fault));
+    }
+    res.end();
+  }
+
+  async function sendChat(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
+    const id = `chatcmpl-loopback${requests.length}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = rec.model ?? 'loopback-model';
+    const text = textChunks(reply.text);
+    const calls = (reply.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_loopback_${i}`, name: c.name, args: argsText(c.arguments) }));
+    const usage = reply.usage ?? defaultUsage(rec, text.join('') + calls.map((c) => c.args).join(''));
+    const finish = reply.stopReason ?? (calls.length ? 'tool_calls' : 'stop');
+    const wireUsage = { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens };
+
+    if (!rec.stream) {
+      if (reply.fault?.kind === 'cut') {
+        res.socket?.destroy();
+        return;
+      }
+      sendJson(res, 200, {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: text.length ? text.join('') : null,
+              refusal: null,
+              ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) } : {}),
+            },
+            logprobs: null,
+            finish_reason: finish,
+          },
+        ],
+        usage: wireUsage,
+      });
+      return;
+    }
+
+    const chunk = (delta: object, finishReason: string | null = null) =>
+      sse(undefined, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
+    const chunks: string[] = [chunk({ role: 'assistant', content: '', refusal: null })];
+    for (const t of text) chunks.push(chunk({ content: t }));
+    calls.forEach((c, index) => {
+      chunks.push(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
+      for (const part of splitInto(c.args, 3)) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+    });
+    chunks.push(chunk({}, finish));
+    if (rec.body?.stream_options?.include_usage && !reply.omitUsage) {
+      chunks.push(sse(undefined, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: wireUsage }));
+    }
+    chunks.push('data: [DONE]\n\n');
+    await writeStream(res, rec, reply, chunks);
+  }
+
+  async function sendResponses(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
+    // Minimal Responses API: text output only, enough for a client that prefers /v1/responses.
+    const id = `resp_loopback${requests.length}`;
+    const model = rec.model ?? 'loopback-model';
+    const text = textChunks(reply.text);
+    const usage = reply.usage ?? defaultUsage(rec, text.join(''));
+    const msgId = `msg_loopback${requests.length}`;
+    const done = {
+      id,
+      object: 'response',
+      created_at: Math.floor(Date.now() / 1000),
+      status: 'completed',
+      model,
+      output: [{ id: msgId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: text.join(''), annotations: [] }] }],
+      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens },
+    };
+    if (!rec.stream) {
+      sendJson(res, 200, done);
+      return;
+    }
+    let seq = 0;
+    const ev = (type: string, data: object) => sse(type, { type, sequence_number: seq++, ...data });
+    const chunks = [ev('response.created', { response: { ...done, status: 'in_progress', output: [] } })];
+    for (const t of text) chunks.push(ev('response.output_text.delta', { item_id: msgId, output_index: 0, content_index: 0, delta: t }));
+    chunks.push(ev('response.completed', { response: done }));
+    await writeStream(res, rec, reply, chunks);
+  }
+
+  async function sendAnthropic(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
+    const id = `msg_loopback${requests.length}`;
+    const model = rec.model ?? 'loopback-model';
+    const text = textChunks(reply.text);
+    const calls = (reply.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `toolu_loopback_${i}`, name: c.name, args: argsText(c.arguments) }));
+    const usage = reply.usage ?? defaultUsage(rec, text.join('') + calls.map((c) => c.args).join(''));
+    const stop = reply.stopReason ?? (calls.length ? 'tool_use' : 'end_turn');
+
+    if (!rec.stream) {
+      if (reply.fault?.kind === 'cut') {
+        res.socket?.destroy();
+        return;
+      }
+      const content: object[] = [];
+      if (text.length) content.push({ type: 'text', text: text.join('') });
+      for (const c of calls) content.push({ type: 'tool_use', id: c.id, name: c.name, input: safeParse(c.args) });
+      sendJson(res, 200, {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content,
+        stop_reason: stop,
+        stop_sequence: null,
+        usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+      });
+      return;
+    }
+
+    const chunks: string[] = [
+      sse('message_start', {
+        type: 'message_start',
+        message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.inputTokens, output_tokens: 1 } },
+      }),
+    ];
+    let index = 0;
+    if (text.length) {
+      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+      chunks.push(sse('ping', { type: 'ping' }));
+      for (const t of text) chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } }));
+      chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
+      index++;
+    }
+    for (const c of calls) {
+      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }));
+      for (const part of splitInto(c.args, 3)) {
+        chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } }));
+      }
+      chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
+      index++;
+    }
+    chunks.push(sse('message_delta', { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: usage.outputTokens } }));
+    chunks.push(sse('message_stop', { type: 'message_stop' }));
+    await writeStream(res, rec, reply, chunks);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    script: (...replies) => void queue.push(...replies),
+    setHandler: (fn) => void (handler = fn),
+    requests,
+    pending: () => queue.length,
+    close: async () => {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Hanging requests and keep-alive connections would hold close() open forever.
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections?.();
+      await closed;
+    },
+  };
+}
+
+function apiOf(method: string, path: string): WireApi {
+  if (method !== 'POST') return 'other';
+  const p = path.split('?')[0] ?? '';
+  if (p.endsWith('/chat/completions')) return 'openai-chat';
+  if (p.endsWith('/responses')) return 'openai-responses';
+  if (p.endsWith('/messages')) return 'anthropic-messages';
+  return 'other';
+}
+
+function systemOf(api: WireApi, body: any): string {
+  if (!body) return '';
+  if (api === 'anthropic-messages') {
+    if (typeof body.system === 'string') return body.system;
+    if (Array.isArray(body.system)) return body.system.map((b: any) => b?.text ?? '').join('\n');
+    return '';
+  }
+  if (api === 'openai-responses') return typeof body.instructions === 'string' ? body.instructions : '';
+  const sys = (body.messages ?? []).filter((m: any) => m?.role === 'system' || m?.role === 'developer');
+  return sys.map((m: any) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join('\n');
+}
+
+function keyOf(rec: RecordedRequest): string {
+  const auth = rec.headers['authorization'];
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
+  const x = rec.headers['x-api-key'];
+  return typeof x === 'string' ? x : '';
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sseHeaders(): Record<string, string> {
+  return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+}
+
+function sse(event: string | undefined, data: unknown): string {
+  return `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, api: WireApi, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  if (api === 'anthropic-messages') sendJson(res, status, { type: 'error', error: { type, message } }, headers);
+  else sendJson(res, status, { error: { message, type, param: null, code: null } }, headers);
+}
+
+function streamErrorChunk(api: WireApi, fault: { errorType?: string; message?: string }): string {
+  if (api === 'anthropic-messages') {
+    return sse('error', { type: 'error', error: { type: fault.errorType ?? 'overloaded_error', message: fault.message ?? 'Overloaded' } });
+  }
+  if (api === 'openai-responses') {
+    return sse('error', { type: 'error', code: fault.errorType ?? 'server_error', message: fault.message ?? 'The server had an error while streaming.', param: null });
+  }
+  return sse(undefined, { error: { message: fault.message ?? 'The server had an error while processing your request. Sorry about that!', type: fault.errorType ?? 'server_error', param: null, code: null } });
+}
+
+function textChunks(text: string | string[] | undefined): string[] {
+  if (text === undefined) return [];
+  if (Array.isArray(text)) return text;
+  if (text === '') return [];
+  // Split after spaces into at most ~4 pieces so tests see several deltas.
+  const words = text.split(/(?<= )/);
+  const per = Math.max(1, Math.ceil(words.length / 4));
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += per) out.push(words.slice(i, i + per).join(''));
+  return out;
+}
+
+function splitInto(s: string, n: number): string[] {
+  if (s.length === 0) return [];
+  const size = Math.max(1, Math.ceil(s.length / n));
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+  return out;
+}
+
+function argsText(args: unknown): string {
+  return typeof args === 'string' ? args : JSON.stringify(args ?? {});
+}
+
+function safeParse(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return {};
+  }
+}
+
+/** Deterministic token counts (about four characters a token) so cost assertions have something real to check. */
+function defaultUsage(rec: RecordedRequest, output: string): { inputTokens: number; outputTokens: number } {
+  return { inputTokens: Math.max(1, Math.ceil(rec.rawBody.length / 4)), outputTokens: Math.max(1, Math.ceil(output.length / 4)) };
+}
