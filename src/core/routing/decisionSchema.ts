@@ -75,6 +75,8 @@ export const RoutingDecisionSchema = z.object({
   risk: RiskSchema,
   /** False for questions: the run answers and never edits. */
   producesEdits: z.boolean(),
+  /** Why these stages (e.g. "high risk: scout and architect before any edit"). */
+  reasons: z.array(z.string()).default([]),
   stages: z.array(StageDecisionSchema),
   gates: z.array(GateSchema),
   maxReviewRounds: z.number().int().nonnegative(),

@@ -1,0 +1,71 @@
+// `switchyard explain "TASK" [--json] [--root DIR] [--file PATH]… [--assume-keys]`: classifies the
+// task and prints the routing decision. Offline and key-free: it calls no model (a configured
+// classifier model is not consulted here, so the answer is instant and deterministic).
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { envKeySource } from '../core/providers/keys';
+import { resolveAvailability } from '../core/routing/availability';
+import { classify } from '../core/routing/classifier';
+import { allAvailable, decide } from '../core/routing/decide';
+import { explainDecision } from '../core/routing/explainDecision';
+import { mentionedPaths } from '../core/routing/stagePlan';
+import { CliPolicyError, policyForCli } from './policyForCli';
+import { EXIT, type VerbIo } from './verbIo';
+
+export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys]
+  Classifies the task and prints which stages run, which model owns each and why.
+  --json         print the RoutingDecision as JSON (kind, risk, signals, stages, gates, …)
+  --root DIR     workspace whose .switchyard/routing.json applies (default: current directory)
+  --file PATH    a file the task is about (repeatable); feeds the classifier and the stage plan
+  --assume-keys  decide as if every model's API key were set
+exit codes: 0 explained, 2 usage error, 3 invalid policy`;
+
+export async function runExplain(args: string[], io: VerbIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        root: { type: 'string' },
+        file: { type: 'string', multiple: true, default: [] },
+        'assume-keys': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    io.err(`switchyard explain: ${(err as Error).message}\n${EXPLAIN_HELP}`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) {
+    io.out(EXPLAIN_HELP);
+    return EXIT.ok;
+  }
+  const task = parsed.positionals.join(' ').trim();
+  if (!task) {
+    io.err(`switchyard explain: give the task as an argument, e.g. switchyard explain "fix the typo in README.md"\n${EXPLAIN_HELP}`);
+    return EXIT.usage;
+  }
+  const root = resolve(io.cwd, parsed.values.root ?? '.');
+  let policy;
+  try {
+    ({ policy } = await policyForCli(root));
+  } catch (err) {
+    if (err instanceof CliPolicyError) {
+      io.err(`switchyard explain: ${err.message}`);
+      return EXIT.config;
+    }
+    throw err;
+  }
+  const files = [...parsed.values.file, ...mentionedPaths(task)];
+  const classification = classify(task, { filePaths: files });
+  const availability = parsed.values['assume-keys']
+    ? allAvailable
+    : await resolveAvailability(policy.models, envKeySource(io.env), { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
+  const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
+  if (parsed.values.json) io.out(JSON.stringify(decision, null, 2));
+  else io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
+  return EXIT.ok;
+}

@@ -1,0 +1,45 @@
+// Renders a RoutingDecision as plain text for the CLI (`explain`, the start of `route`) and logs:
+// what the task is, why it was classified so, which model owns each stage and why, what was
+// rejected and why, the gates and the estimate. The UI renders the same data its own way.
+import type { RoutingDecision } from './decisionSchema';
+
+function usd(n: number): string {
+  return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+}
+
+export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } = {}): string {
+  const out: string[] = [];
+  const c = d.classification;
+  out.push(`Task: ${d.task}`);
+  out.push(`Kind: ${d.kind}   Risk: ${d.risk}   (${c.source} classifier)`);
+  out.push(`Signals: ${c.signals.length ? c.signals.join(', ') : 'none'}`);
+  for (const r of c.reasons) out.push(`  · ${r}`);
+  if (d.localClassification) {
+    const l = d.localClassification;
+    out.push(`Local classifier: ${l.kind}/${l.risk} (${l.signals.join(', ') || 'no signals'})`);
+  }
+  for (const r of d.reasons) out.push(`  · ${r}`);
+  out.push('');
+  out.push(d.producesEdits ? 'Stages:' : 'Stages (answer only, no edits):');
+  d.stages.forEach((s, i) => {
+    const model = s.modelId ? `${s.modelId} (${s.vendor})` : 'no model';
+    out.push(`  ${i + 1}. ${s.role.padEnd(12)} ${model.padEnd(28)} ~${usd(s.estimate.costUsd)}`);
+    out.push(`     why: ${s.why}`);
+    const rejected = opts.verbose ? s.rejected : s.rejected.filter((r) => r.code !== 'lower-priority');
+    for (const r of rejected) out.push(`     rejected ${r.modelId}${r.vendor ? ` (${r.vendor})` : ''}: ${r.code} — ${r.reason}`);
+    const fallbacks = s.chain.slice(1).map((m) => m.modelId);
+    if (fallbacks.length && !opts.verbose) out.push(`     fallbacks: ${fallbacks.join(' → ')}`);
+  });
+  if (d.producesEdits) out.push(`Review rounds: at most ${d.maxReviewRounds} request-changes round(s), then escalation`);
+  out.push('');
+  if (d.gates.length) {
+    out.push('Gates:');
+    for (const g of d.gates) out.push(`  - ${g.at === 'before-run' ? 'before the run' : 'before applying'} (${g.code}): ${g.reason}`);
+  } else {
+    out.push('Gates: none (applies after an approving cross-vendor review, or asks when --yes is not given)');
+  }
+  out.push(`Estimated cost: ${usd(d.estimatedCostUsd)}${d.budget.perTaskUsd !== undefined ? ` (budget ${usd(d.budget.perTaskUsd)} per task)` : ''}`);
+  for (const w of d.warnings) out.push(`Warning: ${w}`);
+  if (d.blockedReason) out.push(`Cannot run: ${d.blockedReason}`);
+  return out.join('\n');
+}
