@@ -1,0 +1,315 @@
+// Places one file's hunks and builds its new text. Unified-diff and apply_patch hunks are all
+// placed against the original (in any order, line numbers used only as tie-breakers);
+// search/replace blocks are placed one after another on the text so far. Lines a hunk keeps
+// unchanged keep the file's own bytes; new lines take the file's line ending and indentation.
+import type { EditProblem, FileEdit, Hunk, Tolerance } from './editPlan';
+import { type FileLines, joinFileText, splitFileText } from './fileText';
+import { diffLines } from './lineDiff';
+import { type LineIndex, type Placement, closestText, findPlacements, indexLines, reindent } from './matchHunk';
+
+export type ContentResult = { ok: true; after: string; tolerances: Tolerance[] } | { ok: false; problems: EditProblem[] };
+
+type Placed = { placement: Placement; tolerances: Tolerance[] };
+type Attempt = { kind: 'placed'; placed: Placed } | { kind: 'ambiguous'; candidates: Placement[] } | { kind: 'problem'; problem: EditProblem };
+
+function label(path: string, h: Hunk): string {
+  return `${path}, block ${h.block} (patch line ${h.patchLine})`;
+}
+
+function preview(lines: readonly string[]): string {
+  const first = lines.find((l) => l.trim() !== '') ?? lines[0] ?? '';
+  return JSON.stringify(first.trim().slice(0, 80));
+}
+
+/** Where a run of anchors (outermost first) can end: the line index after each chain. */
+function anchorEnds(index: LineIndex, anchors: readonly string[]): number[] {
+  let ends = [0];
+  for (const anchor of anchors) {
+    const occ = index.byKey.get(anchor.trim()) ?? [];
+    const next = new Set<number>();
+    for (const from of ends) {
+      const hit = occ.find((p) => p >= from);
+      if (hit !== undefined) next.add(hit + 1);
+    }
+    ends = [...next].sort((a, b) => a - b);
+    if (ends.length === 0) return [];
+  }
+  return ends;
+}
+
+function overlaps(taken: ReadonlyArray<readonly [number, number]>, s: number, e: number): boolean {
+  // Two edits may touch (end == start) but not share a line; pure insertions never overlap.
+  return taken.some(([a, b]) => s < b && a < e);
+}
+
+function place(
+  path: string,
+  index: LineIndex,
+  h: Hunk,
+  taken: ReadonlyArray<readonly [number, number]>,
+  expected: number | undefined,
+): Attempt {
+  const k = h.old.length;
+  const n = index.lines.length;
+  const tolerances: Tolerance[] = [];
+  if (k === 0) {
+    // A pure insertion has no text to find; only an empty file, an EOF marker or anchors place it.
+    if (n === 0) return { kind: 'placed', placed: { placement: { start: 0, tier: 0 }, tolerances } };
+    if (h.anchors.length) {
+      const ends = anchorEnds(index, h.anchors);
+      if (ends.length === 1) return { kind: 'placed', placed: { placement: { start: ends[0], tier: 0 }, tolerances: ['disambiguated-by-anchor'] } };
+    }
+    if (h.atEof) return { kind: 'placed', placed: { placement: { start: n, tier: 0 }, tolerances } };
+    return {
+      kind: 'problem',
+      problem: {
+        kind: 'not-found',
+        path,
+        block: h.block,
+        patchLine: h.patchLine,
+        message: `${label(path, h)}: the block has no old or context lines, so nothing says where ${preview(h.new)} goes; include a few unchanged lines around it.`,
+      },
+    };
+  }
+  let cands = findPlacements(index, h.old);
+  if (cands.length === 0) {
+    const near = closestText(index, h.old);
+    return {
+      kind: 'problem',
+      problem: {
+        kind: 'not-found',
+        path,
+        block: h.block,
+        patchLine: h.patchLine,
+        message: near
+          ? near.whitespaceOnly
+            ? `${label(path, h)}: the old text is at line ${near.line} only with different indentation, and not shifted evenly: the file has ${JSON.stringify(near.text)} where the block has ${JSON.stringify(near.expected)}. Copy the lines with their exact indentation.`
+            : `${label(path, h)}: the old text was not found. Closest: line ${near.line} reads ${JSON.stringify(near.text.trim())} where the block expects ${JSON.stringify(near.expected.trim())}.`
+          : `${label(path, h)}: the old text was not found; no line of it (${preview(h.old)}) occurs in the file. Re-read the file and quote it exactly.`,
+        closest: near ? { line: near.line, text: near.text } : undefined,
+      },
+    };
+  }
+  if (h.atEof) {
+    cands = cands.filter((c) => c.start + k === n);
+    if (cands.length === 0) {
+      return {
+        kind: 'problem',
+        problem: { kind: 'not-found', path, block: h.block, patchLine: h.patchLine, message: `${label(path, h)}: marked "End of File" but its old text does not end the file.` },
+      };
+    }
+  }
+  const free = cands.filter((c) => !overlaps(taken, c.start, c.start + k));
+  if (free.length === 0) {
+    return {
+      kind: 'problem',
+      problem: {
+        kind: 'overlap',
+        path,
+        block: h.block,
+        patchLine: h.patchLine,
+        message: `${label(path, h)}: its old text only occurs at line ${cands[0].start + 1}, which another hunk of this patch already changes; merge the two hunks.`,
+      },
+    };
+  }
+  cands = free;
+  if (h.anchors.length) {
+    const ends = anchorEnds(index, h.anchors);
+    const anchored = new Set<Placement>();
+    for (const e of ends) {
+      const first = cands.find((c) => c.start >= e);
+      if (first) anchored.add(first);
+    }
+    if (anchored.size === 0) tolerances.push('anchor-not-found');
+    else {
+      if (anchored.size === 1 && cands.length > 1) tolerances.push('disambiguated-by-anchor');
+      cands = cands.filter((c) => anchored.has(c));
+    }
+  }
+  const best = Math.min(...cands.map((c) => c.tier));
+  cands = cands.filter((c) => c.tier === best);
+  if (cands.length === 1) return { kind: 'placed', placed: { placement: cands[0], tolerances } };
+  if (expected !== undefined) {
+    const byDistance = [...cands].sort((a, b) => Math.abs(a.start - expected) - Math.abs(b.start - expected));
+    const d1 = Math.abs(byDistance[0].start - expected);
+    const d2 = Math.abs(byDistance[1].start - expected);
+    // Only a clear winner counts: the hint must point at one place much more than at any other.
+    if (d2 >= 2 * d1 + 5) {
+      return { kind: 'placed', placed: { placement: byDistance[0], tolerances: [...tolerances, 'disambiguated-by-line-number'] } };
+    }
+  }
+  return { kind: 'ambiguous', candidates: cands };
+}
+
+function ambiguousProblem(path: string, h: Hunk, cands: Placement[]): EditProblem {
+  const where = cands.slice(0, 6).map((c) => c.start + 1);
+  const more = cands.length > 6 ? ` and ${cands.length - 6} more` : '';
+  return {
+    kind: 'ambiguous',
+    path,
+    block: h.block,
+    patchLine: h.patchLine,
+    message: `${label(path, h)}: the old text ${preview(h.old)} matches ${cands.length} places (lines ${where.join(', ')}${more}) and nothing in the patch singles one out; include more surrounding lines so it is unique.`,
+    closest: { line: cands[0].start + 1, text: '' },
+  };
+}
+
+function tierTolerances(p: Placement): Tolerance[] {
+  if (p.tier === 2) return ['indentation'];
+  if (p.tier === 1) return ['trailing-whitespace'];
+  return [];
+}
+
+/** Replace lines [start, start + old.length) of `file` by the hunk's new lines. */
+function splice(file: FileLines, h: Hunk, p: Placement): { lines: string[]; eols: string[] } {
+  const ops = diffLines(h.old, h.new);
+  const lines: string[] = [];
+  const eols: string[] = [];
+  for (const op of ops) {
+    if (op.kind === '=') {
+      lines.push(file.lines[p.start + op.a]);
+      eols.push(file.eols[p.start + op.a]);
+    } else if (op.kind === '+') {
+      lines.push(reindent(h.new[op.b], p.indent));
+      eols.push(file.eol);
+    }
+  }
+  return { lines, eols };
+}
+
+function finishEols(file: FileLines, originalEndedWithoutEol: boolean, forceNoEol: boolean): void {
+  const last = file.lines.length - 1;
+  for (let i = 0; i < last; i++) if (file.eols[i] === '') file.eols[i] = file.eol;
+  if (last >= 0) file.eols[last] = originalEndedWithoutEol || forceNoEol ? '' : file.eols[last] || file.eol;
+}
+
+export function applyHunks(path: string, text: string, edit: FileEdit): ContentResult {
+  const file = splitFileText(text);
+  const endedWithoutEol = file.lines.length > 0 && file.eols[file.eols.length - 1] === '';
+  const tol = new Set<Tolerance>();
+  const problems: EditProblem[] = [];
+  let forceNoEol = false;
+
+  for (const h of edit.hunks) {
+    if ((h.claimedOldCount !== undefined && h.claimedOldCount !== h.old.length) || (h.claimedNewCount !== undefined && h.claimedNewCount !== h.new.length)) {
+      tol.add('hunk-counts');
+    }
+  }
+
+  if (edit.sequential) {
+    for (const h of edit.hunks) {
+      if (file.lines.length > 0 && h.old.length === 0) {
+        problems.push({
+          kind: 'not-found',
+          path,
+          block: h.block,
+          patchLine: h.patchLine,
+          message: `${label(path, h)}: the SEARCH part is empty but the file already has content; quote the lines to replace (an empty SEARCH only creates a new file).`,
+        });
+        continue;
+      }
+      const attempt = place(path, indexLines(file.lines), h, [], undefined);
+      if (attempt.kind === 'problem') {
+        problems.push(attempt.problem);
+        continue;
+      }
+      if (attempt.kind === 'ambiguous') {
+        problems.push(ambiguousProblem(path, h, attempt.candidates));
+        continue;
+      }
+      const p = attempt.placed.placement;
+      for (const t of [...attempt.placed.tolerances, ...tierTolerances(p)]) tol.add(t);
+      const repl = splice(file, h, p);
+      file.lines.splice(p.start, h.old.length, ...repl.lines);
+      file.eols.splice(p.start, h.old.length, ...repl.eols);
+    }
+  } else {
+    const index = indexLines(file.lines);
+    const results: Array<Attempt | undefined> = edit.hunks.map(() => undefined);
+    const taken: Array<[number, number]> = [];
+    // Pass 1: hunks whose text places them on its own.
+    edit.hunks.forEach((h, i) => {
+      const a = place(path, index, h, taken, undefined);
+      results[i] = a;
+      if (a.kind === 'placed') taken.push([a.placed.placement.start, a.placed.placement.start + h.old.length]);
+    });
+    // Pass 2: ambiguous hunks, with their line numbers corrected by how far off the numbers of
+    // the nearest placed hunk were (models are usually off by the same amount within a file).
+    edit.hunks.forEach((h, i) => {
+      const a = results[i]!;
+      if (a.kind !== 'ambiguous' || h.oldStart === undefined) return;
+      let delta = 0;
+      for (let d = 1; d < edit.hunks.length; d++) {
+        const near = [results[i - d], results[i + d]].map((r, side) => ({ r, h: edit.hunks[side === 0 ? i - d : i + d] }));
+        const found = near.find((x) => x.r?.kind === 'placed' && x.h?.oldStart !== undefined);
+        if (found && found.r?.kind === 'placed') {
+          delta = found.r.placed.placement.start - (found.h.oldStart! - 1);
+          break;
+        }
+      }
+      const again = place(path, index, h, taken, Math.max(0, h.oldStart - 1 + delta));
+      results[i] = again;
+      if (again.kind === 'placed') taken.push([again.placed.placement.start, again.placed.placement.start + h.old.length]);
+    });
+    const placed: Array<{ h: Hunk; p: Placement; order: number }> = [];
+    edit.hunks.forEach((h, i) => {
+      const a = results[i]!;
+      if (a.kind === 'problem') problems.push(a.problem);
+      else if (a.kind === 'ambiguous') problems.push(ambiguousProblem(path, h, a.candidates));
+      else {
+        placed.push({ h, p: a.placed.placement, order: i });
+        for (const t of [...a.placed.tolerances, ...tierTolerances(a.placed.placement)]) tol.add(t);
+        if (h.oldStart !== undefined && h.old.length > 0 && a.placed.placement.start !== Math.max(0, h.oldStart - 1)) tol.add('line-numbers');
+      }
+    });
+    if (problems.length === 0) {
+      placed.sort((a, b) => a.p.start - b.p.start || a.order - b.order);
+      if (placed.some((x, i) => i > 0 && x.order < placed[i - 1].order)) tol.add('out-of-order');
+      for (let i = 1; i < placed.length; i++) {
+        const prev = placed[i - 1];
+        if (placed[i].p.start < prev.p.start + prev.h.old.length) {
+          problems.push({
+            kind: 'overlap',
+            path,
+            block: placed[i].h.block,
+            patchLine: placed[i].h.patchLine,
+            message: `${label(path, placed[i].h)}: it changes lines that block ${prev.h.block} also changes (from line ${placed[i].p.start + 1}); merge the two hunks.`,
+          });
+        }
+      }
+    }
+    if (problems.length === 0) {
+      const lines: string[] = [];
+      const eols: string[] = [];
+      let at = 0;
+      for (const { h, p } of placed) {
+        for (; at < p.start; at++) {
+          lines.push(file.lines[at]);
+          eols.push(file.eols[at]);
+        }
+        const repl = splice(file, h, p);
+        lines.push(...repl.lines);
+        eols.push(...repl.eols);
+        at = p.start + h.old.length;
+        if (h.newEndsWithoutEol && at === file.lines.length) forceNoEol = true;
+      }
+      for (; at < file.lines.length; at++) {
+        lines.push(file.lines[at]);
+        eols.push(file.eols[at]);
+      }
+      file.lines = lines;
+      file.eols = eols;
+    }
+  }
+  if (problems.length) return { ok: false, problems };
+  finishEols(file, endedWithoutEol, forceNoEol);
+  if (edit.hunks.length && file.eol === '\r\n') tol.add('line-endings');
+  if (edit.hunks.length && file.bom) tol.add('bom');
+  return { ok: true, after: joinFileText(file), tolerances: [...tol] };
+}
+
+/** The text of a new file from its lines (LF, final newline unless the patch said otherwise). */
+export function newFileText(lines: readonly string[], endsWithoutEol: boolean): string {
+  if (lines.length === 0) return '';
+  return lines.join('\n') + (endsWithoutEol ? '' : '\n');
+}
