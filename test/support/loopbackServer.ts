@@ -53,7 +53,7 @@ export type Fault =
   | { kind: 'hang' }
   /** Send the 200 headers and then nothing at all. */
   | { kind: 'hang-after-headers' }
-  /** Any status and body you like. */
+  /** Any status and body you like; a string body is sent as-is (e.g. a hand-made SSE stream). */
   | { kind: 'http'; status: number; body: unknown; headers?: Record<string, string> };
 
 export interface Reply {
@@ -90,6 +90,8 @@ export interface LoopbackServer {
   readonly requests: RecordedRequest[];
   /** Replies still queued. */
   pending(): number;
+  /** Forget queued replies, the handler and the recorded requests (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -225,7 +227,12 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         await new Promise<void>(() => {});
         return true;
       case 'http':
-        sendJson(res, fault.status, fault.body, fault.headers);
+        if (typeof fault.body === 'string') {
+          res.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers });
+          res.end(fault.body);
+        } else {
+          sendJson(res, fault.status, fault.body, fault.headers);
+        }
         return true;
       case 'cut':
       case 'stream-error':
@@ -240,7 +247,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const fault = reply.fault;
     for (let i = 0; i < chunks.length; i++) {
       if (fault?.kind === 'cut' && i === fault.afterChunks) {
-        res.socket?.destroy();
+        await cutAfterFlush(res);
         return;
       }
       if (fault?.kind === 'stream-error' && i === fault.afterChunks) {
@@ -253,7 +260,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       res.write(chunks[i]);
     }
     if (fault?.kind === 'cut') {
-      res.socket?.destroy();
+      await cutAfterFlush(res);
       return;
     }
     if (fault?.kind === 'stream-error') {
@@ -415,6 +422,11 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     setHandler: (fn) => void (handler = fn),
     requests,
     pending: () => queue.length,
+    reset: () => {
+      queue.length = 0;
+      handler = undefined;
+      requests.length = 0;
+    },
     close: async () => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -424,6 +436,14 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       await closed;
     },
   };
+}
+
+/** Lets the client read what was already written, then drops the connection without finishing the body. */
+async function cutAfterFlush(res: ServerResponse): Promise<void> {
+  await new Promise<void>((resolve) => res.write('', () => resolve()));
+  // A reset socket can discard data the client has not read yet; give it a moment first.
+  await sleep(25);
+  res.socket?.destroy();
 }
 
 function apiOf(method: string, path: string): WireApi {

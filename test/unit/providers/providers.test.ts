@@ -10,7 +10,7 @@ before(async () => {
 });
 after(() => server.close());
 beforeEach(() => {
-  server.requests.length = 0;
+  server.reset();
 });
 
 const request = { system: 'You are terse.', messages: [{ role: 'user' as const, content: 'Say hello.' }] };
