@@ -9,7 +9,7 @@ import { applyResolved } from '../core/edits/applyResolved';
 import { parsePatch } from '../core/edits/parsePatch';
 import { renderUnifiedDiff } from '../core/edits/renderUnifiedDiff';
 import { resolveEdits } from '../core/edits/resolveEdits';
-import type { CliIo } from './cliIo';
+import type { ApplyIo } from './applyIo';
 
 const HELP = `usage: switchyard apply --root DIR [options] < patch
 
@@ -40,7 +40,7 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ');
 }
 
-export async function runApply(args: string[], io: CliIo): Promise<number> {
+export async function runApply(args: string[], io: ApplyIo): Promise<number> {
   let values: { root?: string; format?: string; 'dry-run'?: boolean; json?: boolean; diff?: boolean; help?: boolean; 'max-bytes'?: string };
   try {
     ({ values } = parseArgs({

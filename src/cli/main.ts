@@ -1,43 +1,54 @@
 // The `switchyard` command line: the same core as the extension, for scripts and CI. This file
-// only dispatches: each verb lives in its own module (src/cli/<verb>.ts) and is one row below.
+// only dispatches: each verb lives in its own module (src/cli/<verb>.ts) and is one row of VERBS.
+// A row builds the process I/O its verb wants, so verbs keep their own injectable I/O types.
 import { runApply } from './apply';
-import { type Verb, type CliIo, processIo } from './cliIo';
+import { applyProcessIo } from './applyIo';
 
-const VERBS: Record<string, { run: Verb; summary: string }> = {
-  apply: { run: runApply, summary: 'apply a patch read from standard input to a folder, all-or-nothing' },
+export interface VerbEntry {
+  summary: string;
+  /** Runs the verb with the rest of the command line; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+export const VERBS: Record<string, VerbEntry> = {
+  apply: { summary: 'apply a patch from standard input to a folder, all-or-nothing', run: (args) => runApply(args, applyProcessIo()) },
 };
 
-function usage(): string {
-  const rows = Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`);
+export function usage(verbs: Record<string, VerbEntry> = VERBS): string {
+  const rows = Object.entries(verbs).map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`);
   return ['usage: switchyard <command> [options]', '', 'commands:', ...rows, '', 'Run "switchyard <command> --help" for its options.', ''].join('\n');
 }
 
 /** Runs one command line; resolves to the exit code (0 ok, 1 refused/failed, 2 usage error). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: string[],
+  verbs: Record<string, VerbEntry> = VERBS,
+  print: { out(t: string): void; err(t: string): void } = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
-    if (verb === undefined) {
-      io.err(usage());
-      return 2;
-    }
-    io.out(usage());
+  if (verb === '--help' || verb === '-h' || verb === 'help') {
+    print.out(usage(verbs));
     return 0;
   }
-  const entry = VERBS[verb];
-  if (!entry) {
-    io.err(`switchyard: unknown command "${verb}".\n${usage()}`);
+  if (verb === undefined) {
+    print.err(usage(verbs));
     return 2;
   }
-  return entry.run(rest, io);
+  const entry = Object.hasOwn(verbs, verb) ? verbs[verb] : undefined;
+  if (!entry) {
+    print.err(`switchyard: unknown command "${verb}".\n${usage(verbs)}`);
+    return 2;
+  }
+  return entry.run(rest);
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), processIo()).then(
+  runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`switchyard: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.stderr.write(`switchyard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,14 +1,12 @@
-// What a CLI verb may touch of the process, injected so tests drive verbs without spawning.
-export interface CliIo {
+// What `switchyard apply` may touch of the process, injected so tests run the verb in-process.
+export interface ApplyIo {
   readStdin(): Promise<string>;
   stdinIsTty: boolean;
   out(text: string): void;
   err(text: string): void;
 }
 
-export type Verb = (args: string[], io: CliIo) => Promise<number>;
-
-export function processIo(): CliIo {
+export function applyProcessIo(): ApplyIo {
   return {
     stdinIsTty: Boolean(process.stdin.isTTY),
     readStdin: async () => {
