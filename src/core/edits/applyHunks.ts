@@ -126,19 +126,27 @@ function place(
       cands = cands.filter((c) => anchored.has(c));
     }
   }
-  const best = Math.min(...cands.map((c) => c.tier));
-  cands = cands.filter((c) => c.tier === best);
+  cands = preferStrict(cands);
   if (cands.length === 1) return { kind: 'placed', placed: { placement: cands[0], tolerances } };
   if (expected !== undefined) {
-    const byDistance = [...cands].sort((a, b) => Math.abs(a.start - expected) - Math.abs(b.start - expected));
-    const d1 = Math.abs(byDistance[0].start - expected);
-    const d2 = Math.abs(byDistance[1].start - expected);
-    // Only a clear winner counts: the hint must point at one place much more than at any other.
-    if (d2 >= 2 * d1 + 5) {
-      return { kind: 'placed', placed: { placement: byDistance[0], tolerances: [...tolerances, 'disambiguated-by-line-number'] } };
+    // Line numbers are the weakest evidence models give: only an exact hit (after correcting by
+    // how far off the neighbouring hunks' numbers were) singles a place out.
+    const hit = cands.filter((c) => c.start === expected);
+    if (hit.length === 1) {
+      return { kind: 'placed', placed: { placement: hit[0], tolerances: [...tolerances, 'disambiguated-by-line-number'] } };
     }
   }
   return { kind: 'ambiguous', candidates: cands };
+}
+
+/**
+ * An exact match beats one that differs only in trailing whitespace. A re-indented match never
+ * loses to an exact one, though: a model that shifted its quote may well have meant that place.
+ */
+function preferStrict(cands: Placement[]): Placement[] {
+  if (cands.some((c) => c.tier === 2) && cands.some((c) => c.tier < 2)) return cands;
+  const best = Math.min(...cands.map((c) => c.tier));
+  return cands.filter((c) => c.tier === best);
 }
 
 function ambiguousProblem(path: string, h: Hunk, cands: Placement[]): EditProblem {
