@@ -1,0 +1,174 @@
+// Runs the policy's verify command in the scratch copy: `/bin/sh -c <command>` as the leader of
+// its own process group, so a timeout or a cancel can end everything it started (test runners
+// fork workers, shells fork pipelines) and not just the shell. Output from stdout and stderr is
+// kept interleaved in a bounded tail; the environment has secrets withheld (verifyEnv.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { OutputTail, type OutputTailOptions } from './outputTail';
+import { buildVerifyEnv } from './verifyEnv';
+import type { VerifyResult } from './verifySchema';
+
+export interface RunVerificationOptions {
+  command: string;
+  /** The scratch root; the command runs here. */
+  cwd: string;
+  timeoutMs: number;
+  /** The environment to filter (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Variables to withhold besides the built-in patterns: the policy's `apiKeyEnv`s. */
+  secretEnvNames?: Iterable<string>;
+  signal?: AbortSignal;
+  /** Between SIGTERM and SIGKILL to the group (default 2 s). */
+  killGraceMs?: number;
+  /** Each decoded chunk as it arrives, for a live view. */
+  onOutput?: (text: string) => void;
+  tail?: OutputTailOptions;
+  /** The shell (default /bin/sh). */
+  shell?: string;
+}
+
+/** Sends a signal to the child's whole process group; a group already gone is not an error. */
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') {
+      try {
+        child.kill(sig);
+      } catch {
+        // Nothing more can be done from here; the exit handler still finishes the run.
+      }
+    }
+  }
+}
+
+export function runVerification(opts: RunVerificationOptions): Promise<VerifyResult> {
+  const { env, withheld } = buildVerifyEnv(opts.env ?? process.env, opts.secretEnvNames);
+  const tail = new OutputTail(opts.tail);
+  const grace = opts.killGraceMs ?? 2000;
+  const base = { command: opts.command, withheldEnv: withheld };
+
+  if (opts.signal?.aborted) {
+    return Promise.resolve({
+      ...base,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      cancelled: true,
+      durationMs: 0,
+      outputTail: '',
+      outputBytes: 0,
+      outputTruncated: false,
+      passed: false,
+    });
+  }
+
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let timedOut = false;
+    let cancelled = false;
+    let startError: string | undefined;
+    let exitCode: number | null = null;
+    let exitSignal: string | null = null;
+    let endedAt: number | undefined;
+    let finished = false;
+    const timers: NodeJS.Timeout[] = [];
+
+    let cancelRequested = false;
+    const onAbort = () => {
+      cancelRequested = true;
+      cancelled = true;
+      if (child) terminate();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn(opts.shell ?? '/bin/sh', ['-c', opts.command], {
+        cwd: opts.cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      startError = `${(e as Error).message} (cwd ${opts.cwd})`;
+      finish();
+      return;
+    }
+    const proc = child;
+
+    const onData = (stream: string) => (chunk: Buffer) => {
+      const text = tail.push(stream, chunk);
+      if (text && opts.onOutput) opts.onOutput(text);
+    };
+    proc.stdout?.on('data', onData('stdout'));
+    proc.stderr?.on('data', onData('stderr'));
+
+    let terminating = false;
+    const terminate = () => {
+      if (terminating) return;
+      terminating = true;
+      signalGroup(proc, 'SIGTERM');
+      // Whatever ignores SIGTERM (a trap, a stuck worker) gets SIGKILL after the grace period.
+      timers.push(setTimeout(() => signalGroup(proc, 'SIGKILL'), grace));
+    };
+
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        terminate();
+      }, opts.timeoutMs),
+    );
+    if (cancelRequested) terminate();
+
+    proc.on('error', (e) => {
+      // Spawn failures (missing shell, missing cwd) arrive here; there is no exit to wait for.
+      if (proc.pid === undefined) {
+        startError = `${e.message} (cwd ${opts.cwd})`;
+        finish();
+      }
+    });
+
+    proc.on('exit', (code, sig) => {
+      endedAt = performance.now();
+      exitCode = code;
+      exitSignal = sig;
+      // The shell is gone; anything still in its group (a server started with &, a grandchild
+      // that ignored SIGTERM) is left over and must not outlive the run or the scratch folder.
+      signalGroup(proc, 'SIGKILL');
+      // Output pipes close once every holder is dead; a process that escaped the group (setsid)
+      // could hold them open forever, so stop waiting after a moment.
+      timers.push(
+        setTimeout(() => {
+          proc.stdout?.destroy();
+          proc.stderr?.destroy();
+          finish();
+        }, 1000),
+      );
+    });
+    proc.on('close', () => finish());
+
+    function finish() {
+      if (finished) return;
+      finished = true;
+      for (const t of timers) clearTimeout(t);
+      opts.signal?.removeEventListener('abort', onAbort);
+      tail.end();
+      const durationMs = Math.round((endedAt ?? performance.now()) - started);
+      resolve({
+        ...base,
+        exitCode,
+        signal: exitSignal,
+        timedOut,
+        cancelled,
+        durationMs,
+        outputTail: tail.text(),
+        outputBytes: tail.totalBytes,
+        outputTruncated: tail.truncated,
+        ...(startError !== undefined ? { startError } : {}),
+        passed: startError === undefined && !timedOut && !cancelled && exitCode === 0,
+      });
+    }
+  });
+}

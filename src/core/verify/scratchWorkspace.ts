@@ -1,0 +1,186 @@
+// A scratch copy of the workspace where a proposed change can be applied and tested without
+// touching the user's files. In a git repository it is a detached worktree at HEAD with the
+// working tree's uncommitted changes carried over (tracked modifications and deletions, and
+// untracked files that are not ignored), so it matches what the user sees; elsewhere it is a
+// plain copy. Either way `node_modules` is linked in, not copied, so tests can run at once.
+// `dispose()` removes everything it made (worktree, its git admin entry, temp folders) and
+// never throws: it runs on the failure paths too.
+import { lstat, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { ApplyOutcome, ResolvedPlan } from '../edits/editPlan';
+import { copyEntry, copyTree } from './copyTree';
+import { gitOrThrow, runGit, splitNul } from './git';
+
+export type ScratchKind = 'git-worktree' | 'copy';
+
+export interface ScratchWorkspace {
+  kind: ScratchKind;
+  /** The workspace root's counterpart inside the scratch: apply edits and run commands here. */
+  root: string;
+  /** The temp folder holding the scratch; gone after dispose. */
+  container: string;
+  /** Paths (relative to the repository top) carried over from the working tree, for the record. */
+  carriedOver: string[];
+  /** Removes the scratch; resolves with what could not be cleaned up (empty when all went). */
+  dispose(): Promise<string[]>;
+}
+
+export interface ScratchOptions {
+  /** Where temp folders go (default: the OS temp dir). */
+  tmpDir?: string;
+  /** Directory names not copied in copy mode (default: .git and node_modules). */
+  skip?: string[];
+  /** Link the workspace's node_modules into the scratch (default true). */
+  linkNodeModules?: boolean;
+  /** Copy mode refuses workspaces larger than this outside the skipped folders (default 1 GiB). */
+  maxCopyBytes?: number;
+  /** Force a plain copy even in a git repository. */
+  forceCopy?: boolean;
+}
+
+export class ScratchError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ScratchError';
+  }
+}
+
+export async function createScratchWorkspace(root: string, opts: ScratchOptions = {}): Promise<ScratchWorkspace> {
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (e) {
+    throw new ScratchError(`The workspace root ${root} cannot be read (${(e as Error).message}).`, { cause: e });
+  }
+  const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), 'switchyard-verify-'));
+  const top = opts.forceCopy ? undefined : await gitTop(realRoot);
+  try {
+    if (top) return await createWorktree(realRoot, top, container, opts);
+    return await createCopy(realRoot, container, opts);
+  } catch (e) {
+    // Nothing half-made stays behind: prune the worktree admin entry if one was added.
+    await rm(container, { recursive: true, force: true }).catch(() => undefined);
+    if (top) await runGit(['worktree', 'prune'], top);
+    if (e instanceof ScratchError) throw e;
+    throw new ScratchError(`Could not prepare a scratch copy of ${root} for verification: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+/** The repository's top folder when `dir` is inside a git work tree that has a commit, else undefined. */
+async function gitTop(dir: string): Promise<string | undefined> {
+  const top = await runGit(['rev-parse', '--show-toplevel'], dir);
+  if (top.code !== 0) return undefined;
+  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], dir);
+  // A repository without a commit has no HEAD to check out: a copy is the honest scratch then.
+  if (head.code !== 0) return undefined;
+  return realpath(top.stdout.toString('utf8').trim());
+}
+
+async function createWorktree(
+  realRoot: string,
+  top: string,
+  container: string,
+  opts: ScratchOptions,
+): Promise<ScratchWorkspace> {
+  const tree = path.join(container, path.basename(top) || 'worktree');
+  await gitOrThrow(['worktree', 'add', '--detach', '--quiet', tree, 'HEAD'], top);
+  const links: string[] = [];
+  const dispose = once(async () => {
+    const problems: string[] = [];
+    // Our own symlinks go first so nothing below can ever walk into the real node_modules.
+    for (const l of links) await rm(l, { force: true }).catch((e) => problems.push(String(e)));
+    const removed = await runGit(['worktree', 'remove', '--force', '--force', tree], top);
+    await rm(container, { recursive: true, force: true }).catch((e) =>
+      problems.push(`could not delete ${container}: ${(e as Error).message}`),
+    );
+    const pruned = await runGit(['worktree', 'prune'], top);
+    if (removed.code !== 0 && pruned.code !== 0) problems.push(`git worktree prune failed in ${top}: ${pruned.stderr}`);
+    return problems;
+  });
+  try {
+    const carriedOver = await carryOverChanges(top, tree);
+    const scratchRoot = path.join(tree, path.relative(top, realRoot));
+    if (opts.linkNodeModules !== false) {
+      const pairs = realRoot === top ? [[top, tree]] : [[top, tree], [realRoot, scratchRoot]];
+      for (const [from, to] of pairs) {
+        const link = await linkNodeModules(from, to);
+        if (link) links.push(link);
+      }
+    }
+    return { kind: 'git-worktree', root: scratchRoot, container, carriedOver, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+/**
+ * Makes the fresh worktree match the working tree: every path that differs from HEAD (staged or
+ * not) is copied over or deleted, then every untracked file git does not ignore is copied.
+ */
+async function carryOverChanges(top: string, tree: string): Promise<string[]> {
+  const changed = splitNul(await gitOrThrow(['diff', '--no-renames', '--name-only', '-z', 'HEAD', '--'], top));
+  const untracked = splitNul(await gitOrThrow(['ls-files', '--others', '--exclude-standard', '-z'], top));
+  const present: string[] = [];
+  for (const rel of changed) {
+    if (await exists(path.join(top, rel))) present.push(rel);
+    else await rm(path.join(tree, rel), { recursive: true, force: true });
+  }
+  // Deletions first: a file that became a folder must make way before the folder's files arrive.
+  for (const rel of [...present, ...untracked]) {
+    // A nested repository shows up as "dir/": copied without its .git.
+    await copyEntry(top, tree, rel.replace(/\/$/, ''));
+  }
+  return [...changed, ...untracked];
+}
+
+async function createCopy(realRoot: string, container: string, opts: ScratchOptions): Promise<ScratchWorkspace> {
+  const copy = path.join(container, path.basename(realRoot) || 'workspace');
+  await copyTree(realRoot, copy, {
+    skip: new Set(opts.skip ?? ['.git', 'node_modules']),
+    linkNodeModules: opts.linkNodeModules !== false,
+    budget: { bytes: 0, maxBytes: opts.maxCopyBytes ?? 1024 * 1024 * 1024 },
+  });
+  const dispose = once(async () => {
+    const problems: string[] = [];
+    await rm(container, { recursive: true, force: true }).catch((e) =>
+      problems.push(`could not delete ${container}: ${(e as Error).message}`),
+    );
+    return problems;
+  });
+  return { kind: 'copy', root: copy, container, carriedOver: [], dispose };
+}
+
+/** Links `from/node_modules` into `to` when the scratch has none; returns the link made. */
+async function linkNodeModules(from: string, to: string): Promise<string | undefined> {
+  const src = path.join(from, 'node_modules');
+  const dst = path.join(to, 'node_modules');
+  if (!(await exists(src)) || (await exists(dst))) return undefined;
+  await symlink(await realpath(src), dst);
+  return dst;
+}
+
+export type ApplyResolved = (resolved: ResolvedPlan, root: string) => Promise<ApplyOutcome>;
+
+/** Applies a resolved plan inside the scratch with the edit engine (all-or-nothing, hash-checked). */
+export function applyPlanToScratch(scratch: ScratchWorkspace, resolved: ResolvedPlan, apply: ApplyResolved) {
+  return apply(resolved, scratch.root);
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Dispose runs once however often it is called, and reports failures instead of throwing. */
+function once(fn: () => Promise<string[]>): () => Promise<string[]> {
+  let p: Promise<string[]> | undefined;
+  return () => (p ??= fn().catch((e: unknown) => [`cleanup failed: ${(e as Error).message}`]));
+}

@@ -1,0 +1,91 @@
+// The verify stage: check trust and approval, make a scratch copy of the workspace, apply the
+// proposed change there with the edit engine, run the policy's verify command, and always remove
+// the scratch again. The user's workspace is never written to; only the scratch is. The pipeline
+// calls this between the implementer and the critic; a failed result becomes a critic finding
+// (verifyFinding.ts).
+import type { ResolvedPlan } from '../edits/editPlan';
+import { applyResolved } from '../edits/applyResolved';
+import { runVerification } from './runVerification';
+import { applyPlanToScratch, createScratchWorkspace, type ApplyResolved, type ScratchOptions } from './scratchWorkspace';
+import { checkVerifyAllowed, type ApprovalStore, type AskApproval } from './verifyApproval';
+import type { VerifyOutcome } from './verifySchema';
+
+export interface VerifyStageInput {
+  /** The workspace root the plan was resolved against. */
+  root: string;
+  resolvedPlan: ResolvedPlan;
+  /** The policy's `verify` section. */
+  verify: { command: string; timeoutSeconds: number };
+  /** The host's workspace-trust answer; false means nothing runs. */
+  trusted: boolean;
+  approvals: ApprovalStore;
+  askApproval: AskApproval;
+  signal?: AbortSignal;
+  /** Environment variable names to withhold besides the built-in patterns (the policy's apiKeyEnvs). */
+  secretEnvNames?: Iterable<string>;
+  /** Live output, chunk by chunk. */
+  onOutput?: (text: string) => void;
+  /** Environment to filter for the command (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** The edit engine's apply (injectable for tests of failure paths). */
+  apply?: ApplyResolved;
+  scratch?: ScratchOptions;
+  killGraceMs?: number;
+}
+
+export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOutcome> {
+  const { command } = input.verify;
+  const allowed = await checkVerifyAllowed({
+    command,
+    root: input.root,
+    trusted: input.trusted,
+    approvals: input.approvals,
+    askApproval: input.askApproval,
+  });
+  if (!allowed.allowed) return { status: allowed.status, reason: allowed.reason };
+  if (input.signal?.aborted) return cancelledOutcome();
+
+  let scratch;
+  try {
+    scratch = await createScratchWorkspace(input.root, input.scratch);
+  } catch (e) {
+    return { status: 'failed-to-prepare', reason: (e as Error).message, problems: [] };
+  }
+  try {
+    if (input.signal?.aborted) return cancelledOutcome();
+    const applied = await applyPlanToScratch(scratch, input.resolvedPlan, input.apply ?? applyResolved);
+    if (!applied.ok) {
+      return {
+        status: 'failed-to-prepare',
+        reason:
+          'The proposed change did not apply to a fresh copy of the workspace, so its tests were not run. ' +
+          'Usually a file changed (or is unsaved in the editor) since the edit was made; save, and re-run the edit.',
+        problems: applied.problems.map((p) => ({ kind: p.kind, path: p.path, message: p.message })),
+      };
+    }
+    if (input.signal?.aborted) return cancelledOutcome();
+    const result = await runVerification({
+      command,
+      cwd: scratch.root,
+      timeoutMs: input.verify.timeoutSeconds * 1000,
+      env: input.env,
+      secretEnvNames: input.secretEnvNames,
+      signal: input.signal,
+      killGraceMs: input.killGraceMs,
+      onOutput: input.onOutput,
+    });
+    return { status: 'ran', result };
+  } catch (e) {
+    return {
+      status: 'failed-to-prepare',
+      reason: `Verification could not run in the scratch copy ${scratch.root}: ${(e as Error).message}`,
+      problems: [],
+    };
+  } finally {
+    await scratch.dispose();
+  }
+}
+
+function cancelledOutcome(): VerifyOutcome {
+  return { status: 'cancelled', reason: 'cancelled before the verify command started; nothing was run.' };
+}
