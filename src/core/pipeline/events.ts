@@ -66,6 +66,8 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     toModelId: z.string(),
     toVendor: z.string(),
     error: ErrorInfoSchema,
+    /** The failed model had streamed part of a reply: listeners drop this stage's streamed text so far. */
+    discardPartial: z.boolean().default(false),
   }),
   /** What a role was sent, for "what did this role see" (see sessions/contextBoundary.ts). */
   z.object({
@@ -81,6 +83,8 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('review-ready'),
+    /** critic for the cross-vendor review; finalOwner for the escalated second opinion. */
+    stage: z.enum(['critic', 'finalOwner']).default('critic'),
     round: z.number().int(),
     reviewerModelId: z.string(),
     reviewerVendor: z.string(),

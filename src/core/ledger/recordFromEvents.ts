@@ -1,0 +1,94 @@
+// Folds a run's PipelineEvents into its RunRecord. The ledger is just another listener: anything
+// the record says, the events said first, so the sidebar, the panel and the ledger cannot disagree.
+import type { PipelineEvent } from '../pipeline/events';
+import { RUN_RECORD_VERSION, type RunRecord } from './runRecordSchema';
+
+export class RunRecorder {
+  private readonly events: PipelineEvent[] = [];
+
+  readonly listener = (e: PipelineEvent): void => {
+    // Streaming deltas carry nothing the record keeps; dropping them keeps memory flat on long replies.
+    if (e.type !== 'stage-delta') this.events.push(e);
+  };
+
+  record(): RunRecord | undefined {
+    return recordFromEvents(this.events);
+  }
+}
+
+export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | undefined {
+  const decisionEv = events.find((e) => e.type === 'decision-made');
+  const finished = events.find((e) => e.type === 'run-finished');
+  if (!decisionEv || decisionEv.type !== 'decision-made' || !finished || finished.type !== 'run-finished') return undefined;
+  const d = decisionEv.decision;
+
+  const stages: RunRecord['stages'] = [];
+  const fallbacks: RunRecord['fallbacks'] = [];
+  const reviews: RunRecord['reviews'] = [];
+  const gates: RunRecord['gates'] = [];
+  let diff: string | undefined;
+  let diffFiles: string[] = [];
+  let applied: string[] = [];
+  for (const e of events) {
+    switch (e.type) {
+      case 'stage-finished':
+      case 'stage-failed': {
+        const s = e.snapshot;
+        stages.push({ stage: s.stage, round: s.round, modelId: s.modelId, vendor: s.vendor, state: s.state, tokensIn: s.tokensIn, tokensOut: s.tokensOut, costUsd: s.costUsd, elapsedMs: s.elapsedMs });
+        break;
+      }
+      case 'fallback-taken':
+        fallbacks.push({ stage: e.stage, from: e.fromModelId, to: e.toModelId, errorKind: e.error.kind, message: e.error.message });
+        break;
+      case 'review-ready':
+        reviews.push({ stage: e.stage, round: e.round, reviewerModelId: e.reviewerModelId, reviewerVendor: e.reviewerVendor, implementerVendor: e.implementerVendor, verdict: e.review.verdict, findings: e.review.findings.length });
+        break;
+      case 'gate-waiting':
+        gates.push({ gateId: e.gateId, reasons: e.reasons });
+        break;
+      case 'gate-resolved': {
+        const g = gates.find((x) => x.gateId === e.gateId);
+        if (g) g.approved = e.approved;
+        break;
+      }
+      case 'artifact-ready':
+        if (e.artifact.kind === 'diff') {
+          diff = e.artifact.value.diff;
+          diffFiles = e.artifact.value.files;
+        }
+        break;
+      case 'applied':
+        applied = e.files;
+        break;
+    }
+  }
+  const finalOwner = [...reviews].reverse().find((r) => r.stage === 'finalOwner');
+  const critic = [...reviews].reverse().find((r) => r.stage === 'critic');
+  const startedAt = decisionEv.at;
+  return {
+    v: RUN_RECORD_VERSION,
+    runId: finished.runId,
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(finished.at).toISOString(),
+    task: d.task,
+    kind: d.kind,
+    risk: d.risk,
+    signals: d.classification.signals,
+    decision: {
+      stages: d.stages.map((s) => ({ stage: s.stage, modelId: s.modelId, vendor: s.vendor, estimatedCostUsd: s.estimate.costUsd })),
+      gates: d.gates.map((g) => g.code),
+      estimatedCostUsd: d.estimatedCostUsd,
+    },
+    stages,
+    fallbacks,
+    reviews,
+    gates,
+    finalVerdict: (finalOwner ?? critic)?.verdict ?? 'none',
+    outcome: finished.outcome,
+    message: finished.message,
+    diff,
+    filesChanged: applied.length ? applied : diffFiles,
+    totals: finished.totals,
+    error: finished.error ? { kind: finished.error.kind, message: finished.error.message } : undefined,
+  };
+}

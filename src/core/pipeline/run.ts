@@ -1,0 +1,429 @@
+// runTask(): the pipeline for one task as a small state machine —
+//   decide → [answer] | [scout] → [architect] → (implement → review)×rounds → [final owner] → gate → apply
+// Each role runs in its own RoleSession and receives only typed artifacts; every step is an event.
+// Nothing is written here: apply is the host's callback, called only after the review and gates
+// allow it and only if the run was not cancelled. Routing, gates and paths come from the policy and
+// the code — never from anything a model says.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { ModelSpec, Stage } from '../config/policySchema';
+import { PatchParseError, type EditProblem, type ResolvedPlan } from '../edits/editPlan';
+import { parsePatch } from '../edits/parsePatch';
+import { renderUnifiedDiff } from '../edits/renderUnifiedDiff';
+import { resolveEdits } from '../edits/resolveEdits';
+import { splitFileText } from '../edits/fileText';
+import { RunRecorder } from '../ledger/recordFromEvents';
+import { classify } from '../routing/classifier';
+import { decide } from '../routing/decide';
+import type { GateCode, RejectedAlternative, StageDecision } from '../routing/decisionSchema';
+import { mentionedPaths } from '../routing/stagePlan';
+import { anchorFindings } from '../review/anchorFindings';
+import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
+import { diffSize, numberDiff } from '../review/numberDiff';
+import { ReviewSchema, type Review } from '../review/reviewSchema';
+import { AnswerSchema, FindingsSchema, PlanSchema, type DiffArtifact, type Findings, type Plan } from '../sessions/artifacts';
+import { ContextBoundaryLog } from '../sessions/contextBoundary';
+import * as P from '../sessions/prompts';
+import { RoleSession } from '../sessions/roleSession';
+import { BudgetGuard } from './budget';
+import { planEscalation, type GateReason } from './escalation';
+import type { ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
+import { parseJsonReply } from './jsonReply';
+import { protectedMatches } from './protectedPaths';
+import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
+import type { RunResult, RunTaskOptions } from './runTypes';
+import { StageRun } from './stageRun';
+import { readContextFiles } from './workspaceReader';
+
+/** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
+export const MAX_EDIT_RETRIES = 1;
+const LISTING_LIMIT = 500;
+
+export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
+  const now = opts.now ?? Date.now;
+  const runId = opts.runId ?? randomUUID();
+  const wall0 = performance.now();
+  const policy = opts.policy;
+  const recorder = new RunRecorder();
+  const listeners = [recorder.listener, ...(opts.listeners ?? [])];
+  const snapshots: StageSnapshot[] = [];
+  const ac = new AbortController();
+  const onOuterAbort = () => ac.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) ac.abort(opts.signal.reason);
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const emit = (e: EventInput): void => {
+    const full = { ...e, runId, at: now() } as PipelineEvent;
+    if (full.type === 'stage-finished' || full.type === 'stage-failed') snapshots.push(full.snapshot);
+    for (const l of listeners) {
+      try {
+        l(full);
+      } catch {
+        // A broken listener (a closed panel) must not break the run.
+      }
+    }
+  };
+  const ctx: RunContext = {
+    runId,
+    policy,
+    signal: ac.signal,
+    boundary: new ContextBoundaryLog(),
+    budget: new BudgetGuard(policy.rules.budgets, opts.priceLookup),
+    providerFor: opts.providerFor,
+    priceLookup: opts.priceLookup,
+    resilience: opts.resilience,
+    emit,
+    now,
+    providerMs: 0,
+  };
+
+  const contextPaths = [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)];
+  const decision =
+    opts.decision ??
+    decide(classify(opts.task, { ...opts.context, filePaths: contextPaths }), policy, opts.availability, {
+      task: opts.task,
+      knownFiles: contextPaths.length,
+      priceLookup: opts.priceLookup,
+    });
+  emit({ type: 'decision-made', decision });
+
+  const state: Partial<Pick<RunResult, 'answer' | 'diff' | 'resolved' | 'review'>> = {};
+  let stagePasses = 0;
+  let outcome: Outcome;
+  let message: string;
+  let error: ErrorInfo | undefined;
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────
+  const byId = new Map(policy.models.map((m) => [m.id, m]));
+  const specsOf = (chain: ReadonlyArray<{ modelId: string }>): ModelSpec[] => chain.map((c) => byId.get(c.modelId)).filter((m): m is ModelSpec => !!m);
+  const stageOf = (s: Stage): StageDecision | undefined => decision.stages.find((d) => d.stage === s);
+  const outBudget = (s: Stage): number => policy.rules.budgets.perStageOutputTokens?.[s] ?? Infinity;
+
+  async function runStage<T>(stage: Stage, round: number, candidates: ModelSpec[], why: string, rejected: RejectedAlternative[], work: (sr: StageRun) => Promise<T>): Promise<T> {
+    if (ac.signal.aborted) throw new RunCancelled();
+    const sr = new StageRun(ctx, stage, round, candidates, why, rejected);
+    stagePasses++;
+    try {
+      const value = await work(sr);
+      sr.finish();
+      return value;
+    } catch (e) {
+      if (e instanceof RunCancelled) sr.fail({ kind: 'cancelled', message: 'cancelled' }, 'cancelled');
+      else if (e instanceof StageFailure) sr.fail(e.info);
+      else sr.fail({ kind: 'internal', message: (e as Error).message });
+      throw e;
+    }
+  }
+
+  async function structured<S extends z.ZodType>(sr: StageRun, session: RoleSession, user: string, artifacts: string[], schema: S, what: string): Promise<z.infer<S>> {
+    session.addUser(user);
+    let { text } = await sr.call(session, artifacts);
+    let parsed = parseJsonReply(text, schema);
+    if (!parsed.ok) {
+      session.addUser(P.invalidJsonFeedback(parsed.error));
+      ({ text } = await sr.call(session, artifacts));
+      parsed = parseJsonReply(text, schema);
+      if (!parsed.ok) {
+        throw new StageFailure({ kind: 'invalid-output', message: `${sr.model.id} did not return a valid ${what} after one retry (${parsed.error}). Try another model for the ${sr.stage} in .switchyard/routing.json.`, modelId: sr.model.id });
+      }
+    }
+    return parsed.value;
+  }
+
+  /** Files a model named are read only when safe: protected paths (.env, .git, …) are never sent unless the user named them. */
+  async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {
+    const fromModel = modelPaths.filter((p) => protectedMatches(p, policy.rules.protectedPaths).length === 0);
+    return readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
+  }
+  const fileArtifacts = (files: readonly P.FileContext[]): string[] => (files.length ? [`files:${files.map((f) => f.path).join(',')}`] : []);
+
+  async function parseAndResolve(text: string): Promise<{ ok: true; resolved: ResolvedPlan } | { ok: false; problems: EditProblem[] }> {
+    let plan;
+    try {
+      plan = parsePatch(text, 'auto');
+    } catch (e) {
+      if (e instanceof PatchParseError) return { ok: false, problems: e.problems };
+      return { ok: false, problems: [{ kind: 'parse', message: `the reply has no edits in a known format (${(e as Error).message})` }] };
+    }
+    if (plan.files.length === 0) return { ok: false, problems: [{ kind: 'parse', message: 'the reply contains no edits' }] };
+    const out = await resolveEdits(plan, opts.root);
+    if (!out.ok) return { ok: false, problems: out.problems };
+    if (out.resolved.files.every((f) => f.op === 'update' && f.before === f.after)) {
+      return { ok: false, problems: [{ kind: 'parse', message: 'the edits change nothing' }] };
+    }
+    return { ok: true, resolved: out.resolved };
+  }
+
+  function criticCandidates(implementerVendor: string): { specs: ModelSpec[]; rejected: RejectedAlternative[]; considered: ModelSpec[] } {
+    const planned = stageOf('critic');
+    const budgetRejected = new Set(planned?.rejected.filter((r) => r.code === 'budget').map((r) => r.modelId) ?? []);
+    const rejected: RejectedAlternative[] = (planned?.rejected ?? []).filter((r) => r.code !== 'vendor-rule' && r.code !== 'lower-priority');
+    const ready = policy.stages.critic.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m) && !budgetRejected.has(m.id));
+    const pick = pickReviewers(ready.map((m) => ({ modelId: m.id, vendor: m.vendor })), implementerVendor, policy.rules.reviewerVendorMustDiffer);
+    const allowed = new Set(pick.allowed.map((a) => a.modelId));
+    return { specs: ready.filter((m) => allowed.has(m.id)), rejected: [...rejected, ...pick.rejected], considered: ready };
+  }
+
+  function finalOwnerCandidates(implementerVendor: string, criticModel: string | undefined): ModelSpec[] {
+    const planned = stageOf('finalOwner');
+    const specs = planned ? specsOf(planned.chain) : policy.stages.finalOwner.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m));
+    const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 1 : 0);
+    return [...specs].sort((a, b) => rank(a) - rank(b));
+  }
+
+  async function askGate(codes: GateCode[], reasons: string[], diff: DiffArtifact | undefined, review: Review | undefined): Promise<boolean> {
+    const gateId = `${runId}:gate:${randomBytes(3).toString('hex')}`;
+    emit({ type: 'gate-waiting', gateId, reasons });
+    const aborted = new Promise<never>((_, reject) => {
+      if (ac.signal.aborted) reject(new RunCancelled());
+      ac.signal.addEventListener('abort', () => reject(new RunCancelled()), { once: true });
+    });
+    aborted.catch(() => {});
+    const approved = await Promise.race([opts.gate({ gateId, codes, reasons, diff, review, signal: ac.signal }), aborted]);
+    emit({ type: 'gate-resolved', gateId, approved });
+    if (ac.signal.aborted) throw new RunCancelled();
+    return approved;
+  }
+
+  // ── the run ───────────────────────────────────────────────────────────────────────────────
+  async function execute(): Promise<{ outcome: Outcome; message: string }> {
+    if (decision.blockedReason) throw new StageFailure({ kind: 'no-model', message: decision.blockedReason });
+    const nonce = randomBytes(9).toString('hex');
+    const task = opts.task;
+    const userPaths = contextPaths;
+
+    if (!decision.producesEdits) {
+      const sd = decision.stages[0]!;
+      const answer = await runStage(sd.stage, 1, specsOf(sd.chain), sd.why, sd.rejected, async (sr) => {
+        const [listing, ctxFiles] = await Promise.all([opts.workspace.listFiles(LISTING_LIMIT), filesFor(userPaths, [])]);
+        const session = new RoleSession(sd.stage, P.answerSystem(nonce), outBudget(sd.stage));
+        session.addUser(P.answerMessage(task, listing, ctxFiles.files, nonce));
+        const { text } = await sr.call(session, ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)]);
+        return AnswerSchema.parse({ text: text.trim() });
+      });
+      state.answer = answer;
+      emit({ type: 'artifact-ready', stage: sd.stage, round: 1, artifact: { kind: 'answer', value: answer } });
+      return { outcome: 'answered', message: 'answered; a question changes no files' };
+    }
+
+    // scout
+    let findings: Findings | undefined;
+    const scoutD = stageOf('scout');
+    if (scoutD) {
+      if (!scoutD.modelId) emit({ type: 'stage-skipped', stage: 'scout', reason: scoutD.why });
+      else {
+        findings = await runStage('scout', 1, specsOf(scoutD.chain), scoutD.why, scoutD.rejected, async (sr) => {
+          const [listing, ctxFiles] = await Promise.all([opts.workspace.listFiles(LISTING_LIMIT), filesFor(userPaths, [])]);
+          const session = new RoleSession('scout', P.scoutSystem(nonce), outBudget('scout'));
+          return structured(sr, session, P.scoutMessage(task, listing, ctxFiles.files, nonce), ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)], FindingsSchema, 'Findings JSON');
+        });
+        emit({ type: 'artifact-ready', stage: 'scout', round: 1, artifact: { kind: 'findings', value: findings } });
+      }
+    }
+    const foundPaths = findings?.relevantFiles.map((f) => f.path) ?? [];
+
+    // architect
+    let plan: Plan | undefined;
+    const archD = stageOf('architect');
+    if (archD) {
+      if (!archD.modelId) emit({ type: 'stage-skipped', stage: 'architect', reason: archD.why });
+      else {
+        plan = await runStage('architect', 1, specsOf(archD.chain), archD.why, archD.rejected, async (sr) => {
+          const files = await filesFor(userPaths, foundPaths);
+          const session = new RoleSession('architect', P.architectSystem(nonce), outBudget('architect'));
+          const artifacts = ['task', ...(findings ? ['findings'] : []), ...fileArtifacts(files.files)];
+          return structured(sr, session, P.architectMessage(task, findings, files.files, nonce), artifacts, PlanSchema, 'Plan JSON');
+        });
+        emit({ type: 'artifact-ready', stage: 'architect', round: 1, artifact: { kind: 'plan', value: plan } });
+      }
+    }
+
+    // implement ⇄ review
+    const implD = stageOf('implementer')!;
+    let implCandidates = specsOf(implD.chain);
+    const implSession = new RoleSession('implementer', P.implementerSystem(nonce, implCandidates[0]?.vendor === 'openai' ? 'patch' : 'search-replace'), outBudget('implementer'));
+    const implFiles = await filesFor(userPaths, [...foundPaths, ...(plan?.filesToTouch ?? [])]);
+    let implWhy = implD.why;
+    let implRejected = implD.rejected;
+    let lastCritic: { review: Review; spec: ModelSpec } | undefined;
+    let implementerVendor = '';
+    let roundsExhausted = false;
+    let noReviewer: string | undefined;
+    let diff!: DiffArtifact;
+    let resolved!: ResolvedPlan;
+    const criticReviews: Review[] = [];
+
+    for (let round = 1; ; round++) {
+      const impl = await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
+        if (round === 1) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
+        else implSession.addUser(P.implementerRevision(lastCritic!.review, lastCritic!.spec.id, nonce));
+        const artifacts = round === 1 ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)] : ['review'];
+        for (let attempt = 0; ; attempt++) {
+          const { text, spec } = await sr.call(implSession, attempt === 0 ? artifacts : ['edit-problems']);
+          const out = await parseAndResolve(text);
+          if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
+          if (attempt >= MAX_EDIT_RETRIES) {
+            const list = out.problems.slice(0, 5).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ');
+            throw new StageFailure({ kind: 'edit-resolve', message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`, modelId: spec.id });
+          }
+          implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
+        }
+      });
+      // The next round starts with the model that worked (a fallback stays in charge).
+      implCandidates = implCandidates.slice(Math.max(0, implCandidates.findIndex((m) => m.id === impl.spec.id)));
+      implWhy = impl.why;
+      implRejected = impl.rejected;
+      implementerVendor = impl.spec.vendor;
+      resolved = impl.resolved;
+      const text = renderUnifiedDiff(resolved);
+      const size = diffSize(text);
+      diff = { diff: text, files: [...new Set(resolved.files.flatMap((f) => (f.newPath ? [f.path, f.newPath] : [f.path])))], addedLines: size.added, removedLines: size.removed };
+      state.diff = diff;
+      state.resolved = resolved;
+      emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
+
+      const critics = criticCandidates(implementerVendor);
+      if (critics.specs.length === 0) {
+        noReviewer = noReviewerReason(implementerVendor, critics.considered.map((m) => ({ modelId: m.id, vendor: m.vendor })));
+        emit({ type: 'stage-skipped', stage: 'critic', reason: noReviewer });
+        break;
+      }
+      const criticWhy = `${critics.specs[0]!.id} (${critics.specs[0]!.vendor}): first ready critic whose vendor differs from the implementer's (${implementerVendor})`;
+      const review = await runStage('critic', round, critics.specs, criticWhy, critics.rejected, async (sr) => {
+        const session = new RoleSession('critic', P.criticSystem(nonce), outBudget('critic'));
+        const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(lastCritic ? ['previous-review'] : [])];
+        const r = await structured(sr, session, P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce), artifacts, ReviewSchema, 'Review JSON');
+        return { review: r, spec: sr.model };
+      });
+      // The cross-vendor rule, checked again on the model that actually answered (fallbacks included).
+      if (policy.rules.reviewerVendorMustDiffer && review.spec.vendor === implementerVendor) {
+        throw new StageFailure({ kind: 'internal', message: `refusing a same-vendor review (${review.spec.id}, ${implementerVendor}); this is a Switchyard bug` });
+      }
+      const anchored = anchorFindings(review.review, newLineCounts(resolved));
+      const checked: Review = { ...review.review, findings: anchored.map(({ anchored: _a, note: _n, ...f }) => f) };
+      lastCritic = { review: checked, spec: review.spec };
+      criticReviews.push(checked);
+      emit({ type: 'review-ready', stage: 'critic', round, reviewerModelId: review.spec.id, reviewerVendor: review.spec.vendor, implementerVendor, review: checked });
+      if (checked.verdict !== 'request-changes') break;
+      if (round > policy.rules.maxReviewRounds) {
+        roundsExhausted = true;
+        break;
+      }
+    }
+
+    // escalation
+    const touched = diff.files;
+    const protectedHits = touched.flatMap((f) => protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })));
+    const esc = planEscalation(policy, {
+      risk: decision.risk,
+      protectedHits,
+      diffLines: diff.addedLines + diff.removedLines,
+      roundsExhausted,
+      criticVerdict: lastCritic?.review.verdict,
+      noReviewer,
+    });
+    const human: GateReason[] = [...esc.human];
+    let finalReview = lastCritic?.review;
+    let finalVerdict = lastCritic?.review.verdict;
+    if (esc.finalOwner.length) {
+      const fo = finalOwnerCandidates(implementerVendor, lastCritic?.spec.id);
+      if (fo.length === 0) {
+        human.push({ code: 'escalation', reason: `escalation wanted a final owner (${esc.finalOwner.join('; ')}) but no model in stages.finalOwner is ready` });
+      } else {
+        emit({ type: 'escalated', to: 'stronger-model', reasons: esc.finalOwner });
+        const foD = stageOf('finalOwner');
+        const foWhy = foD?.modelId === fo[0]!.id ? foD.why : `${fo[0]!.id} (${fo[0]!.vendor}): final owner for ${esc.finalOwner.join('; ')}`;
+        const r = await runStage('finalOwner', 1, fo, foWhy, foD?.rejected ?? [], async (sr) => {
+          const session = new RoleSession('finalOwner', P.finalOwnerSystem(nonce), outBudget('finalOwner'));
+          const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(criticReviews.length ? ['reviews'] : [])];
+          const rev = await structured(sr, session, P.finalOwnerMessage(task, plan, numberDiff(diff.diff), criticReviews, esc.finalOwner, nonce), artifacts, ReviewSchema, 'Review JSON');
+          return { review: rev, spec: sr.model };
+        });
+        const checked: Review = { ...r.review, findings: anchorFindings(r.review, newLineCounts(resolved)).map(({ anchored: _a, note: _n, ...f }) => f) };
+        emit({ type: 'review-ready', stage: 'finalOwner', round: 1, reviewerModelId: r.spec.id, reviewerVendor: r.spec.vendor, implementerVendor, review: checked });
+        finalReview = checked;
+        finalVerdict = checked.verdict;
+        if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock) human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
+        if (checked.verdict === 'request-changes' && policy.rules.escalation.onDisagreement && !roundsExhausted) {
+          human.push({ code: 'escalation', reason: `the final owner (${r.spec.id}) asked for changes` });
+        }
+      }
+    }
+    state.review = finalReview;
+
+    // What the verdict allows before any gate.
+    if (finalVerdict === 'block' && !policy.rules.humanGate.onBlock) {
+      emit({ type: 'rejected', reason: 'blocked by the reviewer (rules.humanGate.onBlock is off)' });
+      return { outcome: 'rejected', message: `rejected: ${finalReview?.summary || 'the reviewer blocked the change'}` };
+    }
+    if (finalVerdict === 'request-changes' && !human.some((h) => h.code === 'escalation')) {
+      emit({ type: 'rejected', reason: 'the reviewer still asks for changes and no escalation applies' });
+      return { outcome: 'rejected', message: `rejected: review rounds ran out without approval (${policy.rules.maxReviewRounds} allowed)` };
+    }
+
+    // gate
+    const uniqueHuman = human.filter((h, i) => human.findIndex((x) => x.reason === h.reason) === i);
+    if (uniqueHuman.length) emit({ type: 'escalated', to: 'human', reasons: uniqueHuman.map((h) => h.reason) });
+    if (uniqueHuman.length || opts.confirmEveryApply) {
+      const reasons = uniqueHuman.length ? uniqueHuman.map((h) => h.reason) : [`${lastCritic?.spec.id ?? 'the reviewer'} approved the change; apply it?`];
+      const ok = await askGate([...new Set(uniqueHuman.map((h) => h.code))], reasons, diff, finalReview);
+      if (!ok) {
+        emit({ type: 'rejected', reason: 'declined at the human gate' });
+        return { outcome: 'rejected', message: 'rejected at the human gate; nothing was applied' };
+      }
+    }
+
+    // apply — never after a cancellation
+    if (ac.signal.aborted) throw new RunCancelled();
+    const applied = await opts.apply(resolved);
+    if (!applied.ok) {
+      throw new StageFailure({ kind: 'apply', message: `The change could not be applied: ${applied.problems.map((p) => p.message).join('; ')}. Nothing was written.` });
+    }
+    emit({ type: 'applied', files: applied.written });
+    return { outcome: 'applied', message: `applied to ${applied.written.length} file(s)` };
+  }
+
+  try {
+    ({ outcome, message } = await execute());
+  } catch (e) {
+    if (e instanceof RunCancelled || (ac.signal.aborted && !(e instanceof StageFailure))) {
+      outcome = 'cancelled';
+      message = 'cancelled; nothing was applied';
+      emit({ type: 'cancelled', reason: typeof opts.signal?.reason === 'string' ? opts.signal.reason : 'cancelled by the user' });
+    } else if (e instanceof StageFailure) {
+      outcome = 'failed';
+      error = e.info;
+      message = e.info.message;
+    } else {
+      outcome = 'failed';
+      error = { kind: 'internal', message: `Switchyard failed unexpectedly: ${(e as Error).message}` };
+      message = error.message;
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+
+  const totals = {
+    tokensIn: snapshots.reduce((n, s) => n + s.tokensIn, 0),
+    tokensOut: snapshots.reduce((n, s) => n + s.tokensOut, 0),
+    costUsd: snapshots.reduce((n, s) => n + s.costUsd, 0),
+    elapsedMs: Math.round(performance.now() - wall0),
+  };
+  emit({ type: 'run-finished', outcome, message, totals, error });
+  return {
+    runId,
+    outcome,
+    message,
+    decision,
+    ...state,
+    record: recorder.record()!,
+    boundary: ctx.boundary,
+    timing: { wallMs: performance.now() - wall0, providerMs: ctx.providerMs, stagePasses },
+  };
+}
+
+function newLineCounts(resolved: ResolvedPlan): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of resolved.files) m.set(f.newPath ?? f.path, f.op === 'delete' ? 0 : splitFileText(f.after).lines.length);
+  return m;
+}

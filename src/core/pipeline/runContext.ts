@@ -1,0 +1,43 @@
+// What every stage of one run shares: the event sink, the cancellation signal, the boundary log, the
+// budget guard, the provider factory and the clock. Plus the two errors that unwind a run: a stage
+// that failed for good, and a cancellation.
+import type { ModelSpec, RoutingPolicy } from '../config/policySchema';
+import type { ResilienceOptions } from '../providers/resilientStream';
+import type { Provider } from '../providers/types';
+import type { PriceLookup } from '../routing/estimate';
+import type { ContextBoundaryLog } from '../sessions/contextBoundary';
+import type { BudgetGuard } from './budget';
+import type { ErrorInfo, PipelineEvent } from './events';
+
+/** An event as a stage emits it; the run adds runId and the time. */
+export type EventInput = PipelineEvent extends infer E ? (E extends PipelineEvent ? Omit<E, 'runId' | 'at'> : never) : never;
+
+export interface RunContext {
+  runId: string;
+  policy: RoutingPolicy;
+  signal: AbortSignal;
+  boundary: ContextBoundaryLog;
+  budget: BudgetGuard;
+  providerFor(spec: ModelSpec): Provider | Promise<Provider>;
+  priceLookup?: PriceLookup;
+  /** Test hooks for the retry layer (sleep, random). */
+  resilience?: Pick<ResilienceOptions, 'sleep' | 'random' | 'onRetry'>;
+  emit(event: EventInput): void;
+  now(): number;
+  /** Milliseconds spent waiting on providers, for the pipeline-overhead figure. */
+  providerMs: number;
+}
+
+export class StageFailure extends Error {
+  constructor(readonly info: ErrorInfo) {
+    super(info.message);
+    this.name = 'StageFailure';
+  }
+}
+
+export class RunCancelled extends Error {
+  constructor(message = 'The run was cancelled.') {
+    super(message);
+    this.name = 'RunCancelled';
+  }
+}

@@ -1,0 +1,68 @@
+// The host's side of a run: what runTask needs (policy, providers, workspace reader, gate, apply,
+// listeners, cancellation) and what it returns. Gates and apply are host callbacks so the CLI and
+// the extension each confirm and write in their own way; the pipeline itself never writes.
+import type { ModelSpec, RoutingPolicy } from '../config/policySchema';
+import type { ApplyOutcome, ResolvedPlan } from '../edits/editPlan';
+import type { ResilienceOptions } from '../providers/resilientStream';
+import type { Provider } from '../providers/types';
+import type { RunRecord } from '../ledger/runRecordSchema';
+import type { TaskContext } from '../routing/classificationSchema';
+import type { ModelAvailability } from '../routing/decide';
+import type { GateCode, RoutingDecision } from '../routing/decisionSchema';
+import type { PriceLookup } from '../routing/estimate';
+import type { Review } from '../review/reviewSchema';
+import type { ContextBoundaryLog } from '../sessions/contextBoundary';
+import type { Answer, DiffArtifact } from '../sessions/artifacts';
+import type { Outcome, PipelineListener } from './events';
+import type { WorkspaceReader } from './workspaceReader';
+
+export interface GateRequest {
+  gateId: string;
+  codes: GateCode[];
+  /** One sentence per reason, for the prompt or the notification. */
+  reasons: string[];
+  diff?: DiffArtifact;
+  review?: Review;
+  signal: AbortSignal;
+}
+
+export interface RunTaskOptions {
+  task: string;
+  context?: TaskContext;
+  policy: RoutingPolicy;
+  availability: ModelAvailability;
+  providerFor(spec: ModelSpec): Provider | Promise<Provider>;
+  /** Workspace root: edits are resolved against the files under it. */
+  root: string;
+  workspace: WorkspaceReader;
+  /** Asks a person; resolves true to go on. Called only before applying. */
+  gate(request: GateRequest): Promise<boolean>;
+  /** Writes the resolved plan (the CLI: applyResolved; the extension: a WorkspaceEdit). */
+  apply(resolved: ResolvedPlan): Promise<ApplyOutcome>;
+  /** Ask the gate before applying even when no rule requires it (the CLI without --yes). */
+  confirmEveryApply?: boolean;
+  listeners?: PipelineListener[];
+  signal?: AbortSignal;
+  /** A decision made earlier (e.g. shown in the panel, or from the model classifier); made here otherwise. */
+  decision?: RoutingDecision;
+  priceLookup?: PriceLookup;
+  runId?: string;
+  now?(): number;
+  resilience?: Pick<ResilienceOptions, 'sleep' | 'random' | 'onRetry'>;
+}
+
+export interface RunResult {
+  runId: string;
+  outcome: Outcome;
+  message: string;
+  decision: RoutingDecision;
+  answer?: Answer;
+  diff?: DiffArtifact;
+  resolved?: ResolvedPlan;
+  /** The last review the apply decision rested on. */
+  review?: Review;
+  record: RunRecord;
+  boundary: ContextBoundaryLog;
+  /** Wall time and time inside provider calls, for the overhead figure. */
+  timing: { wallMs: number; providerMs: number; stagePasses: number };
+}

@@ -1,0 +1,176 @@
+// One pass of one stage (a stage in a given review round): sends the role's session to the first
+// model of its chain that the budget admits, streams the reply as events, falls back along the
+// chain on outages (saying so), and keeps the UI snapshot — model, tokens, cost, time — current.
+// Several calls may belong to one pass (a JSON retry, an edit that failed to resolve); they add up.
+import type { ModelSpec, Stage } from '../config/policySchema';
+import { shouldFallBack } from '../providers/chain';
+import { resilientStream } from '../providers/resilientStream';
+import { ProviderError } from '../providers/types';
+import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
+import { approxTokens, costOf } from '../routing/estimate';
+import type { RoleSession } from '../sessions/roleSession';
+import type { StageSnapshot } from './events';
+import { RunCancelled, StageFailure, type RunContext } from './runContext';
+
+/** Default output-token allowance per call when the model declares none. */
+export const STAGE_OUTPUT_TOKENS: Record<Stage, number> = {
+  scout: 2000,
+  architect: 4000,
+  implementer: 8000,
+  critic: 3000,
+  finalOwner: 3000,
+};
+
+export interface CallResult {
+  text: string;
+  spec: ModelSpec;
+}
+
+export class StageRun {
+  readonly snapshot: StageSnapshot;
+  private candidates: ModelSpec[];
+  private readonly startedAt: number;
+  private started = false;
+
+  constructor(
+    private readonly ctx: RunContext,
+    readonly stage: Stage,
+    readonly round: number,
+    candidates: readonly ModelSpec[],
+    why: string,
+    rejected: readonly RejectedAlternative[],
+  ) {
+    if (candidates.length === 0) throw new StageFailure({ kind: 'no-model', message: `No model is available for the ${stage}: ${why}` });
+    this.candidates = [...candidates];
+    this.startedAt = ctx.now();
+    const first = candidates[0]!;
+    this.snapshot = {
+      stage,
+      role: ROLE_LABELS[stage],
+      round,
+      modelId: first.id,
+      vendor: first.vendor,
+      state: 'pending',
+      tokensIn: 0,
+      tokensOut: 0,
+      costUsd: 0,
+      elapsedMs: 0,
+      why,
+      rejected: [...rejected],
+    };
+  }
+
+  /** The model currently owning the stage (changes after a fallback). */
+  get model(): ModelSpec {
+    return this.candidates[0]!;
+  }
+
+  private snap(): StageSnapshot {
+    return { ...this.snapshot, elapsedMs: this.ctx.now() - this.startedAt, rejected: [...this.snapshot.rejected] };
+  }
+
+  private fallBack(from: ModelSpec, kind: string, message: string, discardPartial: boolean): void {
+    const to = this.candidates[1]!;
+    this.snapshot.rejected.push({ modelId: from.id, vendor: from.vendor, code: kind === 'budget' ? 'budget' : 'outage', reason: message });
+    this.ctx.emit({ type: 'fallback-taken', stage: this.stage, fromModelId: from.id, toModelId: to.id, toVendor: to.vendor, error: { kind, message, modelId: from.id }, discardPartial });
+    this.candidates.shift();
+    this.snapshot.modelId = to.id;
+    this.snapshot.vendor = to.vendor;
+    this.snapshot.why = `fallback: ${from.id} failed (${kind}), so ${to.id} (${to.vendor}) took over`;
+  }
+
+  /** Sends the session as it stands (the caller has added the user message) and returns the reply text. */
+  async call(session: RoleSession, artifacts: readonly string[]): Promise<CallResult> {
+    const { ctx } = this;
+    if (!this.started) {
+      this.started = true;
+      this.snapshot.state = 'running';
+      ctx.emit({ type: 'stage-started', snapshot: this.snap() });
+    }
+    for (;;) {
+      if (ctx.signal.aborted) throw new RunCancelled();
+      const spec = this.candidates[0]!;
+      const hasNext = this.candidates.length > 1;
+      const wanted = Math.min(spec.maxOutputTokens ?? STAGE_OUTPUT_TOKENS[this.stage], session.outputTokensLeft);
+      const inputTokens = session.approxInputTokens();
+      const admission = wanted < 1 ? { ok: false as const, message: `The ${this.stage} has used its whole output-token budget.` } : ctx.budget.admit(this.stage, spec, inputTokens, wanted);
+      if (!admission.ok) {
+        if (hasNext) {
+          this.fallBack(spec, 'budget', admission.message, false);
+          continue;
+        }
+        throw new StageFailure({ kind: 'budget', message: admission.message, modelId: spec.id });
+      }
+
+      const provider = await ctx.providerFor(spec);
+      const request = session.request({ signal: ctx.signal, maxOutputTokens: admission.maxOutputTokens });
+      const entry = ctx.boundary.record({ stage: this.stage, round: this.round, modelId: spec.id, artifacts: [...artifacts], system: request.system, messages: request.messages, at: ctx.now() });
+      ctx.emit({
+        type: 'context-sent',
+        stage: this.stage,
+        round: this.round,
+        modelId: spec.id,
+        artifacts: entry.artifacts,
+        chars: entry.system.length + entry.messages.reduce((n, m) => n + m.content.length, 0),
+      });
+
+      let text = '';
+      let usage: { inputTokens: number; outputTokens: number } | undefined;
+      const it = resilientStream(provider, request, { retry: ctx.policy.rules.retry, timeouts: ctx.policy.rules.timeouts, ...ctx.resilience })[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const t0 = performance.now();
+          let r: IteratorResult<Awaited<ReturnType<typeof it.next>>['value']>;
+          try {
+            r = await it.next();
+          } finally {
+            ctx.providerMs += performance.now() - t0;
+          }
+          if (r.done) break;
+          const ev = r.value;
+          if (ev.type === 'text') {
+            text += ev.text;
+            ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text: ev.text });
+          } else if (ev.type === 'usage') {
+            usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
+          }
+        }
+      } catch (e) {
+        const err = e instanceof ProviderError ? e : new ProviderError('server', `Model "${spec.id}" failed: ${String(e)}`, spec.id);
+        if (err.kind === 'cancelled' || ctx.signal.aborted) throw new RunCancelled();
+        if (hasNext && shouldFallBack(err)) {
+          this.fallBack(spec, err.kind, err.message, err.partial);
+          continue;
+        }
+        throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
+      }
+      if (ctx.signal.aborted) throw new RunCancelled();
+
+      // A server that sends no usage still costs money: estimate it rather than record zero.
+      const used = usage ?? { inputTokens: inputTokens, outputTokens: approxTokens(text) };
+      const cost = costOf(spec, used, ctx.priceLookup);
+      ctx.budget.record(this.stage, cost, used.outputTokens);
+      session.recordOutputTokens(used.outputTokens);
+      session.addAssistant(text);
+      this.snapshot.tokensIn += used.inputTokens;
+      this.snapshot.tokensOut += used.outputTokens;
+      this.snapshot.costUsd += cost;
+      return { text, spec };
+    }
+  }
+
+  finish(): StageSnapshot {
+    this.snapshot.state = 'done';
+    const s = this.snap();
+    this.ctx.emit({ type: 'stage-finished', snapshot: s });
+    return s;
+  }
+
+  fail(info: { kind: string; message: string; modelId?: string }, state: 'failed' | 'cancelled' = 'failed'): StageSnapshot {
+    this.snapshot.state = state;
+    const s = this.snap();
+    // A cancelled stage is reported too, so a row never stays "running"; its state says why.
+    this.ctx.emit({ type: 'stage-failed', snapshot: s, error: info });
+    return s;
+  }
+}
