@@ -95,7 +95,6 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function startLoopbackServer(): Promise<LoopbackServer> {
   const queue: Array<Reply | ReplyFn> = [];
@@ -103,6 +102,19 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let closing = false;
+  // Every scripted delay ends when the server closes, so no timer outlives a test file.
+  const timers = new Set<{ t: ReturnType<typeof setTimeout>; done: () => void }>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (closing) return resolve();
+      const entry = { t: setTimeout(() => entry.done(), ms), done: () => {} };
+      entry.done = () => {
+        clearTimeout(entry.t);
+        timers.delete(entry);
+        resolve();
+      };
+      timers.add(entry);
+    });
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err) => {
@@ -429,6 +441,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     },
     close: async () => {
       closing = true;
+      for (const t of [...timers]) t.done();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Hanging requests and keep-alive connections would hold close() open forever.
       for (const s of sockets) s.destroy();
@@ -442,7 +455,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 async function cutAfterFlush(res: ServerResponse): Promise<void> {
   await new Promise<void>((resolve) => res.write('', () => resolve()));
   // A reset socket can discard data the client has not read yet; give it a moment first.
-  await sleep(25);
+  await new Promise<void>((r) => setTimeout(r, 25));
   res.socket?.destroy();
 }
 

@@ -72,6 +72,8 @@ export class ProviderError extends Error {
   readonly partial: boolean;
   /** Attempts made on this model before giving up (set by the retry layer). */
   readonly attempts?: number;
+  /** Tokens spent before the failure, when known (e.g. both rejected structured replies): they still cost. */
+  readonly usage?: { inputTokens: number; outputTokens: number };
 
   constructor(
     readonly kind: ProviderErrorKind,
@@ -79,12 +81,13 @@ export class ProviderError extends Error {
     readonly modelId: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
-    extra: { partial?: boolean; attempts?: number } = {},
+    extra: { partial?: boolean; attempts?: number; usage?: { inputTokens: number; outputTokens: number } } = {},
   ) {
     super(message);
     this.name = 'ProviderError';
     this.partial = extra.partial ?? false;
     this.attempts = extra.attempts;
+    this.usage = extra.usage;
   }
 
   get retryable(): boolean {

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isSpendCap, kindForStatus, toProviderError } from '../../../src/core/providers/providerErrors';
+import { parseRetryAfter } from '../../../src/core/providers/retryAfter';
+import { scrubSecrets } from '../../../src/core/providers/scrub';
+import { normaliseStopReason } from '../../../src/core/providers/stopReason';
+
+const ctx = { modelId: 'gpt', model: 'gpt-5', providerLabel: 'OpenAI', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-secret-abcdef123456', keyHint: 'OPENAI_API_KEY' };
+
+test('status → kind', () => {
+  assert.equal(kindForStatus(401, {}), 'auth');
+  assert.equal(kindForStatus(403, {}), 'auth');
+  assert.equal(kindForStatus(400, {}), 'bad-request');
+  assert.equal(kindForStatus(404, {}), 'bad-request');
+  assert.equal(kindForStatus(422, {}), 'bad-request');
+  assert.equal(kindForStatus(429, { message: 'Rate limit reached for requests' }), 'rate-limit');
+  assert.equal(kindForStatus(429, { code: 'insufficient_quota', type: 'insufficient_quota' }), 'spend-cap');
+  assert.equal(kindForStatus(402, {}), 'spend-cap');
+  assert.equal(kindForStatus(529, {}), 'overloaded');
+  assert.equal(kindForStatus(503, {}), 'overloaded');
+  assert.equal(kindForStatus(500, {}), 'server');
+  assert.equal(kindForStatus(502, {}), 'server');
+  assert.equal(kindForStatus(408, {}), 'server');
+  assert.equal(kindForStatus(409, {}), 'server');
+});
+
+test('spend caps are recognised by each vendor\'s wording', () => {
+  assert.ok(isSpendCap(429, { message: 'You exceeded your current quota, please check your plan and billing details.' }));
+  assert.ok(isSpendCap(400, { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API.' } }));
+  assert.ok(isSpendCap(400, { error: { message: 'You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.' } }));
+  assert.ok(!isSpendCap(429, { error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }));
+  assert.ok(!isSpendCap(500, { message: 'billing service unavailable' }), 'only 4xx can be a spend cap');
+});
+
+test('HTTP errors carry retry-after and scrub the key, even when echoed', () => {
+  const e = toProviderError({ type: 'http', status: 429, headers: { 'retry-after': '2' }, body: { message: `Rate limited for key ${ctx.apiKey}` } }, ctx);
+  assert.equal(e.kind, 'rate-limit');
+  assert.equal(e.retryAfterMs, 2000);
+  assert.ok(!e.message.includes(ctx.apiKey));
+  assert.match(e.message, /\[redacted key\]/);
+});
+
+test('server text is trimmed so a huge HTML error page does not flood the UI', () => {
+  const e = toProviderError({ type: 'http', status: 502, body: `<html>${'x'.repeat(5000)}</html>` }, ctx);
+  assert.ok(e.message.length < 700, `message is ${e.message.length} chars`);
+  assert.match(e.message, /HTTP 502/);
+});
+
+test('parseRetryAfter: ms header, seconds, HTTP date, junk', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  assert.equal(parseRetryAfter({ 'retry-after-ms': '250', 'retry-after': '9' }, now), 250);
+  assert.equal(parseRetryAfter({ 'retry-after': '3' }, now), 3000);
+  assert.equal(parseRetryAfter({ 'retry-after': '0.5' }, now), 500);
+  assert.equal(parseRetryAfter({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }, now), 5000);
+  assert.equal(parseRetryAfter({ 'retry-after': 'Wed, 31 Dec 2025 23:59:00 GMT' }, now), 0);
+  assert.equal(parseRetryAfter({ 'retry-after': 'soon' }, now), undefined);
+  assert.equal(parseRetryAfter({}, now), undefined);
+  assert.equal(parseRetryAfter(new Headers({ 'retry-after': '1' }), now), 1000);
+});
+
+test('scrubSecrets removes the given key and key-shaped strings, keeps ordinary text', () => {
+  const out = scrubSecrets('key sk-proj-AbCdEf0123456789 and Bearer abcdefghijklmnop and api_key=zzzzzzzzzz and mine: hunter2hunter2', 'hunter2hunter2');
+  assert.ok(!out.includes('AbCdEf0123456789'));
+  assert.ok(!out.includes('abcdefghijklmnop'));
+  assert.ok(!out.includes('zzzzzzzzzz'));
+  assert.ok(!out.includes('hunter2hunter2'));
+  assert.match(out, /api_key=\[redacted\]/);
+  assert.equal(scrubSecrets('task: sketch a skeleton for the desk'), 'task: sketch a skeleton for the desk');
+});
+
+test('stop reasons are normalised across vendors', () => {
+  assert.equal(normaliseStopReason('end_turn'), 'stop');
+  assert.equal(normaliseStopReason('stop'), 'stop');
+  assert.equal(normaliseStopReason('tool_use'), 'tool-calls');
+  assert.equal(normaliseStopReason('tool_calls'), 'tool-calls');
+  assert.equal(normaliseStopReason('length'), 'max-tokens');
+  assert.equal(normaliseStopReason('max_tokens'), 'max-tokens');
+  assert.equal(normaliseStopReason('content_filter'), 'refused');
+  assert.equal(normaliseStopReason('pause_turn'), 'pause_turn');
+});
