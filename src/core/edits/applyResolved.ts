@@ -36,7 +36,15 @@ async function makeParents(abs: string): Promise<string[]> {
   return made;
 }
 
-export async function applyResolved(resolved: ResolvedPlan, root: string): Promise<ApplyOutcome> {
+export interface ApplyOptions {
+  /**
+   * Called before each move into place (0-based); a throw there is treated like a failed move.
+   * For fault-injection tests of the rollback; production callers leave it out.
+   */
+  beforeCommitStep?: (step: number) => void | Promise<void>;
+}
+
+export async function applyResolved(resolved: ResolvedPlan, root: string, opts: ApplyOptions = {}): Promise<ApplyOutcome> {
   const problems: EditProblem[] = [];
   type Target = { file: ResolvedFile; abs: string; newAbs?: string; mode?: number };
   const targets: Target[] = [];
@@ -105,7 +113,9 @@ export async function applyResolved(resolved: ResolvedPlan, root: string): Promi
     }
 
     // 3. Move into place. Originals become backups (same directory, so renames are atomic).
+    let step = 0;
     for (const t of targets) {
+      await opts.beforeCommitStep?.(step++);
       const tmp = staged.get(t);
       if (t.file.op === 'create') {
         await link(tmp!, t.abs); // fails rather than overwrite a file that appeared meanwhile

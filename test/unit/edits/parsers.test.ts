@@ -1,0 +1,217 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EditPlanSchema, PatchParseError } from '../../../src/core/edits/editPlan';
+import { detectFormat, parsePatch } from '../../../src/core/edits/parsePatch';
+
+function parseError(fn: () => unknown): PatchParseError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof PatchParseError, `expected PatchParseError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected the parse to fail');
+}
+
+test('search/replace: several blocks and files, fences and path decoration', () => {
+  const plan = parsePatch(
+    [
+      'Here is the change.',
+      '',
+      '**src/a.ts**',
+      '```ts',
+      '<<<<<<< SEARCH',
+      'const a = 1;',
+      '=======',
+      'const a = 2;',
+      '>>>>>>> REPLACE',
+      '```',
+      '',
+      '```ts',
+      '<<<<<<< SEARCH',
+      'const b = 1;',
+      '=======',
+      '>>>>>>> REPLACE',
+      '```',
+      'lib/b.ts:',
+      '<<<<<<< SEARCH',
+      'x',
+      '=======',
+      'y',
+      'z',
+      '>>>>>>> REPLACE',
+    ].join('\n'),
+  );
+  assert.equal(plan.format, 'search-replace');
+  EditPlanSchema.parse(plan);
+  assert.deepEqual(
+    plan.files.map((f) => [f.path, f.hunks.length, f.sequential]),
+    [
+      ['src/a.ts', 2, true],
+      ['lib/b.ts', 1, true],
+    ],
+  );
+  assert.deepEqual(plan.files[0].hunks[1], { ...plan.files[0].hunks[1], old: ['const b = 1;'], new: [], block: 2 });
+  assert.deepEqual(plan.files[1].hunks[0].new, ['y', 'z']);
+  assert.equal(plan.files[1].hunks[0].block, 3);
+});
+
+test('search/replace: an empty SEARCH marks the file to be created if missing; CRLF patch text is read as lines', () => {
+  const plan = parsePatch('new/file.txt\r\n<<<<<<< SEARCH\r\n=======\r\nhello\r\n>>>>>>> REPLACE\r\n');
+  assert.equal(plan.files[0].createIfMissing, true);
+  assert.deepEqual(plan.files[0].hunks[0].old, []);
+  assert.deepEqual(plan.files[0].hunks[0].new, ['hello']);
+});
+
+test('search/replace: a block without REPLACE, or without a path, is a parse error naming the block', () => {
+  const e1 = parseError(() => parsePatch('a.ts\n<<<<<<< SEARCH\nx\n=======\ny\n', 'search-replace'));
+  assert.equal(e1.problems[0].block, 1);
+  assert.match(e1.problems[0].message, /REPLACE/);
+  const e2 = parseError(() => parsePatch('<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n', 'search-replace'));
+  assert.match(e2.problems[0].message, /no file path line/);
+  const e3 = parseError(() => parsePatch('/etc/passwd\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n', 'search-replace'));
+  assert.equal(e3.problems[0].kind, 'path');
+  assert.match(e3.problems[0].message, /absolute/);
+});
+
+test('udiff: git prefixes stripped, hunks with numbers and counts, several files', () => {
+  const plan = parsePatch(
+    [
+      'diff --git a/src/x.ts b/src/x.ts',
+      'index 123..456 100644',
+      '--- a/src/x.ts',
+      '+++ b/src/x.ts',
+      '@@ -3,3 +3,3 @@ function f() {',
+      ' a',
+      '-b',
+      '+B',
+      ' c',
+      '@@ -10 +10,2 @@',
+      ' k',
+      '+l',
+      '--- y.ts\t2024-01-01 00:00:00',
+      '+++ y.ts\t2024-01-01 00:00:01',
+      '@@ @@',
+      '-q',
+      '+r',
+    ].join('\n'),
+  );
+  assert.equal(plan.format, 'udiff');
+  assert.deepEqual(plan.files.map((f) => [f.path, f.op]), [
+    ['src/x.ts', 'update'],
+    ['y.ts', 'update'],
+  ]);
+  const [h1, h2] = plan.files[0].hunks;
+  assert.deepEqual([h1.old, h1.new, h1.oldStart, h1.claimedOldCount, h1.claimedNewCount], [['a', 'b', 'c'], ['a', 'B', 'c'], 3, 3, 3]);
+  assert.deepEqual([h2.old, h2.new, h2.oldStart, h2.claimedOldCount, h2.claimedNewCount], [['k'], ['k', 'l'], 10, 1, 2]);
+  assert.equal(plan.files[1].hunks[0].oldStart, undefined);
+});
+
+test('udiff: /dev/null creates and deletes; "\\ No newline" recorded; bare blank lines are context', () => {
+  const plan = parsePatch(
+    [
+      '--- /dev/null',
+      '+++ b/new.txt',
+      '@@ -0,0 +1,2 @@',
+      '+one',
+      '+two',
+      '\\ No newline at end of file',
+      '--- a/old.txt',
+      '+++ /dev/null',
+      '@@ -1 +0,0 @@',
+      '-gone',
+      '--- a/m.txt',
+      '+++ b/m.txt',
+      '@@ -1,3 +1,3 @@',
+      ' x',
+      '',
+      '-y',
+      '+z',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(plan.files.map((f) => [f.path, f.op]), [
+    ['new.txt', 'create'],
+    ['old.txt', 'delete'],
+    ['m.txt', 'update'],
+  ]);
+  assert.deepEqual(plan.files[0].hunks[0].new, ['one', 'two']);
+  assert.equal(plan.files[0].hunks[0].newEndsWithoutEol, true);
+  assert.deepEqual(plan.files[2].hunks[0].old, ['x', '', 'y']);
+});
+
+test('udiff: a removed line that starts with "-- " is body while the counts still owe lines', () => {
+  const plan = parsePatch(['--- a/q.sql', '+++ b/q.sql', '@@ -1,2 +1,2 @@', '--- comment', '+++ new', ' select 1;'].join('\n'), 'udiff');
+  assert.equal(plan.files.length, 1);
+  assert.deepEqual(plan.files[0].hunks[0].old, ['-- comment', 'select 1;']);
+  assert.deepEqual(plan.files[0].hunks[0].new, ['++ new', 'select 1;']);
+});
+
+test('udiff: git rename headers make a rename, with or without content changes', () => {
+  const plan = parsePatch(
+    ['diff --git a/a.txt b/b.txt', 'similarity index 100%', 'rename from a.txt', 'rename to b.txt', 'diff --git a/c.txt b/d.txt', 'rename from c.txt', 'rename to d.txt', '--- a/c.txt', '+++ b/d.txt', '@@ -1 +1 @@', '-1', '+2'].join('\n'),
+  );
+  assert.deepEqual(plan.files.map((f) => [f.op, f.path, f.newPath, f.hunks.length]), [
+    ['rename', 'a.txt', 'b.txt', 0],
+    ['rename', 'c.txt', 'd.txt', 1],
+  ]);
+});
+
+test('udiff: paths that climb out of the root are parse errors', () => {
+  const e = parseError(() => parsePatch('--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-a\n+b\n'));
+  assert.equal(e.problems[0].kind, 'path');
+  assert.match(e.problems[0].message, /climbs out/);
+});
+
+test('apply_patch: add, delete, update with move, nested anchors and End of File', () => {
+  const plan = parsePatch(
+    [
+      '*** Begin Patch',
+      '*** Add File: docs/new.md',
+      '+# Title',
+      '+',
+      '+text',
+      '*** Delete File: old.js',
+      '*** Update File: src/a.py',
+      '*** Move to: src/b.py',
+      '@@ class A:',
+      '@@     def f(self):',
+      '         x = 1',
+      '-        return x',
+      '+        return x + 1',
+      '@@',
+      ' last',
+      '+appended',
+      '*** End of File',
+      '*** End Patch',
+    ].join('\n'),
+  );
+  assert.equal(plan.format, 'patch');
+  assert.deepEqual(plan.files.map((f) => [f.op, f.path, f.newPath]), [
+    ['create', 'docs/new.md', undefined],
+    ['delete', 'old.js', undefined],
+    ['rename', 'src/a.py', 'src/b.py'],
+  ]);
+  assert.deepEqual(plan.files[0].hunks[0].new, ['# Title', '', 'text']);
+  const [h1, h2] = plan.files[2].hunks;
+  assert.deepEqual(h1.anchors, ['class A:', '    def f(self):']);
+  assert.deepEqual(h1.old, ['        x = 1', '        return x']);
+  assert.equal(h1.atEof, false);
+  assert.deepEqual([h2.old, h2.new, h2.atEof], [['last'], ['last', 'appended'], true]);
+});
+
+test('apply_patch: a missing End Patch or a stray line is a parse error with its line', () => {
+  const e1 = parseError(() => parsePatch('*** Begin Patch\n*** Update File: a\n@@\n-x\n+y\n'));
+  assert.match(e1.problems[0].message, /End Patch/);
+  const e2 = parseError(() => parsePatch('*** Begin Patch\n*** Update File: a\n@@\n?x\n*** End Patch\n'));
+  assert.equal(e2.problems[0].patchLine, 4);
+});
+
+test('auto detection tells the three formats apart and refuses prose', () => {
+  assert.equal(detectFormat('*** Begin Patch\n*** End Patch'), 'patch');
+  assert.equal(detectFormat('f\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE'), 'search-replace');
+  assert.equal(detectFormat('--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b'), 'udiff');
+  assert.equal(detectFormat('please change the function'), undefined);
+  const e = parseError(() => parsePatch('please change the function'));
+  assert.match(e.message, /--format/);
+});
