@@ -1,9 +1,12 @@
 // Entry point VS Code loads. It only registers contributions; the real work lives in ./main.js,
-// a second bundle required the first time a command runs, so activation stays a few milliseconds.
+// a second bundle required the first time a command runs or the sidebar asks for rows, so
+// activation stays a few milliseconds: no network, no secret reads, no file reads here.
 import * as vscode from 'vscode';
+import type { Shell } from './vscode/shell';
 
 type Main = typeof import('./vscode/main');
 let main: Main | undefined;
+let shell: Shell | undefined;
 
 function loadMain(): Main {
   // The path is relative to dist/extension.js at run time; esbuild leaves it external.
@@ -11,14 +14,50 @@ function loadMain(): Main {
   return main;
 }
 
+/** Every command the manifest contributes; each one loads main.js on first use. */
+const COMMANDS = [
+  'switchyard.routeTask',
+  'switchyard.routeTaskForFile',
+  'switchyard.openPanel',
+  'switchyard.cancelRun',
+  'switchyard.rerunStage',
+  'switchyard.openDiff',
+  'switchyard.applyChange',
+  'switchyard.rejectChange',
+  'switchyard.sendBack',
+  'switchyard.applySuggestion',
+  'switchyard.dismissFinding',
+  'switchyard.sendFindingBack',
+  'switchyard.setApiKey',
+  'switchyard.openPolicy',
+  'switchyard.showStatus',
+] as const;
+
 export function activate(context: vscode.ExtensionContext): void {
-  const lazy =
-    (command: string) =>
-    (...args: unknown[]) =>
-      loadMain().runCommand(context, command, args);
-  context.subscriptions.push(vscode.commands.registerCommand('switchyard.routeTask', lazy('switchyard.routeTask')));
+  const treeChanged = new vscode.EventEmitter<unknown>();
+  const statusItem = vscode.window.createStatusBarItem('switchyard.status', vscode.StatusBarAlignment.Left, 50);
+  statusItem.name = 'Switchyard';
+  statusItem.text = '$(git-compare) Switchyard';
+  statusItem.tooltip = 'Switchyard: click to load the routing policy and provider status';
+  statusItem.command = 'switchyard.showStatus';
+  statusItem.show();
+  shell = { context, statusItem, treeChanged };
+  const s = shell;
+  context.subscriptions.push(treeChanged, statusItem);
+
+  for (const id of COMMANDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => loadMain().runCommand(s, id, args)));
+  }
+
+  // The sidebar forwards to main.js, which is loaded only when the view first asks for its rows.
+  const tree: vscode.TreeDataProvider<unknown> = {
+    onDidChangeTreeData: treeChanged.event,
+    getTreeItem: (element) => loadMain().tree(s).getTreeItem(element),
+    getChildren: (element) => loadMain().tree(s).getChildren(element),
+  };
+  context.subscriptions.push(vscode.window.registerTreeDataProvider('switchyard.pipeline', tree));
 }
 
-export function deactivate(): void {
-  main?.deactivate();
+export function deactivate(): Thenable<void> | void {
+  return main?.deactivate();
 }

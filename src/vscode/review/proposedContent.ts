@@ -1,0 +1,49 @@
+// Virtual documents for the diff editor: the base each edit was made against and the proposed
+// result, under the `switchyard-proposed:` scheme (read-only, never on disk). Comment threads for
+// review findings sit on the proposed side of these documents.
+import * as vscode from 'vscode';
+
+export const PROPOSED_SCHEME = 'switchyard-proposed';
+
+export type Side = 'base' | 'proposed';
+
+export function proposedUri(runId: string, path: string, side: Side): vscode.Uri {
+  // Path stays last so the editor tab shows the real file name and picks its language.
+  return vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${side}/${runId}/${path.replace(/^\/+/, '')}` });
+}
+
+export function parseProposedUri(uri: vscode.Uri): { side: Side; runId: string; path: string } | undefined {
+  const m = /^\/(base|proposed)\/([^/]+)\/(.+)$/.exec(uri.path);
+  return m ? { side: m[1] as Side, runId: m[2]!, path: m[3]! } : undefined;
+}
+
+export class ProposedContent implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(runId: string, path: string, side: Side, text: string): vscode.Uri {
+    const uri = proposedUri(runId, path, side);
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  get(uri: vscode.Uri): string | undefined {
+    return this.texts.get(uri.toString());
+  }
+
+  /** Forgets a run's documents once it is replaced, so old runs do not hold file contents. */
+  clearRun(runId: string): void {
+    for (const key of [...this.texts.keys()]) if (parseProposedUri(vscode.Uri.parse(key))?.runId === runId) this.texts.delete(key);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.texts.clear();
+  }
+}

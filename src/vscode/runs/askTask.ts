@@ -1,0 +1,47 @@
+// Asks for the task: a quick pick that takes free text and offers the recent tasks (kept in
+// globalState, as many as `switchyard.recentTasks`, default 10).
+import * as vscode from 'vscode';
+import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
+
+const RECENT_KEY = 'switchyard.recentTasks';
+
+export function recentTasks(state: vscode.Memento): string[] {
+  return state.get<string[]>(RECENT_KEY, []);
+}
+
+export async function rememberTask(state: vscode.Memento, task: string): Promise<void> {
+  const max = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(SettingKeys.recentTasks, 10);
+  await state.update(RECENT_KEY, [task, ...recentTasks(state).filter((t) => t !== task)].slice(0, Math.max(0, max)));
+}
+
+type TaskItem = vscode.QuickPickItem & { task: string };
+
+export function askTask(state: vscode.Memento, hint?: string): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick<TaskItem>();
+  qp.title = 'Switchyard: Route this task';
+  qp.placeholder = hint ? `What should be done? (${hint})` : 'What should be done? Type the task, or pick a recent one';
+  qp.ignoreFocusOut = true;
+  qp.matchOnDetail = true;
+  const recent: TaskItem[] = recentTasks(state).map((t) => ({ label: t.split('\n')[0]!, detail: t.includes('\n') ? t : undefined, description: 'recent', task: t }));
+  qp.items = recent;
+  // The typed text is always the first item, so Enter routes what was typed unless the person
+  // arrows down to a recent task.
+  qp.onDidChangeValue((value) => {
+    qp.items = value.trim() ? [{ label: value, description: 'new task', task: value }, ...recent] : recent;
+  });
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: string | undefined) => {
+      if (done) return;
+      done = true;
+      qp.dispose();
+      resolve(v?.trim() ? v.trim() : undefined);
+    };
+    qp.onDidAccept(() => {
+      const picked = qp.selectedItems[0];
+      finish(picked ? picked.task : qp.value);
+    });
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+  });
+}

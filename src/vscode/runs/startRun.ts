@@ -1,0 +1,160 @@
+// Runs one task through the core pipeline inside VS Code: providers built from SecretStorage keys
+// (or vscode.lm), events folded into the run model (sidebar, panel), a progress notification with
+// Cancel, the gate as the moment a person reviews the diff with its comment threads and decides, and
+// apply as one WorkspaceEdit. The pipeline never writes; only `apply` below does.
+import * as vscode from 'vscode';
+import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
+import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
+import { parsePatch } from '../../core/edits/parsePatch';
+import { resolveEdits } from '../../core/edits/resolveEdits';
+import { runTask } from '../../core/pipeline/run';
+import type { GateRequest, RunResult } from '../../core/pipeline/runTypes';
+import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
+import { createProvider } from '../../core/providers/createProvider';
+import { keyEnvFor } from '../../core/providers/keys';
+import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
+import { applyChange } from '../review/applyChange';
+import { registerDocuments } from '../review/diffPreview';
+import type { Services } from '../services';
+import type { EditorContext } from './gatherContext';
+import { ROLE_NAMES } from '../sidebar/pipelineTree';
+import type { ActiveRun } from './runRegistry';
+import { showDiff } from './runActions';
+
+export interface StartRunOptions {
+  task: string;
+  editor: EditorContext;
+  /** Replaces stage chains for this run only (re-run a stage with another model). */
+  stageOverride?: Partial<Record<Stage, string[]>>;
+  /** Show the diff and threads as soon as the person's decision is needed (default true). */
+  openDiffOnGate?: boolean;
+}
+
+function withOverride(policy: RoutingPolicy, override?: Partial<Record<Stage, string[]>>): RoutingPolicy {
+  if (!override) return policy;
+  return { ...policy, stages: { ...policy.stages, ...override } };
+}
+
+function taskWithSelection(task: string, editor: EditorContext): string {
+  const s = editor.selection;
+  if (!s) return task;
+  // The selection is context for the roles; fenced and labelled so it reads as data.
+  return `${task}\n\nSelected in ${s.path} (lines ${s.startLine}-${s.endLine}):\n\`\`\`\n${s.text}\n\`\`\``;
+}
+
+/** The person's review of the diff: resolves when they apply, reject, send back or cancel. */
+async function reviewGate(svc: Services, run: ActiveRun, request: GateRequest, root: string, openDiff: boolean): Promise<boolean> {
+  if (!request.diff) return false;
+  // The gate carries the diff text; re-resolving it against the same untouched files gives the
+  // exact before/after the diff editor shows (the pipeline's own plan is what `apply` writes).
+  const outcome = await resolveEdits(parsePatch(request.diff.diff, 'udiff'), root);
+  if (!outcome.ok) {
+    run.model.view.message = `The proposed change no longer fits the files: ${outcome.problems.map((p) => p.message).join('; ')}`;
+    svc.runs.touch(run);
+    return false;
+  }
+  run.resolved = outcome.resolved;
+  run.model.gateReasons = request.codes.length ? request.reasons : [];
+  registerDocuments(svc.content, run.runId, outcome.resolved);
+  if (run.model.view.review) svc.comments.show(run.runId, run.model.view.review);
+  run.model.view.state = 'awaiting-approval';
+  svc.runs.touch(run);
+  const decided = new Promise<boolean>((resolve) => {
+    run.pendingDecision = { reasons: request.reasons, resolve };
+    request.signal.addEventListener('abort', () => resolve(false), { once: true });
+  });
+  if (openDiff) await showDiff(svc).catch(() => undefined);
+  const approved = await decided;
+  run.pendingDecision = undefined;
+  return approved;
+}
+
+export async function startRun(svc: Services, opts: StartRunOptions): Promise<RunResult | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || folder.uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Switchyard: open a local folder first; a task is routed against the files of the open folder.');
+    return undefined;
+  }
+  await svc.policy.ready();
+  if (!svc.policy.valid) {
+    void vscode.window.showWarningMessage(
+      `Switchyard: the routing policy has problems, so this run uses the last good policy. ${svc.policy.problems.join(' · ')}`,
+    );
+  }
+  const readiness = await svc.refreshStatus();
+  const policy = withOverride(svc.policy.policy, opts.stageOverride);
+  const root = folder.uri.fsPath;
+  const runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const run = svc.runs.start(runId, opts.task);
+  svc.comments.clear();
+  svc.panel.show(true);
+
+  const keySource = svc.keys.keySource({ trusted: () => svc.policy.trusted, workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl) });
+  const providerFor = async (spec: ModelSpec) => {
+    const name = keyEnvFor(spec);
+    return createProvider(spec, {
+      apiKey: await keySource.get(spec),
+      keyHint: name ? `"Switchyard: Set API key" → ${name}` : undefined,
+      vscodeLm: createVscodeLmProvider,
+    });
+  };
+  const apply = async (resolved: ResolvedPlan): Promise<ApplyOutcome> => {
+    const r = await applyChange(resolved);
+    if (r.applied) {
+      run.resolved = resolved;
+      svc.comments.clear();
+      run.applyWaiter?.({ applied: true, message: `Applied to ${r.files.join(', ')}. Undo in the file takes it back.` });
+      run.applyWaiter = undefined;
+      return { ok: true, written: r.files };
+    }
+    void vscode.window.showErrorMessage(r.message);
+    run.applyWaiter?.({ applied: false, message: r.message });
+    run.applyWaiter = undefined;
+    return { ok: false, problems: [{ kind: 'stale', message: r.message }] };
+  };
+
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Switchyard', cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(() => run.abort.abort());
+      const listener = svc.runs.listenerFor(run, (e) => {
+        if (e.type === 'stage-started') progress.report({ message: `${ROLE_NAMES[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
+        if (e.type === 'gate-waiting') progress.report({ message: 'waiting for your decision: review the diff, then Apply or Reject' });
+      });
+      try {
+        const result = await runTask({
+          task: taskWithSelection(opts.task, opts.editor),
+          context: opts.editor.context,
+          policy,
+          availability: (spec) => readiness.reasons.get(spec.id) ?? (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
+          providerFor,
+          root,
+          workspace: fsWorkspaceReader(root),
+          gate: (request) => reviewGate(svc, run, request, root, opts.openDiffOnGate ?? true),
+          apply,
+          confirmEveryApply: true,
+          listeners: [listener],
+          signal: run.abort.signal,
+          runId,
+        });
+        run.resolved ??= result.resolved;
+        run.applyWaiter?.({ applied: result.outcome === 'applied', message: result.message });
+        run.applyWaiter = undefined;
+        svc.runs.touch(run);
+        const msg = `Switchyard: ${result.message}`;
+        if (result.outcome === 'failed') void vscode.window.showErrorMessage(msg, 'Open routing panel').then((c) => c && svc.panel.show());
+        else void vscode.window.showInformationMessage(msg);
+        return result;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        run.model.view.state = run.abort.signal.aborted ? 'cancelled' : 'failed';
+        run.model.view.message = message;
+        run.applyWaiter?.({ applied: false, message });
+        run.applyWaiter = undefined;
+        svc.runs.touch(run);
+        void vscode.window.showErrorMessage(`Switchyard: the run stopped: ${message}`);
+        return undefined;
+      }
+    },
+  );
+}

@@ -1,0 +1,53 @@
+// API keys in VS Code's SecretStorage, one secret per key name (OPENAI_API_KEY, …). Keys are read
+// only when a model is about to be called, never logged, never put in settings or sent to the
+// webview. In an untrusted workspace no key goes to a base URL that a workspace file chose; the
+// policy loader already drops the workspace file there, and this checks again at the last step.
+import * as vscode from 'vscode';
+import type { ModelSpec } from '../../core/config/policySchema';
+import { secretKeyFor } from '../../core/config/settingsKeys';
+import { keyEnvFor, type KeySource } from '../../core/providers/keys';
+
+export class ApiKeys {
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    secrets.onDidChange((e) => {
+      if (e.key.startsWith('switchyard.apiKey.')) this.changed.fire(e.key.slice('switchyard.apiKey.'.length));
+    });
+  }
+
+  async has(keyName: string): Promise<boolean> {
+    return Boolean(await this.secrets.get(secretKeyFor(keyName)));
+  }
+
+  async store(keyName: string, value: string): Promise<void> {
+    await this.secrets.store(secretKeyFor(keyName), value.trim());
+  }
+
+  async delete(keyName: string): Promise<void> {
+    await this.secrets.delete(secretKeyFor(keyName));
+  }
+
+  /** Which key names, of those given, have a stored key (for availability, without keeping keys around). */
+  async present(keyNames: Iterable<string>): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const name of new Set(keyNames)) if (await this.has(name)) out.add(name);
+    return out;
+  }
+
+  /**
+   * A KeySource for the pipeline. `workspaceChoseUrl(spec)` says whether this model's base URL came
+   * from a workspace file; when the workspace is untrusted such a model gets no key.
+   */
+  keySource(opts: { trusted: () => boolean; workspaceChoseUrl: (spec: ModelSpec) => boolean }): KeySource {
+    return {
+      get: async (spec) => {
+        if (!opts.trusted() && opts.workspaceChoseUrl(spec)) return undefined;
+        const name = keyEnvFor(spec);
+        if (!name) return undefined;
+        return (await this.secrets.get(secretKeyFor(name))) || undefined;
+      },
+    };
+  }
+}

@@ -1,0 +1,47 @@
+// Which models can be called right now, and why not when they cannot: an API model needs its key
+// in SecretStorage (local OpenAI-compatible servers need none), a vscode-lm model needs VS Code to
+// offer it. Computed ahead of `decide()`, which wants a synchronous answer.
+import * as vscode from 'vscode';
+import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
+import { STAGES } from '../../core/config/policySchema';
+import { keyEnvFor } from '../../core/providers/keys';
+import type { ApiKeys } from './apiKeys';
+
+export interface Readiness {
+  /** model id → undefined when ready, else why not. */
+  reasons: Map<string, string | undefined>;
+  /** Stages whose chain has at least one ready model. */
+  readyStages: Stage[];
+  /** Stages with a chain in the policy. */
+  configuredStages: Stage[];
+}
+
+async function lmOffers(spec: ModelSpec): Promise<boolean> {
+  try {
+    if ((await vscode.lm.selectChatModels({ id: spec.model })).length) return true;
+    return (await vscode.lm.selectChatModels({ family: spec.model })).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export async function computeReadiness(policy: RoutingPolicy, keys: ApiKeys): Promise<Readiness> {
+  const reasons = new Map<string, string | undefined>();
+  const names = policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n));
+  const present = await keys.present(names);
+  for (const m of policy.models) {
+    if (m.provider === 'vscode-lm') {
+      reasons.set(m.id, (await lmOffers(m)) ? undefined : `VS Code offers no language model "${m.model}"`);
+      continue;
+    }
+    const name = keyEnvFor(m);
+    if (!name) {
+      reasons.set(m.id, m.provider === 'openai-compatible' ? undefined : `no key name for ${m.id}; set apiKeyEnv in the policy`);
+    } else {
+      reasons.set(m.id, present.has(name) ? undefined : `no ${name} stored: run "Switchyard: Set API key"`);
+    }
+  }
+  const configuredStages = STAGES.filter((s) => policy.stages[s].length > 0);
+  const readyStages = configuredStages.filter((s) => policy.stages[s].some((id) => reasons.has(id) && reasons.get(id) === undefined));
+  return { reasons, readyStages, configuredStages };
+}

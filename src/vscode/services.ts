@@ -1,0 +1,76 @@
+// The extension's services, built once on first use (never at activation): policy, keys, runs,
+// the sidebar, the routing panel, the proposed-content documents and the review comments.
+// Everything is disposed through the extension context.
+import * as vscode from 'vscode';
+import { PolicyService } from './config/policyService';
+import { RoutingPanel } from './panel/routingPanel';
+import { panelHandlers } from './runs/runActions';
+import { RunRegistry, type ActiveRun } from './runs/runRegistry';
+import { PROPOSED_SCHEME, ProposedContent } from './review/proposedContent';
+import { ReviewComments } from './review/reviewComments';
+import { ApiKeys } from './secrets/apiKeys';
+import { computeReadiness, type Readiness } from './secrets/readiness';
+import type { Shell } from './shell';
+import { PipelineTree } from './sidebar/pipelineTree';
+import { renderStatus } from './status/statusBar';
+
+export class Services implements vscode.Disposable {
+  readonly policy = new PolicyService();
+  readonly keys: ApiKeys;
+  readonly runs: RunRegistry;
+  readonly tree: PipelineTree;
+  readonly content = new ProposedContent();
+  readonly comments = new ReviewComments();
+  readonly panel: RoutingPanel;
+  readiness: Readiness | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly shell: Shell) {
+    const ctx = shell.context;
+    this.keys = new ApiKeys(ctx.secrets);
+    this.runs = new RunRegistry(ctx.globalState);
+    this.tree = new PipelineTree(this.runs, () => shell.treeChanged.fire(undefined));
+    this.panel = new RoutingPanel(ctx.extensionUri, this.runs, panelHandlers(this));
+    this.disposables.push(
+      this.policy,
+      this.runs,
+      this.content,
+      this.comments,
+      this.panel,
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this.content),
+      this.policy.onDidChange(() => void this.refreshStatus()),
+      this.keys.onDidChange(() => void this.refreshStatus()),
+      vscode.lm.onDidChangeChatModels(() => void this.refreshStatus()),
+      this.runs.onDidChange((run) => this.updateContextKeys(run)),
+    );
+    void this.policy.ready();
+  }
+
+  /** Re-checks which providers are ready and redraws the status bar. */
+  async refreshStatus(): Promise<Readiness> {
+    await this.policy.ready();
+    renderStatus(this.shell.statusItem, this.policy, this.readiness);
+    this.readiness = await computeReadiness(this.policy.policy, this.keys);
+    renderStatus(this.shell.statusItem, this.policy, this.readiness);
+    return this.readiness;
+  }
+
+  /** when-clause keys for menus: a live run, a run at all, a proposed change to act on. */
+  private readonly contextKeys = new Map<string, boolean>();
+  private updateContextKeys(run: ActiveRun | undefined): void {
+    const keys = {
+      'switchyard.hasRun': Boolean(run),
+      'switchyard.runLive': Boolean(run?.live),
+      'switchyard.hasChange': Boolean(run?.resolved) && run?.model.view.state !== 'applied' && run?.model.view.state !== 'rejected',
+    };
+    for (const [k, v] of Object.entries(keys)) {
+      if (this.contextKeys.get(k) === v) continue;
+      this.contextKeys.set(k, v);
+      void vscode.commands.executeCommand('setContext', k, v);
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

@@ -1,0 +1,161 @@
+// The Switchyard sidebar: the current run's stages (state icon, model · vendor, tokens · cost ·
+// time on hover), each stage's artifacts beneath it, and past runs grouped by day.
+import * as vscode from 'vscode';
+import type { PanelStage, StageView } from '../../protocol/panelProtocol';
+import type { RunRegistry, RunSummary } from '../runs/runRegistry';
+
+export type PipelineNode =
+  | { type: 'run'; runId: string }
+  | { type: 'stage'; runId: string; stage: PanelStage }
+  | { type: 'artifact'; runId: string; stage: PanelStage; kind: 'plan' | 'diff' | 'review' | 'findings' | 'answer' | 'saw' }
+  | { type: 'history' }
+  | { type: 'day'; day: string }
+  | { type: 'past'; summary: RunSummary };
+
+export const ROLE_NAMES: Record<PanelStage, string> = {
+  scout: 'Scout',
+  architect: 'Architect',
+  implementer: 'Implementer',
+  critic: 'Critic',
+  finalOwner: 'Final owner',
+};
+
+const STATE_ICON: Record<StageView['state'], [string, string?]> = {
+  waiting: ['circle-outline'],
+  running: ['sync~spin', 'progressBar.background'],
+  done: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  skipped: ['circle-slash'],
+  cancelled: ['stop'],
+};
+
+function icon(state: StageView['state']): vscode.ThemeIcon {
+  const [id, color] = STATE_ICON[state];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+function usd(n: number): string {
+  return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+}
+
+export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
+  constructor(
+    private readonly runs: RunRegistry,
+    private readonly fire: () => void,
+  ) {
+    runs.onDidChange(() => this.fire());
+  }
+
+  getChildren(node?: PipelineNode): PipelineNode[] {
+    const run = this.runs.current;
+    if (!node) {
+      const top: PipelineNode[] = [];
+      if (run) top.push({ type: 'run', runId: run.runId });
+      if (this.past().length) top.push({ type: 'history' });
+      return top;
+    }
+    if (node.type === 'run' && run?.runId === node.runId) {
+      return run.model.view.stages.map((s) => ({ type: 'stage', runId: node.runId, stage: s.stage }));
+    }
+    if (node.type === 'stage' && run?.runId === node.runId) {
+      const kids: PipelineNode[] = [];
+      const a = run.model.artifacts;
+      const s = run.model.view.stages.find((x) => x.stage === node.stage);
+      if (s?.saw.length) kids.push({ ...node, type: 'artifact', kind: 'saw' });
+      if (node.stage === 'scout' && a.findings) kids.push({ ...node, type: 'artifact', kind: 'findings' });
+      if (node.stage === 'architect' && a.plan) kids.push({ ...node, type: 'artifact', kind: 'plan' });
+      if (node.stage === 'implementer' && a.diff) kids.push({ ...node, type: 'artifact', kind: 'diff' });
+      if (node.stage === 'implementer' && a.answer) kids.push({ ...node, type: 'artifact', kind: 'answer' });
+      if (node.stage === 'critic' && run.model.view.review) kids.push({ ...node, type: 'artifact', kind: 'review' });
+      return kids;
+    }
+    if (node.type === 'history') {
+      const days = [...new Set(this.past().map((p) => new Date(p.startedAt).toISOString().slice(0, 10)))];
+      return days.map((day) => ({ type: 'day', day }));
+    }
+    if (node.type === 'day') {
+      return this.past()
+        .filter((p) => new Date(p.startedAt).toISOString().slice(0, 10) === node.day)
+        .map((summary) => ({ type: 'past', summary }));
+    }
+    return [];
+  }
+
+  private past(): RunSummary[] {
+    return this.runs.history.filter((h) => h.runId !== this.runs.current?.runId);
+  }
+
+  getTreeItem(node: PipelineNode): vscode.TreeItem {
+    const run = this.runs.current;
+    switch (node.type) {
+      case 'run': {
+        const v = run!.model.view;
+        const item = new vscode.TreeItem(v.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `run:${node.runId}`;
+        item.description = `${v.state} · ${usd(v.actualCostUsd)}`;
+        item.tooltip = new vscode.MarkdownString().appendText(`${v.task}\n\n${v.kind ?? ''} · risk ${v.risk ?? '?'} · ${v.state}`);
+        item.contextValue = v.state === 'running' || v.state === 'awaiting-approval' ? 'run-live' : 'run-finished';
+        item.iconPath = new vscode.ThemeIcon('git-compare');
+        item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+        return item;
+      }
+      case 'stage': {
+        const s = run!.model.view.stages.find((x) => x.stage === node.stage)!;
+        const hasKids = this.getChildren(node).length > 0;
+        const item = new vscode.TreeItem(ROLE_NAMES[s.stage], hasKids ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `stage:${node.runId}:${s.stage}`;
+        item.description = s.modelId ? `${s.modelId} · ${s.vendor ?? '?'}` : s.state;
+        const time = s.elapsedMs !== undefined ? `${(s.elapsedMs / 1000).toFixed(1)} s` : '—';
+        item.tooltip = new vscode.MarkdownString().appendText(
+          `${ROLE_NAMES[s.stage]}: ${s.state}\n${s.inputTokens + s.outputTokens} tokens · ${usd(s.costUsd)} · ${time}` +
+            (s.why ? `\n\n${s.why}` : '') +
+            (s.error ? `\n\n${s.error}` : ''),
+        );
+        item.iconPath = icon(s.state);
+        item.contextValue = `stage-${s.state}`;
+        item.accessibilityInformation = { label: `${ROLE_NAMES[s.stage]}, ${s.state}, ${s.modelId ?? 'no model'}` };
+        return item;
+      }
+      case 'artifact': {
+        const labels = { plan: 'Plan', diff: 'Diff', review: 'Review', findings: 'Findings', answer: 'Answer', saw: 'What this role saw' };
+        const item = new vscode.TreeItem(labels[node.kind], vscode.TreeItemCollapsibleState.None);
+        item.id = `artifact:${node.runId}:${node.stage}:${node.kind}`;
+        if (node.kind === 'diff') {
+          const d = run?.model.artifacts.diff;
+          item.description = d ? `${d.files.length} file(s) +${d.addedLines} −${d.removedLines}` : '';
+          item.iconPath = new vscode.ThemeIcon('diff');
+          item.command = { command: 'switchyard.openDiff', title: 'Open diff' };
+        } else if (node.kind === 'review') {
+          const r = run?.model.view.review;
+          item.description = r ? `${r.verdict} · ${r.findings.length} finding(s)` : '';
+          item.iconPath = new vscode.ThemeIcon('comment-discussion');
+          item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+        } else {
+          item.iconPath = new vscode.ThemeIcon(node.kind === 'saw' ? 'eye' : 'note');
+          item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+        }
+        return item;
+      }
+      case 'history': {
+        const item = new vscode.TreeItem('Past runs', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'history';
+        item.iconPath = new vscode.ThemeIcon('history');
+        return item;
+      }
+      case 'day': {
+        const item = new vscode.TreeItem(node.day, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `day:${node.day}`;
+        return item;
+      }
+      case 'past': {
+        const p = node.summary;
+        const item = new vscode.TreeItem(p.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.None);
+        item.id = `past:${p.runId}`;
+        item.description = `${p.state} · ${usd(p.costUsd)}`;
+        item.tooltip = new vscode.MarkdownString().appendText(`${p.task}\n\nmodels: ${p.models.join(', ') || 'none'}`);
+        item.iconPath = new vscode.ThemeIcon(p.state === 'applied' ? 'check' : p.state === 'failed' ? 'error' : 'circle-small');
+        return item;
+      }
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// Renders a RunView into the panel's sections. Structure is rebuilt from the view on each state
+// message (a few per stage, small); the streaming output <pre> nodes are kept and moved, never
+// rebuilt, so live text is not lost or re-sent.
+import type { FindingView, PanelStage, RunView, StageView } from '../src/protocol/panelProtocol';
+import { formatMs, formatUsd, h } from './dom';
+import type { OutputStreams } from './outputStreams';
+
+export const STAGE_LABELS: Record<PanelStage, string> = {
+  scout: 'Scout',
+  architect: 'Architect',
+  implementer: 'Implementer',
+  critic: 'Critic',
+  finalOwner: 'Final owner',
+};
+
+const STATE_ICONS: Record<StageView['state'], string> = {
+  waiting: '○',
+  running: '◔',
+  done: '✓',
+  failed: '✕',
+  skipped: '–',
+  cancelled: '⊘',
+};
+
+export interface Actions {
+  openDiff(): void;
+  apply(): void;
+  reject(): void;
+  cancel(): void;
+  revealFinding(id: string): void;
+  selectStage(stage: PanelStage): void;
+}
+
+export function renderHeader(run: RunView): HTMLElement {
+  const badges = h(
+    'div',
+    { class: 'badges' },
+    run.kind && h('vscode-badge', { title: 'Task kind' }, `kind: ${run.kind}`),
+    run.risk && h('vscode-badge', { class: `risk-${run.risk}`, title: 'Risk' }, `risk: ${run.risk}`),
+    h('span', { class: `run-state state-${run.state}`, role: 'status' }, run.state.replace('-', ' ')),
+  );
+  const signals = run.signals.length
+    ? h(
+        'ul',
+        { class: 'signals', 'aria-label': 'Signals that fired' },
+        ...run.signals.map((s) => h('li', {}, h('strong', {}, s.id), s.detail ? ` — “${s.detail}”` : '')),
+      )
+    : h('p', { class: 'muted' }, 'No classifier signals fired.');
+  const cost = h(
+    'p',
+    { class: 'cost' },
+    'Estimated ',
+    h('strong', { 'data-testid': 'estimated-cost' }, formatUsd(run.estimatedCostUsd)),
+    ' · actual ',
+    h('strong', { 'data-testid': 'actual-cost' }, formatUsd(run.actualCostUsd)),
+  );
+  return h(
+    'header',
+    {},
+    h('h1', { class: 'task' }, run.task),
+    badges,
+    signals,
+    cost,
+    run.gates.length ? h('p', { class: 'gates' }, 'Human gate: ', run.gates.join('; ')) : null,
+    run.message ? h('p', { class: 'message', role: 'note' }, run.message) : null,
+  );
+}
+
+function stageCard(s: StageView, actions: Actions): HTMLElement {
+  const meta = `${s.inputTokens + s.outputTokens} tok · ${formatUsd(s.costUsd)} · ${formatMs(s.elapsedMs)}`;
+  const rejected = s.rejected.length
+    ? h(
+        'details',
+        { class: 'rejected' },
+        h('summary', {}, `${s.rejected.length} alternative${s.rejected.length === 1 ? '' : 's'} rejected`),
+        h('ul', {}, ...s.rejected.map((r) => h('li', {}, h('code', {}, r.modelId), ` — ${r.reason}`))),
+      )
+    : null;
+  const select = h(
+    'button',
+    { class: 'stage-select', type: 'button', 'aria-label': `Show ${STAGE_LABELS[s.stage]} output` },
+    h('span', { class: `state-icon state-${s.state}`, 'aria-hidden': 'true' }, STATE_ICONS[s.state]),
+    h('span', { class: 'stage-name' }, STAGE_LABELS[s.stage]),
+  );
+  select.addEventListener('click', () => actions.selectStage(s.stage));
+  return h(
+    'li',
+    { class: `stage state-${s.state}`, 'data-stage': s.stage },
+    select,
+    h('div', { class: 'model' }, s.modelId ? `${s.modelId}${s.vendor ? ` · ${s.vendor}` : ''}` : 'no model'),
+    h('div', { class: 'state-text' }, s.state, s.round > 1 ? ` · round ${s.round}` : ''),
+    h('div', { class: 'meta' }, meta, s.estimatedCostUsd !== undefined ? ` (est. ${formatUsd(s.estimatedCostUsd)})` : ''),
+    s.why ? h('div', { class: 'why' }, s.why) : null,
+    s.error ? h('div', { class: 'error', role: 'alert' }, s.error) : null,
+    rejected,
+  );
+}
+
+export function renderStrip(run: RunView, actions: Actions): HTMLElement {
+  return h('ol', { class: 'strip', 'aria-label': 'Stages' }, ...run.stages.map((s) => stageCard(s, actions)));
+}
+
+function sawList(s: StageView): HTMLElement {
+  if (!s.saw.length) return h('p', { class: 'muted' }, 'Nothing sent to this role yet.');
+  return h(
+    'ul',
+    { class: 'saw' },
+    ...s.saw.map((item) => h('li', {}, h('span', { class: 'muted' }, item.kind), ': ', item.label, item.chars !== undefined ? ` (${item.chars} chars)` : '')),
+  );
+}
+
+/** Tabs, one per stage: what the role saw, then its live output. */
+export function renderTabs(run: RunView, streams: OutputStreams, selected: number): HTMLElement {
+  const tabs = h('vscode-tabs', { 'selected-index': String(selected), 'aria-label': 'Stage output' });
+  for (const s of run.stages) {
+    tabs.append(h('vscode-tab-header', { slot: 'header', 'data-stage': s.stage }, STAGE_LABELS[s.stage]));
+    tabs.append(
+      h(
+        'vscode-tab-panel',
+        { 'data-stage': s.stage },
+        h('h3', {}, 'What this role saw'),
+        sawList(s),
+        h('h3', {}, 'Output'),
+        streams.element(s.stage),
+      ),
+    );
+  }
+  return tabs;
+}
+
+function findingItem(f: FindingView, actions: Actions): HTMLElement {
+  const btn = h('vscode-button', { secondary: true, 'data-finding': f.id }, 'Show in diff');
+  btn.addEventListener('click', () => actions.revealFinding(f.id));
+  return h(
+    'li',
+    { class: `finding sev-${f.severity} status-${f.status}`, id: `finding-${f.id}`, tabindex: '-1' },
+    h('vscode-badge', {}, f.severity),
+    ' ',
+    h('code', {}, `${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''}`),
+    f.status !== 'open' ? h('span', { class: 'muted' }, ` (${f.status})`) : null,
+    h('p', {}, f.message),
+    f.suggestion ? h('pre', { class: 'suggestion' }, f.suggestion) : null,
+    btn,
+  );
+}
+
+export function renderReview(run: RunView, actions: Actions): HTMLElement | null {
+  const r = run.review;
+  if (!r) return null;
+  return h(
+    'section',
+    { class: 'review', 'aria-label': 'Review' },
+    h('h2', {}, 'Review: ', h('span', { class: `verdict verdict-${r.verdict}`, 'data-testid': 'verdict' }, r.verdict)),
+    h('p', { class: 'muted' }, `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}, round ${r.round}`),
+    r.findings.length ? h('ul', { class: 'findings' }, ...r.findings.map((f) => findingItem(f, actions))) : h('p', {}, 'No findings.'),
+  );
+}
+
+export function renderActions(run: RunView, actions: Actions): HTMLElement {
+  const bar = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Run actions' });
+  const add = (label: string, fn: () => void, secondary = false) => {
+    const b = h('vscode-button', { secondary }, label);
+    b.addEventListener('click', fn);
+    bar.append(b);
+  };
+  if (run.diffFiles.length) add('Open diff', actions.openDiff, true);
+  if (run.diffFiles.length && (run.state === 'awaiting-approval' || run.state === 'done')) {
+    add('Apply change', actions.apply);
+    add('Reject', actions.reject, true);
+  }
+  if (run.state === 'running' || run.state === 'awaiting-approval') add('Cancel run', actions.cancel, true);
+  return bar;
+}
