@@ -97,8 +97,9 @@ export async function applyResolved(resolved: ResolvedPlan, root: string, opts: 
   const backups: string[] = [];
   const staged = new Map<Target, string>();
   const rollback = async () => {
-    for (let i = undo.length - 1; i >= 0; i--) await undo[i].undo().catch(() => undefined);
+    // Temporaries first, so the directories made for them are empty when their undo removes them.
     for (const tmp of staged.values()) await unlink(tmp).catch(() => undefined);
+    for (let i = undo.length - 1; i >= 0; i--) await undo[i].undo().catch(() => undefined);
   };
   try {
     for (const t of targets) {
