@@ -5,7 +5,7 @@
 // plain copy. Either way `node_modules` is linked in, not copied, so tests can run at once.
 // `dispose()` removes everything it made (worktree, its git admin entry, temp folders) and
 // never throws: it runs on the failure paths too.
-import { lstat, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ApplyOutcome, ResolvedPlan } from '../edits/editPlan';
@@ -101,7 +101,7 @@ async function createWorktree(
     return problems;
   });
   try {
-    const carriedOver = await carryOverChanges(top, tree);
+    const carriedOver = await carryOverChanges(top, tree, links);
     const scratchRoot = path.join(tree, path.relative(top, realRoot));
     if (opts.linkNodeModules !== false) {
       const pairs = realRoot === top ? [[top, tree]] : [[top, tree], [realRoot, scratchRoot]];
@@ -121,7 +121,7 @@ async function createWorktree(
  * Makes the fresh worktree match the working tree: every path that differs from HEAD (staged or
  * not) is copied over or deleted, then every untracked file git does not ignore is copied.
  */
-async function carryOverChanges(top: string, tree: string): Promise<string[]> {
+async function carryOverChanges(top: string, tree: string, links: string[]): Promise<string[]> {
   const changed = splitNul(await gitOrThrow(['diff', '--no-renames', '--name-only', '-z', 'HEAD', '--'], top));
   const untracked = splitNul(await gitOrThrow(['ls-files', '--others', '--exclude-standard', '-z'], top));
   const present: string[] = [];
@@ -129,12 +129,28 @@ async function carryOverChanges(top: string, tree: string): Promise<string[]> {
     if (await exists(path.join(top, rel))) present.push(rel);
     else await rm(path.join(tree, rel), { recursive: true, force: true });
   }
+  // A node_modules folder nobody ignored would be copied file by file: link it instead.
+  const linked = new Set<string>();
+  const copied: string[] = [];
+  for (const rel of untracked) {
+    const nm = /^(.*?(?:^|\/)node_modules)(?:\/|$)/.exec(rel);
+    if (nm) {
+      if (!linked.has(nm[1])) {
+        linked.add(nm[1]);
+        await mkdir(path.dirname(path.join(tree, nm[1])), { recursive: true });
+        await symlink(await realpath(path.join(top, nm[1])), path.join(tree, nm[1]));
+        links.push(path.join(tree, nm[1]));
+      }
+      continue;
+    }
+    copied.push(rel);
+  }
   // Deletions first: a file that became a folder must make way before the folder's files arrive.
-  for (const rel of [...present, ...untracked]) {
+  for (const rel of [...present, ...copied]) {
     // A nested repository shows up as "dir/": copied without its .git.
     await copyEntry(top, tree, rel.replace(/\/$/, ''));
   }
-  return [...changed, ...untracked];
+  return [...changed, ...copied, ...[...linked].map((l) => `${l}/ (linked)`)];
 }
 
 async function createCopy(realRoot: string, container: string, opts: ScratchOptions): Promise<ScratchWorkspace> {

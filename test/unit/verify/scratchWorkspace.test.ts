@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { applyResolved } from '../../../src/core/edits/applyResolved';
+import { applyPlanToScratch, createScratchWorkspace, ScratchError } from '../../../src/core/verify/scratchWorkspace';
+import { BREAKING_PATCH, git, makeWorkspace, resolvePatch, treeHash, worktreeCount, type TempWorkspace } from './helpers';
+
+describe('createScratchWorkspace', () => {
+  let ws: TempWorkspace | undefined;
+  afterEach(() => ws?.cleanup());
+
+  it('in a git repository: a detached worktree at HEAD plus the uncommitted changes', async () => {
+    ws = makeWorkspace({ git: true });
+    const { root } = ws;
+    writeFileSync(path.join(root, '.gitignore'), 'ignored.log\nbuild/\n');
+    git(['add', '.gitignore'], root);
+    git(['commit', '--quiet', '-m', 'ignore'], root);
+    // What the user sees differs from HEAD in every way that matters:
+    writeFileSync(path.join(root, 'src/math.js'), readFileSync(path.join(root, 'src/math.js'), 'utf8') + '// edited\n');
+    rmSync(path.join(root, 'README.md'));
+    writeFileSync(path.join(root, 'src/new.js'), 'exports.x = 1;\n');
+    mkdirSync(path.join(root, 'src/deep/er'), { recursive: true });
+    writeFileSync(path.join(root, 'src/deep/er/file.txt'), 'deep\n');
+    writeFileSync(path.join(root, 'staged.txt'), 'staged\n');
+    git(['add', 'staged.txt'], root);
+    writeFileSync(path.join(root, 'ignored.log'), 'noise\n');
+    mkdirSync(path.join(root, 'build'));
+    writeFileSync(path.join(root, 'build/out.js'), 'built\n');
+    mkdirSync(path.join(root, 'node_modules/dep'), { recursive: true });
+    writeFileSync(path.join(root, 'node_modules/dep/index.js'), 'module.exports = 42;\n');
+    const before = treeHash(root);
+    const indexBefore = readFileSync(path.join(root, '.git/index'));
+
+    const scratch = await createScratchWorkspace(root, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(scratch.kind, 'git-worktree');
+      assert.ok(scratch.root.startsWith(realpathSync(ws.scratchTmp)));
+      assert.equal(worktreeCount(root), 2);
+      const s = (p: string) => path.join(scratch.root, p);
+      assert.equal(readFileSync(s('src/math.js'), 'utf8'), readFileSync(path.join(root, 'src/math.js'), 'utf8'));
+      assert.equal(existsSync(s('README.md')), false, 'deletion carried over');
+      assert.equal(readFileSync(s('src/new.js'), 'utf8'), 'exports.x = 1;\n');
+      assert.equal(readFileSync(s('src/deep/er/file.txt'), 'utf8'), 'deep\n');
+      assert.equal(readFileSync(s('staged.txt'), 'utf8'), 'staged\n');
+      assert.equal(existsSync(s('ignored.log')), false, 'ignored files stay out');
+      assert.equal(existsSync(s('build')), false, 'ignored folders stay out');
+      // node_modules is not ignored here: it is still linked rather than copied file by file.
+      assert.ok(lstatSync(s('node_modules')).isSymbolicLink(), 'node_modules is linked');
+      assert.equal(readFileSync(s('node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
+      assert.deepEqual(
+        [...scratch.carriedOver].sort(),
+        ['README.md', 'node_modules/ (linked)', 'src/deep/er/file.txt', 'src/math.js', 'src/new.js', 'staged.txt'],
+      );
+      // Edits land in the scratch only.
+      const resolved = await resolvePatch(root, BREAKING_PATCH);
+      const applied = await applyPlanToScratch(scratch, resolved, applyResolved);
+      assert.equal(applied.ok, true, JSON.stringify(applied));
+      assert.match(readFileSync(s('src/math.js'), 'utf8'), /a - b/);
+      assert.doesNotMatch(readFileSync(path.join(root, 'src/math.js'), 'utf8'), /a - b/);
+    } finally {
+      assert.deepEqual(await scratch.dispose(), []);
+    }
+    assert.equal(existsSync(scratch.container), false);
+    assert.deepEqual(readdirSync(ws.scratchTmp), []);
+    assert.equal(worktreeCount(root), 1, git(['worktree', 'list'], root));
+    assert.equal(treeHash(root), before, 'workspace unchanged');
+    assert.deepEqual(readFileSync(path.join(root, '.git/index')), indexBefore, 'index unchanged');
+    assert.equal(readFileSync(path.join(root, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
+  });
+
+  it('a workspace root below the repository top maps to the same folder in the worktree', async () => {
+    ws = makeWorkspace({ git: true });
+    const sub = path.join(ws.root, 'src');
+    writeFileSync(path.join(sub, 'local.js'), 'untracked\n');
+    const scratch = await createScratchWorkspace(sub, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(scratch.kind, 'git-worktree');
+      assert.equal(path.basename(scratch.root), 'src');
+      assert.equal(readFileSync(path.join(scratch.root, 'local.js'), 'utf8'), 'untracked\n');
+      assert.ok(existsSync(path.join(scratch.root, '..', 'test/run.js')), 'the rest of the repository is there too');
+    } finally {
+      await scratch.dispose();
+    }
+    assert.equal(worktreeCount(ws.root), 1);
+  });
+
+  it('a plain folder: a copy without .git, node_modules linked, symlinks kept as links', async () => {
+    ws = makeWorkspace({ git: false });
+    const { root } = ws;
+    mkdirSync(path.join(root, 'node_modules/dep'), { recursive: true });
+    writeFileSync(path.join(root, 'node_modules/dep/index.js'), 'module.exports = 1;\n');
+    mkdirSync(path.join(root, '.git'));
+    writeFileSync(path.join(root, '.git/HEAD'), 'not really\n');
+    symlinkSync('src/math.js', path.join(root, 'relative-link.js'));
+    symlinkSync(path.join(root, 'src/math.js'), path.join(root, 'absolute-link.js'));
+    const before = treeHash(root);
+
+    const scratch = await createScratchWorkspace(root, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(scratch.kind, 'copy');
+      const s = (p: string) => path.join(scratch.root, p);
+      assert.equal(readFileSync(s('src/math.js'), 'utf8'), readFileSync(path.join(root, 'src/math.js'), 'utf8'));
+      assert.equal(existsSync(s('.git')), false);
+      assert.ok(lstatSync(s('node_modules')).isSymbolicLink());
+      assert.equal(readlinkSync(s('relative-link.js')), 'src/math.js');
+      // An absolute link into the workspace is re-aimed at the scratch, so writes stay there.
+      assert.equal(readlinkSync(s('absolute-link.js')), s('src/math.js'));
+      const resolved = await resolvePatch(root, BREAKING_PATCH);
+      assert.equal((await applyPlanToScratch(scratch, resolved, applyResolved)).ok, true);
+      assert.match(readFileSync(s('src/math.js'), 'utf8'), /a - b/);
+    } finally {
+      assert.deepEqual(await scratch.dispose(), []);
+    }
+    assert.deepEqual(readdirSync(ws.scratchTmp), []);
+    assert.equal(treeHash(root), before);
+    assert.equal(existsSync(path.join(root, 'node_modules/dep/index.js')), true, 'disposing never follows the link');
+  });
+
+  it('a repository without a commit is copied', async () => {
+    ws = makeWorkspace({ git: false });
+    git(['init', '--quiet'], ws.root);
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(scratch.kind, 'copy');
+      assert.ok(existsSync(path.join(scratch.root, 'test/run.js')));
+    } finally {
+      await scratch.dispose();
+    }
+  });
+
+  it('refuses a copy over the size budget, cleaning up what it made', async () => {
+    ws = makeWorkspace({ git: false });
+    await assert.rejects(
+      createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 100 }),
+      (e: unknown) => e instanceof ScratchError && /too much to copy/.test((e as Error).message),
+    );
+    assert.deepEqual(readdirSync(ws.scratchTmp), []);
+  });
+
+  it('names the root when it does not exist', async () => {
+    ws = makeWorkspace({ git: false });
+    const missing = path.join(ws.root, 'nope');
+    await assert.rejects(createScratchWorkspace(missing, { tmpDir: ws.scratchTmp }), new RegExp(missing.replace(/[/.]/g, '\\$&')));
+    assert.deepEqual(readdirSync(ws.scratchTmp), []);
+  });
+
+  it('dispose is idempotent and prunes a worktree whose folder vanished', async () => {
+    ws = makeWorkspace({ git: true });
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    rmSync(scratch.container, { recursive: true, force: true });
+    await scratch.dispose();
+    await scratch.dispose();
+    assert.equal(worktreeCount(ws.root), 1);
+  });
+});
