@@ -119,7 +119,10 @@ export function copyWorkspace(source = sampleWorkspace, into) {
 
 /**
  * Starts the VS Code server on a free loopback port (or `port`) with fresh data folders and waits
- * until it serves the workbench. `trust: true` keeps Workspace Trust on (for trust tests).
+ * until it serves the workbench. `trust: true` keeps Workspace Trust on (for trust tests);
+ * `extensionsDir` / `dataRoot` reuse folders (kept at close); `smokeTestDriver: false` leaves out the
+ * automation hooks tests need; `gallery: true` keeps the marketplace code-server configures;
+ * `echo` copies the server's output to stdout.
  */
 export async function startServer({
   port,
@@ -129,13 +132,20 @@ export async function startServer({
   timeoutMs = 60_000,
   echo = false,
   gallery = false,
+  smokeTestDriver = true,
+  dataRoot: keptDataRoot,
 } = {}) {
   if (!existsSync(serverMain)) {
     throw new Error(
       `vscodeHost: the VS Code server is not installed (${serverMain} is missing). Run: node scripts/installHost.mjs`,
     );
   }
-  const dataRoot = mkdtempSync(join(tmpdir(), 'switchyard-vscode-'));
+  // A caller-chosen dataRoot is kept (npm start keeps its state between runs); otherwise a fresh
+  // temp folder per run, removed at teardown.
+  const dataRoot = keptDataRoot ?? mkdtempSync(join(tmpdir(), 'switchyard-vscode-'));
+  const removeData = () => {
+    if (!keptDataRoot) rmSync(dataRoot, { recursive: true, force: true });
+  };
   const dirs = {
     server: join(dataRoot, 'server-data'),
     user: join(dataRoot, 'user-data'),
@@ -149,7 +159,7 @@ export async function startServer({
     '--port', String(listenPort),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--enable-smoke-test-driver',
+    ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     '--disable-telemetry',
     '--server-data-dir', dirs.server,
     '--user-data-dir', dirs.user,
@@ -183,6 +193,8 @@ export async function startServer({
     pid: child.pid,
     process: child,
     output: () => output,
+    /** True once close() began: an exit after that is a requested stop, not a crash. */
+    isClosing: () => closed,
     /** A vscode-remote URI for an absolute path on this machine, as the workbench's payload wants. */
     remoteUri: (absPath) => `vscode-remote://127.0.0.1:${listenPort}${resolve(absPath)}`,
     async close() {
@@ -193,14 +205,14 @@ export async function startServer({
       const deadline = Date.now() + 5000;
       while (groupAlive(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       killGroup(child.pid, 'SIGKILL');
-      rmSync(dataRoot, { recursive: true, force: true });
+      removeData();
     },
   };
   const untrack = track({
     close: () => server.close(),
     killSync: () => {
       killGroup(child.pid, 'SIGKILL');
-      rmSync(dataRoot, { recursive: true, force: true });
+      removeData();
     },
   });
 
