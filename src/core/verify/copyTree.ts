@@ -10,7 +10,10 @@ export interface CopyBudget {
 }
 
 export class CopyBudgetError extends Error {
-  constructor(readonly root: string, readonly maxBytes: number) {
+  constructor(
+    readonly root: string,
+    readonly maxBytes: number,
+  ) {
     super(
       `The workspace ${root} holds more than ${Math.round(maxBytes / (1024 * 1024))} MB outside node_modules and .git, ` +
         'too much to copy for a verification run. Make it a git repository (a worktree is used then) or raise the limit.',
@@ -60,7 +63,13 @@ export interface CopyTreeOptions {
   budget?: CopyBudget;
 }
 
-export async function copyTree(src: string, dst: string, opts: CopyTreeOptions, top = src, dstTop = dst): Promise<void> {
+export async function copyTree(
+  src: string,
+  dst: string,
+  opts: CopyTreeOptions,
+  top = src,
+  dstTop = dst,
+): Promise<void> {
   await mkdir(dst, { recursive: true });
   const entries = await readdir(src, { withFileTypes: true });
   for (const e of entries) {

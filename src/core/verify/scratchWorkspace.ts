@@ -104,7 +104,13 @@ async function createWorktree(
     const carriedOver = await carryOverChanges(top, tree, links);
     const scratchRoot = path.join(tree, path.relative(top, realRoot));
     if (opts.linkNodeModules !== false) {
-      const pairs = realRoot === top ? [[top, tree]] : [[top, tree], [realRoot, scratchRoot]];
+      const pairs =
+        realRoot === top
+          ? [[top, tree]]
+          : [
+              [top, tree],
+              [realRoot, scratchRoot],
+            ];
       for (const [from, to] of pairs) {
         const link = await linkNodeModules(from, to);
         if (link) links.push(link);

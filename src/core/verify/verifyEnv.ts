@@ -80,10 +80,7 @@ export function isSecretEnvName(name: string, secretEnvNames: Iterable<string> =
   return DENY_PATTERNS.some((re) => re.test(name));
 }
 
-export function buildVerifyEnv(
-  parent: NodeJS.ProcessEnv,
-  secretEnvNames: Iterable<string> = [],
-): VerifyEnv {
+export function buildVerifyEnv(parent: NodeJS.ProcessEnv, secretEnvNames: Iterable<string> = []): VerifyEnv {
   const named = new Set(secretEnvNames);
   const env: Record<string, string> = {};
   const withheld: string[] = [];
@@ -98,4 +95,9 @@ export function buildVerifyEnv(
   }
   withheld.sort();
   return { env, withheld };
+}
+
+/** The policy's `apiKeyEnv` names: the keys Switchyard itself uses are withheld by name too. */
+export function secretEnvNamesFromPolicy(policy: { models: ReadonlyArray<{ apiKeyEnv?: string }> }): string[] {
+  return [...new Set(policy.models.flatMap((m) => (m.apiKeyEnv ? [m.apiKeyEnv] : [])))];
 }

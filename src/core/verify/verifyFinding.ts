@@ -18,18 +18,11 @@ export function describeEnd(r: VerifyResult): string {
 }
 
 export function verifySummary(outcome: VerifyOutcome): string {
-  switch (outcome.status) {
-    case 'ran': {
-      const r = outcome.result;
-      return r.passed
-        ? `Verification passed: \`${r.command}\` (${seconds(r.durationMs)}).`
-        : `Verification failed: \`${r.command}\` ${describeEnd(r)} (${seconds(r.durationMs)}).`;
-    }
-    case 'failed-to-prepare':
-      return `Verification not run: ${outcome.reason}`;
-    default:
-      return `Verification not run: ${outcome.reason}`;
-  }
+  if (outcome.status !== 'ran') return `Verification not run: ${outcome.reason}`;
+  const r = outcome.result;
+  return r.passed
+    ? `Verification passed: \`${r.command}\` (${seconds(r.durationMs)}).`
+    : `Verification failed: \`${r.command}\` ${describeEnd(r)} (${seconds(r.durationMs)}).`;
 }
 
 function delimiter(text: string): string {

@@ -6,7 +6,12 @@
 import type { ResolvedPlan } from '../edits/editPlan';
 import { applyResolved } from '../edits/applyResolved';
 import { runVerification } from './runVerification';
-import { applyPlanToScratch, createScratchWorkspace, type ApplyResolved, type ScratchOptions } from './scratchWorkspace';
+import {
+  applyPlanToScratch,
+  createScratchWorkspace,
+  type ApplyResolved,
+  type ScratchOptions,
+} from './scratchWorkspace';
 import { checkVerifyAllowed, type ApprovalStore, type AskApproval } from './verifyApproval';
 import type { VerifyOutcome } from './verifySchema';
 

@@ -28,7 +28,11 @@ describe('runVerification', () => {
   });
 
   it('fails with the exit code and stderr when the command fails', async () => {
-    const r = await runVerification({ command: 'echo to-out; echo to-err >&2; exit 3', cwd: ws.root, timeoutMs: 10_000 });
+    const r = await runVerification({
+      command: 'echo to-out; echo to-err >&2; exit 3',
+      cwd: ws.root,
+      timeoutMs: 10_000,
+    });
     assert.equal(r.exitCode, 3);
     assert.equal(r.passed, false);
     assert.match(r.outputTail, /to-out\nto-err/);
@@ -92,7 +96,12 @@ describe('runVerification', () => {
     const marker = path.join(ws.outDir, 'ran');
     const ac = new AbortController();
     ac.abort();
-    const r = await runVerification({ command: `touch ${JSON.stringify(marker)}`, cwd: ws.root, timeoutMs: 5000, signal: ac.signal });
+    const r = await runVerification({
+      command: `touch ${JSON.stringify(marker)}`,
+      cwd: ws.root,
+      timeoutMs: 5000,
+      signal: ac.signal,
+    });
     assert.equal(r.cancelled, true);
     assert.equal(existsSync(marker), false);
   });
@@ -136,7 +145,13 @@ describe('runVerification', () => {
     assert.equal(seen.SNEAKY, null, 'a key-shaped value is withheld whatever its name');
     assert.equal(seen.SWITCHYARD_HARMLESS, 'visible');
     assert.equal(seen.PATH, process.env.PATH);
-    assert.deepEqual(r.withheldEnv, ['ANTHROPIC_API_KEY', 'GITHUB_TOKEN', 'MY_PROVIDER_KEY_ENV', 'OPENAI_API_KEY', 'SNEAKY']);
+    assert.deepEqual(r.withheldEnv, [
+      'ANTHROPIC_API_KEY',
+      'GITHUB_TOKEN',
+      'MY_PROVIDER_KEY_ENV',
+      'OPENAI_API_KEY',
+      'SNEAKY',
+    ]);
     assert.doesNotMatch(JSON.stringify(r), /sk-test|sk-ant|plain-looking/);
   });
 

@@ -1,10 +1,29 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { applyResolved } from '../../../src/core/edits/applyResolved';
 import { applyPlanToScratch, createScratchWorkspace, ScratchError } from '../../../src/core/verify/scratchWorkspace';
-import { BREAKING_PATCH, git, makeWorkspace, resolvePatch, treeHash, worktreeCount, type TempWorkspace } from './helpers';
+import {
+  BREAKING_PATCH,
+  git,
+  makeWorkspace,
+  resolvePatch,
+  treeHash,
+  worktreeCount,
+  type TempWorkspace,
+} from './helpers';
 
 describe('createScratchWorkspace', () => {
   let ws: TempWorkspace | undefined;
@@ -48,10 +67,14 @@ describe('createScratchWorkspace', () => {
       // node_modules is not ignored here: it is still linked rather than copied file by file.
       assert.ok(lstatSync(s('node_modules')).isSymbolicLink(), 'node_modules is linked');
       assert.equal(readFileSync(s('node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
-      assert.deepEqual(
-        [...scratch.carriedOver].sort(),
-        ['README.md', 'node_modules/ (linked)', 'src/deep/er/file.txt', 'src/math.js', 'src/new.js', 'staged.txt'],
-      );
+      assert.deepEqual([...scratch.carriedOver].sort(), [
+        'README.md',
+        'node_modules/ (linked)',
+        'src/deep/er/file.txt',
+        'src/math.js',
+        'src/new.js',
+        'staged.txt',
+      ]);
       // Edits land in the scratch only.
       const resolved = await resolvePatch(root, BREAKING_PATCH);
       const applied = await applyPlanToScratch(scratch, resolved, applyResolved);
@@ -141,7 +164,10 @@ describe('createScratchWorkspace', () => {
   it('names the root when it does not exist', async () => {
     ws = makeWorkspace({ git: false });
     const missing = path.join(ws.root, 'nope');
-    await assert.rejects(createScratchWorkspace(missing, { tmpDir: ws.scratchTmp }), new RegExp(missing.replace(/[/.]/g, '\\$&')));
+    await assert.rejects(
+      createScratchWorkspace(missing, { tmpDir: ws.scratchTmp }),
+      new RegExp(missing.replace(/[/.]/g, '\\$&')),
+    );
     assert.deepEqual(readdirSync(ws.scratchTmp), []);
   });
 

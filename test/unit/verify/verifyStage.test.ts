@@ -120,16 +120,25 @@ describe('runVerifyStage', () => {
     assert.equal(approvals.hashes.size, 0);
 
     const yes = asker(true);
-    assert.equal(ran(await stage({ approvals, askApproval: yes, verify: { command, timeoutSeconds: 5 } }, false)).passed, true);
+    assert.equal(
+      ran(await stage({ approvals, askApproval: yes, verify: { command, timeoutSeconds: 5 } }, false)).passed,
+      true,
+    );
     assert.equal(existsSync(marker), true);
     assert.deepEqual(yes.asked, [command]);
 
     const again = asker(false);
-    assert.equal(ran(await stage({ approvals, askApproval: again, verify: { command, timeoutSeconds: 5 } }, false)).passed, true);
+    assert.equal(
+      ran(await stage({ approvals, askApproval: again, verify: { command, timeoutSeconds: 5 } }, false)).passed,
+      true,
+    );
     assert.deepEqual(again.asked, [], 'remembered: not asked again');
 
     const changed = `${command} `;
-    const asked = await stage({ approvals, askApproval: again, verify: { command: changed, timeoutSeconds: 5 } }, false);
+    const asked = await stage(
+      { approvals, askApproval: again, verify: { command: changed, timeoutSeconds: 5 } },
+      false,
+    );
     assert.equal(asked.status, 'skipped-not-approved');
     assert.deepEqual(again.asked, [changed], 'a changed command asks again');
   });
@@ -186,7 +195,10 @@ describe('runVerifyStage', () => {
     const math = path.join(ws.root, 'src/math.js');
     writeFileSync(math, readFileSync(math, 'utf8') + '// changed meanwhile\n');
     const marker = path.join(ws.outDir, 'ran');
-    const outcome = await stage({ resolvedPlan, verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 } }, true);
+    const outcome = await stage(
+      { resolvedPlan, verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 } },
+      true,
+    );
     assert.equal(outcome.status, 'failed-to-prepare');
     if (outcome.status !== 'failed-to-prepare') return;
     assert.equal(outcome.problems[0]?.kind, 'stale');
@@ -217,7 +229,10 @@ describe('runVerifyStage', () => {
     const early = new AbortController();
     early.abort();
     const marker = path.join(ws.outDir, 'ran');
-    const skipped = await stage({ signal: early.signal, verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 } }, true);
+    const skipped = await stage(
+      { signal: early.signal, verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 } },
+      true,
+    );
     assert.equal(skipped.status, 'cancelled');
     assert.equal(existsSync(marker), false);
 

@@ -1,0 +1,128 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { defaultApprovalsPath, FileApprovalStore } from '../../../src/core/verify/fileApprovalStore';
+import { approvalHash, checkVerifyAllowed } from '../../../src/core/verify/verifyApproval';
+import { asker, memoryApprovals } from './helpers';
+
+describe('approvalHash', () => {
+  it('is a sha256 of the exact command and the root', () => {
+    const h = approvalHash('npm test', '/w/a');
+    assert.match(h, /^[0-9a-f]{64}$/);
+    assert.equal(approvalHash('npm test', '/w/a'), h);
+    assert.equal(approvalHash('npm test', '/w/a/'), h, 'the same folder however it is spelled');
+    assert.notEqual(approvalHash('npm test ', '/w/a'), h, 'one character differs: a different command');
+    assert.notEqual(approvalHash('npm test', '/w/b'), h, 'another workspace asks again');
+  });
+});
+
+describe('checkVerifyAllowed', () => {
+  it('untrusted: refused without asking', async () => {
+    const ask = asker(true);
+    const d = await checkVerifyAllowed({
+      command: 'x',
+      root: '/w',
+      trusted: false,
+      approvals: memoryApprovals(),
+      askApproval: ask,
+    });
+    assert.equal(d.allowed, false);
+    assert.ok(!d.allowed && d.status === 'skipped-untrusted' && d.reason.startsWith('skipped: workspace not trusted'));
+    assert.deepEqual(ask.asked, []);
+  });
+
+  it('asks once, remembers a yes, never remembers a no', async () => {
+    const approvals = memoryApprovals();
+    const no = asker(false);
+    const d1 = await checkVerifyAllowed({
+      command: 'make check',
+      root: '/w',
+      trusted: true,
+      approvals,
+      askApproval: no,
+    });
+    assert.ok(!d1.allowed && d1.status === 'skipped-not-approved' && d1.reason.includes('make check'));
+    const yes = asker(true);
+    const d2 = await checkVerifyAllowed({
+      command: 'make check',
+      root: '/w',
+      trusted: true,
+      approvals,
+      askApproval: yes,
+    });
+    assert.deepEqual(d2, { allowed: true, how: 'approved-now' });
+    const d3 = await checkVerifyAllowed({
+      command: 'make check',
+      root: '/w',
+      trusted: true,
+      approvals,
+      askApproval: no,
+    });
+    assert.deepEqual(d3, { allowed: true, how: 'remembered' });
+    assert.deepEqual(no.asked, ['make check']);
+    assert.deepEqual([...approvals.hashes], [approvalHash('make check', '/w')]);
+  });
+
+  it('a host that fails to ask means not approved', async () => {
+    const d = await checkVerifyAllowed({
+      command: 'x',
+      root: '/w',
+      trusted: true,
+      approvals: memoryApprovals(),
+      askApproval: async () => {
+        throw new Error('no UI');
+      },
+    });
+    assert.ok(!d.allowed && d.status === 'skipped-not-approved' && d.reason.includes('no UI'));
+  });
+});
+
+describe('FileApprovalStore', () => {
+  it('lives under XDG_CONFIG_HOME, else ~/.config', () => {
+    assert.equal(defaultApprovalsPath({ XDG_CONFIG_HOME: '/x/cfg' }, '/home/u'), '/x/cfg/switchyard/approvals.json');
+    assert.equal(defaultApprovalsPath({}, '/home/u'), '/home/u/.config/switchyard/approvals.json');
+    assert.equal(
+      defaultApprovalsPath({ XDG_CONFIG_HOME: 'relative' }, '/home/u'),
+      '/home/u/.config/switchyard/approvals.json',
+    );
+  });
+
+  it('remembers hashes across instances, stores no command text, private mode', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-approvals-'));
+    try {
+      const file = path.join(dir, 'cfg', 'switchyard', 'approvals.json');
+      const h = approvalHash('SECRET_TOKEN=abc npm test', dir);
+      const a = new FileApprovalStore(file);
+      assert.equal(await a.has(h), false);
+      await a.add(h);
+      await a.add(h);
+      const b = new FileApprovalStore(file);
+      assert.equal(await b.has(h), true);
+      assert.equal(await b.has(approvalHash('npm test', dir)), false);
+      const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /npm test|abc/);
+      assert.equal(JSON.parse(text).approvals.length, 1);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a corrupt file counts as empty (asks again) and is replaced on the next add', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-approvals-'));
+    try {
+      mkdirSync(path.join(dir, 'switchyard'));
+      const file = path.join(dir, 'switchyard', 'approvals.json');
+      writeFileSync(file, '{ not json');
+      const s = new FileApprovalStore(file);
+      const h = approvalHash('npm test', dir);
+      assert.equal(await s.has(h), false);
+      await s.add(h);
+      assert.equal(await new FileApprovalStore(file).has(h), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
