@@ -167,7 +167,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   function finalOwnerCandidates(implementerVendor: string, criticModel: string | undefined): ModelSpec[] {
     const planned = stageOf('finalOwner');
     const specs = planned ? specsOf(planned.chain) : policy.stages.finalOwner.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m));
-    const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 1 : 0);
+    const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 2 : 0);
     return [...specs].sort((a, b) => rank(a) - rank(b));
   }
 

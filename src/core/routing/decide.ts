@@ -36,7 +36,6 @@ function walkChain(stage: Stage, policy: RoutingPolicy, availability: ModelAvail
   const rejected: RejectedAlternative[] = [];
   const needs = opts.requiredCapabilities?.[stage] ?? [];
   const stageBudget = policy.rules.budgets.perStageUsd?.[stage];
-  const taskBudget = policy.rules.budgets.perTaskUsd;
   for (const id of policy.stages[stage]) {
     const spec = byId.get(id);
     if (!spec) {
@@ -53,14 +52,15 @@ function walkChain(stage: Stage, policy: RoutingPolicy, availability: ModelAvail
       rejected.push({ modelId: id, vendor: spec.vendor, code: 'capability', reason: `lacks ${lacking.join(', ')} needed by the ${stage}` });
       continue;
     }
+    // Only a per-stage budget rejects a model up front; the per-task budget is checked against the
+    // sum (a warning) and enforced call by call at run time, where real token counts are known.
     const est = costOf(spec, STAGE_TOKEN_ESTIMATE[stage], opts.priceLookup);
-    const limit = Math.min(stageBudget ?? Infinity, taskBudget ?? Infinity);
-    if (est > limit) {
+    if (stageBudget !== undefined && est > stageBudget) {
       rejected.push({
         modelId: id,
         vendor: spec.vendor,
         code: 'budget',
-        reason: `one ${stage} pass is estimated at $${est.toFixed(4)}, over the ${stageBudget !== undefined && stageBudget <= (taskBudget ?? Infinity) ? `per-stage budget $${stageBudget}` : `per-task budget $${taskBudget}`}`,
+        reason: `one ${stage} pass is estimated at $${est.toFixed(4)}, over the per-stage budget $${stageBudget}`,
       });
       continue;
     }
@@ -142,7 +142,7 @@ export function decide(
       // The final owner is a second opinion: keep the policy's order, but move behind the others a model
       // of the implementer's vendor or the critic's own model (a stable sort keeps the order otherwise).
       const criticModel = stages.find((s) => s.stage === 'critic')?.modelId;
-      const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 1 : 0);
+      const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 2 : 0);
       usable = [...usable].sort((a, b) => rank(a) - rank(b));
       const top = usable[0]!;
       const demoted = walk.usable.filter((m) => rank(m) > rank(top) && walk.usable.indexOf(m) < walk.usable.indexOf(top)).map((m) => m.id);
