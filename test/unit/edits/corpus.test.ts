@@ -91,7 +91,7 @@ function spoil(c: CorpusCase): string {
   if (c.format === 'search-replace') {
     idx = lines.lastIndexOf('<<<<<<< SEARCH') + 1;
   } else {
-    for (let i = lines.length - 1; i >= 0; i--) if (quoted(lines[i]) || (lines[i].startsWith(' ') && c.format !== 'search-replace')) {
+    for (let i = lines.length - 1; i >= 0; i--) if (quoted(lines[i]) || lines[i].startsWith(' ')) {
       idx = i;
       break;
     }
