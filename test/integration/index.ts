@@ -10,12 +10,16 @@
 // Each file is required lazily, after mocha has put its globals in place.
 //
 // Output: mocha's spec reporter (plain text, forwarded by the extension host to the runner), then
-// one machine-readable line `SWITCHYARD_RESULT {"passed":N,"failed":N,"pending":N}` the runner parses.
+// one machine-readable line `SWITCHYARD_RESULT {"passed":N,"failed":N,"pending":N}` the runner parses
+// (also written to $SWITCHYARD_EXT_RESULT_FILE when set).
+import { writeFileSync } from 'node:fs';
+
 // @types/mocha declares the global class `Mocha` (types only here; the value is loaded below).
 type MochaClass = typeof Mocha;
 
 const TEST_FILES: Record<string, () => unknown> = {
   'activation.test.ts': () => require('./activation.test'),
+  'routeTask.test.ts': () => require('./routeTask.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
@@ -42,9 +46,11 @@ export function run(): Promise<void> {
       super(runner, options);
       runner.once('end', () => {
         const stats = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-        console.log(
-          RESULT_PREFIX + JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending }),
-        );
+        const result = JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending });
+        console.log(RESULT_PREFIX + result);
+        // Runners that cannot see the extension host's console (test-electron) ask for a file.
+        const file = process.env.SWITCHYARD_EXT_RESULT_FILE;
+        if (file) writeFileSync(file, result);
       });
     }
   }

@@ -1,0 +1,169 @@
+// Route a task end to end in a real extension host against the loopback model server: keys go
+// into SecretStorage through the command, the run's stages appear in the sidebar, the routing
+// panel receives the run, the diff opens with the reviewer's findings as comment threads on the
+// proposed side, applying changes the file through one WorkspaceEdit, and one Undo restores it.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as MainModule from '../../src/vscode/main';
+import { applyChange } from '../../src/vscode/review/applyChange';
+import type { PipelineNode } from '../../src/vscode/sidebar/pipelineTree';
+import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
+import {
+  CART_FIXED_LINES,
+  CRITIC_KEY,
+  CRITIC_KEY_NAME,
+  IMPLEMENTER_KEY,
+  IMPLEMENTER_KEY_NAME,
+  cartTeam,
+  loopbackPolicy,
+} from './extensionFixtures';
+
+const EXTENSION_ID = 'switchyard.switchyard';
+const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
+
+export function mainModule(): typeof MainModule {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+  // The same file extension.ts requires lazily, so this is the same module instance.
+  return require(path.join(ext.extensionPath, 'dist', 'main.js')) as typeof MainModule;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function root(): vscode.Uri {
+  return vscode.workspace.workspaceFolders![0]!.uri;
+}
+
+async function readText(rel: string): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), rel)));
+}
+
+suite('route a task end to end', () => {
+  let server: LoopbackServer;
+  let original: string;
+  let runPromise: Thenable<unknown>;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    server = await startLoopbackServer();
+    server.setHandler(cartTeam({ implementerChunks: 40, chunkDelayMs: 2 }));
+    original = await readText('src/cart.ts');
+    const policyUri = vscode.Uri.joinPath(root(), '.switchyard', 'routing.json');
+    await vscode.workspace.fs.writeFile(policyUri, new TextEncoder().encode(loopbackPolicy(server)));
+    await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
+    await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server?.close();
+  });
+
+  test('keys are stored in secret storage, not in settings, and the status bar counts ready stages', async () => {
+    const svc = mainModule().currentServices()!;
+    assert.ok(svc, 'services were built by the first command');
+    assert.equal(await svc.keys.has(IMPLEMENTER_KEY_NAME), true);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('switchyard'));
+    assert.ok(!settings.includes(IMPLEMENTER_KEY), 'the key leaked into settings');
+    await svc.policy.reload();
+    const readiness = await svc.refreshStatus();
+    assert.deepEqual(readiness.readyStages, ['scout', 'architect', 'implementer', 'critic', 'finalOwner']);
+    assert.match(svc.shell.statusItem.text, /5\/5 stages ready/);
+  });
+
+  test('the run reaches the human decision with its stages in the sidebar', async function () {
+    this.timeout(60_000);
+    const svc = mainModule().currentServices()!;
+    runPromise = vscode.commands.executeCommand('switchyard.routeTask', TASK);
+    const run = await waitFor('the run to wait for a decision', () => {
+      const r = svc.runs.current;
+      return r && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
+    });
+    assert.equal(run.model.view.state, 'awaiting-approval', `run ended early: ${run.model.view.message}`);
+    const tree = mainModule().tree(svc.shell);
+    const top = (await tree.getChildren()) as PipelineNode[];
+    assert.equal(top[0]?.type, 'run');
+    const stages = (await tree.getChildren(top[0])) as PipelineNode[];
+    const items = await Promise.all(stages.map((s) => tree.getTreeItem(s)));
+    const labels = items.map((i) => String(i.label));
+    assert.ok(labels.includes('Implementer') && labels.includes('Critic'), `sidebar rows: ${labels.join(', ')}`);
+    const impl = items[labels.indexOf('Implementer')]!;
+    assert.match(String(impl.description), /loop-claude · anthropic/);
+    assert.equal((impl.iconPath as vscode.ThemeIcon).id, 'pass');
+    const critic = items[labels.indexOf('Critic')]!;
+    assert.match(String(critic.description), /loop-gpt · openai/);
+    // Keys reached the server as bearer tokens, each only to its own model.
+    const implReq = server.requests.find((r) => r.model === 'loop-claude')!;
+    assert.equal(implReq.headers.authorization, `Bearer ${IMPLEMENTER_KEY}`);
+    assert.ok(server.requests.filter((r) => r.model === 'loop-gpt').every((r) => r.headers.authorization === `Bearer ${CRITIC_KEY}`));
+  });
+
+  test('the routing panel is open, ready, and got streamed output in batches', async () => {
+    const svc = mainModule().currentServices()!;
+    await waitFor('the panel to post', () => svc.panel.stats.posted > 0);
+    const run = svc.runs.current!;
+    assert.ok(run.model.outputs.get('implementer')?.includes('<<<<<<< SEARCH'), 'the implementer output was kept for the panel');
+    // 40 chunks streamed; far fewer messages were posted for them.
+    assert.ok(svc.panel.stats.deltaMessages >= 1 && svc.panel.stats.deltaMessages < 40, `delta messages: ${svc.panel.stats.deltaMessages}`);
+  });
+
+  test('the diff is open with the review finding as a comment thread on the proposed side', async () => {
+    const svc = mainModule().currentServices()!;
+    const diffTab = await waitFor('a diff editor on the proposed content', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'switchyard-proposed'),
+    );
+    const input = diffTab.input as vscode.TabInputTextDiff;
+    assert.match(input.modified.path, /src\/cart\.ts$/);
+    const proposed = await vscode.workspace.openTextDocument(input.modified);
+    assert.ok(proposed.getText().includes(CART_FIXED_LINES[0]!), 'the proposed side shows the fix');
+    const base = await vscode.workspace.openTextDocument(input.original);
+    assert.equal(base.getText(), original);
+    assert.equal(svc.comments.count, 1);
+    const finding = svc.runs.current!.model.view.review!.findings[0]!;
+    const thread = svc.comments.thread(finding.id)!;
+    assert.equal(thread.uri.toString(), input.modified.toString());
+    assert.equal(thread.range?.start.line, 15);
+    assert.match(thread.label ?? '', /^minor/);
+    assert.match(String(thread.comments[0]!.author.name), /loop-gpt \(openai\)/);
+    assert.equal(await readText('src/cart.ts'), original, 'nothing was written before Apply');
+  });
+
+  test('apply changes the file through one edit, and one undo restores it', async function () {
+    this.timeout(60_000);
+    const svc = mainModule().currentServices()!;
+    const result = (await vscode.commands.executeCommand('switchyard.applyChange')) as { applied: boolean; message: string };
+    assert.equal(result.applied, true, result.message);
+    await runPromise;
+    assert.equal(svc.runs.current!.model.view.state, 'applied');
+    const onDisk = await readText('src/cart.ts');
+    for (const line of CART_FIXED_LINES) assert.ok(onDisk.includes(line), `applied file lacks ${line}`);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root(), 'src', 'cart.ts'));
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo to restore the file', () => doc.getText() === original);
+    assert.equal(svc.comments.count, 0, 'threads are cleared once applied');
+    await doc.save();
+  });
+
+  test('a stale file is refused with an explanation and nothing is written', async () => {
+    const rel = 'src/format.ts';
+    const now = await readText(rel);
+    const result = await applyChange({
+      format: 'search-replace',
+      files: [{ path: rel, op: 'update', baseHash: 'x', before: now + '// older content\n', after: 'export {};\n', tolerances: [] }],
+    });
+    assert.equal(result.applied, false);
+    assert.match(!result.applied ? result.message : '', /src\/format\.ts: it changed since the edit was made.*Nothing was written/);
+    assert.equal(await readText(rel), now);
+  });
+});
