@@ -26,6 +26,8 @@ export interface RecordedRequest {
   /** System prompt text, whichever wire format carried it. */
   system: string;
   stream: boolean;
+  /** True once the connection ended before the reply was complete (client abort or timeout, a cut, close()). */
+  clientClosedEarly: boolean;
 }
 
 export interface ScriptedToolCall {
@@ -59,6 +61,8 @@ export type Fault =
 export interface Reply {
   /** Reply text; a string is split into a few chunks, an array is sent chunk by chunk. */
   text?: string | string[];
+  /** Reasoning sent before the text, chunk by chunk: Anthropic thinking deltas, OpenAI-compatible reasoning_content. */
+  thinking?: string[];
   toolCalls?: ScriptedToolCall[];
   /** Token counts to report; defaults are derived from the request and reply sizes. */
   usage?: { inputTokens: number; outputTokens: number };
@@ -158,8 +162,12 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       model: typeof body?.model === 'string' ? body.model : undefined,
       system: systemOf(api, body),
       stream: body?.stream === true,
+      clientClosedEarly: false,
     };
     requests.push(rec);
+    res.on('close', () => {
+      if (!res.writableFinished) rec.clientClosedEarly = true;
+    });
 
     const next = queue.shift();
     const reply = typeof next === 'function' ? next(rec) : (next ?? handler?.(rec));
@@ -322,6 +330,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const chunk = (delta: object, finishReason: string | null = null) =>
       sse(undefined, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
     const chunks: string[] = [chunk({ role: 'assistant', content: '', refusal: null })];
+    for (const t of reply.thinking ?? []) chunks.push(chunk({ reasoning_content: t }));
     for (const t of text) chunks.push(chunk({ content: t }));
     calls.forEach((c, index) => {
       chunks.push(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
@@ -399,6 +408,13 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       }),
     ];
     let index = 0;
+    if (reply.thinking?.length) {
+      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+      for (const t of reply.thinking) chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: t } }));
+      chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: 'loopback-signature' } }));
+      chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
+      index++;
+    }
     if (text.length) {
       chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
       chunks.push(sse('ping', { type: 'ping' }));

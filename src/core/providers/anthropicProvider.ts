@@ -42,6 +42,8 @@ export function createAnthropicProvider(cfg: AnthropicProviderConfig): Provider 
       baseURL: baseUrl,
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
+      // Explicit, so ANTHROPIC_LOG=debug in the environment cannot dump prompts to a console.
+      logLevel: 'warn',
       ...(cfg.fetch ? { fetch: cfg.fetch } : {}),
     }));
 
@@ -97,6 +99,8 @@ async function* streamMessages(
   try {
     const stream = await getClient().messages.create(buildParams(cfg, req), { signal });
     for await (const ev of stream as AsyncIterable<RawMessageStreamEvent>) {
+      // The SDK drops pings, so every event here is the model working (thinking deltas included).
+      req.onActivity?.();
       switch (ev.type) {
         case 'message_start': {
           const u = ev.message.usage;

@@ -44,22 +44,31 @@ export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
       baseURL: baseUrl,
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
+      // Explicit, so OPENAI_LOG=debug in the environment cannot dump prompts (the user's code) to a console.
+      logLevel: 'warn',
       ...(cfg.fetch ? { fetch: cfg.fetch } : {}),
     }));
+  // Some OpenAI-compatible servers reject stream_options; learned once per provider, then left out.
+  const state = { sendStreamOptions: true };
 
   return {
     modelId: cfg.modelId,
     vendor: cfg.vendor,
-    stream: (request) => streamChat(getClient, cfg, ctx, request),
+    stream: (request) => streamChat(getClient, cfg, ctx, request, state),
   };
 }
 
-function buildParams(cfg: OpenAIProviderConfig, req: ChatRequest): ChatCompletionCreateParamsStreaming {
+/** OpenAI's reasoning models accept only the default temperature and reject any other value. */
+export function isOpenAIReasoningModel(model: string): boolean {
+  return /^(o\d|gpt-5)/i.test(model.slice(model.lastIndexOf('/') + 1));
+}
+
+function buildParams(cfg: OpenAIProviderConfig, req: ChatRequest, streamOptions: boolean): ChatCompletionCreateParamsStreaming {
   const maxTokens = req.maxOutputTokens ?? cfg.maxOutputTokens;
   const params: ChatCompletionCreateParamsStreaming = {
     model: cfg.model,
     stream: true,
-    stream_options: { include_usage: true },
+    ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
     messages: [
       ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
       ...req.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -69,7 +78,9 @@ function buildParams(cfg: OpenAIProviderConfig, req: ChatRequest): ChatCompletio
     if (cfg.flavour === 'openai') params.max_completion_tokens = maxTokens;
     else params.max_tokens = maxTokens;
   }
-  if (req.temperature !== undefined) params.temperature = req.temperature;
+  if (req.temperature !== undefined && !(cfg.flavour === 'openai' && isOpenAIReasoningModel(cfg.model))) {
+    params.temperature = req.temperature;
+  }
   if (req.tools?.length) {
     params.tools = req.tools.map((t) => ({
       type: 'function' as const,
@@ -87,6 +98,7 @@ async function* streamChat(
   cfg: OpenAIProviderConfig,
   ctx: FailureContext,
   req: ChatRequest,
+  state: { sendStreamOptions: boolean },
 ): AsyncGenerator<StreamEvent> {
   const signal = req.signal;
   if (cfg.flavour === 'openai' && !cfg.apiKey && !cfg.baseUrl) {
@@ -96,10 +108,19 @@ async function* streamChat(
 
   const calls = new Map<number, { id: string; name: string; args: string }>();
   let finish: string | null = null;
+  let refused = false;
   let usage: StreamEvent | undefined;
   try {
-    const stream = await getClient().chat.completions.create(buildParams(cfg, req), { signal });
+    let stream;
+    try {
+      stream = await getClient().chat.completions.create(buildParams(cfg, req, state.sendStreamOptions), { signal });
+    } catch (err) {
+      if (!(state.sendStreamOptions && cfg.flavour === 'openai-compatible' && rejectsStreamOptions(err))) throw err;
+      state.sendStreamOptions = false;
+      stream = await getClient().chat.completions.create(buildParams(cfg, req, false), { signal });
+    }
     for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+      req.onActivity?.();
       if (chunk.usage) {
         const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
         usage = {
@@ -113,6 +134,11 @@ async function* streamChat(
       if (!choice) continue;
       const delta = choice.delta;
       if (delta?.content) yield { type: 'text', text: delta.content };
+      // A refusal is the model's answer; show it rather than an empty reply.
+      if (delta?.refusal) {
+        refused = true;
+        yield { type: 'text', text: delta.refusal };
+      }
       for (const tc of delta?.tool_calls ?? []) {
         const slot = calls.get(tc.index) ?? { id: '', name: '', args: '' };
         if (tc.id) slot.id = tc.id;
@@ -134,7 +160,11 @@ async function* streamChat(
     yield { type: 'tool-call', id: c.id || `call_${index}`, name: c.name, argumentsJson: c.args || '{}' };
   }
   if (usage) yield usage;
-  yield { type: 'done', stopReason: normaliseStopReason(finish) };
+  yield { type: 'done', stopReason: refused && finish === 'stop' ? 'refused' : normaliseStopReason(finish) };
+}
+
+function rejectsStreamOptions(err: unknown): boolean {
+  return err instanceof APIError && (err.status === 400 || err.status === 422) && /stream_options|include_usage/i.test(err.message);
 }
 
 function failureOf(err: unknown): Failure {

@@ -135,7 +135,12 @@ async function* oneAttempt(provider: Provider, request: ChatRequest, timeouts: T
   const failure = (): ProviderError =>
     caller?.aborted || !expired ? cancelled(provider) : timeoutError(provider, expired, timeouts);
 
-  const it = provider.stream({ ...request, signal: ac.signal })[Symbol.asyncIterator]();
+  // Reasoning the caller never sees still proves the model is alive: it restarts the idle clock.
+  const onActivity = () => {
+    if (!ac.signal.aborted) arm('idle', timeouts.idleSeconds);
+    request.onActivity?.();
+  };
+  const it = provider.stream({ ...request, signal: ac.signal, onActivity })[Symbol.asyncIterator]();
   let finished = false;
   try {
     if (caller?.aborted) throw cancelled(provider);

@@ -24,6 +24,12 @@ export interface ChatRequest {
   toolChoice?: 'auto' | { name: string };
   /** Cancels the call; a cancelled call throws ProviderError kind 'cancelled'. */
   signal?: AbortSignal;
+  /**
+   * Providers call this on every wire event that shows the model is working, including ones the
+   * caller never sees (reasoning/thinking deltas, block starts) but not keep-alive pings. The retry
+   * layer sets it to keep its first-token and idle timeouts from firing on a model that is thinking.
+   */
+  onActivity?: () => void;
 }
 
 export type StreamEvent =

@@ -1,0 +1,129 @@
+// Wire-level behaviour of the providers beyond the happy path: reasoning keeps timeouts quiet,
+// abandoned streams really close their connection, and per-server quirks are handled.
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createProvider } from '../../../src/core/providers/createProvider';
+import { resilientStream, type ResilienceOptions } from '../../../src/core/providers/resilientStream';
+import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../support/loopbackServer';
+import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
+
+let server: LoopbackServer;
+before(async () => {
+  server = await startLoopbackServer();
+  // Warm both SDKs and the connection pool so timing tests measure the stream, not module loading.
+  server.setHandler(() => ({ text: 'warm' }));
+  await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream({ system: '', messages: [{ role: 'user', content: 'x' }] }));
+  await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream({ system: '', messages: [{ role: 'user', content: 'x' }] }));
+});
+after(() => server.close());
+beforeEach(() => server.reset());
+
+const request = { system: 'sys', messages: [{ role: 'user' as const, content: 'go' }] };
+const tight: ResilienceOptions = {
+  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 },
+  timeouts: { firstTokenSeconds: 0.25, idleSeconds: 0.25 },
+};
+
+async function until(cond: () => boolean, what: string, ms = 1000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('Anthropic thinking deltas keep the first-token and idle clocks quiet, and stay out of the text', async () => {
+  // 10 × 40 ms of thinking: the text comes after the first-token limit and after several idle limits.
+  server.script({ thinking: 'Let me think about it a little longer than usual'.split(' '), text: 'Answer.', chunkDelayMs: 40 });
+  const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
+  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.3, idleSeconds: 0.12 } }));
+  assert.equal(error, undefined);
+  assert.equal(text, 'Answer.');
+});
+
+test('reasoning_content from an OpenAI-compatible server counts as activity too', async () => {
+  server.script({ thinking: 'a b c d e f g h i j'.split(' '), text: 'Done.', chunkDelayMs: 40 });
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'deepseek', model: 'deepseek-reasoner' }), {});
+  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.3, idleSeconds: 0.12 } }));
+  assert.equal(error, undefined);
+  assert.equal(text, 'Done.');
+});
+
+test('the caller\'s own onActivity still hears the activity', async () => {
+  server.script({ thinking: ['x', 'y'], text: 'ok' });
+  let seen = 0;
+  const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
+  await drain(resilientStream(p, { ...request, onActivity: () => void seen++ }, tight));
+  assert.ok(seen >= 4, `saw ${seen} activity calls`);
+});
+
+for (const [label, make] of [
+  ['openai', () => createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY })],
+  ['anthropic', () => createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY })],
+] as const) {
+  test(`${label}: a caller that stops reading closes the HTTP connection`, async () => {
+    server.script({ text: ['one', 'two', 'three', 'four'], chunkDelayMs: 80 });
+    for await (const ev of resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 5, idleSeconds: 5 } })) {
+      if (ev.type === 'text') break;
+    }
+    const rec = server.requests[0] as RecordedRequest;
+    await until(() => rec.clientClosedEarly, 'the server to see the connection close');
+  });
+
+  test(`${label}: a first-token timeout closes the HTTP connection it gave up on`, async () => {
+    server.script({ fault: { kind: 'hang' } });
+    const { error } = await drain(resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 0.1, idleSeconds: 5 } }));
+    assert.equal((error as { kind?: string }).kind, 'timeout');
+    const rec = server.requests[0] as RecordedRequest;
+    await until(() => rec.clientClosedEarly, 'the server to see the connection close');
+  });
+}
+
+test('temperature is left out for OpenAI reasoning models and sent elsewhere', async () => {
+  server.setHandler(() => ({ text: 'ok' }));
+  await drain(createProvider(openaiSpec(server, { model: 'gpt-5' }), { apiKey: OPENAI_TEST_KEY }).stream({ ...request, temperature: 0.2 }));
+  await drain(createProvider(openaiSpec(server, { model: 'gpt-4.1' }), { apiKey: OPENAI_TEST_KEY }).stream({ ...request, temperature: 0.2 }));
+  await drain(createProvider(openaiSpec(server, { provider: 'openai-compatible', model: 'o3-lookalike', vendor: 'acme' }), {}).stream({ ...request, temperature: 0.2 }));
+  assert.deepEqual(server.requests.map((r) => r.body.temperature), [undefined, 0.2, 0.2]);
+});
+
+test('an OpenAI-compatible server that rejects stream_options is asked again without it, once', async () => {
+  server.script({ fault: { kind: 'bad-request', message: 'Unrecognized request argument supplied: stream_options' } }, { text: 'first' }, { text: 'second' });
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'llama' }), {});
+  assert.equal((await drain(p.stream(request))).text, 'first');
+  assert.equal((await drain(p.stream(request))).text, 'second');
+  assert.deepEqual(server.requests.map((r) => r.body.stream_options !== undefined), [true, false, false]);
+});
+
+test('an OpenAI refusal is shown as text with stop reason refused', async () => {
+  const chunk = (delta: object, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-5', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  server.script({
+    fault: { kind: 'http', status: 200, headers: { 'content-type': 'text/event-stream' }, body: chunk({ role: 'assistant', refusal: '' }) + chunk({ refusal: "I can't help with that." }) + chunk({}, 'stop') + 'data: [DONE]\n\n' },
+  });
+  const p = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
+  const { events, text, error } = await drain(p.stream(request));
+  assert.equal(error, undefined);
+  assert.equal(text, "I can't help with that.");
+  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'refused' });
+});
+
+test('max-tokens stop reasons reach the caller normalised', async () => {
+  server.script({ text: 'cut sh', stopReason: 'length' }, { text: 'cut sh', stopReason: 'max_tokens' });
+  const a = await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream(request));
+  const b = await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
+  assert.deepEqual(a.events.at(-1), { type: 'done', stopReason: 'max-tokens' });
+  assert.deepEqual(b.events.at(-1), { type: 'done', stopReason: 'max-tokens' });
+});
+
+test('the key is in the auth header of every request and nowhere else', async () => {
+  server.setHandler(() => ({ text: 'ok' }));
+  await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream({ ...request, tools: [{ name: 't', description: 'd', parameters: { type: 'object' } }] }));
+  await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
+  for (const [rec, key] of [[server.requests[0]!, OPENAI_TEST_KEY], [server.requests[1]!, ANTHROPIC_TEST_KEY]] as const) {
+    const carrying = Object.entries(rec.headers).filter(([, v]) => String(v).includes(key)).map(([k]) => k);
+    assert.deepEqual(carrying, ['authorization']);
+    assert.ok(!rec.rawBody.includes(key));
+    assert.ok(!rec.path.includes(key));
+  }
+});
