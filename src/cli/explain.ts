@@ -65,7 +65,8 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     ? allAvailable
     : await resolveAvailability(policy.models, envKeySource(io.env), { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
   const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
-  if (parsed.values.json) io.out(JSON.stringify(decision, null, 2));
+  // kind, risk and signals first and at the top level: scripts read these without digging.
+  if (parsed.values.json) io.out(JSON.stringify({ kind: decision.kind, risk: decision.risk, signals: decision.classification.signals, ...decision }, null, 2));
   else io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
   return EXIT.ok;
 }

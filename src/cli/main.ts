@@ -3,6 +3,9 @@
 // A row builds the process I/O its verb wants, so verbs keep their own injectable I/O types.
 import { runApply } from './apply';
 import { applyProcessIo } from './applyIo';
+import { runExplain } from './explain';
+import { runStats } from './stats';
+import { processIo } from './verbIo';
 
 export interface VerbEntry {
   summary: string;
@@ -12,6 +15,8 @@ export interface VerbEntry {
 
 export const VERBS: Record<string, VerbEntry> = {
   apply: { summary: 'apply a patch from standard input to a folder, all-or-nothing', run: (args) => runApply(args, applyProcessIo()) },
+  explain: { summary: 'classify a task and show which model owns each stage, and why (offline)', run: (args) => runExplain(args, processIo()) },
+  stats: { summary: 'scorecard per model and role from the run ledger', run: (args) => runStats(args, processIo()) },
 };
 
 export function usage(verbs: Record<string, VerbEntry> = VERBS): string {
