@@ -75,7 +75,8 @@ export async function copyTree(
   for (const e of entries) {
     const from = path.join(src, e.name);
     const to = path.join(dst, e.name);
-    if (e.isDirectory() && opts.skip.has(e.name)) {
+    // A `.git` file (submodules, worktrees) points into the user's repository: skipped like the folder.
+    if ((e.isDirectory() || e.name === '.git') && opts.skip.has(e.name)) {
       if (e.name === 'node_modules' && opts.linkNodeModules) await symlink(await realpath(from), to);
       continue;
     }

@@ -4,6 +4,7 @@
 // kept interleaved in a bounded tail; the environment has secrets withheld (verifyEnv.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { scrubSecrets } from '../providers/scrub';
 import { OutputTail, type OutputTailOptions } from './outputTail';
 import { buildVerifyEnv } from './verifyEnv';
 import type { VerifyResult } from './verifySchema';
@@ -44,7 +45,12 @@ function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 }
 
 export function runVerification(opts: RunVerificationOptions): Promise<VerifyResult> {
-  const { env, withheld } = buildVerifyEnv(opts.env ?? process.env, opts.secretEnvNames);
+  const parentEnv = opts.env ?? process.env;
+  const { env, withheld } = buildVerifyEnv(parentEnv, opts.secretEnvNames);
+  // The command never sees these values, but a test can still print a key it read from a file;
+  // output goes to a model and a record, so withheld values and key-shaped text are masked.
+  const secretValues = withheld.map((n) => parentEnv[n]);
+  const scrub = (text: string) => scrubSecrets(text, ...secretValues);
   const tail = new OutputTail(opts.tail);
   const grace = opts.killGraceMs ?? 2000;
   const base = { command: opts.command, withheldEnv: withheld };
@@ -100,7 +106,7 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
 
     const onData = (stream: string) => (chunk: Buffer) => {
       const text = tail.push(stream, chunk);
-      if (text && opts.onOutput) opts.onOutput(text);
+      if (text && opts.onOutput) opts.onOutput(scrub(text));
     };
     proc.stdout?.on('data', onData('stdout'));
     proc.stderr?.on('data', onData('stderr'));
@@ -163,7 +169,7 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
         timedOut,
         cancelled,
         durationMs,
-        outputTail: tail.text(),
+        outputTail: scrub(tail.text()),
         outputBytes: tail.totalBytes,
         outputTruncated: tail.truncated,
         ...(startError !== undefined ? { startError } : {}),

@@ -128,7 +128,10 @@ async function createWorktree(
  * not) is copied over or deleted, then every untracked file git does not ignore is copied.
  */
 async function carryOverChanges(top: string, tree: string, links: string[]): Promise<string[]> {
-  const changed = splitNul(await gitOrThrow(['diff', '--no-renames', '--name-only', '-z', 'HEAD', '--'], top));
+  const submodules = await gitlinks(top);
+  const changed = splitNul(await gitOrThrow(['diff', '--no-renames', '--name-only', '-z', 'HEAD', '--'], top)).filter(
+    (p) => !submodules.includes(p),
+  );
   const untracked = splitNul(await gitOrThrow(['ls-files', '--others', '--exclude-standard', '-z'], top));
   const present: string[] = [];
   for (const rel of changed) {
@@ -156,7 +159,22 @@ async function carryOverChanges(top: string, tree: string, links: string[]): Pro
     // A nested repository shows up as "dir/": copied without its .git.
     await copyEntry(top, tree, rel.replace(/\/$/, ''));
   }
-  return [...changed, ...copied, ...[...linked].map((l) => `${l}/ (linked)`)];
+  // A worktree leaves submodules empty; the tests need them as the user has them checked out.
+  const subs: string[] = [];
+  for (const rel of submodules) {
+    const src = path.join(top, rel);
+    if (!(await exists(path.join(src, '.git')))) continue; // not initialised in the workspace either
+    await rm(path.join(tree, rel), { recursive: true, force: true });
+    await copyTree(src, path.join(tree, rel), { skip: new Set(['.git', 'node_modules']), linkNodeModules: true });
+    subs.push(`${rel}/ (submodule)`);
+  }
+  return [...changed, ...copied, ...[...linked].map((l) => `${l}/ (linked)`), ...subs];
+}
+
+/** Paths of submodules (gitlink entries, mode 160000) in the index. */
+async function gitlinks(top: string): Promise<string[]> {
+  const entries = splitNul(await gitOrThrow(['ls-files', '--stage', '-z'], top));
+  return entries.filter((e) => e.startsWith('160000 ')).map((e) => e.slice(e.indexOf('\t') + 1));
 }
 
 async function createCopy(realRoot: string, container: string, opts: ScratchOptions): Promise<ScratchWorkspace> {

@@ -29,7 +29,12 @@ export const VerifyResultSchema = z.object({
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
 export const VerifyOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ran'), result: VerifyResultSchema }),
+  z.object({
+    status: z.literal('ran'),
+    result: VerifyResultSchema,
+    /** What was left behind when removing the scratch copy (normally absent). */
+    cleanupProblems: z.array(z.string()).optional(),
+  }),
   z.object({ status: z.literal('skipped-untrusted'), reason: z.string() }),
   z.object({ status: z.literal('skipped-not-approved'), reason: z.string() }),
   z.object({

@@ -11,6 +11,7 @@ import {
   createScratchWorkspace,
   type ApplyResolved,
   type ScratchOptions,
+  type ScratchWorkspace,
 } from './scratchWorkspace';
 import { checkVerifyAllowed, type ApprovalStore, type AskApproval } from './verifyApproval';
 import type { VerifyOutcome } from './verifySchema';
@@ -50,12 +51,23 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOut
   if (!allowed.allowed) return { status: allowed.status, reason: allowed.reason };
   if (input.signal?.aborted) return cancelledOutcome();
 
-  let scratch;
+  let scratch: ScratchWorkspace;
   try {
     scratch = await createScratchWorkspace(input.root, input.scratch);
   } catch (e) {
     return { status: 'failed-to-prepare', reason: (e as Error).message, problems: [] };
   }
+  const outcome = await runInScratch(input, scratch.root, scratch);
+  const cleanupProblems = await scratch.dispose();
+  if (outcome.status === 'ran' && cleanupProblems.length) return { ...outcome, cleanupProblems };
+  return outcome;
+}
+
+async function runInScratch(
+  input: VerifyStageInput,
+  scratchRoot: string,
+  scratch: ScratchWorkspace,
+): Promise<VerifyOutcome> {
   try {
     if (input.signal?.aborted) return cancelledOutcome();
     const applied = await applyPlanToScratch(scratch, input.resolvedPlan, input.apply ?? applyResolved);
@@ -70,8 +82,8 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOut
     }
     if (input.signal?.aborted) return cancelledOutcome();
     const result = await runVerification({
-      command,
-      cwd: scratch.root,
+      command: input.verify.command,
+      cwd: scratchRoot,
       timeoutMs: input.verify.timeoutSeconds * 1000,
       env: input.env,
       secretEnvNames: input.secretEnvNames,
@@ -83,11 +95,9 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOut
   } catch (e) {
     return {
       status: 'failed-to-prepare',
-      reason: `Verification could not run in the scratch copy ${scratch.root}: ${(e as Error).message}`,
+      reason: `Verification could not run in the scratch copy ${scratchRoot}: ${(e as Error).message}`,
       problems: [],
     };
-  } finally {
-    await scratch.dispose();
   }
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runVerification } from '../../../src/core/verify/runVerification';
@@ -118,6 +118,42 @@ describe('runVerification', () => {
     assert.ok(r.durationMs < 10_000);
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { child: number; grandchild: number };
     assert.ok(await waitFor(() => !pidAlive(pids.grandchild) && !pidAlive(pids.child), 3000));
+  });
+
+  it('does not wait forever for a process that escaped the group and holds the output open', async () => {
+    const pidFile = path.join(ws.outDir, 'pids.json');
+    let escaped: number | undefined;
+    try {
+      const started = Date.now();
+      const r = await runVerification({
+        command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)} --escape`,
+        cwd: ws.root,
+        timeoutMs: 1000,
+        killGraceMs: 300,
+      });
+      escaped = (JSON.parse(readFileSync(pidFile, 'utf8')) as { grandchild: number }).grandchild;
+      assert.equal(r.timedOut, true);
+      assert.ok(Date.now() - started < 6000, `returned after ${Date.now() - started} ms`);
+      assert.match(r.outputTail, /grandchild started/);
+    } finally {
+      if (escaped && pidAlive(escaped)) process.kill(escaped, 'SIGKILL');
+    }
+  });
+
+  it('masks withheld values and key-shaped text in the output', async () => {
+    const key = 'sk-proj-thisisatestkey0123456789';
+    writeFileSync(path.join(ws.outDir, 'leak.txt'), `config says ${key}\nand hunter2secret\n`);
+    const chunks: string[] = [];
+    const r = await runVerification({
+      command: `cat ${JSON.stringify(path.join(ws.outDir, 'leak.txt'))}`,
+      cwd: ws.root,
+      timeoutMs: 10_000,
+      env: { PATH: process.env.PATH, OPENAI_API_KEY: key, DB_PASSWORD: 'hunter2secret' },
+      onOutput: (t) => chunks.push(t),
+    });
+    assert.equal(r.exitCode, 0);
+    assert.doesNotMatch(r.outputTail + chunks.join(''), /thisisatestkey|hunter2secret/);
+    assert.match(r.outputTail, /config says \[redacted key\]/);
   });
 
   it('withholds secrets from the environment and passes harmless variables', async () => {

@@ -108,6 +108,31 @@ describe('createScratchWorkspace', () => {
     assert.equal(worktreeCount(ws.root), 1);
   });
 
+  it('submodules come along as the user has them checked out', async () => {
+    ws = makeWorkspace({ git: true });
+    const lib = path.join(ws.outDir, 'lib');
+    mkdirSync(lib);
+    git(['init', '--quiet', '--initial-branch=main'], lib);
+    writeFileSync(path.join(lib, 'lib.js'), 'exports.v = 1;\n');
+    git(['add', '.'], lib);
+    git(['commit', '--quiet', '-m', 'lib'], lib);
+    git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '--quiet', lib, 'vendor/lib'], ws.root);
+    git(['commit', '--quiet', '-m', 'add submodule'], ws.root);
+    // An uncommitted edit inside the submodule is part of what the user sees.
+    writeFileSync(path.join(ws.root, 'vendor/lib/lib.js'), 'exports.v = 2;\n');
+    const before = treeHash(ws.root);
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(readFileSync(path.join(scratch.root, 'vendor/lib/lib.js'), 'utf8'), 'exports.v = 2;\n');
+      assert.equal(existsSync(path.join(scratch.root, 'vendor/lib/.git')), false);
+      assert.ok(scratch.carriedOver.includes('vendor/lib/ (submodule)'));
+    } finally {
+      assert.deepEqual(await scratch.dispose(), []);
+    }
+    assert.equal(treeHash(ws.root), before);
+    assert.equal(worktreeCount(ws.root), 1);
+  });
+
   it('a plain folder: a copy without .git, node_modules linked, symlinks kept as links', async () => {
     ws = makeWorkspace({ git: false });
     const { root } = ws;
