@@ -69,8 +69,8 @@ export interface Reply {
   /** Wire-level stop reason; defaults to stop/end_turn or tool_calls/tool_use. */
   stopReason?: string;
   fault?: Fault;
-  /** Delay before each SSE chunk after the first one, in ms. */
-  chunkDelayMs?: number;
+  /** Delay before each SSE chunk after the first one, in ms; a function gets the chunk's index (0 = headers' first chunk). */
+  chunkDelayMs?: number | ((index: number) => number);
   /** Delay before the response headers, in ms. */
   firstByteDelayMs?: number;
   /** Omit the usage chunk (OpenAI) even when the request asked for it. */
@@ -275,7 +275,8 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         res.end();
         return;
       }
-      if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+      const delay = typeof reply.chunkDelayMs === 'function' ? reply.chunkDelayMs(i) : i > 0 ? (reply.chunkDelayMs ?? 0) : 0;
+      if (delay > 0) await sleep(delay);
       if (res.destroyed || closing) return;
       res.write(chunks[i]);
     }

@@ -265,7 +265,7 @@ test('a server that never answers: our first-token timeout fires', async () => {
 
 test('first-token timeout is retried, and the retry can succeed', async () => {
   server.script({ fault: { kind: 'hang-after-headers' } }, { text: 'second try' });
-  const { opts, retries } = fastOpts({ timeouts: { firstTokenSeconds: 0.15, idleSeconds: 5 } });
+  const { opts, retries } = fastOpts({ timeouts: { firstTokenSeconds: 0.5, idleSeconds: 5 } });
   const { text, error } = await drain(resilientStream(sonnet(), request, opts));
   assert.equal(error, undefined);
   assert.equal(text, 'second try');
@@ -273,7 +273,8 @@ test('first-token timeout is retried, and the retry can succeed', async () => {
 });
 
 test('idle timeout on slow tokens after text: partial timeout', async () => {
-  server.script({ text: ['fast ', 'slow ', 'slower'], chunkDelayMs: 400 });
+  // Chunk 0 is the role chunk, chunk 1 the first text; then the model stalls.
+  server.script({ text: ['fast ', 'slow ', 'slower'], chunkDelayMs: (i) => (i >= 2 ? 400 : 0) });
   const { opts } = fastOpts({ timeouts: { firstTokenSeconds: 5, idleSeconds: 0.15 } });
   const { text, error } = await drain(resilientStream(gpt(), request, opts));
   assertProviderError(error);
@@ -286,7 +287,7 @@ test('idle timeout on slow tokens after text: partial timeout', async () => {
 
 test('slow but steady tokens within the idle limit are fine', async () => {
   server.script({ text: ['a', 'b', 'c', 'd'], chunkDelayMs: 60 });
-  const { opts } = fastOpts({ timeouts: { firstTokenSeconds: 5, idleSeconds: 0.5 } });
+  const { opts } = fastOpts({ timeouts: { firstTokenSeconds: 5, idleSeconds: 1 } });
   const { text, error } = await drain(resilientStream(sonnet(), request, opts));
   assert.equal(error, undefined);
   assert.equal(text, 'abcd');
@@ -294,11 +295,12 @@ test('slow but steady tokens within the idle limit are fine', async () => {
 
 test('the idle clock does not run while the caller holds an event', async () => {
   server.script({ text: ['a', 'b', 'c'] });
-  const { opts } = fastOpts({ timeouts: { firstTokenSeconds: 5, idleSeconds: 0.1 } });
+  const { opts } = fastOpts({ timeouts: { firstTokenSeconds: 5, idleSeconds: 0.25 } });
   let text = '';
   for await (const ev of resilientStream(gpt(), request, opts)) {
-    if (ev.type === 'text') text += ev.text;
-    await new Promise((r) => setTimeout(r, 150)); // a slow listener
+    if (ev.type !== 'text') continue;
+    text += ev.text;
+    await new Promise((r) => setTimeout(r, 350)); // a slow listener, slower than the idle limit
   }
   assert.equal(text, 'abc');
 });

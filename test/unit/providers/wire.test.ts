@@ -24,7 +24,7 @@ const tight: ResilienceOptions = {
   timeouts: { firstTokenSeconds: 0.25, idleSeconds: 0.25 },
 };
 
-async function until(cond: () => boolean, what: string, ms = 1000): Promise<void> {
+async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
@@ -33,18 +33,20 @@ async function until(cond: () => boolean, what: string, ms = 1000): Promise<void
 }
 
 test('Anthropic thinking deltas keep the first-token and idle clocks quiet, and stay out of the text', async () => {
-  // 10 × 40 ms of thinking: the text comes after the first-token limit and after several idle limits.
-  server.script({ thinking: 'Let me think about it a little longer than usual'.split(' '), text: 'Answer.', chunkDelayMs: 40 });
+  // Chunks 2..11 are thinking deltas 80 ms apart: the text comes 800 ms in, after the 0.5 s
+  // first-token limit, while no gap comes near the 0.5 s idle limit.
+  server.script({ thinking: 'Let me think about it a little longer than usual'.split(' '), text: 'Answer.', chunkDelayMs: (i) => (i >= 2 && i <= 11 ? 80 : 0) });
   const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
-  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.3, idleSeconds: 0.12 } }));
+  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }));
   assert.equal(error, undefined);
   assert.equal(text, 'Answer.');
 });
 
 test('reasoning_content from an OpenAI-compatible server counts as activity too', async () => {
-  server.script({ thinking: 'a b c d e f g h i j'.split(' '), text: 'Done.', chunkDelayMs: 40 });
+  // Chunks 1..10 are reasoning_content 80 ms apart (chunk 0 is the role chunk).
+  server.script({ thinking: 'a b c d e f g h i j'.split(' '), text: 'Done.', chunkDelayMs: (i) => (i >= 1 && i <= 10 ? 80 : 0) });
   const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'deepseek', model: 'deepseek-reasoner' }), {});
-  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.3, idleSeconds: 0.12 } }));
+  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }));
   assert.equal(error, undefined);
   assert.equal(text, 'Done.');
 });
