@@ -6,6 +6,7 @@ import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, API
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { describeCause, SDK_TIMEOUT_MS } from './openaiProvider';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
+import { displayUrl } from './scrub';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -29,8 +30,8 @@ export function createAnthropicProvider(cfg: AnthropicProviderConfig): Provider 
   const ctx: FailureContext = {
     modelId: cfg.modelId,
     model: cfg.model,
-    providerLabel: cfg.baseUrl ? `the Anthropic-compatible server at ${baseUrl}` : 'Anthropic',
-    baseUrl,
+    providerLabel: cfg.baseUrl ? `the Anthropic-compatible server at ${displayUrl(baseUrl)}` : 'Anthropic',
+    baseUrl: displayUrl(baseUrl),
     apiKey: cfg.apiKey,
     keyHint: cfg.keyHint,
   };
@@ -59,7 +60,7 @@ function buildParams(cfg: AnthropicProviderConfig, req: ChatRequest): MessageCre
     model: cfg.model,
     stream: true,
     max_tokens: req.maxOutputTokens ?? cfg.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: normaliseMessages(req.messages),
   };
   if (req.system) params.system = req.system;
   // No temperature: this SDK line no longer types it for the Messages API, so it is not sent.
@@ -74,6 +75,22 @@ function buildParams(cfg: AnthropicProviderConfig, req: ChatRequest): MessageCre
     }
   }
   return params;
+}
+
+/**
+ * The Messages API rejects empty text blocks and expects turns to alternate starting with the user;
+ * role sessions can produce neither on purpose, but an empty model reply or two notes in a row can.
+ */
+export function normaliseMessages(messages: ChatRequest['messages']): Array<{ role: 'user' | 'assistant'; content: string }> {
+  const out: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+  for (const m of messages) {
+    const content = m.content.trim() ? m.content : '(empty)';
+    const last = out[out.length - 1];
+    if (last && last.role === m.role) last.content += `\n\n${content}`;
+    else out.push({ role: m.role, content });
+  }
+  if (out[0]?.role === 'assistant') out.unshift({ role: 'user', content: '(continue)' });
+  return out;
 }
 
 async function* streamMessages(

@@ -5,6 +5,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
+import { displayUrl } from './scrub';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -31,8 +32,8 @@ export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
   const ctx: FailureContext = {
     modelId: cfg.modelId,
     model: cfg.model,
-    providerLabel: cfg.flavour === 'openai' && !cfg.baseUrl ? 'OpenAI' : `the OpenAI-compatible server at ${baseUrl}`,
-    baseUrl,
+    providerLabel: cfg.flavour === 'openai' && !cfg.baseUrl ? 'OpenAI' : `the OpenAI-compatible server at ${displayUrl(baseUrl)}`,
+    baseUrl: displayUrl(baseUrl),
     apiKey: cfg.apiKey,
     keyHint: cfg.keyHint,
   };

@@ -16,3 +16,16 @@ export function scrubSecrets(text: string, ...keys: Array<string | undefined>): 
   for (const re of KEY_SHAPED) out = out.replace(re, '[redacted key]');
   return out.replace(NAMED_VALUE, (_m, name: string, sep: string) => `${name}${sep}[redacted]`);
 }
+
+/** A URL fit to show: no user:password, no query values (some gateways take a key as ?key=). */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, '…');
+    return u.toString().replace(/\/$/, '').replace(/%E2%80%A6/g, '…');
+  } catch {
+    return scrubSecrets(url.replace(/\/\/[^/@]*@/, '//'));
+  }
+}

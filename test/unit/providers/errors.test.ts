@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSpendCap, kindForStatus, toProviderError } from '../../../src/core/providers/providerErrors';
 import { parseRetryAfter } from '../../../src/core/providers/retryAfter';
-import { scrubSecrets } from '../../../src/core/providers/scrub';
+import { displayUrl, scrubSecrets } from '../../../src/core/providers/scrub';
 import { normaliseStopReason } from '../../../src/core/providers/stopReason';
 
 const ctx = { modelId: 'gpt', model: 'gpt-5', providerLabel: 'OpenAI', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-secret-abcdef123456', keyHint: 'OPENAI_API_KEY' };
@@ -77,4 +77,10 @@ test('stop reasons are normalised across vendors', () => {
   assert.equal(normaliseStopReason('max_tokens'), 'max-tokens');
   assert.equal(normaliseStopReason('content_filter'), 'refused');
   assert.equal(normaliseStopReason('pause_turn'), 'pause_turn');
+});
+
+test('displayUrl hides credentials and query values', () => {
+  assert.equal(displayUrl('https://user:sk-secret-123456@gw.example.com/v1'), 'https://gw.example.com/v1');
+  assert.equal(displayUrl('https://gw.example.com/v1?key=AIzaSecretSecret&x=1'), 'https://gw.example.com/v1?key=…&x=…');
+  assert.equal(displayUrl('http://127.0.0.1:11434'), 'http://127.0.0.1:11434');
 });

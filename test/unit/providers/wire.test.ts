@@ -3,6 +3,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createProvider } from '../../../src/core/providers/createProvider';
+import { normaliseMessages } from '../../../src/core/providers/anthropicProvider';
 import { resilientStream, type ResilienceOptions } from '../../../src/core/providers/resilientStream';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../support/loopbackServer';
 import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
@@ -128,4 +129,36 @@ test('the key is in the auth header of every request and nowhere else', async ()
     assert.ok(!rec.rawBody.includes(key));
     assert.ok(!rec.path.includes(key));
   }
+});
+
+test('Anthropic gets alternating, non-empty turns that start with the user', async () => {
+  assert.deepEqual(
+    normaliseMessages([
+      { role: 'assistant', content: 'prefilled' },
+      { role: 'user', content: 'a' },
+      { role: 'user', content: 'b' },
+      { role: 'assistant', content: '   ' },
+    ]),
+    [
+      { role: 'user', content: '(continue)' },
+      { role: 'assistant', content: 'prefilled' },
+      { role: 'user', content: 'a\n\nb' },
+      { role: 'assistant', content: '(empty)' },
+    ],
+  );
+  server.script({ text: 'ok' });
+  await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream({ system: 's', messages: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }] }));
+  assert.deepEqual(server.requests[0]?.body.messages, [{ role: 'user', content: 'one\n\ntwo' }]);
+});
+
+test('a key carried in a gateway URL never shows in errors', async () => {
+  const dead = await startLoopbackServer();
+  const url = `${dead.openaiBaseUrl}?key=AIzaSecretSecretSecret`;
+  await dead.close();
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'google', baseUrl: url }), {});
+  const { error } = await drain(p.stream(request));
+  assert.ok(error instanceof Error);
+  assert.equal((error as { kind?: string }).kind, 'network');
+  assert.ok(!String(error).includes('AIzaSecret'), String(error));
+  assert.match(String(error), /key=…/);
 });
