@@ -9,6 +9,12 @@ import { type LineIndex, type Placement, closestText, findPlacements, indexLines
 
 export type ContentResult = { ok: true; after: string; tolerances: Tolerance[] } | { ok: false; problems: EditProblem[] };
 
+/**
+ * With more look-alike places than this, a line number that happens to hit one of them is too
+ * likely a coincidence (model line numbers are often off) to count as evidence.
+ */
+const MAX_CANDIDATES_FOR_LINE_HINT = 3;
+
 type Placed = { placement: Placement; tolerances: Tolerance[] };
 type Attempt = { kind: 'placed'; placed: Placed } | { kind: 'ambiguous'; candidates: Placement[] } | { kind: 'problem'; problem: EditProblem };
 
@@ -25,7 +31,7 @@ function preview(lines: readonly string[]): string {
 function anchorEnds(index: LineIndex, anchors: readonly string[]): number[] {
   let ends = [0];
   for (const anchor of anchors) {
-    const occ = index.byKey.get(anchor.trim()) ?? [];
+    const occ = index.positions(anchor.trim());
     const next = new Set<number>();
     for (const from of ends) {
       const hit = occ.find((p) => p >= from);
@@ -128,10 +134,13 @@ function place(
   }
   cands = preferStrict(cands);
   if (cands.length === 1) return { kind: 'placed', placed: { placement: cands[0], tolerances } };
-  if (expected !== undefined) {
+  if (expected !== undefined && cands.length <= MAX_CANDIDATES_FOR_LINE_HINT) {
     // Line numbers are the weakest evidence models give: only an exact hit (after correcting by
-    // how far off the neighbouring hunks' numbers were) singles a place out.
-    const hit = cands.filter((c) => c.start === expected);
+    // how far off the neighbouring hunks' numbers were) singles a place out, and only on a place
+    // whose text matches as well as the best one (a number pointing at a re-indented look-alike
+    // while the quote matches elsewhere exactly is a contradiction, not a hint).
+    const bestTier = Math.min(...cands.map((c) => c.tier));
+    const hit = cands.filter((c) => c.start === expected && c.tier === bestTier);
     if (hit.length === 1) {
       return { kind: 'placed', placed: { placement: hit[0], tolerances: [...tolerances, 'disambiguated-by-line-number'] } };
     }

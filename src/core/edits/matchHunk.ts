@@ -4,20 +4,47 @@
 // all of them, never a pick. Lines are indexed once by their trimmed text, and a hunk is only
 // checked at the places its rarest line occurs, so a 50,000-line file costs what its matches cost.
 
-export interface LineIndex {
-  lines: readonly string[];
-  byKey: Map<string, number[]>;
+/**
+ * Finds lines by their trimmed text. Most hunks need one scan for one line (a substring test per
+ * line, no allocation); the full map of every line is only built when something needs many
+ * look-ups (the "closest text" of a rejection), and then kept.
+ */
+export class LineIndex {
+  private map: Map<string, number[]> | undefined;
+  constructor(readonly lines: readonly string[]) {}
+
+  positions(key: string): number[] {
+    if (this.map) return this.map.get(key) ?? [];
+    const out: number[] = [];
+    const lines = this.lines;
+    if (key === '') {
+      for (let i = 0; i < lines.length; i++) if (lines[i].trim() === '') out.push(i);
+      return out;
+    }
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.length >= key.length && l.includes(key) && l.trim() === key) out.push(i);
+    }
+    return out;
+  }
+
+  byKey(): Map<string, number[]> {
+    if (!this.map) {
+      const map = new Map<string, number[]>();
+      for (let i = 0; i < this.lines.length; i++) {
+        const key = this.lines[i].trim();
+        const list = map.get(key);
+        if (list) list.push(i);
+        else map.set(key, [i]);
+      }
+      this.map = map;
+    }
+    return this.map;
+  }
 }
 
 export function indexLines(lines: readonly string[]): LineIndex {
-  const byKey = new Map<string, number[]>();
-  for (let i = 0; i < lines.length; i++) {
-    const key = lines[i].trim();
-    const list = byKey.get(key);
-    if (list) list.push(i);
-    else byKey.set(key, [i]);
-  }
-  return { lines, byKey };
+  return new LineIndex(lines);
 }
 
 /** How loosely a place matched: 0 exactly, 1 up to trailing whitespace, 2 with re-indentation. */
@@ -45,22 +72,15 @@ export function findPlacements(index: LineIndex, old: readonly string[]): Placem
   const n = index.lines.length;
   if (k === 0 || k > n) return [];
   const keys = old.map((l) => l.trim());
+  // The longest line is the likeliest to be rare; it is the one scanned for. Every other line
+  // is then checked only at the places the pivot was found.
   let pivot = -1;
-  let pivotCount = Infinity;
-  for (let j = 0; j < k; j++) {
-    if (keys[j] === '') continue;
-    const count = index.byKey.get(keys[j])?.length ?? 0;
-    if (count === 0) return [];
-    if (count < pivotCount) {
-      pivot = j;
-      pivotCount = count;
-    }
-  }
+  for (let j = 0; j < k; j++) if (keys[j] !== '' && (pivot === -1 || keys[j].length > keys[pivot].length)) pivot = j;
   let occurrences: number[];
   if (pivot === -1) {
     pivot = 0;
-    occurrences = index.byKey.get('') ?? [];
-  } else occurrences = index.byKey.get(keys[pivot])!;
+    occurrences = index.positions('');
+  } else occurrences = index.positions(keys[pivot]);
   const out: Placement[] = [];
   for (const p of occurrences) {
     const s = p - pivot;
@@ -146,7 +166,7 @@ export function closestText(
   for (let j = 0; j < old.length; j++) {
     const key = old[j].trim();
     if (key === '') continue;
-    const occ = index.byKey.get(key);
+    const occ = index.byKey().get(key);
     if (!occ) continue;
     // A line that occurs everywhere says nothing about where the block belongs.
     if (occ.length > 64) continue;

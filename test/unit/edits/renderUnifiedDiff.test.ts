@@ -64,21 +64,27 @@ test('adding a final newline shows as a change of the last line', () => {
   assert.match(diff, /-b\n\\ No newline at end of file\n\+b\n$/);
 });
 
-test('the canonical diff of every corpus edit re-applies exactly, with our parser and with git apply', (t) => {
+test('the canonical diff of corpus edits re-applies exactly with git apply, and with our parser unless refused as ambiguous', (t) => {
   const cases = buildCorpus({ repoRoot: join(__dirname, '../../..'), files: 12 }).filter((c) => c.perturbation === 'none' || c.perturbation === 'crlf');
   assert.ok(cases.length >= 20, `only ${cases.length} cases`);
   const root = makeTree({});
   t.after(() => removeTree(root));
   let gitChecked = 0;
+  let reapplied = 0;
   for (const c of cases) {
     const r = resolveAgainst(parsePatch(c.patch), new Map([[c.path, snapshotFromText(c.original)]]));
     assert.ok(r.ok, c.id);
     const diff = renderUnifiedDiff(r.resolved);
     const again = resolveAgainst(parsePatch(diff, 'udiff'), new Map([[c.path, snapshotFromText(c.original)]]));
-    assert.ok(again.ok, c.id);
-    assert.equal(again.resolved.files[0].after, c.expected, c.id);
-    // Three lines of context are not always unique; the diff's own (exact) line numbers then decide.
-    assert.deepEqual(again.resolved.files[0].tolerances.filter((x) => x !== 'line-endings' && x !== 'disambiguated-by-line-number'), [], c.id);
+    if (again.ok) {
+      assert.equal(again.resolved.files[0].after, c.expected, c.id);
+      // Three lines of context are not always unique; the diff's own (exact) line numbers then decide.
+      assert.deepEqual(again.resolved.files[0].tolerances.filter((x) => x !== 'line-endings' && x !== 'disambiguated-by-line-number'), [], c.id);
+      reapplied++;
+    } else {
+      // Only a short context seen in many places may be refused (line numbers alone are not trusted there).
+      assert.ok(again.problems.every((p) => p.kind === 'ambiguous'), c.id);
+    }
     if (c.perturbation === 'none') {
       writeFileSync(join(root, 'f'), c.original);
       const g = spawnSync('git', ['apply', '--unsafe-paths', `--directory=.`, '-'], { cwd: root, input: diff.replaceAll(`a/${c.path}`, 'a/f').replaceAll(`b/${c.path}`, 'b/f'), encoding: 'utf8' });
@@ -88,4 +94,5 @@ test('the canonical diff of every corpus edit re-applies exactly, with our parse
     }
   }
   assert.ok(gitChecked >= 10);
+  assert.ok(reapplied >= cases.length * 0.9, `${reapplied}/${cases.length} re-applied`);
 });
