@@ -66,7 +66,11 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     : await resolveAvailability(policy.models, envKeySource(io.env), { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
   const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
   // kind, risk and signals first and at the top level: scripts read these without digging.
-  if (parsed.values.json) io.out(JSON.stringify({ kind: decision.kind, risk: decision.risk, signals: decision.classification.signals, ...decision }, null, 2));
-  else io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
+  if (parsed.values.json) {
+    const { kind, risk, ...rest } = decision;
+    io.out(JSON.stringify({ kind, risk, signals: decision.classification.signals, ...rest }, null, 2));
+  } else {
+    io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
+  }
   return EXIT.ok;
 }

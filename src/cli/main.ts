@@ -4,6 +4,8 @@
 import { runApply } from './apply';
 import { applyProcessIo } from './applyIo';
 import { runExplain } from './explain';
+import { runReview } from './review';
+import { runRoute } from './route';
 import { runStats } from './stats';
 import { processIo } from './verbIo';
 
@@ -16,6 +18,8 @@ export interface VerbEntry {
 export const VERBS: Record<string, VerbEntry> = {
   apply: { summary: 'apply a patch from standard input to a folder, all-or-nothing', run: (args) => runApply(args, applyProcessIo()) },
   explain: { summary: 'classify a task and show which model owns each stage, and why (offline)', run: (args) => runExplain(args, processIo()) },
+  route: { summary: 'run a task through its stages, review the diff with another vendor, apply after approval', run: (args) => runRoute(args, processIo()) },
+  review: { summary: "review the working tree's git diff with another vendor's model (text, json, sarif)", run: (args) => runReview(args, processIo()) },
   stats: { summary: 'scorecard per model and role from the run ledger', run: (args) => runStats(args, processIo()) },
 };
 

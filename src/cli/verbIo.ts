@@ -28,5 +28,23 @@ export function processIo(): VerbIo {
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     env: process.env,
     cwd: process.cwd(),
+    ask: terminalAsk(),
+  };
+}
+
+/** A yes/no prompt on the terminal; undefined when stdin is not a terminal (CI, pipes). */
+export function terminalAsk(): VerbIo['ask'] {
+  if (!process.stdin.isTTY) return undefined;
+  return async (question) => {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    // Ctrl-C at the prompt is a "no", not a hang.
+    const sigint = new Promise<string>((res) => rl.once('SIGINT', () => res('n')));
+    try {
+      const answer = await Promise.race([rl.question(question), sigint]);
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
   };
 }

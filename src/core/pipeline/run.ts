@@ -5,7 +5,6 @@
 // allow it and only if the run was not cancelled. Routing, gates and paths come from the policy and
 // the code — never from anything a model says.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import type { ModelSpec, Stage } from '../config/policySchema';
 import { PatchParseError, type EditProblem, type ResolvedPlan } from '../edits/editPlan';
 import { parsePatch } from '../edits/parsePatch';
@@ -28,11 +27,11 @@ import { RoleSession } from '../sessions/roleSession';
 import { BudgetGuard } from './budget';
 import { planEscalation, type GateReason } from './escalation';
 import type { ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
-import { parseJsonReply } from './jsonReply';
 import { protectedMatches } from './protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { RunResult, RunTaskOptions } from './runTypes';
 import { StageRun } from './stageRun';
+import { structuredCall } from './structuredCall';
 import { readContextFiles } from './workspaceReader';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
@@ -115,20 +114,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     }
   }
 
-  async function structured<S extends z.ZodType>(sr: StageRun, session: RoleSession, user: string, artifacts: string[], schema: S, what: string): Promise<z.infer<S>> {
-    session.addUser(user);
-    let { text } = await sr.call(session, artifacts);
-    let parsed = parseJsonReply(text, schema);
-    if (!parsed.ok) {
-      session.addUser(P.invalidJsonFeedback(parsed.error));
-      ({ text } = await sr.call(session, artifacts));
-      parsed = parseJsonReply(text, schema);
-      if (!parsed.ok) {
-        throw new StageFailure({ kind: 'invalid-output', message: `${sr.model.id} did not return a valid ${what} after one retry (${parsed.error}). Try another model for the ${sr.stage} in .switchyard/routing.json.`, modelId: sr.model.id });
-      }
-    }
-    return parsed.value;
-  }
+  const structured = structuredCall;
 
   /** Files a model named are read only when safe: protected paths (.env, .git, …) are never sent unless the user named them. */
   async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {

@@ -1,0 +1,138 @@
+// `switchyard review [--base REF] [--format text|json|sarif]`: sends the working tree's git diff
+// (against --base, default HEAD) to a reviewer from the policy's critic chain and prints the
+// findings — as text, as the Review JSON, or as SARIF 2.1.0 for CI code scanning.
+import { execFile } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { StageFailure } from '../core/pipeline/runContext';
+import { createProvider } from '../core/providers/createProvider';
+import { envBaseUrl, envKeySource } from '../core/providers/keys';
+import { resolveAvailability } from '../core/routing/availability';
+import { reviewDiff } from '../core/review/reviewDiff';
+import { SeveritySchema, type Severity } from '../core/review/reviewSchema';
+import { reviewToSarif } from '../core/review/sarif';
+import { CliPolicyError, policyForCli } from './policyForCli';
+import { formatReview } from './route';
+import { EXIT, type VerbIo } from './verbIo';
+
+const run = promisify(execFile);
+
+export const REVIEW_HELP = `usage: switchyard review [--base REF] [--format text|json|sarif] [--root DIR] [--task TEXT] [--author-vendor VENDOR] [--fail-on SEVERITY]
+  Reviews the working tree's changes (git diff against --base, default HEAD; staged and unstaged,
+  not untracked files — "git add -N FILE" includes one) with the first ready model of stages.critic.
+  --format        text (default), json (the Review), or sarif (SARIF 2.1.0 for code scanning)
+  --task TEXT     what the change is meant to do, so the reviewer can judge it against that
+  --author-vendor the vendor of the model that wrote the change: the reviewer will be another vendor's
+  --fail-on SEV   exit 1 when a finding is at least this severe (info|minor|major|critical);
+                  default: exit 1 unless the verdict is approve
+exit codes: 0 approved (or nothing to review), 1 changes requested / blocked / findings at --fail-on,
+            2 usage error, 3 invalid policy or no reviewer available, 4 git or the reviewer failed`;
+
+const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
+
+export async function runReview(args: string[], io: VerbIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        base: { type: 'string', default: 'HEAD' },
+        format: { type: 'string', default: 'text' },
+        root: { type: 'string' },
+        task: { type: 'string' },
+        'author-vendor': { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    io.err(`switchyard review: ${(err as Error).message}\n${REVIEW_HELP}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.out(REVIEW_HELP);
+    return EXIT.ok;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    io.err(`switchyard review: --format must be text, json or sarif (got "${format}")`);
+    return EXIT.usage;
+  }
+  let failOn: Severity | undefined;
+  if (values['fail-on'] !== undefined) {
+    const s = SeveritySchema.safeParse(values['fail-on']);
+    if (!s.success) {
+      io.err(`switchyard review: --fail-on must be one of info, minor, major, critical (got "${values['fail-on']}")`);
+      return EXIT.usage;
+    }
+    failOn = s.data;
+  }
+  if (values.base.startsWith('-')) {
+    io.err(`switchyard review: --base must be a git revision, not "${values.base}"`);
+    return EXIT.usage;
+  }
+  const root = resolve(io.cwd, values.root ?? '.');
+
+  let diff: string;
+  try {
+    // "--" ends revisions: a base can never be read as a path or an option.
+    const r = await run('git', ['diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', values.base, '--'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    diff = r.stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    io.err(`switchyard review: git diff against ${values.base} failed in ${root}: ${(e.stderr || e.message).trim()}\nRun it inside a git repository, with --base naming an existing revision.`);
+    return EXIT.failed;
+  }
+  if (diff.trim() === '') {
+    io.err(`switchyard review: no changes against ${values.base} in ${root}; nothing to review.`);
+    if (format === 'json') io.out(JSON.stringify({ verdict: 'approve', summary: 'no changes', findings: [] }, null, 2));
+    if (format === 'sarif') io.out(JSON.stringify(reviewToSarif({ verdict: 'approve', summary: 'no changes', findings: [] }, { modelId: 'none', vendor: 'none' }, '0.1.0'), null, 2));
+    return EXIT.ok;
+  }
+
+  let policy;
+  try {
+    ({ policy } = await policyForCli(root));
+  } catch (err) {
+    if (err instanceof CliPolicyError) {
+      io.err(`switchyard review: ${err.message}`);
+      return EXIT.config;
+    }
+    throw err;
+  }
+  const keys = envKeySource(io.env);
+  const availability = await resolveAvailability(policy.models, keys, { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
+  let result;
+  try {
+    result = await reviewDiff({
+      diff,
+      task: values.task,
+      policy,
+      availability,
+      authorVendor: values['author-vendor'],
+      providerFor: async (spec) => createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
+      listeners: [
+        (e) => {
+          if (e.type === 'fallback-taken') io.err(`↪ ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId}`);
+        },
+      ],
+    });
+  } catch (err) {
+    if (err instanceof StageFailure) {
+      io.err(`switchyard review: ${err.message}`);
+      return err.info.kind === 'no-model' ? EXIT.config : EXIT.failed;
+    }
+    throw err;
+  }
+  const { review, reviewer } = result;
+  if (format === 'json') io.out(JSON.stringify({ ...review, reviewer }, null, 2));
+  else if (format === 'sarif') io.out(JSON.stringify(reviewToSarif(review, reviewer, '0.1.0'), null, 2));
+  else {
+    io.out(formatReview(review, `${reviewer.modelId} (${reviewer.vendor})`));
+    io.out(`(${result.tokensIn}→${result.tokensOut} tokens, $${result.costUsd.toFixed(4)})`);
+  }
+  for (const u of result.unanchored) io.err(`switchyard review: note: a finding at ${u.file}:${u.startLine} is outside the change (${u.note})`);
+  if (failOn !== undefined) return review.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.rejected : EXIT.ok;
+  return review.verdict === 'approve' ? EXIT.ok : EXIT.rejected;
+}

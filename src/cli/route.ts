@@ -1,0 +1,197 @@
+// `switchyard route "TASK" [--root DIR] [--yes] …`: runs the whole pipeline with providers from the
+// environment and the workspace policy, shows progress from the pipeline's events on stderr, prints
+// the diff and the review, and applies (all-or-nothing, with applyResolved) only after approval: a
+// person's "y" at the prompt, or --yes together with an approving review and no gate that needs a person.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { applyResolved } from '../core/edits/applyResolved';
+import { appendRecord, defaultLedgerPath } from '../core/ledger/ledgerFile';
+import type { PipelineEvent } from '../core/pipeline/events';
+import { runTask } from '../core/pipeline/run';
+import type { GateRequest } from '../core/pipeline/runTypes';
+import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
+import { createProvider } from '../core/providers/createProvider';
+import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
+import { resolveAvailability } from '../core/routing/availability';
+import { explainDecision } from '../core/routing/explainDecision';
+import type { Review } from '../core/review/reviewSchema';
+import { CliPolicyError, policyForCli } from './policyForCli';
+import { EXIT, type VerbIo } from './verbIo';
+
+export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json]
+  Routes the task through the stages its decision names (see "switchyard explain"), with the models
+  of .switchyard/routing.json (or the built-in policy) and keys from the environment
+  (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
+  Prints progress on stderr, then the diff and the review; applies only after approval.
+  --root DIR     the workspace (default: current directory)
+  --yes          apply without asking when the cross-vendor review approves and no rule needs a person
+                 (high risk, protected paths, no other-vendor reviewer, escalation still ask)
+  --file PATH    a file the task is about (repeatable)
+  --ledger FILE  where to append the run record (default: $SWITCHYARD_LEDGER or ~/.local/state/switchyard/runs.jsonl)
+  --no-ledger    do not record the run
+  --json         print the result (outcome, decision, diff, review, record) as JSON on stdout
+exit codes: 0 applied or answered, 1 rejected (by the review or at a gate), 2 usage error,
+            3 invalid policy or no model available, 4 a provider or the edits failed, 130 cancelled`;
+
+const usd = (n: number): string => `$${n.toFixed(4)}`;
+
+function progress(io: VerbIo): (e: PipelineEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case 'stage-started':
+        io.err(`▶ ${e.snapshot.role}${e.snapshot.round > 1 ? ` (round ${e.snapshot.round})` : ''} · ${e.snapshot.modelId} (${e.snapshot.vendor}) …`);
+        break;
+      case 'stage-finished': {
+        const s = e.snapshot;
+        io.err(`✓ ${s.role} · ${s.modelId} · ${s.tokensIn}→${s.tokensOut} tokens · ${usd(s.costUsd)} · ${(s.elapsedMs / 1000).toFixed(1)}s`);
+        break;
+      }
+      case 'stage-failed':
+        if (e.snapshot.state !== 'cancelled') io.err(`✗ ${e.snapshot.role} · ${e.snapshot.modelId}: ${e.error.message}`);
+        break;
+      case 'stage-skipped':
+        io.err(`– ${e.stage} skipped: ${e.reason}`);
+        break;
+      case 'fallback-taken':
+        io.err(`↪ ${e.stage}: ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId} (${e.toVendor})`);
+        break;
+      case 'review-ready':
+        io.err(`● ${e.stage === 'finalOwner' ? 'final owner' : 'review'} by ${e.reviewerModelId} (${e.reviewerVendor}): ${e.review.verdict}, ${e.review.findings.length} finding(s)`);
+        break;
+      case 'escalated':
+        io.err(`⚠ escalated to ${e.to === 'human' ? 'a person' : 'the final owner'}: ${e.reasons.join('; ')}`);
+        break;
+      case 'run-finished':
+        io.err(`${e.outcome}: ${e.message} (${e.totals.tokensIn}→${e.totals.tokensOut} tokens, ${usd(e.totals.costUsd)}, ${(e.totals.elapsedMs / 1000).toFixed(1)}s)`);
+        break;
+    }
+  };
+}
+
+export function formatReview(review: Review, reviewer?: string): string {
+  const lines = [`Review${reviewer ? ` by ${reviewer}` : ''}: ${review.verdict.toUpperCase()}${review.summary ? ` — ${review.summary}` : ''}`];
+  for (const f of review.findings) {
+    lines.push(`  [${f.severity}] ${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''} ${f.message}`);
+    if (f.suggestion) lines.push(...f.suggestion.split('\n').map((l) => `      | ${l}`));
+  }
+  return lines.join('\n');
+}
+
+export async function runRoute(args: string[], io: VerbIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        file: { type: 'string', multiple: true, default: [] },
+        ledger: { type: 'string' },
+        'no-ledger': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    io.err(`switchyard route: ${(err as Error).message}\n${ROUTE_HELP}`);
+    return EXIT.usage;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(ROUTE_HELP);
+    return EXIT.ok;
+  }
+  const task = parsed.positionals.join(' ').trim();
+  if (!task) {
+    io.err(`switchyard route: give the task as an argument, e.g. switchyard route "fix the typo in README.md"\n${ROUTE_HELP}`);
+    return EXIT.usage;
+  }
+  const root = resolve(io.cwd, v.root ?? '.');
+  let policy;
+  try {
+    ({ policy } = await policyForCli(root));
+  } catch (err) {
+    if (err instanceof CliPolicyError) {
+      io.err(`switchyard route: ${err.message}`);
+      return EXIT.config;
+    }
+    throw err;
+  }
+  const keys = envKeySource(io.env);
+  const availability = await resolveAvailability(policy.models, keys, { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
+
+  let printedDiff = false;
+  const out = (t: string) => (v.json ? io.err(t) : io.out(t));
+  const gate = async (req: GateRequest): Promise<boolean> => {
+    if (req.diff) {
+      out(req.diff.diff);
+      printedDiff = true;
+    }
+    if (req.review) out(formatReview(req.review));
+    const why = req.reasons.map((r) => `  - ${r}`).join('\n');
+    if (!io.ask) {
+      io.err(`switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.`);
+      return false;
+    }
+    return io.ask(`Apply this change?\n${why}\n[y/N] `);
+  };
+
+  const ac = new AbortController();
+  const onSigint = () => ac.abort('interrupted (Ctrl-C)');
+  process.once('SIGINT', onSigint);
+  let result;
+  try {
+    result = await runTask({
+      task,
+      context: { filePaths: v.file },
+      policy,
+      availability,
+      providerFor: async (spec) => createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
+      root,
+      workspace: fsWorkspaceReader(root),
+      gate,
+      apply: (resolved) => applyResolved(resolved, root),
+      confirmEveryApply: !v.yes,
+      listeners: [
+        (e) => {
+          if (e.type === 'decision-made') io.err(explainDecision(e.decision) + '\n');
+        },
+        progress(io),
+      ],
+      signal: ac.signal,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  if (result.answer) out(result.answer.text);
+  if (result.diff && !printedDiff && result.outcome !== 'cancelled') {
+    out(result.diff.diff);
+    if (result.review) out(formatReview(result.review));
+  }
+  if (!v['no-ledger']) {
+    const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
+    const knownKeys = policy.models.map((m) => keyEnvFor(m)).map((name) => (name ? io.env[name] : undefined));
+    try {
+      await appendRecord(file, result.record, ...knownKeys);
+    } catch (err) {
+      io.err(`switchyard route: the run was not recorded in ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (v.json) {
+    io.out(JSON.stringify({ outcome: result.outcome, message: result.message, decision: result.decision, answer: result.answer, diff: result.diff?.diff, review: result.review, record: result.record }, null, 2));
+  }
+  switch (result.outcome) {
+    case 'applied':
+    case 'answered':
+    case 'reviewed':
+      return EXIT.ok;
+    case 'rejected':
+      return EXIT.rejected;
+    case 'cancelled':
+      return EXIT.cancelled;
+    case 'failed':
+      return result.record.error?.kind === 'no-model' ? EXIT.config : EXIT.failed;
+  }
+}
