@@ -9,7 +9,7 @@ export interface VerbIo {
   ask?(question: string): Promise<boolean>;
 }
 
-/** Exit codes shared by explain, route, review and stats (documented in docs/CLI.md and `--help`). */
+/** Exit codes shared by explain, route, review and stats (each verb documents its own in `--help`). */
 export const EXIT = {
   ok: 0,
   /** route: rejected by the reviewer or at a gate; review: findings at or above --fail-on. */

@@ -1,0 +1,207 @@
+// The routing engine's CLI verbs, in-process, against the loopback model server with the built-in
+// policy (keys and base URLs from a fake environment, exactly as a user would set them).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runExplain } from '../../../src/cli/explain';
+import { runReview } from '../../../src/cli/review';
+import { runRoute } from '../../../src/cli/route';
+import { runStats } from '../../../src/cli/stats';
+import type { VerbIo } from '../../../src/cli/verbIo';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../../support/loopbackServer';
+import { roleOf, type Role } from '../pipeline/harness';
+
+function io(cwd: string, env: Record<string, string | undefined> = {}, ask?: VerbIo['ask']) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env, cwd, ask } satisfies VerbIo };
+}
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+async function modelServer(): Promise<{ server: LoopbackServer; queues: Record<Role, Reply[]>; env: Record<string, string> }> {
+  const server = await startLoopbackServer();
+  const queues: Record<Role, Reply[]> = { scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
+  server.setHandler((req) => {
+    const role = roleOf(req);
+    return role ? queues[role].shift() : undefined;
+  });
+  const env = { OPENAI_API_KEY: 'sk-openai-test-123456', ANTHROPIC_API_KEY: 'sk-ant-test-123456', OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
+  return { server, queues, env };
+}
+
+const README = '# Demo\n\nThis projcet routes tasks.\n';
+const fix: Reply = { text: 'README.md\n<<<<<<< SEARCH\nThis projcet routes tasks.\n=======\nThis project routes tasks.\n>>>>>>> REPLACE\n' };
+const approve: Reply = { text: '```json\n{"verdict":"approve","summary":"typo fixed","findings":[]}\n```' };
+
+test('explain --json works offline with no keys and has kind, risk, signals and stages', async () => {
+  const root = workspace({});
+  try {
+    const t = io(root, {});
+    const code = await runExplain(['Add OAuth login with refresh tokens', '--json'], t.io);
+    assert.equal(code, 0);
+    const j = JSON.parse(t.out.join(''));
+    assert.equal(j.kind, 'feature');
+    assert.equal(j.risk, 'high');
+    assert.ok(j.signals.includes('touches auth'));
+    assert.deepEqual(j.stages.map((s: { stage: string }) => s.stage), ['scout', 'architect', 'implementer', 'critic', 'finalOwner']);
+    // No keys: every model is rejected for a missing key, and the output says which variable.
+    assert.match(JSON.stringify(j.stages[2].rejected), /ANTHROPIC_API_KEY is not set/);
+    const text = io(root, {});
+    assert.equal(await runExplain(['Fix typo in README.md', '--assume-keys'], text.io), 0);
+    assert.match(text.out.join(''), /Implementer\s+claude-sonnet \(anthropic\)/);
+    assert.match(text.out.join(''), /Critic\s+gpt-5 \(openai\)/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('explain: usage errors exit 2, an invalid policy exits 3 naming the file and the JSON path', async () => {
+  const root = workspace({ '.switchyard/routing.json': '{ "rules": { "maxReviewRounds": "two" } }' });
+  try {
+    const none = io(root);
+    assert.equal(await runExplain([], none.io), 2);
+    assert.match(none.err.join(''), /give the task/);
+    const bad = io(root);
+    assert.equal(await runExplain(['fix it'], bad.io), 3);
+    assert.match(bad.err.join(''), /routing\.json.*rules\.maxReviewRounds/s);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('route --yes: routes, prints the diff and review, applies after approval, records a ledger line; stats reads it', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'README.md': README });
+  const ledger = join(root, '..', `ledger-${Date.now()}.jsonl`);
+  try {
+    queues.implementer.push(fix);
+    queues.critic.push(approve);
+    const t = io(root, env);
+    const code = await runRoute(['Fix typo in README.md', '--yes', '--ledger', ledger], t.io);
+    assert.equal(code, 0, t.err.join('\n'));
+    assert.equal(readFileSync(join(root, 'README.md'), 'utf8'), '# Demo\n\nThis project routes tasks.\n');
+    const stdout = t.out.join('\n');
+    assert.match(stdout, /\+This project routes tasks\./);
+    assert.match(stdout, /Review: APPROVE/);
+    assert.match(t.err.join('\n'), /✓ Implementer · claude-sonnet/);
+    const lines = readFileSync(ledger, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 1);
+    const rec = JSON.parse(lines[0]!);
+    assert.equal(rec.outcome, 'applied');
+    assert.doesNotMatch(lines[0]!, /sk-openai-test|sk-ant-test/);
+    const s = io(root, {});
+    assert.equal(await runStats(['--ledger', ledger], s.io), 0);
+    assert.match(s.out.join(''), /claude-sonnet\s+implementer\s+1\s+100%/);
+    assert.match(s.out.join(''), /1 trusted change/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(ledger, { force: true });
+  }
+});
+
+test('route without --yes and without a terminal applies nothing and exits 1; with a "y" it applies', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'README.md': README });
+  try {
+    queues.implementer.push(fix);
+    queues.critic.push(approve);
+    const t = io(root, env);
+    assert.equal(await runRoute(['Fix typo in README.md', '--no-ledger'], t.io), 1);
+    assert.equal(readFileSync(join(root, 'README.md'), 'utf8'), README);
+    assert.match(t.err.join('\n'), /No terminal to ask on, so nothing was applied/);
+
+    queues.implementer.push(fix);
+    queues.critic.push(approve);
+    const asked: string[] = [];
+    const y = io(root, env, async (q) => {
+      asked.push(q);
+      return true;
+    });
+    assert.equal(await runRoute(['Fix typo in README.md', '--no-ledger'], y.io), 0);
+    assert.equal(asked.length, 1);
+    assert.match(readFileSync(join(root, 'README.md'), 'utf8'), /This project/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('route with no keys at all fails with exit 3 and says which variable to set', async () => {
+  const root = workspace({ 'README.md': README });
+  try {
+    const t = io(root, {});
+    assert.equal(await runRoute(['Fix typo in README.md', '--no-ledger'], t.io), 3);
+    assert.match(t.err.join('\n'), /ANTHROPIC_API_KEY is not set/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('review --format sarif: the git diff goes to a reviewer; findings become SARIF results; request-changes exits 1', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'src/a.ts': 'export const a = 1;\nexport const b = 2;\n' });
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    writeFileSync(join(root, 'src/a.ts'), 'export const a = 1;\nexport const b = eval("2");\n');
+    queues.critic.push({
+      text: JSON.stringify({ verdict: 'request-changes', summary: 'no eval', findings: [{ file: 'src/a.ts', startLine: 2, endLine: 2, severity: 'major', message: 'eval is unsafe', suggestion: 'export const b = 2;' }] }),
+    });
+    const t = io(root, env);
+    const code = await runReview(['--format', 'sarif', '--author-vendor', 'anthropic'], t.io);
+    assert.equal(code, 1, t.err.join('\n'));
+    const sarif = JSON.parse(t.out.join(''));
+    assert.equal(sarif.version, '2.1.0');
+    const res = sarif.runs[0].results;
+    assert.equal(res.length, 1);
+    assert.equal(res[0].level, 'error');
+    assert.equal(res[0].locations[0].physicalLocation.artifactLocation.uri, 'src/a.ts');
+    assert.equal(res[0].locations[0].physicalLocation.region.startLine, 2);
+    assert.equal(res[0].fixes[0].artifactChanges[0].replacements[0].insertedContent.text, 'export const b = 2;\n');
+    // The author was anthropic, so the reviewer is openai; the diff reached it with line numbers.
+    const req = server.requests.find((r) => roleOf(r) === 'critic')!;
+    assert.equal(req.api, 'openai-chat');
+    assert.match(req.rawBody, /2 \+export const b = eval/);
+
+    queues.critic.push({ text: JSON.stringify({ verdict: 'approve', summary: 'fine', findings: [{ file: 'src/a.ts', startLine: 2, endLine: 2, severity: 'minor', message: 'style' }] }) });
+    const j = io(root, env);
+    assert.equal(await runReview(['--format', 'json', '--fail-on', 'major'], j.io), 0);
+    assert.equal(JSON.parse(j.out.join('')).verdict, 'approve');
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('review: no changes is exit 0, a bad --format is exit 2, outside a git repo is exit 4', async () => {
+  const root = workspace({ 'x.txt': 'x\n' });
+  try {
+    const bad = io(root);
+    assert.equal(await runReview(['--format', 'xml'], bad.io), 2);
+    const nogit = io(root);
+    assert.equal(await runReview([], nogit.io), 4);
+    assert.match(nogit.err.join(''), /git diff against HEAD failed/);
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    execFileSync('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', 'add', '.'], { cwd: root });
+    execFileSync('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', 'commit', '-q', '-m', 'i'], { cwd: root });
+    const clean = io(root);
+    assert.equal(await runReview([], clean.io), 0);
+    assert.match(clean.err.join(''), /nothing to review/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
