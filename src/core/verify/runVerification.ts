@@ -106,7 +106,13 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
 
     const onData = (stream: string) => (chunk: Buffer) => {
       const text = tail.push(stream, chunk);
-      if (text && opts.onOutput) opts.onOutput(scrub(text));
+      if (text && opts.onOutput) {
+        try {
+          opts.onOutput(scrub(text));
+        } catch {
+          // A listener's bug must not kill the run or leave the process group behind.
+        }
+      }
     };
     proc.stdout?.on('data', onData('stdout'));
     proc.stderr?.on('data', onData('stderr'));

@@ -22,6 +22,8 @@ export interface ScratchWorkspace {
   container: string;
   /** Paths (relative to the repository top) carried over from the working tree, for the record. */
   carriedOver: string[];
+  /** Anything the user should know about how the scratch was made (e.g. a fallback to a copy). */
+  notes: string[];
   /** Removes the scratch; resolves with what could not be cleaned up (empty when all went). */
   dispose(): Promise<string[]>;
 }
@@ -53,19 +55,34 @@ export async function createScratchWorkspace(root: string, opts: ScratchOptions 
   } catch (e) {
     throw new ScratchError(`The workspace root ${root} cannot be read (${(e as Error).message}).`, { cause: e });
   }
-  const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), 'switchyard-verify-'));
   const top = opts.forceCopy ? undefined : await gitTop(realRoot);
+  const notes: string[] = [];
+  if (top) {
+    const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), 'switchyard-verify-'));
+    try {
+      return await createWorktree(realRoot, top, container, opts);
+    } catch (e) {
+      // Nothing half-made stays behind: the folder goes, and so does the worktree admin entry.
+      await rm(container, { recursive: true, force: true }).catch(() => undefined);
+      await runGit(['worktree', 'prune'], top);
+      // A worktree can fail where a copy works (an LFS smudge filter offline, a locked ref):
+      // fall back, and say so in the notes.
+      notes.push(`git worktree failed, so a plain copy was made instead: ${(e as Error).message}`);
+    }
+  }
+  const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), 'switchyard-verify-'));
   try {
-    if (top) return await createWorktree(realRoot, top, container, opts);
-    return await createCopy(realRoot, container, opts);
+    const scratch = await createCopy(realRoot, container, opts);
+    scratch.notes.push(...notes);
+    return scratch;
   } catch (e) {
-    // Nothing half-made stays behind: prune the worktree admin entry if one was added.
     await rm(container, { recursive: true, force: true }).catch(() => undefined);
-    if (top) await runGit(['worktree', 'prune'], top);
     if (e instanceof ScratchError) throw e;
-    throw new ScratchError(`Could not prepare a scratch copy of ${root} for verification: ${(e as Error).message}`, {
-      cause: e,
-    });
+    const before = notes.length ? ` (${notes.join('; ')})` : '';
+    throw new ScratchError(
+      `Could not prepare a scratch copy of ${root} for verification: ${(e as Error).message}${before}`,
+      { cause: e },
+    );
   }
 }
 
@@ -116,7 +133,7 @@ async function createWorktree(
         if (link) links.push(link);
       }
     }
-    return { kind: 'git-worktree', root: scratchRoot, container, carriedOver, dispose };
+    return { kind: 'git-worktree', root: scratchRoot, container, carriedOver, notes: [], dispose };
   } catch (e) {
     await dispose();
     throw e;
@@ -191,7 +208,7 @@ async function createCopy(realRoot: string, container: string, opts: ScratchOpti
     );
     return problems;
   });
-  return { kind: 'copy', root: copy, container, carriedOver: [], dispose };
+  return { kind: 'copy', root: copy, container, carriedOver: [], notes: [], dispose };
 }
 
 /** Links `from/node_modules` into `to` when the scratch has none; returns the link made. */

@@ -22,7 +22,7 @@ export function approvalHash(command: string, root: string): string {
 }
 
 export type ApprovalDecision =
-  | { allowed: true; how: 'remembered' | 'approved-now' }
+  | { allowed: true; how: 'remembered' | 'approved-now'; warning?: string }
   | { allowed: false; status: 'skipped-untrusted' | 'skipped-not-approved'; reason: string };
 
 export interface ApprovalRequest {
@@ -44,7 +44,13 @@ export async function checkVerifyAllowed(req: ApprovalRequest): Promise<Approval
     };
   }
   const hash = approvalHash(req.command, req.root);
-  if (await req.approvals.has(hash)) return { allowed: true, how: 'remembered' };
+  let remembered = false;
+  try {
+    remembered = await req.approvals.has(hash);
+  } catch {
+    // An unreadable store errs towards asking again, never towards running unasked.
+  }
+  if (remembered) return { allowed: true, how: 'remembered' };
   let yes: boolean;
   try {
     yes = await req.askApproval(req.command);
@@ -62,6 +68,15 @@ export async function checkVerifyAllowed(req: ApprovalRequest): Promise<Approval
       reason: `skipped: the verify command was not approved: ${req.command}. Approve it to have changes tested before they are applied.`,
     };
   }
-  await req.approvals.add(hash);
+  try {
+    await req.approvals.add(hash);
+  } catch (e) {
+    // The user said yes to this run; only remembering it failed, so the next run asks again.
+    return {
+      allowed: true,
+      how: 'approved-now',
+      warning: `the approval could not be saved (${(e as Error).message}); you will be asked again next time.`,
+    };
+  }
   return { allowed: true, how: 'approved-now' };
 }

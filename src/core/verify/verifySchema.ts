@@ -32,6 +32,8 @@ export const VerifyOutcomeSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('ran'),
     result: VerifyResultSchema,
+    /** How the run was set up, when worth telling (a fallback to a copy, an approval not saved). */
+    notes: z.array(z.string()).optional(),
     /** What was left behind when removing the scratch copy (normally absent). */
     cleanupProblems: z.array(z.string()).optional(),
   }),

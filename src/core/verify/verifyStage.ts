@@ -59,8 +59,13 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOut
   }
   const outcome = await runInScratch(input, scratch.root, scratch);
   const cleanupProblems = await scratch.dispose();
-  if (outcome.status === 'ran' && cleanupProblems.length) return { ...outcome, cleanupProblems };
-  return outcome;
+  if (outcome.status !== 'ran') return outcome;
+  const notes = [...scratch.notes, ...(allowed.warning ? [allowed.warning] : [])];
+  return {
+    ...outcome,
+    ...(notes.length ? { notes } : {}),
+    ...(cleanupProblems.length ? { cleanupProblems } : {}),
+  };
 }
 
 async function runInScratch(

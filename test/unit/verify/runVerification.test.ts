@@ -222,6 +222,19 @@ describe('runVerification', () => {
     assert.equal(chunks.join(''), 'first\nsecond\n');
   });
 
+  it('a throwing onOutput listener does not break the run', async () => {
+    const r = await runVerification({
+      command: 'echo a; echo b',
+      cwd: ws.root,
+      timeoutMs: 10_000,
+      onOutput: () => {
+        throw new Error('listener bug');
+      },
+    });
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.outputTail, 'a\nb');
+  });
+
   it('reports a command that cannot start (missing folder) without throwing', async () => {
     const r = await runVerification({ command: 'true', cwd: path.join(ws.root, 'missing'), timeoutMs: 5000 });
     assert.equal(r.passed, false);

@@ -177,6 +177,22 @@ describe('createScratchWorkspace', () => {
     }
   });
 
+  it('falls back to a copy, with a note, when git cannot add a worktree', async () => {
+    ws = makeWorkspace({ git: true });
+    // A file where git keeps its worktree admin folders makes `git worktree add` fail.
+    writeFileSync(path.join(ws.root, '.git/worktrees'), 'in the way\n');
+    writeFileSync(path.join(ws.root, 'untracked.txt'), 'seen\n');
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(scratch.kind, 'copy');
+      assert.match(scratch.notes.join('\n'), /git worktree failed, so a plain copy was made instead: git worktree add/);
+      assert.equal(readFileSync(path.join(scratch.root, 'untracked.txt'), 'utf8'), 'seen\n');
+    } finally {
+      await scratch.dispose();
+    }
+    assert.deepEqual(readdirSync(ws.scratchTmp), []);
+  });
+
   it('refuses a copy over the size budget, cleaning up what it made', async () => {
     ws = makeWorkspace({ git: false });
     await assert.rejects(

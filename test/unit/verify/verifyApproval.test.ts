@@ -65,6 +65,26 @@ describe('checkVerifyAllowed', () => {
     assert.deepEqual([...approvals.hashes], [approvalHash('make check', '/w')]);
   });
 
+  it('a store that cannot be read asks again; one that cannot save still lets this run go, with a warning', async () => {
+    const ask = asker(true);
+    const d = await checkVerifyAllowed({
+      command: 'x',
+      root: '/w',
+      trusted: true,
+      approvals: {
+        has: () => {
+          throw new Error('EACCES');
+        },
+        add: async () => {
+          throw new Error('disk full');
+        },
+      },
+      askApproval: ask,
+    });
+    assert.deepEqual(ask.asked, ['x']);
+    assert.ok(d.allowed && d.how === 'approved-now' && /could not be saved \(disk full\)/.test(d.warning ?? ''));
+  });
+
   it('a host that fails to ask means not approved', async () => {
     const d = await checkVerifyAllowed({
       command: 'x',

@@ -92,6 +92,15 @@ describe('runVerifyStage', () => {
     assert.match(r.outputTail, /not ok - add\(2, 3\) is 5/);
   });
 
+  it('a git repository that cannot take a worktree is verified in a copy, and the outcome says so', async () => {
+    ws = makeWorkspace({ git: true });
+    writeFileSync(path.join(ws.root, '.git/worktrees'), 'in the way\n');
+    const outcome = await stage({ patch: BREAKING_PATCH }, false);
+    const r = ran(outcome);
+    assert.equal(r.exitCode, 1);
+    assert.ok(outcome.status === 'ran' && /plain copy/.test(outcome.notes?.join(' ') ?? ''));
+  });
+
   it('untrusted workspace: nothing runs and nobody is asked', async () => {
     ws = makeWorkspace({ git: true });
     const marker = path.join(ws.outDir, 'ran');
