@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort, launchBrowser, repoRoot } from '../support/vscodeHost.mjs';
-import { commandPaletteRow, openCommandPalette, screenshot } from './support/workbench.mjs';
+import { findCommand, screenshot } from './support/workbench.mjs';
 
 let state;
 let port;
@@ -90,9 +90,7 @@ test('the URL opens VS Code with Switchyard in the command palette', async () =>
   await screenshot(page, 'npm-start-1-trust');
   await trust.click();
   await page.locator('.explorer-folders-view').getByText('README.md', { exact: true }).waitFor({ timeout: 60_000 });
-  const input = await openCommandPalette(page);
-  await input.fill('>Switchyard');
-  await commandPaletteRow(page, 'Switchyard: Route this task').first().waitFor({ timeout: 20_000 });
+  await findCommand(page, 'Switchyard: Route this task');
   await screenshot(page, 'npm-start-2-palette');
   await page.context().close();
 });

@@ -66,24 +66,43 @@ export function commandPaletteRow(page, title) {
 }
 
 /**
- * Runs a command by its palette title: F1, type the title, wait for its row, select it with Enter.
+ * Opens the palette, types `title` and returns its row once shown. Retries with a fresh palette:
+ * right after the workbench appears the extension host may still be registering contributions, and
+ * an open palette does not pick up commands registered after it opened.
+ */
+export async function findCommand(page, title, { timeout = 30_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let offered = [];
+  for (;;) {
+    const input = await openCommandPalette(page);
+    await input.fill(`>${title}`);
+    const row = commandPaletteRow(page, title).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.min(3_000, Math.max(500, deadline - Date.now())) });
+      return row;
+    } catch {
+      offered = await quickInput(page).locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) {
+      throw new Error(
+        `"${title}" is not in the command palette after ${timeout / 1000} s; it offered: ` +
+          (offered.map((t) => t.replace(/\s+/g, ' ')).join(' | ') || 'nothing'),
+      );
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+/**
+ * Runs a command by its palette title: F1, type the title, wait for its row, select it.
  * Throws (naming what the palette offered instead) when no row has that title.
  */
-export async function runCommand(page, title, { timeout = 15_000 } = {}) {
-  const input = await openCommandPalette(page);
-  await input.fill(`>${title}`);
-  const row = commandPaletteRow(page, title).first();
-  try {
-    await row.waitFor({ state: 'visible', timeout });
-  } catch {
-    const offered = await quickInput(page).locator('.quick-input-list .monaco-list-row').allInnerTexts();
-    throw new Error(
-      `"${title}" is not in the command palette; it offered: ${offered.map((t) => t.replace(/\s+/g, ' ')).join(' | ') || 'nothing'}`,
-    );
-  }
+export async function runCommand(page, title, { timeout = 30_000 } = {}) {
+  const row = await findCommand(page, title, { timeout });
   // Select that row (not just whatever is first) and run it.
   await row.click();
-  await quickInput(page).waitFor({ state: 'hidden', timeout }).catch(() => {
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {
     // a command may open its own quick input (an input box) straight away; that is fine
   });
 }
