@@ -16,7 +16,8 @@ export interface RecordedRequest {
   api: WireApi;
   /** Lower-cased header names, as node:http gives them. */
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON body (undefined when the body was not JSON). */
+  /** Parsed JSON body (undefined when the body was not JSON). Loosely typed on purpose: tests read arbitrary wire JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   rawBody: string;
   /** Date.now() when the request finished arriving. */
@@ -99,7 +100,6 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-
 export async function startLoopbackServer(): Promise<LoopbackServer> {
   const queue: Array<Reply | ReplyFn> = [];
   let handler: ReplyFn | undefined;
@@ -124,7 +124,9 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     void handle(req, res).catch((err) => {
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: `loopback server crashed: ${String(err)}`, type: 'server_error' } }));
+        res.end(
+          JSON.stringify({ error: { message: `loopback server crashed: ${String(err)}`, type: 'server_error' } }),
+        );
       }
     });
   });
@@ -142,10 +144,12 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         sendJson(res, 200, { object: 'list', data: [] });
         return;
       }
-      sendJson(res, 404, { error: { message: `loopback server: no route for ${req.method} ${path}`, type: 'invalid_request_error' } });
+      sendJson(res, 404, {
+        error: { message: `loopback server: no route for ${req.method} ${path}`, type: 'invalid_request_error' },
+      });
       return;
     }
-    let body: any;
+    let body: RecordedRequest['body'];
     try {
       body = rawBody ? JSON.parse(rawBody) : undefined;
     } catch {
@@ -173,7 +177,13 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const reply = typeof next === 'function' ? next(rec) : (next ?? handler?.(rec));
     if (!reply) {
       // 400 so a retry layer does not loop on a test that forgot to script a reply.
-      sendError(res, api, 400, 'invalid_request_error', `loopback server: no reply scripted for ${rec.method} ${path} (model ${rec.model ?? '?'})`);
+      sendError(
+        res,
+        api,
+        400,
+        'invalid_request_error',
+        `loopback server: no reply scripted for ${rec.method} ${path} (model ${rec.model ?? '?'})`,
+      );
       return;
     }
     if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
@@ -194,26 +204,45 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
         if (fault.retryAfterDate) headers['retry-after'] = fault.retryAfterDate.toUTCString();
         if (anthropic) {
-          sendError(res, rec.api, 429, 'rate_limit_error', 'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.', headers);
+          sendError(
+            res,
+            rec.api,
+            429,
+            'rate_limit_error',
+            'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.',
+            headers,
+          );
         } else {
-          sendJson(res, 429, {
-            error: {
-              message: `Rate limit reached for ${rec.model ?? 'model'} in organization org-loopback on tokens per min (TPM): Limit 30000, Used 29950, Requested 812. Please try again in 1.524s.`,
-              type: 'tokens',
-              param: null,
-              code: 'rate_limit_exceeded',
+          sendJson(
+            res,
+            429,
+            {
+              error: {
+                message: `Rate limit reached for ${rec.model ?? 'model'} in organization org-loopback on tokens per min (TPM): Limit 30000, Used 29950, Requested 812. Please try again in 1.524s.`,
+                type: 'tokens',
+                param: null,
+                code: 'rate_limit_exceeded',
+              },
             },
-          }, headers);
+            headers,
+          );
         }
         return true;
       }
       case 'spend-cap':
         if (anthropic) {
-          sendError(res, rec.api, fault.status ?? 400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.');
+          sendError(
+            res,
+            rec.api,
+            fault.status ?? 400,
+            'invalid_request_error',
+            'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+          );
         } else {
           sendJson(res, fault.status ?? 429, {
             error: {
-              message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+              message:
+                'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
               type: 'insufficient_quota',
               param: null,
               code: 'insufficient_quota',
@@ -222,20 +251,55 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         }
         return true;
       case 'server-error':
-        sendError(res, rec.api, fault.status ?? 500, anthropic ? 'api_error' : 'server_error', anthropic ? 'Internal server error' : 'The server had an error while processing your request. Sorry about that!');
+        sendError(
+          res,
+          rec.api,
+          fault.status ?? 500,
+          anthropic ? 'api_error' : 'server_error',
+          anthropic
+            ? 'Internal server error'
+            : 'The server had an error while processing your request. Sorry about that!',
+        );
         return true;
       case 'overloaded':
-        sendError(res, rec.api, fault.status ?? 529, 'overloaded_error', anthropic ? 'Overloaded' : 'The engine is currently overloaded, please try again later');
+        sendError(
+          res,
+          rec.api,
+          fault.status ?? 529,
+          'overloaded_error',
+          anthropic ? 'Overloaded' : 'The engine is currently overloaded, please try again later',
+        );
         return true;
       case 'auth': {
         const key = keyOf(rec);
         const shown = fault.echoKey ? key : key.length > 8 ? `${key.slice(0, 3)}****${key.slice(-4)}` : '****';
-        if (anthropic) sendError(res, rec.api, fault.status ?? 401, 'authentication_error', fault.echoKey ? `invalid x-api-key: ${shown}` : 'invalid x-api-key');
-        else sendJson(res, fault.status ?? 401, { error: { message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+        if (anthropic)
+          sendError(
+            res,
+            rec.api,
+            fault.status ?? 401,
+            'authentication_error',
+            fault.echoKey ? `invalid x-api-key: ${shown}` : 'invalid x-api-key',
+          );
+        else
+          sendJson(res, fault.status ?? 401, {
+            error: {
+              message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+              type: 'invalid_request_error',
+              param: null,
+              code: 'invalid_api_key',
+            },
+          });
         return true;
       }
       case 'bad-request':
-        sendError(res, rec.api, fault.status ?? 400, 'invalid_request_error', fault.message ?? 'Invalid value for parameter: this request is malformed.');
+        sendError(
+          res,
+          rec.api,
+          fault.status ?? 400,
+          'invalid_request_error',
+          fault.message ?? 'Invalid value for parameter: this request is malformed.',
+        );
         return true;
       case 'hang':
         // Never answer; close() destroys the socket.
@@ -275,7 +339,8 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         res.end();
         return;
       }
-      const delay = typeof reply.chunkDelayMs === 'function' ? reply.chunkDelayMs(i) : i > 0 ? (reply.chunkDelayMs ?? 0) : 0;
+      const delay =
+        typeof reply.chunkDelayMs === 'function' ? reply.chunkDelayMs(i) : i > 0 ? (reply.chunkDelayMs ?? 0) : 0;
       if (delay > 0) await sleep(delay);
       if (res.destroyed || closing) return;
       res.write(chunks[i]);
@@ -295,10 +360,18 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const created = Math.floor(Date.now() / 1000);
     const model = rec.model ?? 'loopback-model';
     const text = textChunks(reply.text);
-    const calls = (reply.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `call_loopback_${i}`, name: c.name, args: argsText(c.arguments) }));
+    const calls = (reply.toolCalls ?? []).map((c, i) => ({
+      id: c.id ?? `call_loopback_${i}`,
+      name: c.name,
+      args: argsText(c.arguments),
+    }));
     const usage = reply.usage ?? defaultUsage(rec, text.join('') + calls.map((c) => c.args).join(''));
     const finish = reply.stopReason ?? (calls.length ? 'tool_calls' : 'stop');
-    const wireUsage = { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens };
+    const wireUsage = {
+      prompt_tokens: usage.inputTokens,
+      completion_tokens: usage.outputTokens,
+      total_tokens: usage.inputTokens + usage.outputTokens,
+    };
 
     if (!rec.stream) {
       if (reply.fault?.kind === 'cut') {
@@ -317,7 +390,15 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
               role: 'assistant',
               content: text.length ? text.join('') : null,
               refusal: null,
-              ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) } : {}),
+              ...(calls.length
+                ? {
+                    tool_calls: calls.map((c) => ({
+                      id: c.id,
+                      type: 'function',
+                      function: { name: c.name, arguments: c.args },
+                    })),
+                  }
+                : {}),
             },
             logprobs: null,
             finish_reason: finish,
@@ -329,17 +410,28 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     }
 
     const chunk = (delta: object, finishReason: string | null = null) =>
-      sse(undefined, { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
+      sse(undefined, {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      });
     const chunks: string[] = [chunk({ role: 'assistant', content: '', refusal: null })];
     for (const t of reply.thinking ?? []) chunks.push(chunk({ reasoning_content: t }));
     for (const t of text) chunks.push(chunk({ content: t }));
     calls.forEach((c, index) => {
-      chunks.push(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
-      for (const part of splitInto(c.args, 3)) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+      chunks.push(
+        chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }),
+      );
+      for (const part of splitInto(c.args, 3))
+        chunks.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
     });
     chunks.push(chunk({}, finish));
     if (rec.body?.stream_options?.include_usage && !reply.omitUsage) {
-      chunks.push(sse(undefined, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: wireUsage }));
+      chunks.push(
+        sse(undefined, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: wireUsage }),
+      );
     }
     chunks.push('data: [DONE]\n\n');
     await writeStream(res, rec, reply, chunks);
@@ -358,8 +450,20 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       created_at: Math.floor(Date.now() / 1000),
       status: 'completed',
       model,
-      output: [{ id: msgId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: text.join(''), annotations: [] }] }],
-      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens },
+      output: [
+        {
+          id: msgId,
+          type: 'message',
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: text.join(''), annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        total_tokens: usage.inputTokens + usage.outputTokens,
+      },
     };
     if (!rec.stream) {
       sendJson(res, 200, done);
@@ -368,7 +472,8 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     let seq = 0;
     const ev = (type: string, data: object) => sse(type, { type, sequence_number: seq++, ...data });
     const chunks = [ev('response.created', { response: { ...done, status: 'in_progress', output: [] } })];
-    for (const t of text) chunks.push(ev('response.output_text.delta', { item_id: msgId, output_index: 0, content_index: 0, delta: t }));
+    for (const t of text)
+      chunks.push(ev('response.output_text.delta', { item_id: msgId, output_index: 0, content_index: 0, delta: t }));
     chunks.push(ev('response.completed', { response: done }));
     await writeStream(res, rec, reply, chunks);
   }
@@ -377,7 +482,11 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const id = `msg_loopback${requests.length}`;
     const model = rec.model ?? 'loopback-model';
     const text = textChunks(reply.text);
-    const calls = (reply.toolCalls ?? []).map((c, i) => ({ id: c.id ?? `toolu_loopback_${i}`, name: c.name, args: argsText(c.arguments) }));
+    const calls = (reply.toolCalls ?? []).map((c, i) => ({
+      id: c.id ?? `toolu_loopback_${i}`,
+      name: c.name,
+      args: argsText(c.arguments),
+    }));
     const usage = reply.usage ?? defaultUsage(rec, text.join('') + calls.map((c) => c.args).join(''));
     const stop = reply.stopReason ?? (calls.length ? 'tool_use' : 'end_turn');
 
@@ -405,33 +514,84 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const chunks: string[] = [
       sse('message_start', {
         type: 'message_start',
-        message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.inputTokens, output_tokens: 1 } },
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: usage.inputTokens, output_tokens: 1 },
+        },
       }),
     ];
     let index = 0;
     if (reply.thinking?.length) {
-      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
-      for (const t of reply.thinking) chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: t } }));
-      chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: 'loopback-signature' } }));
+      chunks.push(
+        sse('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        }),
+      );
+      for (const t of reply.thinking)
+        chunks.push(
+          sse('content_block_delta', {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'thinking_delta', thinking: t },
+          }),
+        );
+      chunks.push(
+        sse('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'signature_delta', signature: 'loopback-signature' },
+        }),
+      );
       chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
       index++;
     }
     if (text.length) {
-      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+      chunks.push(
+        sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }),
+      );
       chunks.push(sse('ping', { type: 'ping' }));
-      for (const t of text) chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } }));
+      for (const t of text)
+        chunks.push(
+          sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } }),
+        );
       chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
       index++;
     }
     for (const c of calls) {
-      chunks.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }));
+      chunks.push(
+        sse('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} },
+        }),
+      );
       for (const part of splitInto(c.args, 3)) {
-        chunks.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } }));
+        chunks.push(
+          sse('content_block_delta', {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'input_json_delta', partial_json: part },
+          }),
+        );
       }
       chunks.push(sse('content_block_stop', { type: 'content_block_stop', index }));
       index++;
     }
-    chunks.push(sse('message_delta', { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: usage.outputTokens } }));
+    chunks.push(
+      sse('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: stop, stop_sequence: null },
+        usage: { output_tokens: usage.outputTokens },
+      }),
+    );
     chunks.push(sse('message_stop', { type: 'message_stop' }));
     await writeStream(res, rec, reply, chunks);
   }
@@ -485,16 +645,23 @@ function apiOf(method: string, path: string): WireApi {
   return 'other';
 }
 
-function systemOf(api: WireApi, body: any): string {
+type Loose = Record<string, unknown> | undefined;
+
+function systemOf(api: WireApi, body: Loose): string {
   if (!body) return '';
-  if (api === 'anthropic-messages') {
-    if (typeof body.system === 'string') return body.system;
-    if (Array.isArray(body.system)) return body.system.map((b: any) => b?.text ?? '').join('\n');
-    return '';
-  }
-  if (api === 'openai-responses') return typeof body.instructions === 'string' ? body.instructions : '';
-  const sys = (body.messages ?? []).filter((m: any) => m?.role === 'system' || m?.role === 'developer');
-  return sys.map((m: any) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join('\n');
+  const textOf = (c: unknown): string =>
+    typeof c === 'string'
+      ? c
+      : Array.isArray(c)
+        ? c.map((b) => String((b as Loose)?.['text'] ?? '')).join('\n')
+        : JSON.stringify(c ?? '');
+  if (api === 'anthropic-messages') return body['system'] === undefined ? '' : textOf(body['system']);
+  if (api === 'openai-responses') return typeof body['instructions'] === 'string' ? body['instructions'] : '';
+  const messages = Array.isArray(body['messages']) ? (body['messages'] as Loose[]) : [];
+  return messages
+    .filter((m) => m?.['role'] === 'system' || m?.['role'] === 'developer')
+    .map((m) => textOf(m?.['content']))
+    .join('\n');
 }
 
 function keyOf(rec: RecordedRequest): string {
@@ -526,19 +693,41 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, api: WireApi, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  api: WireApi,
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (api === 'anthropic-messages') sendJson(res, status, { type: 'error', error: { type, message } }, headers);
   else sendJson(res, status, { error: { message, type, param: null, code: null } }, headers);
 }
 
 function streamErrorChunk(api: WireApi, fault: { errorType?: string; message?: string }): string {
   if (api === 'anthropic-messages') {
-    return sse('error', { type: 'error', error: { type: fault.errorType ?? 'overloaded_error', message: fault.message ?? 'Overloaded' } });
+    return sse('error', {
+      type: 'error',
+      error: { type: fault.errorType ?? 'overloaded_error', message: fault.message ?? 'Overloaded' },
+    });
   }
   if (api === 'openai-responses') {
-    return sse('error', { type: 'error', code: fault.errorType ?? 'server_error', message: fault.message ?? 'The server had an error while streaming.', param: null });
+    return sse('error', {
+      type: 'error',
+      code: fault.errorType ?? 'server_error',
+      message: fault.message ?? 'The server had an error while streaming.',
+      param: null,
+    });
   }
-  return sse(undefined, { error: { message: fault.message ?? 'The server had an error while processing your request. Sorry about that!', type: fault.errorType ?? 'server_error', param: null, code: null } });
+  return sse(undefined, {
+    error: {
+      message: fault.message ?? 'The server had an error while processing your request. Sorry about that!',
+      type: fault.errorType ?? 'server_error',
+      param: null,
+      code: null,
+    },
+  });
 }
 
 function textChunks(text: string | string[] | undefined): string[] {
@@ -575,5 +764,8 @@ function safeParse(s: string): unknown {
 
 /** Deterministic token counts (about four characters a token) so cost assertions have something real to check. */
 function defaultUsage(rec: RecordedRequest, output: string): { inputTokens: number; outputTokens: number } {
-  return { inputTokens: Math.max(1, Math.ceil(rec.rawBody.length / 4)), outputTokens: Math.max(1, Math.ceil(output.length / 4)) };
+  return {
+    inputTokens: Math.max(1, Math.ceil(rec.rawBody.length / 4)),
+    outputTokens: Math.max(1, Math.ceil(output.length / 4)),
+  };
 }

@@ -33,7 +33,9 @@ export function anthropicSpec(server: LoopbackServer, over: Partial<ModelSpec> =
 }
 
 /** Drains a stream; returns the events and the error that ended it, if any. */
-export async function drain<T extends StreamEvent>(stream: AsyncIterable<T>): Promise<{ events: T[]; text: string; error?: unknown }> {
+export async function drain<T extends StreamEvent>(
+  stream: AsyncIterable<T>,
+): Promise<{ events: T[]; text: string; error?: unknown }> {
   const events: T[] = [];
   try {
     for await (const e of stream) events.push(e);

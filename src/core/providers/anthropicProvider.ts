@@ -2,7 +2,12 @@
 // tool use assembled from input_json_delta, usage from message_start and message_delta. The SDK
 // never retries (maxRetries 0) and its timeout is far away: resilientStream.ts owns retries and
 // the clock.
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import Anthropic, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { describeCause, SDK_TIMEOUT_MS } from './openaiProvider';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
@@ -81,7 +86,9 @@ function buildParams(cfg: AnthropicProviderConfig, req: ChatRequest): MessageCre
  * The Messages API rejects empty text blocks and expects turns to alternate starting with the user;
  * role sessions can produce neither on purpose, but an empty model reply or two notes in a row can.
  */
-export function normaliseMessages(messages: ChatRequest['messages']): Array<{ role: 'user' | 'assistant'; content: string }> {
+export function normaliseMessages(
+  messages: ChatRequest['messages'],
+): Array<{ role: 'user' | 'assistant'; content: string }> {
   const out: Array<{ role: 'user' | 'assistant'; content: string }> = [];
   for (const m of messages) {
     const content = m.content.trim() ? m.content : '(empty)';
@@ -101,7 +108,11 @@ async function* streamMessages(
 ): AsyncGenerator<StreamEvent> {
   const signal = req.signal;
   if (!cfg.apiKey && !cfg.baseUrl) {
-    throw new ProviderError('auth', `No API key for model "${cfg.modelId}" (${cfg.model} via Anthropic). Set ${cfg.keyHint ?? 'the Anthropic API key'} and try again.`, cfg.modelId);
+    throw new ProviderError(
+      'auth',
+      `No API key for model "${cfg.modelId}" (${cfg.model} via Anthropic). Set ${cfg.keyHint ?? 'the Anthropic API key'} and try again.`,
+      cfg.modelId,
+    );
   }
   if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
 
@@ -121,7 +132,7 @@ async function* streamMessages(
       switch (ev.type) {
         case 'message_start': {
           const u = ev.message.usage;
-          cachedInputTokens = (u.cache_read_input_tokens ?? 0);
+          cachedInputTokens = u.cache_read_input_tokens ?? 0;
           inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + cachedInputTokens;
           outputTokens = u.output_tokens ?? 0;
           break;
@@ -172,7 +183,8 @@ async function* streamMessages(
 
 function failureOf(err: unknown): Failure {
   if (err instanceof APIUserAbortError) return { type: 'aborted' };
-  if (err instanceof APIConnectionTimeoutError) return { type: 'connection', message: 'the connection timed out', timedOut: true };
+  if (err instanceof APIConnectionTimeoutError)
+    return { type: 'connection', message: 'the connection timed out', timedOut: true };
   if (err instanceof APIConnectionError) return { type: 'connection', message: describeCause(err) };
   if (err instanceof APIError) {
     if (err.status === undefined) return { type: 'stream-error', body: err.error, message: err.message };

@@ -41,9 +41,17 @@ export function shouldFallBack(err: ProviderError): boolean {
   }
 }
 
-export async function* streamChain(candidates: readonly Provider[], request: ChatRequest, opts: ChainOptions): AsyncGenerator<ChainEvent> {
+export async function* streamChain(
+  candidates: readonly Provider[],
+  request: ChatRequest,
+  opts: ChainOptions,
+): AsyncGenerator<ChainEvent> {
   if (candidates.length === 0) {
-    throw new ProviderError('bad-request', 'No model is configured for this stage. Add one to the stage\'s chain in .switchyard/routing.json.', 'none');
+    throw new ProviderError(
+      'bad-request',
+      "No model is configured for this stage. Add one to the stage's chain in .switchyard/routing.json.",
+      'none',
+    );
   }
   const failures: ProviderError[] = [];
   for (let i = 0; i < candidates.length; i++) {
@@ -54,7 +62,10 @@ export async function* streamChain(candidates: readonly Provider[], request: Cha
       }
       return;
     } catch (e) {
-      const err = e instanceof ProviderError ? e : new ProviderError('server', `Model "${p.modelId}" failed: ${String(e)}`, p.modelId);
+      const err =
+        e instanceof ProviderError
+          ? e
+          : new ProviderError('server', `Model "${p.modelId}" failed: ${String(e)}`, p.modelId);
       failures.push(err);
       const next = candidates[i + 1];
       if (!next || !shouldFallBack(err)) {
@@ -68,7 +79,9 @@ export async function* streamChain(candidates: readonly Provider[], request: Cha
 
 /** Every model in the chain failed: one error that keeps the last one's kind and lists them all. */
 function exhausted(failures: ProviderError[], last: ProviderError): ProviderError {
-  const lines = failures.map((f) => `- ${f.modelId} (${f.kind}${f.status ? ` ${f.status}` : ''}): ${f.message}`).join('\n');
+  const lines = failures
+    .map((f) => `- ${f.modelId} (${f.kind}${f.status ? ` ${f.status}` : ''}): ${f.message}`)
+    .join('\n');
   return new ProviderError(
     last.kind,
     `Every model in this stage's chain failed:\n${lines}\nAdd or fix a model in the stage's chain in .switchyard/routing.json.`,

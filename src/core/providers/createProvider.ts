@@ -22,7 +22,8 @@ export interface CreateProviderOptions {
 export function createProvider(spec: ModelSpec, opts: CreateProviderOptions = {}): Provider {
   const baseUrl = opts.baseUrl ?? spec.baseUrl;
   const keyEnv = keyEnvFor(spec);
-  const keyHint = opts.keyHint ?? (keyEnv ? `environment variable ${keyEnv}, or "Switchyard: Set API Key" in VS Code` : undefined);
+  const keyHint =
+    opts.keyHint ?? (keyEnv ? `environment variable ${keyEnv}, or "Switchyard: Set API Key" in VS Code` : undefined);
   const common = {
     modelId: spec.id,
     vendor: spec.vendor,
@@ -42,6 +43,10 @@ export function createProvider(spec: ModelSpec, opts: CreateProviderOptions = {}
       return createAnthropicProvider(common);
     case 'vscode-lm':
       if (opts.vscodeLm) return opts.vscodeLm(spec);
-      throw new ProviderError('bad-request', `Model "${spec.id}" uses VS Code's language models, which only the extension can call (not the CLI). Route this stage to an API model when running outside VS Code.`, spec.id);
+      throw new ProviderError(
+        'bad-request',
+        `Model "${spec.id}" uses VS Code's language models, which only the extension can call (not the CLI). Route this stage to an API model when running outside VS Code.`,
+        spec.id,
+      );
   }
 }

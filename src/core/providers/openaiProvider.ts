@@ -32,7 +32,8 @@ export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
   const ctx: FailureContext = {
     modelId: cfg.modelId,
     model: cfg.model,
-    providerLabel: cfg.flavour === 'openai' && !cfg.baseUrl ? 'OpenAI' : `the OpenAI-compatible server at ${displayUrl(baseUrl)}`,
+    providerLabel:
+      cfg.flavour === 'openai' && !cfg.baseUrl ? 'OpenAI' : `the OpenAI-compatible server at ${displayUrl(baseUrl)}`,
     baseUrl: displayUrl(baseUrl),
     apiKey: cfg.apiKey,
     keyHint: cfg.keyHint,
@@ -64,7 +65,11 @@ export function isOpenAIReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5)/i.test(model.slice(model.lastIndexOf('/') + 1));
 }
 
-function buildParams(cfg: OpenAIProviderConfig, req: ChatRequest, streamOptions: boolean): ChatCompletionCreateParamsStreaming {
+function buildParams(
+  cfg: OpenAIProviderConfig,
+  req: ChatRequest,
+  streamOptions: boolean,
+): ChatCompletionCreateParamsStreaming {
   const maxTokens = req.maxOutputTokens ?? cfg.maxOutputTokens;
   const params: ChatCompletionCreateParamsStreaming = {
     model: cfg.model,
@@ -88,7 +93,8 @@ function buildParams(cfg: OpenAIProviderConfig, req: ChatRequest, streamOptions:
       function: { name: t.name, description: t.description, parameters: t.parameters },
     }));
     if (req.toolChoice) {
-      params.tool_choice = req.toolChoice === 'auto' ? 'auto' : { type: 'function', function: { name: req.toolChoice.name } };
+      params.tool_choice =
+        req.toolChoice === 'auto' ? 'auto' : { type: 'function', function: { name: req.toolChoice.name } };
     }
   }
   return params;
@@ -103,7 +109,11 @@ async function* streamChat(
 ): AsyncGenerator<StreamEvent> {
   const signal = req.signal;
   if (cfg.flavour === 'openai' && !cfg.apiKey && !cfg.baseUrl) {
-    throw new ProviderError('auth', `No API key for model "${cfg.modelId}" (${cfg.model} via OpenAI). Set ${cfg.keyHint ?? 'the OpenAI API key'} and try again.`, cfg.modelId);
+    throw new ProviderError(
+      'auth',
+      `No API key for model "${cfg.modelId}" (${cfg.model} via OpenAI). Set ${cfg.keyHint ?? 'the OpenAI API key'} and try again.`,
+      cfg.modelId,
+    );
   }
   if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
 
@@ -165,12 +175,17 @@ async function* streamChat(
 }
 
 function rejectsStreamOptions(err: unknown): boolean {
-  return err instanceof APIError && (err.status === 400 || err.status === 422) && /stream_options|include_usage/i.test(err.message);
+  return (
+    err instanceof APIError &&
+    (err.status === 400 || err.status === 422) &&
+    /stream_options|include_usage/i.test(err.message)
+  );
 }
 
 function failureOf(err: unknown): Failure {
   if (err instanceof APIUserAbortError) return { type: 'aborted' };
-  if (err instanceof APIConnectionTimeoutError) return { type: 'connection', message: 'the connection timed out', timedOut: true };
+  if (err instanceof APIConnectionTimeoutError)
+    return { type: 'connection', message: 'the connection timed out', timedOut: true };
   if (err instanceof APIConnectionError) return { type: 'connection', message: describeCause(err) };
   if (err instanceof APIError) {
     // No status: the SDK raised it for an error object inside a 200 stream.
@@ -186,6 +201,9 @@ function failureOf(err: unknown): Failure {
 
 export function describeCause(err: Error): string {
   const cause = (err as { cause?: unknown }).cause;
-  const c = cause instanceof Error ? `${cause.message}${(cause as { code?: string }).code ? ` [${(cause as { code?: string }).code}]` : ''}` : '';
+  const c =
+    cause instanceof Error
+      ? `${cause.message}${(cause as { code?: string }).code ? ` [${(cause as { code?: string }).code}]` : ''}`
+      : '';
   return c && c !== err.message ? `${err.message}: ${c}` : err.message;
 }

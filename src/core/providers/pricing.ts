@@ -10,7 +10,8 @@ export interface Price {
   outputPerMTok: number;
 }
 
-export const PRICES_NOTE = 'Built-in prices are approximate list prices (late 2025); set `price` on a model in .switchyard/routing.json to override.';
+export const PRICES_NOTE =
+  'Built-in prices are approximate list prices (late 2025); set `price` on a model in .switchyard/routing.json to override.';
 
 /** Keys are normalised model names (see normaliseModelName). Exact matches only: version suffixes change prices. */
 export const BUILT_IN_PRICES: Readonly<Record<string, Price>> = {
@@ -63,7 +64,9 @@ function isLocal(baseUrl: string | undefined): boolean {
   if (!baseUrl) return false;
   try {
     const host = new URL(baseUrl).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1' || host.endsWith('.localhost');
+    return (
+      host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1' || host.endsWith('.localhost')
+    );
   } catch {
     return false;
   }
@@ -72,9 +75,12 @@ function isLocal(baseUrl: string | undefined): boolean {
 export type PriceSource = 'policy' | 'built-in' | 'local';
 
 /** The price that applies to this model and where it came from, or undefined when unpriced. */
-export function priceOf(spec: Pick<ModelSpec, 'model' | 'price' | 'provider' | 'baseUrl'>): { price: Price; source: PriceSource } | undefined {
+export function priceOf(
+  spec: Pick<ModelSpec, 'model' | 'price' | 'provider' | 'baseUrl'>,
+): { price: Price; source: PriceSource } | undefined {
   if (spec.price) return { price: spec.price, source: 'policy' };
-  if (spec.provider === 'openai-compatible' && isLocal(spec.baseUrl)) return { price: { inputPerMTok: 0, outputPerMTok: 0 }, source: 'local' };
+  if (spec.provider === 'openai-compatible' && isLocal(spec.baseUrl))
+    return { price: { inputPerMTok: 0, outputPerMTok: 0 }, source: 'local' };
   // A gateway may serve anything; only trust the table for names it knows.
   const p = BUILT_IN_PRICES[normaliseModelName(spec.model)];
   return p ? { price: p, source: 'built-in' } : undefined;
@@ -90,7 +96,10 @@ export function isPriced(spec: Pick<ModelSpec, 'model' | 'price' | 'provider' | 
 }
 
 /** US dollars for this usage; 0 for an unpriced model (check isPriced). */
-export function costUsd(spec: Pick<ModelSpec, 'model' | 'price' | 'provider' | 'baseUrl'>, usage: { inputTokens: number; outputTokens: number }): number {
+export function costUsd(
+  spec: Pick<ModelSpec, 'model' | 'price' | 'provider' | 'baseUrl'>,
+  usage: { inputTokens: number; outputTokens: number },
+): number {
   const p = priceOf(spec)?.price;
   if (!p) return 0;
   return (usage.inputTokens * p.inputPerMTok + usage.outputTokens * p.outputPerMTok) / 1_000_000;

@@ -33,7 +33,8 @@ export interface FailureContext {
 
 const SPEND_CAP =
   /insufficient_quota|exceeded your current quota|credit balance|billing|spend(?:ing)?[ _-]?(?:cap|limit)|usage limits?|out of credits|insufficient[ _](?:credits|funds|balance)|payment required/i;
-const CONTEXT_TOO_LONG = /context[ _-]?length|context window|maximum context|prompt is too long|too many tokens|max_tokens.*exceed/i;
+const CONTEXT_TOO_LONG =
+  /context[ _-]?length|context window|maximum context|prompt is too long|too many tokens|max_tokens.*exceed/i;
 const MAX_SERVER_TEXT = 300;
 
 /** Best-effort human text from a vendor error body (OpenAI `{error:{message}}`, Anthropic `{type,error:{type,message}}`). */
@@ -45,7 +46,12 @@ export function serverText(body: unknown, fallback?: string): string {
     const nested = pick(o['error']);
     if (nested) return nested;
     const msg = typeof o['message'] === 'string' ? (o['message'] as string) : undefined;
-    const type = typeof o['type'] === 'string' && o['type'] !== 'error' ? (o['type'] as string) : typeof o['code'] === 'string' ? (o['code'] as string) : undefined;
+    const type =
+      typeof o['type'] === 'string' && o['type'] !== 'error'
+        ? (o['type'] as string)
+        : typeof o['code'] === 'string'
+          ? (o['code'] as string)
+          : undefined;
     if (msg && type) return `${type}: ${msg}`;
     return msg ?? type;
   };
@@ -89,14 +95,25 @@ export function toProviderError(f: Failure, ctx: FailureContext): ProviderError 
     case 'aborted':
       return make('cancelled', `The call to ${who} was cancelled.`);
     case 'connection': {
-      const local = /\/\/(127\.0\.0\.1|localhost|\[::1\])/.test(ctx.baseUrl) ? ' (is the local model server running?)' : '';
-      return make('network', `Could not reach ${who} at ${ctx.baseUrl}: ${f.message}. Check the network and the base URL${local}.`);
+      const local = /\/\/(127\.0\.0\.1|localhost|\[::1\])/.test(ctx.baseUrl)
+        ? ' (is the local model server running?)'
+        : '';
+      return make(
+        'network',
+        `Could not reach ${who} at ${ctx.baseUrl}: ${f.message}. Check the network and the base URL${local}.`,
+      );
     }
     case 'cut':
-      return make('network', `The stream from ${who} broke before the reply finished (${f.message}). The reply is incomplete; it will be retried or handed to the next model.`);
+      return make(
+        'network',
+        `The stream from ${who} broke before the reply finished (${f.message}). The reply is incomplete; it will be retried or handed to the next model.`,
+      );
     case 'stream-error': {
       const text = serverText(f.body, f.message) || 'no details';
-      return make('stream-error', `${Who} sent an error in the middle of its reply (${text}). The reply is incomplete; it will be retried or handed to the next model.`);
+      return make(
+        'stream-error',
+        `${Who} sent an error in the middle of its reply (${text}). The reply is incomplete; it will be retried or handed to the next model.`,
+      );
     }
     case 'other':
       return make('server', `${Who} failed unexpectedly: ${f.message}.`);
@@ -108,21 +125,62 @@ export function toProviderError(f: Failure, ctx: FailureContext): ProviderError 
       const retryAfterMs = parseRetryAfter(f.headers);
       switch (kind) {
         case 'spend-cap':
-          return make(kind, `${Who}: the account is out of quota or credit (${detail}). Retrying will not help: add credit or raise the spend limit with the provider, or route this stage to another model.`, s);
+          return make(
+            kind,
+            `${Who}: the account is out of quota or credit (${detail}). Retrying will not help: add credit or raise the spend limit with the provider, or route this stage to another model.`,
+            s,
+          );
         case 'auth':
           return s === 403
-            ? make(kind, `${Who} denied access (${detail}). Check that the API key for model "${ctx.modelId}" is allowed to use ${ctx.model}${ctx.keyHint ? ` (${ctx.keyHint})` : ''}.`, s)
-            : make(kind, `${Who} refused the API key (${detail}). Check the API key for model "${ctx.modelId}"${ctx.keyHint ? ` (${ctx.keyHint})` : ''}.`, s);
+            ? make(
+                kind,
+                `${Who} denied access (${detail}). Check that the API key for model "${ctx.modelId}" is allowed to use ${ctx.model}${ctx.keyHint ? ` (${ctx.keyHint})` : ''}.`,
+                s,
+              )
+            : make(
+                kind,
+                `${Who} refused the API key (${detail}). Check the API key for model "${ctx.modelId}"${ctx.keyHint ? ` (${ctx.keyHint})` : ''}.`,
+                s,
+              );
         case 'rate-limit':
-          return make(kind, `${Who} is rate-limited (${detail}). Switchyard waits and retries; if this keeps happening, add a fallback model to the stage's chain or raise the account's rate limit.`, s, retryAfterMs);
+          return make(
+            kind,
+            `${Who} is rate-limited (${detail}). Switchyard waits and retries; if this keeps happening, add a fallback model to the stage's chain or raise the account's rate limit.`,
+            s,
+            retryAfterMs,
+          );
         case 'overloaded':
-          return make(kind, `${Who} is overloaded (${detail}). Switchyard waits and retries, then falls back to the next model in the chain.`, s, retryAfterMs);
+          return make(
+            kind,
+            `${Who} is overloaded (${detail}). Switchyard waits and retries, then falls back to the next model in the chain.`,
+            s,
+            retryAfterMs,
+          );
         case 'server':
-          return make(kind, `${Who} failed with a server error (${detail}). Switchyard retries; if it persists, check the provider's status page.`, s, retryAfterMs);
+          return make(
+            kind,
+            `${Who} failed with a server error (${detail}). Switchyard retries; if it persists, check the provider's status page.`,
+            s,
+            retryAfterMs,
+          );
         default:
-          if (s === 404) return make('bad-request', `${Who} was not found (${detail}). Check the model name "${ctx.model}" and the base URL ${ctx.baseUrl}.`, s);
-          if (CONTEXT_TOO_LONG.test(text)) return make('bad-request', `${Who} rejected the request as too long (${detail}). Use a model with a longer context or narrow the task.`, s);
-          return make('bad-request', `${Who} rejected the request (${detail}). Retrying will not help; check the model's settings in the routing policy (unsupported parameter?) or report a Switchyard bug.`, s);
+          if (s === 404)
+            return make(
+              'bad-request',
+              `${Who} was not found (${detail}). Check the model name "${ctx.model}" and the base URL ${ctx.baseUrl}.`,
+              s,
+            );
+          if (CONTEXT_TOO_LONG.test(text))
+            return make(
+              'bad-request',
+              `${Who} rejected the request as too long (${detail}). Use a model with a longer context or narrow the task.`,
+              s,
+            );
+          return make(
+            'bad-request',
+            `${Who} rejected the request (${detail}). Retrying will not help; check the model's settings in the routing policy (unsupported parameter?) or report a Switchyard bug.`,
+            s,
+          );
       }
     }
   }

@@ -54,7 +54,11 @@ export function backoffDelay(attempt: number, retry: RetryOptions, random: () =>
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-export async function* resilientStream(provider: Provider, request: ChatRequest, opts: ResilienceOptions): AsyncGenerator<StreamEvent> {
+export async function* resilientStream(
+  provider: Provider,
+  request: ChatRequest,
+  opts: ResilienceOptions,
+): AsyncGenerator<StreamEvent> {
   const caller = request.signal;
   const sleep = opts.sleep ?? abortableSleep;
   const max = Math.max(1, opts.retry.maxAttempts);
@@ -73,24 +77,38 @@ export async function* resilientStream(provider: Provider, request: ChatRequest,
       const err = asProviderError(e, provider.modelId);
       if (err.kind === 'cancelled' || caller?.aborted) throw err.kind === 'cancelled' ? err : cancelled(provider);
       if (yielded) {
-        throw rebuild(err, `${err.message} Part of the reply had already streamed, so it was not retried on this model; discard the partial output.`, { partial: true, attempts: attempt });
+        throw rebuild(
+          err,
+          `${err.message} Part of the reply had already streamed, so it was not retried on this model; discard the partial output.`,
+          { partial: true, attempts: attempt },
+        );
       }
       if (!err.retryable || attempt >= max) {
-        throw rebuild(err, attempt > 1 ? `${err.message} (gave up after ${attempt} attempts)` : err.message, { attempts: attempt });
+        throw rebuild(err, attempt > 1 ? `${err.message} (gave up after ${attempt} attempts)` : err.message, {
+          attempts: attempt,
+        });
       }
       let delayMs: number;
       const fromRetryAfter = err.retryAfterMs !== undefined;
       if (fromRetryAfter) {
         // A server asking for a longer wait than our cap is better served by the next model in the chain.
         if (err.retryAfterMs! > opts.retry.maxDelayMs) {
-          throw rebuild(err, `${err.message} The server asked to wait ${seconds(err.retryAfterMs!)}, longer than rules.retry.maxDelayMs (${seconds(opts.retry.maxDelayMs)}), so Switchyard did not wait.`, { attempts: attempt });
+          throw rebuild(
+            err,
+            `${err.message} The server asked to wait ${seconds(err.retryAfterMs!)}, longer than rules.retry.maxDelayMs (${seconds(opts.retry.maxDelayMs)}), so Switchyard did not wait.`,
+            { attempts: attempt },
+          );
         }
         delayMs = err.retryAfterMs!;
       } else {
         delayMs = backoffDelay(attempt, opts.retry, opts.random);
       }
       if (Date.now() + delayMs > deadline) {
-        throw rebuild(err, `${err.message} No time left to retry within rules.timeouts.totalSeconds (${opts.timeouts.totalSeconds} s).`, { attempts: attempt });
+        throw rebuild(
+          err,
+          `${err.message} No time left to retry within rules.timeouts.totalSeconds (${opts.timeouts.totalSeconds} s).`,
+          { attempts: attempt },
+        );
       }
       opts.onRetry?.({ modelId: provider.modelId, attempt, maxAttempts: max, delayMs, fromRetryAfter, error: err });
       try {
@@ -106,7 +124,12 @@ export async function* resilientStream(provider: Provider, request: ChatRequest,
 type Expiry = 'first-token' | 'idle' | 'total';
 
 /** One call to the provider under our own AbortController and timers. */
-async function* oneAttempt(provider: Provider, request: ChatRequest, timeouts: TimeoutOptions, deadline: number): AsyncGenerator<StreamEvent> {
+async function* oneAttempt(
+  provider: Provider,
+  request: ChatRequest,
+  timeouts: TimeoutOptions,
+  deadline: number,
+): AsyncGenerator<StreamEvent> {
   const caller = request.signal;
   const ac = new AbortController();
   let expired: Expiry | undefined;
@@ -122,7 +145,9 @@ async function* oneAttempt(provider: Provider, request: ChatRequest, timeouts: T
     clearTimeout(timer);
     timer = setTimeout(() => expire(why), seconds * 1000);
   };
-  const totalTimer = Number.isFinite(deadline) ? setTimeout(() => expire('total'), Math.max(0, deadline - Date.now())) : undefined;
+  const totalTimer = Number.isFinite(deadline)
+    ? setTimeout(() => expire('total'), Math.max(0, deadline - Date.now()))
+    : undefined;
 
   // Settles (rejects) the moment our controller aborts, so a stuck SDK read cannot hold us.
   const abortedP = new Promise<never>((_, reject) => {
@@ -195,11 +220,18 @@ function cancelled(provider: Provider): ProviderError {
 function asProviderError(e: unknown, modelId: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const text = scrubSecrets(e instanceof Error ? e.message : String(e));
-  return new ProviderError('server', `Model "${modelId}" failed unexpectedly: ${text}. This looks like a Switchyard bug; please report it.`, modelId);
+  return new ProviderError(
+    'server',
+    `Model "${modelId}" failed unexpectedly: ${text}. This looks like a Switchyard bug; please report it.`,
+    modelId,
+  );
 }
 
 function rebuild(err: ProviderError, message: string, extra: { partial?: boolean; attempts?: number }): ProviderError {
-  return new ProviderError(err.kind, message, err.modelId, err.status, err.retryAfterMs, { partial: extra.partial ?? err.partial, attempts: extra.attempts ?? err.attempts });
+  return new ProviderError(err.kind, message, err.modelId, err.status, err.retryAfterMs, {
+    partial: extra.partial ?? err.partial,
+    attempts: extra.attempts ?? err.attempts,
+  });
 }
 
 function seconds(ms: number): string {

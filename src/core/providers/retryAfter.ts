@@ -1,7 +1,8 @@
 // Reads how long a server asked us to wait: `retry-after-ms` (OpenAI), `retry-after` in seconds
 // or as an HTTP date (RFC 9110). The retry layer honours it instead of its own backoff.
 
-type HeaderBag = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
+type HeaderBag =
+  { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
 
 function header(headers: HeaderBag, name: string): string | undefined {
   if (!headers) return undefined;

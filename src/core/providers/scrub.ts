@@ -24,7 +24,10 @@ export function displayUrl(url: string): string {
     u.username = '';
     u.password = '';
     for (const k of [...u.searchParams.keys()]) u.searchParams.set(k, '…');
-    return u.toString().replace(/\/$/, '').replace(/%E2%80%A6/g, '…');
+    return u
+      .toString()
+      .replace(/\/$/, '')
+      .replace(/%E2%80%A6/g, '…');
   } catch {
     return scrubSecrets(url.replace(/\/\/[^/@]*@/, '//'));
   }

@@ -57,12 +57,17 @@ export async function callStructured<S extends z.ZodType>(
     ...first,
     messages: [
       ...first.messages,
-      { role: 'assistant' as const, content: one.raw.length > MAX_ECHO ? `${one.raw.slice(0, MAX_ECHO)}…` : one.raw || '(empty reply)' },
+      {
+        role: 'assistant' as const,
+        content: one.raw.length > MAX_ECHO ? `${one.raw.slice(0, MAX_ECHO)}…` : one.raw || '(empty reply)',
+      },
       {
         role: 'user' as const,
         content:
           `Your reply did not match the required schema:\n${checked.problems}\n` +
-          (mode === 'tool' ? `Call the ${name} tool again with corrected arguments.` : 'Reply again with only the corrected JSON, no prose and no code fences.'),
+          (mode === 'tool'
+            ? `Call the ${name} tool again with corrected arguments.`
+            : 'Reply again with only the corrected JSON, no prose and no code fences.'),
       },
     ],
   };
@@ -87,11 +92,20 @@ export async function callStructured<S extends z.ZodType>(
   throw err;
 }
 
-function shapeRequest(req: ChatRequest, mode: 'tool' | 'json', name: string, description: string | undefined, jsonSchema: Record<string, unknown>): ChatRequest {
+function shapeRequest(
+  req: ChatRequest,
+  mode: 'tool' | 'json',
+  name: string,
+  description: string | undefined,
+  jsonSchema: Record<string, unknown>,
+): ChatRequest {
   if (mode === 'tool') {
     return {
       ...req,
-      tools: [...(req.tools ?? []).filter((t) => t.name !== name), { name, description: description ?? 'Submit the result.', parameters: jsonSchema }],
+      tools: [
+        ...(req.tools ?? []).filter((t) => t.name !== name),
+        { name, description: description ?? 'Submit the result.', parameters: jsonSchema },
+      ],
       toolChoice: { name },
     };
   }
@@ -124,7 +138,8 @@ type Checked<T> = { ok: true; value: T } | { ok: false; problems: string };
 
 function check<S extends z.ZodType>(schema: S, raw: string): Checked<z.infer<S>> {
   const json = extractJson(raw);
-  if (json === undefined) return { ok: false, problems: raw.trim() ? '- the reply contains no JSON value' : '- the reply was empty' };
+  if (json === undefined)
+    return { ok: false, problems: raw.trim() ? '- the reply contains no JSON value' : '- the reply was empty' };
   let value: unknown;
   try {
     value = JSON.parse(json);

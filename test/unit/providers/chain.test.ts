@@ -28,10 +28,15 @@ const mini = () => createProvider(openaiSpec(server, { id: 'mini', model: 'gpt-5
 test('falls back to the next model after retries are exhausted, and reports it', async () => {
   server.script({ fault: { kind: 'server-error' } }, { fault: { kind: 'server-error' } }, { text: 'from claude' });
   const fallbacks: FallbackInfo[] = [];
-  const { events, text, error } = await drain(streamChain([gpt(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }));
+  const { events, text, error } = await drain(
+    streamChain([gpt(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }),
+  );
   assert.equal(error, undefined);
   assert.equal(text, 'from claude');
-  assert.deepEqual(server.requests.map((r) => r.api), ['openai-chat', 'openai-chat', 'anthropic-messages']);
+  assert.deepEqual(
+    server.requests.map((r) => r.api),
+    ['openai-chat', 'openai-chat', 'anthropic-messages'],
+  );
   assert.equal(fallbacks.length, 1);
   assert.equal(fallbacks[0]?.from, 'gpt');
   assert.equal(fallbacks[0]?.to, 'sonnet');
@@ -44,33 +49,52 @@ test('falls back to the next model after retries are exhausted, and reports it',
 test('falls back at once on auth and spend-cap, without retrying', async () => {
   server.script({ fault: { kind: 'auth' } }, { fault: { kind: 'spend-cap' } }, { text: 'third model' });
   const fallbacks: FallbackInfo[] = [];
-  const { text, error } = await drain(streamChain([gpt(), mini(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }));
+  const { text, error } = await drain(
+    streamChain([gpt(), mini(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }),
+  );
   assert.equal(error, undefined);
   assert.equal(text, 'third model');
   assert.equal(server.requests.length, 3);
-  assert.deepEqual(fallbacks.map((f) => [f.from, f.to, f.error.kind]), [
-    ['gpt', 'mini', 'auth'],
-    ['mini', 'sonnet', 'spend-cap'],
-  ]);
-  assert.deepEqual(server.requests.map((r) => r.model), ['gpt-5-mini', 'gpt-5-nano', 'claude-sonnet-4-6']);
+  assert.deepEqual(
+    fallbacks.map((f) => [f.from, f.to, f.error.kind]),
+    [
+      ['gpt', 'mini', 'auth'],
+      ['mini', 'sonnet', 'spend-cap'],
+    ],
+  );
+  assert.deepEqual(
+    server.requests.map((r) => r.model),
+    ['gpt-5-mini', 'gpt-5-nano', 'claude-sonnet-4-6'],
+  );
 });
 
 test('a partial reply falls back with discardPartial, and events say which model they came from', async () => {
   server.script({ text: ['half ', 'a ', 'reply'], fault: { kind: 'cut', afterChunks: 2 } }, { text: 'complete reply' });
   const fallbacks: FallbackInfo[] = [];
-  const { events, error } = await drain(streamChain([gpt(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }));
+  const { events, error } = await drain(
+    streamChain([gpt(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }),
+  );
   assert.equal(error, undefined);
   assert.equal(fallbacks[0]?.discardPartial, true);
   assert.equal(fallbacks[0]?.error.partial, true);
-  const byModel = (id: string) => events.filter((e) => e.modelId === id && e.type === 'text').map((e) => (e.type === 'text' ? e.text : '')).join('');
+  const byModel = (id: string) =>
+    events
+      .filter((e) => e.modelId === id && e.type === 'text')
+      .map((e) => (e.type === 'text' ? e.text : ''))
+      .join('');
   assert.equal(byModel('gpt'), 'half ');
   assert.equal(byModel('sonnet'), 'complete reply');
 });
 
 test('a plain bad request does not fall back (it would fail everywhere)', async () => {
-  server.script({ fault: { kind: 'bad-request', message: "Unrecognized request argument supplied: foo" } }, { text: 'never' });
+  server.script(
+    { fault: { kind: 'bad-request', message: 'Unrecognized request argument supplied: foo' } },
+    { text: 'never' },
+  );
   const fallbacks: FallbackInfo[] = [];
-  const { error } = await drain(streamChain([gpt(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }));
+  const { error } = await drain(
+    streamChain([gpt(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }),
+  );
   assert.ok(error instanceof ProviderError);
   assert.equal(error.kind, 'bad-request');
   assert.equal(fallbacks.length, 0);
@@ -79,15 +103,31 @@ test('a plain bad request does not fall back (it would fail everywhere)', async 
 
 test('a 404 unknown model and a too-long prompt do fall back (they are about that model)', async () => {
   server.script(
-    { fault: { kind: 'bad-request', status: 404, message: 'The model `gpt-5-mini` does not exist or you do not have access to it.' } },
-    { fault: { kind: 'bad-request', message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." } },
+    {
+      fault: {
+        kind: 'bad-request',
+        status: 404,
+        message: 'The model `gpt-5-mini` does not exist or you do not have access to it.',
+      },
+    },
+    {
+      fault: {
+        kind: 'bad-request',
+        message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+      },
+    },
     { text: 'ok' },
   );
   const fallbacks: FallbackInfo[] = [];
-  const { text, error } = await drain(streamChain([gpt(), mini(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }));
+  const { text, error } = await drain(
+    streamChain([gpt(), mini(), sonnet()], request, { ...base, onFallback: (f) => void fallbacks.push(f) }),
+  );
   assert.equal(error, undefined);
   assert.equal(text, 'ok');
-  assert.deepEqual(fallbacks.map((f) => f.error.kind), ['bad-request', 'bad-request']);
+  assert.deepEqual(
+    fallbacks.map((f) => f.error.kind),
+    ['bad-request', 'bad-request'],
+  );
 });
 
 test('cancellation never falls back', async () => {
@@ -95,7 +135,13 @@ test('cancellation never falls back', async () => {
   const ac = new AbortController();
   const fallbacks: FallbackInfo[] = [];
   setTimeout(() => ac.abort(), 50);
-  const { error } = await drain(streamChain([gpt(), sonnet()], { ...request, signal: ac.signal }, { ...base, onFallback: (f) => void fallbacks.push(f) }));
+  const { error } = await drain(
+    streamChain(
+      [gpt(), sonnet()],
+      { ...request, signal: ac.signal },
+      { ...base, onFallback: (f) => void fallbacks.push(f) },
+    ),
+  );
   assert.ok(error instanceof ProviderError);
   assert.equal(error.kind, 'cancelled');
   assert.equal(fallbacks.length, 0);

@@ -5,7 +5,14 @@ import { parseRetryAfter } from '../../../src/core/providers/retryAfter';
 import { displayUrl, scrubSecrets } from '../../../src/core/providers/scrub';
 import { normaliseStopReason } from '../../../src/core/providers/stopReason';
 
-const ctx = { modelId: 'gpt', model: 'gpt-5', providerLabel: 'OpenAI', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-secret-abcdef123456', keyHint: 'OPENAI_API_KEY' };
+const ctx = {
+  modelId: 'gpt',
+  model: 'gpt-5',
+  providerLabel: 'OpenAI',
+  baseUrl: 'https://api.openai.com/v1',
+  apiKey: 'sk-secret-abcdef123456',
+  keyHint: 'OPENAI_API_KEY',
+};
 
 test('status → kind', () => {
   assert.equal(kindForStatus(401, {}), 'auth');
@@ -24,16 +31,41 @@ test('status → kind', () => {
   assert.equal(kindForStatus(409, {}), 'server');
 });
 
-test('spend caps are recognised by each vendor\'s wording', () => {
-  assert.ok(isSpendCap(429, { message: 'You exceeded your current quota, please check your plan and billing details.' }));
-  assert.ok(isSpendCap(400, { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API.' } }));
-  assert.ok(isSpendCap(400, { error: { message: 'You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.' } }));
-  assert.ok(!isSpendCap(429, { error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }));
+test("spend caps are recognised by each vendor's wording", () => {
+  assert.ok(
+    isSpendCap(429, { message: 'You exceeded your current quota, please check your plan and billing details.' }),
+  );
+  assert.ok(
+    isSpendCap(400, {
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API.' },
+    }),
+  );
+  assert.ok(
+    isSpendCap(400, {
+      error: {
+        message: 'You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.',
+      },
+    }),
+  );
+  assert.ok(
+    !isSpendCap(429, {
+      error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
+    }),
+  );
   assert.ok(!isSpendCap(500, { message: 'billing service unavailable' }), 'only 4xx can be a spend cap');
 });
 
 test('HTTP errors carry retry-after and scrub the key, even when echoed', () => {
-  const e = toProviderError({ type: 'http', status: 429, headers: { 'retry-after': '2' }, body: { message: `Rate limited for key ${ctx.apiKey}` } }, ctx);
+  const e = toProviderError(
+    {
+      type: 'http',
+      status: 429,
+      headers: { 'retry-after': '2' },
+      body: { message: `Rate limited for key ${ctx.apiKey}` },
+    },
+    ctx,
+  );
   assert.equal(e.kind, 'rate-limit');
   assert.equal(e.retryAfterMs, 2000);
   assert.ok(!e.message.includes(ctx.apiKey));
@@ -59,7 +91,10 @@ test('parseRetryAfter: ms header, seconds, HTTP date, junk', () => {
 });
 
 test('scrubSecrets removes the given key and key-shaped strings, keeps ordinary text', () => {
-  const out = scrubSecrets('key sk-proj-AbCdEf0123456789 and Bearer abcdefghijklmnop and api_key=zzzzzzzzzz and mine: hunter2hunter2', 'hunter2hunter2');
+  const out = scrubSecrets(
+    'key sk-proj-AbCdEf0123456789 and Bearer abcdefghijklmnop and api_key=zzzzzzzzzz and mine: hunter2hunter2',
+    'hunter2hunter2',
+  );
   assert.ok(!out.includes('AbCdEf0123456789'));
   assert.ok(!out.includes('abcdefghijklmnop'));
   assert.ok(!out.includes('zzzzzzzzzz'));

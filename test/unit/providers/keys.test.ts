@@ -3,22 +3,41 @@ import assert from 'node:assert/strict';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../../../src/core/providers/keys';
 import type { ModelSpec } from '../../../src/core/config/policySchema';
 
-const spec = (over: Partial<ModelSpec>): ModelSpec => ({ id: 'm', provider: 'openai', model: 'gpt-5', vendor: 'openai', capabilities: [], tier: 'standard', ...over });
+const spec = (over: Partial<ModelSpec>): ModelSpec => ({
+  id: 'm',
+  provider: 'openai',
+  model: 'gpt-5',
+  vendor: 'openai',
+  capabilities: [],
+  tier: 'standard',
+  ...over,
+});
 
 test('keyEnvFor: apiKeyEnv wins, else the provider default, else the gateway host', () => {
   assert.equal(keyEnvFor(spec({})), 'OPENAI_API_KEY');
   assert.equal(keyEnvFor(spec({ provider: 'anthropic' })), 'ANTHROPIC_API_KEY');
   assert.equal(keyEnvFor(spec({ apiKeyEnv: 'MY_KEY' })), 'MY_KEY');
-  assert.equal(keyEnvFor(spec({ provider: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1' })), 'OPENROUTER_API_KEY');
+  assert.equal(
+    keyEnvFor(spec({ provider: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1' })),
+    'OPENROUTER_API_KEY',
+  );
   assert.equal(keyEnvFor(spec({ provider: 'openai-compatible', baseUrl: 'http://localhost:11434/v1' })), undefined);
   assert.equal(keyEnvFor(spec({ provider: 'vscode-lm' })), undefined);
 });
 
 test('envKeySource reads the right variable and treats blank as missing', async () => {
-  const keys = envKeySource({ OPENAI_API_KEY: 'sk-openai', ANTHROPIC_API_KEY: '  ', OPENROUTER_API_KEY: 'sk-or', MY_KEY: 'custom' });
+  const keys = envKeySource({
+    OPENAI_API_KEY: 'sk-openai',
+    ANTHROPIC_API_KEY: '  ',
+    OPENROUTER_API_KEY: 'sk-or',
+    MY_KEY: 'custom',
+  });
   assert.equal(await keys.get(spec({})), 'sk-openai');
   assert.equal(await keys.get(spec({ provider: 'anthropic' })), undefined);
-  assert.equal(await keys.get(spec({ provider: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1' })), 'sk-or');
+  assert.equal(
+    await keys.get(spec({ provider: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1' })),
+    'sk-or',
+  );
   assert.equal(await keys.get(spec({ apiKeyEnv: 'MY_KEY' })), 'custom');
   assert.equal(await keys.get(spec({ provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1' })), undefined);
 });

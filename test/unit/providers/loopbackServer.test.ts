@@ -12,8 +12,16 @@ test('non-streaming replies parse with both SDKs', async () => {
   const server = await startLoopbackServer();
   try {
     server.script(
-      { text: 'plain answer', toolCalls: [{ name: 'f', arguments: { x: 1 } }], usage: { inputTokens: 9, outputTokens: 4 } },
-      { text: 'claude answer', toolCalls: [{ id: 'toolu_9', name: 'g', arguments: { y: 2 } }], usage: { inputTokens: 11, outputTokens: 6 } },
+      {
+        text: 'plain answer',
+        toolCalls: [{ name: 'f', arguments: { x: 1 } }],
+        usage: { inputTokens: 9, outputTokens: 4 },
+      },
+      {
+        text: 'claude answer',
+        toolCalls: [{ id: 'toolu_9', name: 'g', arguments: { y: 2 } }],
+        usage: { inputTokens: 11, outputTokens: 6 },
+      },
     );
     const oai = new OpenAI({ apiKey: OPENAI_TEST_KEY, baseURL: server.openaiBaseUrl, maxRetries: 0 });
     const c = await oai.chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'hi' }] });
@@ -23,8 +31,15 @@ test('non-streaming replies parse with both SDKs', async () => {
     assert.equal(c.usage?.prompt_tokens, 9);
 
     const ant = new Anthropic({ apiKey: ANTHROPIC_TEST_KEY, baseURL: server.anthropicBaseUrl, maxRetries: 0 });
-    const m = await ant.messages.create({ model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
-    assert.deepEqual(m.content.map((b) => b.type), ['text', 'tool_use']);
+    const m = await ant.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    assert.deepEqual(
+      m.content.map((b) => b.type),
+      ['text', 'tool_use'],
+    );
     assert.equal(m.stop_reason, 'tool_use');
     assert.equal(m.usage.output_tokens, 6);
     assert.equal(server.requests[1]?.stream, false);
@@ -64,8 +79,12 @@ test('a handler can answer each role by its system prompt and model (a pipeline 
     });
     const gpt = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
     const sonnet = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
-    const plan = await drain(gpt.stream({ system: 'You are the architect.', messages: [{ role: 'user', content: 'x' }] }));
-    const review = await drain(sonnet.stream({ system: 'You are the critic.', messages: [{ role: 'user', content: 'x' }] }));
+    const plan = await drain(
+      gpt.stream({ system: 'You are the architect.', messages: [{ role: 'user', content: 'x' }] }),
+    );
+    const review = await drain(
+      sonnet.stream({ system: 'You are the critic.', messages: [{ role: 'user', content: 'x' }] }),
+    );
     assert.equal(plan.text, 'PLAN');
     assert.equal(review.text, 'REVIEW');
     // Nothing scripted for this one: a 400 that names the request, so a test's gap is obvious.
@@ -86,7 +105,8 @@ test('queued replies win over the handler, in order', async () => {
     server.script({ text: 'first' }, (req) => ({ text: `second for ${req.model}` }));
     const gpt = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
     const texts: string[] = [];
-    for (let i = 0; i < 3; i++) texts.push((await drain(gpt.stream({ system: '', messages: [{ role: 'user', content: 'x' }] }))).text);
+    for (let i = 0; i < 3; i++)
+      texts.push((await drain(gpt.stream({ system: '', messages: [{ role: 'user', content: 'x' }] }))).text);
     assert.deepEqual(texts, ['first', 'second for gpt-5-mini', 'handler']);
     assert.equal(server.pending(), 0);
   } finally {
@@ -96,7 +116,11 @@ test('queued replies win over the handler, in order', async () => {
 
 test('close() ends hanging requests and open streams promptly', async () => {
   const server = await startLoopbackServer();
-  server.script({ fault: { kind: 'hang' } }, { fault: { kind: 'hang-after-headers' } }, { text: ['a', 'b', 'c'], chunkDelayMs: 10_000 });
+  server.script(
+    { fault: { kind: 'hang' } },
+    { fault: { kind: 'hang-after-headers' } },
+    { text: ['a', 'b', 'c'], chunkDelayMs: 10_000 },
+  );
   const gpt = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
   const runs = [0, 1, 2].map(() => drain(gpt.stream({ system: '', messages: [{ role: 'user', content: 'x' }] })));
   while (server.requests.length < 3) await new Promise((r) => setTimeout(r, 10));

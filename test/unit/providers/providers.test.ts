@@ -49,7 +49,10 @@ test('anthropic: streams text and usage; the key travels in one auth header only
   // @anthropic-ai/sdk 1.x sends an API key as a bearer token (0.x used x-api-key).
   assert.equal(req?.headers['authorization'], `Bearer ${ANTHROPIC_TEST_KEY}`);
   const carrying = Object.entries(req?.headers ?? {}).filter(([, v]) => String(v).includes(ANTHROPIC_TEST_KEY));
-  assert.deepEqual(carrying.map(([k]) => k), ['authorization']);
+  assert.deepEqual(
+    carrying.map(([k]) => k),
+    ['authorization'],
+  );
   assert.ok(!req?.rawBody.includes(ANTHROPIC_TEST_KEY), 'key never in the body');
   assert.equal(req?.body.system, 'You are terse.');
   assert.equal(req?.body.max_tokens, 8192);
@@ -64,12 +67,23 @@ test('openai: tool calls are assembled from argument deltas', async () => {
     ],
   });
   const p = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
-  const tools = [{ name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }];
+  const tools = [
+    {
+      name: 'read_file',
+      description: 'Read a file',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  ];
   const { events, error } = await drain(p.stream({ ...request, tools, toolChoice: { name: 'read_file' } }));
   assert.equal(error, undefined);
   const calls = events.filter((e) => e.type === 'tool-call');
   assert.deepEqual(calls, [
-    { type: 'tool-call', id: 'call_a', name: 'read_file', argumentsJson: JSON.stringify({ path: 'src/a.ts', lines: [1, 20] }) },
+    {
+      type: 'tool-call',
+      id: 'call_a',
+      name: 'read_file',
+      argumentsJson: JSON.stringify({ path: 'src/a.ts', lines: [1, 20] }),
+    },
     { type: 'tool-call', id: 'call_b', name: 'list_dir', argumentsJson: JSON.stringify({ path: 'src' }) },
   ]);
   assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
@@ -80,15 +94,25 @@ test('openai: tool calls are assembled from argument deltas', async () => {
 });
 
 test('anthropic: tool use is assembled from input_json_delta', async () => {
-  server.script({ text: 'Reading it.', toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'README.md' } }] });
+  server.script({
+    text: 'Reading it.',
+    toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'README.md' } }],
+  });
   const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
-  const tools = [{ name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }];
+  const tools = [
+    {
+      name: 'read_file',
+      description: 'Read a file',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  ];
   const { events, text, error } = await drain(p.stream({ ...request, tools, toolChoice: 'auto' }));
   assert.equal(error, undefined);
   assert.equal(text, 'Reading it.');
-  assert.deepEqual(events.filter((e) => e.type === 'tool-call'), [
-    { type: 'tool-call', id: 'toolu_1', name: 'read_file', argumentsJson: '{"path":"README.md"}' },
-  ]);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'tool-call'),
+    [{ type: 'tool-call', id: 'toolu_1', name: 'read_file', argumentsJson: '{"path":"README.md"}' }],
+  );
   assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
   const body = server.requests[0]?.body;
   assert.equal(body.tools[0].name, 'read_file');
@@ -98,7 +122,13 @@ test('anthropic: tool use is assembled from input_json_delta', async () => {
 
 test('openai-compatible: a local server gets max_tokens and a placeholder key', async () => {
   server.script({ text: 'local reply' });
-  const spec = openaiSpec(server, { id: 'llama', provider: 'openai-compatible', model: 'llama3.1:8b', vendor: 'meta', maxOutputTokens: 256 });
+  const spec = openaiSpec(server, {
+    id: 'llama',
+    provider: 'openai-compatible',
+    model: 'llama3.1:8b',
+    vendor: 'meta',
+    maxOutputTokens: 256,
+  });
   const p = createProvider(spec, {});
   assert.equal(p.vendor, 'meta');
   assert.equal(p.modelId, 'llama');

@@ -114,7 +114,11 @@ test('Anthropic spend cap (credit balance too low) is not retried either', async
 });
 
 test('500 then success: retried with jittered backoff', async () => {
-  server.script({ fault: { kind: 'server-error' } }, { fault: { kind: 'server-error', status: 502 } }, { text: 'third time' });
+  server.script(
+    { fault: { kind: 'server-error' } },
+    { fault: { kind: 'server-error', status: 502 } },
+    { text: 'third time' },
+  );
   const { opts, sleeps, retries } = fastOpts({ random: () => 0 });
   const { text, error } = await drain(resilientStream(gpt(), request, opts));
   assert.equal(error, undefined);
@@ -122,7 +126,13 @@ test('500 then success: retried with jittered backoff', async () => {
   assert.equal(server.requests.length, 3);
   // random 0 → half of base·2^(n-1)
   assert.deepEqual(sleeps, [200, 400]);
-  assert.deepEqual(retries.map((r) => [r.attempt, r.error.status, r.fromRetryAfter]), [[1, 500, false], [2, 502, false]]);
+  assert.deepEqual(
+    retries.map((r) => [r.attempt, r.error.status, r.fromRetryAfter]),
+    [
+      [1, 500, false],
+      [2, 502, false],
+    ],
+  );
 });
 
 test('529 overloaded from Anthropic is retried', async () => {
@@ -136,7 +146,12 @@ test('529 overloaded from Anthropic is retried', async () => {
 });
 
 test('retries stop at maxAttempts and the error says so', async () => {
-  server.script({ fault: { kind: 'server-error' } }, { fault: { kind: 'server-error' } }, { fault: { kind: 'server-error' } }, { text: 'too late' });
+  server.script(
+    { fault: { kind: 'server-error' } },
+    { fault: { kind: 'server-error' } },
+    { fault: { kind: 'server-error' } },
+    { text: 'too late' },
+  );
   const { opts } = fastOpts();
   const { error } = await drain(resilientStream(gpt(), request, opts));
   assertProviderError(error);
@@ -200,7 +215,10 @@ test('403 is auth and not retried; 404 and 400 are bad-request and not retried',
 });
 
 test('mid-stream cut after text: not retried, reported as partial network error', async () => {
-  server.script({ text: ['one ', 'two ', 'three ', 'four'], fault: { kind: 'cut', afterChunks: 3 } }, { text: 'must not be used' });
+  server.script(
+    { text: ['one ', 'two ', 'three ', 'four'], fault: { kind: 'cut', afterChunks: 3 } },
+    { text: 'must not be used' },
+  );
   const { opts } = fastOpts();
   const { text, error } = await drain(resilientStream(gpt(), request, opts));
   assertProviderError(error);
@@ -221,7 +239,14 @@ test('a cut before any output is retried transparently (Anthropic)', async () =>
 });
 
 test('a stream that ends cleanly but early (no [DONE], no finish reason) is an error, not a short reply', async () => {
-  server.script({ fault: { kind: 'http', status: 200, body: 'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"half"},"finish_reason":null}]}\n\n', headers: { 'content-type': 'text/event-stream' } } });
+  server.script({
+    fault: {
+      kind: 'http',
+      status: 200,
+      body: 'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"half"},"finish_reason":null}]}\n\n',
+      headers: { 'content-type': 'text/event-stream' },
+    },
+  });
   const { opts } = fastOpts({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 } });
   const { error } = await drain(resilientStream(gpt(), request, opts));
   assertProviderError(error);
@@ -240,7 +265,10 @@ test('SSE error event after a 200 (Anthropic, before text): retried', async () =
 });
 
 test('SSE error event after a 200 (OpenAI, after text): partial stream-error', async () => {
-  server.script({ text: ['a ', 'b ', 'c'], fault: { kind: 'stream-error', afterChunks: 2, message: 'upstream went away' } });
+  server.script({
+    text: ['a ', 'b ', 'c'],
+    fault: { kind: 'stream-error', afterChunks: 2, message: 'upstream went away' },
+  });
   const { opts } = fastOpts();
   const { text, error } = await drain(resilientStream(gpt(), request, opts));
   assertProviderError(error);
@@ -253,7 +281,10 @@ test('SSE error event after a 200 (OpenAI, after text): partial stream-error', a
 
 test('a server that never answers: our first-token timeout fires', async () => {
   server.script({ fault: { kind: 'hang' } });
-  const { opts } = fastOpts({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 }, timeouts: { firstTokenSeconds: 0.2, idleSeconds: 5 } });
+  const { opts } = fastOpts({
+    retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 },
+    timeouts: { firstTokenSeconds: 0.2, idleSeconds: 5 },
+  });
   const started = Date.now();
   const { error } = await drain(resilientStream(gpt(), request, opts));
   const took = Date.now() - started;

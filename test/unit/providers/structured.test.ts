@@ -21,15 +21,26 @@ const PlanSchema = z.object({
   files: z.array(z.string()),
   risk: z.enum(['low', 'medium', 'high']),
 });
-const opts: ResilienceOptions = { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 }, timeouts: { firstTokenSeconds: 5, idleSeconds: 5 } };
-const request: ChatRequest = { system: 'You are the architect.', messages: [{ role: 'user', content: 'Plan the change.' }] };
+const opts: ResilienceOptions = {
+  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 },
+  timeouts: { firstTokenSeconds: 5, idleSeconds: 5 },
+};
+const request: ChatRequest = {
+  system: 'You are the architect.',
+  messages: [{ role: 'user', content: 'Plan the change.' }],
+};
 const gpt = () => createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
 const sonnet = () => createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
 const good = { steps: ['edit a.ts'], files: ['a.ts'], risk: 'low' };
 
 test('tool mode: a valid tool call is accepted on the first attempt', async () => {
-  server.script({ toolCalls: [{ name: 'submit_plan', arguments: good }], usage: { inputTokens: 100, outputTokens: 20 } });
-  const r = await callStructured(PlanSchema, (req) => resilientStream(gpt(), req, opts), request, { name: 'submit_plan' });
+  server.script({
+    toolCalls: [{ name: 'submit_plan', arguments: good }],
+    usage: { inputTokens: 100, outputTokens: 20 },
+  });
+  const r = await callStructured(PlanSchema, (req) => resilientStream(gpt(), req, opts), request, {
+    name: 'submit_plan',
+  });
   assert.deepEqual(r.value, good);
   assert.equal(r.attempts, 1);
   assert.deepEqual(r.usage, { inputTokens: 100, outputTokens: 20 });
@@ -42,11 +53,17 @@ test('tool mode: a valid tool call is accepted on the first attempt', async () =
 
 test('malformed JSON is sent back once with the parse error, and the retry is accepted', async () => {
   server.script(
-    { toolCalls: [{ name: 'submit_plan', arguments: '{"steps": ["edit a.ts"], "files": [' }], usage: { inputTokens: 100, outputTokens: 10 } },
+    {
+      toolCalls: [{ name: 'submit_plan', arguments: '{"steps": ["edit a.ts"], "files": [' }],
+      usage: { inputTokens: 100, outputTokens: 10 },
+    },
     { toolCalls: [{ name: 'submit_plan', arguments: good }], usage: { inputTokens: 150, outputTokens: 20 } },
   );
   const retries: string[] = [];
-  const r = await callStructured(PlanSchema, (req) => resilientStream(gpt(), req, opts), request, { name: 'submit_plan', onRetry: (p) => void retries.push(p) });
+  const r = await callStructured(PlanSchema, (req) => resilientStream(gpt(), req, opts), request, {
+    name: 'submit_plan',
+    onRetry: (p) => void retries.push(p),
+  });
   assert.deepEqual(r.value, good);
   assert.equal(r.attempts, 2);
   assert.deepEqual(r.usage, { inputTokens: 250, outputTokens: 30 });
@@ -63,11 +80,18 @@ test('a reply in the wrong schema is retried with the exact issues, then reporte
   const wrong = { steps: [], files: 'a.ts', risk: 'extreme' };
   server.script(
     { text: JSON.stringify(wrong), usage: { inputTokens: 50, outputTokens: 10 } },
-    { text: `Here you go:\n\`\`\`json\n${JSON.stringify(wrong)}\n\`\`\``, usage: { inputTokens: 70, outputTokens: 12 } },
+    {
+      text: `Here you go:\n\`\`\`json\n${JSON.stringify(wrong)}\n\`\`\``,
+      usage: { inputTokens: 70, outputTokens: 12 },
+    },
   );
   let caught: unknown;
   try {
-    await callStructured(PlanSchema, (req) => resilientStream(sonnet(), req, opts), request, { mode: 'json', name: 'plan', modelId: 'sonnet' });
+    await callStructured(PlanSchema, (req) => resilientStream(sonnet(), req, opts), request, {
+      mode: 'json',
+      name: 'plan',
+      modelId: 'sonnet',
+    });
   } catch (e) {
     caught = e;
   }
@@ -98,7 +122,9 @@ test('json mode accepts JSON wrapped in prose or a code fence', async () => {
 
 test('tool mode with a model that answers in text instead still works', async () => {
   server.script({ text: JSON.stringify(good) });
-  const r = await callStructured(PlanSchema, (req) => resilientStream(sonnet(), req, opts), request, { name: 'submit_plan' });
+  const r = await callStructured(PlanSchema, (req) => resilientStream(sonnet(), req, opts), request, {
+    name: 'submit_plan',
+  });
   assert.deepEqual(r.value, good);
   const body = server.requests[0]!.body;
   assert.deepEqual(body.tool_choice, { type: 'tool', name: 'submit_plan' });

@@ -13,8 +13,18 @@ before(async () => {
   server = await startLoopbackServer();
   // Warm both SDKs and the connection pool so timing tests measure the stream, not module loading.
   server.setHandler(() => ({ text: 'warm' }));
-  await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream({ system: '', messages: [{ role: 'user', content: 'x' }] }));
-  await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream({ system: '', messages: [{ role: 'user', content: 'x' }] }));
+  await drain(
+    createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream({
+      system: '',
+      messages: [{ role: 'user', content: 'x' }],
+    }),
+  );
+  await drain(
+    createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream({
+      system: '',
+      messages: [{ role: 'user', content: 'x' }],
+    }),
+  );
 });
 after(() => server.close());
 beforeEach(() => server.reset());
@@ -36,23 +46,38 @@ async function until(cond: () => boolean, what: string, ms = 3000): Promise<void
 test('Anthropic thinking deltas keep the first-token and idle clocks quiet, and stay out of the text', async () => {
   // Chunks 2..11 are thinking deltas 80 ms apart: the text comes 800 ms in, after the 0.5 s
   // first-token limit, while no gap comes near the 0.5 s idle limit.
-  server.script({ thinking: 'Let me think about it a little longer than usual'.split(' '), text: 'Answer.', chunkDelayMs: (i) => (i >= 2 && i <= 11 ? 80 : 0) });
+  server.script({
+    thinking: 'Let me think about it a little longer than usual'.split(' '),
+    text: 'Answer.',
+    chunkDelayMs: (i) => (i >= 2 && i <= 11 ? 80 : 0),
+  });
   const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
-  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }));
+  const { text, error } = await drain(
+    resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }),
+  );
   assert.equal(error, undefined);
   assert.equal(text, 'Answer.');
 });
 
 test('reasoning_content from an OpenAI-compatible server counts as activity too', async () => {
   // Chunks 1..10 are reasoning_content 80 ms apart (chunk 0 is the role chunk).
-  server.script({ thinking: 'a b c d e f g h i j'.split(' '), text: 'Done.', chunkDelayMs: (i) => (i >= 1 && i <= 10 ? 80 : 0) });
-  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'deepseek', model: 'deepseek-reasoner' }), {});
-  const { text, error } = await drain(resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }));
+  server.script({
+    thinking: 'a b c d e f g h i j'.split(' '),
+    text: 'Done.',
+    chunkDelayMs: (i) => (i >= 1 && i <= 10 ? 80 : 0),
+  });
+  const p = createProvider(
+    openaiSpec(server, { provider: 'openai-compatible', vendor: 'deepseek', model: 'deepseek-reasoner' }),
+    {},
+  );
+  const { text, error } = await drain(
+    resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }),
+  );
   assert.equal(error, undefined);
   assert.equal(text, 'Done.');
 });
 
-test('the caller\'s own onActivity still hears the activity', async () => {
+test("the caller's own onActivity still hears the activity", async () => {
   server.script({ thinking: ['x', 'y'], text: 'ok' });
   let seen = 0;
   const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
@@ -66,7 +91,10 @@ for (const [label, make] of [
 ] as const) {
   test(`${label}: a caller that stops reading closes the HTTP connection`, async () => {
     server.script({ text: ['one', 'two', 'three', 'four'], chunkDelayMs: 80 });
-    for await (const ev of resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 5, idleSeconds: 5 } })) {
+    for await (const ev of resilientStream(make(), request, {
+      ...tight,
+      timeouts: { firstTokenSeconds: 5, idleSeconds: 5 },
+    })) {
       if (ev.type === 'text') break;
     }
     const rec = server.requests[0] as RecordedRequest;
@@ -75,7 +103,9 @@ for (const [label, make] of [
 
   test(`${label}: a first-token timeout closes the HTTP connection it gave up on`, async () => {
     server.script({ fault: { kind: 'hang' } });
-    const { error } = await drain(resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 0.1, idleSeconds: 5 } }));
+    const { error } = await drain(
+      resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 0.1, idleSeconds: 5 } }),
+    );
     assert.equal((error as { kind?: string }).kind, 'timeout');
     const rec = server.requests[0] as RecordedRequest;
     await until(() => rec.clientClosedEarly, 'the server to see the connection close');
@@ -84,25 +114,59 @@ for (const [label, make] of [
 
 test('temperature is left out for OpenAI reasoning models and sent elsewhere', async () => {
   server.setHandler(() => ({ text: 'ok' }));
-  await drain(createProvider(openaiSpec(server, { model: 'gpt-5' }), { apiKey: OPENAI_TEST_KEY }).stream({ ...request, temperature: 0.2 }));
-  await drain(createProvider(openaiSpec(server, { model: 'gpt-4.1' }), { apiKey: OPENAI_TEST_KEY }).stream({ ...request, temperature: 0.2 }));
-  await drain(createProvider(openaiSpec(server, { provider: 'openai-compatible', model: 'o3-lookalike', vendor: 'acme' }), {}).stream({ ...request, temperature: 0.2 }));
-  assert.deepEqual(server.requests.map((r) => r.body.temperature), [undefined, 0.2, 0.2]);
+  await drain(
+    createProvider(openaiSpec(server, { model: 'gpt-5' }), { apiKey: OPENAI_TEST_KEY }).stream({
+      ...request,
+      temperature: 0.2,
+    }),
+  );
+  await drain(
+    createProvider(openaiSpec(server, { model: 'gpt-4.1' }), { apiKey: OPENAI_TEST_KEY }).stream({
+      ...request,
+      temperature: 0.2,
+    }),
+  );
+  await drain(
+    createProvider(
+      openaiSpec(server, { provider: 'openai-compatible', model: 'o3-lookalike', vendor: 'acme' }),
+      {},
+    ).stream({ ...request, temperature: 0.2 }),
+  );
+  assert.deepEqual(
+    server.requests.map((r) => r.body.temperature),
+    [undefined, 0.2, 0.2],
+  );
 });
 
 test('an OpenAI-compatible server that rejects stream_options is asked again without it, once', async () => {
-  server.script({ fault: { kind: 'bad-request', message: 'Unrecognized request argument supplied: stream_options' } }, { text: 'first' }, { text: 'second' });
+  server.script(
+    { fault: { kind: 'bad-request', message: 'Unrecognized request argument supplied: stream_options' } },
+    { text: 'first' },
+    { text: 'second' },
+  );
   const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'llama' }), {});
   assert.equal((await drain(p.stream(request))).text, 'first');
   assert.equal((await drain(p.stream(request))).text, 'second');
-  assert.deepEqual(server.requests.map((r) => r.body.stream_options !== undefined), [true, false, false]);
+  assert.deepEqual(
+    server.requests.map((r) => r.body.stream_options !== undefined),
+    [true, false, false],
+  );
 });
 
 test('an OpenAI refusal is shown as text with stop reason refused', async () => {
   const chunk = (delta: object, finish: string | null = null) =>
     `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-5', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   server.script({
-    fault: { kind: 'http', status: 200, headers: { 'content-type': 'text/event-stream' }, body: chunk({ role: 'assistant', refusal: '' }) + chunk({ refusal: "I can't help with that." }) + chunk({}, 'stop') + 'data: [DONE]\n\n' },
+    fault: {
+      kind: 'http',
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body:
+        chunk({ role: 'assistant', refusal: '' }) +
+        chunk({ refusal: "I can't help with that." }) +
+        chunk({}, 'stop') +
+        'data: [DONE]\n\n',
+    },
   });
   const p = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
   const { events, text, error } = await drain(p.stream(request));
@@ -121,10 +185,20 @@ test('max-tokens stop reasons reach the caller normalised', async () => {
 
 test('the key is in the auth header of every request and nowhere else', async () => {
   server.setHandler(() => ({ text: 'ok' }));
-  await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream({ ...request, tools: [{ name: 't', description: 'd', parameters: { type: 'object' } }] }));
+  await drain(
+    createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream({
+      ...request,
+      tools: [{ name: 't', description: 'd', parameters: { type: 'object' } }],
+    }),
+  );
   await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
-  for (const [rec, key] of [[server.requests[0]!, OPENAI_TEST_KEY], [server.requests[1]!, ANTHROPIC_TEST_KEY]] as const) {
-    const carrying = Object.entries(rec.headers).filter(([, v]) => String(v).includes(key)).map(([k]) => k);
+  for (const [rec, key] of [
+    [server.requests[0]!, OPENAI_TEST_KEY],
+    [server.requests[1]!, ANTHROPIC_TEST_KEY],
+  ] as const) {
+    const carrying = Object.entries(rec.headers)
+      .filter(([, v]) => String(v).includes(key))
+      .map(([k]) => k);
     assert.deepEqual(carrying, ['authorization']);
     assert.ok(!rec.rawBody.includes(key));
     assert.ok(!rec.path.includes(key));
@@ -147,7 +221,15 @@ test('Anthropic gets alternating, non-empty turns that start with the user', asy
     ],
   );
   server.script({ text: 'ok' });
-  await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream({ system: 's', messages: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }] }));
+  await drain(
+    createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream({
+      system: 's',
+      messages: [
+        { role: 'user', content: 'one' },
+        { role: 'user', content: 'two' },
+      ],
+    }),
+  );
   assert.deepEqual(server.requests[0]?.body.messages, [{ role: 'user', content: 'one\n\ntwo' }]);
 });
 
