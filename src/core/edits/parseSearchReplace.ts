@@ -23,7 +23,18 @@ export function cleanPathLine(line: string): string {
   s = s.replace(/^(file|path|filename)\s*:\s*/i, '');
   s = s.replace(/^[*_`'"]+|[*_`'"]+$/g, '');
   s = s.replace(/:$/, '');
-  return s.trim();
+  s = s.trim();
+  if (/\s/.test(s)) {
+    // Prose before the block ("Edit src/a.ts as follows"): keep a path-looking last word, if any.
+    const last = s.split(/\s+/).pop()!.replace(/^[*_`'"]+|[*_`'":,]+$/g, '');
+    return /\/|\.[A-Za-z0-9]+$/.test(last) ? last : s;
+  }
+  return s;
+}
+
+/** Whether a cleaned path line can name a file at all (prose is not a path). */
+function plausiblePath(p: string): boolean {
+  return p !== '' && !/\s/.test(p);
 }
 
 export function parseSearchReplace(text: string): EditPlan {
@@ -43,7 +54,16 @@ export function parseSearchReplace(text: string): EditPlan {
     }
     block++;
     const startLine = i + 1;
-    if (lastPathLine !== undefined) {
+    if (lastPathLine !== undefined && !plausiblePath(cleanPathLine(lastPathLine))) {
+      problems.push({
+        kind: 'parse',
+        block,
+        patchLine: startLine,
+        message: `block ${block} (patch line ${startLine}): the line above it (${JSON.stringify(lastPathLine.trim().slice(0, 60))}) is not a file path; put the file's path alone on the line before <<<<<<< SEARCH.`,
+      });
+      lastPathLine = undefined;
+      currentPath = undefined;
+    } else if (lastPathLine !== undefined) {
       const cleaned = cleanPathLine(lastPathLine);
       const norm = normalizeEditPath(cleaned);
       if (!norm.ok) {

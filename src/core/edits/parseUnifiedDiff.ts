@@ -180,7 +180,12 @@ export function parseUnifiedDiff(text: string): EditPlan {
       const renamed = from !== to;
       const existing = files.find((f) => f.path === from && f.op === 'update' && !renamed);
       if (existing) existing.hunks.push(...hunks);
-      else files.push({ path: from, op: renamed ? 'rename' : 'update', newPath: renamed ? to : undefined, hunks, sequential: false, createIfMissing: false });
+      else {
+        // `--- a/x` over a file that is not there, with hunks that only add from line 0: a
+        // creation written without /dev/null.
+        const onlyAdds = hunks.every((h) => h.old.length === 0 && (h.oldStart ?? 0) === 0);
+        files.push({ path: from, op: renamed ? 'rename' : 'update', newPath: renamed ? to : undefined, hunks, sequential: false, createIfMissing: !renamed && onlyAdds });
+      }
     }
     pendingRename = {};
   }

@@ -192,3 +192,9 @@ test('a 50,000-line file with repetitive lines resolves in well under a second (
   assert.equal(p.kind, 'ambiguous');
   assert.ok(performance.now() - t2 < 2000);
 });
+
+test('a unified diff that adds to a missing file from line 0 creates it', () => {
+  const r = resolve({}, '--- a/n.txt\n+++ b/n.txt\n@@ -0,0 +1,2 @@\n+x\n+y\n');
+  assert.ok(r.ok);
+  assert.deepEqual([r.resolved.files[0].op, r.resolved.files[0].after, r.resolved.files[0].baseHash], ['create', 'x\ny\n', null]);
+});

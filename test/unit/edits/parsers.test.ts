@@ -215,3 +215,15 @@ test('auto detection tells the three formats apart and refuses prose', () => {
   const e = parseError(() => parsePatch('please change the function'));
   assert.match(e.message, /--format/);
 });
+
+test('search/replace: prose above a block is not taken for a path, but a path at the end of a sentence is', () => {
+  const e = parseError(() => parsePatch('Here is the change.\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n'));
+  assert.match(e.problems[0].message, /is not a file path/);
+  const plan = parsePatch('Edit `src/app.ts`:\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n');
+  assert.equal(plan.files[0].path, 'src/app.ts');
+});
+
+test('udiff: hunks that only add from line 0 create a missing file even without /dev/null', () => {
+  const plan = parsePatch('--- a/n.txt\n+++ b/n.txt\n@@ -0,0 +1,2 @@\n+x\n+y\n');
+  assert.equal(plan.files[0].createIfMissing, true);
+});
