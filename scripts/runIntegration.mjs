@@ -5,7 +5,8 @@
 // extension host's mocha output, and reports {"passed":N,"failed":N} to $SWITCHYARD_RESULT_FILE.
 //
 // Env: SWITCHYARD_INTEGRATION_TIMEOUT_MS (default 300000), SWITCHYARD_TEST_GREP (mocha grep),
-//      SWITCHYARD_SKIP_BUILD=1 (reuse the last build), SWITCHYARD_TRUST=1 (keep Workspace Trust on).
+//      SWITCHYARD_SKIP_BUILD=1 (reuse the last build), SWITCHYARD_TRUST=1 (keep Workspace Trust on),
+//      SWITCHYARD_VERBOSE=1 (also print the workbench's routine log lines).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,6 +15,18 @@ import { ensureHost } from './installHost.mjs';
 import { closeEverything, repoRoot, startHost } from '../test/support/vscodeHost.mjs';
 
 const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
+const verbose = process.env.SWITCHYARD_VERBOSE === '1';
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+// The workbench's own chatter on every run, harmless here; SWITCHYARD_VERBOSE=1 shows it.
+const NOISE = [
+  /^Ignoring fetching additional builtin extensions from gallery as it is disabled\.$/,
+  /^Updating additional builtin extensions cache$/,
+  /^(Resolving|Resolved) connection token/,
+  /^Creating a socket \(renderer-/,
+  /^\[Service Worker\] registration/,
+  /^ChatSessionStore: Migrating 0 chat sessions/,
+];
 const timeoutMs = Number(process.env.SWITCHYARD_INTEGRATION_TIMEOUT_MS ?? 300_000);
 const testsEntry = join(repoRoot, 'out', 'test', 'integration', 'index.js');
 
@@ -77,7 +90,7 @@ async function main() {
           extensionTestsPath: testsEntry,
           waitForWorkbench: false,
           onLog: (type, args) => {
-            const text = formatLogArgs(args);
+            const text = formatLogArgs(args).replace(ANSI, '');
             for (const line of text.split('\n')) {
               if (line.startsWith(RESULT_PREFIX)) {
                 try {
@@ -87,6 +100,7 @@ async function main() {
                 }
               }
             }
+            if (!verbose && NOISE.some((re) => re.test(text))) return;
             (type === 'error' ? process.stderr : process.stdout).write(text + '\n');
           },
           onExit: (code) => {
