@@ -68,7 +68,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     signal: ac.signal,
     boundary: new ContextBoundaryLog(),
     budget: new BudgetGuard(policy.rules.budgets, opts.priceLookup),
-    providerFor: opts.providerFor,
+    // One client per model per run: building an SDK client on every call is wasted work.
+    providerFor: memoize(opts.providerFor),
     priceLookup: opts.priceLookup,
     resilience: opts.resilience,
     emit,
@@ -88,6 +89,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
   const state: Partial<Pick<RunResult, 'answer' | 'diff' | 'resolved' | 'review'>> = {};
   let stagePasses = 0;
+  /** Time inside the host's callbacks (gate, apply): the host's work, not the pipeline's. */
+  let hostMs = 0;
   let outcome: Outcome;
   let message: string;
   let error: ErrorInfo | undefined;
@@ -165,7 +168,13 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       ac.signal.addEventListener('abort', () => reject(new RunCancelled()), { once: true });
     });
     aborted.catch(() => {});
-    const approved = await Promise.race([opts.gate({ gateId, codes, reasons, diff, review, signal: ac.signal }), aborted]);
+    const t0 = performance.now();
+    let approved: boolean;
+    try {
+      approved = await Promise.race([opts.gate({ gateId, codes, reasons, diff, review, signal: ac.signal }), aborted]);
+    } finally {
+      hostMs += performance.now() - t0;
+    }
     emit({ type: 'gate-resolved', gateId, approved });
     if (ac.signal.aborted) throw new RunCancelled();
     return approved;
@@ -361,7 +370,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
     // apply — never after a cancellation
     if (ac.signal.aborted) throw new RunCancelled();
-    const applied = await opts.apply(resolved);
+    const t0 = performance.now();
+    const applied = await opts.apply(resolved).finally(() => (hostMs += performance.now() - t0));
     if (!applied.ok) {
       throw new StageFailure({ kind: 'apply', message: `The change could not be applied: ${applied.problems.map((p) => p.message).join('; ')}. Nothing was written.` });
     }
@@ -404,7 +414,19 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     ...state,
     record: recorder.record()!,
     boundary: ctx.boundary,
-    timing: { wallMs: performance.now() - wall0, providerMs: ctx.providerMs, stagePasses },
+    timing: { wallMs: performance.now() - wall0, providerMs: ctx.providerMs, hostMs, stagePasses },
+  };
+}
+
+function memoize(make: RunTaskOptions['providerFor']): RunTaskOptions['providerFor'] {
+  const made = new Map<string, ReturnType<RunTaskOptions['providerFor']>>();
+  return (spec) => {
+    let p = made.get(spec.id);
+    if (!p) {
+      p = make(spec);
+      made.set(spec.id, p);
+    }
+    return p;
   };
 }
 

@@ -63,6 +63,6 @@ export interface RunResult {
   review?: Review;
   record: RunRecord;
   boundary: ContextBoundaryLog;
-  /** Wall time and time inside provider calls, for the overhead figure. */
-  timing: { wallMs: number; providerMs: number; stagePasses: number };
+  /** Wall time, time inside provider calls and inside the host's gate/apply callbacks: the rest is the pipeline's own overhead. */
+  timing: { wallMs: number; providerMs: number; hostMs: number; stagePasses: number };
 }
