@@ -158,7 +158,7 @@ function preferStrict(cands: Placement[]): Placement[] {
   return cands.filter((c) => c.tier === best);
 }
 
-function ambiguousProblem(path: string, h: Hunk, cands: Placement[]): EditProblem {
+function ambiguousProblem(path: string, h: Hunk, cands: Placement[], lines: readonly string[]): EditProblem {
   const where = cands.slice(0, 6).map((c) => c.start + 1);
   const more = cands.length > 6 ? ` and ${cands.length - 6} more` : '';
   return {
@@ -167,7 +167,7 @@ function ambiguousProblem(path: string, h: Hunk, cands: Placement[]): EditProble
     block: h.block,
     patchLine: h.patchLine,
     message: `${label(path, h)}: the old text ${preview(h.old)} matches ${cands.length} places (lines ${where.join(', ')}${more}) and nothing in the patch singles one out; include more surrounding lines so it is unique.`,
-    closest: { line: cands[0].start + 1, text: '' },
+    closest: { line: cands[0].start + 1, text: lines[cands[0].start] ?? '' },
   };
 }
 
@@ -231,7 +231,7 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
         continue;
       }
       if (attempt.kind === 'ambiguous') {
-        problems.push(ambiguousProblem(path, h, attempt.candidates));
+        problems.push(ambiguousProblem(path, h, attempt.candidates, file.lines));
         continue;
       }
       const p = attempt.placed.placement;
@@ -272,7 +272,7 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
     edit.hunks.forEach((h, i) => {
       const a = results[i]!;
       if (a.kind === 'problem') problems.push(a.problem);
-      else if (a.kind === 'ambiguous') problems.push(ambiguousProblem(path, h, a.candidates));
+      else if (a.kind === 'ambiguous') problems.push(ambiguousProblem(path, h, a.candidates, file.lines));
       else {
         placed.push({ h, p: a.placed.placement, order: i });
         for (const t of [...a.placed.tolerances, ...tierTolerances(a.placed.placement)]) tol.add(t);

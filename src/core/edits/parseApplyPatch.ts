@@ -131,6 +131,11 @@ export function parseApplyPatch(text: string): EditPlan {
         }
         i++;
       }
+      for (const h of hunks) {
+        // The format's own rule (as OpenAI's reference implementation applies it): a hunk with
+        // nothing to find and no anchor adds its lines at the end of the file.
+        if (h.old.length === 0 && h.anchors.length === 0) h.atEof = true;
+      }
       for (const [h, n] of trailingBare) {
         h.old.splice(h.old.length - n, n);
         h.new.splice(h.new.length - n, n);

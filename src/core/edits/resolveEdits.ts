@@ -20,6 +20,12 @@ export async function readPlanFiles(
   const files = new Map<string, FileSnapshot>();
   const problems: EditProblem[] = [];
   const seen = new Set<string>();
+  // Paths the plan only creates (new files, move targets) need not be readable, only absent.
+  const contentNeeded = new Set<string>();
+  for (const edit of plan.files) {
+    const n = normalizeEditPath(edit.path);
+    if (n.ok && edit.op !== 'create') contentNeeded.add(n.path);
+  }
   for (const edit of plan.files) {
     for (const raw of [edit.path, edit.newPath]) {
       if (raw === undefined) continue;
@@ -38,6 +44,11 @@ export async function readPlanFiles(
       if (!where.exists) continue;
       try {
         const st = await stat(where.abs);
+        if (!contentNeeded.has(norm.path)) {
+          // It exists: the resolver reports "already exists" from this marker, whatever it holds.
+          files.set(norm.path, { text: '', hash: 'exists' });
+          continue;
+        }
         if (!st.isFile()) {
           problems.push({ kind: 'path', path: norm.path, message: `${norm.path}: is not a regular file (a directory or device); edits only change files.` });
           continue;
@@ -49,7 +60,6 @@ export async function readPlanFiles(
         }
         const snap = snapshotFromBytes(norm.path, await readFile(where.abs), max);
         if (!snap.ok) {
-          // A binary file that the patch only needs to be absent still exists: say so instead.
           problems.push(snap.problem);
           continue;
         }

@@ -141,3 +141,14 @@ test('a path naming a directory is refused', async (t) => {
   assert.ok(!r.ok && /not a regular file/.test(r.problems[0].message));
   assert.ok(existsSync(join(root, 'd/x.txt')));
 });
+
+test('creating or moving onto an existing path says it already exists, even when that path is binary or a folder', async (t) => {
+  const root = makeTree({ 'bin.dat': Buffer.from([0, 1, 2]), 'src.txt': 'x\n', 'folder/inner.txt': 'i\n' });
+  t.after(() => removeTree(root));
+  const before = fingerprint(root);
+  const create = await tryApply(root, '*** Begin Patch\n*** Add File: bin.dat\n+text\n*** End Patch\n');
+  assert.ok(!create.ok && create.problems[0].kind === 'already-exists', JSON.stringify(create));
+  const move = await tryApply(root, '*** Begin Patch\n*** Update File: src.txt\n*** Move to: folder\n*** End Patch\n');
+  assert.ok(!move.ok && move.problems[0].kind === 'already-exists' && /cannot move it to folder, which already exists/.test(move.problems[0].message), JSON.stringify(move));
+  assert.deepEqual(fingerprint(root), before);
+});

@@ -198,3 +198,10 @@ test('a unified diff that adds to a missing file from line 0 creates it', () => 
   assert.ok(r.ok);
   assert.deepEqual([r.resolved.files[0].op, r.resolved.files[0].after, r.resolved.files[0].baseHash], ['create', 'x\ny\n', null]);
 });
+
+test('apply_patch: a hunk with only added lines and no anchor appends to the file (the format\'s rule); with an anchor it goes under it', () => {
+  const r = after({ 'l.txt': 'a\nb\n' }, '*** Begin Patch\n*** Update File: l.txt\n@@\n+c\n*** End Patch\n');
+  assert.equal(r.text, 'a\nb\nc\n');
+  const r2 = after({ 'l.txt': 'a\nb\n' }, '*** Begin Patch\n*** Update File: l.txt\n@@ a\n+a2\n*** End Patch\n');
+  assert.equal(r2.text, 'a\na2\nb\n');
+});
