@@ -4,6 +4,7 @@
 // different vendors at that server. Nothing here is product code.
 import type { LoopbackServer, RecordedRequest, Reply } from '../support/loopbackServer';
 
+
 export const IMPLEMENTER_KEY_NAME = 'LOOPBACK_ANTHROPIC_KEY';
 export const CRITIC_KEY_NAME = 'LOOPBACK_OPENAI_KEY';
 export const IMPLEMENTER_KEY = 'sk-loop-impl-5f1e0c9a7b';

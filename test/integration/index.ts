@@ -20,6 +20,7 @@ type MochaClass = typeof Mocha;
 const TEST_FILES: Record<string, () => unknown> = {
   'activation.test.ts': () => require('./activation.test'),
   'routeTask.test.ts': () => require('./routeTask.test'),
+  'policyErrors.test.ts': () => require('./policyErrors.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

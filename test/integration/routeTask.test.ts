@@ -3,9 +3,7 @@
 // panel receives the run, the diff opens with the reviewer's findings as comment threads on the
 // proposed side, applying changes the file through one WorkspaceEdit, and one Undo restores it.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type * as MainModule from '../../src/vscode/main';
 import { applyChange } from '../../src/vscode/review/applyChange';
 import type { PipelineNode } from '../../src/vscode/sidebar/pipelineTree';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
@@ -18,25 +16,9 @@ import {
   cartTeam,
   loopbackPolicy,
 } from './extensionFixtures';
+import { mainModule, waitFor } from './hostHelpers';
 
-const EXTENSION_ID = 'switchyard.switchyard';
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
-
-export function mainModule(): typeof MainModule {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-  // The same file extension.ts requires lazily, so this is the same module instance.
-  return require(path.join(ext.extensionPath, 'dist', 'main.js')) as typeof MainModule;
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function root(): vscode.Uri {
   return vscode.workspace.workspaceFolders![0]!.uri;

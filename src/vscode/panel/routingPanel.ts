@@ -47,6 +47,11 @@ export class RoutingPanel implements vscode.Disposable {
     return this.panel?.visible ?? false;
   }
 
+  /** The editor column the panel is in, so the diff can open in another one. */
+  get viewColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
+
   get webview(): vscode.Webview | undefined {
     return this.panel?.webview;
   }

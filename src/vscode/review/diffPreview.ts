@@ -27,6 +27,7 @@ export async function openDiff(
   plan: ResolvedPlan,
   focusPath?: string,
   line?: number,
+  avoidColumn?: vscode.ViewColumn,
 ): Promise<void> {
   const docs = registerDocuments(content, runId, plan);
   const paths = [...docs.keys()];
@@ -35,7 +36,11 @@ export async function openDiff(
   const d = docs.get(target)!;
   const f = plan.files.find((x) => displayPath(x) === target)!;
   const what = f.op === 'create' ? 'new file' : f.op === 'delete' ? 'deleted' : f.op === 'rename' ? `renamed from ${f.path}` : 'proposed';
-  const options: vscode.TextDocumentShowOptions = { preview: false };
+  // Never on top of the routing panel: both stay visible side by side.
+  const options: vscode.TextDocumentShowOptions = {
+    preview: false,
+    viewColumn: avoidColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One,
+  };
   if (line) options.selection = new vscode.Range(line - 1, 0, line - 1, 0);
   await vscode.commands.executeCommand('vscode.diff', d.base, d.proposed, `${target} (${what}) — Switchyard`, options);
 }

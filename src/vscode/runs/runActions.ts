@@ -39,7 +39,7 @@ export async function showDiff(svc: Services, focusPath?: string, line?: number)
   const plan = requireChange(run);
   registerDocuments(svc.content, run.runId, plan);
   if (run.model.view.review && svc.comments.count === 0) svc.comments.show(run.runId, run.model.view.review);
-  await openDiff(svc.content, run.runId, plan, focusPath, line);
+  await openDiff(svc.content, run.runId, plan, focusPath, line, svc.panel.viewColumn);
 }
 
 export async function revealFinding(svc: Services, findingId: string): Promise<boolean> {

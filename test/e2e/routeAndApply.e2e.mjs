@@ -1,0 +1,130 @@
+// Journey 2: a person stores two API keys, routes a bug fix from the command palette, watches the
+// routing panel and the sidebar fill in, reads the reviewer's finding as a comment thread on the
+// proposed side of the diff, applies the change from the diff's title bar, and sees the file
+// changed. The models are a scripted team on a loopback server in this test process (two vendors).
+// Screenshots: test-results/screenshots/journey2-*.png.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { tsImport } from 'tsx/esm/api';
+import { errorNotifications, frameForWebview, runCommand, screenshot, startWorkbench, waitForInputBox } from './support/workbench.mjs';
+
+const { startLoopbackServer } = await tsImport('../support/loopbackServer.ts', import.meta.url);
+const fx = await tsImport('../integration/extensionFixtures.ts', import.meta.url);
+
+const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
+let wb;
+let server;
+let originalCart;
+
+before(async () => {
+  server = await startLoopbackServer();
+  // Slow enough streaming that the panel visibly fills in.
+  server.setHandler(fx.cartTeam({ implementerChunks: 30, chunkDelayMs: 40 }));
+  wb = await startWorkbench({ viewport: { width: 1600, height: 1000 } });
+  mkdirSync(join(wb.folder, '.switchyard'), { recursive: true });
+  writeFileSync(join(wb.folder, '.switchyard', 'routing.json'), fx.loopbackPolicy(server));
+  originalCart = readFileSync(join(wb.folder, 'src', 'cart.ts'), 'utf8');
+});
+
+after(async () => {
+  await wb?.close();
+  await server?.close();
+});
+
+async function setKey(page, name, value) {
+  await runCommand(page, 'Switchyard: Set API key');
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
+  const input = await waitForInputBox(page);
+  assert.equal(await input.getAttribute('type'), 'password', 'the key box hides what is typed');
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+  await page.locator('.notifications-toasts .notification-toast', { hasText: `stored ${name}` }).first().waitFor({ timeout: 15_000 });
+}
+
+test('the person stores both keys with "Switchyard: Set API key"', async () => {
+  await setKey(wb.page, fx.IMPLEMENTER_KEY_NAME, fx.IMPLEMENTER_KEY);
+  await setKey(wb.page, fx.CRITIC_KEY_NAME, fx.CRITIC_KEY);
+  const status = wb.page.locator('.statusbar-item', { hasText: 'Switchyard' }).first();
+  await status.filter({ hasText: '5/5 stages ready' }).waitFor({ timeout: 15_000 });
+  await screenshot(wb.page, 'journey2-1-keys-stored');
+});
+
+test('routing the task from the palette opens the panel, which streams and shows the decision', async () => {
+  const page = wb.page;
+  await runCommand(page, 'Switchyard: Route this task');
+  const input = await waitForInputBox(page);
+  await input.fill(TASK);
+  await page.keyboard.press('Enter');
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  await panel.getByText(TASK).first().waitFor({ timeout: 30_000 });
+  await panel.locator('.stage[data-stage="implementer"]').waitFor();
+  const settled = panel.locator('.run-state', { hasText: /awaiting approval|failed|rejected|cancelled/ });
+  await settled.waitFor({ timeout: 60_000 });
+  const state = await settled.innerText();
+  const message = await panel.locator('.message').allInnerTexts();
+  assert.equal(state, 'awaiting approval', `the run ended early: ${message.join(' ')}`);
+  await panel.locator('[data-testid="verdict"]', { hasText: 'approve' }).waitFor({ timeout: 10_000 });
+  const strip = await panel.locator('.strip').innerText();
+  assert.match(strip, /Implementer[\s\S]*loop-claude · anthropic/);
+  assert.match(strip, /Critic[\s\S]*loop-gpt · openai/);
+  // Model output is shown as text: the search/replace markers are literal characters on screen.
+  await panel.locator('vscode-tab-header[data-stage="implementer"]').click();
+  const out = panel.locator('vscode-tab-panel[data-stage="implementer"] pre.output');
+  await out.filter({ hasText: '<<<<<<< SEARCH' }).waitFor({ timeout: 15_000 });
+  assert.equal(await panel.locator('pre.output script, pre.output b').count(), 0);
+  await screenshot(page, 'journey2-2-routing-panel');
+});
+
+test('the sidebar shows the stages with their models', async () => {
+  const page = wb.page;
+  await page.locator('.activitybar .action-item a[aria-label^="Switchyard"]').first().click();
+  const tree = page.locator('.pane-body .monaco-list').filter({ has: page.locator('.monaco-list-row', { hasText: 'Implementer' }) }).first();
+  await tree.waitFor({ timeout: 15_000 });
+  const rows = await tree.locator('.monaco-list-row').allInnerTexts();
+  const text = rows.join('\n');
+  assert.match(text, /Implementer\s*loop-claude · anthropic/);
+  assert.match(text, /Critic\s*loop-gpt · openai/);
+  await screenshot(page, 'journey2-3-sidebar');
+});
+
+test('the diff shows the finding as a comment thread on the proposed side', async () => {
+  const page = wb.page;
+  const diff = page.locator('.monaco-diff-editor').first();
+  await diff.waitFor({ timeout: 30_000 });
+  const thread = page.locator('.review-widget').first();
+  await thread.waitFor({ state: 'visible', timeout: 30_000 });
+  const threadText = await thread.innerText();
+  assert.match(threadText, /minor/);
+  assert.match(threadText, /loop-gpt \(openai\)/);
+  assert.match(threadText, /Say why the discount is clamped/);
+  await screenshot(page, 'journey2-4-comment-thread');
+});
+
+test('the diff title bar offers the whole-change actions', async () => {
+  const page = wb.page;
+  // Maximise the diff's group so its title bar has room for every action (not an overflow menu).
+  await page.locator('.tabs-container .tab', { hasText: 'cart.ts (proposed)' }).first().dblclick();
+  for (const label of ['Apply change', 'Reject change', 'Send back to implementer']) {
+    await page.locator(`.editor-actions .action-item a[aria-label^="${label}"]`).first().waitFor({ timeout: 15_000 });
+  }
+  await screenshot(page, 'journey2-5-diff-actions');
+  await page.locator('.tabs-container .tab', { hasText: 'cart.ts (proposed)' }).first().dblclick();
+});
+
+test('"Apply change" in the routing panel writes the fix to the file', async () => {
+  const page = wb.page;
+  const panelBefore = await frameForWebview(page, 'Switchyard routing');
+  await panelBefore.locator('.actions vscode-button', { hasText: 'Apply change' }).click();
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'applied to 1 file' }).first().waitFor({ timeout: 30_000 });
+  const cart = readFileSync(join(wb.folder, 'src', 'cart.ts'), 'utf8');
+  assert.notEqual(cart, originalCart);
+  for (const line of fx.CART_FIXED_LINES) assert.ok(cart.includes(line), `cart.ts lacks: ${line}`);
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  await panel.locator('.run-state', { hasText: 'applied' }).waitFor({ timeout: 15_000 });
+  await screenshot(page, 'journey2-6-applied');
+  assert.deepEqual(await errorNotifications(page), []);
+});
