@@ -192,6 +192,7 @@ export async function startServer({
     dirs,
     pid: child.pid,
     process: child,
+    args,
     output: () => output,
     /** True once close() began: an exit after that is a requested stop, not a crash. */
     isClosing: () => closed,
@@ -223,12 +224,20 @@ export async function startServer({
         throw new Error(`the server exited (code ${child.exitCode}, signal ${child.signalCode}) before listening`);
       }
       if (Date.now() > deadline) throw new Error(`the server did not listen within ${timeoutMs / 1000} s`);
-      try {
-        const res = await fetch(server.origin + '/', { signal: AbortSignal.timeout(2000) });
-        await res.arrayBuffer();
-        if (res.ok) break;
-      } catch {
-        // not listening yet
+      // The server logs EADDRINUSE and keeps running, so watch its output rather than its exit.
+      if (/EADDRINUSE/.test(output)) {
+        throw new Error('the port is already in use by another process; choose another port');
+      }
+      // Ready = it says it listens on our port (so a stranger on that port is never mistaken for it)
+      // and it serves the workbench page.
+      if (output.includes(`listening on ${listenPort}`)) {
+        try {
+          const res = await fetch(server.origin + '/', { signal: AbortSignal.timeout(2000) });
+          await res.arrayBuffer();
+          if (res.ok) break;
+        } catch {
+          // not serving yet
+        }
       }
       await new Promise((r) => setTimeout(r, 150));
     }
