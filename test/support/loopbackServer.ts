@@ -52,6 +52,8 @@ export type Fault =
   | { kind: 'cut'; afterChunks: number }
   /** Send an SSE error event after this many chunks of a 200 stream. */
   | { kind: 'stream-error'; afterChunks: number; errorType?: string; message?: string }
+  /** Drop the connection without any response (a connection reset before the headers). */
+  | { kind: 'reset' }
   /** Accept the request and never answer (the socket stays open until close()). */
   | { kind: 'hang' }
   /** Send the 200 headers and then nothing at all. */
@@ -300,6 +302,9 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
           'invalid_request_error',
           fault.message ?? 'Invalid value for parameter: this request is malformed.',
         );
+        return true;
+      case 'reset':
+        res.socket?.destroy();
         return true;
       case 'hang':
         // Never answer; close() destroys the socket.

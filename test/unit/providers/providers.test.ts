@@ -1,6 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createProvider } from '../../../src/core/providers/createProvider';
+import { costUsd } from '../../../src/core/providers/pricing';
 import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer';
 import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
 
@@ -146,4 +147,35 @@ test('openai: max_completion_tokens for OpenAI models', async () => {
   await drain(p.stream({ ...request, maxOutputTokens: 100 }));
   assert.equal(server.requests[0]?.body.max_completion_tokens, 100);
   assert.equal(server.requests[0]?.body.max_tokens, undefined);
+});
+
+test('streamed usage turns into dollars with the price table and a policy override', async () => {
+  server.script(
+    { text: 'a', usage: { inputTokens: 12_000, outputTokens: 3_000 } },
+    { text: 'b', usage: { inputTokens: 12_000, outputTokens: 3_000 } },
+  );
+  const sonnetSpec = anthropicSpec(server, { model: 'claude-sonnet-4-5' });
+  const usageOf = async (spec: typeof sonnetSpec) => {
+    const { events } = await drain(createProvider(spec, { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
+    const u = events.find((e) => e.type === 'usage');
+    assert.ok(u && u.type === 'usage');
+    return u;
+  };
+  // claude-sonnet-4-5: $3 in / $15 out per million tokens → 0.036 + 0.045
+  assert.ok(Math.abs(costUsd(sonnetSpec, await usageOf(sonnetSpec)) - 0.081) < 1e-9);
+  const priced = { ...sonnetSpec, price: { inputPerMTok: 1, outputPerMTok: 2 } };
+  assert.ok(Math.abs(costUsd(priced, await usageOf(priced)) - 0.018) < 1e-9);
+});
+
+test('a custom fetch is used for every call (proxies, tests)', async () => {
+  server.script({ text: 'via custom fetch' });
+  const seen: string[] = [];
+  const countingFetch: typeof fetch = (input, init) => {
+    seen.push(String(input instanceof Request ? input.url : input));
+    return fetch(input, init);
+  };
+  const p = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY, fetch: countingFetch });
+  const { text } = await drain(p.stream(request));
+  assert.equal(text, 'via custom fetch');
+  assert.deepEqual(seen, [`${server.openaiBaseUrl}/chat/completions`]);
 });

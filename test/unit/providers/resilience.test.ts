@@ -428,3 +428,24 @@ test('no key for a hosted model: auth error before any request', async () => {
   assert.match(error.message, /OPENAI_API_KEY/);
   assert.equal(server.requests.length, 0);
 });
+
+test('408, 409 and a connection reset before any response are retried', async () => {
+  server.script(
+    { fault: { kind: 'http', status: 408, body: { error: { message: 'Request timed out' } } } },
+    { fault: { kind: 'http', status: 409, body: { error: { message: 'Conflict, please retry' } } } },
+    { fault: { kind: 'reset' } },
+    { text: 'made it' },
+  );
+  const { opts, retries } = fastOpts({ retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 } });
+  const { text, error } = await drain(resilientStream(gpt(), request, opts));
+  assert.equal(error, undefined);
+  assert.equal(text, 'made it');
+  assert.deepEqual(
+    retries.map((r) => [r.error.kind, r.error.status]),
+    [
+      ['server', 408],
+      ['server', 409],
+      ['network', undefined],
+    ],
+  );
+});
