@@ -154,15 +154,15 @@ test('streamed usage turns into dollars with the price table and a policy overri
     { text: 'a', usage: { inputTokens: 12_000, outputTokens: 3_000 } },
     { text: 'b', usage: { inputTokens: 12_000, outputTokens: 3_000 } },
   );
-  const sonnetSpec = anthropicSpec(server, { model: 'claude-sonnet-4-5' });
+  const sonnetSpec = anthropicSpec(server, { model: 'claude-haiku-4-5' });
   const usageOf = async (spec: typeof sonnetSpec) => {
     const { events } = await drain(createProvider(spec, { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
     const u = events.find((e) => e.type === 'usage');
     assert.ok(u && u.type === 'usage');
     return u;
   };
-  // claude-sonnet-4-5: $3 in / $15 out per million tokens → 0.036 + 0.045
-  assert.ok(Math.abs(costUsd(sonnetSpec, await usageOf(sonnetSpec)) - 0.081) < 1e-9);
+  // claude-haiku-4-5: $1 in / $5 out per million tokens → 0.012 + 0.015
+  assert.ok(Math.abs(costUsd(sonnetSpec, await usageOf(sonnetSpec)) - 0.027) < 1e-9);
   const priced = { ...sonnetSpec, price: { inputPerMTok: 1, outputPerMTok: 2 } };
   assert.ok(Math.abs(costUsd(priced, await usageOf(priced)) - 0.018) < 1e-9);
 });
