@@ -151,11 +151,13 @@ async function* streamChat(
         yield { type: 'text', text: delta.refusal };
       }
       for (const tc of delta?.tool_calls ?? []) {
-        const slot = calls.get(tc.index) ?? { id: '', name: '', args: '' };
+        const index = toolIndex(calls, tc);
+        const slot = calls.get(index) ?? { id: '', name: '', args: '' };
         if (tc.id) slot.id = tc.id;
-        if (tc.function?.name) slot.name += tc.function.name;
+        // The name arrives whole; some compatible servers repeat it on every delta, so never append.
+        if (tc.function?.name && !slot.name) slot.name = tc.function.name;
         if (tc.function?.arguments) slot.args += tc.function.arguments;
-        calls.set(tc.index, slot);
+        calls.set(index, slot);
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
@@ -172,6 +174,19 @@ async function* streamChat(
   }
   if (usage) yield usage;
   yield { type: 'done', stopReason: refused && finish === 'stop' ? 'refused' : normaliseStopReason(finish) };
+}
+
+/**
+ * Which call a tool-call delta belongs to. OpenAI always sends `index`; some compatible servers
+ * leave it out, so fall back to the call's id, and to the latest call for id-less continuations.
+ */
+function toolIndex(calls: Map<number, { id: string }>, tc: { index?: number; id?: string }): number {
+  if (typeof tc.index === 'number') return tc.index;
+  if (tc.id) {
+    for (const [i, c] of calls) if (c.id === tc.id) return i;
+    return calls.size === 0 ? 0 : Math.max(...calls.keys()) + 1;
+  }
+  return calls.size === 0 ? 0 : Math.max(...calls.keys());
 }
 
 function rejectsStreamOptions(err: unknown): boolean {

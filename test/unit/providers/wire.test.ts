@@ -244,3 +244,28 @@ test('a key carried in a gateway URL never shows in errors', async () => {
   assert.ok(!String(error).includes('AIzaSecret'), String(error));
   assert.match(String(error), /key=…/);
 });
+
+test('tool-call deltas without an index, or repeating the name, still assemble correctly', async () => {
+  const chunk = (delta: object, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'llama', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const body =
+    chunk({ role: 'assistant' }) +
+    chunk({
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":' } }],
+    }) +
+    chunk({ tool_calls: [{ function: { name: 'read_file', arguments: '"a.ts"}' } }] }) +
+    chunk({ tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'list_dir', arguments: '{}' } }] }) +
+    chunk({}, 'tool_calls') +
+    'data: [DONE]\n\n';
+  server.script({ fault: { kind: 'http', status: 200, headers: { 'content-type': 'text/event-stream' }, body } });
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'llama' }), {});
+  const { events, error } = await drain(p.stream(request));
+  assert.equal(error, undefined);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'tool-call'),
+    [
+      { type: 'tool-call', id: 'call_1', name: 'read_file', argumentsJson: '{"path":"a.ts"}' },
+      { type: 'tool-call', id: 'call_2', name: 'list_dir', argumentsJson: '{}' },
+    ],
+  );
+});
