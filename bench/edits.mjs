@@ -92,7 +92,9 @@ function timePerEdit(engine, root, lineCount, edits) {
   const rng = engine.mulberry32(SEED + lineCount);
   const cases = [];
   while (cases.length < edits) {
-    cases.push(...engine.casesForText(`typescript-${lineCount}.js`, text, rng, { perturbations: ['none', 'mixed'], regions: 1 }));
+    cases.push(
+      ...engine.casesForText(`typescript-${lineCount}.js`, text, rng, { perturbations: ['none', 'mixed'], regions: 1 }),
+    );
   }
   const ms = [];
   let correct = 0;
@@ -117,14 +119,17 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
 
     const udiff = cases.filter((c) => c.format === 'udiff');
     const ext = {};
-    for (const [name, [cmd, args]] of Object.entries(TOOLS)) ext[name] = new Map(udiff.map((c) => [c, external(work, c, cmd, args)]));
+    for (const [name, [cmd, args]] of Object.entries(TOOLS))
+      ext[name] = new Map(udiff.map((c) => [c, external(work, c, cmd, args)]));
 
     const out = {
       seed: SEED,
       cases: cases.length,
       'ours.unperturbedShare': share(oursOf(plain.filter((c) => c.perturbation === 'none'))),
       'ours.correctShare': share(oursOf(plain.filter((c) => c.perturbation !== 'none'))),
-      'ours.udiff.correctShare': share(oursOf(udiff.filter((c) => c.perturbation !== 'none' && !c.perturbation.startsWith('ambiguous')))),
+      'ours.udiff.correctShare': share(
+        oursOf(udiff.filter((c) => c.perturbation !== 'none' && !c.perturbation.startsWith('ambiguous'))),
+      ),
       'ours.wrongApplies': oursOf(cases).wrong,
       'ours.ambiguous.correct': oursOf(amb).correct,
       'ours.ambiguous.refused': oursOf(amb).rejected,

@@ -41,7 +41,15 @@ function oneLine(s: string): string {
 }
 
 export async function runApply(args: string[], io: ApplyIo): Promise<number> {
-  let values: { root?: string; format?: string; 'dry-run'?: boolean; json?: boolean; diff?: boolean; help?: boolean; 'max-bytes'?: string };
+  let values: {
+    root?: string;
+    format?: string;
+    'dry-run'?: boolean;
+    json?: boolean;
+    diff?: boolean;
+    help?: boolean;
+    'max-bytes'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -71,30 +79,40 @@ export async function runApply(args: string[], io: ApplyIo): Promise<number> {
   };
   if (!values.root) return usageError('--root DIR is required.');
   const format = FormatOptionSchema.safeParse(values.format ?? 'auto');
-  if (!format.success) return usageError(`--format must be one of auto, search-replace, udiff, patch (got "${values.format}").`);
+  if (!format.success)
+    return usageError(`--format must be one of auto, search-replace, udiff, patch (got "${values.format}").`);
   let maxBytes: number | undefined;
   if (values['max-bytes'] !== undefined) {
     maxBytes = Number(values['max-bytes']);
-    if (!Number.isInteger(maxBytes) || maxBytes <= 0) return usageError(`--max-bytes must be a positive whole number (got "${values['max-bytes']}").`);
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+      return usageError(`--max-bytes must be a positive whole number (got "${values['max-bytes']}").`);
   }
   try {
     if (!(await stat(values.root)).isDirectory()) return usageError(`--root ${values.root} is not a directory.`);
   } catch {
     return usageError(`--root ${values.root} does not exist.`);
   }
-  if (io.stdinIsTty) return usageError('pipe the patch on standard input (for example: switchyard apply --root . < change.diff).');
+  if (io.stdinIsTty)
+    return usageError('pipe the patch on standard input (for example: switchyard apply --root . < change.diff).');
   const text = await io.readStdin();
   if (text.trim() === '') return usageError('standard input was empty; expected a patch.');
 
   const dryRun = values['dry-run'] === true;
   const report = (ok: boolean, files: FileResult[], problems: EditProblem[], diff?: string): number => {
     if (values.json) {
-      io.out(JSON.stringify({ ok, dryRun, files, problems, ...(values.diff && diff !== undefined ? { diff } : {}) }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          { ok, dryRun, files, problems, ...(values.diff && diff !== undefined ? { diff } : {}) },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       for (const f of files) {
         const tol = f.tolerances.length ? ` (tolerated: ${f.tolerances.join(', ')})` : '';
         const target = f.newPath ? `${f.path} -> ${f.newPath}` : f.path;
-        if (f.status === 'applied' || f.status === 'would-apply') io.out(`${f.status === 'applied' ? 'applied' : 'would apply'} ${f.op} ${target}${tol}\n`);
+        if (f.status === 'applied' || f.status === 'would-apply')
+          io.out(`${f.status === 'applied' ? 'applied' : 'would apply'} ${f.op} ${target}${tol}\n`);
       }
       if (values.diff && diff !== undefined) io.out(diff);
     }
@@ -119,9 +137,12 @@ export async function runApply(args: string[], io: ApplyIo): Promise<number> {
     tolerances: f.tolerances,
   });
   if (!outcome.ok) {
-    const files: FileResult[] = outcome.resolvedFiles.map((f) => result(f, 'not-applied', 'another file of this patch was rejected, so nothing was written'));
+    const files: FileResult[] = outcome.resolvedFiles.map((f) =>
+      result(f, 'not-applied', 'another file of this patch was rejected, so nothing was written'),
+    );
     const rejected = new Map<string, string[]>();
-    for (const p of outcome.problems) if (p.path) rejected.set(p.path, [...(rejected.get(p.path) ?? []), oneLine(p.message)]);
+    for (const p of outcome.problems)
+      if (p.path) rejected.set(p.path, [...(rejected.get(p.path) ?? []), oneLine(p.message)]);
     for (const [path, reasons] of rejected) {
       const edit = plan.files.find((f) => f.path === path || f.newPath === path);
       files.push({ path, op: edit?.op ?? 'update', status: 'rejected', reason: reasons.join(' '), tolerances: [] });
@@ -129,14 +150,27 @@ export async function runApply(args: string[], io: ApplyIo): Promise<number> {
     return report(false, files, outcome.problems);
   }
   const diff = values.diff ? renderUnifiedDiff(outcome.resolved) : undefined;
-  if (dryRun) return report(true, outcome.resolved.files.map((f) => result(f, 'would-apply')), [], diff);
+  if (dryRun)
+    return report(
+      true,
+      outcome.resolved.files.map((f) => result(f, 'would-apply')),
+      [],
+      diff,
+    );
   const applied = await applyResolved(outcome.resolved, values.root);
   if (!applied.ok) {
     const files = outcome.resolved.files.map((f) => {
       const mine = applied.problems.filter((p) => p.path === f.path || p.path === f.newPath);
-      return mine.length ? result(f, 'rejected', mine.map((p) => oneLine(p.message)).join(' ')) : result(f, 'not-applied', 'another file of this patch was rejected, so nothing was written');
+      return mine.length
+        ? result(f, 'rejected', mine.map((p) => oneLine(p.message)).join(' '))
+        : result(f, 'not-applied', 'another file of this patch was rejected, so nothing was written');
     });
     return report(false, files, applied.problems);
   }
-  return report(true, outcome.resolved.files.map((f) => result(f, 'applied')), [], diff);
+  return report(
+    true,
+    outcome.resolved.files.map((f) => result(f, 'applied')),
+    [],
+    diff,
+  );
 }

@@ -7,7 +7,8 @@ import { type FileLines, joinFileText, splitFileText } from './fileText';
 import { diffLines } from './lineDiff';
 import { type LineIndex, type Placement, closestText, findPlacements, indexLines, reindent } from './matchHunk';
 
-export type ContentResult = { ok: true; after: string; tolerances: Tolerance[] } | { ok: false; problems: EditProblem[] };
+export type ContentResult =
+  { ok: true; after: string; tolerances: Tolerance[] } | { ok: false; problems: EditProblem[] };
 
 /**
  * With more look-alike places than this, a line number that happens to hit one of them is too
@@ -16,7 +17,10 @@ export type ContentResult = { ok: true; after: string; tolerances: Tolerance[] }
 const MAX_CANDIDATES_FOR_LINE_HINT = 3;
 
 type Placed = { placement: Placement; tolerances: Tolerance[] };
-type Attempt = { kind: 'placed'; placed: Placed } | { kind: 'ambiguous'; candidates: Placement[] } | { kind: 'problem'; problem: EditProblem };
+type Attempt =
+  | { kind: 'placed'; placed: Placed }
+  | { kind: 'ambiguous'; candidates: Placement[] }
+  | { kind: 'problem'; problem: EditProblem };
 
 function label(path: string, h: Hunk): string {
   return `${path}, block ${h.block} (patch line ${h.patchLine})`;
@@ -63,7 +67,11 @@ function place(
     if (n === 0) return { kind: 'placed', placed: { placement: { start: 0, tier: 0 }, tolerances } };
     if (h.anchors.length) {
       const ends = anchorEnds(index, h.anchors);
-      if (ends.length === 1) return { kind: 'placed', placed: { placement: { start: ends[0], tier: 0 }, tolerances: ['disambiguated-by-anchor'] } };
+      if (ends.length === 1)
+        return {
+          kind: 'placed',
+          placed: { placement: { start: ends[0], tier: 0 }, tolerances: ['disambiguated-by-anchor'] },
+        };
     }
     if (h.atEof) return { kind: 'placed', placed: { placement: { start: n, tier: 0 }, tolerances } };
     return {
@@ -101,7 +109,13 @@ function place(
     if (cands.length === 0) {
       return {
         kind: 'problem',
-        problem: { kind: 'not-found', path, block: h.block, patchLine: h.patchLine, message: `${label(path, h)}: marked "End of File" but its old text does not end the file.` },
+        problem: {
+          kind: 'not-found',
+          path,
+          block: h.block,
+          patchLine: h.patchLine,
+          message: `${label(path, h)}: marked "End of File" but its old text does not end the file.`,
+        },
       };
     }
   }
@@ -142,7 +156,10 @@ function place(
     const bestTier = Math.min(...cands.map((c) => c.tier));
     const hit = cands.filter((c) => c.start === expected && c.tier === bestTier);
     if (hit.length === 1) {
-      return { kind: 'placed', placed: { placement: hit[0], tolerances: [...tolerances, 'disambiguated-by-line-number'] } };
+      return {
+        kind: 'placed',
+        placed: { placement: hit[0], tolerances: [...tolerances, 'disambiguated-by-line-number'] },
+      };
     }
   }
   return { kind: 'ambiguous', candidates: cands };
@@ -208,7 +225,10 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
   let forceNoEol = false;
 
   for (const h of edit.hunks) {
-    if ((h.claimedOldCount !== undefined && h.claimedOldCount !== h.old.length) || (h.claimedNewCount !== undefined && h.claimedNewCount !== h.new.length)) {
+    if (
+      (h.claimedOldCount !== undefined && h.claimedOldCount !== h.old.length) ||
+      (h.claimedNewCount !== undefined && h.claimedNewCount !== h.new.length)
+    ) {
       tol.add('hunk-counts');
     }
   }
@@ -257,7 +277,10 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
       if (a.kind !== 'ambiguous' || h.oldStart === undefined) return;
       let delta = 0;
       for (let d = 1; d < edit.hunks.length; d++) {
-        const near = [results[i - d], results[i + d]].map((r, side) => ({ r, h: edit.hunks[side === 0 ? i - d : i + d] }));
+        const near = [results[i - d], results[i + d]].map((r, side) => ({
+          r,
+          h: edit.hunks[side === 0 ? i - d : i + d],
+        }));
         const found = near.find((x) => x.r?.kind === 'placed' && x.h?.oldStart !== undefined);
         if (found && found.r?.kind === 'placed') {
           delta = found.r.placed.placement.start - (found.h.oldStart! - 1);
@@ -266,7 +289,8 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
       }
       const again = place(path, index, h, taken, Math.max(0, h.oldStart - 1 + delta));
       results[i] = again;
-      if (again.kind === 'placed') taken.push([again.placed.placement.start, again.placed.placement.start + h.old.length]);
+      if (again.kind === 'placed')
+        taken.push([again.placed.placement.start, again.placed.placement.start + h.old.length]);
     });
     const placed: Array<{ h: Hunk; p: Placement; order: number }> = [];
     edit.hunks.forEach((h, i) => {
@@ -276,7 +300,8 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
       else {
         placed.push({ h, p: a.placed.placement, order: i });
         for (const t of [...a.placed.tolerances, ...tierTolerances(a.placed.placement)]) tol.add(t);
-        if (h.oldStart !== undefined && h.old.length > 0 && a.placed.placement.start !== Math.max(0, h.oldStart - 1)) tol.add('line-numbers');
+        if (h.oldStart !== undefined && h.old.length > 0 && a.placed.placement.start !== Math.max(0, h.oldStart - 1))
+          tol.add('line-numbers');
       }
     });
     if (problems.length === 0) {

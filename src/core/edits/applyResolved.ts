@@ -3,7 +3,7 @@
 // written to a temporary file beside its target; only then are they moved into place, keeping
 // the originals as backups until the last move succeeded, so a failure half-way is rolled back.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rmdir, stat, unlink, writeFile, chmod } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { ApplyOutcome, EditProblem, ResolvedFile, ResolvedPlan } from './editPlan';
 import { sha256Hex } from './fileText';
@@ -12,7 +12,10 @@ import { resolveInsideRoot } from './safePath';
 type Step = { undo: () => Promise<void> };
 
 function tempName(abs: string, tag: string): string {
-  return nodePath.join(nodePath.dirname(abs), `.${nodePath.basename(abs)}.switchyard-${tag}-${randomBytes(4).toString('hex')}`);
+  return nodePath.join(
+    nodePath.dirname(abs),
+    `.${nodePath.basename(abs)}.switchyard-${tag}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 async function exists(abs: string): Promise<boolean> {
@@ -44,7 +47,11 @@ export interface ApplyOptions {
   beforeCommitStep?: (step: number) => void | Promise<void>;
 }
 
-export async function applyResolved(resolved: ResolvedPlan, root: string, opts: ApplyOptions = {}): Promise<ApplyOutcome> {
+export async function applyResolved(
+  resolved: ResolvedPlan,
+  root: string,
+  opts: ApplyOptions = {},
+): Promise<ApplyOutcome> {
   const problems: EditProblem[] = [];
   type Target = { file: ResolvedFile; abs: string; newAbs?: string; mode?: number };
   const targets: Target[] = [];
@@ -60,18 +67,30 @@ export async function applyResolved(resolved: ResolvedPlan, root: string, opts: 
     if (file.op === 'rename') {
       const to = await resolveInsideRoot(root, file.newPath ?? '');
       if (!to.ok) {
-        problems.push({ kind: 'path', path: file.newPath, message: `${file.newPath}: ${to.reason}; nothing was written.` });
+        problems.push({
+          kind: 'path',
+          path: file.newPath,
+          message: `${file.newPath}: ${to.reason}; nothing was written.`,
+        });
         continue;
       }
       if (to.exists) {
-        problems.push({ kind: 'stale', path: file.newPath, message: `${file.newPath}: appeared since the edit was made; the move would overwrite it, so nothing was written.` });
+        problems.push({
+          kind: 'stale',
+          path: file.newPath,
+          message: `${file.newPath}: appeared since the edit was made; the move would overwrite it, so nothing was written.`,
+        });
         continue;
       }
       t.newAbs = to.abs;
     }
     if (file.baseHash === null) {
       if (where.exists) {
-        problems.push({ kind: 'stale', path: file.path, message: `${file.path}: exists now but did not when the edit was made; nothing was written. Re-run the edit against the current file.` });
+        problems.push({
+          kind: 'stale',
+          path: file.path,
+          message: `${file.path}: exists now but did not when the edit was made; nothing was written. Re-run the edit against the current file.`,
+        });
         continue;
       }
     } else {
@@ -80,11 +99,19 @@ export async function applyResolved(resolved: ResolvedPlan, root: string, opts: 
         bytes = await readFile(where.abs);
         t.mode = (await stat(where.abs)).mode & 0o7777;
       } catch {
-        problems.push({ kind: 'stale', path: file.path, message: `${file.path}: was removed since the edit was made; nothing was written.` });
+        problems.push({
+          kind: 'stale',
+          path: file.path,
+          message: `${file.path}: was removed since the edit was made; nothing was written.`,
+        });
         continue;
       }
       if (sha256Hex(bytes) !== file.baseHash) {
-        problems.push({ kind: 'stale', path: file.path, message: `${file.path}: changed since the edit was made (stale base); nothing was written. Re-run the edit against the current file.` });
+        problems.push({
+          kind: 'stale',
+          path: file.path,
+          message: `${file.path}: changed since the edit was made (stale base); nothing was written. Re-run the edit against the current file.`,
+        });
         continue;
       }
     }
@@ -106,11 +133,22 @@ export async function applyResolved(resolved: ResolvedPlan, root: string, opts: 
       if (t.file.op === 'delete') continue;
       const dest = t.newAbs ?? t.abs;
       const made = await makeParents(dest);
-      undo.push({ undo: async () => { for (const d of made) await rmdir(d).catch(() => undefined); } });
+      undo.push({
+        undo: async () => {
+          for (const d of made) await rmdir(d).catch(() => undefined);
+        },
+      });
       const tmp = tempName(dest, 'new');
-      await writeFile(tmp, t.file.after, { flag: 'wx' });
-      if (t.mode !== undefined) await chmod(tmp, t.mode);
+      const fh = await open(tmp, 'wx', t.mode ?? 0o666);
       staged.set(t, tmp);
+      try {
+        await fh.writeFile(t.file.after, 'utf8');
+        // On disk before the rename makes it visible: a crash leaves the old file or the new one.
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (t.mode !== undefined) await chmod(tmp, t.mode);
     }
 
     // 3. Move into place. Originals become backups (same directory, so renames are atomic).
@@ -147,7 +185,12 @@ export async function applyResolved(resolved: ResolvedPlan, root: string, opts: 
     const err = e as NodeJS.ErrnoException;
     return {
       ok: false,
-      problems: [{ kind: 'io', message: `writing the edits failed (${err.code ?? err.message}${err.path ? ` at ${err.path}` : ''}); every file was restored, nothing was changed.` }],
+      problems: [
+        {
+          kind: 'io',
+          message: `writing the edits failed (${err.code ?? err.message}${err.path ? ` at ${err.path}` : ''}); every file was restored, nothing was changed.`,
+        },
+      ],
     };
   }
   for (const tmp of staged.values()) await unlink(tmp).catch(() => undefined);

@@ -91,7 +91,12 @@ export function findPlacements(index: LineIndex, old: readonly string[]): Placem
   return out;
 }
 
-function checkAt(lines: readonly string[], old: readonly string[], keys: readonly string[], s: number): Placement | undefined {
+function checkAt(
+  lines: readonly string[],
+  old: readonly string[],
+  keys: readonly string[],
+  s: number,
+): Placement | undefined {
   let tier: Tier = 0;
   for (let i = 0; i < old.length; i++) {
     const f = lines[s + i];
@@ -187,7 +192,8 @@ export function closestText(
     for (let j = 0; j < old.length; j++) {
       const at = best + j;
       const fileLine = at >= 0 && at < n ? index.lines[at] : undefined;
-      const same = fileLine !== undefined && (loose ? fileLine.trim() === old[j].trim() : fileLine.trimEnd() === old[j].trimEnd());
+      const same =
+        fileLine !== undefined && (loose ? fileLine.trim() === old[j].trim() : fileLine.trimEnd() === old[j].trimEnd());
       if (!same) {
         const shown = Math.min(Math.max(at, 0), n - 1);
         return { line: shown + 1, text: index.lines[shown] ?? '', expected: old[j], whitespaceOnly: !loose };

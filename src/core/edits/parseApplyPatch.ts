@@ -28,7 +28,8 @@ export function parseApplyPatch(text: string): EditPlan {
   const problems: EditProblem[] = [];
   const files: FileEdit[] = [];
   let i = all.findIndex((l) => BEGIN.test(l.trim()));
-  if (i === -1) throw new PatchParseError([{ kind: 'parse', patchLine: 1, message: 'no "*** Begin Patch" line found.' }]);
+  if (i === -1)
+    throw new PatchParseError([{ kind: 'parse', patchLine: 1, message: 'no "*** Begin Patch" line found.' }]);
   i++;
   let ended = false;
   let block = 0;
@@ -56,7 +57,11 @@ export function parseApplyPatch(text: string): EditPlan {
         if (l.startsWith('+')) content.push(l.slice(1));
         else if (l === '') content.push('');
         else {
-          problems.push({ kind: 'parse', patchLine: i + 1, message: `patch line ${i + 1}: lines of an added file must start with "+".` });
+          problems.push({
+            kind: 'parse',
+            patchLine: i + 1,
+            message: `patch line ${i + 1}: lines of an added file must start with "+".`,
+          });
         }
         i++;
       }
@@ -109,7 +114,11 @@ export function parseApplyPatch(text: string): EditPlan {
         } else if (EOF_MARK.test(l)) {
           if (cur) cur.atEof = true;
         } else if (l.startsWith('*** ')) {
-          problems.push({ kind: 'parse', patchLine: i + 1, message: `patch line ${i + 1}: unexpected "${l.slice(0, 40)}" inside an Update File section.` });
+          problems.push({
+            kind: 'parse',
+            patchLine: i + 1,
+            message: `patch line ${i + 1}: unexpected "${l.slice(0, 40)}" inside an Update File section.`,
+          });
         } else {
           if (!cur) start(i + 1);
           const c = l[0];
@@ -142,7 +151,11 @@ export function parseApplyPatch(text: string): EditPlan {
       }
       if (path) {
         if (hunks.length === 0 && !newPath) {
-          problems.push({ kind: 'parse', patchLine: at, message: `patch line ${at}: "Update File: ${m[1]}" has no changes.` });
+          problems.push({
+            kind: 'parse',
+            patchLine: at,
+            message: `patch line ${at}: "Update File: ${m[1]}" has no changes.`,
+          });
         }
         files.push({
           path,
@@ -164,7 +177,12 @@ export function parseApplyPatch(text: string): EditPlan {
     }
     i++;
   }
-  if (!ended) problems.push({ kind: 'parse', patchLine: all.length || 1, message: 'the patch has no "*** End Patch" line; it may be cut off.' });
+  if (!ended)
+    problems.push({
+      kind: 'parse',
+      patchLine: all.length || 1,
+      message: 'the patch has no "*** End Patch" line; it may be cut off.',
+    });
   if (problems.length) throw new PatchParseError(problems);
   return { format: 'patch', files };
 }

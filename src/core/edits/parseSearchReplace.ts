@@ -26,7 +26,10 @@ export function cleanPathLine(line: string): string {
   s = s.trim();
   if (/\s/.test(s)) {
     // Prose before the block ("Edit src/a.ts as follows"): keep a path-looking last word, if any.
-    const last = s.split(/\s+/).pop()!.replace(/^[*_`'"]+|[*_`'":,]+$/g, '');
+    const last = s
+      .split(/\s+/)
+      .pop()!
+      .replace(/^[*_`'"]+|[*_`'":,]+$/g, '');
     return /\/|\.[A-Za-z0-9]+$/.test(last) ? last : s;
   }
   return s;
@@ -67,7 +70,12 @@ export function parseSearchReplace(text: string): EditPlan {
       const cleaned = cleanPathLine(lastPathLine);
       const norm = normalizeEditPath(cleaned);
       if (!norm.ok) {
-        problems.push({ kind: 'path', block, patchLine: startLine, message: `block ${block} (patch line ${startLine}): ${norm.reason}.` });
+        problems.push({
+          kind: 'path',
+          block,
+          patchLine: startLine,
+          message: `block ${block} (patch line ${startLine}): ${norm.reason}.`,
+        });
         currentPath = undefined;
       } else currentPath = norm.path;
       lastPathLine = undefined;

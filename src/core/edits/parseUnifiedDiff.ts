@@ -61,7 +61,8 @@ export function parseUnifiedDiff(text: string): EditPlan {
     if (pendingRename.from && pendingRename.to) {
       const from = checkPath(pendingRename.from, at);
       const to = checkPath(pendingRename.to, at);
-      if (from && to) files.push({ path: from, op: 'rename', newPath: to, hunks: [], sequential: false, createIfMissing: false });
+      if (from && to)
+        files.push({ path: from, op: 'rename', newPath: to, hunks: [], sequential: false, createIfMissing: false });
     } else if (g.newFile && g.b) {
       const p = checkPath(g.b, at);
       if (p) files.push({ path: p, op: 'create', hunks: [], sequential: false, createIfMissing: false });
@@ -87,7 +88,11 @@ export function parseUnifiedDiff(text: string): EditPlan {
       else if (line.startsWith('rename from ')) pendingRename.from = line.slice('rename from '.length).trim();
       else if (line.startsWith('rename to ')) pendingRename.to = line.slice('rename to '.length).trim();
       else if (line.startsWith('GIT binary patch') || line.startsWith('Binary files')) {
-        problems.push({ kind: 'binary', patchLine: i + 1, message: `patch line ${i + 1}: binary patches are not supported; change binary files by hand.` });
+        problems.push({
+          kind: 'binary',
+          patchLine: i + 1,
+          message: `patch line ${i + 1}: binary patches are not supported; change binary files by hand.`,
+        });
       }
     }
     if (!(line.startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ '))) {
@@ -95,7 +100,10 @@ export function parseUnifiedDiff(text: string): EditPlan {
       continue;
     }
     const headerLine = i + 1;
-    const { oldPath: oldRaw, newPath: newRaw } = stripPrefix(headerPath(line.slice(4)), headerPath(lines[i + 1].slice(4)));
+    const { oldPath: oldRaw, newPath: newRaw } = stripPrefix(
+      headerPath(line.slice(4)),
+      headerPath(lines[i + 1].slice(4)),
+    );
     pendingGit = undefined;
     i += 2;
     const hunks: Hunk[] = [];
@@ -103,7 +111,15 @@ export function parseUnifiedDiff(text: string): EditPlan {
       block++;
       const h = HUNK_HEADER.exec(lines[i]);
       const hunkLine = i + 1;
-      const hunk: Hunk = { old: [], new: [], anchors: [], atEof: false, newEndsWithoutEol: false, block, patchLine: hunkLine };
+      const hunk: Hunk = {
+        old: [],
+        new: [],
+        anchors: [],
+        atEof: false,
+        newEndsWithoutEol: false,
+        block,
+        patchLine: hunkLine,
+      };
       if (h && h[1] !== undefined) {
         hunk.oldStart = Number(h[1]);
         hunk.claimedOldCount = h[2] === undefined ? 1 : Number(h[2]);
@@ -145,16 +161,29 @@ export function parseUnifiedDiff(text: string): EditPlan {
         if (b.kind !== '-') hunk.new.push(b.text);
       }
       if (body.length === 0) {
-        problems.push({ kind: 'parse', block, patchLine: hunkLine, message: `hunk ${block} (patch line ${hunkLine}) has no lines.` });
+        problems.push({
+          kind: 'parse',
+          block,
+          patchLine: hunkLine,
+          message: `hunk ${block} (patch line ${hunkLine}) has no lines.`,
+        });
       }
       hunks.push(hunk);
     }
     if (oldRaw === null && newRaw === null) {
-      problems.push({ kind: 'parse', patchLine: headerLine, message: `patch line ${headerLine}: both sides are /dev/null.` });
+      problems.push({
+        kind: 'parse',
+        patchLine: headerLine,
+        message: `patch line ${headerLine}: both sides are /dev/null.`,
+      });
       continue;
     }
     if (hunks.length === 0 && !(oldRaw === null || newRaw === null)) {
-      problems.push({ kind: 'parse', patchLine: headerLine, message: `patch line ${headerLine}: file header without any @@ hunk.` });
+      problems.push({
+        kind: 'parse',
+        patchLine: headerLine,
+        message: `patch line ${headerLine}: file header without any @@ hunk.`,
+      });
       continue;
     }
     if (oldRaw === null) {
@@ -165,7 +194,17 @@ export function parseUnifiedDiff(text: string): EditPlan {
         files.push({
           path: p,
           op: 'create',
-          hunks: [{ old: [], new: content, anchors: [], atEof: false, newEndsWithoutEol: last?.newEndsWithoutEol ?? false, block: hunks[0]?.block ?? block, patchLine: headerLine }],
+          hunks: [
+            {
+              old: [],
+              new: content,
+              anchors: [],
+              atEof: false,
+              newEndsWithoutEol: last?.newEndsWithoutEol ?? false,
+              block: hunks[0]?.block ?? block,
+              patchLine: headerLine,
+            },
+          ],
           sequential: false,
           createIfMissing: false,
         });
@@ -184,14 +223,25 @@ export function parseUnifiedDiff(text: string): EditPlan {
         // `--- a/x` over a file that is not there, with hunks that only add from line 0: a
         // creation written without /dev/null.
         const onlyAdds = hunks.every((h) => h.old.length === 0 && (h.oldStart ?? 0) === 0);
-        files.push({ path: from, op: renamed ? 'rename' : 'update', newPath: renamed ? to : undefined, hunks, sequential: false, createIfMissing: !renamed && onlyAdds });
+        files.push({
+          path: from,
+          op: renamed ? 'rename' : 'update',
+          newPath: renamed ? to : undefined,
+          hunks,
+          sequential: false,
+          createIfMissing: !renamed && onlyAdds,
+        });
       }
     }
     pendingRename = {};
   }
   flushGitOnly(lines.length);
   if (files.length === 0 && problems.length === 0) {
-    problems.push({ kind: 'parse', patchLine: 1, message: 'no "--- PATH" / "+++ PATH" file header found in the unified diff.' });
+    problems.push({
+      kind: 'parse',
+      patchLine: 1,
+      message: 'no "--- PATH" / "+++ PATH" file header found in the unified diff.',
+    });
   }
   if (problems.length) throw new PatchParseError(problems);
   return { format: 'udiff', files };

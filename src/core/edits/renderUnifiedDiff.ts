@@ -14,7 +14,7 @@ export function renderUnifiedDiff(resolved: ResolvedPlan | { files: readonly Res
 
 function renderFile(f: ResolvedFile): string {
   const oldName = f.path;
-  const newName = f.op === 'rename' ? f.newPath ?? f.path : f.path;
+  const newName = f.op === 'rename' ? (f.newPath ?? f.path) : f.path;
   let head = `diff --git a/${oldName} b/${newName}\n`;
   if (f.op === 'create') head += 'new file mode 100644\n';
   if (f.op === 'delete') head += 'deleted file mode 100644\n';

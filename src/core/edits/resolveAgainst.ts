@@ -31,7 +31,11 @@ export function resolveAgainst(plan: EditPlan, files: ReadonlyMap<string, FileSn
   const claim = (p: string, why: string): boolean => {
     const prior = writers.get(p);
     if (prior) {
-      problems.push({ kind: 'conflict', path: p, message: `${p}: the patch both ${prior} and ${why} it; put all changes to one file in one section.` });
+      problems.push({
+        kind: 'conflict',
+        path: p,
+        message: `${p}: the patch both ${prior} and ${why} it; put all changes to one file in one section.`,
+      });
       return false;
     }
     writers.set(p, why);
@@ -48,7 +52,11 @@ export function resolveAgainst(plan: EditPlan, files: ReadonlyMap<string, FileSn
     if (edit.op === 'rename') {
       const np = edit.newPath === undefined ? undefined : normalizeEditPath(edit.newPath);
       if (!np || !np.ok) {
-        problems.push({ kind: 'path', path: path.path, message: `${path.path}: rename target ${np ? np.reason : 'is missing'}.` });
+        problems.push({
+          kind: 'path',
+          path: path.path,
+          message: `${path.path}: rename target ${np ? np.reason : 'is missing'}.`,
+        });
         continue;
       }
       newPath = np.path;
@@ -70,17 +78,40 @@ function resolveOne(
 ): { file: ResolvedFile } | { problems: EditProblem[] } {
   const snap = files.get(path);
   const missing = (): { problems: EditProblem[] } => ({
-    problems: [{ kind: 'missing-file', path, message: `${path}: the file does not exist, so it cannot be ${edit.op === 'delete' ? 'deleted' : edit.op === 'rename' ? 'moved' : 'updated'}; check the path.` }],
+    problems: [
+      {
+        kind: 'missing-file',
+        path,
+        message: `${path}: the file does not exist, so it cannot be ${edit.op === 'delete' ? 'deleted' : edit.op === 'rename' ? 'moved' : 'updated'}; check the path.`,
+      },
+    ],
   });
   switch (edit.op) {
     case 'create': {
       if (!claim(path, 'creates')) return { problems: [] };
       if (snap) {
-        return { problems: [{ kind: 'already-exists', path, message: `${path}: the patch creates this file but it already exists; send an update to it instead.` }] };
+        return {
+          problems: [
+            {
+              kind: 'already-exists',
+              path,
+              message: `${path}: the patch creates this file but it already exists; send an update to it instead.`,
+            },
+          ],
+        };
       }
       const h = edit.hunks[0];
       const lines = edit.hunks.flatMap((x) => x.new);
-      return { file: { path, op: 'create', baseHash: null, before: '', after: newFileText(lines, h?.newEndsWithoutEol ?? false), tolerances: [] } };
+      return {
+        file: {
+          path,
+          op: 'create',
+          baseHash: null,
+          before: '',
+          after: newFileText(lines, h?.newEndsWithoutEol ?? false),
+          tolerances: [],
+        },
+      };
     }
     case 'delete': {
       if (!claim(path, 'deletes')) return { problems: [] };
@@ -97,13 +128,23 @@ function resolveOne(
       }
       const r = applyHunks(path, snap.text, edit);
       if (!r.ok) return { problems: r.problems };
-      return { file: { path, op: 'update', baseHash: snap.hash, before: snap.text, after: r.after, tolerances: r.tolerances } };
+      return {
+        file: { path, op: 'update', baseHash: snap.hash, before: snap.text, after: r.after, tolerances: r.tolerances },
+      };
     }
     case 'rename': {
       if (!claim(path, 'moves') || !claim(newPath!, 'moves a file onto')) return { problems: [] };
       if (!snap) return missing();
       if (files.has(newPath!)) {
-        return { problems: [{ kind: 'already-exists', path: newPath, message: `${path}: cannot move it to ${newPath}, which already exists.` }] };
+        return {
+          problems: [
+            {
+              kind: 'already-exists',
+              path: newPath,
+              message: `${path}: cannot move it to ${newPath}, which already exists.`,
+            },
+          ],
+        };
       }
       let after = snap.text;
       let tolerances: ResolvedFile['tolerances'] = [];

@@ -38,7 +38,11 @@ export async function readPlanFiles(
       seen.add(norm.path);
       const where = await resolveInsideRoot(root, norm.path);
       if (!where.ok) {
-        problems.push({ kind: 'path', path: norm.path, message: `${norm.path}: ${where.reason}; edits stay inside the workspace.` });
+        problems.push({
+          kind: 'path',
+          path: norm.path,
+          message: `${norm.path}: ${where.reason}; edits stay inside the workspace.`,
+        });
         continue;
       }
       if (!where.exists) continue;
@@ -50,12 +54,20 @@ export async function readPlanFiles(
           continue;
         }
         if (!st.isFile()) {
-          problems.push({ kind: 'path', path: norm.path, message: `${norm.path}: is not a regular file (a directory or device); edits only change files.` });
+          problems.push({
+            kind: 'path',
+            path: norm.path,
+            message: `${norm.path}: is not a regular file (a directory or device); edits only change files.`,
+          });
           continue;
         }
         const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
         if (st.size > max) {
-          problems.push({ kind: 'too-large', path: norm.path, message: `${norm.path}: ${st.size} bytes is over the ${max}-byte limit for edits; edit it by hand or raise the limit.` });
+          problems.push({
+            kind: 'too-large',
+            path: norm.path,
+            message: `${norm.path}: ${st.size} bytes is over the ${max}-byte limit for edits; edit it by hand or raise the limit.`,
+          });
           continue;
         }
         const snap = snapshotFromBytes(norm.path, await readFile(where.abs), max);
@@ -65,7 +77,11 @@ export async function readPlanFiles(
         }
         files.set(norm.path, snap.snapshot);
       } catch (e) {
-        problems.push({ kind: 'io', path: norm.path, message: `${norm.path}: could not read it (${(e as NodeJS.ErrnoException).code ?? String(e)}).` });
+        problems.push({
+          kind: 'io',
+          path: norm.path,
+          message: `${norm.path}: could not read it (${(e as NodeJS.ErrnoException).code ?? String(e)}).`,
+        });
       }
     }
   }
@@ -79,6 +95,8 @@ export async function resolveEdits(plan: EditPlan, root: string, opts: ResolveOp
   // Problems reading a file come first; the resolver's view of the same file adds nothing.
   const unreadable = new Set(problems.map((p) => p.path));
   const extra = outcome.ok ? [] : outcome.problems.filter((p) => !unreadable.has(p.path));
-  const resolvedFiles = (outcome.ok ? outcome.resolved.files : outcome.resolvedFiles).filter((f) => !unreadable.has(f.path));
+  const resolvedFiles = (outcome.ok ? outcome.resolved.files : outcome.resolvedFiles).filter(
+    (f) => !unreadable.has(f.path),
+  );
   return { ok: false, problems: [...problems, ...extra], resolvedFiles };
 }

@@ -13,7 +13,12 @@ function io(stdin: string, tty = false) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { readStdin: async () => stdin, stdinIsTty: tty, out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) },
+    io: {
+      readStdin: async () => stdin,
+      stdinIsTty: tty,
+      out: (t: string) => void out.push(t),
+      err: (t: string) => void err.push(t),
+    },
     out: () => out.join(''),
     err: () => err.join(''),
   };
@@ -44,7 +49,10 @@ test('apply: exit 0 and the file written; --json reports the tolerance used', as
   assert.equal(await runApply(['--root', root, '--json'], c.io), 0);
   assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'ONE\n');
   const j = JsonResult.parse(JSON.parse(c.out()));
-  assert.deepEqual(j.files.map((f) => [f.path, f.status, f.tolerances]), [['a.txt', 'applied', ['line-numbers']]]);
+  assert.deepEqual(
+    j.files.map((f) => [f.path, f.status, f.tolerances]),
+    [['a.txt', 'applied', ['line-numbers']]],
+  );
   assert.equal(c.err(), '');
 });
 
@@ -63,7 +71,8 @@ test('apply: exit 1 on rejection, one stderr line per problem, nothing written, 
   const root = makeTree({ 'a.txt': 'one\n', 'b.txt': 'two\n' });
   t.after(() => removeTree(root));
   const before = fingerprint(root);
-  const patch = 'a.txt\n<<<<<<< SEARCH\none\n=======\n1\n>>>>>>> REPLACE\nb.txt\n<<<<<<< SEARCH\nthree\n=======\n3\n>>>>>>> REPLACE\nc.txt\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n';
+  const patch =
+    'a.txt\n<<<<<<< SEARCH\none\n=======\n1\n>>>>>>> REPLACE\nb.txt\n<<<<<<< SEARCH\nthree\n=======\n3\n>>>>>>> REPLACE\nc.txt\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n';
   const c = io(patch);
   assert.equal(await runApply(['--root', root, '--json'], c.io), 1);
   assert.deepEqual(fingerprint(root), before);
@@ -73,11 +82,14 @@ test('apply: exit 1 on rejection, one stderr line per problem, nothing written, 
   assert.match(lines[1], /^rejected: c\.txt: the file does not exist/);
   const j = JsonResult.parse(JSON.parse(c.out()));
   assert.equal(j.ok, false);
-  assert.deepEqual(j.files.map((f) => [f.path, f.status]), [
-    ['a.txt', 'not-applied'],
-    ['b.txt', 'rejected'],
-    ['c.txt', 'rejected'],
-  ]);
+  assert.deepEqual(
+    j.files.map((f) => [f.path, f.status]),
+    [
+      ['a.txt', 'not-applied'],
+      ['b.txt', 'rejected'],
+      ['c.txt', 'rejected'],
+    ],
+  );
 });
 
 test('apply: a patch that does not parse is a rejection (exit 1) naming the line', async (t) => {
@@ -111,7 +123,9 @@ test('apply: usage errors exit 2 and say what is wrong', async (t) => {
 
 test('the dispatcher runs a verb from its table and refuses unknown ones with exit 2', async () => {
   const seen: string[][] = [];
-  const verbs: Record<string, VerbEntry> = { echo: { summary: 'test verb', run: async (args) => (seen.push(args), 7) } };
+  const verbs: Record<string, VerbEntry> = {
+    echo: { summary: 'test verb', run: async (args) => (seen.push(args), 7) },
+  };
   const out: string[] = [];
   const print = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
   assert.equal(await runCli(['echo', 'a', '--b'], verbs, print), 7);
@@ -126,7 +140,11 @@ test('the real process: exit codes and output through stdin/stdout/stderr', (t) 
   const root = makeTree({ 'a.txt': 'one\n' });
   t.after(() => removeTree(root));
   const cli = (args: string[], input: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { input, encoding: 'utf8', cwd: join(__dirname, '../../..') });
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      input,
+      encoding: 'utf8',
+      cwd: join(__dirname, '../../..'),
+    });
   const bad = cli(['apply', '--root', root], 'a.txt\n<<<<<<< SEARCH\nzzz\n=======\ny\n>>>>>>> REPLACE\n');
   assert.equal(bad.status, 1, bad.stderr);
   assert.match(bad.stderr, /^rejected: a\.txt, block 1/);

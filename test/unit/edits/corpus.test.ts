@@ -30,7 +30,19 @@ function inMemory(c: CorpusCase): 'correct' | 'wrong' | 'rejected' {
 
 test('the corpus sample covers every format and perturbation', () => {
   const kinds = new Set(cases.map((c) => `${c.format}/${c.perturbation}`));
-  for (const k of ['search-replace/none', 'udiff/none', 'patch/none', 'udiff/line-numbers', 'udiff/hunk-counts', 'patch/indentation', 'search-replace/trailing-whitespace', 'udiff/crlf', 'patch/bom', 'udiff/out-of-order', 'udiff/mixed']) {
+  for (const k of [
+    'search-replace/none',
+    'udiff/none',
+    'patch/none',
+    'udiff/line-numbers',
+    'udiff/hunk-counts',
+    'patch/indentation',
+    'search-replace/trailing-whitespace',
+    'udiff/crlf',
+    'patch/bom',
+    'udiff/out-of-order',
+    'udiff/mixed',
+  ]) {
     assert.ok(kinds.has(k), `missing ${k}`);
   }
 });
@@ -45,17 +57,32 @@ test('at least 98% of perturbed edits apply byte-exactly and none lands in the w
   const perturbed = cases.filter((c) => c.perturbation !== 'none' && !c.perturbation.startsWith('ambiguous'));
   const results = perturbed.map((c) => [c.id, inMemory(c)] as const);
   const correct = results.filter(([, r]) => r === 'correct').length;
-  assert.deepEqual(results.filter(([, r]) => r === 'wrong').map(([id]) => id), []);
-  assert.ok(correct / perturbed.length >= 0.98, `${correct}/${perturbed.length}: ${results.filter(([, r]) => r !== 'correct').map(([id]) => id).join(', ')}`);
+  assert.deepEqual(
+    results.filter(([, r]) => r === 'wrong').map(([id]) => id),
+    [],
+  );
+  assert.ok(
+    correct / perturbed.length >= 0.98,
+    `${correct}/${perturbed.length}: ${results
+      .filter(([, r]) => r !== 'correct')
+      .map(([id]) => id)
+      .join(', ')}`,
+  );
 });
 
 test('edits whose context occurs twice are applied correctly or refused, never misplaced', () => {
   const amb = cases.filter((c) => c.perturbation.startsWith('ambiguous'));
   assert.ok(amb.length >= 8);
-  assert.deepEqual(amb.filter((c) => inMemory(c) === 'wrong').map((c) => c.id), []);
+  assert.deepEqual(
+    amb.filter((c) => inMemory(c) === 'wrong').map((c) => c.id),
+    [],
+  );
   // With exact line numbers the unified diff still gets there.
   const exact = amb.filter((c) => c.perturbation === 'ambiguous-context' && c.format === 'udiff');
-  assert.ok(exact.filter((c) => inMemory(c) === 'correct').length >= exact.length / 2, 'exact line numbers should place most of them');
+  assert.ok(
+    exact.filter((c) => inMemory(c) === 'correct').length >= exact.length / 2,
+    'exact line numbers should place most of them',
+  );
 });
 
 test('on disk: applied edits are byte-exact, and a spoiled patch leaves the whole tree byte-identical', async (t) => {
@@ -78,7 +105,11 @@ test('on disk: applied edits are byte-exact, and a spoiled patch leaves the whol
     const spoiled = spoil(c);
     const again = await resolveEdits(parsePatch(spoiled), root);
     assert.equal(again.ok, false, `${c.id} should be rejected`);
-    if (!again.ok) assert.ok(again.problems.every((p) => p.path === c.path && /not found|matches/.test(p.message)), c.id);
+    if (!again.ok)
+      assert.ok(
+        again.problems.every((p) => p.path === c.path && /not found|matches/.test(p.message)),
+        c.id,
+      );
     assert.deepEqual(fingerprint(root), before, c.id);
   }
 });
@@ -92,10 +123,11 @@ function spoil(c: CorpusCase): string {
   if (c.format === 'search-replace') {
     idx = lines.lastIndexOf('<<<<<<< SEARCH') + 1;
   } else {
-    for (let i = lines.length - 1; i >= 0; i--) if (quoted(lines[i]) || lines[i].startsWith(' ')) {
-      idx = i;
-      break;
-    }
+    for (let i = lines.length - 1; i >= 0; i--)
+      if (quoted(lines[i]) || lines[i].startsWith(' ')) {
+        idx = i;
+        break;
+      }
   }
   assert.ok(idx > 0);
   const prefix = c.format === 'search-replace' ? '' : lines[idx][0];

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync, lstatSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+  lstatSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { applyResolved } from '../../../src/core/edits/applyResolved';
 import { parsePatch } from '../../../src/core/edits/parsePatch';
@@ -13,7 +22,8 @@ async function tryApply(root: string, patch: string, opts: { maxBytes?: number }
   return applyResolved(r.resolved, root);
 }
 
-const SR = (path: string, from: string, to: string) => `${path}\n<<<<<<< SEARCH\n${from}\n=======\n${to}\n>>>>>>> REPLACE\n`;
+const SR = (path: string, from: string, to: string) =>
+  `${path}\n<<<<<<< SEARCH\n${from}\n=======\n${to}\n>>>>>>> REPLACE\n`;
 
 test('absolute paths, ".." escapes and symlinks pointing out of the root are refused, leaving the tree as it was', async (t) => {
   const outside = makeTree({ 'secret.txt': 'secret\n' });
@@ -27,7 +37,10 @@ test('absolute paths, ".." escapes and symlinks pointing out of the root are ref
   const before = fingerprint(root);
   const beforeOutside = fingerprint(outside);
   const cases: Array<[string, RegExp]> = [
-    [`--- a/linkdir/secret.txt\n+++ b/linkdir/secret.txt\n@@ -1 +1 @@\n-secret\n+pwned\n`, /outside the workspace root/],
+    [
+      `--- a/linkdir/secret.txt\n+++ b/linkdir/secret.txt\n@@ -1 +1 @@\n-secret\n+pwned\n`,
+      /outside the workspace root/,
+    ],
     [SR('linkfile.txt', 'secret', 'pwned'), /outside the workspace root/],
     [`*** Begin Patch\n*** Add File: linkdir/new.txt\n+x\n*** End Patch\n`, /outside the workspace root/],
   ];
@@ -54,15 +67,27 @@ test('a symlink that stays inside the root is followed: the target changes, the 
 });
 
 test('binary files and files over the size limit are refused with a clear reason', async (t) => {
-  const root = makeTree({ 'img.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]), 'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]), 'big.txt': 'x\n'.repeat(1000) });
+  const root = makeTree({
+    'img.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]),
+    'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+    'big.txt': 'x\n'.repeat(1000),
+  });
   t.after(() => removeTree(root));
   const before = fingerprint(root);
   const png = await tryApply(root, SR('img.png', 'PNG', 'GIF'));
-  assert.ok(!png.ok && png.problems[0].kind === 'binary' && /img\.png: refused to edit a binary file/.test(png.problems[0].message));
+  assert.ok(
+    !png.ok &&
+      png.problems[0].kind === 'binary' &&
+      /img\.png: refused to edit a binary file/.test(png.problems[0].message),
+  );
   const latin = await tryApply(root, SR('latin1.txt', 'caf', 'tea'));
   assert.ok(!latin.ok && /not valid UTF-8/.test(latin.problems[0].message));
   const big = await tryApply(root, SR('big.txt', 'x', 'y'), { maxBytes: 1000 });
-  assert.ok(!big.ok && big.problems[0].kind === 'too-large' && /2000 bytes is over the 1000-byte limit/.test(big.problems[0].message));
+  assert.ok(
+    !big.ok &&
+      big.problems[0].kind === 'too-large' &&
+      /2000 bytes is over the 1000-byte limit/.test(big.problems[0].message),
+  );
   assert.deepEqual(fingerprint(root), before);
 });
 
@@ -70,7 +95,10 @@ test('all-or-nothing: one rejected file means no file is written', async (t) => 
   const root = makeTree({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
   t.after(() => removeTree(root));
   const before = fingerprint(root);
-  const r = await tryApply(root, `*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+A\n*** Add File: c/new.txt\n+new\n*** Update File: b.txt\n@@\n-nope\n+B\n*** End Patch\n`);
+  const r = await tryApply(
+    root,
+    `*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+A\n*** Add File: c/new.txt\n+new\n*** Update File: b.txt\n@@\n-nope\n+B\n*** End Patch\n`,
+  );
   assert.equal(r.ok, false);
   assert.deepEqual(fingerprint(root), before);
 });
@@ -84,7 +112,15 @@ test('create, update, delete and move apply together; modes are kept; no tempora
     `*** Begin Patch\n*** Update File: u.sh\n@@\n-echo 1\n+echo 2\n*** Add File: deep/er/new.txt\n+hello\n*** Delete File: d.txt\n*** Update File: m/from.txt\n*** Move to: n/to.txt\n@@\n-move me\n+moved\n*** End Patch\n`,
   );
   assert.ok(r.ok, JSON.stringify(r));
-  assert.deepEqual(Object.keys(fingerprint(root)).sort(), ['deep', 'deep/er', 'deep/er/new.txt', 'm', 'n', 'n/to.txt', 'u.sh']);
+  assert.deepEqual(Object.keys(fingerprint(root)).sort(), [
+    'deep',
+    'deep/er',
+    'deep/er/new.txt',
+    'm',
+    'n',
+    'n/to.txt',
+    'u.sh',
+  ]);
   assert.equal(readFileSync(join(root, 'u.sh'), 'utf8'), '#!/bin/sh\necho 2\n');
   assert.equal(statSync(join(root, 'u.sh')).mode & 0o777, 0o755);
   assert.equal(readFileSync(join(root, 'deep/er/new.txt'), 'utf8'), 'hello\n');
@@ -102,7 +138,10 @@ test('a file changed after the edit was resolved is stale: nothing is written, a
   assert.equal(applied.ok, false);
   if (!applied.ok) {
     assert.equal(applied.problems[0].kind, 'stale');
-    assert.match(applied.problems[0].message, /b\.txt: changed since the edit was made \(stale base\); nothing was written/);
+    assert.match(
+      applied.problems[0].message,
+      /b\.txt: changed since the edit was made \(stale base\); nothing was written/,
+    );
   }
   assert.deepEqual(fingerprint(root), before);
   // A file the plan creates that appeared meanwhile is stale too.
@@ -119,7 +158,9 @@ test('a failure while moving files into place rolls every earlier move back', as
   t.after(() => removeTree(root));
   const before = fingerprint(root);
   const r = await resolveEdits(
-    parsePatch(`*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+A\n*** Delete File: gone.txt\n*** Add File: new/n.txt\n+n\n*** Update File: b.txt\n@@\n-b\n+B\n*** End Patch\n`),
+    parsePatch(
+      `*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+A\n*** Delete File: gone.txt\n*** Add File: new/n.txt\n+n\n*** Update File: b.txt\n@@\n-b\n+B\n*** End Patch\n`,
+    ),
     root,
   );
   assert.ok(r.ok);
@@ -149,6 +190,11 @@ test('creating or moving onto an existing path says it already exists, even when
   const create = await tryApply(root, '*** Begin Patch\n*** Add File: bin.dat\n+text\n*** End Patch\n');
   assert.ok(!create.ok && create.problems[0].kind === 'already-exists', JSON.stringify(create));
   const move = await tryApply(root, '*** Begin Patch\n*** Update File: src.txt\n*** Move to: folder\n*** End Patch\n');
-  assert.ok(!move.ok && move.problems[0].kind === 'already-exists' && /cannot move it to folder, which already exists/.test(move.problems[0].message), JSON.stringify(move));
+  assert.ok(
+    !move.ok &&
+      move.problems[0].kind === 'already-exists' &&
+      /cannot move it to folder, which already exists/.test(move.problems[0].message),
+    JSON.stringify(move),
+  );
   assert.deepEqual(fingerprint(root), before);
 });

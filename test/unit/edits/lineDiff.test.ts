@@ -5,7 +5,9 @@ import { mulberry32 } from '../../fixtures/edits/corpus';
 
 function lcs(a: string[], b: string[]): number {
   const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
   return dp[0][0];
 }
 
@@ -16,8 +18,14 @@ test('diffLines walks both sides in order, rebuilds b from a, and keeps a longes
     const a = gen();
     const b = gen();
     const ops = diffLines(a, b);
-    assert.deepEqual(ops.filter((o) => o.kind !== '+').map((o) => o.a), a.map((_, i) => i));
-    assert.deepEqual(ops.filter((o) => o.kind !== '-').map((o) => o.b), b.map((_, i) => i));
+    assert.deepEqual(
+      ops.filter((o) => o.kind !== '+').map((o) => o.a),
+      a.map((_, i) => i),
+    );
+    assert.deepEqual(
+      ops.filter((o) => o.kind !== '-').map((o) => o.b),
+      b.map((_, i) => i),
+    );
     for (const o of ops) if (o.kind === '=') assert.equal(a[o.a], b[o.b]);
     assert.equal(ops.filter((o) => o.kind === '=').length, lcs(a, b), `${a.join('')} -> ${b.join('')}`);
   }

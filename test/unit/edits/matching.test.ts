@@ -21,10 +21,24 @@ function problems(files: Record<string, string>, patch: string) {
   return r.ok ? [] : r.problems;
 }
 
-const SRC = ['function a() {', '  return 1;', '}', '', 'function b() {', '  if (x) {', '    return 2;', '  }', '}', ''].join('\n');
+const SRC = [
+  'function a() {',
+  '  return 1;',
+  '}',
+  '',
+  'function b() {',
+  '  if (x) {',
+  '    return 2;',
+  '  }',
+  '}',
+  '',
+].join('\n');
 
 test('exact udiff applies with no tolerance; the base hash is the hash of the bytes', () => {
-  const r = resolve({ 'f.js': SRC }, '--- a/f.js\n+++ b/f.js\n@@ -1,3 +1,3 @@\n function a() {\n-  return 1;\n+  return 10;\n }\n');
+  const r = resolve(
+    { 'f.js': SRC },
+    '--- a/f.js\n+++ b/f.js\n@@ -1,3 +1,3 @@\n function a() {\n-  return 1;\n+  return 10;\n }\n',
+  );
   assert.ok(r.ok);
   const f = r.resolved.files[0];
   assert.equal(f.after, SRC.replace('return 1;', 'return 10;'));
@@ -34,7 +48,10 @@ test('exact udiff applies with no tolerance; the base hash is the hash of the by
 });
 
 test('wrong line numbers and counts are tolerated and reported', () => {
-  const r = after({ 'f.js': SRC }, '--- a/f.js\n+++ b/f.js\n@@ -40,9 +41,1 @@\n function b() {\n   if (x) {\n-    return 2;\n+    return 3;\n');
+  const r = after(
+    { 'f.js': SRC },
+    '--- a/f.js\n+++ b/f.js\n@@ -40,9 +41,1 @@\n function b() {\n   if (x) {\n-    return 2;\n+    return 3;\n',
+  );
   assert.equal(r.text, SRC.replace('return 2;', 'return 3;'));
   assert.deepEqual(r.tolerances.sort(), ['hunk-counts', 'line-numbers']);
 });
@@ -50,16 +67,25 @@ test('hunks given out of order are each placed and applied together', () => {
 
 test('a uniformly shifted quote is matched and the new lines re-indented to the file', () => {
   // The model dropped the block's common indentation (4 spaces for the body of `if`).
-  const r = after({ 'f.js': SRC }, 'f.js\n<<<<<<< SEARCH\nif (x) {\n  return 2;\n}\n=======\nif (x) {\n  log();\n  return 2;\n}\n>>>>>>> REPLACE\n');
+  const r = after(
+    { 'f.js': SRC },
+    'f.js\n<<<<<<< SEARCH\nif (x) {\n  return 2;\n}\n=======\nif (x) {\n  log();\n  return 2;\n}\n>>>>>>> REPLACE\n',
+  );
   assert.equal(r.text, SRC.replace('    return 2;', '    log();\n    return 2;'));
   assert.deepEqual(r.tolerances, ['indentation']);
   // ...and over-indented by a tab-width too.
-  const r2 = after({ 'f.js': SRC }, 'f.js\n<<<<<<< SEARCH\n      return 2;\n=======\n      return 4;\n>>>>>>> REPLACE\n');
+  const r2 = after(
+    { 'f.js': SRC },
+    'f.js\n<<<<<<< SEARCH\n      return 2;\n=======\n      return 4;\n>>>>>>> REPLACE\n',
+  );
   assert.equal(r2.text, SRC.replace('return 2;', 'return 4;'));
 });
 
 test('indentation that differs unevenly is not a match, and the error shows the line', () => {
-  const [p] = problems({ 'f.js': SRC }, 'f.js\n<<<<<<< SEARCH\n  if (x) {\n  return 2;\n=======\n  if (x) {\n  return 3;\n>>>>>>> REPLACE\n');
+  const [p] = problems(
+    { 'f.js': SRC },
+    'f.js\n<<<<<<< SEARCH\n  if (x) {\n  return 2;\n=======\n  if (x) {\n  return 3;\n>>>>>>> REPLACE\n',
+  );
   assert.equal(p.kind, 'not-found');
   assert.equal(p.path, 'f.js');
   assert.equal(p.block, 1);
@@ -76,7 +102,10 @@ test('trailing whitespace differences are tolerated; unchanged lines keep the fi
 
 test('CRLF files keep CRLF (new lines too), LF patch or not; mixed endings stay as they were', () => {
   const crlf = SRC.replace(/\n/g, '\r\n');
-  const r = after({ 'f.js': crlf }, '*** Begin Patch\n*** Update File: f.js\n@@ function a() {\n-  return 1;\n+  const y = 1;\n+  return y;\n*** End Patch\n');
+  const r = after(
+    { 'f.js': crlf },
+    '*** Begin Patch\n*** Update File: f.js\n@@ function a() {\n-  return 1;\n+  const y = 1;\n+  return y;\n*** End Patch\n',
+  );
   assert.equal(r.text, crlf.replace('  return 1;', '  const y = 1;\r\n  return y;'));
   assert.ok(r.tolerances.includes('line-endings'));
   const mixed = 'one\r\ntwo\nthree\r\nfour\r\n';
@@ -90,7 +119,10 @@ test('a BOM is kept, and a file without a final newline keeps lacking it', () =>
   assert.equal(r.text, '\ufeffx\ny\nZ');
   assert.ok(r.tolerances.includes('bom'));
   // A unified diff that says the new side ends without a newline is obeyed.
-  const r2 = after({ 'c.txt': 'x\ny\n' }, '--- a/c.txt\n+++ b/c.txt\n@@ -1,2 +1,2 @@\n x\n-y\n+q\n\\ No newline at end of file\n');
+  const r2 = after(
+    { 'c.txt': 'x\ny\n' },
+    '--- a/c.txt\n+++ b/c.txt\n@@ -1,2 +1,2 @@\n x\n-y\n+q\n\\ No newline at end of file\n',
+  );
   assert.equal(r2.text, 'x\nq');
 });
 
@@ -120,69 +152,139 @@ test('an exact match is not preferred over a re-indented one: both are candidate
 test('a line number corrected by the neighbouring hunk singles out the place', () => {
   // Every number in this diff is 10 too high; hunk 1 places uniquely, so hunk 2 gets the correction.
   const file = ['unique one', 'a', 'b', 'c', 'x()', 'd', 'e', 'f', 'x()', 'g', ''].join('\n');
-  const r = after({ 'n.txt': file }, '--- a/n.txt\n+++ b/n.txt\n@@ -11,1 +11,1 @@\n-unique one\n+unique 1\n@@ -19,1 +19,1 @@\n-x()\n+y()\n');
-  assert.equal(r.text, file.replace('unique one', 'unique 1').replace('g', 'g').replace(/x\(\)\ng/, 'y()\ng'));
+  const r = after(
+    { 'n.txt': file },
+    '--- a/n.txt\n+++ b/n.txt\n@@ -11,1 +11,1 @@\n-unique one\n+unique 1\n@@ -19,1 +19,1 @@\n-x()\n+y()\n',
+  );
+  assert.equal(
+    r.text,
+    file
+      .replace('unique one', 'unique 1')
+      .replace('g', 'g')
+      .replace(/x\(\)\ng/, 'y()\ng'),
+  );
 });
 
 test('apply_patch anchors pick the place under them; End of File pins the end', () => {
-  const py = ['class A:', '    def f(self):', '        return 1', '', 'class B:', '    def f(self):', '        return 1', ''].join('\n');
-  const r = after({ 'a.py': py }, '*** Begin Patch\n*** Update File: a.py\n@@ class B:\n     def f(self):\n-        return 1\n+        return 2\n*** End Patch\n');
+  const py = [
+    'class A:',
+    '    def f(self):',
+    '        return 1',
+    '',
+    'class B:',
+    '    def f(self):',
+    '        return 1',
+    '',
+  ].join('\n');
+  const r = after(
+    { 'a.py': py },
+    '*** Begin Patch\n*** Update File: a.py\n@@ class B:\n     def f(self):\n-        return 1\n+        return 2\n*** End Patch\n',
+  );
   assert.equal(r.text, py.replace(/return 1\n$/, 'return 2\n'));
   assert.ok(r.tolerances.includes('disambiguated-by-anchor'));
-  const e = after({ 'e.txt': 'x\ny\nx\n' }, '*** Begin Patch\n*** Update File: e.txt\n@@\n-x\n+z\n*** End of File\n*** End Patch\n');
+  const e = after(
+    { 'e.txt': 'x\ny\nx\n' },
+    '*** Begin Patch\n*** Update File: e.txt\n@@\n-x\n+z\n*** End of File\n*** End Patch\n',
+  );
   assert.equal(e.text, 'x\ny\nz\n');
-  const [p] = problems({ 'a.py': py }, '*** Begin Patch\n*** Update File: a.py\n@@\n     def f(self):\n-        return 1\n+        return 2\n*** End Patch\n');
+  const [p] = problems(
+    { 'a.py': py },
+    '*** Begin Patch\n*** Update File: a.py\n@@\n     def f(self):\n-        return 1\n+        return 2\n*** End Patch\n',
+  );
   assert.equal(p.kind, 'ambiguous');
 });
 
 test('search/replace blocks apply in order, each to the result of the one before', () => {
-  const r = after({ 's.txt': 'alpha\nbeta\n' }, 's.txt\n<<<<<<< SEARCH\nalpha\n=======\ngamma\n>>>>>>> REPLACE\ns.txt\n<<<<<<< SEARCH\ngamma\nbeta\n=======\ndelta\n>>>>>>> REPLACE\n');
+  const r = after(
+    { 's.txt': 'alpha\nbeta\n' },
+    's.txt\n<<<<<<< SEARCH\nalpha\n=======\ngamma\n>>>>>>> REPLACE\ns.txt\n<<<<<<< SEARCH\ngamma\nbeta\n=======\ndelta\n>>>>>>> REPLACE\n',
+  );
   assert.equal(r.text, 'delta\n');
 });
 
 test('empty SEARCH creates a missing file but is refused on a file with content', () => {
   const r = resolve({}, 'n/new.txt\n<<<<<<< SEARCH\n=======\nhello\n>>>>>>> REPLACE\n');
   assert.ok(r.ok);
-  assert.deepEqual([r.resolved.files[0].op, r.resolved.files[0].after, r.resolved.files[0].baseHash], ['create', 'hello\n', null]);
+  assert.deepEqual(
+    [r.resolved.files[0].op, r.resolved.files[0].after, r.resolved.files[0].baseHash],
+    ['create', 'hello\n', null],
+  );
   const [p] = problems({ 'x.txt': 'content\n' }, 'x.txt\n<<<<<<< SEARCH\n=======\nhello\n>>>>>>> REPLACE\n');
   assert.match(p.message, /SEARCH part is empty/);
 });
 
 test('text that is absent is rejected naming the file, block and the closest text', () => {
-  const [p] = problems({ 'f.js': SRC }, 'f.js\n<<<<<<< SEARCH\nfunction b() {\n  if (z) {\n=======\nfunction b() {\n>>>>>>> REPLACE\n');
+  const [p] = problems(
+    { 'f.js': SRC },
+    'f.js\n<<<<<<< SEARCH\nfunction b() {\n  if (z) {\n=======\nfunction b() {\n>>>>>>> REPLACE\n',
+  );
   assert.equal(p.kind, 'not-found');
-  assert.match(p.message, /^f\.js, block 1 \(patch line 2\): the old text was not found\. Closest: line 6 reads "if \(x\) \{" where the block expects "if \(z\) \{"/);
+  assert.match(
+    p.message,
+    /^f\.js, block 1 \(patch line 2\): the old text was not found\. Closest: line 6 reads "if \(x\) \{" where the block expects "if \(z\) \{"/,
+  );
   assert.deepEqual(p.closest, { line: 6, text: '  if (x) {' });
   const [q] = problems({ 'f.js': SRC }, 'f.js\n<<<<<<< SEARCH\nnothing like it\n=======\nx\n>>>>>>> REPLACE\n');
   assert.match(q.message, /no line of it/);
 });
 
 test('hunks that change the same lines are rejected as overlapping', () => {
-  const ps = problems({ 'f.js': SRC }, '--- a/f.js\n+++ b/f.js\n@@ -1,2 +1,2 @@\n function a() {\n-  return 1;\n+  return 2;\n@@ -2,2 +2,2 @@\n-  return 1;\n+  return 3;\n }\n');
+  const ps = problems(
+    { 'f.js': SRC },
+    '--- a/f.js\n+++ b/f.js\n@@ -1,2 +1,2 @@\n function a() {\n-  return 1;\n+  return 2;\n@@ -2,2 +2,2 @@\n-  return 1;\n+  return 3;\n }\n',
+  );
   assert.equal(ps[0].kind, 'overlap');
 });
 
 test('whole-file operations: create over an existing file, update of a missing one, two edits of one file', () => {
-  assert.equal(problems({ 'a.txt': 'x\n' }, '--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+y\n')[0].kind, 'already-exists');
+  assert.equal(
+    problems({ 'a.txt': 'x\n' }, '--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+y\n')[0].kind,
+    'already-exists',
+  );
   assert.equal(problems({}, '--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-x\n+y\n')[0].kind, 'missing-file');
-  assert.equal(problems({ 'a.txt': 'x\n' }, '*** Begin Patch\n*** Delete File: a.txt\n*** Update File: a.txt\n@@\n-x\n+y\n*** End Patch\n')[0].kind, 'conflict');
-  assert.equal(problems({ 'a.txt': 'x\n', 'b.txt': '' }, '*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n@@\n-x\n+y\n*** End Patch\n')[0].kind, 'already-exists');
+  assert.equal(
+    problems(
+      { 'a.txt': 'x\n' },
+      '*** Begin Patch\n*** Delete File: a.txt\n*** Update File: a.txt\n@@\n-x\n+y\n*** End Patch\n',
+    )[0].kind,
+    'conflict',
+  );
+  assert.equal(
+    problems(
+      { 'a.txt': 'x\n', 'b.txt': '' },
+      '*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n@@\n-x\n+y\n*** End Patch\n',
+    )[0].kind,
+    'already-exists',
+  );
 });
 
 test('a rejected file fails the whole plan, and the files that did resolve are reported', () => {
-  const r = resolve({ 'a.txt': 'a\n', 'b.txt': 'b\n' }, 'a.txt\n<<<<<<< SEARCH\na\n=======\nA\n>>>>>>> REPLACE\nb.txt\n<<<<<<< SEARCH\nzzz\n=======\nB\n>>>>>>> REPLACE\n');
+  const r = resolve(
+    { 'a.txt': 'a\n', 'b.txt': 'b\n' },
+    'a.txt\n<<<<<<< SEARCH\na\n=======\nA\n>>>>>>> REPLACE\nb.txt\n<<<<<<< SEARCH\nzzz\n=======\nB\n>>>>>>> REPLACE\n',
+  );
   assert.equal(r.ok, false);
   if (r.ok) return;
-  assert.deepEqual(r.problems.map((p) => p.path), ['b.txt']);
-  assert.deepEqual(r.resolvedFiles.map((f) => f.path), ['a.txt']);
+  assert.deepEqual(
+    r.problems.map((p) => p.path),
+    ['b.txt'],
+  );
+  assert.deepEqual(
+    r.resolvedFiles.map((f) => f.path),
+    ['a.txt'],
+  );
 });
 
 test('a 50,000-line file with repetitive lines resolves in well under a second (no quadratic scan)', () => {
   const lines: string[] = [];
-  for (let i = 0; i < 50_000; i++) lines.push(i % 10 === 0 ? `  // section ${i}` : i % 3 === 0 ? '  }' : `  call(${i % 7});`);
+  for (let i = 0; i < 50_000; i++)
+    lines.push(i % 10 === 0 ? `  // section ${i}` : i % 3 === 0 ? '  }' : `  call(${i % 7});`);
   const file = lines.join('\n') + '\n';
   const started = performance.now();
-  const r = after({ 'big.ts': file }, `big.ts\n<<<<<<< SEARCH\n  // section 49990\n${lines[49991]}\n=======\n  // section 49990 (edited)\n${lines[49991]}\n>>>>>>> REPLACE\n`);
+  const r = after(
+    { 'big.ts': file },
+    `big.ts\n<<<<<<< SEARCH\n  // section 49990\n${lines[49991]}\n=======\n  // section 49990 (edited)\n${lines[49991]}\n>>>>>>> REPLACE\n`,
+  );
   const ms = performance.now() - started;
   assert.ok(r.text.includes('section 49990 (edited)'));
   assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
@@ -196,10 +298,13 @@ test('a 50,000-line file with repetitive lines resolves in well under a second (
 test('a unified diff that adds to a missing file from line 0 creates it', () => {
   const r = resolve({}, '--- a/n.txt\n+++ b/n.txt\n@@ -0,0 +1,2 @@\n+x\n+y\n');
   assert.ok(r.ok);
-  assert.deepEqual([r.resolved.files[0].op, r.resolved.files[0].after, r.resolved.files[0].baseHash], ['create', 'x\ny\n', null]);
+  assert.deepEqual(
+    [r.resolved.files[0].op, r.resolved.files[0].after, r.resolved.files[0].baseHash],
+    ['create', 'x\ny\n', null],
+  );
 });
 
-test('apply_patch: a hunk with only added lines and no anchor appends to the file (the format\'s rule); with an anchor it goes under it', () => {
+test("apply_patch: a hunk with only added lines and no anchor appends to the file (the format's rule); with an anchor it goes under it", () => {
   const r = after({ 'l.txt': 'a\nb\n' }, '*** Begin Patch\n*** Update File: l.txt\n@@\n+c\n*** End Patch\n');
   assert.equal(r.text, 'a\nb\nc\n');
   const r2 = after({ 'l.txt': 'a\nb\n' }, '*** Begin Patch\n*** Update File: l.txt\n@@ a\n+a2\n*** End Patch\n');

@@ -69,7 +69,9 @@ test('search/replace: a block without REPLACE, or without a path, is a parse err
   assert.match(e1.problems[0].message, /REPLACE/);
   const e2 = parseError(() => parsePatch('<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n', 'search-replace'));
   assert.match(e2.problems[0].message, /no file path line/);
-  const e3 = parseError(() => parsePatch('/etc/passwd\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n', 'search-replace'));
+  const e3 = parseError(() =>
+    parsePatch('/etc/passwd\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n', 'search-replace'),
+  );
   assert.equal(e3.problems[0].kind, 'path');
   assert.match(e3.problems[0].message, /absolute/);
 });
@@ -97,13 +99,22 @@ test('udiff: git prefixes stripped, hunks with numbers and counts, several files
     ].join('\n'),
   );
   assert.equal(plan.format, 'udiff');
-  assert.deepEqual(plan.files.map((f) => [f.path, f.op]), [
-    ['src/x.ts', 'update'],
-    ['y.ts', 'update'],
-  ]);
+  assert.deepEqual(
+    plan.files.map((f) => [f.path, f.op]),
+    [
+      ['src/x.ts', 'update'],
+      ['y.ts', 'update'],
+    ],
+  );
   const [h1, h2] = plan.files[0].hunks;
-  assert.deepEqual([h1.old, h1.new, h1.oldStart, h1.claimedOldCount, h1.claimedNewCount], [['a', 'b', 'c'], ['a', 'B', 'c'], 3, 3, 3]);
-  assert.deepEqual([h2.old, h2.new, h2.oldStart, h2.claimedOldCount, h2.claimedNewCount], [['k'], ['k', 'l'], 10, 1, 2]);
+  assert.deepEqual(
+    [h1.old, h1.new, h1.oldStart, h1.claimedOldCount, h1.claimedNewCount],
+    [['a', 'b', 'c'], ['a', 'B', 'c'], 3, 3, 3],
+  );
+  assert.deepEqual(
+    [h2.old, h2.new, h2.oldStart, h2.claimedOldCount, h2.claimedNewCount],
+    [['k'], ['k', 'l'], 10, 1, 2],
+  );
   assert.equal(plan.files[1].hunks[0].oldStart, undefined);
 });
 
@@ -130,18 +141,24 @@ test('udiff: /dev/null creates and deletes; "\\ No newline" recorded; bare blank
       '',
     ].join('\n'),
   );
-  assert.deepEqual(plan.files.map((f) => [f.path, f.op]), [
-    ['new.txt', 'create'],
-    ['old.txt', 'delete'],
-    ['m.txt', 'update'],
-  ]);
+  assert.deepEqual(
+    plan.files.map((f) => [f.path, f.op]),
+    [
+      ['new.txt', 'create'],
+      ['old.txt', 'delete'],
+      ['m.txt', 'update'],
+    ],
+  );
   assert.deepEqual(plan.files[0].hunks[0].new, ['one', 'two']);
   assert.equal(plan.files[0].hunks[0].newEndsWithoutEol, true);
   assert.deepEqual(plan.files[2].hunks[0].old, ['x', '', 'y']);
 });
 
 test('udiff: a removed line that starts with "-- " is body while the counts still owe lines', () => {
-  const plan = parsePatch(['--- a/q.sql', '+++ b/q.sql', '@@ -1,2 +1,2 @@', '--- comment', '+++ new', ' select 1;'].join('\n'), 'udiff');
+  const plan = parsePatch(
+    ['--- a/q.sql', '+++ b/q.sql', '@@ -1,2 +1,2 @@', '--- comment', '+++ new', ' select 1;'].join('\n'),
+    'udiff',
+  );
   assert.equal(plan.files.length, 1);
   assert.deepEqual(plan.files[0].hunks[0].old, ['-- comment', 'select 1;']);
   assert.deepEqual(plan.files[0].hunks[0].new, ['++ new', 'select 1;']);
@@ -149,12 +166,28 @@ test('udiff: a removed line that starts with "-- " is body while the counts stil
 
 test('udiff: git rename headers make a rename, with or without content changes', () => {
   const plan = parsePatch(
-    ['diff --git a/a.txt b/b.txt', 'similarity index 100%', 'rename from a.txt', 'rename to b.txt', 'diff --git a/c.txt b/d.txt', 'rename from c.txt', 'rename to d.txt', '--- a/c.txt', '+++ b/d.txt', '@@ -1 +1 @@', '-1', '+2'].join('\n'),
+    [
+      'diff --git a/a.txt b/b.txt',
+      'similarity index 100%',
+      'rename from a.txt',
+      'rename to b.txt',
+      'diff --git a/c.txt b/d.txt',
+      'rename from c.txt',
+      'rename to d.txt',
+      '--- a/c.txt',
+      '+++ b/d.txt',
+      '@@ -1 +1 @@',
+      '-1',
+      '+2',
+    ].join('\n'),
   );
-  assert.deepEqual(plan.files.map((f) => [f.op, f.path, f.newPath, f.hunks.length]), [
-    ['rename', 'a.txt', 'b.txt', 0],
-    ['rename', 'c.txt', 'd.txt', 1],
-  ]);
+  assert.deepEqual(
+    plan.files.map((f) => [f.op, f.path, f.newPath, f.hunks.length]),
+    [
+      ['rename', 'a.txt', 'b.txt', 0],
+      ['rename', 'c.txt', 'd.txt', 1],
+    ],
+  );
 });
 
 test('udiff: paths that climb out of the root are parse errors', () => {
@@ -187,11 +220,14 @@ test('apply_patch: add, delete, update with move, nested anchors and End of File
     ].join('\n'),
   );
   assert.equal(plan.format, 'patch');
-  assert.deepEqual(plan.files.map((f) => [f.op, f.path, f.newPath]), [
-    ['create', 'docs/new.md', undefined],
-    ['delete', 'old.js', undefined],
-    ['rename', 'src/a.py', 'src/b.py'],
-  ]);
+  assert.deepEqual(
+    plan.files.map((f) => [f.op, f.path, f.newPath]),
+    [
+      ['create', 'docs/new.md', undefined],
+      ['delete', 'old.js', undefined],
+      ['rename', 'src/a.py', 'src/b.py'],
+    ],
+  );
   assert.deepEqual(plan.files[0].hunks[0].new, ['# Title', '', 'text']);
   const [h1, h2] = plan.files[2].hunks;
   assert.deepEqual(h1.anchors, ['class A:', '    def f(self):']);
