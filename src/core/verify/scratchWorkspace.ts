@@ -9,6 +9,7 @@ import { lstat, mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ApplyOutcome, ResolvedPlan } from '../edits/editPlan';
+import { alignBases } from './alignBases';
 import { copyEntry, copyTree } from './copyTree';
 import { gitOrThrow, runGit, splitNul } from './git';
 
@@ -18,6 +19,8 @@ export interface ScratchWorkspace {
   kind: ScratchKind;
   /** The workspace root's counterpart inside the scratch: apply edits and run commands here. */
   root: string;
+  /** The workspace root it was made from (real path). */
+  source: string;
   /** The temp folder holding the scratch; gone after dispose. */
   container: string;
   /** Paths (relative to the repository top) carried over from the working tree, for the record. */
@@ -133,7 +136,7 @@ async function createWorktree(
         if (link) links.push(link);
       }
     }
-    return { kind: 'git-worktree', root: scratchRoot, container, carriedOver, notes: [], dispose };
+    return { kind: 'git-worktree', root: scratchRoot, source: realRoot, container, carriedOver, notes: [], dispose };
   } catch (e) {
     await dispose();
     throw e;
@@ -208,7 +211,7 @@ async function createCopy(realRoot: string, container: string, opts: ScratchOpti
     );
     return problems;
   });
-  return { kind: 'copy', root: copy, container, carriedOver: [], notes: [], dispose };
+  return { kind: 'copy', root: copy, source: realRoot, container, carriedOver: [], notes: [], dispose };
 }
 
 /** Links `from/node_modules` into `to` when the scratch has none; returns the link made. */
@@ -222,8 +225,13 @@ async function linkNodeModules(from: string, to: string): Promise<string | undef
 
 export type ApplyResolved = (resolved: ResolvedPlan, root: string) => Promise<ApplyOutcome>;
 
-/** Applies a resolved plan inside the scratch with the edit engine (all-or-nothing, hash-checked). */
-export function applyPlanToScratch(scratch: ScratchWorkspace, resolved: ResolvedPlan, apply: ApplyResolved) {
+/**
+ * Applies a resolved plan inside the scratch with the edit engine (all-or-nothing, hash-checked).
+ * First each file the plan edits is brought to the exact base the edit was made against
+ * (alignBases.ts), so line-ending filters or unsaved editor text do not fail a sound change.
+ */
+export async function applyPlanToScratch(scratch: ScratchWorkspace, resolved: ResolvedPlan, apply: ApplyResolved) {
+  scratch.notes.push(...(await alignBases(scratch.source, scratch.root, resolved)));
   return apply(resolved, scratch.root);
 }
 

@@ -108,6 +108,25 @@ describe('createScratchWorkspace', () => {
     assert.equal(worktreeCount(ws.root), 1);
   });
 
+  it('a checkout filter that changes bytes (eol=crlf) does not make a sound plan stale', async () => {
+    ws = makeWorkspace({ git: true });
+    writeFileSync(path.join(ws.root, '.gitattributes'), '*.js text eol=crlf\n');
+    git(['add', '.gitattributes'], ws.root);
+    git(['commit', '--quiet', '-m', 'crlf on checkout'], ws.root);
+    const resolved = await resolvePatch(ws.root, BREAKING_PATCH);
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    try {
+      const other = readFileSync(path.join(scratch.root, 'test/run.js'), 'utf8');
+      assert.match(other, /\r\n/, 'git wrote CRLF into the worktree');
+      const applied = await applyPlanToScratch(scratch, resolved, applyResolved);
+      assert.equal(applied.ok, true, JSON.stringify(applied));
+      assert.equal(readFileSync(path.join(scratch.root, 'src/math.js'), 'utf8'), resolved.files[0].after);
+      assert.deepEqual(scratch.notes, [], 'the workspace bytes matched; no note needed');
+    } finally {
+      await scratch.dispose();
+    }
+  });
+
   it('submodules come along as the user has them checked out', async () => {
     ws = makeWorkspace({ git: true });
     const lib = path.join(ws.outDir, 'lib');

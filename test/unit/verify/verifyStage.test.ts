@@ -197,12 +197,25 @@ describe('runVerifyStage', () => {
     assert.ok(r.withheldEnv.includes('OPENAI_API_KEY'));
   });
 
-  it('a plan that no longer applies fails to prepare and runs nothing', async () => {
+  it('a file changed since the edit was made: verified against the text the edit was made on, with a note', async () => {
     ws = makeWorkspace({ git: true });
-    const resolvedPlan = await resolvePatch(ws.root, BREAKING_PATCH);
-    // The file changes after the edit was made: the base hash no longer matches.
+    const resolvedPlan = await resolvePatch(ws.root, PASSING_PATCH);
+    // After the edit was resolved, the file on disk changes in a way that would fail the tests.
     const math = path.join(ws.root, 'src/math.js');
-    writeFileSync(math, readFileSync(math, 'utf8') + '// changed meanwhile\n');
+    writeFileSync(math, readFileSync(math, 'utf8') + 'exports.add = (a, b) => a * b;\n');
+    const outcome = await stage({ resolvedPlan }, true);
+    const r = ran(outcome);
+    assert.equal(r.passed, true, 'the change was tested on the base it was made against');
+    assert.ok(
+      outcome.status === 'ran' &&
+        /src\/math\.js: verified against the text the edit was made on/.test(outcome.notes?.join('\n') ?? ''),
+    );
+  });
+
+  it('a plan whose base matches nothing fails to prepare and runs nothing', async () => {
+    ws = makeWorkspace({ git: true });
+    const good = await resolvePatch(ws.root, BREAKING_PATCH);
+    const resolvedPlan = { ...good, files: good.files.map((f) => ({ ...f, baseHash: '0'.repeat(64) })) };
     const marker = path.join(ws.outDir, 'ran');
     const outcome = await stage(
       { resolvedPlan, verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 } },
@@ -212,6 +225,7 @@ describe('runVerifyStage', () => {
     if (outcome.status !== 'failed-to-prepare') return;
     assert.equal(outcome.problems[0]?.kind, 'stale');
     assert.equal(outcome.problems[0]?.path, 'src/math.js');
+    assert.match(outcome.reason, /did not apply to a fresh copy/);
     assert.equal(existsSync(marker), false);
   });
 
