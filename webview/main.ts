@@ -109,6 +109,9 @@ const channel = new HostChannel({
     if (!run || p.runId !== run.runId) return;
     streams.push(p.deltas);
   },
+  'stage/clear': (p) => {
+    if (run && p.runId === run.runId) streams.clear(p.stage);
+  },
   'finding/focus': (p) => {
     const el = document.getElementById(`finding-${p.findingId}`);
     el?.scrollIntoView({ block: 'center' });

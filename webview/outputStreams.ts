@@ -32,6 +32,12 @@ export class OutputStreams {
     }
   }
 
+  clear(stage: PanelStage): void {
+    this.pending.delete(stage);
+    const n = this.nodes.get(stage);
+    if (n) n.text.data = '';
+  }
+
   push(deltas: OutputDelta[]): void {
     for (const d of deltas) this.pending.set(d.stage, (this.pending.get(d.stage) ?? '') + d.text);
     if (!this.frame) this.frame = requestAnimationFrame(() => this.write());

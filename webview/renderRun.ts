@@ -61,6 +61,7 @@ export function renderHeader(run: RunView): HTMLElement {
     badges,
     signals,
     cost,
+    run.reasons.length ? h('p', { class: 'reasons muted' }, run.reasons.join(' ')) : null,
     run.gates.length ? h('p', { class: 'gates' }, 'Human gate: ', run.gates.join('; ')) : null,
     run.message ? h('p', { class: 'message', role: 'note' }, run.message) : null,
   );
@@ -151,7 +152,11 @@ export function renderReview(run: RunView, actions: Actions): HTMLElement | null
     'section',
     { class: 'review', 'aria-label': 'Review' },
     h('h2', {}, 'Review: ', h('span', { class: `verdict verdict-${r.verdict}`, 'data-testid': 'verdict' }, r.verdict)),
-    h('p', { class: 'muted' }, `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}, round ${r.round}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}${r.stage === 'finalOwner' ? ', the final owner' : ''}, round ${r.round}`,
+    ),
     r.findings.length ? h('ul', { class: 'findings' }, ...r.findings.map((f) => findingItem(f, actions))) : h('p', {}, 'No findings.'),
   );
 }

@@ -60,6 +60,7 @@ export const FindingViewSchema = z.object({
 export type FindingView = z.infer<typeof FindingViewSchema>;
 
 export const ReviewViewSchema = z.object({
+  stage: z.enum(['critic', 'finalOwner']).default('critic'),
   verdict: z.string().max(50),
   reviewerModel: z.string().max(200),
   reviewerVendor: z.string().max(100).optional(),
@@ -79,6 +80,8 @@ export const RunViewSchema = z.object({
   risk: z.string().max(50).optional(),
   signals: z.array(SignalViewSchema).max(200).default([]),
   gates: z.array(text).max(50).default([]),
+  /** Why these stages run (from the decision). */
+  reasons: z.array(text).max(50).default([]),
   estimatedCostUsd: cost.optional(),
   actualCostUsd: cost.default(0),
   stages: z.array(StageViewSchema).max(5),
@@ -98,6 +101,8 @@ export const HostNotifications = {
   'run/state': z.object({ run: RunViewSchema }),
   'stage/output': z.object({ runId: z.string().max(200), deltas: z.array(OutputDeltaSchema).min(1).max(5) }),
   'finding/focus': z.object({ findingId: z.string().max(200) }),
+  /** A model failed mid-reply and a fallback took over: drop that stage's partial output. */
+  'stage/clear': z.object({ runId: z.string().max(200), stage: PanelStageSchema }),
 } as const;
 
 /** Webview → host notifications. */

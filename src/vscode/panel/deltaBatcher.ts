@@ -50,6 +50,11 @@ export class DeltaBatcher {
     this.send(deltas);
   }
 
+  /** Drops one stage's pending output (its model failed mid-reply and a fallback starts over). */
+  drop(stage: PanelStage): void {
+    this.pending.delete(stage);
+  }
+
   /** Drops pending output (the panel is gone or a new run replaced this one). */
   dispose(): void {
     if (this.scheduled) this.timer.clear(this.handle);

@@ -40,6 +40,11 @@ export class RoutingPanel implements vscode.Disposable {
         if (!this.panel || !this.ready) return;
         this.batcherFor(run).push(stage, text);
       }),
+      runs.onClear(({ run, stage }) => {
+        if (!this.panel || !this.ready) return;
+        this.batcherFor(run).drop(stage);
+        this.post(hostNotify('stage/clear', { runId: run.runId, stage }));
+      }),
     );
   }
 

@@ -45,7 +45,7 @@ export class RunModel {
 
   constructor(runId: string, task: string, startedAt = Date.now()) {
     this.startedAt = startedAt;
-    this.view = { runId, task, state: 'running', signals: [], gates: [], actualCostUsd: 0, stages: [], diffFiles: [] };
+    this.view = { runId, task, state: 'running', signals: [], gates: [], reasons: [], actualCostUsd: 0, stages: [], diffFiles: [] };
   }
 
   get runId(): string {
@@ -108,6 +108,7 @@ export class RunModel {
         this.view.risk = d.risk;
         this.view.signals = d.classification.details.map((sig) => ({ id: sig.label, detail: sig.evidence }));
         this.view.gates = d.gates.map((g) => g.reason);
+        this.view.reasons = d.reasons ?? [];
         this.view.estimatedCostUsd = d.estimatedCostUsd;
         for (const sd of d.stages) {
           const s = this.stage(sd.stage);
@@ -143,6 +144,7 @@ export class RunModel {
         return false;
       case 'fallback-taken': {
         const s = this.stage(e.stage);
+        if (e.discardPartial) this.outputs.delete(e.stage);
         s.rejected = [...s.rejected, { modelId: e.fromModelId, reason: `failed at run time: ${e.error.message}` }];
         s.modelId = e.toModelId;
         s.vendor = e.toVendor;
@@ -171,8 +173,9 @@ export class RunModel {
         return true;
       }
       case 'review-ready': {
+        const prefix = e.stage === 'finalOwner' ? 'fo' : 'r';
         const findings: FindingView[] = e.review.findings.map((f, i) => ({
-          id: `r${e.round}f${i + 1}`,
+          id: `${prefix}${e.round}f${i + 1}`,
           file: f.file,
           startLine: f.startLine,
           endLine: f.endLine,
@@ -182,6 +185,7 @@ export class RunModel {
           status: 'open',
         }));
         const review: ReviewView = {
+          stage: e.stage,
           verdict: e.review.verdict,
           reviewerModel: e.reviewerModelId,
           reviewerVendor: e.reviewerVendor,

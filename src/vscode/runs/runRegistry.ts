@@ -46,10 +46,13 @@ export class RunRegistry implements vscode.Disposable {
   current: ActiveRun | undefined;
   private readonly changed = new vscode.EventEmitter<ActiveRun | undefined>();
   private readonly deltas = new vscode.EventEmitter<{ run: ActiveRun; stage: PanelStage; text: string }>();
+  private readonly clears = new vscode.EventEmitter<{ run: ActiveRun; stage: PanelStage }>();
   /** Structure changed (a new run, a stage moved, a review arrived): re-render. */
   readonly onDidChange = this.changed.event;
   /** Streaming output, for the panel's batcher only. */
   readonly onDelta = this.deltas.event;
+  /** A stage's partial output was discarded (a fallback model starts over). */
+  readonly onClear = this.clears.event;
 
   constructor(private readonly state: vscode.Memento) {}
 
@@ -63,6 +66,7 @@ export class RunRegistry implements vscode.Disposable {
   handle(run: ActiveRun, event: PipelineEvent): void {
     const structural = run.model.apply(event);
     if (event.type === 'stage-delta') this.deltas.fire({ run, stage: event.stage, text: event.text });
+    if (event.type === 'fallback-taken' && event.discardPartial) this.clears.fire({ run, stage: event.stage });
     if (structural) this.changed.fire(run);
     if (event.type === 'run-finished') this.remember(run);
   }
@@ -102,5 +106,6 @@ export class RunRegistry implements vscode.Disposable {
     this.current?.abort.abort();
     this.changed.dispose();
     this.deltas.dispose();
+    this.clears.dispose();
   }
 }

@@ -72,3 +72,14 @@ test('with a real timer a 5,000 token/s stream sends at most ~60 messages a seco
   assert.ok(sent.length / elapsed <= 62, `${sent.length} messages in ${elapsed}s`);
   assert.ok(sent.length >= 5, 'it does send while streaming, not only at the end');
 });
+
+test('drop forgets one stage\'s pending output and keeps the others', () => {
+  const sent: OutputDelta[][] = [];
+  const t = fakeTimer();
+  const b = new DeltaBatcher((d) => sent.push(d), 17, t.timer);
+  b.push('critic', 'partial from a model that failed');
+  b.push('implementer', 'kept');
+  b.drop('critic');
+  t.fire();
+  assert.deepEqual(sent, [[{ stage: 'implementer', text: 'kept' }]]);
+});

@@ -1,0 +1,157 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RunModel, OUTPUT_TAIL_CHARS } from '../../../src/vscode/runs/runModel';
+import type { PipelineEvent, StageSnapshot } from '../../../src/core/pipeline/events';
+import type { RoutingDecision } from '../../../src/core/routing/decisionSchema';
+import { RunViewSchema } from '../../../src/protocol/panelProtocol';
+
+const base = { runId: 'r1', at: 1 };
+
+function snap(over: Partial<StageSnapshot>): StageSnapshot {
+  return {
+    stage: 'implementer',
+    role: 'Implementer',
+    round: 1,
+    modelId: 'sonnet',
+    vendor: 'anthropic',
+    state: 'running',
+    tokensIn: 0,
+    tokensOut: 0,
+    costUsd: 0,
+    elapsedMs: 0,
+    why: 'first choice',
+    rejected: [],
+    ...over,
+  };
+}
+
+const decision: RoutingDecision = {
+  task: 'fix it',
+  classification: {
+    kind: 'bugfix',
+    risk: 'medium',
+    signals: ['fix requested'],
+    details: [{ id: 'fix', label: 'fix requested', evidence: 'fix' }],
+    reasons: [],
+    source: 'local',
+  },
+  kind: 'bugfix',
+  risk: 'medium',
+  producesEdits: true,
+  reasons: ['a bug fix: implement, then review'],
+  stages: [
+    {
+      stage: 'implementer',
+      role: 'Implementer',
+      modelId: 'sonnet',
+      vendor: 'anthropic',
+      chain: [{ modelId: 'sonnet', vendor: 'anthropic' }],
+      why: 'first choice',
+      rejected: [{ modelId: 'gpt-5', vendor: 'openai', code: 'missing-key', reason: 'no key' }],
+      estimate: { inputTokens: 1, outputTokens: 1, costUsd: 0.05 },
+    },
+    {
+      stage: 'critic',
+      role: 'Critic',
+      modelId: 'gpt-5',
+      vendor: 'openai',
+      chain: [{ modelId: 'gpt-5', vendor: 'openai' }],
+      why: 'different vendor',
+      rejected: [],
+      estimate: { inputTokens: 1, outputTokens: 1, costUsd: 0.02 },
+    },
+  ],
+  gates: [{ code: 'risk', at: 'before-apply', reason: 'risk is high' }],
+  maxReviewRounds: 2,
+  estimatedCostUsd: 0.07,
+  budget: {},
+  warnings: [],
+};
+
+test('the decision lays out the stages with models, reasons, rejections and estimates', () => {
+  const m = new RunModel('r1', 'fix it');
+  assert.equal(m.apply({ ...base, type: 'decision-made', decision }), true);
+  const v = m.view;
+  assert.equal(v.kind, 'bugfix');
+  assert.deepEqual(v.signals, [{ id: 'fix requested', detail: 'fix' }]);
+  assert.deepEqual(v.gates, ['risk is high']);
+  assert.deepEqual(v.reasons, ['a bug fix: implement, then review']);
+  assert.deepEqual(v.stages.map((s) => [s.stage, s.state, s.modelId]), [
+    ['implementer', 'waiting', 'sonnet'],
+    ['critic', 'waiting', 'gpt-5'],
+  ]);
+  assert.deepEqual(v.stages[0]!.rejected, [{ modelId: 'gpt-5', reason: 'no key' }]);
+  assert.equal(v.stages[0]!.estimatedCostUsd, 0.05);
+  // What the host sends must pass the protocol's own validation.
+  assert.ok(RunViewSchema.safeParse(v).success);
+});
+
+test('costs and tokens add up across review rounds instead of being overwritten', () => {
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'stage-finished', snapshot: snap({ state: 'done', tokensIn: 100, tokensOut: 50, costUsd: 0.01, elapsedMs: 1000 }) });
+  m.apply({ ...base, type: 'stage-started', snapshot: snap({ round: 2 }) });
+  m.apply({ ...base, type: 'stage-finished', snapshot: snap({ round: 2, state: 'done', tokensIn: 10, tokensOut: 5, costUsd: 0.002, elapsedMs: 500 }) });
+  const s = m.view.stages[0]!;
+  assert.equal(s.inputTokens, 110);
+  assert.equal(s.outputTokens, 55);
+  assert.ok(Math.abs(s.costUsd - 0.012) < 1e-9);
+  assert.equal(s.elapsedMs, 1500);
+  assert.equal(s.round, 2);
+  assert.ok(Math.abs(m.view.actualCostUsd - 0.012) < 1e-9);
+  assert.match(m.outputs.get('implementer') ?? '', /round 2/);
+});
+
+test('deltas are not structural, and the kept output is capped to its tail', () => {
+  const m = new RunModel('r1', 't');
+  const delta: PipelineEvent = { ...base, type: 'stage-delta', stage: 'critic', round: 1, text: 'x'.repeat(OUTPUT_TAIL_CHARS) };
+  assert.equal(m.apply(delta), false);
+  m.apply({ ...delta, text: 'END' });
+  const out = m.outputs.get('critic')!;
+  assert.equal(out.length, OUTPUT_TAIL_CHARS);
+  assert.ok(out.endsWith('END'));
+});
+
+test('fallbacks, failures, context and reviews show up where the UI reads them', () => {
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'decision-made', decision });
+  m.apply({ ...base, type: 'stage-delta', stage: 'critic', round: 1, text: 'half a rev' });
+  m.apply({ ...base, type: 'fallback-taken', stage: 'critic', fromModelId: 'gpt-5', toModelId: 'gemini', toVendor: 'google', error: { kind: 'overloaded', message: '529' }, discardPartial: true });
+  assert.equal(m.outputs.get('critic'), undefined, 'the failed partial reply is dropped');
+  const critic = m.view.stages.find((s) => s.stage === 'critic')!;
+  assert.equal(critic.modelId, 'gemini');
+  assert.match(critic.rejected.at(-1)!.reason, /failed at run time: 529/);
+  m.apply({ ...base, type: 'context-sent', stage: 'critic', round: 1, modelId: 'gemini', artifacts: ['task', 'diff'], chars: 1234 });
+  assert.deepEqual(critic.saw, [{ kind: 'round 1 · gemini', label: 'task, diff', chars: 1234 }]);
+  m.apply({
+    ...base,
+    type: 'review-ready',
+    stage: 'critic',
+    round: 1,
+    reviewerModelId: 'gemini',
+    reviewerVendor: 'google',
+    implementerVendor: 'anthropic',
+    review: { verdict: 'request-changes', summary: '', findings: [{ file: 'a.ts', startLine: 3, endLine: 4, severity: 'major', message: 'off by one' }] },
+  });
+  assert.equal(m.view.review?.verdict, 'request-changes');
+  assert.equal(m.finding('r1f1')?.message, 'off by one');
+  m.apply({ ...base, type: 'stage-failed', snapshot: snap({ state: 'failed' }), error: { kind: 'auth', message: 'bad key for sonnet' } });
+  assert.equal(m.view.stages.find((s) => s.stage === 'implementer')!.error, 'bad key for sonnet');
+});
+
+test('gates, cancellation and the finish set the run state', () => {
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'decision-made', decision });
+  m.apply({ ...base, type: 'gate-waiting', gateId: 'g', reasons: ['risk is high'] });
+  assert.equal(m.view.state, 'awaiting-approval');
+  assert.deepEqual(m.gateReasons, ['risk is high']);
+  m.apply({ ...base, type: 'gate-resolved', gateId: 'g', approved: true });
+  assert.equal(m.view.state, 'running');
+  m.apply({ ...base, type: 'cancelled', reason: 'cancelled by the user' });
+  assert.equal(m.view.state, 'cancelled');
+  assert.ok(m.view.stages.every((s) => s.state === 'cancelled'));
+  assert.equal(m.finished, false);
+  m.apply({ ...base, at: 99, type: 'run-finished', outcome: 'cancelled', message: 'cancelled; nothing was applied', totals: { tokensIn: 0, tokensOut: 0, costUsd: 0.5, elapsedMs: 1 } });
+  assert.equal(m.finished, true);
+  assert.equal(m.view.actualCostUsd, 0.5);
+  assert.equal(m.view.message, 'cancelled; nothing was applied');
+});
