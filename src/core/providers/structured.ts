@@ -43,11 +43,20 @@ export async function callStructured<S extends z.ZodType>(
   const name = opts.name ?? 'submit_result';
   const jsonSchema = toJsonSchema(schema);
   // Tools take an object at the root; anything else can only be asked for as text.
-  const mode = opts.mode === 'json' || jsonSchema['type'] !== 'object' ? 'json' : 'tool';
-  const first = shapeRequest(request, mode, name, opts.description, jsonSchema);
+  let mode: 'tool' | 'json' = opts.mode === 'json' || jsonSchema['type'] !== 'object' ? 'json' : 'tool';
+  let first = shapeRequest(request, mode, name, opts.description, jsonSchema);
   const usage = { inputTokens: 0, outputTokens: 0 };
 
-  const one = await collect(run(first), name);
+  let one;
+  try {
+    one = await collect(run(first), name);
+  } catch (e) {
+    // A model without tool support (many local ones) rejects the request outright: ask for JSON text instead.
+    if (!(mode === 'tool' && isToolsUnsupported(e))) throw e;
+    mode = 'json';
+    first = shapeRequest(request, mode, name, opts.description, jsonSchema);
+    one = await collect(run(first), name);
+  }
   add(usage, one.usage);
   const checked = check(schema, one.raw);
   if (checked.ok) return { value: checked.value, attempts: 1, usage, modelId: one.modelId, raw: one.raw };
@@ -90,6 +99,16 @@ export async function callStructured<S extends z.ZodType>(
     { usage },
   );
   throw err;
+}
+
+function isToolsUnsupported(e: unknown): boolean {
+  return (
+    e instanceof ProviderError &&
+    e.kind === 'bad-request' &&
+    /(does not|doesn't|not) support (tools|tool use|function calling|tool_choice)|tools? (are|is) not supported|tool_choice/i.test(
+      e.message,
+    )
+  );
 }
 
 function shapeRequest(

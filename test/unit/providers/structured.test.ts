@@ -163,3 +163,22 @@ test('extractJson finds the JSON in common reply shapes', () => {
   assert.equal(extractJson('no json here'), undefined);
   assert.equal(extractJson(''), undefined);
 });
+
+test('a model that does not support tools is asked for JSON text instead, without using up the retry', async () => {
+  server.script(
+    { fault: { kind: 'bad-request', message: 'registry.ollama.ai/library/gemma:2b does not support tools' } },
+    { text: JSON.stringify(good) },
+  );
+  const local = createProvider(
+    openaiSpec(server, { provider: 'openai-compatible', vendor: 'google', model: 'gemma:2b' }),
+    {},
+  );
+  const r = await callStructured(PlanSchema, (req) => resilientStream(local, req, opts), request, {
+    name: 'submit_plan',
+  });
+  assert.deepEqual(r.value, good);
+  assert.equal(r.attempts, 1);
+  assert.ok(server.requests[0]!.body.tools, 'first asked with a tool');
+  assert.equal(server.requests[1]!.body.tools, undefined);
+  assert.match(server.requests[1]!.system, /JSON Schema/);
+});
