@@ -24,6 +24,8 @@ export interface VscodeServer {
   port: number;
   origin: string;
   dataRoot: string;
+  /** TMPDIR / XDG_RUNTIME_DIR of the server and its extension hosts (their IPC sockets); removed at close. */
+  tmpDir: string;
   dirs: { server: string; user: string; extensions: string };
   pid: number;
   process: ChildProcess;

@@ -143,7 +143,9 @@ export async function startServer({
   // A caller-chosen dataRoot is kept (npm start keeps its state between runs); otherwise a fresh
   // temp folder per run, removed at teardown.
   const dataRoot = keptDataRoot ?? mkdtempSync(join(tmpdir(), 'switchyard-vscode-'));
+  let tmp;
   const removeData = () => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
     if (!keptDataRoot) rmSync(dataRoot, { recursive: true, force: true });
   };
   const dirs = {
@@ -174,6 +176,12 @@ export async function startServer({
   // code-server's build points the extension gallery at open-vsx.org; an empty gallery turns it off,
   // so the workbench makes no outside requests (there is no internet here, and tests must not need it).
   if (!gallery) env.EXTENSIONS_GALLERY = '{}';
+  // The server and its extension hosts put IPC sockets (vscode-ipc-*, vscode-git-*) and scratch files
+  // in the temp folder and do not remove them when killed: give them one inside dataRoot.
+  // (A short path of its own, also for a kept dataRoot: unix socket paths are limited to ~107 bytes.)
+  tmp = mkdtempSync(join(tmpdir(), 'switchyard-vstmp-'));
+  env.TMPDIR = tmp;
+  env.XDG_RUNTIME_DIR = tmp;
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   const onData = (d) => {
@@ -190,6 +198,7 @@ export async function startServer({
     origin: `http://127.0.0.1:${listenPort}`,
     dataRoot,
     dirs,
+    tmpDir: tmp,
     pid: child.pid,
     process: child,
     args,

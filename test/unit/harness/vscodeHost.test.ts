@@ -94,6 +94,7 @@ test('startServer serves the workbench; close() stops its whole process group an
     closed = true;
     assert.equal(groupAlive(server.pid), false, 'a process of the server group is still running');
     assert.equal(existsSync(server.dataRoot), false, 'the data folders were not removed');
+    assert.equal(existsSync(server.tmpDir), false, "the server's temp folder (IPC sockets) was not removed");
     await assert.rejects(fetch(server.origin + '/'), 'the port still answers');
   } finally {
     if (!closed) await server.close();
@@ -112,6 +113,7 @@ test('startServer with trust keeps Workspace Trust on and a kept dataRoot surviv
     await server.close();
     assert.equal(groupAlive(server.pid), false);
     assert.ok(existsSync(join(kept, 'user-data')), 'a caller-owned dataRoot must be kept');
+    assert.equal(existsSync(server.tmpDir), false, 'the temp folder goes even when dataRoot is kept');
   } finally {
     rmSync(kept, { recursive: true, force: true });
   }
