@@ -68,6 +68,11 @@ export class BudgetGuard {
     return { ok: true, maxOutputTokens: maxOut };
   }
 
+  /** Spending outside any stage (the classifier model): counts against the per-task budget only. */
+  recordUnstaged(costUsd: number): void {
+    this.spentTask += costUsd;
+  }
+
   record(stage: Stage, costUsd: number, outputTokens: number): void {
     this.spentTask += costUsd;
     this.spentStage.set(stage, (this.spentStage.get(stage) ?? 0) + costUsd);

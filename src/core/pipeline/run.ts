@@ -14,6 +14,8 @@ import { splitFileText } from '../edits/fileText';
 import { RunRecorder } from '../ledger/recordFromEvents';
 import { classify } from '../routing/classifier';
 import { decide } from '../routing/decide';
+import { costOf } from '../routing/estimate';
+import { classifyWithModel } from '../routing/modelClassifier';
 import type { GateCode, RejectedAlternative, StageDecision } from '../routing/decisionSchema';
 import { mentionedPaths } from '../routing/stagePlan';
 import { anchorFindings } from '../review/anchorFindings';
@@ -78,13 +80,41 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   };
 
   const contextPaths = [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)];
-  const decision =
-    opts.decision ??
-    decide(classify(opts.task, { ...opts.context, filePaths: contextPaths }), policy, opts.availability, {
+  /** Tokens and cost spent outside any stage (the classifier model), added to the run's totals. */
+  const extra = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
+  const decision = opts.decision ?? (await makeDecision());
+
+  async function makeDecision() {
+    const local = classify(opts.task, { ...opts.context, filePaths: contextPaths });
+    let classification = local;
+    const notes: string[] = [];
+    const id = policy.classifier.model;
+    const spec = id ? policy.models.find((m) => m.id === id) : undefined;
+    if (spec) {
+      const missing = opts.availability(spec);
+      if (missing) notes.push(`classifier model ${spec.id} not used: ${missing}; the local classification stands`);
+      else {
+        const timeouts = { ...policy.rules.timeouts, firstTokenSeconds: Math.min(15, policy.rules.timeouts.firstTokenSeconds), totalSeconds: Math.min(30, policy.rules.timeouts.totalSeconds) };
+        const r = await classifyWithModel(opts.task, local, await ctx.providerFor(spec), { retry: { ...policy.rules.retry, maxAttempts: 1 }, timeouts, sleep: opts.resilience?.sleep, signal: ac.signal });
+        classification = r.classification;
+        if (r.warning) notes.push(r.warning);
+        if (r.usage) {
+          extra.tokensIn += r.usage.inputTokens;
+          extra.tokensOut += r.usage.outputTokens;
+          const cost = costOf(spec, r.usage, opts.priceLookup);
+          extra.costUsd += cost;
+          ctx.budget.recordUnstaged(cost);
+        }
+      }
+    }
+    const d = decide(classification, policy, opts.availability, {
       task: opts.task,
       knownFiles: contextPaths.length,
       priceLookup: opts.priceLookup,
+      localClassification: classification === local ? undefined : local,
     });
+    return { ...d, warnings: [...d.warnings, ...notes] };
+  }
   emit({ type: 'decision-made', decision });
 
   const state: Partial<Pick<RunResult, 'answer' | 'diff' | 'resolved' | 'review'>> = {};
@@ -400,9 +430,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   }
 
   const totals = {
-    tokensIn: snapshots.reduce((n, s) => n + s.tokensIn, 0),
-    tokensOut: snapshots.reduce((n, s) => n + s.tokensOut, 0),
-    costUsd: snapshots.reduce((n, s) => n + s.costUsd, 0),
+    tokensIn: extra.tokensIn + snapshots.reduce((n, s) => n + s.tokensIn, 0),
+    tokensOut: extra.tokensOut + snapshots.reduce((n, s) => n + s.tokensOut, 0),
+    costUsd: extra.costUsd + snapshots.reduce((n, s) => n + s.costUsd, 0),
     elapsedMs: Math.round(performance.now() - wall0),
   };
   emit({ type: 'run-finished', outcome, message, totals, error });

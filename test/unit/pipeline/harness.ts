@@ -15,10 +15,11 @@ import { fsWorkspaceReader } from '../../../src/core/pipeline/workspaceReader';
 import type { ModelAvailability } from '../../../src/core/routing/decide';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest, type Reply } from '../../support/loopbackServer';
 
-export type Role = 'scout' | 'architect' | 'answer' | 'implementer' | 'critic' | 'finalOwner';
+export type Role = 'classifier' | 'scout' | 'architect' | 'answer' | 'implementer' | 'critic' | 'finalOwner';
 
 export function roleOf(req: RecordedRequest): Role | undefined {
   const s = req.system;
+  if (s.startsWith('You classify a software task')) return 'classifier';
   if (s.startsWith('You are the scout')) return 'scout';
   if (s.startsWith('You are the architect')) return 'architect';
   if (s.startsWith('You answer a question')) return 'answer';
@@ -85,7 +86,7 @@ export async function startHarness(files: Record<string, string>): Promise<Harne
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
-  const queues: Harness['queues'] = { scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
+  const queues: Harness['queues'] = { classifier: [], scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
   server.setHandler((req) => {
     const role = roleOf(req);
     const next = role ? queues[role].shift() : undefined;

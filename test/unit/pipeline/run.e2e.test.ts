@@ -318,3 +318,43 @@ test('workspace content and model output stay inside nonce-fenced data blocks', 
     await h.close();
   }
 });
+
+test('a classifier model may refine the kind but never lowers the local risk; its answer is shown beside the local one', async () => {
+  const h = await startHarness({ 'src/auth/login.ts': 'export const x = 1;\n' });
+  try {
+    h.queues.classifier.push(json({ kind: 'docs', risk: 'low', signals: ['looks like a comment change'] }));
+    h.queues.answer.push({ text: 'n/a' });
+    const base = testPolicy(h.server);
+    const policy = { ...base, classifier: { model: 'haiku' } };
+    const ac = new AbortController();
+    // Stop right after the decision: this test is about the decision only.
+    const r = await h.run('Update the comment in src/auth/login.ts', { policy, signal: ac.signal, listeners: [(e) => (e.type === 'decision-made' ? ac.abort() : undefined)] });
+    const d = r.decision;
+    assert.equal(d.classification.source, 'model');
+    assert.equal(d.kind, 'docs');
+    assert.equal(d.risk, 'high', 'the local classifier saw auth: the model cannot lower that');
+    assert.equal(d.localClassification?.risk, 'high');
+    assert.ok(d.classification.signals.includes('looks like a comment change'));
+    assert.match(d.classification.reasons.join(' '), /risk kept at high/);
+    assert.equal(h.requestsOf('classifier').length, 1);
+    assert.ok(r.record.totals.costUsd > 0, 'the classifier call is counted in the run');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a failing classifier model falls back to the local classification and says so', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.classifier.push({ fault: { kind: 'auth' } });
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const policy = { ...testPolicy(h.server), classifier: { model: 'haiku' } };
+    const r = await h.run('Fix typo in README.md', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(r.decision.classification.source, 'local');
+    assert.ok(r.decision.warnings.some((w) => /classifier model haiku failed .*using the local classification/.test(w)));
+  } finally {
+    await h.close();
+  }
+});

@@ -31,7 +31,7 @@ function workspace(files: Record<string, string>): string {
 
 async function modelServer(): Promise<{ server: LoopbackServer; queues: Record<Role, Reply[]>; env: Record<string, string> }> {
   const server = await startLoopbackServer();
-  const queues: Record<Role, Reply[]> = { scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
+  const queues: Record<Role, Reply[]> = { classifier: [], scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
   server.setHandler((req) => {
     const role = roleOf(req);
     return role ? queues[role].shift() : undefined;
