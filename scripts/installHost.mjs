@@ -117,8 +117,10 @@ function run(cmd, args, cwd) {
 function seedRipgrepCache() {
   const rg = '/usr/bin/rg';
   if (!existsSync(rg)) {
-    throw new Error('installHost: /usr/bin/rg is missing. Install Debian\'s ripgrep (apt-get install ripgrep); ' +
-      '@vscode/ripgrep would otherwise try to download rg from GitHub, which is unreachable here.');
+    throw new Error(
+      "installHost: /usr/bin/rg is missing. Install Debian's ripgrep (apt-get install ripgrep); " +
+        '@vscode/ripgrep would otherwise try to download rg from GitHub, which is unreachable here.',
+    );
   }
   const cacheDir = join(tmpdir(), `vscode-ripgrep-cache-${RIPGREP_PKG_VERSION}`);
   const asset = join(cacheDir, RIPGREP_ASSET);
@@ -147,10 +149,20 @@ export async function verifyServerStarts(timeoutMs = 60_000) {
   const child = spawn(
     process.execPath,
     [
-      serverMain, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
-      '--accept-server-license-terms', '--disable-telemetry',
-      '--server-data-dir', join(dataRoot, 'server'), '--user-data-dir', join(dataRoot, 'user'),
-      '--extensions-dir', join(dataRoot, 'extensions'),
+      serverMain,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--disable-telemetry',
+      '--server-data-dir',
+      join(dataRoot, 'server'),
+      '--user-data-dir',
+      join(dataRoot, 'user'),
+      '--extensions-dir',
+      join(dataRoot, 'extensions'),
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -234,7 +246,11 @@ export async function ensureHost({ force = false } = {}) {
   await verifyServerStarts();
   writeFileSync(
     markerFile,
-    JSON.stringify({ version: HOST_VERSION, nodeModulesAbi: process.versions.modules, installedAt: new Date().toISOString() }) + '\n',
+    JSON.stringify({
+      version: HOST_VERSION,
+      nodeModulesAbi: process.versions.modules,
+      installedAt: new Date().toISOString(),
+    }) + '\n',
   );
   log(`installed code-server ${HOST_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return serverMain;

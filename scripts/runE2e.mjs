@@ -51,8 +51,10 @@ async function main() {
       [
         '--test',
         '--test-concurrency=1',
-        '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tap}`,
         ...files,
       ],
       // Own process group: on timeout the whole tree (test processes, servers, browsers) is stopped.

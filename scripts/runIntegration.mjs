@@ -16,7 +16,6 @@ import { closeEverything, repoRoot, startHost } from '../test/support/vscodeHost
 
 const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
 const verbose = process.env.SWITCHYARD_VERBOSE === '1';
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 // The workbench's own chatter on every run, harmless here; SWITCHYARD_VERBOSE=1 shows it.
 const NOISE = [
@@ -44,7 +43,11 @@ function unlistedTestFiles() {
   const index = readFileSync(join(dir, 'index.ts'), 'utf8');
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
-    .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)).split('\\').join('/'))
+    .map((e) =>
+      relative(dir, join(e.parentPath ?? e.path, e.name))
+        .split('\\')
+        .join('/'),
+    )
     .filter((f) => !index.includes(`'${f}'`));
 }
 
@@ -133,7 +136,9 @@ async function main() {
   // A non-zero exit with no failed test (e.g. a crash after the run) still fails the suite.
   if (exitCode !== 0 && counts.failed === 0) counts.failed = 1;
   writeResult(counts);
-  say(`${counts.passed} passed, ${counts.failed} failed, ${result.pending ?? 0} pending (${seconds} s, exit ${exitCode})`);
+  say(
+    `${counts.passed} passed, ${counts.failed} failed, ${result.pending ?? 0} pending (${seconds} s, exit ${exitCode})`,
+  );
   return counts.failed === 0 && counts.passed > 0 ? 0 : 1;
 }
 

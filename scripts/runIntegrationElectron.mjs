@@ -45,8 +45,10 @@ async function main() {
         workspace,
         '--disable-extensions',
         '--disable-workspace-trust',
-        '--user-data-dir', join(work, 'user-data'),
-        '--extensions-dir', join(work, 'extensions'),
+        '--user-data-dir',
+        join(work, 'user-data'),
+        '--extensions-dir',
+        join(work, 'extensions'),
       ],
     }).catch((err) => {
       // runTests rejects when the tests fail; the counts still come from the result file.

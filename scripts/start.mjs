@@ -88,7 +88,9 @@ async function startWeb(folder) {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`PORT=${process.env.PORT} is not a port number.`);
   if (!(await portIsFree(port))) {
-    fail(`127.0.0.1:${port} is already in use (another npm start?). Stop that, or choose another port: PORT=3001 npm start`);
+    fail(
+      `127.0.0.1:${port} is already in use (another npm start?). Stop that, or choose another port: PORT=3001 npm start`,
+    );
   }
   const extensionsDir = join(stateDir, 'extensions');
   await linkExtension(extensionsDir);

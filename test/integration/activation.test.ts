@@ -60,7 +60,10 @@ suite('activation', () => {
 
   suiteSetup(async () => {
     const found = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(found, `extension ${EXTENSION_ID} is not loaded in this extension host (is extensionDevelopmentPath the repo?)`);
+    assert.ok(
+      found,
+      `extension ${EXTENSION_ID} is not loaded in this extension host (is extensionDevelopmentPath the repo?)`,
+    );
     extension = found;
     wasActiveBefore = extension.isActive;
     const trap = trapNetwork();
@@ -129,7 +132,10 @@ suite('activation', () => {
       trap.calls.some((c) => c.via === 'net.Socket.connect' && c.target === `127.0.0.1:${port}`),
       `socket to port ${port} not seen; saw: ${trap.calls.map((c) => `${c.via} → ${c.target}`).join(', ')}`,
     );
-    assert.ok(trap.calls.some((c) => c.via === 'fetch'), 'fetch not seen');
+    assert.ok(
+      trap.calls.some((c) => c.via === 'fetch'),
+      'fetch not seen',
+    );
     assert.equal(net.Socket.prototype.connect, originalConnect, 'restore() left the patched connect in place');
   });
 

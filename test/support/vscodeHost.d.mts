@@ -62,9 +62,18 @@ export declare function closeEverything(): Promise<void>;
 export declare function freePort(): Promise<number>;
 export declare function copyWorkspace(source?: string, into?: string): string;
 export declare function startServer(options?: ServerOptions): Promise<VscodeServer>;
-export declare function launchBrowser(options?: { headless?: boolean }): Promise<{ browser: Browser; close(): Promise<void> }>;
-export declare function workbenchUrl(server: Pick<VscodeServer, 'origin' | 'remoteUri'>, options?: WorkbenchOptions): string;
-export declare function openWorkbench(browser: Browser, server: VscodeServer, options?: OpenWorkbenchOptions): Promise<Page>;
+export declare function launchBrowser(options?: {
+  headless?: boolean;
+}): Promise<{ browser: Browser; close(): Promise<void> }>;
+export declare function workbenchUrl(
+  server: Pick<VscodeServer, 'origin' | 'remoteUri'>,
+  options?: WorkbenchOptions,
+): string;
+export declare function openWorkbench(
+  browser: Browser,
+  server: VscodeServer,
+  options?: OpenWorkbenchOptions,
+): Promise<Page>;
 export declare function startHost(
   options?: ServerOptions & { workspace?: string; extensionDevelopmentPath?: string; headless?: boolean },
 ): Promise<Host>;

@@ -19,12 +19,25 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const sampleWorkspace = join(repoRoot, 'test', 'fixtures', 'sample-workspace');
 export const serverMain = join(
-  repoRoot, '.vscode-test', 'host', 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js',
+  repoRoot,
+  '.vscode-test',
+  'host',
+  'node_modules',
+  'code-server',
+  'lib',
+  'vscode',
+  'out',
+  'server-main.js',
 );
 export const chromiumPath = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   // Belt and braces for "nothing downloads at test time": the browser resolves no host but loopback.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
@@ -62,7 +75,11 @@ function installHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on('exit', killAllSync);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.once(signal, () => {
       process.stderr.write(`\n[vscodeHost] ${signal}: stopping VS Code server and browser\n`);
       const hardStop = setTimeout(() => process.exit(code), 5000);
@@ -157,15 +174,20 @@ export async function startServer({
   const listenPort = port ?? (await freePort());
   const args = [
     serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(listenPort),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(listenPort),
     '--without-connection-token',
     '--accept-server-license-terms',
     ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     '--disable-telemetry',
-    '--server-data-dir', dirs.server,
-    '--user-data-dir', dirs.user,
-    '--extensions-dir', dirs.extensions,
+    '--server-data-dir',
+    dirs.server,
+    '--user-data-dir',
+    dirs.user,
+    '--extensions-dir',
+    dirs.extensions,
     ...(trust ? [] : ['--disable-workspace-trust']),
     ...extraArgs,
   ];
@@ -290,7 +312,10 @@ export async function launchBrowser({ headless = true } = {}) {
 }
 
 /** The workbench URL for `folder`, with the smoke-test payload (extension under development, tests). */
-export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath, skipWelcome = true } = {}) {
+export function workbenchUrl(
+  server,
+  { folder, extensionDevelopmentPath, extensionTestsPath, skipWelcome = true } = {},
+) {
   const payload = [];
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', server.remoteUri(extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(extensionTestsPath)]);
@@ -322,7 +347,12 @@ export async function openWorkbench(browser, server, options = {}) {
  * `extensionDevelopmentPath` (default: this repo), `headless`.
  */
 export async function startHost(options = {}) {
-  const { workspace = sampleWorkspace, extensionDevelopmentPath = repoRoot, headless = true, ...serverOptions } = options;
+  const {
+    workspace = sampleWorkspace,
+    extensionDevelopmentPath = repoRoot,
+    headless = true,
+    ...serverOptions
+  } = options;
   const server = await startServer(serverOptions);
   const folder = copyWorkspace(workspace, join(server.dataRoot, 'workspace'));
   let browserHandle;

@@ -43,7 +43,10 @@ function quickInput(page) {
 export async function openCommandPalette(page) {
   const widget = quickInput(page);
   // Focus the workbench first: keys go to whatever has focus, and a fresh page may have none.
-  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .focus()
+    .catch(() => {});
   for (let attempt = 0; attempt < 3; attempt++) {
     await page.keyboard.press('F1');
     try {
@@ -102,9 +105,11 @@ export async function runCommand(page, title, { timeout = 30_000 } = {}) {
   const row = await findCommand(page, title, { timeout });
   // Select that row (not just whatever is first) and run it.
   await row.click();
-  await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {
-    // a command may open its own quick input (an input box) straight away; that is fine
-  });
+  await quickInput(page)
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => {
+      // a command may open its own quick input (an input box) straight away; that is fine
+    });
 }
 
 /** Waits for a notification toast containing `text`; returns its locator. */

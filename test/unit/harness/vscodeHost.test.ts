@@ -8,7 +8,20 @@ import { test } from 'node:test';
 
 // vscodeHost.mjs is an ES module and this file is CommonJS, so it is loaded with import().
 const load = () => import('../../support/vscodeHost.mjs');
-const serverMain = join(__dirname, '..', '..', '..', '.vscode-test', 'host', 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+const serverMain = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '.vscode-test',
+  'host',
+  'node_modules',
+  'code-server',
+  'lib',
+  'vscode',
+  'out',
+  'server-main.js',
+);
 
 const noHost = existsSync(serverMain) ? false : 'VS Code host not installed (run node scripts/installHost.mjs)';
 
@@ -77,53 +90,63 @@ test('freePort returns a port nothing listens on', async () => {
   });
 });
 
-test('startServer serves the workbench; close() stops its whole process group and removes its folders', { skip: noHost, timeout: 90_000 }, async () => {
-  const { startServer } = await load();
-  const server = await startServer();
-  let closed = false;
-  try {
-    assert.ok(server.args.includes('--disable-workspace-trust'), 'trust is off unless asked for');
-    assert.ok(server.args.includes('--enable-smoke-test-driver'));
-    assert.equal(server.args[server.args.indexOf('--host') + 1], '127.0.0.1');
-    const res = await fetch(server.origin + '/');
-    assert.equal(res.status, 200);
-    assert.match(await res.text(), /workbench/);
-    assert.ok(existsSync(server.dirs.user));
-    assert.ok(groupAlive(server.pid));
-    await server.close();
-    closed = true;
-    assert.equal(groupAlive(server.pid), false, 'a process of the server group is still running');
-    assert.equal(existsSync(server.dataRoot), false, 'the data folders were not removed');
-    assert.equal(existsSync(server.tmpDir), false, "the server's temp folder (IPC sockets) was not removed");
-    await assert.rejects(fetch(server.origin + '/'), 'the port still answers');
-  } finally {
-    if (!closed) await server.close();
-  }
-});
+test(
+  'startServer serves the workbench; close() stops its whole process group and removes its folders',
+  { skip: noHost, timeout: 90_000 },
+  async () => {
+    const { startServer } = await load();
+    const server = await startServer();
+    let closed = false;
+    try {
+      assert.ok(server.args.includes('--disable-workspace-trust'), 'trust is off unless asked for');
+      assert.ok(server.args.includes('--enable-smoke-test-driver'));
+      assert.equal(server.args[server.args.indexOf('--host') + 1], '127.0.0.1');
+      const res = await fetch(server.origin + '/');
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /workbench/);
+      assert.ok(existsSync(server.dirs.user));
+      assert.ok(groupAlive(server.pid));
+      await server.close();
+      closed = true;
+      assert.equal(groupAlive(server.pid), false, 'a process of the server group is still running');
+      assert.equal(existsSync(server.dataRoot), false, 'the data folders were not removed');
+      assert.equal(existsSync(server.tmpDir), false, "the server's temp folder (IPC sockets) was not removed");
+      await assert.rejects(fetch(server.origin + '/'), 'the port still answers');
+    } finally {
+      if (!closed) await server.close();
+    }
+  },
+);
 
-test('startServer with trust keeps Workspace Trust on and a kept dataRoot survives close()', { skip: noHost, timeout: 90_000 }, async () => {
-  const { startServer } = await load();
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const kept = mkdtempSync(join(tmpdir(), 'switchyard-kept-'));
-  try {
-    const server = await startServer({ trust: true, dataRoot: kept, smokeTestDriver: false });
-    assert.equal(server.args.includes('--disable-workspace-trust'), false);
-    assert.equal(server.args.includes('--enable-smoke-test-driver'), false);
-    await server.close();
-    assert.equal(groupAlive(server.pid), false);
-    assert.ok(existsSync(join(kept, 'user-data')), 'a caller-owned dataRoot must be kept');
-    assert.equal(existsSync(server.tmpDir), false, 'the temp folder goes even when dataRoot is kept');
-  } finally {
-    rmSync(kept, { recursive: true, force: true });
-  }
-});
+test(
+  'startServer with trust keeps Workspace Trust on and a kept dataRoot survives close()',
+  { skip: noHost, timeout: 90_000 },
+  async () => {
+    const { startServer } = await load();
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const kept = mkdtempSync(join(tmpdir(), 'switchyard-kept-'));
+    try {
+      const server = await startServer({ trust: true, dataRoot: kept, smokeTestDriver: false });
+      assert.equal(server.args.includes('--disable-workspace-trust'), false);
+      assert.equal(server.args.includes('--enable-smoke-test-driver'), false);
+      await server.close();
+      assert.equal(groupAlive(server.pid), false);
+      assert.ok(existsSync(join(kept, 'user-data')), 'a caller-owned dataRoot must be kept');
+      assert.equal(existsSync(server.tmpDir), false, 'the temp folder goes even when dataRoot is kept');
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
+    }
+  },
+);
 
 test('startServer fails fast, naming the port, when the port is taken', { skip: noHost, timeout: 90_000 }, async () => {
   const { startServer } = await load();
   const { createServer } = await import('node:net');
   const blocker = createServer();
-  const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+  const port = await new Promise<number>((resolve) =>
+    blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+  );
   try {
     // Our blocker holds the port; the server logs EADDRINUSE (and would keep running without a port).
     const started = Date.now();
