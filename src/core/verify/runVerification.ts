@@ -80,18 +80,11 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
     let endedAt: number | undefined;
     let finished = false;
     const timers: NodeJS.Timeout[] = [];
+    let onAbort: (() => void) | undefined;
 
-    let cancelRequested = false;
-    const onAbort = () => {
-      cancelRequested = true;
-      cancelled = true;
-      if (child) terminate();
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    let child: ChildProcess | undefined;
+    let proc: ChildProcess;
     try {
-      child = spawn(opts.shell ?? '/bin/sh', ['-c', opts.command], {
+      proc = spawn(opts.shell ?? '/bin/sh', ['-c', opts.command], {
         cwd: opts.cwd,
         env,
         detached: true,
@@ -102,7 +95,6 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
       finish();
       return;
     }
-    const proc = child;
 
     const onData = (stream: string) => (chunk: Buffer) => {
       const text = tail.push(stream, chunk);
@@ -126,13 +118,20 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
       timers.push(setTimeout(() => signalGroup(proc, 'SIGKILL'), grace));
     };
 
+    // Once the shell has exited, a late timer or abort changes nothing about how it ended.
     timers.push(
       setTimeout(() => {
+        if (endedAt !== undefined) return;
         timedOut = true;
         terminate();
       }, opts.timeoutMs),
     );
-    if (cancelRequested) terminate();
+    onAbort = () => {
+      if (endedAt !== undefined) return;
+      cancelled = true;
+      terminate();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     proc.on('error', (e) => {
       // Spawn failures (missing shell, missing cwd) arrive here; there is no exit to wait for.
@@ -165,7 +164,7 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
       if (finished) return;
       finished = true;
       for (const t of timers) clearTimeout(t);
-      opts.signal?.removeEventListener('abort', onAbort);
+      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
       tail.end();
       const durationMs = Math.round((endedAt ?? performance.now()) - started);
       resolve({

@@ -235,6 +235,19 @@ describe('runVerification', () => {
     assert.equal(r.outputTail, 'a\nb');
   });
 
+  it('reports a command spawn refuses outright (a NUL byte) without throwing', async () => {
+    const r = await runVerification({ command: 'echo a\0b', cwd: ws.root, timeoutMs: 5000 });
+    assert.equal(r.passed, false);
+    assert.equal(r.exitCode, null);
+    assert.ok(r.startError, 'startError set');
+  });
+
+  it('reports a missing shell without throwing', async () => {
+    const r = await runVerification({ command: 'true', cwd: ws.root, timeoutMs: 5000, shell: '/nonexistent/sh' });
+    assert.equal(r.passed, false);
+    assert.match(r.startError ?? '', /ENOENT/);
+  });
+
   it('reports a command that cannot start (missing folder) without throwing', async () => {
     const r = await runVerification({ command: 'true', cwd: path.join(ws.root, 'missing'), timeoutMs: 5000 });
     assert.equal(r.passed, false);
