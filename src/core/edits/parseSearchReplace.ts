@@ -51,7 +51,14 @@ export function parseSearchReplace(text: string): EditPlan {
   while (i < lines.length) {
     const line = lines[i];
     if (!SEARCH.test(line)) {
-      if (line.trim() !== '' && !FENCE.test(line) && !REPLACE.test(line)) lastPathLine = line;
+      if (REPLACE.test(line)) {
+        // A block whose SEARCH line is missing: applying the others alone would be half the change.
+        problems.push({
+          kind: 'parse',
+          patchLine: i + 1,
+          message: `patch line ${i + 1}: ">>>>>>> REPLACE" without its "<<<<<<< SEARCH"; every block needs all three markers.`,
+        });
+      } else if (line.trim() !== '' && !FENCE.test(line)) lastPathLine = line;
       i++;
       continue;
     }

@@ -9,6 +9,17 @@ import { normalizeEditPath } from './safePath';
 const HUNK_HEADER = /^@@+\s*(?:-(\d+)(?:,(\d+))?\s+\+(\d+)(?:,(\d+))?)?\s*@@+.*$/;
 const HUNK_START = /^@@/;
 
+/** Whether marked hunk lines come after `from` before the next header, hunk, fence or the end. */
+function diffLinesFollow(lines: readonly string[], from: number): boolean {
+  for (let j = from; j < lines.length; j++) {
+    const l = lines[j];
+    if (HUNK_START.test(l) || l.startsWith('diff --git ') || /^\s*(```|~~~)/.test(l)) return false;
+    if (l.startsWith('--- ') && j + 1 < lines.length && lines[j + 1].startsWith('+++ ')) return false;
+    if (l.startsWith('+') || l.startsWith('-') || l.startsWith(' ')) return true;
+  }
+  return false;
+}
+
 export function looksLikeUnifiedDiff(text: string): boolean {
   return /^--- .*\n\+\+\+ /m.test(text.replace(/\r\n/g, '\n')) || /^diff --git /m.test(text);
 }
@@ -96,6 +107,15 @@ export function parseUnifiedDiff(text: string): EditPlan {
       }
     }
     if (!(line.startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ '))) {
+      if (HUNK_START.test(line)) {
+        // A hunk with no file header above it (a mangled or missing --- / +++ pair): applying the
+        // rest without it would silently drop part of the change.
+        problems.push({
+          kind: 'parse',
+          patchLine: i + 1,
+          message: `patch line ${i + 1}: hunk "${line.slice(0, 40)}" is not under a "--- PATH" / "+++ PATH" file header.`,
+        });
+      }
       i++;
       continue;
     }
@@ -138,6 +158,12 @@ export function parseUnifiedDiff(text: string): EditPlan {
           if (hunk.claimedOldCount === undefined || oldSeen >= hunk.claimedOldCount) break;
         }
         if (l.startsWith('diff --git ')) break;
+        if (l.startsWith('--- ') && hunk.claimedOldCount !== undefined) {
+          // Once the header's counts are met, "--- " reads as a (broken) file header, not a removal.
+          const oldSeen = body.filter((b) => b.kind !== '+').length;
+          const newSeen = body.filter((b) => b.kind !== '-').length;
+          if (oldSeen >= hunk.claimedOldCount && newSeen >= (hunk.claimedNewCount ?? 0)) break;
+        }
         if (l.startsWith('\\')) {
           if (lastSide === 'new' || lastSide === 'both') hunk.newEndsWithoutEol = true;
           i++;
@@ -151,7 +177,20 @@ export function parseUnifiedDiff(text: string): EditPlan {
           // Models often drop the space of a blank context line.
           body.push({ kind: ' ', text: '', bare: true });
           lastSide = 'both';
-        } else break;
+        } else {
+          const oldSeen = body.filter((b) => b.kind !== '+').length;
+          const newSeen = body.filter((b) => b.kind !== '-').length;
+          const countsMet = hunk.claimedOldCount === oldSeen && hunk.claimedNewCount === newSeen;
+          if (!countsMet && diffLinesFollow(lines, i + 1)) {
+            problems.push({
+              kind: 'parse',
+              block,
+              patchLine: i + 1,
+              message: `hunk ${block}, patch line ${i + 1}: ${JSON.stringify(l.slice(0, 60))} has no " ", "-" or "+" marker, yet hunk lines follow it; every line of a hunk needs its marker (a blank context line is " ").`,
+            });
+          }
+          break;
+        }
         i++;
       }
       // Blank lines trailing a hunk are usually spacing between sections, not context.

@@ -263,3 +263,18 @@ test('udiff: hunks that only add from line 0 create a missing file even without 
   const plan = parsePatch('--- a/n.txt\n+++ b/n.txt\n@@ -0,0 +1,2 @@\n+x\n+y\n');
   assert.equal(plan.files[0].createIfMissing, true);
 });
+
+test('a mangled part of a patch fails the parse instead of being skipped', () => {
+  // A context line that lost its leading space, with changes after it.
+  const e1 = parseError(() => parsePatch('--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\nb\n-c\n+C\n d\n'));
+  assert.match(e1.problems[0].message, /hunk 1, patch line 5: "b" has no " ", "-" or "\+" marker/);
+  // A hunk whose file header is broken.
+  const e2 = parseError(() => parsePatch('--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n--- a/g\n@@ -1 +1 @@\n-x\n+y\n'));
+  assert.match(e2.problems[0].message, /patch line 7: hunk "@@ -1 \+1 @@" is not under/);
+  // A search/replace block that lost its SEARCH marker.
+  const e3 = parseError(() => parsePatch('f\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\ng\nc\n=======\nd\n>>>>>>> REPLACE\n'));
+  assert.match(e3.problems[0].message, /patch line 11: ">>>>>>> REPLACE" without its "<<<<<<< SEARCH"/);
+  // ...while prose after a complete hunk is fine.
+  const ok = parsePatch('--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\nThis changes b:\n- it was wrong\n');
+  assert.deepEqual(ok.files[0].hunks[0].new, ['a', 'c']);
+});
