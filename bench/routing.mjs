@@ -53,7 +53,10 @@ const TASKS = [
 const CONTEXTS = [
   {},
   { filePaths: ['src/auth/session.ts', 'src/billing/invoice.ts', 'lib/util/x.ts'], selectionLines: 40 },
-  { filePaths: Array.from({ length: 30 }, (_, i) => `src/mod${i}/file${i}.ts`), diagnostics: [{ severity: 'error', message: "Cannot read properties of undefined (reading 'length')" }] },
+  {
+    filePaths: Array.from({ length: 30 }, (_, i) => `src/mod${i}/file${i}.ts`),
+    diagnostics: [{ severity: 'error', message: "Cannot read properties of undefined (reading 'length')" }],
+  },
 ];
 
 function pct(sorted, p) {
@@ -108,7 +111,10 @@ async function benchPipeline(core) {
       case 'architect':
         return json({ summary: 's', steps: ['hash'], filesToTouch: ['src/auth/login.ts'], risks: [] });
       case 'implementer': {
-        const from = /This projcet/.test(req.rawBody) && !/auth/.test(req.rawBody) ? ['README.md', 'This projcet routes tasks.', 'This project routes tasks.'] : ['src/auth/login.ts', '  return check(user, password);', '  return checkHashed(user, hash(password));'];
+        const from =
+          /This projcet/.test(req.rawBody) && !/auth/.test(req.rawBody)
+            ? ['README.md', 'This projcet routes tasks.', 'This project routes tasks.']
+            : ['src/auth/login.ts', '  return check(user, password);', '  return checkHashed(user, hash(password));'];
         return { text: `${from[0]}\n<<<<<<< SEARCH\n${from[1]}\n=======\n${from[2]}\n>>>>>>> REPLACE\n` };
       }
       case 'critic':
@@ -117,10 +123,26 @@ async function benchPipeline(core) {
     }
     return undefined;
   });
-  const model = (id, provider, vendor, baseUrl) => ({ id, provider, model: `${id}-bench`, vendor, baseUrl, price: { inputPerMTok: 1, outputPerMTok: 5 } });
+  const model = (id, provider, vendor, baseUrl) => ({
+    id,
+    provider,
+    model: `${id}-bench`,
+    vendor,
+    baseUrl,
+    price: { inputPerMTok: 1, outputPerMTok: 5 },
+  });
   const policy = core.RoutingPolicySchema.parse({
-    models: [model('sonnet', 'anthropic', 'anthropic', server.anthropicBaseUrl), model('gpt', 'openai', 'openai', server.openaiBaseUrl)],
-    stages: { scout: ['sonnet'], architect: ['gpt'], implementer: ['sonnet', 'gpt'], critic: ['gpt', 'sonnet'], finalOwner: ['gpt', 'sonnet'] },
+    models: [
+      model('sonnet', 'anthropic', 'anthropic', server.anthropicBaseUrl),
+      model('gpt', 'openai', 'openai', server.openaiBaseUrl),
+    ],
+    stages: {
+      scout: ['sonnet'],
+      architect: ['gpt'],
+      implementer: ['sonnet', 'gpt'],
+      critic: ['gpt', 'sonnet'],
+      finalOwner: ['gpt', 'sonnet'],
+    },
   });
   // A workspace of realistic size for the scout's listing.
   for (let i = 0; i < 300; i++) {
@@ -135,7 +157,10 @@ async function benchPipeline(core) {
       const highRisk = i % 4 === 3;
       writeFileSync(join(work, 'README.md'), '# Demo\n\nThis projcet routes tasks.\n');
       mkdirSync(join(work, 'src', 'auth'), { recursive: true });
-      writeFileSync(join(work, 'src', 'auth', 'login.ts'), 'export function login(user, password) {\n  return check(user, password);\n}\n');
+      writeFileSync(
+        join(work, 'src', 'auth', 'login.ts'),
+        'export function login(user, password) {\n  return check(user, password);\n}\n',
+      );
       const r = await core.runTask({
         task: highRisk ? 'Hash passwords in src/auth/login.ts' : 'Fix typo in README.md',
         policy,

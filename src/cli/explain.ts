@@ -45,7 +45,9 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
   }
   const task = parsed.positionals.join(' ').trim();
   if (!task) {
-    io.err(`switchyard explain: give the task as an argument, e.g. switchyard explain "fix the typo in README.md"\n${EXPLAIN_HELP}`);
+    io.err(
+      `switchyard explain: give the task as an argument, e.g. switchyard explain "fix the typo in README.md"\n${EXPLAIN_HELP}`,
+    );
     return EXIT.usage;
   }
   const root = resolve(io.cwd, parsed.values.root ?? '.');
@@ -63,7 +65,9 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
   const classification = classify(task, { filePaths: files });
   const availability = parsed.values['assume-keys']
     ? allAvailable
-    : await resolveAvailability(policy.models, envKeySource(io.env), { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
+    : await resolveAvailability(policy.models, envKeySource(io.env), {
+        vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
+      });
   const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
   // kind, risk and signals first and at the top level: scripts read these without digging.
   if (parsed.values.json) {

@@ -77,17 +77,34 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
   let diff: string;
   try {
     // "--" ends revisions: a base can never be read as a path or an option.
-    const r = await run('git', ['diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', values.base, '--'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    const r = await run(
+      'git',
+      ['diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', values.base, '--'],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+    );
     diff = r.stdout;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    io.err(`switchyard review: git diff against ${values.base} failed in ${root}: ${(e.stderr || e.message).trim()}\nRun it inside a git repository, with --base naming an existing revision.`);
+    io.err(
+      `switchyard review: git diff against ${values.base} failed in ${root}: ${(e.stderr || e.message).trim()}\nRun it inside a git repository, with --base naming an existing revision.`,
+    );
     return EXIT.failed;
   }
   if (diff.trim() === '') {
     io.err(`switchyard review: no changes against ${values.base} in ${root}; nothing to review.`);
     if (format === 'json') io.out(JSON.stringify({ verdict: 'approve', summary: 'no changes', findings: [] }, null, 2));
-    if (format === 'sarif') io.out(JSON.stringify(reviewToSarif({ verdict: 'approve', summary: 'no changes', findings: [] }, { modelId: 'none', vendor: 'none' }, '0.1.0'), null, 2));
+    if (format === 'sarif')
+      io.out(
+        JSON.stringify(
+          reviewToSarif(
+            { verdict: 'approve', summary: 'no changes', findings: [] },
+            { modelId: 'none', vendor: 'none' },
+            '0.1.0',
+          ),
+          null,
+          2,
+        ),
+      );
     return EXIT.ok;
   }
 
@@ -102,7 +119,9 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     throw err;
   }
   const keys = envKeySource(io.env);
-  const availability = await resolveAvailability(policy.models, keys, { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
+  const availability = await resolveAvailability(policy.models, keys, {
+    vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
+  });
   let result;
   try {
     result = await reviewDiff({
@@ -111,10 +130,12 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
       policy,
       availability,
       authorVendor: values['author-vendor'],
-      providerFor: async (spec) => createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
+      providerFor: async (spec) =>
+        createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
       listeners: [
         (e) => {
-          if (e.type === 'fallback-taken') io.err(`↪ ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId}`);
+          if (e.type === 'fallback-taken')
+            io.err(`↪ ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId}`);
         },
       ],
     });
@@ -132,7 +153,9 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     io.out(formatReview(review, `${reviewer.modelId} (${reviewer.vendor})`));
     io.out(`(${result.tokensIn}→${result.tokensOut} tokens, $${result.costUsd.toFixed(4)})`);
   }
-  for (const u of result.unanchored) io.err(`switchyard review: note: a finding at ${u.file}:${u.startLine} is outside the change (${u.note})`);
-  if (failOn !== undefined) return review.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.rejected : EXIT.ok;
+  for (const u of result.unanchored)
+    io.err(`switchyard review: note: a finding at ${u.file}:${u.startLine} is outside the change (${u.note})`);
+  if (failOn !== undefined)
+    return review.findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.rejected : EXIT.ok;
   return review.verdict === 'approve' ? EXIT.ok : EXIT.rejected;
 }

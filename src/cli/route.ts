@@ -39,39 +39,54 @@ function progress(io: VerbIo): (e: PipelineEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'stage-started':
-        io.err(`▶ ${e.snapshot.role}${e.snapshot.round > 1 ? ` (round ${e.snapshot.round})` : ''} · ${e.snapshot.modelId} (${e.snapshot.vendor}) …`);
+        io.err(
+          `▶ ${e.snapshot.role}${e.snapshot.round > 1 ? ` (round ${e.snapshot.round})` : ''} · ${e.snapshot.modelId} (${e.snapshot.vendor}) …`,
+        );
         break;
       case 'stage-finished': {
         const s = e.snapshot;
-        io.err(`✓ ${s.role} · ${s.modelId} · ${s.tokensIn}→${s.tokensOut} tokens · ${usd(s.costUsd)} · ${(s.elapsedMs / 1000).toFixed(1)}s`);
+        io.err(
+          `✓ ${s.role} · ${s.modelId} · ${s.tokensIn}→${s.tokensOut} tokens · ${usd(s.costUsd)} · ${(s.elapsedMs / 1000).toFixed(1)}s`,
+        );
         break;
       }
       case 'stage-failed':
-        if (e.snapshot.state !== 'cancelled') io.err(`✗ ${e.snapshot.role} · ${e.snapshot.modelId}: ${e.error.message}`);
+        if (e.snapshot.state !== 'cancelled')
+          io.err(`✗ ${e.snapshot.role} · ${e.snapshot.modelId}: ${e.error.message}`);
         break;
       case 'stage-skipped':
         io.err(`– ${e.stage} skipped: ${e.reason}`);
         break;
       case 'fallback-taken':
-        io.err(`↪ ${e.stage}: ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId} (${e.toVendor})`);
+        io.err(
+          `↪ ${e.stage}: ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId} (${e.toVendor})`,
+        );
         break;
       case 'review-ready':
-        io.err(`● ${e.stage === 'finalOwner' ? 'final owner' : 'review'} by ${e.reviewerModelId} (${e.reviewerVendor}): ${e.review.verdict}, ${e.review.findings.length} finding(s)`);
+        io.err(
+          `● ${e.stage === 'finalOwner' ? 'final owner' : 'review'} by ${e.reviewerModelId} (${e.reviewerVendor}): ${e.review.verdict}, ${e.review.findings.length} finding(s)`,
+        );
         break;
       case 'escalated':
         io.err(`⚠ escalated to ${e.to === 'human' ? 'a person' : 'the final owner'}: ${e.reasons.join('; ')}`);
         break;
       case 'run-finished':
-        io.err(`${e.outcome}: ${e.message} (${e.totals.tokensIn}→${e.totals.tokensOut} tokens, ${usd(e.totals.costUsd)}, ${(e.totals.elapsedMs / 1000).toFixed(1)}s)`);
+        io.err(
+          `${e.outcome}: ${e.message} (${e.totals.tokensIn}→${e.totals.tokensOut} tokens, ${usd(e.totals.costUsd)}, ${(e.totals.elapsedMs / 1000).toFixed(1)}s)`,
+        );
         break;
     }
   };
 }
 
 export function formatReview(review: Review, reviewer?: string): string {
-  const lines = [`Review${reviewer ? ` by ${reviewer}` : ''}: ${review.verdict.toUpperCase()}${review.summary ? ` — ${review.summary}` : ''}`];
+  const lines = [
+    `Review${reviewer ? ` by ${reviewer}` : ''}: ${review.verdict.toUpperCase()}${review.summary ? ` — ${review.summary}` : ''}`,
+  ];
   for (const f of review.findings) {
-    lines.push(`  [${f.severity}] ${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''} ${f.message}`);
+    lines.push(
+      `  [${f.severity}] ${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''} ${f.message}`,
+    );
     if (f.suggestion) lines.push(...f.suggestion.split('\n').map((l) => `      | ${l}`));
   }
   return lines.join('\n');
@@ -104,7 +119,9 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   }
   const task = parsed.positionals.join(' ').trim();
   if (!task) {
-    io.err(`switchyard route: give the task as an argument, e.g. switchyard route "fix the typo in README.md"\n${ROUTE_HELP}`);
+    io.err(
+      `switchyard route: give the task as an argument, e.g. switchyard route "fix the typo in README.md"\n${ROUTE_HELP}`,
+    );
     return EXIT.usage;
   }
   const root = resolve(io.cwd, v.root ?? '.');
@@ -119,7 +136,9 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     throw err;
   }
   const keys = envKeySource(io.env);
-  const availability = await resolveAvailability(policy.models, keys, { vscodeLmUnavailable: 'VS Code language models are only available inside VS Code' });
+  const availability = await resolveAvailability(policy.models, keys, {
+    vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
+  });
 
   let printedDiff = false;
   const out = (t: string) => (v.json ? io.err(t) : io.out(t));
@@ -131,7 +150,9 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     if (req.review) out(formatReview(req.review));
     const why = req.reasons.map((r) => `  - ${r}`).join('\n');
     if (!io.ask) {
-      io.err(`switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.`);
+      io.err(
+        `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.`,
+      );
       return false;
     }
     return io.ask(`Apply this change?\n${why}\n[y/N] `);
@@ -147,7 +168,8 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       context: { filePaths: v.file },
       policy,
       availability,
-      providerFor: async (spec) => createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
+      providerFor: async (spec) =>
+        createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
       root,
       workspace: fsWorkspaceReader(root),
       gate,
@@ -180,7 +202,21 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     }
   }
   if (v.json) {
-    io.out(JSON.stringify({ outcome: result.outcome, message: result.message, decision: result.decision, answer: result.answer, diff: result.diff?.diff, review: result.review, record: result.record }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          outcome: result.outcome,
+          message: result.message,
+          decision: result.decision,
+          answer: result.answer,
+          diff: result.diff?.diff,
+          review: result.review,
+          record: result.record,
+        },
+        null,
+        2,
+      ),
+    );
   }
   switch (result.outcome) {
     case 'applied':

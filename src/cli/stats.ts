@@ -20,7 +20,14 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 export async function runStats(args: string[], io: VerbIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { ledger: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        ledger: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
   } catch (err) {
     io.err(`switchyard stats: ${(err as Error).message}\n${STATS_HELP}`);
     return EXIT.usage;
@@ -48,9 +55,19 @@ export async function runStats(args: string[], io: VerbIo): Promise<number> {
     return EXIT.ok;
   }
   const header = ['model', 'role', 'runs', 'accepted', 'median', 'cost', 'trusted', 'cost/trusted'];
-  const rows = card.rows.map((r) => [r.modelId, r.role, String(r.runs), pct(r.acceptanceRate), secs(r.medianMs), usd(r.costUsd), String(r.trustedChanges), usd(r.costPerTrustedChange)]);
+  const rows = card.rows.map((r) => [
+    r.modelId,
+    r.role,
+    String(r.runs),
+    pct(r.acceptanceRate),
+    secs(r.medianMs),
+    usd(r.costUsd),
+    String(r.trustedChanges),
+    usd(r.costPerTrustedChange),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const o = card.overall;
   io.out(
     [

@@ -7,7 +7,11 @@ import { dirname, join } from 'node:path';
 import { scrubSecrets } from '../providers/scrub';
 import { RunRecordSchema, type RunRecord } from './runRecordSchema';
 
-export async function appendRecord(file: string, record: RunRecord, ...knownKeys: Array<string | undefined>): Promise<void> {
+export async function appendRecord(
+  file: string,
+  record: RunRecord,
+  ...knownKeys: Array<string | undefined>
+): Promise<void> {
   const checked = RunRecordSchema.parse(record);
   const line = scrubSecrets(JSON.stringify(checked), ...knownKeys);
   await mkdir(dirname(file), { recursive: true });
@@ -45,7 +49,11 @@ export function parseLedger(text: string): LedgerRead {
     }
     const r = RunRecordSchema.safeParse(value);
     if (r.success) records.push(r.data);
-    else problems.push({ line: i + 1, message: `not a run record: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}` });
+    else
+      problems.push({
+        line: i + 1,
+        message: `not a run record: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`,
+      });
   });
   return { records, problems };
 }

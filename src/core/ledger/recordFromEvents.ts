@@ -19,7 +19,8 @@ export class RunRecorder {
 export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | undefined {
   const decisionEv = events.find((e) => e.type === 'decision-made');
   const finished = events.find((e) => e.type === 'run-finished');
-  if (!decisionEv || decisionEv.type !== 'decision-made' || !finished || finished.type !== 'run-finished') return undefined;
+  if (!decisionEv || decisionEv.type !== 'decision-made' || !finished || finished.type !== 'run-finished')
+    return undefined;
   const d = decisionEv.decision;
 
   const stages: RunRecord['stages'] = [];
@@ -34,14 +35,38 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
       case 'stage-finished':
       case 'stage-failed': {
         const s = e.snapshot;
-        stages.push({ stage: s.stage, round: s.round, modelId: s.modelId, vendor: s.vendor, state: s.state, tokensIn: s.tokensIn, tokensOut: s.tokensOut, costUsd: s.costUsd, elapsedMs: s.elapsedMs });
+        stages.push({
+          stage: s.stage,
+          round: s.round,
+          modelId: s.modelId,
+          vendor: s.vendor,
+          state: s.state,
+          tokensIn: s.tokensIn,
+          tokensOut: s.tokensOut,
+          costUsd: s.costUsd,
+          elapsedMs: s.elapsedMs,
+        });
         break;
       }
       case 'fallback-taken':
-        fallbacks.push({ stage: e.stage, from: e.fromModelId, to: e.toModelId, errorKind: e.error.kind, message: e.error.message });
+        fallbacks.push({
+          stage: e.stage,
+          from: e.fromModelId,
+          to: e.toModelId,
+          errorKind: e.error.kind,
+          message: e.error.message,
+        });
         break;
       case 'review-ready':
-        reviews.push({ stage: e.stage, round: e.round, reviewerModelId: e.reviewerModelId, reviewerVendor: e.reviewerVendor, implementerVendor: e.implementerVendor, verdict: e.review.verdict, findings: e.review.findings.length });
+        reviews.push({
+          stage: e.stage,
+          round: e.round,
+          reviewerModelId: e.reviewerModelId,
+          reviewerVendor: e.reviewerVendor,
+          implementerVendor: e.implementerVendor,
+          verdict: e.review.verdict,
+          findings: e.review.findings.length,
+        });
         break;
       case 'gate-waiting':
         gates.push({ gateId: e.gateId, reasons: e.reasons });
@@ -75,7 +100,12 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
     risk: d.risk,
     signals: d.classification.signals,
     decision: {
-      stages: d.stages.map((s) => ({ stage: s.stage, modelId: s.modelId, vendor: s.vendor, estimatedCostUsd: s.estimate.costUsd })),
+      stages: d.stages.map((s) => ({
+        stage: s.stage,
+        modelId: s.modelId,
+        vendor: s.vendor,
+        estimatedCostUsd: s.estimate.costUsd,
+      })),
       gates: d.gates.map((g) => g.code),
       estimatedCostUsd: d.estimatedCostUsd,
     },

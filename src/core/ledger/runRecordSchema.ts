@@ -18,7 +18,14 @@ export const RunRecordSchema = z.object({
   risk: RiskSchema,
   signals: z.array(z.string()),
   decision: z.object({
-    stages: z.array(z.object({ stage: StageSchema, modelId: z.string().optional(), vendor: z.string().optional(), estimatedCostUsd: z.number() })),
+    stages: z.array(
+      z.object({
+        stage: StageSchema,
+        modelId: z.string().optional(),
+        vendor: z.string().optional(),
+        estimatedCostUsd: z.number(),
+      }),
+    ),
     gates: z.array(z.string()),
     estimatedCostUsd: z.number(),
   }),
@@ -35,7 +42,9 @@ export const RunRecordSchema = z.object({
       elapsedMs: z.number(),
     }),
   ),
-  fallbacks: z.array(z.object({ stage: StageSchema, from: z.string(), to: z.string(), errorKind: z.string(), message: z.string() })),
+  fallbacks: z.array(
+    z.object({ stage: StageSchema, from: z.string(), to: z.string(), errorKind: z.string(), message: z.string() }),
+  ),
   reviews: z.array(
     z.object({
       stage: z.enum(['critic', 'finalOwner']),
@@ -61,5 +70,9 @@ export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 /** A change is trusted when it was applied after an approving cross-vendor review. */
 export function isTrustedChange(r: RunRecord): boolean {
-  return r.outcome === 'applied' && r.finalVerdict === 'approve' && r.reviews.some((v) => v.verdict === 'approve' && v.reviewerVendor !== v.implementerVendor);
+  return (
+    r.outcome === 'applied' &&
+    r.finalVerdict === 'approve' &&
+    r.reviews.some((v) => v.verdict === 'approve' && v.reviewerVendor !== v.implementerVendor)
+  );
 }

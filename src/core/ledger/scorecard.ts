@@ -22,7 +22,13 @@ export interface ScoreRow {
 
 export interface Scorecard {
   rows: ScoreRow[];
-  overall: { runs: number; applied: number; trustedChanges: number; costUsd: number; costPerTrustedChange: number | null };
+  overall: {
+    runs: number;
+    applied: number;
+    trustedChanges: number;
+    costUsd: number;
+    costPerTrustedChange: number | null;
+  };
 }
 
 export function median(values: readonly number[]): number {
@@ -33,7 +39,15 @@ export function median(values: readonly number[]): number {
 }
 
 export function scorecard(records: readonly RunRecord[]): Scorecard {
-  interface Acc { runs: number; decided: number; applied: number; times: number[]; cost: number; trusted: number; trustedCost: number }
+  interface Acc {
+    runs: number;
+    decided: number;
+    applied: number;
+    times: number[];
+    cost: number;
+    trusted: number;
+    trustedCost: number;
+  }
   const acc = new Map<string, Acc & { modelId: string; role: Stage }>();
   for (const r of records) {
     // Fold this run's passes per (model, role) first: several rounds are one run.
@@ -48,7 +62,17 @@ export function scorecard(records: readonly RunRecord[]): Scorecard {
     const decided = r.outcome === 'applied' || r.outcome === 'rejected' || r.outcome === 'failed';
     const trusted = isTrustedChange(r);
     for (const [key, p] of perKey) {
-      const a = acc.get(key) ?? { modelId: p.modelId, role: p.role, runs: 0, decided: 0, applied: 0, times: [], cost: 0, trusted: 0, trustedCost: 0 };
+      const a = acc.get(key) ?? {
+        modelId: p.modelId,
+        role: p.role,
+        runs: 0,
+        decided: 0,
+        applied: 0,
+        times: [],
+        cost: 0,
+        trusted: 0,
+        trustedCost: 0,
+      };
       a.runs++;
       if (decided) a.decided++;
       if (r.outcome === 'applied') a.applied++;

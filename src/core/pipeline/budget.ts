@@ -35,7 +35,10 @@ export class BudgetGuard {
     if (tokenCap !== undefined) {
       const left = tokenCap - (this.outStage.get(stage) ?? 0);
       if (left < MIN_USEFUL_OUTPUT_TOKENS) {
-        return { ok: false, message: `Stopped before calling ${spec.id} for the ${stage}: only ${Math.max(0, left)} of the ${stage}'s ${tokenCap} output tokens are left (rules.budgets.perStageOutputTokens.${stage}). Raise it in .switchyard/routing.json to continue.` };
+        return {
+          ok: false,
+          message: `Stopped before calling ${spec.id} for the ${stage}: only ${Math.max(0, left)} of the ${stage}'s ${tokenCap} output tokens are left (rules.budgets.perStageOutputTokens.${stage}). Raise it in .switchyard/routing.json to continue.`,
+        };
       }
       maxOut = Math.min(maxOut, left);
     }
@@ -43,16 +46,27 @@ export class BudgetGuard {
 
     const limits: Array<{ name: string; left: number; total: number; spent: number }> = [];
     if (this.budgets.perTaskUsd !== undefined) {
-      limits.push({ name: 'per-task budget (rules.budgets.perTaskUsd)', total: this.budgets.perTaskUsd, spent: this.spentTask, left: this.budgets.perTaskUsd - this.spentTask });
+      limits.push({
+        name: 'per-task budget (rules.budgets.perTaskUsd)',
+        total: this.budgets.perTaskUsd,
+        spent: this.spentTask,
+        left: this.budgets.perTaskUsd - this.spentTask,
+      });
     }
     const stageUsd = this.budgets.perStageUsd?.[stage];
     if (stageUsd !== undefined) {
       const spent = this.spentStage.get(stage) ?? 0;
-      limits.push({ name: `${stage} budget (rules.budgets.perStageUsd.${stage})`, total: stageUsd, spent, left: stageUsd - spent });
+      limits.push({
+        name: `${stage} budget (rules.budgets.perStageUsd.${stage})`,
+        total: stageUsd,
+        spent,
+        left: stageUsd - spent,
+      });
     }
     const inputCost = (inputTokens * INPUT_SAFETY * price.inputPerMTok) / 1_000_000;
     for (const l of limits) {
-      const affordable = price.outputPerMTok > 0 ? Math.floor(((l.left - inputCost) * 1_000_000) / price.outputPerMTok) : Infinity;
+      const affordable =
+        price.outputPerMTok > 0 ? Math.floor(((l.left - inputCost) * 1_000_000) / price.outputPerMTok) : Infinity;
       if (affordable < MIN_USEFUL_OUTPUT_TOKENS) {
         const needed = inputCost + (MIN_USEFUL_OUTPUT_TOKENS * price.outputPerMTok) / 1_000_000;
         return {

@@ -44,14 +44,22 @@ export function planEscalation(policy: RoutingPolicy, f: EscalationFacts): Escal
   }
   if (f.diffLines > esc.maxDiffLines) {
     finalOwner.push(`diff of ${f.diffLines} lines is over rules.escalation.maxDiffLines (${esc.maxDiffLines})`);
-    human.push({ code: 'escalation', reason: `a large diff (${f.diffLines} changed lines, limit ${esc.maxDiffLines})` });
+    human.push({
+      code: 'escalation',
+      reason: `a large diff (${f.diffLines} changed lines, limit ${esc.maxDiffLines})`,
+    });
   }
   if (f.roundsExhausted && esc.onDisagreement) {
     finalOwner.push('the critic did not approve within the allowed review rounds');
-    human.push({ code: 'escalation', reason: 'the reviewer and the implementer did not agree within the allowed review rounds' });
+    human.push({
+      code: 'escalation',
+      reason: 'the reviewer and the implementer did not agree within the allowed review rounds',
+    });
   }
-  if (gate.onRisk.includes(f.risk)) human.push({ code: 'risk', reason: `${f.risk} risk: rules.humanGate.onRisk asks a person to confirm` });
-  if (f.criticVerdict === 'block' && gate.onBlock) human.push({ code: 'block', reason: 'the reviewer blocked this change' });
+  if (gate.onRisk.includes(f.risk))
+    human.push({ code: 'risk', reason: `${f.risk} risk: rules.humanGate.onRisk asks a person to confirm` });
+  if (f.criticVerdict === 'block' && gate.onBlock)
+    human.push({ code: 'block', reason: 'the reviewer blocked this change' });
   if (f.noReviewer) human.push({ code: 'no-cross-vendor-reviewer', reason: f.noReviewer });
   return { finalOwner, human };
 }

@@ -79,7 +79,13 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     artifacts: z.array(z.string()),
     chars: z.number().int(),
   }),
-  z.object({ ...base, type: z.literal('artifact-ready'), stage: StageSchema, round: z.number().int(), artifact: ArtifactSchema }),
+  z.object({
+    ...base,
+    type: z.literal('artifact-ready'),
+    stage: StageSchema,
+    round: z.number().int(),
+    artifact: ArtifactSchema,
+  }),
   z.object({
     ...base,
     type: z.literal('review-ready'),
@@ -91,7 +97,12 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     implementerVendor: z.string(),
     review: ReviewSchema,
   }),
-  z.object({ ...base, type: z.literal('escalated'), to: z.enum(['stronger-model', 'human']), reasons: z.array(z.string()) }),
+  z.object({
+    ...base,
+    type: z.literal('escalated'),
+    to: z.enum(['stronger-model', 'human']),
+    reasons: z.array(z.string()),
+  }),
   z.object({ ...base, type: z.literal('gate-waiting'), gateId: z.string(), reasons: z.array(z.string()) }),
   z.object({ ...base, type: z.literal('gate-resolved'), gateId: z.string(), approved: z.boolean() }),
   z.object({ ...base, type: z.literal('applied'), files: z.array(z.string()) }),

@@ -30,7 +30,10 @@ function globToRegExp(glob: string): RegExp {
 const cache = new Map<string, RegExp>();
 
 export function normalizeRelPath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '');
 }
 
 /** The protected patterns a path matches (empty when none). "dir/**" also protects "dir" itself. */

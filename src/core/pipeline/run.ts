@@ -22,7 +22,14 @@ import { anchorFindings } from '../review/anchorFindings';
 import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
 import { diffSize, numberDiff } from '../review/numberDiff';
 import { ReviewSchema, type Review } from '../review/reviewSchema';
-import { AnswerSchema, FindingsSchema, PlanSchema, type DiffArtifact, type Findings, type Plan } from '../sessions/artifacts';
+import {
+  AnswerSchema,
+  FindingsSchema,
+  PlanSchema,
+  type DiffArtifact,
+  type Findings,
+  type Plan,
+} from '../sessions/artifacts';
 import { ContextBoundaryLog } from '../sessions/contextBoundary';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
@@ -94,8 +101,17 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const missing = opts.availability(spec);
       if (missing) notes.push(`classifier model ${spec.id} not used: ${missing}; the local classification stands`);
       else {
-        const timeouts = { ...policy.rules.timeouts, firstTokenSeconds: Math.min(15, policy.rules.timeouts.firstTokenSeconds), totalSeconds: Math.min(30, policy.rules.timeouts.totalSeconds) };
-        const r = await classifyWithModel(opts.task, local, await ctx.providerFor(spec), { retry: { ...policy.rules.retry, maxAttempts: 1 }, timeouts, sleep: opts.resilience?.sleep, signal: ac.signal });
+        const timeouts = {
+          ...policy.rules.timeouts,
+          firstTokenSeconds: Math.min(15, policy.rules.timeouts.firstTokenSeconds),
+          totalSeconds: Math.min(30, policy.rules.timeouts.totalSeconds),
+        };
+        const r = await classifyWithModel(opts.task, local, await ctx.providerFor(spec), {
+          retry: { ...policy.rules.retry, maxAttempts: 1 },
+          timeouts,
+          sleep: opts.resilience?.sleep,
+          signal: ac.signal,
+        });
         classification = r.classification;
         if (r.warning) notes.push(r.warning);
         if (r.usage) {
@@ -127,11 +143,19 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────
   const byId = new Map(policy.models.map((m) => [m.id, m]));
-  const specsOf = (chain: ReadonlyArray<{ modelId: string }>): ModelSpec[] => chain.map((c) => byId.get(c.modelId)).filter((m): m is ModelSpec => !!m);
+  const specsOf = (chain: ReadonlyArray<{ modelId: string }>): ModelSpec[] =>
+    chain.map((c) => byId.get(c.modelId)).filter((m): m is ModelSpec => !!m);
   const stageOf = (s: Stage): StageDecision | undefined => decision.stages.find((d) => d.stage === s);
   const outBudget = (s: Stage): number => policy.rules.budgets.perStageOutputTokens?.[s] ?? Infinity;
 
-  async function runStage<T>(stage: Stage, round: number, candidates: ModelSpec[], why: string, rejected: RejectedAlternative[], work: (sr: StageRun) => Promise<T>): Promise<T> {
+  async function runStage<T>(
+    stage: Stage,
+    round: number,
+    candidates: ModelSpec[],
+    why: string,
+    rejected: RejectedAlternative[],
+    work: (sr: StageRun) => Promise<T>,
+  ): Promise<T> {
     if (ac.signal.aborted) throw new RunCancelled();
     const sr = new StageRun(ctx, stage, round, candidates, why, rejected);
     stagePasses++;
@@ -154,17 +178,24 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const fromModel = modelPaths.filter((p) => protectedMatches(p, policy.rules.protectedPaths).length === 0);
     return readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
   }
-  const fileArtifacts = (files: readonly P.FileContext[]): string[] => (files.length ? [`files:${files.map((f) => f.path).join(',')}`] : []);
+  const fileArtifacts = (files: readonly P.FileContext[]): string[] =>
+    files.length ? [`files:${files.map((f) => f.path).join(',')}`] : [];
 
-  async function parseAndResolve(text: string): Promise<{ ok: true; resolved: ResolvedPlan } | { ok: false; problems: EditProblem[] }> {
+  async function parseAndResolve(
+    text: string,
+  ): Promise<{ ok: true; resolved: ResolvedPlan } | { ok: false; problems: EditProblem[] }> {
     let plan;
     try {
       plan = parsePatch(text, 'auto');
     } catch (e) {
       if (e instanceof PatchParseError) return { ok: false, problems: e.problems };
-      return { ok: false, problems: [{ kind: 'parse', message: `the reply has no edits in a known format (${(e as Error).message})` }] };
+      return {
+        ok: false,
+        problems: [{ kind: 'parse', message: `the reply has no edits in a known format (${(e as Error).message})` }],
+      };
     }
-    if (plan.files.length === 0) return { ok: false, problems: [{ kind: 'parse', message: 'the reply contains no edits' }] };
+    if (plan.files.length === 0)
+      return { ok: false, problems: [{ kind: 'parse', message: 'the reply contains no edits' }] };
     const out = await resolveEdits(plan, opts.root);
     if (!out.ok) return { ok: false, problems: out.problems };
     if (out.resolved.files.every((f) => f.op === 'update' && f.before === f.after)) {
@@ -173,24 +204,47 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     return { ok: true, resolved: out.resolved };
   }
 
-  function criticCandidates(implementerVendor: string): { specs: ModelSpec[]; rejected: RejectedAlternative[]; considered: ModelSpec[] } {
+  function criticCandidates(implementerVendor: string): {
+    specs: ModelSpec[];
+    rejected: RejectedAlternative[];
+    considered: ModelSpec[];
+  } {
     const planned = stageOf('critic');
     const budgetRejected = new Set(planned?.rejected.filter((r) => r.code === 'budget').map((r) => r.modelId) ?? []);
-    const rejected: RejectedAlternative[] = (planned?.rejected ?? []).filter((r) => r.code !== 'vendor-rule' && r.code !== 'lower-priority');
-    const ready = policy.stages.critic.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m) && !budgetRejected.has(m.id));
-    const pick = pickReviewers(ready.map((m) => ({ modelId: m.id, vendor: m.vendor })), implementerVendor, policy.rules.reviewerVendorMustDiffer);
+    const rejected: RejectedAlternative[] = (planned?.rejected ?? []).filter(
+      (r) => r.code !== 'vendor-rule' && r.code !== 'lower-priority',
+    );
+    const ready = policy.stages.critic
+      .map((id) => byId.get(id))
+      .filter((m): m is ModelSpec => !!m && !opts.availability(m) && !budgetRejected.has(m.id));
+    const pick = pickReviewers(
+      ready.map((m) => ({ modelId: m.id, vendor: m.vendor })),
+      implementerVendor,
+      policy.rules.reviewerVendorMustDiffer,
+    );
     const allowed = new Set(pick.allowed.map((a) => a.modelId));
-    return { specs: ready.filter((m) => allowed.has(m.id)), rejected: [...rejected, ...pick.rejected], considered: ready };
+    return {
+      specs: ready.filter((m) => allowed.has(m.id)),
+      rejected: [...rejected, ...pick.rejected],
+      considered: ready,
+    };
   }
 
   function finalOwnerCandidates(implementerVendor: string, criticModel: string | undefined): ModelSpec[] {
     const planned = stageOf('finalOwner');
-    const specs = planned ? specsOf(planned.chain) : policy.stages.finalOwner.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m));
+    const specs = planned
+      ? specsOf(planned.chain)
+      : policy.stages.finalOwner.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m));
     const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 2 : 0);
     return [...specs].sort((a, b) => rank(a) - rank(b));
   }
 
-  async function askGate(codes: GateCode[], reasons: string[], diff: DiffArtifact | undefined, review: Review | undefined): Promise<boolean> {
+  async function askGate(
+    codes: GateCode[],
+    reasons: string[],
+    diff: DiffArtifact | undefined,
+    review: Review | undefined,
+  ): Promise<boolean> {
     const gateId = `${runId}:gate:${randomBytes(3).toString('hex')}`;
     emit({ type: 'gate-waiting', gateId, reasons });
     const aborted = new Promise<never>((_, reject) => {
@@ -220,7 +274,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     if (!decision.producesEdits) {
       const sd = decision.stages[0]!;
       const answer = await runStage(sd.stage, 1, specsOf(sd.chain), sd.why, sd.rejected, async (sr) => {
-        const [listing, ctxFiles] = await Promise.all([opts.workspace.listFiles(LISTING_LIMIT), filesFor(userPaths, [])]);
+        const [listing, ctxFiles] = await Promise.all([
+          opts.workspace.listFiles(LISTING_LIMIT),
+          filesFor(userPaths, []),
+        ]);
         const session = new RoleSession(sd.stage, P.answerSystem(nonce), outBudget(sd.stage));
         session.addUser(P.answerMessage(task, listing, ctxFiles.files, nonce));
         const { text } = await sr.call(session, ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)]);
@@ -238,9 +295,19 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       if (!scoutD.modelId) emit({ type: 'stage-skipped', stage: 'scout', reason: scoutD.why });
       else {
         findings = await runStage('scout', 1, specsOf(scoutD.chain), scoutD.why, scoutD.rejected, async (sr) => {
-          const [listing, ctxFiles] = await Promise.all([opts.workspace.listFiles(LISTING_LIMIT), filesFor(userPaths, [])]);
+          const [listing, ctxFiles] = await Promise.all([
+            opts.workspace.listFiles(LISTING_LIMIT),
+            filesFor(userPaths, []),
+          ]);
           const session = new RoleSession('scout', P.scoutSystem(nonce), outBudget('scout'));
-          return structured(sr, session, P.scoutMessage(task, listing, ctxFiles.files, nonce), ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)], FindingsSchema, 'Findings JSON');
+          return structured(
+            sr,
+            session,
+            P.scoutMessage(task, listing, ctxFiles.files, nonce),
+            ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)],
+            FindingsSchema,
+            'Findings JSON',
+          );
         });
         emit({ type: 'artifact-ready', stage: 'scout', round: 1, artifact: { kind: 'findings', value: findings } });
       }
@@ -257,7 +324,14 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           const files = await filesFor(userPaths, foundPaths);
           const session = new RoleSession('architect', P.architectSystem(nonce), outBudget('architect'));
           const artifacts = ['task', ...(findings ? ['findings'] : []), ...fileArtifacts(files.files)];
-          return structured(sr, session, P.architectMessage(task, findings, files.files, nonce), artifacts, PlanSchema, 'Plan JSON');
+          return structured(
+            sr,
+            session,
+            P.architectMessage(task, findings, files.files, nonce),
+            artifacts,
+            PlanSchema,
+            'Plan JSON',
+          );
         });
         emit({ type: 'artifact-ready', stage: 'architect', round: 1, artifact: { kind: 'plan', value: plan } });
       }
@@ -266,7 +340,11 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     // implement ⇄ review
     const implD = stageOf('implementer')!;
     let implCandidates = specsOf(implD.chain);
-    const implSession = new RoleSession('implementer', P.implementerSystem(nonce, implCandidates[0]?.vendor === 'openai' ? 'patch' : 'search-replace'), outBudget('implementer'));
+    const implSession = new RoleSession(
+      'implementer',
+      P.implementerSystem(nonce, implCandidates[0]?.vendor === 'openai' ? 'patch' : 'search-replace'),
+      outBudget('implementer'),
+    );
     const implFiles = await filesFor(userPaths, [...foundPaths, ...(plan?.filesToTouch ?? [])]);
     let implWhy = implD.why;
     let implRejected = implD.rejected;
@@ -282,34 +360,57 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const impl = await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
         if (round === 1) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
         else implSession.addUser(P.implementerRevision(lastCritic!.review, lastCritic!.spec.id, nonce));
-        const artifacts = round === 1 ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)] : ['review'];
+        const artifacts =
+          round === 1
+            ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)]
+            : ['review'];
         for (let attempt = 0; ; attempt++) {
           const { text, spec } = await sr.call(implSession, attempt === 0 ? artifacts : ['edit-problems']);
           const out = await parseAndResolve(text);
           if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
           if (attempt >= MAX_EDIT_RETRIES) {
-            const list = out.problems.slice(0, 5).map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ');
-            throw new StageFailure({ kind: 'edit-resolve', message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`, modelId: spec.id });
+            const list = out.problems
+              .slice(0, 5)
+              .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`)
+              .join('; ');
+            throw new StageFailure({
+              kind: 'edit-resolve',
+              message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`,
+              modelId: spec.id,
+            });
           }
           implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
         }
       });
       // The next round starts with the model that worked (a fallback stays in charge).
-      implCandidates = implCandidates.slice(Math.max(0, implCandidates.findIndex((m) => m.id === impl.spec.id)));
+      implCandidates = implCandidates.slice(
+        Math.max(
+          0,
+          implCandidates.findIndex((m) => m.id === impl.spec.id),
+        ),
+      );
       implWhy = impl.why;
       implRejected = impl.rejected;
       implementerVendor = impl.spec.vendor;
       resolved = impl.resolved;
       const text = renderUnifiedDiff(resolved);
       const size = diffSize(text);
-      diff = { diff: text, files: [...new Set(resolved.files.flatMap((f) => (f.newPath ? [f.path, f.newPath] : [f.path])))], addedLines: size.added, removedLines: size.removed };
+      diff = {
+        diff: text,
+        files: [...new Set(resolved.files.flatMap((f) => (f.newPath ? [f.path, f.newPath] : [f.path])))],
+        addedLines: size.added,
+        removedLines: size.removed,
+      };
       state.diff = diff;
       state.resolved = resolved;
       emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
 
       const critics = criticCandidates(implementerVendor);
       if (critics.specs.length === 0) {
-        noReviewer = noReviewerReason(implementerVendor, critics.considered.map((m) => ({ modelId: m.id, vendor: m.vendor })));
+        noReviewer = noReviewerReason(
+          implementerVendor,
+          critics.considered.map((m) => ({ modelId: m.id, vendor: m.vendor })),
+        );
         emit({ type: 'stage-skipped', stage: 'critic', reason: noReviewer });
         break;
       }
@@ -317,18 +418,36 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const review = await runStage('critic', round, critics.specs, criticWhy, critics.rejected, async (sr) => {
         const session = new RoleSession('critic', P.criticSystem(nonce), outBudget('critic'));
         const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(lastCritic ? ['previous-review'] : [])];
-        const r = await structured(sr, session, P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce), artifacts, ReviewSchema, 'Review JSON');
+        const r = await structured(
+          sr,
+          session,
+          P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce),
+          artifacts,
+          ReviewSchema,
+          'Review JSON',
+        );
         return { review: r, spec: sr.model };
       });
       // The cross-vendor rule, checked again on the model that actually answered (fallbacks included).
       if (policy.rules.reviewerVendorMustDiffer && review.spec.vendor === implementerVendor) {
-        throw new StageFailure({ kind: 'internal', message: `refusing a same-vendor review (${review.spec.id}, ${implementerVendor}); this is a Switchyard bug` });
+        throw new StageFailure({
+          kind: 'internal',
+          message: `refusing a same-vendor review (${review.spec.id}, ${implementerVendor}); this is a Switchyard bug`,
+        });
       }
       const anchored = anchorFindings(review.review, newLineCounts(resolved));
       const checked: Review = { ...review.review, findings: anchored.map(({ anchored: _a, note: _n, ...f }) => f) };
       lastCritic = { review: checked, spec: review.spec };
       criticReviews.push(checked);
-      emit({ type: 'review-ready', stage: 'critic', round, reviewerModelId: review.spec.id, reviewerVendor: review.spec.vendor, implementerVendor, review: checked });
+      emit({
+        type: 'review-ready',
+        stage: 'critic',
+        round,
+        reviewerModelId: review.spec.id,
+        reviewerVendor: review.spec.vendor,
+        implementerVendor,
+        review: checked,
+      });
       if (checked.verdict !== 'request-changes') break;
       if (round > policy.rules.maxReviewRounds) {
         roundsExhausted = true;
@@ -338,7 +457,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
     // escalation
     const touched = diff.files;
-    const protectedHits = touched.flatMap((f) => protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })));
+    const protectedHits = touched.flatMap((f) =>
+      protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })),
+    );
     const esc = planEscalation(policy, {
       risk: decision.risk,
       protectedHits,
@@ -353,22 +474,47 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     if (esc.finalOwner.length) {
       const fo = finalOwnerCandidates(implementerVendor, lastCritic?.spec.id);
       if (fo.length === 0) {
-        human.push({ code: 'escalation', reason: `escalation wanted a final owner (${esc.finalOwner.join('; ')}) but no model in stages.finalOwner is ready` });
+        human.push({
+          code: 'escalation',
+          reason: `escalation wanted a final owner (${esc.finalOwner.join('; ')}) but no model in stages.finalOwner is ready`,
+        });
       } else {
         emit({ type: 'escalated', to: 'stronger-model', reasons: esc.finalOwner });
         const foD = stageOf('finalOwner');
-        const foWhy = foD?.modelId === fo[0]!.id ? foD.why : `${fo[0]!.id} (${fo[0]!.vendor}): final owner for ${esc.finalOwner.join('; ')}`;
+        const foWhy =
+          foD?.modelId === fo[0]!.id
+            ? foD.why
+            : `${fo[0]!.id} (${fo[0]!.vendor}): final owner for ${esc.finalOwner.join('; ')}`;
         const r = await runStage('finalOwner', 1, fo, foWhy, foD?.rejected ?? [], async (sr) => {
           const session = new RoleSession('finalOwner', P.finalOwnerSystem(nonce), outBudget('finalOwner'));
           const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(criticReviews.length ? ['reviews'] : [])];
-          const rev = await structured(sr, session, P.finalOwnerMessage(task, plan, numberDiff(diff.diff), criticReviews, esc.finalOwner, nonce), artifacts, ReviewSchema, 'Review JSON');
+          const rev = await structured(
+            sr,
+            session,
+            P.finalOwnerMessage(task, plan, numberDiff(diff.diff), criticReviews, esc.finalOwner, nonce),
+            artifacts,
+            ReviewSchema,
+            'Review JSON',
+          );
           return { review: rev, spec: sr.model };
         });
-        const checked: Review = { ...r.review, findings: anchorFindings(r.review, newLineCounts(resolved)).map(({ anchored: _a, note: _n, ...f }) => f) };
-        emit({ type: 'review-ready', stage: 'finalOwner', round: 1, reviewerModelId: r.spec.id, reviewerVendor: r.spec.vendor, implementerVendor, review: checked });
+        const checked: Review = {
+          ...r.review,
+          findings: anchorFindings(r.review, newLineCounts(resolved)).map(({ anchored: _a, note: _n, ...f }) => f),
+        };
+        emit({
+          type: 'review-ready',
+          stage: 'finalOwner',
+          round: 1,
+          reviewerModelId: r.spec.id,
+          reviewerVendor: r.spec.vendor,
+          implementerVendor,
+          review: checked,
+        });
         finalReview = checked;
         finalVerdict = checked.verdict;
-        if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock) human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
+        if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock)
+          human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
         if (checked.verdict === 'request-changes' && policy.rules.escalation.onDisagreement && !roundsExhausted) {
           human.push({ code: 'escalation', reason: `the final owner (${r.spec.id}) asked for changes` });
         }
@@ -383,14 +529,19 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     }
     if (finalVerdict === 'request-changes' && !human.some((h) => h.code === 'escalation')) {
       emit({ type: 'rejected', reason: 'the reviewer still asks for changes and no escalation applies' });
-      return { outcome: 'rejected', message: `rejected: review rounds ran out without approval (${policy.rules.maxReviewRounds} allowed)` };
+      return {
+        outcome: 'rejected',
+        message: `rejected: review rounds ran out without approval (${policy.rules.maxReviewRounds} allowed)`,
+      };
     }
 
     // gate
     const uniqueHuman = human.filter((h, i) => human.findIndex((x) => x.reason === h.reason) === i);
     if (uniqueHuman.length) emit({ type: 'escalated', to: 'human', reasons: uniqueHuman.map((h) => h.reason) });
     if (uniqueHuman.length || opts.confirmEveryApply) {
-      const reasons = uniqueHuman.length ? uniqueHuman.map((h) => h.reason) : [`${lastCritic?.spec.id ?? 'the reviewer'} approved the change; apply it?`];
+      const reasons = uniqueHuman.length
+        ? uniqueHuman.map((h) => h.reason)
+        : [`${lastCritic?.spec.id ?? 'the reviewer'} approved the change; apply it?`];
       const ok = await askGate([...new Set(uniqueHuman.map((h) => h.code))], reasons, diff, finalReview);
       if (!ok) {
         emit({ type: 'rejected', reason: 'declined at the human gate' });
@@ -403,7 +554,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const t0 = performance.now();
     const applied = await opts.apply(resolved).finally(() => (hostMs += performance.now() - t0));
     if (!applied.ok) {
-      throw new StageFailure({ kind: 'apply', message: `The change could not be applied: ${applied.problems.map((p) => p.message).join('; ')}. Nothing was written.` });
+      throw new StageFailure({
+        kind: 'apply',
+        message: `The change could not be applied: ${applied.problems.map((p) => p.message).join('; ')}. Nothing was written.`,
+      });
     }
     emit({ type: 'applied', files: applied.written });
     return { outcome: 'applied', message: `applied to ${applied.written.length} file(s)` };
@@ -415,7 +569,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     if (e instanceof RunCancelled || (ac.signal.aborted && !(e instanceof StageFailure))) {
       outcome = 'cancelled';
       message = 'cancelled; nothing was applied';
-      emit({ type: 'cancelled', reason: typeof opts.signal?.reason === 'string' ? opts.signal.reason : 'cancelled by the user' });
+      emit({
+        type: 'cancelled',
+        reason: typeof opts.signal?.reason === 'string' ? opts.signal.reason : 'cancelled by the user',
+      });
     } else if (e instanceof StageFailure) {
       outcome = 'failed';
       error = e.info;
@@ -462,6 +619,7 @@ function memoize(make: RunTaskOptions['providerFor']): RunTaskOptions['providerF
 
 function newLineCounts(resolved: ResolvedPlan): Map<string, number> {
   const m = new Map<string, number>();
-  for (const f of resolved.files) m.set(f.newPath ?? f.path, f.op === 'delete' ? 0 : splitFileText(f.after).lines.length);
+  for (const f of resolved.files)
+    m.set(f.newPath ?? f.path, f.op === 'delete' ? 0 : splitFileText(f.after).lines.length);
   return m;
 }

@@ -10,7 +10,11 @@ import type { BudgetGuard } from './budget';
 import type { ErrorInfo, PipelineEvent } from './events';
 
 /** An event as a stage emits it; the run adds runId and the time. */
-export type EventInput = PipelineEvent extends infer E ? (E extends PipelineEvent ? Omit<E, 'runId' | 'at'> : never) : never;
+export type EventInput = PipelineEvent extends infer E
+  ? E extends PipelineEvent
+    ? Omit<E, 'runId' | 'at'>
+    : never
+  : never;
 
 export interface RunContext {
   runId: string;

@@ -40,7 +40,8 @@ export class StageRun {
     why: string,
     rejected: readonly RejectedAlternative[],
   ) {
-    if (candidates.length === 0) throw new StageFailure({ kind: 'no-model', message: `No model is available for the ${stage}: ${why}` });
+    if (candidates.length === 0)
+      throw new StageFailure({ kind: 'no-model', message: `No model is available for the ${stage}: ${why}` });
     this.candidates = [...candidates];
     this.startedAt = ctx.now();
     const first = candidates[0]!;
@@ -71,8 +72,21 @@ export class StageRun {
 
   private fallBack(from: ModelSpec, kind: string, message: string, discardPartial: boolean): void {
     const to = this.candidates[1]!;
-    this.snapshot.rejected.push({ modelId: from.id, vendor: from.vendor, code: kind === 'budget' ? 'budget' : 'outage', reason: message });
-    this.ctx.emit({ type: 'fallback-taken', stage: this.stage, fromModelId: from.id, toModelId: to.id, toVendor: to.vendor, error: { kind, message, modelId: from.id }, discardPartial });
+    this.snapshot.rejected.push({
+      modelId: from.id,
+      vendor: from.vendor,
+      code: kind === 'budget' ? 'budget' : 'outage',
+      reason: message,
+    });
+    this.ctx.emit({
+      type: 'fallback-taken',
+      stage: this.stage,
+      fromModelId: from.id,
+      toModelId: to.id,
+      toVendor: to.vendor,
+      error: { kind, message, modelId: from.id },
+      discardPartial,
+    });
     this.candidates.shift();
     this.snapshot.modelId = to.id;
     this.snapshot.vendor = to.vendor;
@@ -93,7 +107,10 @@ export class StageRun {
       const hasNext = this.candidates.length > 1;
       const wanted = Math.min(spec.maxOutputTokens ?? STAGE_OUTPUT_TOKENS[this.stage], session.outputTokensLeft);
       const inputTokens = session.approxInputTokens();
-      const admission = wanted < 1 ? { ok: false as const, message: `The ${this.stage} has used its whole output-token budget.` } : ctx.budget.admit(this.stage, spec, inputTokens, wanted);
+      const admission =
+        wanted < 1
+          ? { ok: false as const, message: `The ${this.stage} has used its whole output-token budget.` }
+          : ctx.budget.admit(this.stage, spec, inputTokens, wanted);
       if (!admission.ok) {
         if (hasNext) {
           this.fallBack(spec, 'budget', admission.message, false);
@@ -104,7 +121,15 @@ export class StageRun {
 
       const provider = await ctx.providerFor(spec);
       const request = session.request({ signal: ctx.signal, maxOutputTokens: admission.maxOutputTokens });
-      const entry = ctx.boundary.record({ stage: this.stage, round: this.round, modelId: spec.id, artifacts: [...artifacts], system: request.system, messages: request.messages, at: ctx.now() });
+      const entry = ctx.boundary.record({
+        stage: this.stage,
+        round: this.round,
+        modelId: spec.id,
+        artifacts: [...artifacts],
+        system: request.system,
+        messages: request.messages,
+        at: ctx.now(),
+      });
       ctx.emit({
         type: 'context-sent',
         stage: this.stage,
@@ -116,7 +141,11 @@ export class StageRun {
 
       let text = '';
       let usage: { inputTokens: number; outputTokens: number } | undefined;
-      const it = resilientStream(provider, request, { retry: ctx.policy.rules.retry, timeouts: ctx.policy.rules.timeouts, ...ctx.resilience })[Symbol.asyncIterator]();
+      const it = resilientStream(provider, request, {
+        retry: ctx.policy.rules.retry,
+        timeouts: ctx.policy.rules.timeouts,
+        ...ctx.resilience,
+      })[Symbol.asyncIterator]();
       try {
         for (;;) {
           const t0 = performance.now();
@@ -136,7 +165,10 @@ export class StageRun {
           }
         }
       } catch (e) {
-        const err = e instanceof ProviderError ? e : new ProviderError('server', `Model "${spec.id}" failed: ${String(e)}`, spec.id);
+        const err =
+          e instanceof ProviderError
+            ? e
+            : new ProviderError('server', `Model "${spec.id}" failed: ${String(e)}`, spec.id);
         if (err.kind === 'cancelled' || ctx.signal.aborted) throw new RunCancelled();
         if (hasNext && shouldFallBack(err)) {
           this.fallBack(spec, err.kind, err.message, err.partial);
@@ -166,7 +198,10 @@ export class StageRun {
     return s;
   }
 
-  fail(info: { kind: string; message: string; modelId?: string }, state: 'failed' | 'cancelled' = 'failed'): StageSnapshot {
+  fail(
+    info: { kind: string; message: string; modelId?: string },
+    state: 'failed' | 'cancelled' = 'failed',
+  ): StageSnapshot {
     this.snapshot.state = state;
     const s = this.snap();
     // A cancelled stage is reported too, so a row never stays "running"; its state says why.

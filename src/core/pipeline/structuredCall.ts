@@ -8,7 +8,14 @@ import { parseJsonReply } from './jsonReply';
 import { StageFailure } from './runContext';
 import type { StageRun } from './stageRun';
 
-export async function structuredCall<S extends z.ZodType>(sr: StageRun, session: RoleSession, user: string, artifacts: string[], schema: S, what: string): Promise<z.infer<S>> {
+export async function structuredCall<S extends z.ZodType>(
+  sr: StageRun,
+  session: RoleSession,
+  user: string,
+  artifacts: string[],
+  schema: S,
+  what: string,
+): Promise<z.infer<S>> {
   session.addUser(user);
   let { text } = await sr.call(session, artifacts);
   let parsed = parseJsonReply(text, schema);

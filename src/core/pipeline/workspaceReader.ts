@@ -12,7 +12,19 @@ export interface WorkspaceReader {
   readText(relPath: string): Promise<string | undefined>;
 }
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', 'out', 'build', '.next', 'coverage', '.vscode-test', '.venv', '__pycache__', 'target']);
+const SKIP_DIRS = new Set([
+  '.git',
+  'node_modules',
+  'dist',
+  'out',
+  'build',
+  '.next',
+  'coverage',
+  '.vscode-test',
+  '.venv',
+  '__pycache__',
+  'target',
+]);
 
 export function fsWorkspaceReader(root: string): WorkspaceReader {
   return {
@@ -56,7 +68,10 @@ export const MAX_CONTEXT_CHARS = 240_000;
 export const MAX_CONTEXT_FILES = 20;
 
 /** Reads the named files for a role's context, capped per file and in total; unreadable paths are skipped with a note. */
-export async function readContextFiles(reader: WorkspaceReader, paths: readonly string[]): Promise<{ files: FileContext[]; notes: string[] }> {
+export async function readContextFiles(
+  reader: WorkspaceReader,
+  paths: readonly string[],
+): Promise<{ files: FileContext[]; notes: string[] }> {
   const files: FileContext[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();

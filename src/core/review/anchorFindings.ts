@@ -14,7 +14,8 @@ export function anchorFindings(review: Review, newLineCounts: ReadonlyMap<string
   return review.findings.map((f) => {
     const count = newLineCounts.get(f.file.replace(/^\.?\//, '').replace(/^b\//, ''));
     if (count === undefined) return { ...f, anchored: false, note: `${f.file} is not part of this diff` };
-    if (f.startLine > Math.max(count, 1)) return { ...f, anchored: false, note: `line ${f.startLine} is past the end of ${f.file} (${count} lines)` };
+    if (f.startLine > Math.max(count, 1))
+      return { ...f, anchored: false, note: `line ${f.startLine} is past the end of ${f.file} (${count} lines)` };
     return { ...f, endLine: Math.min(f.endLine, Math.max(count, 1)), anchored: true };
   });
 }

@@ -13,7 +13,11 @@ export interface ReviewerPick {
   rejected: RejectedAlternative[];
 }
 
-export function pickReviewers(candidates: readonly VendorCandidate[], implementerVendor: string, mustDiffer: boolean): ReviewerPick {
+export function pickReviewers(
+  candidates: readonly VendorCandidate[],
+  implementerVendor: string,
+  mustDiffer: boolean,
+): ReviewerPick {
   const allowed: VendorCandidate[] = [];
   const rejected: RejectedAlternative[] = [];
   for (const c of candidates) {

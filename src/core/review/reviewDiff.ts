@@ -54,14 +54,20 @@ export async function reviewDiff(opts: ReviewDiffOptions): Promise<DiffReview> {
     .map((id) => opts.policy.models.find((m) => m.id === id))
     .filter((m): m is ModelSpec => !!m && !opts.availability(m));
   const pick = opts.authorVendor
-    ? pickReviewers(ready.map((m) => ({ modelId: m.id, vendor: m.vendor })), opts.authorVendor, opts.policy.rules.reviewerVendorMustDiffer)
+    ? pickReviewers(
+        ready.map((m) => ({ modelId: m.id, vendor: m.vendor })),
+        opts.authorVendor,
+        opts.policy.rules.reviewerVendorMustDiffer,
+      )
     : { allowed: ready.map((m) => ({ modelId: m.id, vendor: m.vendor })), rejected: [] };
   const allowed = new Set(pick.allowed.map((a) => a.modelId));
   const candidates = ready.filter((m) => allowed.has(m.id));
   if (candidates.length === 0) {
     const reasons = opts.policy.stages.critic.map((id) => {
       const spec = opts.policy.models.find((m) => m.id === id);
-      return spec ? `${id}: ${opts.availability(spec) ?? (spec.vendor === opts.authorVendor ? `same vendor as the author (${spec.vendor})` : 'not usable')}` : `${id}: not defined`;
+      return spec
+        ? `${id}: ${opts.availability(spec) ?? (spec.vendor === opts.authorVendor ? `same vendor as the author (${spec.vendor})` : 'not usable')}`
+        : `${id}: not defined`;
     });
     throw new StageFailure({
       kind: 'no-model',
@@ -97,11 +103,22 @@ export async function reviewDiff(opts: ReviewDiffOptions): Promise<DiffReview> {
   const nonce = randomBytes(9).toString('hex');
   const why = `${candidates[0]!.id} (${candidates[0]!.vendor}): first ready model in stages.critic${opts.authorVendor ? ` from a vendor other than the author's (${opts.authorVendor})` : ''}`;
   const sr = new StageRun(ctx, 'critic', 1, candidates, why, pick.rejected);
-  const session = new RoleSession('critic', criticSystem(nonce), opts.policy.rules.budgets.perStageOutputTokens?.critic ?? Infinity);
+  const session = new RoleSession(
+    'critic',
+    criticSystem(nonce),
+    opts.policy.rules.budgets.perStageOutputTokens?.critic ?? Infinity,
+  );
   const task = opts.task ?? 'Review this change to the working tree: is it correct, safe, and complete?';
   let review: Review;
   try {
-    review = await structuredCall(sr, session, criticMessage(task, undefined, numberDiff(opts.diff), undefined, nonce), ['task', 'diff'], ReviewSchema, 'Review JSON');
+    review = await structuredCall(
+      sr,
+      session,
+      criticMessage(task, undefined, numberDiff(opts.diff), undefined, nonce),
+      ['task', 'diff'],
+      ReviewSchema,
+      'Review JSON',
+    );
   } catch (e) {
     sr.fail(e instanceof StageFailure ? e.info : { kind: 'internal', message: (e as Error).message });
     throw e;
@@ -115,7 +132,9 @@ export async function reviewDiff(opts: ReviewDiffOptions): Promise<DiffReview> {
   return {
     review: { ...review, findings: anchored.map(({ anchored: _a, note: _n, ...f }) => f) },
     reviewer: { modelId: snap.modelId, vendor: snap.vendor },
-    unanchored: anchored.filter((f) => !f.anchored).map((f) => ({ file: f.file, startLine: f.startLine, note: f.note ?? '' })),
+    unanchored: anchored
+      .filter((f) => !f.anchored)
+      .map((f) => ({ file: f.file, startLine: f.startLine, note: f.note ?? '' })),
     costUsd: snap.costUsd,
     tokensIn: snap.tokensIn,
     tokensOut: snap.tokensOut,

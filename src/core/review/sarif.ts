@@ -2,9 +2,18 @@
 // finding, located in the new content, with the suggestion as a fix when there is one.
 import type { Review, Severity } from './reviewSchema';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', major: 'error', minor: 'warning', info: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  major: 'error',
+  minor: 'warning',
+  info: 'note',
+};
 
-export function reviewToSarif(review: Review, reviewer: { modelId: string; vendor: string }, toolVersion: string): Record<string, unknown> {
+export function reviewToSarif(
+  review: Review,
+  reviewer: { modelId: string; vendor: string },
+  toolVersion: string,
+): Record<string, unknown> {
   const severities: Severity[] = ['critical', 'major', 'minor', 'info'];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -24,7 +33,11 @@ export function reviewToSarif(review: Review, reviewer: { modelId: string; vendo
             })),
           },
         },
-        properties: { verdict: review.verdict, summary: review.summary, reviewer: `${reviewer.modelId} (${reviewer.vendor})` },
+        properties: {
+          verdict: review.verdict,
+          summary: review.summary,
+          reviewer: `${reviewer.modelId} (${reviewer.vendor})`,
+        },
         results: review.findings.map((f) => {
           const region = { startLine: f.startLine, endLine: f.endLine };
           return {
@@ -41,7 +54,14 @@ export function reviewToSarif(review: Review, reviewer: { modelId: string; vendo
                       artifactChanges: [
                         {
                           artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
-                          replacements: [{ deletedRegion: { startLine: f.startLine, endLine: f.endLine }, insertedContent: { text: f.suggestion.endsWith('\n') ? f.suggestion : `${f.suggestion}\n` } }],
+                          replacements: [
+                            {
+                              deletedRegion: { startLine: f.startLine, endLine: f.endLine },
+                              insertedContent: {
+                                text: f.suggestion.endsWith('\n') ? f.suggestion : `${f.suggestion}\n`,
+                              },
+                            },
+                          ],
                         },
                       ],
                     },

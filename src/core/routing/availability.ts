@@ -9,7 +9,11 @@ export interface AvailabilityOptions {
   vscodeLmUnavailable?: string;
 }
 
-export async function resolveAvailability(models: readonly ModelSpec[], keys: KeySource, opts: AvailabilityOptions = {}): Promise<ModelAvailability> {
+export async function resolveAvailability(
+  models: readonly ModelSpec[],
+  keys: KeySource,
+  opts: AvailabilityOptions = {},
+): Promise<ModelAvailability> {
   const reasons = new Map<string, string | undefined>();
   await Promise.all(
     models.map(async (spec) => {

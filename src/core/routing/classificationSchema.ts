@@ -34,7 +34,13 @@ export const TaskContextSchema = z.object({
   filePaths: z.array(z.string()).default([]),
   selectionLines: z.number().int().nonnegative().optional(),
   diagnostics: z
-    .array(z.object({ file: z.string().optional(), severity: z.enum(['error', 'warning', 'info', 'hint']), message: z.string() }))
+    .array(
+      z.object({
+        file: z.string().optional(),
+        severity: z.enum(['error', 'warning', 'info', 'hint']),
+        message: z.string(),
+      }),
+    )
     .default([]),
 });
 export type TaskContext = z.input<typeof TaskContextSchema>;

@@ -9,7 +9,8 @@ import { CHANGE_VERBS, CLASSIFIER_RULES, QUESTION_OPENERS, type ClassifierRule }
 const KIND_ORDER: readonly TaskKind[] = ['question', 'test', 'docs', 'chore', 'refactor', 'bugfix', 'feature'];
 const LOW_KINDS: ReadonlySet<TaskKind> = new Set(['question', 'docs', 'test']);
 const TRIVIAL_MARKERS = new Set(['typo', 'comments', 'formatting']);
-const SCOPE_WIDE = /(?:^|[^a-z])(across the (?:code ?base|repo\w*|project)|everywhere|all files|every file|several (?:modules|packages|files)|multiple (?:modules|packages|services)|whole (?:code ?base|project))(?:$|[^a-z])/i;
+const SCOPE_WIDE =
+  /(?:^|[^a-z])(across the (?:code ?base|repo\w*|project)|everywhere|all files|every file|several (?:modules|packages|files)|multiple (?:modules|packages|services)|whole (?:code ?base|project))(?:$|[^a-z])/i;
 const LARGE_SELECTION_LINES = 300;
 const SEVERAL_MODULES = 3;
 
@@ -60,7 +61,12 @@ export function classify(task: string, context: TaskContext = {}): Classificatio
   const errors = ctx.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     kindScore.set('bugfix', (kindScore.get('bugfix') ?? 0) + 2);
-    signals.push({ id: 'diagnostics', label: 'error diagnostics in context', evidence: `${errors.length} error(s): ${errors[0]!.message.slice(0, 80)}`, kind: 'bugfix' });
+    signals.push({
+      id: 'diagnostics',
+      label: 'error diagnostics in context',
+      evidence: `${errors.length} error(s): ${errors[0]!.message.slice(0, 80)}`,
+      kind: 'bugfix',
+    });
   }
 
   const isQuestion = (QUESTION_OPENERS.test(text) || text.endsWith('?')) && !CHANGE_VERBS.test(text);
@@ -93,7 +99,12 @@ export function classify(task: string, context: TaskContext = {}): Classificatio
   const modules = new Set(ctx.filePaths.map(topModule));
   const scopeSignals: string[] = [];
   if (modules.size >= SEVERAL_MODULES) {
-    signals.push({ id: 'several-modules', label: 'several modules', evidence: [...modules].slice(0, 4).join(', '), risk: 'medium' });
+    signals.push({
+      id: 'several-modules',
+      label: 'several modules',
+      evidence: [...modules].slice(0, 4).join(', '),
+      risk: 'medium',
+    });
     scopeSignals.push('several modules');
   }
   const wide = SCOPE_WIDE.exec(text);
@@ -102,7 +113,12 @@ export function classify(task: string, context: TaskContext = {}): Classificatio
     scopeSignals.push('wide scope');
   }
   if ((ctx.selectionLines ?? 0) > LARGE_SELECTION_LINES) {
-    signals.push({ id: 'large-selection', label: 'large selection', evidence: `${ctx.selectionLines} lines selected`, risk: 'medium' });
+    signals.push({
+      id: 'large-selection',
+      label: 'large selection',
+      evidence: `${ctx.selectionLines} lines selected`,
+      risk: 'medium',
+    });
     scopeSignals.push('large selection');
   }
 

@@ -21,43 +21,266 @@ const w = (s: string): RegExp => new RegExp(`(?:^|[^a-z0-9])(?:${s})(?:$|[^a-z0-
 
 export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
   // ── high risk ──────────────────────────────────────────────────────────────────────────────
-  { id: 'auth', label: 'touches auth', on: 'text', risk: 'high', pattern: w('auth|authn|authz|authenticat\\w*|authoriz\\w*|login|log in|logout|sign[- ]?in|signup|sign[- ]?up|session tokens?|jwt|oauth\\w*|sso|saml|2fa|mfa|passwords?|passwd') },
-  { id: 'permissions', label: 'permissions / access control', on: 'text', risk: 'high', pattern: w('permissions?|rbac|acl|access control|roles? check|privileges?|admin rights|is_?admin|sudo|chmod') },
-  { id: 'secrets', label: 'secrets / credentials', on: 'text', risk: 'high', pattern: w('secrets?|credentials?|api[ _-]?keys?|private keys?|tokens? (?:storage|handling|refresh)|refresh tokens?|access tokens?|keychain|vault|\\.env') },
-  { id: 'crypto', label: 'cryptography', on: 'text', risk: 'high', pattern: w('crypto\\w*|encrypt\\w*|decrypt\\w*|cipher\\w*|hash(?:ing)? passwords?|bcrypt|argon2|hmac|signatures?|tls|ssl|certificates?|nonce|random (?:token|key)s?') },
-  { id: 'security', label: 'security fix', on: 'text', risk: 'high', pattern: w('security|vulnerab\\w*|cve-?\\d*|xss|csrf|ssrf|sql injection|injection|sanitiz\\w*|escap(?:e|ing) (?:html|input)|exploit\\w*|path traversal|rce|owasp') },
-  { id: 'migration', label: 'schema / data migration', on: 'text', risk: 'high', pattern: w('migrations?|migrate|schema change|database schema|db schema|alter table|add column|drop column|rename column|foreign key|index on') },
-  { id: 'payments', label: 'payments / billing', on: 'text', risk: 'high', pattern: w('payments?|billing|invoic\\w*|stripe|paypal|checkout|charges?|refunds?|subscriptions?|pricing plans?|credit cards?|ledger balance') },
-  { id: 'data-deletion', label: 'deletes or rewrites user data', on: 'text', risk: 'high', pattern: w('delete (?:all |the )?(?:users?|accounts?|records?|data|rows)|purge|wipe|erase|drop (?:table|database)|truncate (?:table)?|gdpr|backfill|rewrite (?:user )?data|data retention') },
-  { id: 'concurrency', label: 'concurrency / locking', on: 'text', risk: 'high', pattern: w('concurren\\w*|race conditions?|deadlocks?|mutex\\w*|locking|locks?(?! ?files?)|semaphores?|thread[- ]?safe\\w*|atomic\\w*|transactions?|isolation level') },
-  { id: 'production-infra', label: 'production infrastructure', on: 'text', risk: 'high', pattern: w('production|prod|deploy\\w*|terraform|kubernetes|k8s|helm|infra\\w*|dns|load balancer|firewall|iam|cloudformation|rollout') },
-  { id: 'path-auth', label: 'touches auth', on: 'path', risk: 'high', pattern: /(^|\/)(auth|authn|authz|login|session|security|permissions?|acl|oauth)[^/]*(\/|\.|$)/i },
-  { id: 'path-migration', label: 'schema / data migration', on: 'path', risk: 'high', pattern: /(^|\/)(migrations?|schema)(\/|\.)|\.sql$|schema\.prisma$/i },
-  { id: 'path-payments', label: 'payments / billing', on: 'path', risk: 'high', pattern: /(^|\/)(payments?|billing|checkout|invoices?)[^/]*(\/|\.|$)/i },
-  { id: 'path-secrets', label: 'secrets / credentials', on: 'path', risk: 'high', pattern: /(^|\/)(\.env[^/]*|secrets?[^/]*|credentials?[^/]*|[^/]*\.pem|[^/]*\.key)$/i },
-  { id: 'path-infra', label: 'production infrastructure', on: 'path', risk: 'high', pattern: /\.tf$|(^|\/)(terraform|k8s|kubernetes|helm|deploy|infra)(\/|$)|(^|\/)\.github\/workflows\//i },
+  {
+    id: 'auth',
+    label: 'touches auth',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'auth|authn|authz|authenticat\\w*|authoriz\\w*|login|log in|logout|sign[- ]?in|signup|sign[- ]?up|session tokens?|jwt|oauth\\w*|sso|saml|2fa|mfa|passwords?|passwd',
+    ),
+  },
+  {
+    id: 'permissions',
+    label: 'permissions / access control',
+    on: 'text',
+    risk: 'high',
+    pattern: w('permissions?|rbac|acl|access control|roles? check|privileges?|admin rights|is_?admin|sudo|chmod'),
+  },
+  {
+    id: 'secrets',
+    label: 'secrets / credentials',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'secrets?|credentials?|api[ _-]?keys?|private keys?|tokens? (?:storage|handling|refresh)|refresh tokens?|access tokens?|keychain|vault|\\.env',
+    ),
+  },
+  {
+    id: 'crypto',
+    label: 'cryptography',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'crypto\\w*|encrypt\\w*|decrypt\\w*|cipher\\w*|hash(?:ing)? passwords?|bcrypt|argon2|hmac|signatures?|tls|ssl|certificates?|nonce|random (?:token|key)s?',
+    ),
+  },
+  {
+    id: 'security',
+    label: 'security fix',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'security|vulnerab\\w*|cve-?\\d*|xss|csrf|ssrf|sql injection|injection|sanitiz\\w*|escap(?:e|ing) (?:html|input)|exploit\\w*|path traversal|rce|owasp',
+    ),
+  },
+  {
+    id: 'migration',
+    label: 'schema / data migration',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'migrations?|migrate|schema change|database schema|db schema|alter table|add column|drop column|rename column|foreign key|index on',
+    ),
+  },
+  {
+    id: 'payments',
+    label: 'payments / billing',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'payments?|billing|invoic\\w*|stripe|paypal|checkout|charges?|refunds?|subscriptions?|pricing plans?|credit cards?|ledger balance',
+    ),
+  },
+  {
+    id: 'data-deletion',
+    label: 'deletes or rewrites user data',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'delete (?:all |the )?(?:users?|accounts?|records?|data|rows)|purge|wipe|erase|drop (?:table|database)|truncate (?:table)?|gdpr|backfill|rewrite (?:user )?data|data retention',
+    ),
+  },
+  {
+    id: 'concurrency',
+    label: 'concurrency / locking',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'concurren\\w*|race conditions?|deadlocks?|mutex\\w*|locking|locks?(?! ?files?)|semaphores?|thread[- ]?safe\\w*|atomic\\w*|transactions?|isolation level',
+    ),
+  },
+  {
+    id: 'production-infra',
+    label: 'production infrastructure',
+    on: 'text',
+    risk: 'high',
+    pattern: w(
+      'production|prod|deploy\\w*|terraform|kubernetes|k8s|helm|infra\\w*|dns|load balancer|firewall|iam|cloudformation|rollout',
+    ),
+  },
+  {
+    id: 'path-auth',
+    label: 'touches auth',
+    on: 'path',
+    risk: 'high',
+    pattern: /(^|\/)(auth|authn|authz|login|session|security|permissions?|acl|oauth)[^/]*(\/|\.|$)/i,
+  },
+  {
+    id: 'path-migration',
+    label: 'schema / data migration',
+    on: 'path',
+    risk: 'high',
+    pattern: /(^|\/)(migrations?|schema)(\/|\.)|\.sql$|schema\.prisma$/i,
+  },
+  {
+    id: 'path-payments',
+    label: 'payments / billing',
+    on: 'path',
+    risk: 'high',
+    pattern: /(^|\/)(payments?|billing|checkout|invoices?)[^/]*(\/|\.|$)/i,
+  },
+  {
+    id: 'path-secrets',
+    label: 'secrets / credentials',
+    on: 'path',
+    risk: 'high',
+    pattern: /(^|\/)(\.env[^/]*|secrets?[^/]*|credentials?[^/]*|[^/]*\.pem|[^/]*\.key)$/i,
+  },
+  {
+    id: 'path-infra',
+    label: 'production infrastructure',
+    on: 'path',
+    risk: 'high',
+    pattern: /\.tf$|(^|\/)(terraform|k8s|kubernetes|helm|deploy|infra)(\/|$)|(^|\/)\.github\/workflows\//i,
+  },
 
   // ── low-risk markers (only win when nothing riskier fired) ──────────────────────────────────
-  { id: 'typo', label: 'typo', on: 'text', risk: 'low', kind: 'docs', weight: 2, pattern: w('typos?|spelling|misspell\\w*|misspelt|grammar') },
-  { id: 'comments', label: 'comments only', on: 'text', risk: 'low', kind: 'docs', weight: 1, pattern: w('comments?|docstrings?|jsdoc|tsdoc') },
-  { id: 'formatting', label: 'formatting', on: 'text', risk: 'low', kind: 'chore', weight: 2, pattern: w('format(?:ting)?|whitespace|indentation|prettier|trailing spaces?|lint warnings?') },
+  {
+    id: 'typo',
+    label: 'typo',
+    on: 'text',
+    risk: 'low',
+    kind: 'docs',
+    weight: 2,
+    pattern: w('typos?|spelling|misspell\\w*|misspelt|grammar'),
+  },
+  {
+    id: 'comments',
+    label: 'comments only',
+    on: 'text',
+    risk: 'low',
+    kind: 'docs',
+    weight: 1,
+    pattern: w('comments?|docstrings?|jsdoc|tsdoc'),
+  },
+  {
+    id: 'formatting',
+    label: 'formatting',
+    on: 'text',
+    risk: 'low',
+    kind: 'chore',
+    weight: 2,
+    pattern: w('format(?:ting)?|whitespace|indentation|prettier|trailing spaces?|lint warnings?'),
+  },
 
   // ── kinds ───────────────────────────────────────────────────────────────────────────────────
-  { id: 'docs', label: 'documentation', on: 'text', risk: 'low', kind: 'docs', weight: 3, pattern: w('docs?|documentation|readme|changelog|guide|tutorial|examples? in the docs|contributing\\.md|\\.md') },
-  { id: 'tests', label: 'test-only work', on: 'text', risk: 'low', kind: 'test', weight: 3, pattern: w('tests?|unit tests?|specs?|test cases?|coverage|fixtures?|snapshot tests?|e2e|flaky') },
-  { id: 'bug-verb', label: 'fix requested', on: 'text', kind: 'bugfix', weight: 2, pattern: w('fix(?:es|ed|ing)?|repair|resolve') },
-  { id: 'bug-noun', label: 'bug symptoms', on: 'text', kind: 'bugfix', weight: 2, pattern: w('bugs?|crash\\w*|errors?|exceptions?|broken|regressions?|fails?|failing|wrong|incorrect|null pointer|undefined is not|panics?|hangs?|leaks?|off[- ]by[- ]one') },
-  { id: 'feature', label: 'new behaviour', on: 'text', kind: 'feature', weight: 1, pattern: w('add|implement|support|introduce|create|new|build|allow|enable|let users') },
-  { id: 'refactor', label: 'refactor', on: 'text', kind: 'refactor', weight: 3, pattern: w('refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline') },
-  { id: 'chore-deps', label: 'dependencies', on: 'text', kind: 'chore', weight: 3, pattern: w('bump|upgrade|downgrade|dependenc\\w*|deps|package\\.json|lock ?files?|package-lock|yarn\\.lock|npm (?:install|update)|renovate|dependabot') },
-  { id: 'chore-config', label: 'config / build / CI', on: 'text', kind: 'chore', weight: 2, pattern: w('config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile|ci|pipeline config|github actions?|workflows?') },
-  { id: 'path-tests', label: 'test files', on: 'path', kind: 'test', weight: 2, pattern: /(^|\/)(tests?|__tests__|spec)\/|\.(test|spec)\.[a-z]+$/i },
-  { id: 'path-docs', label: 'documentation files', on: 'path', kind: 'docs', weight: 2, pattern: /\.(md|mdx|rst|txt|adoc)$|(^|\/)docs\//i },
-  { id: 'path-config', label: 'config / build / CI', on: 'path', kind: 'chore', weight: 2, pattern: /(^|\/)(package\.json|package-lock\.json|tsconfig[^/]*\.json|\.eslintrc[^/]*|eslint\.config\.[a-z]+|dockerfile|makefile|[^/]*\.ya?ml)$/i },
+  {
+    id: 'docs',
+    label: 'documentation',
+    on: 'text',
+    risk: 'low',
+    kind: 'docs',
+    weight: 3,
+    pattern: w('docs?|documentation|readme|changelog|guide|tutorial|examples? in the docs|contributing\\.md|\\.md'),
+  },
+  {
+    id: 'tests',
+    label: 'test-only work',
+    on: 'text',
+    risk: 'low',
+    kind: 'test',
+    weight: 3,
+    pattern: w('tests?|unit tests?|specs?|test cases?|coverage|fixtures?|snapshot tests?|e2e|flaky'),
+  },
+  {
+    id: 'bug-verb',
+    label: 'fix requested',
+    on: 'text',
+    kind: 'bugfix',
+    weight: 2,
+    pattern: w('fix(?:es|ed|ing)?|repair|resolve'),
+  },
+  {
+    id: 'bug-noun',
+    label: 'bug symptoms',
+    on: 'text',
+    kind: 'bugfix',
+    weight: 2,
+    pattern: w(
+      'bugs?|crash\\w*|errors?|exceptions?|broken|regressions?|fails?|failing|wrong|incorrect|null pointer|undefined is not|panics?|hangs?|leaks?|off[- ]by[- ]one',
+    ),
+  },
+  {
+    id: 'feature',
+    label: 'new behaviour',
+    on: 'text',
+    kind: 'feature',
+    weight: 1,
+    pattern: w('add|implement|support|introduce|create|new|build|allow|enable|let users'),
+  },
+  {
+    id: 'refactor',
+    label: 'refactor',
+    on: 'text',
+    kind: 'refactor',
+    weight: 3,
+    pattern: w(
+      'refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline',
+    ),
+  },
+  {
+    id: 'chore-deps',
+    label: 'dependencies',
+    on: 'text',
+    kind: 'chore',
+    weight: 3,
+    pattern: w(
+      'bump|upgrade|downgrade|dependenc\\w*|deps|package\\.json|lock ?files?|package-lock|yarn\\.lock|npm (?:install|update)|renovate|dependabot',
+    ),
+  },
+  {
+    id: 'chore-config',
+    label: 'config / build / CI',
+    on: 'text',
+    kind: 'chore',
+    weight: 2,
+    pattern: w(
+      'config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile|ci|pipeline config|github actions?|workflows?',
+    ),
+  },
+  {
+    id: 'path-tests',
+    label: 'test files',
+    on: 'path',
+    kind: 'test',
+    weight: 2,
+    pattern: /(^|\/)(tests?|__tests__|spec)\/|\.(test|spec)\.[a-z]+$/i,
+  },
+  {
+    id: 'path-docs',
+    label: 'documentation files',
+    on: 'path',
+    kind: 'docs',
+    weight: 2,
+    pattern: /\.(md|mdx|rst|txt|adoc)$|(^|\/)docs\//i,
+  },
+  {
+    id: 'path-config',
+    label: 'config / build / CI',
+    on: 'path',
+    kind: 'chore',
+    weight: 2,
+    pattern:
+      /(^|\/)(package\.json|package-lock\.json|tsconfig[^/]*\.json|\.eslintrc[^/]*|eslint\.config\.[a-z]+|dockerfile|makefile|[^/]*\.ya?ml)$/i,
+  },
 ];
 
 /** Words that open a question; a task that opens with one and asks for no change is a question. */
-export const QUESTION_OPENERS = /^(what|why|how|where|when|which|who|whose|is|are|does|do|did|can|could|should|would|will|explain|describe|tell me|show me|walk me through|summari[sz]e|list)\b/i;
+export const QUESTION_OPENERS =
+  /^(what|why|how|where|when|which|who|whose|is|are|does|do|did|can|could|should|would|will|explain|describe|tell me|show me|walk me through|summari[sz]e|list)\b/i;
 
 /** Verbs that ask for a change; they turn "how do I … ? please add …" into a change request. */
-export const CHANGE_VERBS = w('fix|add|implement|change|update|refactor|rename|remove|delete|write|create|make|replace|bump|upgrade|move|convert|migrate|introduce|support');
+export const CHANGE_VERBS = w(
+  'fix|add|implement|change|update|refactor|rename|remove|delete|write|create|make|replace|bump|upgrade|move|convert|migrate|introduce|support',
+);

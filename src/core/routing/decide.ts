@@ -5,7 +5,13 @@
 import type { ModelSpec, RoutingPolicy, Stage } from '../config/policySchema';
 import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
 import type { Classification } from './classificationSchema';
-import { ROLE_LABELS, type Gate, type RejectedAlternative, type RoutingDecision, type StageDecision } from './decisionSchema';
+import {
+  ROLE_LABELS,
+  type Gate,
+  type RejectedAlternative,
+  type RoutingDecision,
+  type StageDecision,
+} from './decisionSchema';
 import { costOf, STAGE_TOKEN_ESTIMATE, type PriceLookup } from './estimate';
 import { planStages } from './stagePlan';
 
@@ -30,7 +36,12 @@ interface ChainWalk {
   rejected: RejectedAlternative[];
 }
 
-function walkChain(stage: Stage, policy: RoutingPolicy, availability: ModelAvailability, opts: DecideOptions): ChainWalk {
+function walkChain(
+  stage: Stage,
+  policy: RoutingPolicy,
+  availability: ModelAvailability,
+  opts: DecideOptions,
+): ChainWalk {
   const byId = new Map(policy.models.map((m) => [m.id, m]));
   const usable: ModelSpec[] = [];
   const rejected: RejectedAlternative[] = [];
@@ -49,7 +60,12 @@ function walkChain(stage: Stage, policy: RoutingPolicy, availability: ModelAvail
     }
     const lacking = needs.filter((cap) => !spec.capabilities.includes(cap));
     if (lacking.length) {
-      rejected.push({ modelId: id, vendor: spec.vendor, code: 'capability', reason: `lacks ${lacking.join(', ')} needed by the ${stage}` });
+      rejected.push({
+        modelId: id,
+        vendor: spec.vendor,
+        code: 'capability',
+        reason: `lacks ${lacking.join(', ')} needed by the ${stage}`,
+      });
       continue;
     }
     // Only a per-stage budget rejects a model up front; the per-task budget is checked against the
@@ -69,7 +85,13 @@ function walkChain(stage: Stage, policy: RoutingPolicy, availability: ModelAvail
   return { usable, rejected };
 }
 
-function stageDecision(stage: Stage, usable: ModelSpec[], rejected: RejectedAlternative[], why: string, opts: DecideOptions): StageDecision {
+function stageDecision(
+  stage: Stage,
+  usable: ModelSpec[],
+  rejected: RejectedAlternative[],
+  why: string,
+  opts: DecideOptions,
+): StageDecision {
   const chosen = usable[0];
   const fallbacks: RejectedAlternative[] = usable.slice(1).map((m, i) => ({
     modelId: m.id,
@@ -93,7 +115,10 @@ function stageDecision(stage: Stage, usable: ModelSpec[], rejected: RejectedAlte
 
 function firstChoiceWhy(stage: Stage, spec: ModelSpec, policy: RoutingPolicy): string {
   const skipped = policy.stages[stage].indexOf(spec.id);
-  const pos = skipped <= 0 ? `first choice in stages.${stage}` : `first usable model in stages.${stage} (${skipped} ahead of it rejected)`;
+  const pos =
+    skipped <= 0
+      ? `first choice in stages.${stage}`
+      : `first usable model in stages.${stage} (${skipped} ahead of it rejected)`;
   return `${spec.id} (${spec.vendor}, ${spec.tier}): ${pos}`;
 }
 
@@ -115,14 +140,21 @@ export function decide(
     if (stage === 'critic') {
       const mustDiffer = policy.rules.reviewerVendorMustDiffer;
       const pick = implementerVendor
-        ? pickReviewers(walk.usable.map((m) => ({ modelId: m.id, vendor: m.vendor })), implementerVendor, mustDiffer)
+        ? pickReviewers(
+            walk.usable.map((m) => ({ modelId: m.id, vendor: m.vendor })),
+            implementerVendor,
+            mustDiffer,
+          )
         : { allowed: walk.usable.map((m) => ({ modelId: m.id, vendor: m.vendor })), rejected: [] };
       const allowedIds = new Set(pick.allowed.map((a) => a.modelId));
       const usable = walk.usable.filter((m) => allowedIds.has(m.id));
       const rejected = [...walk.rejected, ...pick.rejected];
       if (usable.length === 0) {
         const reason = implementerVendor
-          ? noReviewerReason(implementerVendor, walk.usable.map((m) => ({ modelId: m.id, vendor: m.vendor })))
+          ? noReviewerReason(
+              implementerVendor,
+              walk.usable.map((m) => ({ modelId: m.id, vendor: m.vendor })),
+            )
           : 'no critic model is ready; a person must review this diff';
         gates.push({ code: 'no-cross-vendor-reviewer', at: 'before-apply', reason });
         stages.push(stageDecision(stage, [], rejected, reason, opts));
@@ -145,15 +177,22 @@ export function decide(
       const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 2 : 0);
       usable = [...usable].sort((a, b) => rank(a) - rank(b));
       const top = usable[0]!;
-      const demoted = walk.usable.filter((m) => rank(m) > rank(top) && walk.usable.indexOf(m) < walk.usable.indexOf(top)).map((m) => m.id);
+      const demoted = walk.usable
+        .filter((m) => rank(m) > rank(top) && walk.usable.indexOf(m) < walk.usable.indexOf(top))
+        .map((m) => m.id);
       why =
         `${top.id} (${top.vendor}, ${top.tier}): ` +
-        (demoted.length ? `placed ahead of ${demoted.join(', ')} (same vendor as the implementer or same model as the critic)` : 'first usable model in stages.finalOwner') +
+        (demoted.length
+          ? `placed ahead of ${demoted.join(', ')} (same vendor as the implementer or same model as the critic)`
+          : 'first usable model in stages.finalOwner') +
         (rank(top) > 0 ? '; no independent model is ready, so it shares a vendor or model with an earlier role' : '');
     }
     if (usable.length === 0) {
       const tried = walk.rejected.map((r) => `${r.modelId}: ${r.reason}`).join('; ');
-      why = policy.stages[stage].length === 0 ? `stages.${stage} lists no model` : `no model in stages.${stage} is ready (${tried})`;
+      why =
+        policy.stages[stage].length === 0
+          ? `stages.${stage} lists no model`
+          : `no model in stages.${stage} is ready (${tried})`;
       if (stage === 'implementer' || plan.answerStage === stage) {
         blockedReason = `${why}; set a key or edit .switchyard/routing.json`;
         gates.push({ code: 'no-implementer', at: 'before-run', reason: blockedReason });
@@ -166,17 +205,26 @@ export function decide(
   }
 
   if (policy.rules.humanGate.onRisk.includes(classification.risk) && plan.answerStage === undefined) {
-    gates.push({ code: 'risk', at: 'before-apply', reason: `${classification.risk} risk (${classification.signals.filter((s) => s !== 'new behaviour').join(', ') || 'policy rule'}): a person confirms before anything is applied` });
+    gates.push({
+      code: 'risk',
+      at: 'before-apply',
+      reason: `${classification.risk} risk (${classification.signals.filter((s) => s !== 'new behaviour').join(', ') || 'policy rule'}): a person confirms before anything is applied`,
+    });
   }
 
   const maxRounds = policy.rules.maxReviewRounds;
   const estimatedCostUsd = stages.reduce((sum, s) => sum + s.estimate.costUsd, 0);
   const perTask = policy.rules.budgets.perTaskUsd;
   if (perTask !== undefined && estimatedCostUsd > perTask) {
-    warnings.push(`estimated $${estimatedCostUsd.toFixed(4)} is over the per-task budget $${perTask}; the run stops before a call would exceed it`);
+    warnings.push(
+      `estimated $${estimatedCostUsd.toFixed(4)} is over the per-task budget $${perTask}; the run stops before a call would exceed it`,
+    );
   }
   const unpriced = stages.filter((s) => s.modelId && s.estimate.costUsd === 0).map((s) => s.modelId!);
-  if (unpriced.length) warnings.push(`no price known for ${[...new Set(unpriced)].join(', ')}: cost shows as $0 (add price to the model in the policy)`);
+  if (unpriced.length)
+    warnings.push(
+      `no price known for ${[...new Set(unpriced)].join(', ')}: cost shows as $0 (add price to the model in the policy)`,
+    );
 
   return {
     task: opts.task ?? '',

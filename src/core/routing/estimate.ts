@@ -14,11 +14,18 @@ export const STAGE_TOKEN_ESTIMATE: Record<Stage, { inputTokens: number; outputTo
 /** A price table lookup the host can supply (the providers' built-in table); the policy price wins. */
 export type PriceLookup = (spec: ModelSpec) => { inputPerMTok: number; outputPerMTok: number } | undefined;
 
-export function priceFor(spec: ModelSpec, lookup?: PriceLookup): { inputPerMTok: number; outputPerMTok: number } | undefined {
+export function priceFor(
+  spec: ModelSpec,
+  lookup?: PriceLookup,
+): { inputPerMTok: number; outputPerMTok: number } | undefined {
   return spec.price ?? lookup?.(spec);
 }
 
-export function costOf(spec: ModelSpec, tokens: { inputTokens: number; outputTokens: number }, lookup?: PriceLookup): number {
+export function costOf(
+  spec: ModelSpec,
+  tokens: { inputTokens: number; outputTokens: number },
+  lookup?: PriceLookup,
+): number {
   const price = priceFor(spec, lookup);
   if (!price) return 0;
   return (tokens.inputTokens * price.inputPerMTok + tokens.outputTokens * price.outputPerMTok) / 1_000_000;

@@ -26,19 +26,24 @@ export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } 
     out.push(`  ${i + 1}. ${s.role.padEnd(12)} ${model.padEnd(28)} ~${usd(s.estimate.costUsd)}`);
     out.push(`     why: ${s.why}`);
     const rejected = opts.verbose ? s.rejected : s.rejected.filter((r) => r.code !== 'lower-priority');
-    for (const r of rejected) out.push(`     rejected ${r.modelId}${r.vendor ? ` (${r.vendor})` : ''}: ${r.code} — ${r.reason}`);
+    for (const r of rejected)
+      out.push(`     rejected ${r.modelId}${r.vendor ? ` (${r.vendor})` : ''}: ${r.code} — ${r.reason}`);
     const fallbacks = s.chain.slice(1).map((m) => m.modelId);
     if (fallbacks.length && !opts.verbose) out.push(`     fallbacks: ${fallbacks.join(' → ')}`);
   });
-  if (d.producesEdits) out.push(`Review rounds: at most ${d.maxReviewRounds} request-changes round(s), then escalation`);
+  if (d.producesEdits)
+    out.push(`Review rounds: at most ${d.maxReviewRounds} request-changes round(s), then escalation`);
   out.push('');
   if (d.gates.length) {
     out.push('Gates:');
-    for (const g of d.gates) out.push(`  - ${g.at === 'before-run' ? 'before the run' : 'before applying'} (${g.code}): ${g.reason}`);
+    for (const g of d.gates)
+      out.push(`  - ${g.at === 'before-run' ? 'before the run' : 'before applying'} (${g.code}): ${g.reason}`);
   } else {
     out.push('Gates: none (applies after an approving cross-vendor review, or asks when --yes is not given)');
   }
-  out.push(`Estimated cost: ${usd(d.estimatedCostUsd)}${d.budget.perTaskUsd !== undefined ? ` (budget ${usd(d.budget.perTaskUsd)} per task)` : ''}`);
+  out.push(
+    `Estimated cost: ${usd(d.estimatedCostUsd)}${d.budget.perTaskUsd !== undefined ? ` (budget ${usd(d.budget.perTaskUsd)} per task)` : ''}`,
+  );
   for (const w of d.warnings) out.push(`Warning: ${w}`);
   if (d.blockedReason) out.push(`Cannot run: ${d.blockedReason}`);
   return out.join('\n');

@@ -45,18 +45,37 @@ export async function classifyWithModel(
   let text = '';
   let usage: ModelClassification['usage'];
   try {
-    for await (const ev of resilientStream(provider, { system: system(nonce), messages: [{ role: 'user', content: dataBlock('TASK', task, nonce) }], maxOutputTokens: 300, signal: opts.signal }, opts)) {
+    for await (const ev of resilientStream(
+      provider,
+      {
+        system: system(nonce),
+        messages: [{ role: 'user', content: dataBlock('TASK', task, nonce) }],
+        maxOutputTokens: 300,
+        signal: opts.signal,
+      },
+      opts,
+    )) {
       if (ev.type === 'text') text += ev.text;
       else if (ev.type === 'usage') usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
     }
   } catch (err) {
-    return { classification: local, warning: `classifier model ${provider.modelId} failed (${(err as Error).message}); using the local classification` };
+    return {
+      classification: local,
+      warning: `classifier model ${provider.modelId} failed (${(err as Error).message}); using the local classification`,
+    };
   }
   const parsed = parseJsonReply(text, ModelVerdictSchema);
-  if (!parsed.ok) return { classification: local, warning: `classifier model ${provider.modelId} gave no valid answer (${parsed.error}); using the local classification`, usage };
+  if (!parsed.ok)
+    return {
+      classification: local,
+      warning: `classifier model ${provider.modelId} gave no valid answer (${parsed.error}); using the local classification`,
+      usage,
+    };
   const m = parsed.value;
   const risk = RANK[m.risk] >= RANK[local.risk] ? m.risk : local.risk;
-  const reasons = [`${provider.modelId} said ${m.kind}/${m.risk}; the local classifier said ${local.kind}/${local.risk}`];
+  const reasons = [
+    `${provider.modelId} said ${m.kind}/${m.risk}; the local classifier said ${local.kind}/${local.risk}`,
+  ];
   if (risk !== m.risk) reasons.push(`risk kept at ${risk}: a model may raise the local risk, never lower it`);
   const signals = [...new Set([...local.signals, ...m.signals])];
   return {
@@ -64,7 +83,12 @@ export async function classifyWithModel(
       kind: m.kind,
       risk,
       signals,
-      details: [...local.details, ...m.signals.filter((s) => !local.signals.includes(s)).map((s) => ({ id: 'model', label: s, evidence: `from ${provider.modelId}` }))],
+      details: [
+        ...local.details,
+        ...m.signals
+          .filter((s) => !local.signals.includes(s))
+          .map((s) => ({ id: 'model', label: s, evidence: `from ${provider.modelId}` })),
+      ],
       reasons,
       source: 'model',
     },

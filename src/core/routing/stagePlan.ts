@@ -19,8 +19,13 @@ export interface StagePlanOptions {
 export function planStages(c: Classification, policy: RoutingPolicy, opts: StagePlanOptions): StagePlan {
   if (c.kind === 'question') {
     // A strong reasoning model answers; fall back to whichever chain the policy fills.
-    const answerStage = (['architect', 'scout', 'implementer'] as const).find((s) => policy.stages[s].length > 0) ?? 'architect';
-    return { stages: [answerStage], answerStage, reasons: [`a question: one ${answerStage} pass answers it, no edits`] };
+    const answerStage =
+      (['architect', 'scout', 'implementer'] as const).find((s) => policy.stages[s].length > 0) ?? 'architect';
+    return {
+      stages: [answerStage],
+      answerStage,
+      reasons: [`a question: one ${answerStage} pass answers it, no edits`],
+    };
   }
   const reasons: string[] = [];
   const stages = new Set<Stage>();
@@ -33,7 +38,8 @@ export function planStages(c: Classification, policy: RoutingPolicy, opts: Stage
       stages.add('scout');
       reasons.push('no file named in the task or context: a scout finds the relevant files');
     }
-    const planned = c.risk === 'medium' && (c.kind === 'feature' || c.kind === 'refactor' || c.signals.includes('several modules'));
+    const planned =
+      c.risk === 'medium' && (c.kind === 'feature' || c.kind === 'refactor' || c.signals.includes('several modules'));
     if (planned) {
       stages.add('architect');
       reasons.push(`${c.kind} at medium risk: an architect plans it first`);
@@ -41,7 +47,11 @@ export function planStages(c: Classification, policy: RoutingPolicy, opts: Stage
   }
   stages.add('implementer');
   stages.add('critic');
-  reasons.push(c.risk === 'low' && stages.size === 2 ? 'low risk: one implementer pass plus a cross-vendor review' : 'every diff gets a cross-vendor review');
+  reasons.push(
+    c.risk === 'low' && stages.size === 2
+      ? 'low risk: one implementer pass plus a cross-vendor review'
+      : 'every diff gets a cross-vendor review',
+  );
   if (policy.rules.escalation.onRisk.includes(c.risk)) {
     stages.add('finalOwner');
     reasons.push(`${c.risk} risk escalates to the final owner (rules.escalation.onRisk)`);
@@ -50,7 +60,8 @@ export function planStages(c: Classification, policy: RoutingPolicy, opts: Stage
   return { stages: order.filter((s) => stages.has(s)), reasons };
 }
 
-const PATH_LIKE = /(?:^|[\s"'`(])((?:[\w.-]+\/)*[\w-]+\.[a-z][a-z0-9]{0,5}|README|LICENSE|Makefile|Dockerfile|CHANGELOG)(?=$|[\s"'`),:;])/g;
+const PATH_LIKE =
+  /(?:^|[\s"'`(])((?:[\w.-]+\/)*[\w-]+\.[a-z][a-z0-9]{0,5}|README|LICENSE|Makefile|Dockerfile|CHANGELOG)(?=$|[\s"'`),:;])/g;
 
 /** File paths a task text names ("fix the typo in README.md", "src/auth/login.ts"). */
 export function mentionedPaths(task: string): string[] {

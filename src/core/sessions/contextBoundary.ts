@@ -20,7 +20,11 @@ export class ContextBoundaryLog {
   private readonly entries: BoundaryEntry[] = [];
 
   record(entry: Omit<BoundaryEntry, 'messages'> & { messages: readonly ChatMessage[] }): BoundaryEntry {
-    const copy: BoundaryEntry = { ...entry, artifacts: [...entry.artifacts], messages: entry.messages.map((m) => ({ ...m })) };
+    const copy: BoundaryEntry = {
+      ...entry,
+      artifacts: [...entry.artifacts],
+      messages: entry.messages.map((m) => ({ ...m })),
+    };
     this.entries.push(copy);
     return copy;
   }

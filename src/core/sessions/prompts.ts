@@ -53,7 +53,12 @@ export function scoutSystem(nonce: string): string {
   ].join('\n\n');
 }
 
-export function scoutMessage(task: string, listing: readonly string[], files: readonly FileContext[], nonce: string): string {
+export function scoutMessage(
+  task: string,
+  listing: readonly string[],
+  files: readonly FileContext[],
+  nonce: string,
+): string {
   return [
     dataBlock('TASK', task, nonce),
     dataBlock('FILE LISTING', listing.join('\n') || '(empty workspace)', nonce),
@@ -72,7 +77,12 @@ export function architectSystem(nonce: string): string {
   ].join('\n\n');
 }
 
-export function architectMessage(task: string, findings: Findings | undefined, files: readonly FileContext[], nonce: string): string {
+export function architectMessage(
+  task: string,
+  findings: Findings | undefined,
+  files: readonly FileContext[],
+  nonce: string,
+): string {
   const parts = [dataBlock('TASK', task, nonce)];
   if (findings) parts.push(dataBlock('FINDINGS (from the scout)', JSON.stringify(findings, null, 2), nonce));
   parts.push('Relevant files:', renderFiles(files, nonce));
@@ -87,8 +97,17 @@ export function answerSystem(nonce: string): string {
   ].join('\n\n');
 }
 
-export function answerMessage(task: string, listing: readonly string[], files: readonly FileContext[], nonce: string): string {
-  return [dataBlock('QUESTION', task, nonce), dataBlock('FILE LISTING', listing.join('\n') || '(empty workspace)', nonce), renderFiles(files, nonce)].join('\n\n');
+export function answerMessage(
+  task: string,
+  listing: readonly string[],
+  files: readonly FileContext[],
+  nonce: string,
+): string {
+  return [
+    dataBlock('QUESTION', task, nonce),
+    dataBlock('FILE LISTING', listing.join('\n') || '(empty workspace)', nonce),
+    renderFiles(files, nonce),
+  ].join('\n\n');
 }
 
 // ── implementer ───────────────────────────────────────────────────────────────────────────────
@@ -118,7 +137,7 @@ const PATCH_HELP = [
 
 export function implementerSystem(nonce: string, format: EditFormatChoice): string {
   return [
-    'You are the implementer in a multi-model coding pipeline. You make the smallest correct change that does the task, following the plan if one is given. Another vendor\'s model reviews your diff before anything is applied.',
+    "You are the implementer in a multi-model coding pipeline. You make the smallest correct change that does the task, following the plan if one is given. Another vendor's model reviews your diff before anything is applied.",
     dataRule(nonce),
     format === 'patch' ? PATCH_HELP : SEARCH_REPLACE_HELP,
     'Edit only files inside the workspace, named by their workspace-relative paths. Reply with the edits only, plus at most two sentences of explanation before them.',
@@ -140,7 +159,10 @@ export function implementerMessage(
 }
 
 export function implementerResolveFailure(problems: readonly EditProblem[], nonce: string): string {
-  const lines = problems.map((p) => `- ${p.path ? `${p.path}: ` : ''}${p.message}${p.closest ? ` (closest text at line ${p.closest.line}: ${p.closest.text})` : ''}`);
+  const lines = problems.map(
+    (p) =>
+      `- ${p.path ? `${p.path}: ` : ''}${p.message}${p.closest ? ` (closest text at line ${p.closest.line}: ${p.closest.text})` : ''}`,
+  );
   return [
     'Your edits could not be applied exactly; nothing was changed. The problems:',
     dataBlock('EDIT PROBLEMS', lines.join('\n'), nonce),
@@ -171,17 +193,24 @@ export function criticSystem(nonce: string): string {
   ].join('\n\n');
 }
 
-export function criticMessage(task: string, plan: Plan | undefined, numberedDiff: string, previous: Review | undefined, nonce: string): string {
+export function criticMessage(
+  task: string,
+  plan: Plan | undefined,
+  numberedDiff: string,
+  previous: Review | undefined,
+  nonce: string,
+): string {
   const parts = [dataBlock('TASK', task, nonce)];
   if (plan) parts.push(dataBlock('PLAN', JSON.stringify(plan, null, 2), nonce));
-  if (previous) parts.push(dataBlock('YOUR PREVIOUS REVIEW (of the earlier diff)', JSON.stringify(previous, null, 2), nonce));
+  if (previous)
+    parts.push(dataBlock('YOUR PREVIOUS REVIEW (of the earlier diff)', JSON.stringify(previous, null, 2), nonce));
   parts.push(dataBlock('DIFF (new-file line numbers on the left)', numberedDiff, nonce));
   return parts.join('\n\n');
 }
 
 export function finalOwnerSystem(nonce: string): string {
   return [
-    'You are the final owner in a multi-model coding pipeline: a senior reviewer called in for a high-risk or escalated change. You give the final verdict on the diff, weighing the critic\'s review.',
+    "You are the final owner in a multi-model coding pipeline: a senior reviewer called in for a high-risk or escalated change. You give the final verdict on the diff, weighing the critic's review.",
     dataRule(nonce),
     JSON_REPLY,
     REVIEW_SHAPE,

@@ -8,11 +8,33 @@ import { isTrustedChange, type RunRecord } from '../../../src/core/ledger/runRec
 import { median, scorecard } from '../../../src/core/ledger/scorecard';
 
 type StageRow = RunRecord['stages'][number];
-const stage = (stage: StageRow['stage'], modelId: string, vendor: string, costUsd: number, elapsedMs: number, round = 1): StageRow => ({
-  stage, round, modelId, vendor, state: 'done', tokensIn: 100, tokensOut: 10, costUsd, elapsedMs,
+const stage = (
+  stage: StageRow['stage'],
+  modelId: string,
+  vendor: string,
+  costUsd: number,
+  elapsedMs: number,
+  round = 1,
+): StageRow => ({
+  stage,
+  round,
+  modelId,
+  vendor,
+  state: 'done',
+  tokensIn: 100,
+  tokensOut: 10,
+  costUsd,
+  elapsedMs,
 });
 
-function record(id: string, outcome: RunRecord['outcome'], stages: StageRow[], verdict: RunRecord['finalVerdict'], implVendor = 'anthropic', reviewerVendor = 'openai'): RunRecord {
+function record(
+  id: string,
+  outcome: RunRecord['outcome'],
+  stages: StageRow[],
+  verdict: RunRecord['finalVerdict'],
+  implVendor = 'anthropic',
+  reviewerVendor = 'openai',
+): RunRecord {
   const total = stages.reduce((n, s) => n + s.costUsd, 0);
   return {
     v: 1,
@@ -26,7 +48,20 @@ function record(id: string, outcome: RunRecord['outcome'], stages: StageRow[], v
     decision: { stages: [], gates: [], estimatedCostUsd: 0 },
     stages,
     fallbacks: [],
-    reviews: verdict === 'none' ? [] : [{ stage: 'critic', round: 1, reviewerModelId: 'gpt', reviewerVendor, implementerVendor: implVendor, verdict, findings: 0 }],
+    reviews:
+      verdict === 'none'
+        ? []
+        : [
+            {
+              stage: 'critic',
+              round: 1,
+              reviewerModelId: 'gpt',
+              reviewerVendor,
+              implementerVendor: implVendor,
+              verdict,
+              findings: 0,
+            },
+          ],
     gates: [],
     finalVerdict: verdict,
     outcome,
@@ -38,9 +73,29 @@ function record(id: string, outcome: RunRecord['outcome'], stages: StageRow[], v
 }
 
 const runs: RunRecord[] = [
-  record('1', 'applied', [stage('implementer', 'sonnet', 'anthropic', 0.02, 1000), stage('critic', 'gpt', 'openai', 0.01, 400)], 'approve'),
-  record('2', 'applied', [stage('implementer', 'sonnet', 'anthropic', 0.04, 3000), stage('critic', 'gpt', 'openai', 0.02, 600), stage('implementer', 'sonnet', 'anthropic', 0.01, 500, 2), stage('critic', 'gpt', 'openai', 0.01, 100, 2)], 'approve'),
-  record('3', 'rejected', [stage('implementer', 'sonnet', 'anthropic', 0.03, 2000), stage('critic', 'gpt', 'openai', 0.01, 500)], 'block'),
+  record(
+    '1',
+    'applied',
+    [stage('implementer', 'sonnet', 'anthropic', 0.02, 1000), stage('critic', 'gpt', 'openai', 0.01, 400)],
+    'approve',
+  ),
+  record(
+    '2',
+    'applied',
+    [
+      stage('implementer', 'sonnet', 'anthropic', 0.04, 3000),
+      stage('critic', 'gpt', 'openai', 0.02, 600),
+      stage('implementer', 'sonnet', 'anthropic', 0.01, 500, 2),
+      stage('critic', 'gpt', 'openai', 0.01, 100, 2),
+    ],
+    'approve',
+  ),
+  record(
+    '3',
+    'rejected',
+    [stage('implementer', 'sonnet', 'anthropic', 0.03, 2000), stage('critic', 'gpt', 'openai', 0.01, 500)],
+    'block',
+  ),
   // Applied after a human gate without any review: not a trusted change.
   record('4', 'applied', [stage('implementer', 'sonnet', 'anthropic', 0.05, 1500)], 'none'),
   record('5', 'cancelled', [stage('implementer', 'gpt', 'openai', 0.005, 200)], 'none'),
@@ -68,7 +123,10 @@ test('scorecard: runs, acceptance, median time, and cost per trusted change per 
   assert.equal(card.overall.runs, 5);
   assert.equal(card.overall.trustedChanges, 2);
   assert.ok(Math.abs(card.overall.costPerTrustedChange! - 0.055) < 1e-12);
-  assert.deepEqual(card.rows.map((r) => r.role), ['implementer', 'implementer', 'critic']);
+  assert.deepEqual(
+    card.rows.map((r) => r.role),
+    ['implementer', 'implementer', 'critic'],
+  );
 });
 
 test('median of even and odd lists', () => {
@@ -83,13 +141,20 @@ test('append and read back JSON lines; torn lines are reported, not fatal; keys 
     const file = join(dir, 'nested', 'runs.jsonl');
     await appendRecord(file, runs[0]!);
     appendFileSync(file, '{"torn": \n');
-    const leaky = { ...runs[1]!, diff: '+OPENAI_API_KEY=sk-live-abcdefghijklmnop\n', message: 'used key secret-key-value-123' };
+    const leaky = {
+      ...runs[1]!,
+      diff: '+OPENAI_API_KEY=sk-live-abcdefghijklmnop\n',
+      message: 'used key secret-key-value-123',
+    };
     await appendRecord(file, leaky, 'secret-key-value-123');
     const text = readFileSync(file, 'utf8');
     assert.equal(text.split('\n').filter(Boolean).length, 3);
     assert.doesNotMatch(text, /sk-live-abcdefghijklmnop|secret-key-value-123/);
     const back = await readRecords(file);
-    assert.deepEqual(back.records.map((r) => r.runId), ['1', '2']);
+    assert.deepEqual(
+      back.records.map((r) => r.runId),
+      ['1', '2'],
+    );
     assert.equal(back.problems.length, 1);
     assert.equal(back.problems[0]!.line, 2);
     assert.deepEqual(await readRecords(join(dir, 'missing.jsonl')), { records: [], problems: [] });

@@ -4,7 +4,12 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { RoutingPolicySchema, type ModelSpec, type RoutingPolicy, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
+import {
+  RoutingPolicySchema,
+  type ModelSpec,
+  type RoutingPolicy,
+  type RoutingPolicyInput,
+} from '../../../src/core/config/policySchema';
 import { applyResolved } from '../../../src/core/edits/applyResolved';
 import type { ResolvedPlan } from '../../../src/core/edits/editPlan';
 import { createProvider } from '../../../src/core/providers/createProvider';
@@ -13,7 +18,12 @@ import { runTask } from '../../../src/core/pipeline/run';
 import type { GateRequest, RunResult, RunTaskOptions } from '../../../src/core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../../src/core/pipeline/workspaceReader';
 import type { ModelAvailability } from '../../../src/core/routing/decide';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest, type Reply } from '../../support/loopbackServer';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type RecordedRequest,
+  type Reply,
+} from '../../support/loopbackServer';
 
 export type Role = 'classifier' | 'scout' | 'architect' | 'answer' | 'implementer' | 'critic' | 'finalOwner';
 
@@ -31,9 +41,16 @@ export function roleOf(req: RecordedRequest): Role | undefined {
 
 /** The user-visible text of every message in a request, whichever wire format carried it. */
 export function messagesText(req: RecordedRequest): string {
-  const msgs: any[] = req.body?.messages ?? [];
+  type WireMessage = { content?: string | Array<{ text?: string }> };
+  const msgs: WireMessage[] = (req.body as { messages?: WireMessage[] } | undefined)?.messages ?? [];
   return msgs
-    .map((m) => (typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((c: any) => c.text ?? '').join('') : ''))
+    .map((m) =>
+      typeof m.content === 'string'
+        ? m.content
+        : Array.isArray(m.content)
+          ? m.content.map((c) => c.text ?? '').join('')
+          : '',
+    )
     .join('\n');
 }
 
@@ -41,10 +58,22 @@ export const KEY = 'sk-test-0123456789abcdef';
 
 export function testPolicy(server: LoopbackServer, overrides: Partial<RoutingPolicyInput> = {}): RoutingPolicy {
   const anth = (id: string, model: string, price: [number, number], tier: 'cheap' | 'standard' | 'strong') => ({
-    id, provider: 'anthropic' as const, model, vendor: 'anthropic', baseUrl: server.anthropicBaseUrl, price: { inputPerMTok: price[0], outputPerMTok: price[1] }, tier,
+    id,
+    provider: 'anthropic' as const,
+    model,
+    vendor: 'anthropic',
+    baseUrl: server.anthropicBaseUrl,
+    price: { inputPerMTok: price[0], outputPerMTok: price[1] },
+    tier,
   });
   const oai = (id: string, model: string, price: [number, number], tier: 'cheap' | 'standard' | 'strong') => ({
-    id, provider: 'openai' as const, model, vendor: 'openai', baseUrl: server.openaiBaseUrl, price: { inputPerMTok: price[0], outputPerMTok: price[1] }, tier,
+    id,
+    provider: 'openai' as const,
+    model,
+    vendor: 'openai',
+    baseUrl: server.openaiBaseUrl,
+    price: { inputPerMTok: price[0], outputPerMTok: price[1] },
+    tier,
   });
   return RoutingPolicySchema.parse({
     models: [
@@ -60,7 +89,11 @@ export function testPolicy(server: LoopbackServer, overrides: Partial<RoutingPol
       finalOwner: ['gpt', 'sonnet'],
     },
     ...overrides,
-    rules: { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 50 }, timeouts: { firstTokenSeconds: 10, idleSeconds: 10, totalSeconds: 60 }, ...(overrides.rules ?? {}) },
+    rules: {
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 50 },
+      timeouts: { firstTokenSeconds: 10, idleSeconds: 10, totalSeconds: 60 },
+      ...(overrides.rules ?? {}),
+    },
   });
 }
 
@@ -86,7 +119,15 @@ export async function startHarness(files: Record<string, string>): Promise<Harne
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
-  const queues: Harness['queues'] = { classifier: [], scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
+  const queues: Harness['queues'] = {
+    classifier: [],
+    scout: [],
+    architect: [],
+    answer: [],
+    implementer: [],
+    critic: [],
+    finalOwner: [],
+  };
   server.setHandler((req) => {
     const role = roleOf(req);
     const next = role ? queues[role].shift() : undefined;

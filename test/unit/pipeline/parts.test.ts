@@ -17,7 +17,13 @@ import { RoleSession } from '../../../src/core/sessions/roleSession';
 import { DEFAULT_PROTECTED_PATHS } from '../../../src/core/config/policySchema';
 
 const spec = (price?: { inputPerMTok: number; outputPerMTok: number }): ModelSpec => ({
-  id: 'm', provider: 'openai', model: 'm', vendor: 'openai', capabilities: [], tier: 'standard', price,
+  id: 'm',
+  provider: 'openai',
+  model: 'm',
+  vendor: 'openai',
+  capabilities: [],
+  tier: 'standard',
+  price,
 });
 
 test('budget: caps max output tokens to what the remaining per-task budget buys', () => {
@@ -28,7 +34,10 @@ test('budget: caps max output tokens to what the remaining per-task budget buys'
   g.record('implementer', 0.9, 900);
   const b = g.admit('critic', spec({ inputPerMTok: 0, outputPerMTok: 1000 }), 500, 8000);
   assert.equal(b.ok, false);
-  assert.match(!b.ok ? b.message : '', /Stopped before calling m for the critic: .*only \$0\.1000 is left of the per-task budget .* of \$1\.0000 \(spent \$0\.9000\)\. Nothing was sent\./);
+  assert.match(
+    !b.ok ? b.message : '',
+    /Stopped before calling m for the critic: .*only \$0\.1000 is left of the per-task budget .* of \$1\.0000 \(spent \$0\.9000\)\. Nothing was sent\./,
+  );
 });
 
 test('budget: the input cost counts, padded for a rough token estimate', () => {
@@ -60,16 +69,35 @@ test('budget: a model with no known price is limited by token budgets only', () 
 
 test('protected paths: the default patterns catch .git, .vscode, .env files, CI workflows and the policy file', () => {
   const hit = (p: string) => protectedMatches(p, DEFAULT_PROTECTED_PATHS).length > 0;
-  for (const p of ['.git/config', '.vscode/settings.json', '.env', '.env.local', 'pkg/api/.env', 'pkg/.env.prod', '.github/workflows/ci.yml', '.gitlab-ci.yml', '.switchyard/routing.json', './.env', '.git']) {
+  for (const p of [
+    '.git/config',
+    '.vscode/settings.json',
+    '.env',
+    '.env.local',
+    'pkg/api/.env',
+    'pkg/.env.prod',
+    '.github/workflows/ci.yml',
+    '.gitlab-ci.yml',
+    '.switchyard/routing.json',
+    './.env',
+    '.git',
+  ]) {
     assert.ok(hit(p), p);
   }
-  for (const p of ['src/env.ts', 'environment.md', '.github/CODEOWNERS', 'docs/.gitkeep', 'a/.envrc-notes/x.ts']) assert.ok(!hit(p), p);
+  for (const p of ['src/env.ts', 'environment.md', '.github/CODEOWNERS', 'docs/.gitkeep', 'a/.envrc-notes/x.ts'])
+    assert.ok(!hit(p), p);
   assert.deepEqual(protectedMatches('src/db/migrations/001.sql', ['**/migrations/**']), ['**/migrations/**']);
   assert.deepEqual(protectedMatches('config/a.json', ['config/?.json']), ['config/?.json']);
 });
 
 const policy = RoutingPolicySchema.parse({});
-const facts = { risk: 'medium' as const, protectedHits: [], diffLines: 10, roundsExhausted: false, criticVerdict: 'approve' as const };
+const facts = {
+  risk: 'medium' as const,
+  protectedHits: [],
+  diffLines: 10,
+  roundsExhausted: false,
+  criticVerdict: 'approve' as const,
+};
 
 test('escalation: nothing to escalate for an approved medium-risk small diff', () => {
   assert.deepEqual(planEscalation(policy, facts), { finalOwner: [], human: [] });
@@ -78,33 +106,59 @@ test('escalation: nothing to escalate for an approved medium-risk small diff', (
 test('escalation: high risk, big diffs, disagreement, blocks, protected paths and a missing reviewer each say why', () => {
   const high = planEscalation(policy, { ...facts, risk: 'high' });
   assert.equal(high.finalOwner.length, 1);
-  assert.deepEqual(high.human.map((h) => h.code), ['risk']);
+  assert.deepEqual(
+    high.human.map((h) => h.code),
+    ['risk'],
+  );
   const big = planEscalation(policy, { ...facts, diffLines: 401 });
   assert.match(big.finalOwner[0]!, /401 lines is over rules\.escalation\.maxDiffLines \(400\)/);
-  assert.deepEqual(big.human.map((h) => h.code), ['escalation']);
+  assert.deepEqual(
+    big.human.map((h) => h.code),
+    ['escalation'],
+  );
   const disagree = planEscalation(policy, { ...facts, roundsExhausted: true, criticVerdict: 'request-changes' });
-  assert.deepEqual(disagree.human.map((h) => h.code), ['escalation']);
+  assert.deepEqual(
+    disagree.human.map((h) => h.code),
+    ['escalation'],
+  );
   const block = planEscalation(policy, { ...facts, criticVerdict: 'block' });
-  assert.deepEqual(block.human.map((h) => h.code), ['block']);
+  assert.deepEqual(
+    block.human.map((h) => h.code),
+    ['block'],
+  );
   const none = planEscalation(policy, { ...facts, criticVerdict: undefined, noReviewer: 'no other vendor' });
   assert.deepEqual(none.human, [{ code: 'no-cross-vendor-reviewer', reason: 'no other vendor' }]);
 });
 
 test('escalation: protected paths stop at the human even when the policy turns every switch off', () => {
-  const lax = RoutingPolicySchema.parse({ rules: { escalation: { onProtectedPaths: false, onRisk: [] }, humanGate: { onProtectedPaths: false, onRisk: [] } } });
+  const lax = RoutingPolicySchema.parse({
+    rules: { escalation: { onProtectedPaths: false, onRisk: [] }, humanGate: { onProtectedPaths: false, onRisk: [] } },
+  });
   const e = planEscalation(lax, { ...facts, protectedHits: [{ path: '.env', pattern: '.env' }] });
   assert.deepEqual(e.finalOwner, []);
-  assert.deepEqual(e.human.map((h) => h.code), ['protected-path']);
+  assert.deepEqual(
+    e.human.map((h) => h.code),
+    ['protected-path'],
+  );
 });
 
 test('JSON replies: fenced, bare, or embedded in prose; errors name the path', () => {
-  assert.deepEqual(parseJsonReply('Here:\n```json\n{"verdict":"approve"}\n```', ReviewSchema), { ok: true, value: { verdict: 'approve', summary: '', findings: [] } });
+  assert.deepEqual(parseJsonReply('Here:\n```json\n{"verdict":"approve"}\n```', ReviewSchema), {
+    ok: true,
+    value: { verdict: 'approve', summary: '', findings: [] },
+  });
   assert.equal(parseJsonReply('Sure! {"verdict":"block","findings":[]} hope that helps', ReviewSchema).ok, true);
   const bad = parseJsonReply('```json\n{"verdict":"maybe"}\n```', ReviewSchema);
   assert.equal(bad.ok, false);
   assert.match(!bad.ok ? bad.error : '', /^verdict: /);
-  assert.deepEqual(parseJsonReply('no json here', ReviewSchema), { ok: false, error: 'no JSON object found in the reply' });
-  const lines = parseJsonReply('{"verdict":"approve","findings":[{"file":"a","startLine":5,"endLine":2,"severity":"minor","message":"m"}]}', ReviewSchema);
+  assert.deepEqual(parseJsonReply('no json here', ReviewSchema), {
+    ok: false,
+    error: 'no JSON object found in the reply',
+  });
+  const lines = parseJsonReply(
+    '{"verdict":"approve","findings":[{"file":"a","startLine":5,"endLine":2,"severity":"minor","message":"m"}]}',
+    ReviewSchema,
+  );
   assert.match(!lines.ok ? lines.error : '', /findings\.0\.endLine: endLine must be >= startLine/);
 });
 
@@ -150,18 +204,41 @@ test('findings outside the diff or past the end are flagged, in-range ones are c
     ],
   });
   const a = anchorFindings(review, new Map([['src/a.ts', 12]]));
-  assert.deepEqual(a.map((f) => [f.anchored, f.endLine]), [[true, 12], [false, 1], [false, 50]]);
+  assert.deepEqual(
+    a.map((f) => [f.anchored, f.endLine]),
+    [
+      [true, 12],
+      [false, 1],
+      [false, 50],
+    ],
+  );
   assert.match(a[1]!.note!, /not part of this diff/);
   assert.match(a[2]!.note!, /past the end of \.\/src\/a\.ts \(12 lines\)/);
 });
 
 test('cross-vendor rule: same-vendor reviewers are rejected with a reason, unless the policy allows them', () => {
-  const cands = [{ modelId: 'gpt', vendor: 'openai' }, { modelId: 'sonnet', vendor: 'anthropic' }, { modelId: 'mini', vendor: 'openai' }];
+  const cands = [
+    { modelId: 'gpt', vendor: 'openai' },
+    { modelId: 'sonnet', vendor: 'anthropic' },
+    { modelId: 'mini', vendor: 'openai' },
+  ];
   const p = pickReviewers(cands, 'openai', true);
-  assert.deepEqual(p.allowed.map((c) => c.modelId), ['sonnet']);
-  assert.deepEqual(p.rejected.map((r) => [r.modelId, r.code]), [['gpt', 'vendor-rule'], ['mini', 'vendor-rule']]);
+  assert.deepEqual(
+    p.allowed.map((c) => c.modelId),
+    ['sonnet'],
+  );
+  assert.deepEqual(
+    p.rejected.map((r) => [r.modelId, r.code]),
+    [
+      ['gpt', 'vendor-rule'],
+      ['mini', 'vendor-rule'],
+    ],
+  );
   assert.equal(pickReviewers(cands, 'openai', false).allowed.length, 3);
-  assert.match(noReviewerReason('openai', [cands[0]!]), /no reviewer from a vendor other than openai .*gpt \(openai\).*stages\.critic/);
+  assert.match(
+    noReviewerReason('openai', [cands[0]!]),
+    /no reviewer from a vendor other than openai .*gpt \(openai\).*stages\.critic/,
+  );
 });
 
 test('data blocks: a file cannot close its own block, even by quoting the nonce', () => {
@@ -184,7 +261,15 @@ test('role sessions keep their own history and token budget; the boundary log co
   assert.equal(a.outputTokensLeft, 600);
   const log = new ContextBoundaryLog();
   const req = b.request();
-  log.record({ stage: 'critic', round: 1, modelId: 'gpt', artifacts: ['task', 'diff'], system: req.system, messages: req.messages, at: 0 });
+  log.record({
+    stage: 'critic',
+    round: 1,
+    modelId: 'gpt',
+    artifacts: ['task', 'diff'],
+    system: req.system,
+    messages: req.messages,
+    at: 0,
+  });
   b.addUser('later');
   assert.equal(log.seenBy('critic')[0]!.messages.length, 1, 'later history does not leak into the record');
   assert.deepEqual(log.seenBy('implementer'), []);

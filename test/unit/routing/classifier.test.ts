@@ -33,7 +33,12 @@ for (const [task, kind, risk] of cases) {
 }
 
 test('high-risk signals win over low-risk ones (bias toward caution)', () => {
-  for (const task of ['Fix typo in the password reset email', 'Add tests for the auth middleware', 'Document the encryption key rotation', 'Format the migration file']) {
+  for (const task of [
+    'Fix typo in the password reset email',
+    'Add tests for the auth middleware',
+    'Document the encryption key rotation',
+    'Format the migration file',
+  ]) {
     assert.equal(classify(task).risk, 'high', task);
   }
 });
@@ -72,7 +77,9 @@ test('several modules or a large selection is never low risk', () => {
 });
 
 test('error diagnostics point at a bugfix', () => {
-  const c = classify('Make this work', { diagnostics: [{ severity: 'error', message: "Cannot read properties of undefined (reading 'x')" }] });
+  const c = classify('Make this work', {
+    diagnostics: [{ severity: 'error', message: "Cannot read properties of undefined (reading 'x')" }],
+  });
   assert.equal(c.kind, 'bugfix');
   assert.ok(c.signals.includes('error diagnostics in context'));
 });
@@ -93,7 +100,9 @@ test('deterministic: the same input gives the same output', () => {
 // quadratic pattern, on CPU time rather than wall time: the suite runs test files in parallel on a
 // shared machine, where a preempted call waits a whole time slice whatever the code does.
 test('classifying a long task with context stays cheap (CPU median < 2 ms, p99 < 10 ms)', () => {
-  const task = 'Refactor the payment retry logic so that concurrent webhook deliveries cannot double-charge; '.repeat(20);
+  const task = 'Refactor the payment retry logic so that concurrent webhook deliveries cannot double-charge; '.repeat(
+    20,
+  );
   const ctx = { filePaths: Array.from({ length: 50 }, (_, i) => `src/mod${i}/file${i}.ts`), selectionLines: 120 };
   for (let i = 0; i < 20; i++) classify(task, ctx); // warm up the regex and zod caches
   const times: number[] = [];

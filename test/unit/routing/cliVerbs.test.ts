@@ -17,7 +17,11 @@ import { roleOf, type Role } from '../pipeline/harness';
 function io(cwd: string, env: Record<string, string | undefined> = {}, ask?: VerbIo['ask']) {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env, cwd, ask } satisfies VerbIo };
+  return {
+    out,
+    err,
+    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env, cwd, ask } satisfies VerbIo,
+  };
 }
 
 function workspace(files: Record<string, string>): string {
@@ -29,19 +33,38 @@ function workspace(files: Record<string, string>): string {
   return root;
 }
 
-async function modelServer(): Promise<{ server: LoopbackServer; queues: Record<Role, Reply[]>; env: Record<string, string> }> {
+async function modelServer(): Promise<{
+  server: LoopbackServer;
+  queues: Record<Role, Reply[]>;
+  env: Record<string, string>;
+}> {
   const server = await startLoopbackServer();
-  const queues: Record<Role, Reply[]> = { classifier: [], scout: [], architect: [], answer: [], implementer: [], critic: [], finalOwner: [] };
+  const queues: Record<Role, Reply[]> = {
+    classifier: [],
+    scout: [],
+    architect: [],
+    answer: [],
+    implementer: [],
+    critic: [],
+    finalOwner: [],
+  };
   server.setHandler((req) => {
     const role = roleOf(req);
     return role ? queues[role].shift() : undefined;
   });
-  const env = { OPENAI_API_KEY: 'sk-openai-test-123456', ANTHROPIC_API_KEY: 'sk-ant-test-123456', OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl };
+  const env = {
+    OPENAI_API_KEY: 'sk-openai-test-123456',
+    ANTHROPIC_API_KEY: 'sk-ant-test-123456',
+    OPENAI_BASE_URL: server.openaiBaseUrl,
+    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+  };
   return { server, queues, env };
 }
 
 const README = '# Demo\n\nThis projcet routes tasks.\n';
-const fix: Reply = { text: 'README.md\n<<<<<<< SEARCH\nThis projcet routes tasks.\n=======\nThis project routes tasks.\n>>>>>>> REPLACE\n' };
+const fix: Reply = {
+  text: 'README.md\n<<<<<<< SEARCH\nThis projcet routes tasks.\n=======\nThis project routes tasks.\n>>>>>>> REPLACE\n',
+};
 const approve: Reply = { text: '```json\n{"verdict":"approve","summary":"typo fixed","findings":[]}\n```' };
 
 test('explain --json works offline with no keys and has kind, risk, signals and stages', async () => {
@@ -54,7 +77,10 @@ test('explain --json works offline with no keys and has kind, risk, signals and 
     assert.equal(j.kind, 'feature');
     assert.equal(j.risk, 'high');
     assert.ok(j.signals.includes('touches auth'));
-    assert.deepEqual(j.stages.map((s: { stage: string }) => s.stage), ['scout', 'architect', 'implementer', 'critic', 'finalOwner']);
+    assert.deepEqual(
+      j.stages.map((s: { stage: string }) => s.stage),
+      ['scout', 'architect', 'implementer', 'critic', 'finalOwner'],
+    );
     // No keys: every model is rejected for a missing key, and the output says which variable.
     assert.match(JSON.stringify(j.stages[2].rejected), /ANTHROPIC_API_KEY is not set/);
     const text = io(root, {});
@@ -153,13 +179,27 @@ test('review --format sarif: the git diff goes to a reviewer; findings become SA
   const { server, queues, env } = await modelServer();
   const root = workspace({ 'src/a.ts': 'export const a = 1;\nexport const b = 2;\n' });
   try {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'init');
     writeFileSync(join(root, 'src/a.ts'), 'export const a = 1;\nexport const b = eval("2");\n');
     queues.critic.push({
-      text: JSON.stringify({ verdict: 'request-changes', summary: 'no eval', findings: [{ file: 'src/a.ts', startLine: 2, endLine: 2, severity: 'major', message: 'eval is unsafe', suggestion: 'export const b = 2;' }] }),
+      text: JSON.stringify({
+        verdict: 'request-changes',
+        summary: 'no eval',
+        findings: [
+          {
+            file: 'src/a.ts',
+            startLine: 2,
+            endLine: 2,
+            severity: 'major',
+            message: 'eval is unsafe',
+            suggestion: 'export const b = 2;',
+          },
+        ],
+      }),
     });
     const t = io(root, env);
     const code = await runReview(['--format', 'sarif', '--author-vendor', 'anthropic'], t.io);
@@ -177,7 +217,13 @@ test('review --format sarif: the git diff goes to a reviewer; findings become SA
     assert.equal(req.api, 'openai-chat');
     assert.match(req.rawBody, /2 \+export const b = eval/);
 
-    queues.critic.push({ text: JSON.stringify({ verdict: 'approve', summary: 'fine', findings: [{ file: 'src/a.ts', startLine: 2, endLine: 2, severity: 'minor', message: 'style' }] }) });
+    queues.critic.push({
+      text: JSON.stringify({
+        verdict: 'approve',
+        summary: 'fine',
+        findings: [{ file: 'src/a.ts', startLine: 2, endLine: 2, severity: 'minor', message: 'style' }],
+      }),
+    });
     const j = io(root, env);
     assert.equal(await runReview(['--format', 'json', '--fail-on', 'major'], j.io), 0);
     assert.equal(JSON.parse(j.out.join('')).verdict, 'approve');

@@ -10,12 +10,16 @@ import { mentionedPaths } from '../../../src/core/routing/stagePlan';
 const policy = (input: RoutingPolicyInput = DEFAULT_POLICY) => RoutingPolicySchema.parse(input);
 const onlyVendors =
   (...vendors: string[]): ModelAvailability =>
-  (spec) => (vendors.includes(spec.vendor) ? undefined : `no API key for ${spec.vendor}`);
+  (spec) =>
+    vendors.includes(spec.vendor) ? undefined : `no API key for ${spec.vendor}`;
 
 test('a typo with a named file: one implementer pass plus a cross-vendor review', () => {
   const task = 'Fix typo in README.md';
   const d = decide(classify(task), policy(), undefined, { task, knownFiles: mentionedPaths(task).length });
-  assert.deepEqual(d.stages.map((s) => s.stage), ['implementer', 'critic']);
+  assert.deepEqual(
+    d.stages.map((s) => s.stage),
+    ['implementer', 'critic'],
+  );
   assert.equal(d.producesEdits, true);
   assert.notEqual(d.stages[0]!.vendor, d.stages[1]!.vendor);
   assert.deepEqual(d.gates, []);
@@ -32,7 +36,10 @@ test('a question gets one answering stage and no edits', () => {
 
 test('a high-risk feature runs every stage, escalates to the final owner and gates before applying', () => {
   const d = decide(classify('Add OAuth login with refresh tokens'), policy(), undefined, { knownFiles: 2 });
-  assert.deepEqual(d.stages.map((s) => s.stage), ['scout', 'architect', 'implementer', 'critic', 'finalOwner']);
+  assert.deepEqual(
+    d.stages.map((s) => s.stage),
+    ['scout', 'architect', 'implementer', 'critic', 'finalOwner'],
+  );
   const gate = d.gates.find((g) => g.code === 'risk');
   assert.ok(gate);
   assert.equal(gate.at, 'before-apply');
@@ -116,10 +123,19 @@ test('no file known: a scout finds the files first', () => {
 test('fallbacks stay in the chain in policy order and are listed as lower priority', () => {
   const d = decide(classify('Fix the crash in src/parser.ts'), policy(), undefined, { knownFiles: 1 });
   const impl = d.stages.find((s) => s.stage === 'implementer')!;
-  assert.deepEqual(impl.chain.map((m) => m.modelId), ['claude-sonnet', 'gpt-5', 'gemini-pro']);
-  assert.deepEqual(impl.rejected.filter((r) => r.code === 'lower-priority').map((r) => r.modelId), ['gpt-5', 'gemini-pro']);
+  assert.deepEqual(
+    impl.chain.map((m) => m.modelId),
+    ['claude-sonnet', 'gpt-5', 'gemini-pro'],
+  );
+  assert.deepEqual(
+    impl.rejected.filter((r) => r.code === 'lower-priority').map((r) => r.modelId),
+    ['gpt-5', 'gemini-pro'],
+  );
 });
 
 test('mentionedPaths finds file names in the task and ignores versions and abbreviations', () => {
-  assert.deepEqual(mentionedPaths('fix the typo in README.md and src/core/x.ts, e.g. the header; bump to 4.17.21'), ['README.md', 'src/core/x.ts']);
+  assert.deepEqual(mentionedPaths('fix the typo in README.md and src/core/x.ts, e.g. the header; bump to 4.17.21'), [
+    'README.md',
+    'src/core/x.ts',
+  ]);
 });
