@@ -88,6 +88,6 @@ function exhausted(failures: ProviderError[], last: ProviderError): ProviderErro
     last.modelId,
     last.status,
     last.retryAfterMs,
-    { partial: last.partial, attempts: last.attempts },
+    last.extra,
   );
 }

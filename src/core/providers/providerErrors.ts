@@ -2,11 +2,9 @@
 // inside a 200 stream, an abort) into a ProviderError whose kind drives retry and fallback and whose
 // message names the model, the status and what to do next. Vendor-neutral: each provider file
 // translates its own SDK's error classes into a Failure first. Every message is scrubbed of keys.
-import { parseRetryAfter } from './retryAfter';
+import { header, parseRetryAfter, type HeaderBag } from './retryAfter';
 import { scrubSecrets } from './scrub';
 import { ProviderError, type ProviderErrorKind } from './types';
-
-type HeaderBag = Parameters<typeof parseRetryAfter>[0];
 
 export type Failure =
   | { type: 'http'; status: number; headers?: HeaderBag; body?: unknown; message?: string }
@@ -88,8 +86,10 @@ export function isModelSpecificBadRequest(err: ProviderError): boolean {
 export function toProviderError(f: Failure, ctx: FailureContext): ProviderError {
   const who = `model "${ctx.modelId}" (${ctx.model} via ${ctx.providerLabel})`;
   const Who = who[0]!.toUpperCase() + who.slice(1);
+  // Stainless-style servers (OpenAI, Anthropic) can say outright that a retry is pointless.
+  const noRetry = f.type === 'http' && header(f.headers, 'x-should-retry') === 'false';
   const make = (kind: ProviderErrorKind, message: string, status?: number, retryAfterMs?: number) =>
-    new ProviderError(kind, scrubSecrets(message, ctx.apiKey), ctx.modelId, status, retryAfterMs);
+    new ProviderError(kind, scrubSecrets(message, ctx.apiKey), ctx.modelId, status, retryAfterMs, { noRetry });
 
   switch (f.type) {
     case 'aborted':

@@ -228,10 +228,7 @@ function asProviderError(e: unknown, modelId: string): ProviderError {
 }
 
 function rebuild(err: ProviderError, message: string, extra: { partial?: boolean; attempts?: number }): ProviderError {
-  return new ProviderError(err.kind, message, err.modelId, err.status, err.retryAfterMs, {
-    partial: extra.partial ?? err.partial,
-    attempts: extra.attempts ?? err.attempts,
-  });
+  return new ProviderError(err.kind, message, err.modelId, err.status, err.retryAfterMs, { ...err.extra, ...extra });
 }
 
 function seconds(ms: number): string {

@@ -1,10 +1,11 @@
 // Reads how long a server asked us to wait: `retry-after-ms` (OpenAI), `retry-after` in seconds
 // or as an HTTP date (RFC 9110). The retry layer honours it instead of its own backoff.
 
-type HeaderBag =
+export type HeaderBag =
   { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
 
-function header(headers: HeaderBag, name: string): string | undefined {
+/** One header's value from a fetch Headers object or a plain record. */
+export function header(headers: HeaderBag, name: string): string | undefined {
   if (!headers) return undefined;
   if (typeof (headers as { get?: unknown }).get === 'function') {
     return (headers as { get(name: string): string | null }).get(name) ?? undefined;

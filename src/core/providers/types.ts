@@ -72,6 +72,13 @@ export type ProviderErrorKind =
   | 'budget' // the call would exceed a budget; never sent
   | 'cancelled'; // the caller aborted
 
+export interface ProviderErrorExtra {
+  partial?: boolean;
+  attempts?: number;
+  usage?: { inputTokens: number; outputTokens: number };
+  noRetry?: boolean;
+}
+
 /** Errors carry the model and a message fit for a user; they never contain a key. */
 export class ProviderError extends Error {
   /** True when the failed attempt had already streamed output: the caller must drop what it received. */
@@ -80,6 +87,8 @@ export class ProviderError extends Error {
   readonly attempts?: number;
   /** Tokens spent before the failure, when known (e.g. both rejected structured replies): they still cost. */
   readonly usage?: { inputTokens: number; outputTokens: number };
+  /** The server said not to retry (`x-should-retry: false`), whatever the status suggests. */
+  readonly noRetry: boolean;
 
   constructor(
     readonly kind: ProviderErrorKind,
@@ -87,16 +96,23 @@ export class ProviderError extends Error {
     readonly modelId: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
-    extra: { partial?: boolean; attempts?: number; usage?: { inputTokens: number; outputTokens: number } } = {},
+    extra: ProviderErrorExtra = {},
   ) {
     super(message);
     this.name = 'ProviderError';
     this.partial = extra.partial ?? false;
     this.attempts = extra.attempts;
     this.usage = extra.usage;
+    this.noRetry = extra.noRetry ?? false;
   }
 
   get retryable(): boolean {
+    if (this.noRetry) return false;
     return ['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stream-error'].includes(this.kind);
+  }
+
+  /** The optional facts, for building a variant of this error (e.g. with a longer message). */
+  get extra(): ProviderErrorExtra {
+    return { partial: this.partial, attempts: this.attempts, usage: this.usage, noRetry: this.noRetry };
   }
 }

@@ -130,3 +130,26 @@ test('close() ends hanging requests and open streams promptly', async () => {
   const results = await Promise.all(runs);
   for (const r of results) assert.ok(r.error instanceof Error, 'each client sees its connection end');
 });
+
+test('concurrent streams from both vendors do not cross', async () => {
+  const server = await startLoopbackServer();
+  try {
+    server.setHandler((req) => {
+      const last = req.body.messages.at(-1).content as string;
+      return { text: [`echo `, last], chunkDelayMs: 5 };
+    });
+    const gpt = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
+    const sonnet = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
+    const runs = Array.from({ length: 16 }, (_, i) =>
+      drain((i % 2 ? gpt : sonnet).stream({ system: '', messages: [{ role: 'user', content: `n${i}` }] })),
+    );
+    const texts = (await Promise.all(runs)).map((r) => r.text);
+    assert.deepEqual(
+      texts,
+      Array.from({ length: 16 }, (_, i) => `echo n${i}`),
+    );
+    assert.equal(server.requests.length, 16);
+  } finally {
+    await server.close();
+  }
+});

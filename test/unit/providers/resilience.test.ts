@@ -449,3 +449,24 @@ test('408, 409 and a connection reset before any response are retried', async ()
     ],
   );
 });
+
+test('x-should-retry: false from the server stops retries of a 5xx', async () => {
+  server.script(
+    {
+      fault: {
+        kind: 'http',
+        status: 500,
+        headers: { 'x-should-retry': 'false' },
+        body: { error: { message: 'deterministic failure' } },
+      },
+    },
+    { text: 'never' },
+  );
+  const { opts, retries } = fastOpts();
+  const { error } = await drain(resilientStream(gpt(), request, opts));
+  assertProviderError(error);
+  assert.equal(error.kind, 'server');
+  assert.equal(error.noRetry, true);
+  assert.equal(retries.length, 0);
+  assert.equal(server.requests.length, 1);
+});
