@@ -80,7 +80,6 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
     let endedAt: number | undefined;
     let finished = false;
     const timers: NodeJS.Timeout[] = [];
-    let onAbort: (() => void) | undefined;
 
     let proc: ChildProcess;
     try {
@@ -126,11 +125,7 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
         terminate();
       }, opts.timeoutMs),
     );
-    onAbort = () => {
-      if (endedAt !== undefined) return;
-      cancelled = true;
-      terminate();
-    };
+
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     proc.on('error', (e) => {
@@ -160,11 +155,18 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
     });
     proc.on('close', () => finish());
 
+    // A declaration (hoisted), because finish() can run before the listener is added.
+    function onAbort() {
+      if (endedAt !== undefined) return;
+      cancelled = true;
+      terminate();
+    }
+
     function finish() {
       if (finished) return;
       finished = true;
       for (const t of timers) clearTimeout(t);
-      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+      opts.signal?.removeEventListener('abort', onAbort);
       tail.end();
       const durationMs = Math.round((endedAt ?? performance.now()) - started);
       resolve({
