@@ -21,6 +21,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'activation.test.ts': () => require('./activation.test'),
   'routeTask.test.ts': () => require('./routeTask.test'),
   'policyErrors.test.ts': () => require('./policyErrors.test'),
+  'untrusted.test.ts': () => require('./untrusted.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

@@ -34,6 +34,8 @@ suite('route a task end to end', () => {
   let runPromise: Thenable<unknown>;
 
   suiteSetup(async function () {
+    // The untrusted-workspace pass (SWITCHYARD_TRUST=1) runs untrusted.test.ts instead.
+    if (!vscode.workspace.isTrusted) this.skip();
     this.timeout(60_000);
     server = await startLoopbackServer();
     server.setHandler(cartTeam({ implementerChunks: 40, chunkDelayMs: 2 }));
@@ -64,6 +66,9 @@ suite('route a task end to end', () => {
   test('the run reaches the human decision with its stages in the sidebar', async function () {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
+    // Open the panel first and wait for its ready handshake, so the whole stream goes through it.
+    await vscode.commands.executeCommand('switchyard.openPanel');
+    await waitFor('the panel to say ready (it gets a snapshot)', () => svc.panel.stats.posted > 0);
     runPromise = vscode.commands.executeCommand('switchyard.routeTask', TASK);
     const run = await waitFor('the run to wait for a decision', () => {
       const r = svc.runs.current;

@@ -76,6 +76,13 @@ export async function applyCurrent(svc: Services): Promise<{ applied: boolean; m
   const run = requireRun(svc);
   const plan = requireChange(run);
   if (run.model.view.state === 'applied') return { applied: false, message: 'This change is already applied.' };
+  if (!vscode.workspace.isTrusted) {
+    // Refuse before the gate is answered, so the run keeps waiting: trusting the workspace and
+    // pressing Apply again still works.
+    const message = 'Switchyard applies no edits in an untrusted workspace. Trust the workspace (Manage Workspace Trust), then apply again.';
+    void vscode.window.showWarningMessage(message);
+    return { applied: false, message };
+  }
   const reasons = gateReasons(run);
   if (reasons.length && !(await confirmGate(reasons, `apply the change to ${plan.files.map(displayPath).join(', ')}`))) {
     return { applied: false, message: 'Not applied: you did not confirm.' };

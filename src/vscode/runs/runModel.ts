@@ -199,8 +199,9 @@ export class RunModel {
         this.view.message = `Escalated to ${e.to === 'human' ? 'a person' : 'a stronger model'}: ${e.reasons.join('; ')}`;
         return true;
       case 'gate-waiting':
+        // The host's gate sets 'awaiting-approval' once the diff is ready to look at; until then
+        // nothing could be applied, so the run still shows as running.
         this.gateReasons = e.reasons;
-        this.setRunState('awaiting-approval');
         return true;
       case 'gate-resolved':
         if (this.view.state === 'awaiting-approval') this.setRunState('running');

