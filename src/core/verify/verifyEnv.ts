@@ -12,7 +12,12 @@
 //      GOOGLE_API*, MISTRAL_*, GROQ_*, OPENROUTER_*, AWS_SECRET*, AWS_SESSION*, SSH_AUTH_SOCK,
 //      GPG_AGENT_INFO, and npm's `npm_config_*_auth*` settings.
 //   4. Any value shaped like a provider key (`sk-…`, `sk-ant-…`) is withheld whatever its name.
-//   5. Everything else passes through unchanged.
+//   5. The host's own plumbing is withheld too, though not secret, because it would make the
+//      command act on the wrong thing: GIT_DIR and friends (set when the host runs inside a git
+//      hook; tests would then commit to the user's repository, not the scratch), VSCODE_* (the
+//      IPC hooks let a process drive the editor), ELECTRON_RUN_AS_NODE (breaks Electron-based
+//      test runners), NODE_TEST_CONTEXT (turns a nested `node --test` into a silent child).
+//   6. Everything else passes through unchanged.
 // Only the names of withheld variables are reported, never their values.
 
 const ALWAYS_ALLOWED = new Set([
@@ -64,6 +69,13 @@ const DENY_PATTERNS: RegExp[] = [
   /^npm_config_.*_auth/i,
 ];
 
+const HOST_PLUMBING: RegExp[] = [
+  /^GIT_(DIR|WORK_TREE|INDEX_FILE|COMMON_DIR|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|PREFIX|NAMESPACE)$/,
+  /^VSCODE_/,
+  /^ELECTRON_RUN_AS_NODE$/,
+  /^NODE_TEST_CONTEXT$/,
+];
+
 /** Values shaped like provider keys are withheld even under an innocent name. */
 const KEY_SHAPED_VALUE = /^\s*(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{8,})\s*$/;
 
@@ -87,7 +99,8 @@ export function buildVerifyEnv(parent: NodeJS.ProcessEnv, secretEnvNames: Iterab
   for (const [name, value] of Object.entries(parent)) {
     if (value === undefined) continue;
     const allowed = ALWAYS_ALLOWED.has(name) || /^LC_[A-Z]+$/.test(name);
-    if (!allowed && (isSecretEnvName(name, named) || KEY_SHAPED_VALUE.test(value))) {
+    const plumbing = HOST_PLUMBING.some((re) => re.test(name));
+    if (!allowed && (plumbing || isSecretEnvName(name, named) || KEY_SHAPED_VALUE.test(value))) {
       withheld.push(name);
       continue;
     }

@@ -63,6 +63,26 @@ describe('buildVerifyEnv', () => {
     assert.equal(env.PATH, 'sk-0123456789abcdefghijklmnop');
   });
 
+  it("withholds the host's plumbing: git hook variables, VS Code IPC, Electron-as-node", () => {
+    const { env, withheld } = buildVerifyEnv({
+      GIT_DIR: '/user/repo/.git',
+      GIT_INDEX_FILE: '/user/repo/.git/index',
+      GIT_AUTHOR_NAME: 'A Person',
+      VSCODE_IPC_HOOK_CLI: '/run/vscode-ipc.sock',
+      ELECTRON_RUN_AS_NODE: '1',
+      NODE_TEST_CONTEXT: 'child-v8',
+      NODE_OPTIONS: '--max-old-space-size=4096',
+    });
+    assert.deepEqual(withheld, [
+      'ELECTRON_RUN_AS_NODE',
+      'GIT_DIR',
+      'GIT_INDEX_FILE',
+      'NODE_TEST_CONTEXT',
+      'VSCODE_IPC_HOOK_CLI',
+    ]);
+    assert.deepEqual(Object.keys(env).sort(), ['GIT_AUTHOR_NAME', 'NODE_OPTIONS']);
+  });
+
   it('isSecretEnvName is case-insensitive and honours extra names', () => {
     assert.equal(isSecretEnvName('openai_api_key'), true);
     assert.equal(isSecretEnvName('Github_Token'), true);
