@@ -41,7 +41,7 @@ import { RunCancelled, StageFailure, type EventInput, type RunContext } from './
 import type { RunResult, RunTaskOptions } from './runTypes';
 import { StageRun } from './stageRun';
 import { structuredCall } from './structuredCall';
-import { readContextFiles } from './workspaceReader';
+import { looksSecret, readContextFiles } from './workspaceReader';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
 export const MAX_EDIT_RETRIES = 1;
@@ -173,9 +173,11 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
   const structured = structuredCall;
 
-  /** Files a model named are read only when safe: protected paths (.env, .git, …) are never sent unless the user named them. */
+  /** Files a model named are read only when safe: protected or secret-looking paths are never sent unless the user named them. */
   async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {
-    const fromModel = modelPaths.filter((p) => protectedMatches(p, policy.rules.protectedPaths).length === 0);
+    const fromModel = modelPaths.filter(
+      (p) => protectedMatches(p, policy.rules.protectedPaths).length === 0 && !looksSecret(p),
+    );
     return readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
   }
   const fileArtifacts = (files: readonly P.FileContext[]): string[] =>

@@ -15,6 +15,15 @@ import { dataBlock } from '../../../src/core/sessions/prompts';
 import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
 import { RoleSession } from '../../../src/core/sessions/roleSession';
 import { DEFAULT_PROTECTED_PATHS } from '../../../src/core/config/policySchema';
+import {
+  fsWorkspaceReader,
+  looksSecret,
+  MAX_FILE_CHARS,
+  readContextFiles,
+} from '../../../src/core/pipeline/workspaceReader';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const spec = (price?: { inputPerMTok: number; outputPerMTok: number }): ModelSpec => ({
   id: 'm',
@@ -274,4 +283,56 @@ test('role sessions keep their own history and token budget; the boundary log co
   assert.equal(log.seenBy('critic')[0]!.messages.length, 1, 'later history does not leak into the record');
   assert.deepEqual(log.seenBy('implementer'), []);
   assert.match(log.textSeenBy('critic'), /sys B\nuser: diff/);
+});
+
+test('workspace reader: context files stay inside the root, are capped, and secret-looking names are recognised', async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'switchyard-outside-'));
+  const root = mkdtempSync(join(tmpdir(), 'switchyard-reader-'));
+  try {
+    writeFileSync(join(outside, 'secret.txt'), 'TOP SECRET');
+    mkdirSync(join(root, 'src'));
+    mkdirSync(join(root, 'node_modules', 'x'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'x', 'i.js'), '');
+    writeFileSync(join(root, 'src', 'a.ts'), 'a\n');
+    writeFileSync(join(root, 'big.txt'), 'x'.repeat(MAX_FILE_CHARS + 10));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'link.txt'));
+    const reader = fsWorkspaceReader(root);
+    const listing = await reader.listFiles(100);
+    assert.ok(listing.includes('src/a.ts'));
+    assert.ok(!listing.some((p) => p.startsWith('node_modules/')), 'dependency folders are not listed');
+    const r = await readContextFiles(reader, [
+      'src/a.ts',
+      '../outside/secret.txt',
+      'link.txt',
+      'big.txt',
+      'new/file.ts',
+      'src/a.ts',
+    ]);
+    assert.deepEqual(
+      r.files.map((f) => [f.path, f.text === undefined ? 'missing' : f.truncated ? 'truncated' : 'ok']),
+      [
+        ['src/a.ts', 'ok'],
+        ['big.txt', 'truncated'],
+        ['new/file.ts', 'missing'],
+      ],
+    );
+    assert.ok(!JSON.stringify(r.files).includes('TOP SECRET'));
+    assert.equal(r.notes.length, 2, r.notes.join('\n'));
+    for (const p of [
+      '.env',
+      'config/.env.prod',
+      'id_rsa',
+      'certs/server.pem',
+      'deploy/prod.key',
+      'credentials.json',
+      'secrets.yaml',
+      '.npmrc',
+    ])
+      assert.ok(looksSecret(p), p);
+    for (const p of ['src/keys.ts', 'docs/secrets-management.md', 'src/credential-form.tsx', 'monkey.ts'])
+      assert.ok(!looksSecret(p), p);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  }
 });

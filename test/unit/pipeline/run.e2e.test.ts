@@ -1,5 +1,7 @@
 // End to end: runTask with real SDK providers over HTTP to the loopback model server.
 import { test } from 'node:test';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { isTrustedChange, RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
 import { PipelineEventSchema } from '../../../src/core/pipeline/events';
@@ -474,6 +476,85 @@ test('a failing classifier model falls back to the local classification and says
     assert.ok(
       r.decision.warnings.some((w) => /classifier model haiku failed .*using the local classification/.test(w)),
     );
+  } finally {
+    await h.close();
+  }
+});
+
+test('a path outside the workspace in the edits is refused like any bad edit; nothing is written anywhere', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(
+      { text: '../escape.txt\n<<<<<<< SEARCH\n=======\npwned\n>>>>>>> REPLACE\n' },
+      { text: '/etc/evil\n<<<<<<< SEARCH\n=======\npwned\n>>>>>>> REPLACE\n' },
+    );
+    const r = await h.run('Fix typo in README.md');
+    assert.equal(r.outcome, 'failed');
+    assert.equal(r.record.error?.kind, 'edit-resolve');
+    assert.equal(h.applied.length, 0);
+    assert.equal(existsSync(join(h.root, '..', 'escape.txt')), false);
+  } finally {
+    await h.close();
+  }
+});
+
+test('cancelling while the human gate is open applies nothing', async () => {
+  const h = await startHarness({ 'src/auth/login.ts': 'export const a = 1;\n' });
+  try {
+    h.queues.scout.push(json({ relevantFiles: [], facts: [] }));
+    h.queues.architect.push(json({ summary: 's', steps: ['x'], filesToTouch: ['src/auth/login.ts'], risks: [] }));
+    h.queues.implementer.push(searchReplace('src/auth/login.ts', 'export const a = 1;', 'export const a = 2;'));
+    h.queues.critic.push(approve());
+    h.queues.finalOwner.push(approve());
+    const ac = new AbortController();
+    const r = await h.run('Harden the login check in src/auth/login.ts', {
+      signal: ac.signal,
+      // A person who never answers; the user presses Cancel instead.
+      gate: (req) =>
+        new Promise<boolean>((resolve) => {
+          setTimeout(() => ac.abort(), 5);
+          req.signal.addEventListener('abort', () => resolve(true), { once: true });
+        }),
+    });
+    assert.equal(r.outcome, 'cancelled');
+    assert.equal(h.applied.length, 0);
+    assert.equal(h.read('src/auth/login.ts'), 'export const a = 1;\n');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a listener that throws does not break the run', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const r = await h.run('Fix typo in README.md', {
+      listeners: [
+        () => {
+          throw new Error('panel closed');
+        },
+      ],
+    });
+    assert.equal(r.outcome, 'applied');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a critic that fails to give valid JSON gets one retry with the error, then the run fails clearly', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push({ text: 'Looks good to me!' }, { text: '{"verdict":"lgtm"}' });
+    const r = await h.run('Fix typo in README.md');
+    assert.equal(r.outcome, 'failed');
+    assert.equal(r.record.error?.kind, 'invalid-output');
+    assert.match(r.message, /gpt did not return a valid Review JSON after one retry/);
+    const critic = h.requestsOf('critic');
+    assert.equal(critic.length, 2);
+    assert.match(messagesText(critic[1]!), /Your reply was not valid: no JSON object found/);
+    assert.equal(h.applied.length, 0);
   } finally {
     await h.close();
   }
