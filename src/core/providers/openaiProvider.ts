@@ -44,6 +44,12 @@ export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
       // Local servers take any key; sending a placeholder keeps the SDK from reading OPENAI_API_KEY itself.
       apiKey: cfg.apiKey ?? 'switchyard-no-key',
       baseURL: baseUrl,
+      // Explicit nulls: left undefined, the SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment
+      // and sends them as headers to whatever base URL this model has (a third-party gateway included), and
+      // holds OPENAI_ADMIN_KEY (used only on admin endpoints today). Only what the policy and key source say goes out.
+      adminAPIKey: null,
+      organization: null,
+      project: null,
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
       // Explicit, so OPENAI_LOG=debug in the environment cannot dump prompts (the user's code) to a console.

@@ -269,3 +269,38 @@ test('tool-call deltas without an index, or repeating the name, still assemble c
     ],
   );
 });
+
+test('environment credentials never reach the wire: only the key we were given is sent', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    OPENAI_API_KEY: 'sk-env-openai-should-not-be-used',
+    OPENAI_ADMIN_KEY: 'sk-admin-must-never-leave-this-machine',
+    OPENAI_ORG_ID: 'org-env',
+    OPENAI_PROJECT_ID: 'proj-env',
+    ANTHROPIC_API_KEY: 'sk-ant-env-should-not-be-used',
+    ANTHROPIC_AUTH_TOKEN: 'env-auth-token-should-not-be-used',
+  });
+  try {
+    server.setHandler(() => ({ text: 'ok' }));
+    await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream(request));
+    await drain(
+      createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'llama' }), {}).stream(
+        request,
+      ),
+    );
+    await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
+    const [withKey, noKey, claude] = server.requests;
+    assert.equal(withKey?.headers['authorization'], `Bearer ${OPENAI_TEST_KEY}`);
+    assert.equal(noKey?.headers['authorization'], 'Bearer switchyard-no-key');
+    assert.equal(claude?.headers['authorization'], `Bearer ${ANTHROPIC_TEST_KEY}`);
+    for (const rec of server.requests) {
+      const all = JSON.stringify(rec.headers) + rec.rawBody;
+      for (const leaked of ['sk-env-openai', 'sk-admin', 'org-env', 'proj-env', 'sk-ant-env', 'env-auth-token']) {
+        assert.ok(!all.includes(leaked), `${leaked} reached ${rec.path}`);
+      }
+    }
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+});
