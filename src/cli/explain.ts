@@ -17,7 +17,7 @@ export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root D
   --json         print the RoutingDecision as JSON (kind, risk, signals, stages, gates, …)
   --root DIR     workspace whose .switchyard/routing.json applies (default: current directory)
   --file PATH    a file the task is about (repeatable); feeds the classifier and the stage plan
-  --assume-keys  decide as if every model's API key were set
+  --assume-keys  decide as if every model's API key were set (the default when none is set)
 exit codes: 0 explained, 2 usage error, 3 invalid policy`;
 
 export async function runExplain(args: string[], io: VerbIo): Promise<number> {
@@ -63,17 +63,31 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
   }
   const files = [...parsed.values.file, ...mentionedPaths(task)];
   const classification = classify(task, { filePaths: files });
-  const availability = parsed.values['assume-keys']
+  let assumedKeys = parsed.values['assume-keys'];
+  let availability = assumedKeys
     ? allAvailable
     : await resolveAvailability(policy.models, envKeySource(io.env), {
         vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
       });
+  // With no key at all, "every model is missing a key" explains nothing: show the routing the
+  // policy intends, and say plainly that it assumed the keys.
+  const missing = policy.models.map((m) => availability(m)).filter((r): r is string => r !== undefined);
+  if (!assumedKeys && policy.models.length > 0 && missing.length === policy.models.length) {
+    assumedKeys = true;
+    availability = allAvailable;
+  }
   const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
   // kind, risk and signals first and at the top level: scripts read these without digging.
   if (parsed.values.json) {
     const { kind, risk, ...rest } = decision;
-    io.out(JSON.stringify({ kind, risk, signals: decision.classification.signals, ...rest }, null, 2));
+    io.out(JSON.stringify({ kind, risk, signals: decision.classification.signals, assumedKeys, ...rest }, null, 2));
   } else {
+    if (assumedKeys && !parsed.values['assume-keys']) {
+      const names = [...new Set(missing.map((m) => /([A-Z][A-Z0-9_]+) is not set/.exec(m)?.[1]).filter(Boolean))];
+      io.out(
+        `Note: no API key is set, so this shows the routing as if every key were (set ${names.join(', ') || 'a key'} to route for real).\n`,
+      );
+    }
     io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
   }
   return EXIT.ok;

@@ -205,10 +205,11 @@ export function decide(
   }
 
   if (policy.rules.humanGate.onRisk.includes(classification.risk) && plan.answerStage === undefined) {
+    const why = classification.details.filter((d) => d.risk === classification.risk).map((d) => d.label);
     gates.push({
       code: 'risk',
       at: 'before-apply',
-      reason: `${classification.risk} risk (${classification.signals.filter((s) => s !== 'new behaviour').join(', ') || 'policy rule'}): a person confirms before anything is applied`,
+      reason: `${classification.risk} risk (${why.join(', ') || 'policy rule'}): a person confirms before anything is applied`,
     });
   }
 
