@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runVerification } from '../../../src/core/verify/runVerification';
 import { VerifyResultSchema } from '../../../src/core/verify/verifySchema';
-import { makeWorkspace, pidAlive, waitFor, type TempWorkspace } from './helpers';
+import { groupMembers, makeWorkspace, pgidOf, pidAlive, waitFor, type TempWorkspace } from './helpers';
 
 const node = JSON.stringify(process.execPath);
 
@@ -84,12 +84,17 @@ describe('runVerification', () => {
     assert.ok(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 10_000));
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { child: number; grandchild: number };
     assert.equal(pidAlive(pids.grandchild), true);
+    const pgid = pgidOf(pids.grandchild);
+    assert.equal(pgidOf(pids.child), pgid, 'child and grandchild share the group');
+    assert.notEqual(pgid, pgidOf(process.pid), 'the command runs in its own group, not ours');
+    assert.ok(groupMembers(pgid).length >= 2);
     ac.abort();
     const r = await running;
     assert.equal(r.cancelled, true);
     assert.equal(r.timedOut, false);
     assert.equal(r.passed, false);
     assert.ok(await waitFor(() => !pidAlive(pids.grandchild), 3000), 'grandchild is gone');
+    assert.ok(await waitFor(() => groupMembers(pgid).length === 0, 3000), 'the whole group is gone');
   });
 
   it('does not start at all when already aborted', async () => {
