@@ -2,7 +2,13 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { createProvider } from '../../../src/core/providers/createProvider';
-import { resilientStream, type ResilienceOptions, type RetryInfo } from '../../../src/core/providers/resilientStream';
+import {
+  abortableSleep,
+  backoffDelay,
+  resilientStream,
+  type ResilienceOptions,
+  type RetryInfo,
+} from '../../../src/core/providers/resilientStream';
 import { ProviderError } from '../../../src/core/providers/types';
 import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer';
 import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
@@ -469,4 +475,43 @@ test('x-should-retry: false from the server stops retries of a 5xx', async () =>
   assert.equal(error.noRetry, true);
   assert.equal(retries.length, 0);
   assert.equal(server.requests.length, 1);
+});
+
+test('backoff: exponential, capped at maxDelayMs, jitter within [half, full]', () => {
+  const retry = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 3000 };
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, retry, () => 0)),
+    [250, 500, 1000, 1500, 1500],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, retry, () => 0.999999)),
+    [500, 1000, 2000, 3000, 3000],
+  );
+  for (let i = 0; i < 50; i++) {
+    const d = backoffDelay(2, retry);
+    assert.ok(d >= 500 && d <= 1000, `delay ${d}`);
+  }
+});
+
+test('totalSeconds bounds a model that keeps talking slowly but never finishes', async () => {
+  server.script({ text: Array.from({ length: 40 }, (_, i) => `w${i} `), chunkDelayMs: 50 });
+  const { opts } = fastOpts({ timeouts: { firstTokenSeconds: 5, idleSeconds: 5, totalSeconds: 0.4 } });
+  const started = Date.now();
+  const { text, error } = await drain(resilientStream(gpt(), request, opts));
+  assertProviderError(error);
+  assert.equal(error.kind, 'timeout');
+  assert.match(error.message, /did not finish within 0.4 s/);
+  assert.equal(error.partial, true);
+  assert.ok(text.length > 0);
+  assert.ok(Date.now() - started < 1500);
+});
+
+test('abortableSleep waits, and rejects at once on abort', async () => {
+  const t0 = Date.now();
+  await abortableSleep(30);
+  assert.ok(Date.now() - t0 >= 25);
+  const ac = new AbortController();
+  const p = abortableSleep(10_000, ac.signal);
+  ac.abort(new Error('stop'));
+  await assert.rejects(p, /stop/);
 });
