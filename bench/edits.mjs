@@ -24,7 +24,7 @@ async function loadEngine(root, work) {
         "export { parsePatch } from './src/core/edits/parsePatch';",
         "export { resolveAgainst } from './src/core/edits/resolveAgainst';",
         "export { snapshotFromText } from './src/core/edits/fileText';",
-        "export { buildCorpus, casesForText, mulberry32 } from './test/fixtures/edits/corpus';",
+        "export { buildCorpus, casesForText, isRefusable, mulberry32 } from './test/fixtures/edits/corpus';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -112,8 +112,8 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
   try {
     const engine = await loadEngine(root, work);
     const cases = engine.buildCorpus({ repoRoot: root, seed: SEED, files: FILES, ambiguous: true });
-    const plain = cases.filter((c) => !c.perturbation.startsWith('ambiguous'));
-    const amb = cases.filter((c) => c.perturbation.startsWith('ambiguous'));
+    const plain = cases.filter((c) => !engine.isRefusable(c));
+    const amb = cases.filter((c) => engine.isRefusable(c));
     const verdicts = new Map(cases.map((c) => [c, ours(engine, c)]));
     const oursOf = (list) => tally(list.map((c) => verdicts.get(c)));
 
@@ -128,20 +128,20 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
       'ours.unperturbedShare': share(oursOf(plain.filter((c) => c.perturbation === 'none'))),
       'ours.correctShare': share(oursOf(plain.filter((c) => c.perturbation !== 'none'))),
       'ours.udiff.correctShare': share(
-        oursOf(udiff.filter((c) => c.perturbation !== 'none' && !c.perturbation.startsWith('ambiguous'))),
+        oursOf(udiff.filter((c) => c.perturbation !== 'none' && !engine.isRefusable(c))),
       ),
       'ours.wrongApplies': oursOf(cases).wrong,
-      'ours.ambiguous.correct': oursOf(amb).correct,
-      'ours.ambiguous.refused': oursOf(amb).rejected,
-      'ours.ambiguous.wrong': oursOf(amb).wrong,
+      'ours.refusable.correct': oursOf(amb).correct,
+      'ours.refusable.refused': oursOf(amb).rejected,
+      'ours.refusable.wrong': oursOf(amb).wrong,
     };
     for (const name of Object.keys(TOOLS)) {
       const of = (list) => tally(list.map((c) => ext[name].get(c)));
-      const plainU = udiff.filter((c) => !c.perturbation.startsWith('ambiguous'));
+      const plainU = udiff.filter((c) => !engine.isRefusable(c));
       out[`${name}.unperturbedShare`] = share(of(plainU.filter((c) => c.perturbation === 'none')));
       out[`${name}.correctShare`] = share(of(plainU.filter((c) => c.perturbation !== 'none')));
       out[`${name}.wrongApplies`] = of(udiff).wrong;
-      out[`${name}.ambiguous.wrong`] = of(udiff.filter((c) => c.perturbation.startsWith('ambiguous'))).wrong;
+      out[`${name}.refusable.wrong`] = of(udiff.filter((c) => engine.isRefusable(c))).wrong;
     }
 
     // Per-perturbation table (printed, not stored: the keys above are the figures).

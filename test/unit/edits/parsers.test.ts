@@ -272,7 +272,9 @@ test('a mangled part of a patch fails the parse instead of being skipped', () =>
   const e2 = parseError(() => parsePatch('--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n--- a/g\n@@ -1 +1 @@\n-x\n+y\n'));
   assert.match(e2.problems[0].message, /patch line 7: hunk "@@ -1 \+1 @@" is not under/);
   // A search/replace block that lost its SEARCH marker.
-  const e3 = parseError(() => parsePatch('f\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\ng\nc\n=======\nd\n>>>>>>> REPLACE\n'));
+  const e3 = parseError(() =>
+    parsePatch('f\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\ng\nc\n=======\nd\n>>>>>>> REPLACE\n'),
+  );
   assert.match(e3.problems[0].message, /patch line 11: ">>>>>>> REPLACE" without its "<<<<<<< SEARCH"/);
   // ...while prose after a complete hunk is fine.
   const ok = parsePatch('--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\nThis changes b:\n- it was wrong\n');
