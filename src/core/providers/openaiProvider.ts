@@ -179,7 +179,14 @@ async function* streamChat(
     yield { type: 'tool-call', id: c.id || `call_${index}`, name: c.name, argumentsJson: c.args || '{}' };
   }
   if (usage) yield usage;
-  yield { type: 'done', stopReason: refused && finish === 'stop' ? 'refused' : normaliseStopReason(finish) };
+  // Some compatible servers (older Ollama) finish tool calls with "stop"; the calls are what matter.
+  const stopReason =
+    refused && finish === 'stop'
+      ? 'refused'
+      : calls.size > 0 && finish === 'stop'
+        ? 'tool-calls'
+        : normaliseStopReason(finish);
+  yield { type: 'done', stopReason };
 }
 
 /**

@@ -304,3 +304,24 @@ test('environment credentials never reach the wire: only the key we were given i
     Object.assign(process.env, saved);
   }
 });
+
+test('SSE comment lines (OpenRouter keep-alives) are ignored; tool calls ending in "stop" are still tool calls', async () => {
+  const chunk = (delta: object, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const body =
+    ': OPENROUTER PROCESSING\n\n' +
+    chunk({ role: 'assistant' }) +
+    ': OPENROUTER PROCESSING\n\n' +
+    chunk({ tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'edit', arguments: '{}' } }] }) +
+    chunk({}, 'stop') +
+    'data: [DONE]\n\n';
+  server.script({ fault: { kind: 'http', status: 200, headers: { 'content-type': 'text/event-stream' }, body } });
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'm' }), {});
+  const { events, error } = await drain(p.stream(request));
+  assert.equal(error, undefined);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['tool-call', 'done'],
+  );
+  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
+});
