@@ -27,7 +27,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     risk: 'high',
     pattern: w(
-      'auth|authn|authz|authenticat\\w*|authoriz\\w*|login|log in|logout|sign[- ]?in|signup|sign[- ]?up|session tokens?|jwt|oauth\\w*|sso|saml|2fa|mfa|passwords?|passwd',
+      'auth|authn|authz|authenticat\\w*|authoriz\\w*|login|log in|logout|sign[- ]?in|signup|sign[- ]?up|jwt|oauth\\w*|sso|saml|2fa|mfa|passwords?|passwd|cookies?|(?:user|auth|bearer|access|refresh|session|csrf|reset|id) tokens?|tokens? (?:storage|handling|refresh|validation|expiry)',
     ),
   },
   {
@@ -35,7 +35,9 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     label: 'permissions / access control',
     on: 'text',
     risk: 'high',
-    pattern: w('permissions?|rbac|acl|access control|roles? check|privileges?|admin rights|is_?admin|sudo|chmod'),
+    pattern: w(
+      'permissions?|rbac|acl|access control|roles? check|privileges?|admin (?:rights|roles?|access|privileges?|only|checks?|users?)|admins? (?:can|may|only)|is_?admin|superusers?|impersonat\\w*|sudo|chmod',
+    ),
   },
   {
     id: 'secrets',
@@ -43,7 +45,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     risk: 'high',
     pattern: w(
-      'secrets?|credentials?|api[ _-]?keys?|private keys?|tokens? (?:storage|handling|refresh)|refresh tokens?|access tokens?|keychain|vault|\\.env',
+      'secrets?|credentials?|api[ _-]?keys?|private keys?|signing keys?|keychain|vault|\\.env|env vars?|environment variables?|connection strings?|database urls?|dsn',
     ),
   },
   {
@@ -52,7 +54,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     risk: 'high',
     pattern: w(
-      'crypto\\w*|encrypt\\w*|decrypt\\w*|cipher\\w*|hash(?:ing)? passwords?|bcrypt|argon2|hmac|signatures?|tls|ssl|certificates?|nonce|random (?:token|key)s?',
+      'crypto\\w*|encrypt\\w*|decrypt\\w*|cipher\\w*|hash(?:ing)? passwords?|bcrypt|argon2|hmac|signatures?|tls|ssl|certificates?|nonce|random (?:token|key)s?|openssl|libssl|rotate (?:the )?(?:\\w+ )?keys?|key rotation',
     ),
   },
   {
@@ -61,7 +63,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     risk: 'high',
     pattern: w(
-      'security|vulnerab\\w*|cve-?\\d*|xss|csrf|ssrf|sql injection|injection|sanitiz\\w*|escap(?:e|ing) (?:html|input)|exploit\\w*|path traversal|rce|owasp',
+      'security|vulnerab\\w*|cve-?\\d*|xss|csrf|ssrf|sql injection|injection|sanitiz\\w*|escap\\w* (?:user |untrusted )?(?:input|html|output)|user input|untrusted input|exploit\\w*|path traversal|rce|owasp|cors|allowed origins?|content security policy|csp|rate limit\\w*|file uploads?|uploaded files?|upload (?:handler|endpoint|validation)|uploading (?:files?|images?)',
     ),
   },
   {
@@ -70,7 +72,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     risk: 'high',
     pattern: w(
-      'migrations?|migrate|schema change|database schema|db schema|alter table|add column|drop column|rename column|foreign key|index on',
+      'migrations?|migrate|schema change|database schema|db schema|alter table|add column|drop column|rename column|foreign key|index on|(?:add|create|drop|remove) (?:an? |the )?(?:unique |composite )?index(?:es)?|columns? (?:to|from|in|on) the \\w+ table|\\w+ table (?:schema|columns?)',
     ),
   },
   {
@@ -88,7 +90,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     risk: 'high',
     pattern: w(
-      'delete (?:all |the )?(?:users?|accounts?|records?|data|rows)|purge|wipe|erase|drop (?:table|database)|truncate (?:table)?|gdpr|backfill|rewrite (?:user )?data|data retention',
+      '(?:delete|remove|purge|wipe|erase) (?:all |the |old |stale |inactive )?(?:\\w+ ){0,2}(?:users?|accounts?|records?|customer data|data|rows|(?:user|chat|order|purchase|payment|message|browsing) history)|purge|wipe|erase|drop (?:the )?(?:\\w+ ){0,2}(?:tables?|databases?|collections?|columns?)|truncate (?:table)?|gdpr|backfill|rewrite (?:user )?data|data retention|retention (?:period|policy)|audit logs?',
     ),
   },
   {
@@ -226,7 +228,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     kind: 'refactor',
     weight: 3,
     pattern: w(
-      'refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline',
+      'refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline|dead code|unused (?:imports?|code|variables?|functions?)',
     ),
   },
   {

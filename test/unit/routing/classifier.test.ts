@@ -43,6 +43,46 @@ test('high-risk signals win over low-risk ones (bias toward caution)', () => {
   }
 });
 
+test('high-risk phrasings that are easy to miss are caught', () => {
+  for (const task of [
+    'Store user tokens in localStorage instead of cookies',
+    'Make the session cookie HttpOnly and Secure',
+    'Escape user input in the search template',
+    'Rotate the signing keys',
+    'Drop the legacy orders table',
+    'Change the retention period for audit logs to 30 days',
+    'Add an index to the events table',
+    'Allow admins to impersonate users',
+    'Update the CORS allowed origins',
+    'Remove user accounts that have been inactive for 2 years',
+    'Validate the uploaded file type before saving',
+    'Bump openssl in the Docker image',
+    'Update the env var for the database URL',
+  ]) {
+    assert.equal(classify(task).risk, 'high', task);
+  }
+});
+
+test('ordinary UI and code chores are not called high', () => {
+  for (const task of [
+    'Add a dark mode toggle',
+    'Remove the unused import in app.ts',
+    'Remove the history panel from the sidebar',
+    'Make the admin page title bold',
+    'Count tokens in the prompt before sending',
+    'Add a loading spinner to the table component',
+    'Rename the tokenizer class',
+  ]) {
+    assert.notEqual(classify(task).risk, 'high', task);
+  }
+});
+
+test('CI, build and dependency work is never low, even when it mentions tests or docs', () => {
+  const c = classify('Upload the coverage report in CI');
+  assert.equal(c.risk, 'medium');
+  assert.match(c.reasons[1]!, /config \/ build \/ CI/);
+});
+
 test('a question that also asks for a change is not a question', () => {
   const c = classify('Can you add a retry to the fetch helper?');
   assert.notEqual(c.kind, 'question');
