@@ -15,11 +15,15 @@ export class CopyBudgetError extends Error {
     readonly maxBytes: number,
   ) {
     super(
-      `The workspace ${root} holds more than ${Math.round(maxBytes / (1024 * 1024))} MB outside node_modules and .git, ` +
-        'too much to copy for a verification run. Make it a git repository (a worktree is used then) or raise the limit.',
+      `The workspace ${root} has more than ${formatMb(maxBytes)} to copy (outside node_modules and .git, or ` +
+        'uncommitted in git), too much for a verification run. Ignore build output in .gitignore, commit, or raise the limit.',
     );
     this.name = 'CopyBudgetError';
   }
+}
+
+function formatMb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
 }
 
 function inside(root: string, p: string): boolean {

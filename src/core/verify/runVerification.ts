@@ -26,6 +26,8 @@ export interface RunVerificationOptions {
   tail?: OutputTailOptions;
   /** The shell (default /bin/sh). */
   shell?: string;
+  /** For tests of the platform check (default: process.platform). */
+  platform?: NodeJS.Platform;
 }
 
 /** Sends a signal to the child's whole process group; a group already gone is not an error. */
@@ -55,18 +57,26 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
   const grace = opts.killGraceMs ?? 2000;
   const base = { command: opts.command, withheldEnv: withheld };
 
-  if (opts.signal?.aborted) {
-    return Promise.resolve({
+  const notStarted = (over: Partial<VerifyResult>): Promise<VerifyResult> =>
+    Promise.resolve({
       ...base,
       exitCode: null,
       signal: null,
       timedOut: false,
-      cancelled: true,
+      cancelled: false,
       durationMs: 0,
       outputTail: '',
       outputBytes: 0,
       outputTruncated: false,
       passed: false,
+      ...over,
+    });
+  if (opts.signal?.aborted) return notStarted({ cancelled: true });
+  if ((opts.platform ?? process.platform) === 'win32') {
+    // Killing a whole process tree needs POSIX process groups; half a kill is worse than none.
+    return notStarted({
+      startError:
+        'verification needs /bin/sh and POSIX process groups, which Windows lacks; open the folder in WSL or a Dev Container to verify changes.',
     });
   }
 

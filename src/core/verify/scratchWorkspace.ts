@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ApplyOutcome, ResolvedPlan } from '../edits/editPlan';
 import { alignBases } from './alignBases';
-import { copyEntry, copyTree } from './copyTree';
+import { copyEntry, copyTree, type CopyBudget } from './copyTree';
 import { gitOrThrow, runGit, splitNul } from './git';
 
 export type ScratchKind = 'git-worktree' | 'copy';
@@ -38,7 +38,7 @@ export interface ScratchOptions {
   skip?: string[];
   /** Link the workspace's node_modules into the scratch (default true). */
   linkNodeModules?: boolean;
-  /** Copy mode refuses workspaces larger than this outside the skipped folders (default 1 GiB). */
+  /** Refuse to copy more than this: the whole tree in copy mode, the carried-over files in a worktree (default 1 GiB). */
   maxCopyBytes?: number;
   /** Force a plain copy even in a git repository. */
   forceCopy?: boolean;
@@ -121,7 +121,7 @@ async function createWorktree(
     return problems;
   });
   try {
-    const carriedOver = await carryOverChanges(top, tree, links);
+    const carriedOver = await carryOverChanges(top, tree, links, copyBudget(opts));
     const scratchRoot = path.join(tree, path.relative(top, realRoot));
     if (opts.linkNodeModules !== false) {
       const pairs =
@@ -147,7 +147,7 @@ async function createWorktree(
  * Makes the fresh worktree match the working tree: every path that differs from HEAD (staged or
  * not) is copied over or deleted, then every untracked file git does not ignore is copied.
  */
-async function carryOverChanges(top: string, tree: string, links: string[]): Promise<string[]> {
+async function carryOverChanges(top: string, tree: string, links: string[], budget: CopyBudget): Promise<string[]> {
   const submodules = await gitlinks(top);
   const changed = splitNul(await gitOrThrow(['diff', '--no-renames', '--name-only', '-z', 'HEAD', '--'], top)).filter(
     (p) => !submodules.includes(p),
@@ -177,7 +177,7 @@ async function carryOverChanges(top: string, tree: string, links: string[]): Pro
   // Deletions first: a file that became a folder must make way before the folder's files arrive.
   for (const rel of [...present, ...copied]) {
     // A nested repository shows up as "dir/": copied without its .git.
-    await copyEntry(top, tree, rel.replace(/\/$/, ''));
+    await copyEntry(top, tree, rel.replace(/\/$/, ''), budget);
   }
   // A worktree leaves submodules empty; the tests need them as the user has them checked out.
   const subs: string[] = [];
@@ -185,7 +185,11 @@ async function carryOverChanges(top: string, tree: string, links: string[]): Pro
     const src = path.join(top, rel);
     if (!(await exists(path.join(src, '.git')))) continue; // not initialised in the workspace either
     await rm(path.join(tree, rel), { recursive: true, force: true });
-    await copyTree(src, path.join(tree, rel), { skip: new Set(['.git', 'node_modules']), linkNodeModules: true });
+    await copyTree(src, path.join(tree, rel), {
+      skip: new Set(['.git', 'node_modules']),
+      linkNodeModules: true,
+      budget,
+    });
     subs.push(`${rel}/ (submodule)`);
   }
   return [...changed, ...copied, ...[...linked].map((l) => `${l}/ (linked)`), ...subs];
@@ -202,7 +206,7 @@ async function createCopy(realRoot: string, container: string, opts: ScratchOpti
   await copyTree(realRoot, copy, {
     skip: new Set(opts.skip ?? ['.git', 'node_modules']),
     linkNodeModules: opts.linkNodeModules !== false,
-    budget: { bytes: 0, maxBytes: opts.maxCopyBytes ?? 1024 * 1024 * 1024 },
+    budget: copyBudget(opts),
   });
   const dispose = once(async () => {
     const problems: string[] = [];
@@ -212,6 +216,10 @@ async function createCopy(realRoot: string, container: string, opts: ScratchOpti
     return problems;
   });
   return { kind: 'copy', root: copy, source: realRoot, container, carriedOver: [], notes: [], dispose };
+}
+
+function copyBudget(opts: ScratchOptions): CopyBudget {
+  return { bytes: 0, maxBytes: opts.maxCopyBytes ?? 1024 * 1024 * 1024 };
 }
 
 /** Links `from/node_modules` into `to` when the scratch has none; returns the link made. */

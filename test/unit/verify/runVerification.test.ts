@@ -247,6 +247,19 @@ describe('runVerification', () => {
     assert.ok(r.startError, 'startError set');
   });
 
+  it('on Windows says why it cannot run instead of half-killing a tree', async () => {
+    const marker = path.join(ws.outDir, 'ran');
+    const r = await runVerification({
+      command: `touch ${JSON.stringify(marker)}`,
+      cwd: ws.root,
+      timeoutMs: 5000,
+      platform: 'win32',
+    });
+    assert.equal(r.passed, false);
+    assert.match(r.startError ?? '', /WSL/);
+    assert.equal(existsSync(marker), false);
+  });
+
   it('reports a missing shell without throwing', async () => {
     const r = await runVerification({ command: 'true', cwd: ws.root, timeoutMs: 5000, shell: '/nonexistent/sh' });
     assert.equal(r.passed, false);

@@ -216,9 +216,23 @@ describe('createScratchWorkspace', () => {
     ws = makeWorkspace({ git: false });
     await assert.rejects(
       createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 100 }),
-      (e: unknown) => e instanceof ScratchError && /too much to copy/.test((e as Error).message),
+      (e: unknown) => e instanceof ScratchError && /too much for a verification run/.test((e as Error).message),
     );
     assert.deepEqual(readdirSync(ws.scratchTmp), []);
+  });
+
+  it('the budget also bounds what a worktree carries over', async () => {
+    ws = makeWorkspace({ git: true });
+    writeFileSync(path.join(ws.root, 'big-untracked.bin'), Buffer.alloc(50_000, 1));
+    await assert.rejects(
+      createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 20_000 }),
+      (e: unknown) =>
+        e instanceof ScratchError &&
+        /too much for a verification run/.test(e.message) &&
+        /git worktree failed/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(ws.scratchTmp), []);
+    assert.equal(worktreeCount(ws.root), 1);
   });
 
   it('names the root when it does not exist', async () => {
