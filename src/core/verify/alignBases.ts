@@ -5,12 +5,11 @@
 // what the user sees, so: the workspace file's bytes when they match the base hash, else the
 // plan's own `before` text when that matches it (unsaved editor text), else leave it and let the
 // edit engine report the stale base.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ResolvedPlan } from '../edits/editPlan';
 import { sha256Hex } from '../edits/fileText';
 import { normalizeEditPath, resolveInsideRoot } from '../edits/safePath';
-import { copyEntry } from './copyTree';
 
 /** Returns notes for the record (which files used unsaved editor text). */
 export async function alignBases(source: string, scratchRoot: string, resolved: ResolvedPlan): Promise<string[]> {
@@ -22,15 +21,17 @@ export async function alignBases(source: string, scratchRoot: string, resolved: 
     const inScratch = await resolveInsideRoot(scratchRoot, rel.path);
     if (!inScratch.ok) continue;
     if ((await hashOf(inScratch.abs)) === file.baseHash) continue;
+    // Both paths are real paths inside their roots (symlinks resolved and checked), so writing to
+    // the scratch one can never reach the workspace.
     const inSource = await resolveInsideRoot(source, rel.path);
-    if (inSource.ok && inSource.exists && (await hashOf(inSource.abs)) === file.baseHash) {
-      await copyEntry(source, scratchRoot, path.relative(source, inSource.abs));
+    const workspaceBytes = inSource.ok && inSource.exists ? await bytesOf(inSource.abs) : undefined;
+    if (workspaceBytes && sha256Hex(workspaceBytes) === file.baseHash) {
+      await writeInScratch(inScratch.abs, workspaceBytes);
       continue;
     }
-    if (sha256Hex(Buffer.from(file.before, 'utf8')) === file.baseHash) {
-      await mkdir(path.dirname(inScratch.abs), { recursive: true });
-      await rm(inScratch.abs, { force: true }); // a symlink here must not be written through
-      await writeFile(inScratch.abs, file.before);
+    const beforeBytes = Buffer.from(file.before, 'utf8');
+    if (sha256Hex(beforeBytes) === file.baseHash) {
+      await writeInScratch(inScratch.abs, beforeBytes);
       notes.push(
         `${rel.path}: verified against the text the edit was made on (unsaved or changed since), not the file on disk.`,
       );
@@ -39,10 +40,20 @@ export async function alignBases(source: string, scratchRoot: string, resolved: 
   return notes;
 }
 
-async function hashOf(abs: string): Promise<string | undefined> {
+async function bytesOf(abs: string): Promise<Buffer | undefined> {
   try {
-    return sha256Hex(await readFile(abs));
+    return await readFile(abs);
   } catch {
     return undefined;
   }
+}
+
+async function hashOf(abs: string): Promise<string | undefined> {
+  const bytes = await bytesOf(abs);
+  return bytes && sha256Hex(bytes);
+}
+
+async function writeInScratch(abs: string, bytes: Buffer): Promise<void> {
+  await mkdir(path.dirname(abs), { recursive: true });
+  await writeFile(abs, bytes);
 }
