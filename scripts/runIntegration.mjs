@@ -4,8 +4,11 @@
 // (extension under development = this repo, tests = out/test/integration/index.js), streams the
 // extension host's mocha output, and reports {"passed":N,"failed":N} to $SWITCHYARD_RESULT_FILE.
 //
-// Env: SWITCHYARD_INTEGRATION_TIMEOUT_MS (default 300000), SWITCHYARD_TEST_GREP (mocha grep),
-//      SWITCHYARD_SKIP_BUILD=1 (reuse the last build), SWITCHYARD_TRUST=1 (keep Workspace Trust on),
+// Two passes (see passes()): everything with Workspace Trust off, then the "untrusted" suites with
+// trust on and the folder not trusted. Counts are summed.
+//
+// Env: SWITCHYARD_INTEGRATION_TIMEOUT_MS (per pass, default 300000), SWITCHYARD_TEST_GREP (one pass,
+//      mocha grep), SWITCHYARD_SKIP_BUILD=1 (reuse the last build), SWITCHYARD_TRUST=1 (one pass, trust on),
 //      SWITCHYARD_VERBOSE=1 (also print the workbench's routine log lines).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,8 @@ const NOISE = [
   /^ChatSessionStore: Migrating 0 chat sessions/,
 ];
 const timeoutMs = Number(process.env.SWITCHYARD_INTEGRATION_TIMEOUT_MS ?? 300_000);
+// Suites for the trust-on pass are found by this word in their title (see passes()).
+const UNTRUSTED_GREP = 'untrusted';
 const testsEntry = join(repoRoot, 'out', 'test', 'integration', 'index.js');
 
 function say(line) {
@@ -66,26 +71,19 @@ function formatLogArgs(args) {
   return format(...list);
 }
 
-async function main() {
+/**
+ * One extension host run: fresh server, browser and workspace copy; returns mocha's counts.
+ * A pass that cannot produce a result throws (the caller counts it as a failure).
+ */
+async function runPass({ label, trust, grep }) {
   const started = Date.now();
-  const unlisted = unlistedTestFiles();
-  if (unlisted.length) {
-    throw new Error(
-      `test/integration/index.ts does not list ${unlisted.join(', ')}: add each to TEST_FILES there, ` +
-        'or it would never run.',
-    );
-  }
-  build();
-  await ensureHost();
-
-  const host = await startHost({
-    trust: process.env.SWITCHYARD_TRUST === '1',
-  });
+  const env = grep ? { SWITCHYARD_TEST_GREP: grep } : {};
+  const host = await startHost({ trust, env });
   let result;
   let exitCode;
   let timer;
   try {
-    say(`VS Code server on ${host.server.origin}, workspace ${host.folder}`);
+    say(`${label}: VS Code server on ${host.server.origin}, workspace ${host.folder}`);
     const finished = new Promise((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
       host
@@ -114,10 +112,10 @@ async function main() {
         .catch((err) => resolve(err));
     });
     const how = await finished;
-    if (how instanceof Error) throw new Error(`could not open the workbench: ${how.message}`);
+    if (how instanceof Error) throw new Error(`${label}: could not open the workbench: ${how.message}`);
     if (how === 'timeout') {
       throw new Error(
-        `no result within ${timeoutMs / 1000} s (tests still running or the extension host hung). ` +
+        `${label}: no result within ${timeoutMs / 1000} s (tests still running or the extension host hung). ` +
           `Server output tail:\n${host.server.output().slice(-3000)}`,
       );
     }
@@ -125,21 +123,68 @@ async function main() {
     clearTimeout(timer);
     await host.close();
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!result) {
     throw new Error(
-      `the extension host exited with code ${exitCode} without a "${RESULT_PREFIX.trim()}" line: the tests ` +
-        'entry failed to load or mocha crashed (see the output above).',
+      `${label}: the extension host exited with code ${exitCode} without a "${RESULT_PREFIX.trim()}" line: the ` +
+        'tests entry failed to load or mocha crashed (see the output above).',
     );
   }
   const counts = { passed: result.passed, failed: result.failed };
   // A non-zero exit with no failed test (e.g. a crash after the run) still fails the suite.
   if (exitCode !== 0 && counts.failed === 0) counts.failed = 1;
-  writeResult(counts);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say(
-    `${counts.passed} passed, ${counts.failed} failed, ${result.pending ?? 0} pending (${seconds} s, exit ${exitCode})`,
+    `${label}: ${counts.passed} passed, ${counts.failed} failed, ${result.pending ?? 0} pending ` +
+      `(${seconds} s, exit ${exitCode})`,
   );
-  return counts.failed === 0 && counts.passed > 0 ? 0 : 1;
+  return counts;
+}
+
+/**
+ * The passes to run. Default: every test with Workspace Trust off, then the suites whose title
+ * contains "untrusted" again with trust ON and the folder not trusted (they skip themselves in the
+ * first pass). SWITCHYARD_TRUST=1 runs a single pass with trust on; SWITCHYARD_TEST_GREP a single
+ * pass filtered by mocha grep.
+ */
+function passes() {
+  const grep = process.env.SWITCHYARD_TEST_GREP;
+  if (process.env.SWITCHYARD_TRUST === '1') return [{ label: 'trust on', trust: true, grep }];
+  if (grep) return [{ label: 'trust off', trust: false, grep }];
+  const list = [{ label: 'trust off', trust: false }];
+  const dir = join(repoRoot, 'test', 'integration');
+  const needsTrustPass = readdirSync(dir, { recursive: true })
+    .filter((f) => String(f).endsWith('.test.ts'))
+    .some((f) => /suite\(\s*['"`][^'"`]*untrusted/.test(readFileSync(join(dir, String(f)), 'utf8')));
+  if (needsTrustPass) list.push({ label: 'untrusted workspace', trust: true, grep: UNTRUSTED_GREP });
+  return list;
+}
+
+async function main() {
+  const started = Date.now();
+  const unlisted = unlistedTestFiles();
+  if (unlisted.length) {
+    throw new Error(
+      `test/integration/index.ts does not list ${unlisted.join(', ')}: add each to TEST_FILES there, ` +
+        'or it would never run.',
+    );
+  }
+  build();
+  await ensureHost();
+  const total = { passed: 0, failed: 0 };
+  for (const pass of passes()) {
+    let counts;
+    try {
+      counts = await runPass(pass);
+    } catch (err) {
+      process.stderr.write(`[integration] FAILED: ${err.message}\n`);
+      counts = { passed: 0, failed: 1 };
+    }
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+  }
+  writeResult(total);
+  say(`${total.passed} passed, ${total.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return total.failed === 0 && total.passed > 0 ? 0 : 1;
 }
 
 main()

@@ -18,6 +18,7 @@ export interface ServerOptions {
   gallery?: boolean;
   smokeTestDriver?: boolean;
   dataRoot?: string;
+  env?: Record<string, string>;
 }
 
 export interface VscodeServer {

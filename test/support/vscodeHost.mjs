@@ -139,7 +139,8 @@ export function copyWorkspace(source = sampleWorkspace, into) {
  * until it serves the workbench. `trust: true` keeps Workspace Trust on (for trust tests);
  * `extensionsDir` / `dataRoot` reuse folders (kept at close); `smokeTestDriver: false` leaves out the
  * automation hooks tests need; `gallery: true` keeps the marketplace code-server configures;
- * `echo` copies the server's output to stdout.
+ * `echo` copies the server's output to stdout; `env` adds variables for the server and its
+ * extension hosts (e.g. SWITCHYARD_TEST_GREP).
  */
 export async function startServer({
   port,
@@ -151,6 +152,7 @@ export async function startServer({
   gallery = false,
   smokeTestDriver = true,
   dataRoot: keptDataRoot,
+  env: extraEnv = {},
 } = {}) {
   if (!existsSync(serverMain)) {
     throw new Error(
@@ -192,7 +194,7 @@ export async function startServer({
     ...extraArgs,
   ];
   // Own process group, so teardown reaches the extension host, pty host and watchers it forks.
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   // Inherited from a VS Code terminal these would make the server think it is a CLI or Electron.
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
   // code-server's build points the extension gallery at open-vsx.org; an empty gallery turns it off,
