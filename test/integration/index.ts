@@ -7,7 +7,13 @@
 // suiteSetup, suiteTeardown, setup, teardown) and add one line for it to TEST_FILES below. esbuild
 // bundles a single entry, so files are not discovered at run time; runIntegration.mjs refuses to run
 // when a *.test.ts under test/integration is missing from TEST_FILES, so none is silently skipped.
-// Each file is required lazily, after mocha has put its globals in place.
+// Each file is required lazily, after mocha has put its globals in place. Keep activation.test.ts
+// first: it must see the extension before anything activates it.
+//
+// Workspace Trust: runIntegration.mjs's first pass runs everything with trust off (the folder counts
+// as trusted). Suites whose title contains "untrusted" run again in a second pass with trust on and
+// the folder not trusted; they skip themselves in the first pass (`if (vscode.workspace.isTrusted)
+// this.skip()`).
 //
 // Output: mocha's spec reporter (plain text, forwarded by the extension host to the runner), then
 // one machine-readable line `SWITCHYARD_RESULT {"passed":N,"failed":N,"pending":N}` the runner parses
