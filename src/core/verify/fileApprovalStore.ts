@@ -2,6 +2,7 @@
 // ($XDG_CONFIG_HOME/switchyard/approvals.json, else ~/.config/switchyard/approvals.json). Only
 // hashes are stored, never the commands (a command line can carry a token). A file that does not
 // parse counts as empty, which errs on the side of asking again, and is replaced on the next add.
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
@@ -27,13 +28,22 @@ export class FileApprovalStore implements ApprovalStore {
     return (await this.read()).approvals.some((a) => a.hash === hash);
   }
 
-  async add(hash: string): Promise<void> {
+  /** Adds run one after another, so two approvals given at once are both kept. */
+  private queue: Promise<void> = Promise.resolve();
+
+  add(hash: string): Promise<void> {
+    const next = this.queue.then(() => this.write(hash));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(hash: string): Promise<void> {
     const data = await this.read();
     if (data.approvals.some((a) => a.hash === hash)) return;
     data.approvals.push({ hash, at: new Date().toISOString() });
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     // Write then rename, so a crash never leaves half a file that would forget every approval.
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, this.file);
   }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -125,6 +125,21 @@ describe('FileApprovalStore', () => {
       assert.doesNotMatch(text, /npm test|abc/);
       assert.equal(JSON.parse(text).approvals.length, 1);
       assert.equal(statSync(file).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('approvals added at the same time are all kept', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-approvals-'));
+    try {
+      const file = path.join(dir, 'approvals.json');
+      const s = new FileApprovalStore(file);
+      const hashes = ['a', 'b', 'c', 'd'].map((c) => approvalHash(c, dir));
+      await Promise.all(hashes.map((h) => s.add(h)));
+      const again = new FileApprovalStore(file);
+      for (const h of hashes) assert.equal(await again.has(h), true);
+      assert.deepEqual(readdirSync(dir), ['approvals.json'], 'no temp files left');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
