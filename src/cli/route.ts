@@ -15,10 +15,12 @@ import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
 import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
+import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
+import { runVerifyStage } from '../core/verify/verifyStage';
 import { CliPolicyError, policyForCli } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
-export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json]
+export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
   Routes the task through the stages its decision names (see "switchyard explain"), with the models
   of .switchyard/routing.json (or the built-in policy) and keys from the environment
   (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
@@ -30,6 +32,8 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --ledger FILE  where to append the run record (default: $SWITCHYARD_LEDGER or ~/.local/state/switchyard/runs.jsonl)
   --no-ledger    do not record the run
   --json         print the result (outcome, decision, diff, review, record) as JSON on stdout
+  --no-verify    skip the policy's verify command (it otherwise runs on each diff in a scratch copy,
+                 after you approve the command once; without a terminal it is skipped)
 exit codes: 0 applied or answered, 1 rejected (by the review or at a gate), 2 usage error,
             3 invalid policy or no model available, 4 a provider or the edits failed, 130 cancelled`;
 
@@ -66,6 +70,9 @@ function progress(io: VerbIo): (e: PipelineEvent) => void {
         io.err(
           `● ${e.stage === 'finalOwner' ? 'final owner' : 'review'} by ${e.reviewerModelId} (${e.reviewerVendor}): ${e.review.verdict}, ${e.review.findings.length} finding(s)`,
         );
+        break;
+      case 'verified':
+        io.err(`${e.passed === false ? '✗' : '●'} ${e.summary}`);
         break;
       case 'escalated':
         io.err(`⚠ escalated to ${e.to === 'human' ? 'a person' : 'the final owner'}: ${e.reasons.join('; ')}`);
@@ -105,6 +112,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
         ledger: { type: 'string' },
         'no-ledger': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'no-verify': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });
@@ -174,6 +182,27 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       workspace: fsWorkspaceReader(root),
       gate,
       apply: (resolved) => applyResolved(resolved, root),
+      verify:
+        policy.verify && !v['no-verify']
+          ? (resolved, signal) =>
+              runVerifyStage({
+                root,
+                resolvedPlan: resolved,
+                verify: policy.verify!,
+                // The CLI runs where the user chose to run it; the command still needs their approval once.
+                trusted: true,
+                approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
+                askApproval: async (command) =>
+                  io.ask
+                    ? io.ask(
+                        `Run the policy's verify command on the change, in a scratch copy of the workspace?\n  ${command}\n[y/N] `,
+                      )
+                    : false,
+                secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
+                env: io.env as NodeJS.ProcessEnv,
+                signal,
+              })
+          : undefined,
       confirmEveryApply: !v.yes,
       listeners: [
         (e) => {

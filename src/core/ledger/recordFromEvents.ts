@@ -27,6 +27,7 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
   const fallbacks: RunRecord['fallbacks'] = [];
   const reviews: RunRecord['reviews'] = [];
   const gates: RunRecord['gates'] = [];
+  const verifications: RunRecord['verifications'] = [];
   let diff: string | undefined;
   let diffFiles: string[] = [];
   let applied: string[] = [];
@@ -67,6 +68,9 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
           verdict: e.review.verdict,
           findings: e.review.findings.length,
         });
+        break;
+      case 'verified':
+        verifications.push({ round: e.round, status: e.status, passed: e.passed });
         break;
       case 'gate-waiting':
         gates.push({ gateId: e.gateId, reasons: e.reasons });
@@ -113,6 +117,7 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
     fallbacks,
     reviews,
     gates,
+    verifications,
     finalVerdict: (finalOwner ?? critic)?.verdict ?? 'none',
     outcome: finished.outcome,
     message: finished.message,

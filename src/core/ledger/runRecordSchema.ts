@@ -57,6 +57,10 @@ export const RunRecordSchema = z.object({
     }),
   ),
   gates: z.array(z.object({ gateId: z.string(), reasons: z.array(z.string()), approved: z.boolean().optional() })),
+  /** The verify command's result per round, when the policy has one (status, and passed when it ran). */
+  verifications: z
+    .array(z.object({ round: z.number().int(), status: z.string(), passed: z.boolean().optional() }))
+    .default([]),
   /** The verdict the apply decision rested on (final owner's if it ran, else the critic's last); none without a review. */
   finalVerdict: z.union([VerdictSchema, z.literal('none')]),
   outcome: OutcomeSchema,

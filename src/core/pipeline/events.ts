@@ -86,6 +86,17 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     round: z.number().int(),
     artifact: ArtifactSchema,
   }),
+  /** The policy's verify command ran (or did not) on this round's diff in a scratch copy. */
+  z.object({
+    ...base,
+    type: z.literal('verified'),
+    round: z.number().int(),
+    /** A VerifyOutcome status: ran, skipped-untrusted, skipped-not-approved, failed-to-prepare, cancelled. */
+    status: z.string(),
+    /** Only when it ran. */
+    passed: z.boolean().optional(),
+    summary: z.string(),
+  }),
   z.object({
     ...base,
     type: z.literal('review-ready'),

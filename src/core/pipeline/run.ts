@@ -42,6 +42,7 @@ import type { RunResult, RunTaskOptions } from './runTypes';
 import { StageRun } from './stageRun';
 import { structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
+import { verifyFindingText, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
 export const MAX_EDIT_RETRIES = 1;
@@ -407,6 +408,23 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       state.resolved = resolved;
       emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
 
+      // verify: the policy's test command on this diff, in a scratch copy (the host runs it)
+      let verification: string | undefined;
+      if (policy.verify && opts.verify) {
+        const t0 = performance.now();
+        const outcome = await opts.verify(resolved, ac.signal).finally(() => (hostMs += performance.now() - t0));
+        if (ac.signal.aborted) throw new RunCancelled();
+        const summary = verifySummary(outcome);
+        emit({
+          type: 'verified',
+          round,
+          status: outcome.status,
+          passed: outcome.status === 'ran' ? outcome.result.passed : undefined,
+          summary,
+        });
+        verification = outcome.status === 'ran' ? verifyFindingText(outcome.result) : summary;
+      }
+
       const critics = criticCandidates(implementerVendor);
       if (critics.specs.length === 0) {
         noReviewer = noReviewerReason(
@@ -419,11 +437,17 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const criticWhy = `${critics.specs[0]!.id} (${critics.specs[0]!.vendor}): first ready critic whose vendor differs from the implementer's (${implementerVendor})`;
       const review = await runStage('critic', round, critics.specs, criticWhy, critics.rejected, async (sr) => {
         const session = new RoleSession('critic', P.criticSystem(nonce), outBudget('critic'));
-        const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(lastCritic ? ['previous-review'] : [])];
+        const artifacts = [
+          'task',
+          ...(plan ? ['plan'] : []),
+          'diff',
+          ...(lastCritic ? ['previous-review'] : []),
+          ...(verification ? ['verification'] : []),
+        ];
         const r = await structured(
           sr,
           session,
-          P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce),
+          P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce, verification),
           artifacts,
           ReviewSchema,
           'Review JSON',

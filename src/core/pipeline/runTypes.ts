@@ -14,6 +14,7 @@ import type { Review } from '../review/reviewSchema';
 import type { ContextBoundaryLog } from '../sessions/contextBoundary';
 import type { Answer, DiffArtifact } from '../sessions/artifacts';
 import type { Outcome, PipelineListener } from './events';
+import type { VerifyOutcome } from '../verify/verifySchema';
 import type { WorkspaceReader } from './workspaceReader';
 
 export interface GateRequest {
@@ -39,6 +40,11 @@ export interface RunTaskOptions {
   gate(request: GateRequest): Promise<boolean>;
   /** Writes the resolved plan (the CLI: applyResolved; the extension: a WorkspaceEdit). */
   apply(resolved: ResolvedPlan): Promise<ApplyOutcome>;
+  /**
+   * Runs the policy's verify command on a round's diff in a scratch copy (the host wires
+   * runVerifyStage with its trust answer and approvals). Called only when the policy has `verify`.
+   */
+  verify?(resolved: ResolvedPlan, signal: AbortSignal): Promise<VerifyOutcome>;
   /** Ask the gate before applying even when no rule requires it (the CLI without --yes). */
   confirmEveryApply?: boolean;
   listeners?: PipelineListener[];

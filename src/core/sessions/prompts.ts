@@ -199,12 +199,15 @@ export function criticMessage(
   numberedDiff: string,
   previous: Review | undefined,
   nonce: string,
+  verification?: string,
 ): string {
   const parts = [dataBlock('TASK', task, nonce)];
   if (plan) parts.push(dataBlock('PLAN', JSON.stringify(plan, null, 2), nonce));
   if (previous)
     parts.push(dataBlock('YOUR PREVIOUS REVIEW (of the earlier diff)', JSON.stringify(previous, null, 2), nonce));
   parts.push(dataBlock('DIFF (new-file line numbers on the left)', numberedDiff, nonce));
+  if (verification)
+    parts.push(dataBlock("VERIFICATION (the project's test command on this diff)", verification, nonce));
   return parts.join('\n\n');
 }
 

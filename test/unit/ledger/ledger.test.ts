@@ -63,6 +63,7 @@ function record(
             },
           ],
     gates: [],
+    verifications: [],
     finalVerdict: verdict,
     outcome,
     message: '',

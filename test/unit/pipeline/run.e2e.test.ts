@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { isTrustedChange, RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
 import { PipelineEventSchema } from '../../../src/core/pipeline/events';
+import { runVerifyStage } from '../../../src/core/verify/verifyStage';
 import { approve, json, KEY, messagesText, searchReplace, startHarness, testPolicy } from './harness';
 
 const README = '# Demo\n\nThis projcet routes tasks.\n';
@@ -555,6 +556,48 @@ test('a critic that fails to give valid JSON gets one retry with the error, then
     assert.equal(critic.length, 2);
     assert.match(messagesText(critic[1]!), /Your reply was not valid: no JSON object found/);
     assert.equal(h.applied.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('with a verify command, the test run on the diff (in a scratch copy) reaches the critic as data and the record', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const policy = {
+      ...testPolicy(h.server),
+      verify: { command: 'grep -q "This project" README.md && echo VERIFY-RAN-OK', timeoutSeconds: 30 },
+    };
+    const approvals = new Set<string>();
+    const r = await h.run('Fix typo in README.md', {
+      policy,
+      verify: (resolved, signal) =>
+        runVerifyStage({
+          root: h.root,
+          resolvedPlan: resolved,
+          verify: policy.verify,
+          trusted: true,
+          approvals: { has: (x) => approvals.has(x), add: (x) => void approvals.add(x) },
+          askApproval: async () => true,
+          signal,
+        }),
+    });
+    assert.equal(r.outcome, 'applied', r.message);
+    const v = h.events.find((e) => e.type === 'verified');
+    assert.ok(v && v.type === 'verified');
+    assert.equal(v.status, 'ran');
+    assert.equal(v.passed, true);
+    assert.deepEqual(r.record.verifications, [{ round: 1, status: 'ran', passed: true }]);
+    const critic = r.boundary.seenBy('critic')[0]!;
+    assert.ok(critic.artifacts.includes('verification'));
+    assert.match(
+      critic.messages[0]!.content,
+      /<<<BEGIN VERIFICATION[^\n]*>>>\nVerification: the project's tests passed/,
+    );
+    // The scratch copy was used: the workspace itself was only written by the final apply.
+    assert.equal(h.applied.length, 1);
   } finally {
     await h.close();
   }

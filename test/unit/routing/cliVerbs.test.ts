@@ -265,3 +265,32 @@ test('review: no changes is exit 0, a bad --format is exit 2, outside a git repo
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('route runs the policy verify command after asking once, and shows the result', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({
+    'README.md': README,
+    '.switchyard/routing.json': JSON.stringify({
+      verify: { command: 'grep -q "This project" README.md', timeoutSeconds: 30 },
+    }),
+  });
+  const config = mkdtempSync(join(tmpdir(), 'switchyard-xdg-'));
+  try {
+    queues.implementer.push(fix);
+    queues.critic.push(approve);
+    const asked: string[] = [];
+    const t = io(root, { ...env, XDG_CONFIG_HOME: config }, async (q) => {
+      asked.push(q);
+      return true;
+    });
+    assert.equal(await runRoute(['Fix typo in README.md', '--yes', '--no-ledger'], t.io), 0, t.err.join('\n'));
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /grep -q "This project" README\.md/);
+    assert.match(t.err.join('\n'), /Verification passed/);
+    assert.match(readFileSync(join(config, 'switchyard', 'approvals.json'), 'utf8'), /"hash"/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(config, { recursive: true, force: true });
+  }
+});
