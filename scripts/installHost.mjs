@@ -197,11 +197,73 @@ export async function verifyServerStarts(timeoutMs = 60_000) {
 }
 
 /** Installs (if needed) and verifies the host. Returns the path of server-main.js. */
+const lockDir = `${hostDir}.lock`;
+
+function lockOwnerAlive() {
+  try {
+    const pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One installer at a time: several people (or suites) may share a working tree, and two npm installs
+ * into the same folder corrupt each other. A lock left by a dead process is taken over.
+ */
+async function withInstallLock(fn, timeoutMs = 15 * 60_000) {
+  mkdirSync(dirname(lockDir), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      // Give a lock just being created a moment to get its pid file before judging it stale.
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!lockOwnerAlive() && existsSync(lockDir)) {
+        log('taking over an install lock left by a process that is gone');
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`installHost: another install still holds ${lockDir} after ${timeoutMs / 60_000} min`);
+      }
+      if (!announced) log('another process is installing the host; waiting for it');
+      announced = true;
+    }
+  }
+  const release = () => rmSync(lockDir, { recursive: true, force: true });
+  process.once('exit', release);
+  try {
+    return await fn();
+  } finally {
+    process.off('exit', release);
+    release();
+  }
+}
+
 export async function ensureHost({ force = false } = {}) {
   if (!force && hostIsInstalled()) {
     log(`code-server ${HOST_VERSION} already installed in ${hostDir}`);
     return serverMain;
   }
+  return withInstallLock(async () => {
+    // Someone else may have finished the install while we waited for the lock.
+    if (!force && hostIsInstalled()) {
+      log(`code-server ${HOST_VERSION} already installed in ${hostDir}`);
+      return serverMain;
+    }
+    return install();
+  });
+}
+
+async function install() {
   const started = Date.now();
   rmSync(markerFile, { force: true });
   mkdirSync(hostDir, { recursive: true });
