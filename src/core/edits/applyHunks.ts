@@ -5,7 +5,15 @@
 import type { EditProblem, FileEdit, Hunk, Tolerance } from './editPlan';
 import { type FileLines, joinFileText, splitFileText } from './fileText';
 import { diffLines } from './lineDiff';
-import { type LineIndex, type Placement, closestText, findPlacements, indexLines, reindent } from './matchHunk';
+import {
+  type Indent,
+  type LineIndex,
+  type Placement,
+  closestText,
+  findPlacements,
+  indexLines,
+  reindent,
+} from './matchHunk';
 
 export type ContentResult =
   { ok: true; after: string; tolerances: Tolerance[] } | { ok: false; problems: EditProblem[] };
@@ -16,7 +24,8 @@ export type ContentResult =
  */
 const MAX_CANDIDATES_FOR_LINE_HINT = 3;
 
-type Placed = { placement: Placement; tolerances: Tolerance[] };
+/** `hunk`, when set, is the part of the hunk that was placed (edge context lines dropped). */
+type Placed = { placement: Placement; tolerances: Tolerance[]; hunk?: Hunk };
 type Attempt =
   | { kind: 'placed'; placed: Placed }
   | { kind: 'ambiguous'; candidates: Placement[] }
@@ -86,6 +95,10 @@ function place(
     };
   }
   let cands = findPlacements(index, h.old);
+  if (cands.length === 0 && !h.atEof) {
+    const gapped = placeWithGaps(index, h, taken);
+    if (gapped) return gapped;
+  }
   if (cands.length === 0) {
     const near = closestText(index, h.old);
     return {
@@ -163,6 +176,92 @@ function place(
     }
   }
   return { kind: 'ambiguous', candidates: cands };
+}
+
+/** How many lines at each end of a hunk are context (identical on both sides). */
+function contextEdges(h: Hunk): { lead: number; trail: number } {
+  let lead = 0;
+  while (lead < h.old.length && lead < h.new.length && h.old[lead] === h.new[lead]) lead++;
+  let trail = 0;
+  while (
+    trail < h.old.length - lead &&
+    trail < h.new.length - lead &&
+    h.old[h.old.length - 1 - trail] === h.new[h.new.length - 1 - trail]
+  ) {
+    trail++;
+  }
+  return { lead, trail };
+}
+
+/** At most this many context lines at each end of a hunk may sit apart from the rest... */
+const MAX_SET_ASIDE = 2;
+/** ...and across at most this many file lines the quote skipped. */
+const MAX_GAP = 2;
+
+/**
+ * Whether `quoted` lines occur in order right before `at` (dir -1) or from `at` on (dir +1),
+ * skipping at most MAX_GAP file lines in all. They must read as the placed lines do: same
+ * indentation shift, trailing whitespace aside.
+ */
+function quotedNear(
+  lines: readonly string[],
+  quoted: readonly string[],
+  at: number,
+  dir: 1 | -1,
+  indent: Indent | undefined,
+): boolean {
+  const same = (fileLine: string, q: string) =>
+    q.trim() === '' ? fileLine.trim() === '' : fileLine.trimEnd() === reindent(q, indent).trimEnd();
+  let gap = 0;
+  let pos = dir === -1 ? at - 1 : at;
+  const order = dir === -1 ? [...quoted].reverse() : quoted;
+  for (const q of order) {
+    while (pos >= 0 && pos < lines.length && !same(lines[pos], q) && gap < MAX_GAP) {
+      gap++;
+      pos += dir;
+    }
+    if (pos < 0 || pos >= lines.length || !same(lines[pos], q)) return false;
+    pos += dir;
+  }
+  return true;
+}
+
+/**
+ * For a quote that is found nowhere as written: models often skip a line or two of the context
+ * they copy. Set aside up to two context lines at either end, find the rest, and accept a place
+ * only if the set-aside lines are really there too, in order, with at most two file lines
+ * between them and the rest. Wrong text is never forgiven here, only missing lines; and the
+ * place must still be the only one.
+ */
+function placeWithGaps(
+  index: LineIndex,
+  h: Hunk,
+  taken: ReadonlyArray<readonly [number, number]>,
+): Attempt | undefined {
+  const { lead, trail } = contextEdges(h);
+  const k = h.old.length;
+  const options: Array<[number, number]> = [];
+  for (let a = 0; a <= Math.min(MAX_SET_ASIDE, lead); a++) {
+    for (let b = 0; b <= Math.min(MAX_SET_ASIDE, trail); b++) if (a + b > 0 && a + b < k) options.push([a, b]);
+  }
+  options.sort((x, y) => x[0] + x[1] - (y[0] + y[1]));
+  for (const [a, b] of options) {
+    const core = h.old.slice(a, k - b);
+    if (core.every((l) => l.trim() === '')) continue;
+    const found = findPlacements(index, core).filter(
+      (c) =>
+        !overlaps(taken, c.start, c.start + core.length) &&
+        quotedNear(index.lines, h.old.slice(0, a), c.start, -1, c.indent) &&
+        quotedNear(index.lines, h.old.slice(k - b), c.start + core.length, 1, c.indent),
+    );
+    const best = found.length ? preferStrict(found) : [];
+    if (best.length > 1) return { kind: 'ambiguous', candidates: best };
+    if (best.length === 1) {
+      const hunk: Hunk = { ...h, old: core, new: h.new.slice(a, h.new.length - b) };
+      return { kind: 'placed', placed: { placement: best[0], tolerances: ['missing-context-lines'], hunk } };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -255,10 +354,11 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
         continue;
       }
       const p = attempt.placed.placement;
+      const hh = attempt.placed.hunk ?? h;
       for (const t of [...attempt.placed.tolerances, ...tierTolerances(p)]) tol.add(t);
-      const repl = splice(file, h, p);
-      file.lines.splice(p.start, h.old.length, ...repl.lines);
-      file.eols.splice(p.start, h.old.length, ...repl.eols);
+      const repl = splice(file, hh, p);
+      file.lines.splice(p.start, hh.old.length, ...repl.lines);
+      file.eols.splice(p.start, hh.old.length, ...repl.eols);
     }
   } else {
     const index = indexLines(file.lines);
@@ -268,7 +368,8 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
     edit.hunks.forEach((h, i) => {
       const a = place(path, index, h, taken, undefined);
       results[i] = a;
-      if (a.kind === 'placed') taken.push([a.placed.placement.start, a.placed.placement.start + h.old.length]);
+      if (a.kind === 'placed')
+        taken.push([a.placed.placement.start, a.placed.placement.start + (a.placed.hunk ?? h).old.length]);
     });
     // Pass 2: ambiguous hunks, with their line numbers corrected by how far off the numbers of
     // the nearest placed hunk were (models are usually off by the same amount within a file).
@@ -290,7 +391,7 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
       const again = place(path, index, h, taken, Math.max(0, h.oldStart - 1 + delta));
       results[i] = again;
       if (again.kind === 'placed')
-        taken.push([again.placed.placement.start, again.placed.placement.start + h.old.length]);
+        taken.push([again.placed.placement.start, again.placed.placement.start + (again.placed.hunk ?? h).old.length]);
     });
     const placed: Array<{ h: Hunk; p: Placement; order: number }> = [];
     edit.hunks.forEach((h, i) => {
@@ -298,9 +399,14 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
       if (a.kind === 'problem') problems.push(a.problem);
       else if (a.kind === 'ambiguous') problems.push(ambiguousProblem(path, h, a.candidates, file.lines));
       else {
-        placed.push({ h, p: a.placed.placement, order: i });
+        placed.push({ h: a.placed.hunk ?? h, p: a.placed.placement, order: i });
         for (const t of [...a.placed.tolerances, ...tierTolerances(a.placed.placement)]) tol.add(t);
-        if (h.oldStart !== undefined && h.old.length > 0 && a.placed.placement.start !== Math.max(0, h.oldStart - 1))
+        if (
+          !a.placed.hunk &&
+          h.oldStart !== undefined &&
+          h.old.length > 0 &&
+          a.placed.placement.start !== Math.max(0, h.oldStart - 1)
+        )
           tol.add('line-numbers');
       }
     });

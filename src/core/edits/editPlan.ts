@@ -70,6 +70,7 @@ export const TOLERANCES = [
   'line-endings',
   'bom',
   'anchor-not-found',
+  'missing-context-lines',
   'disambiguated-by-line-number',
   'disambiguated-by-anchor',
 ] as const;

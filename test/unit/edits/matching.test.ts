@@ -310,3 +310,24 @@ test("apply_patch: a hunk with only added lines and no anchor appends to the fil
   const r2 = after({ 'l.txt': 'a\nb\n' }, '*** Begin Patch\n*** Update File: l.txt\n@@ a\n+a2\n*** End Patch\n');
   assert.equal(r2.text, 'a\na2\nb\n');
 });
+
+test('a context line or two skipped at the edge of a quote is tolerated when the skipped lines are really there', () => {
+  const file = ['// header', 'import a;', 'import b;', '', 'function f() {', '  return 1;', '}', ''].join('\n');
+  // The quote skips "import b;" and the blank line between its context and the change.
+  const r = after(
+    { 's.ts': file },
+    '--- a/s.ts\n+++ b/s.ts\n@@ -2,4 +2,4 @@\n import a;\n function f() {\n-  return 1;\n+  return 2;\n }\n',
+  );
+  assert.equal(r.text, file.replace('return 1;', 'return 2;'));
+  assert.ok(r.tolerances.includes('missing-context-lines'));
+  // A context line that is wrong (not merely missing) is not forgiven.
+  const [p] = problems(
+    { 's.ts': file },
+    '--- a/s.ts\n+++ b/s.ts\n@@ -2,4 +2,4 @@\n import zzz;\n function f() {\n-  return 1;\n+  return 2;\n }\n',
+  );
+  assert.equal(p.kind, 'not-found');
+  // Nor is a line missing between the lines that change.
+  const file2 = ['a', 'b', 'c', 'd', 'e', ''].join('\n');
+  const [q] = problems({ 't.txt': file2 }, 't.txt\n<<<<<<< SEARCH\na\nb\nd\n=======\na\nB\nD\n>>>>>>> REPLACE\n');
+  assert.equal(q.kind, 'not-found');
+});
