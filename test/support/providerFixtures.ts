@@ -48,3 +48,12 @@ export async function drain<T extends StreamEvent>(
 export function textOf(events: StreamEvent[]): string {
   return events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 }
+
+/** Polls until cond() holds; fails the test with `what` after `ms`. For "the server has seen it" waits. */
+export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -5,7 +5,14 @@ import { streamChain, type ChainEvent, type FallbackInfo } from '../../../src/co
 import type { ResilienceOptions } from '../../../src/core/providers/resilientStream';
 import { ProviderError } from '../../../src/core/providers/types';
 import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer';
-import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
+import {
+  ANTHROPIC_TEST_KEY,
+  OPENAI_TEST_KEY,
+  anthropicSpec,
+  drain,
+  openaiSpec,
+  until,
+} from '../../support/providerFixtures';
 
 let server: LoopbackServer;
 before(async () => {
@@ -134,14 +141,17 @@ test('cancellation never falls back', async () => {
   server.script({ fault: { kind: 'hang' } }, { text: 'never' });
   const ac = new AbortController();
   const fallbacks: FallbackInfo[] = [];
-  setTimeout(() => ac.abort(), 50);
-  const { error } = await drain(
+  const run = drain(
     streamChain(
       [gpt(), sonnet()],
       { ...request, signal: ac.signal },
       { ...base, onFallback: (f) => void fallbacks.push(f) },
     ),
   );
+  // Abort only once the request is at the server, so nothing arrives late into the next test.
+  await until(() => server.requests.length === 1, 'the request to reach the server');
+  ac.abort();
+  const { error } = await run;
   assert.ok(error instanceof ProviderError);
   assert.equal(error.kind, 'cancelled');
   assert.equal(fallbacks.length, 0);

@@ -6,7 +6,14 @@ import { createProvider } from '../../../src/core/providers/createProvider';
 import { normaliseMessages } from '../../../src/core/providers/anthropicProvider';
 import { resilientStream, type ResilienceOptions } from '../../../src/core/providers/resilientStream';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../support/loopbackServer';
-import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
+import {
+  ANTHROPIC_TEST_KEY,
+  OPENAI_TEST_KEY,
+  anthropicSpec,
+  drain,
+  openaiSpec,
+  until,
+} from '../../support/providerFixtures';
 
 let server: LoopbackServer;
 before(async () => {
@@ -35,43 +42,35 @@ const tight: ResilienceOptions = {
   timeouts: { firstTokenSeconds: 0.25, idleSeconds: 0.25 },
 };
 
-async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 test('Anthropic thinking deltas keep the first-token and idle clocks quiet, and stay out of the text', async () => {
-  // Chunks 2..11 are thinking deltas 80 ms apart: the text comes 800 ms in, after the 0.5 s
-  // first-token limit, while no gap comes near the 0.5 s idle limit.
+  // Chunks 2..11 are thinking deltas 120 ms apart: the text comes 1.2 s in, after the 1 s
+  // first-token limit, while no gap comes near the 1 s idle limit (generous for a loaded machine).
   server.script({
     thinking: 'Let me think about it a little longer than usual'.split(' '),
     text: 'Answer.',
-    chunkDelayMs: (i) => (i >= 2 && i <= 11 ? 80 : 0),
+    chunkDelayMs: (i) => (i >= 2 && i <= 11 ? 120 : 0),
   });
   const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
   const { text, error } = await drain(
-    resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }),
+    resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 1, idleSeconds: 1 } }),
   );
   assert.equal(error, undefined);
   assert.equal(text, 'Answer.');
 });
 
 test('reasoning_content from an OpenAI-compatible server counts as activity too', async () => {
-  // Chunks 1..10 are reasoning_content 80 ms apart (chunk 0 is the role chunk).
+  // Chunks 1..10 are reasoning_content 120 ms apart (chunk 0 is the role chunk).
   server.script({
     thinking: 'a b c d e f g h i j'.split(' '),
     text: 'Done.',
-    chunkDelayMs: (i) => (i >= 1 && i <= 10 ? 80 : 0),
+    chunkDelayMs: (i) => (i >= 1 && i <= 10 ? 120 : 0),
   });
   const p = createProvider(
     openaiSpec(server, { provider: 'openai-compatible', vendor: 'deepseek', model: 'deepseek-reasoner' }),
     {},
   );
   const { text, error } = await drain(
-    resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 0.5 } }),
+    resilientStream(p, request, { ...tight, timeouts: { firstTokenSeconds: 1, idleSeconds: 1 } }),
   );
   assert.equal(error, undefined);
   assert.equal(text, 'Done.');
@@ -104,11 +103,10 @@ for (const [label, make] of [
   test(`${label}: a first-token timeout closes the HTTP connection it gave up on`, async () => {
     server.script({ fault: { kind: 'hang' } });
     const { error } = await drain(
-      resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 0.1, idleSeconds: 5 } }),
+      resilientStream(make(), request, { ...tight, timeouts: { firstTokenSeconds: 0.5, idleSeconds: 5 } }),
     );
     assert.equal((error as { kind?: string }).kind, 'timeout');
-    const rec = server.requests[0] as RecordedRequest;
-    await until(() => rec.clientClosedEarly, 'the server to see the connection close');
+    await until(() => server.requests[0]?.clientClosedEarly === true, 'the server to see the connection close');
   });
 }
 
