@@ -182,3 +182,31 @@ test('a model that does not support tools is asked for JSON text instead, withou
   assert.equal(server.requests[1]!.body.tools, undefined);
   assert.match(server.requests[1]!.system, /JSON Schema/);
 });
+
+test('malformed JSON twice: invalid-output naming the parse problem, both attempts charged', async () => {
+  server.script(
+    { toolCalls: [{ name: 'submit_plan', arguments: '{"steps": [' }], usage: { inputTokens: 40, outputTokens: 5 } },
+    { toolCalls: [{ name: 'submit_plan', arguments: 'not json at all' }], usage: { inputTokens: 60, outputTokens: 6 } },
+    { text: 'must not be asked a third time' },
+  );
+  const retries: string[] = [];
+  await assert.rejects(
+    callStructured(PlanSchema, (req) => resilientStream(gpt(), req, opts), request, {
+      name: 'submit_plan',
+      modelId: 'gpt',
+      onRetry: (p) => void retries.push(p),
+    }),
+    (e: unknown) =>
+      e instanceof ProviderError &&
+      e.kind === 'invalid-output' &&
+      e.modelId === 'gpt' &&
+      /submit_plan/.test(e.message) &&
+      /no JSON value|does not parse/.test(e.message) &&
+      e.usage?.inputTokens === 100 &&
+      e.usage?.outputTokens === 11,
+  );
+  assert.equal(retries.length, 1);
+  assert.match(retries[0]!, /does not parse/);
+  assert.equal(server.requests.length, 2);
+  assert.equal(server.pending(), 1);
+});
