@@ -32,6 +32,14 @@ export const VerifyOutcomeSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('ran'),
     result: VerifyResultSchema,
+    /** Where it ran: a git worktree or a copy, how long making it took, how many uncommitted paths came along. */
+    scratch: z
+      .object({
+        kind: z.enum(['git-worktree', 'copy']),
+        prepareMs: z.number().nonnegative(),
+        carriedOverCount: z.number().int().nonnegative(),
+      })
+      .optional(),
     /** How the run was set up, when worth telling (a fallback to a copy, an approval not saved). */
     notes: z.array(z.string()).optional(),
     /** What was left behind when removing the scratch copy (normally absent). */

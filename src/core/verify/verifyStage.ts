@@ -3,6 +3,7 @@
 // the scratch again. The user's workspace is never written to; only the scratch is. The pipeline
 // calls this between the implementer and the critic; a failed result becomes a critic finding
 // (verifyFinding.ts).
+import { performance } from 'node:perf_hooks';
 import type { ResolvedPlan } from '../edits/editPlan';
 import { applyResolved } from '../edits/applyResolved';
 import { runVerification } from './runVerification';
@@ -52,17 +53,24 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOut
   if (input.signal?.aborted) return cancelledOutcome();
 
   let scratch: ScratchWorkspace;
+  const preparing = performance.now();
   try {
     scratch = await createScratchWorkspace(input.root, input.scratch);
   } catch (e) {
     return { status: 'failed-to-prepare', reason: (e as Error).message, problems: [] };
   }
+  const scratchInfo = {
+    kind: scratch.kind,
+    prepareMs: Math.round(performance.now() - preparing),
+    carriedOverCount: scratch.carriedOver.length,
+  };
   const outcome = await runInScratch(input, scratch.root, scratch);
   const cleanupProblems = await scratch.dispose();
   if (outcome.status !== 'ran') return outcome;
   const notes = [...scratch.notes, ...(allowed.warning ? [allowed.warning] : [])];
   return {
     ...outcome,
+    scratch: scratchInfo,
     ...(notes.length ? { notes } : {}),
     ...(cleanupProblems.length ? { cleanupProblems } : {}),
   };

@@ -55,7 +55,11 @@ describe('runVerifyStage', () => {
 
   it('git workspace: a passing change passes', async () => {
     ws = makeWorkspace({ git: true });
-    const r = ran(await stage({}, true));
+    writeFileSync(path.join(ws.root, 'notes.txt'), 'uncommitted\n');
+    const outcome = await stage({}, true);
+    const r = ran(outcome);
+    assert.equal(outcome.status === 'ran' && outcome.scratch?.kind, 'git-worktree');
+    assert.equal(outcome.status === 'ran' && outcome.scratch?.carriedOverCount, 1);
     assert.equal(r.passed, true);
     assert.equal(r.exitCode, 0);
     assert.match(r.outputTail, /all checks passed/);
@@ -76,7 +80,9 @@ describe('runVerifyStage', () => {
 
   it('plain folder: passing and breaking changes', async () => {
     ws = makeWorkspace({ git: false });
-    assert.equal(ran(await stage({}, false)).passed, true);
+    const passed = await stage({}, false);
+    assert.equal(ran(passed).passed, true);
+    assert.equal(passed.status === 'ran' && passed.scratch?.kind, 'copy');
     const failed = ran(await stage({ patch: BREAKING_PATCH }, false));
     assert.equal(failed.passed, false);
     assert.match(failed.outputTail, /2 check\(s\) failed/);
