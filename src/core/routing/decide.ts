@@ -12,7 +12,7 @@ import {
   type RoutingDecision,
   type StageDecision,
 } from './decisionSchema';
-import { costOf, STAGE_TOKEN_ESTIMATE, type PriceLookup } from './estimate';
+import { costOf, priceFor, STAGE_TOKEN_ESTIMATE, type PriceLookup } from './estimate';
 import { planStages } from './stagePlan';
 
 /** Why a model cannot be called right now (e.g. "OPENAI_API_KEY is not set"), or undefined when it can. */
@@ -221,7 +221,10 @@ export function decide(
       `estimated $${estimatedCostUsd.toFixed(4)} is over the per-task budget $${perTask}; the run stops before a call would exceed it`,
     );
   }
-  const unpriced = stages.filter((s) => s.modelId && s.estimate.costUsd === 0).map((s) => s.modelId!);
+  const byId = new Map(policy.models.map((m) => [m.id, m]));
+  const unpriced = stages
+    .filter((s) => s.modelId && !priceFor(byId.get(s.modelId)!, opts.priceLookup))
+    .map((s) => s.modelId!);
   if (unpriced.length)
     warnings.push(
       `no price known for ${[...new Set(unpriced)].join(', ')}: cost shows as $0 (add price to the model in the policy)`,

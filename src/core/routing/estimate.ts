@@ -1,6 +1,7 @@
 // Rough per-stage token estimates and their cost, for the decision's "estimated cost" before any call
 // is made. Deliberately simple and stated as estimates; the ledger records what was actually spent.
 import type { ModelSpec, Stage } from '../config/policySchema';
+import { builtInPrice } from '../providers/pricing';
 
 /** Typical tokens for one pass of each stage: input includes file context, output the artifact. */
 export const STAGE_TOKEN_ESTIMATE: Record<Stage, { inputTokens: number; outputTokens: number }> = {
@@ -18,7 +19,8 @@ export function priceFor(
   spec: ModelSpec,
   lookup?: PriceLookup,
 ): { inputPerMTok: number; outputPerMTok: number } | undefined {
-  return spec.price ?? lookup?.(spec);
+  // Policy price, then the host's table, then the providers' built-in table (local servers are free).
+  return spec.price ?? lookup?.(spec) ?? builtInPrice(spec);
 }
 
 export function costOf(

@@ -139,3 +139,32 @@ test('mentionedPaths finds file names in the task and ignores versions and abbre
     'src/core/x.ts',
   ]);
 });
+
+test('prices: the policy price wins, then the built-in table; local servers are free; unknown models are flagged, not $0', () => {
+  const p = policy({
+    models: [
+      { id: 'table', provider: 'openai', model: 'gpt-5', vendor: 'openai' },
+      {
+        id: 'local',
+        provider: 'openai-compatible',
+        model: 'qwen',
+        vendor: 'alibaba',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+      },
+      { id: 'mystery', provider: 'anthropic', model: 'claude-unknown-9', vendor: 'anthropic' },
+    ],
+    stages: { implementer: ['table'], critic: ['mystery'] },
+  });
+  const d = decide(classify('Fix typo in README.md'), p, undefined, { knownFiles: 1 });
+  assert.ok(d.stages[0]!.estimate.costUsd > 0, 'gpt-5 is in the built-in table');
+  assert.equal(d.stages[1]!.estimate.costUsd, 0);
+  assert.ok(d.warnings.some((w) => /no price known for mystery/.test(w)));
+  const local = decide(
+    classify('Fix typo in README.md'),
+    policy({ ...p, stages: { implementer: ['local'], critic: ['table'] } }),
+    undefined,
+    { knownFiles: 1 },
+  );
+  assert.equal(local.stages[0]!.estimate.costUsd, 0);
+  assert.ok(!local.warnings.some((w) => /no price known/.test(w)), 'a local server is free, not unpriced');
+});
