@@ -54,7 +54,8 @@ export async function copyEntry(srcRoot: string, dstRoot: string, rel: string, b
     await copyFile(src, dst, constants.COPYFILE_FICLONE);
     await chmod(dst, st.mode & 0o7777);
   } else if (st.isDirectory()) {
-    await copyTree(src, dst, { skip: new Set(['.git']), linkNodeModules: false, budget });
+    // A whole folder (a nested repository git lists as "dir/"): same rules as a copied workspace.
+    await copyTree(src, dst, { skip: new Set(['.git', 'node_modules']), linkNodeModules: true, budget });
   }
   // Sockets, FIFOs and devices are not copied: tests cannot use a copy of them anyway.
 }

@@ -92,6 +92,25 @@ describe('createScratchWorkspace', () => {
     assert.equal(readFileSync(path.join(root, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
   });
 
+  it('an untracked nested repository is copied without its .git, its node_modules linked', async () => {
+    ws = makeWorkspace({ git: true });
+    const nested = path.join(ws.root, 'tools/nested');
+    mkdirSync(path.join(nested, 'node_modules/dep'), { recursive: true });
+    git(['init', '--quiet'], nested);
+    writeFileSync(path.join(nested, 'index.js'), 'nested\n');
+    writeFileSync(path.join(nested, 'node_modules/dep/index.js'), 'dep\n');
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    try {
+      const s = path.join(scratch.root, 'tools/nested');
+      assert.equal(readFileSync(path.join(s, 'index.js'), 'utf8'), 'nested\n');
+      assert.equal(existsSync(path.join(s, '.git')), false);
+      assert.ok(lstatSync(path.join(s, 'node_modules')).isSymbolicLink());
+    } finally {
+      assert.deepEqual(await scratch.dispose(), []);
+    }
+    assert.equal(readFileSync(path.join(nested, 'node_modules/dep/index.js'), 'utf8'), 'dep\n');
+  });
+
   it('a workspace root below the repository top maps to the same folder in the worktree', async () => {
     ws = makeWorkspace({ git: true });
     const sub = path.join(ws.root, 'src');
