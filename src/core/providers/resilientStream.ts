@@ -148,6 +148,9 @@ async function* oneAttempt(
   const totalTimer = Number.isFinite(deadline)
     ? setTimeout(() => expire('total'), Math.max(0, deadline - Date.now()))
     : undefined;
+  // An in-flight request keeps the process alive by its socket; this timer alone must not pin a CLI
+  // for totalSeconds when a caller drops the iterator without finishing it.
+  (totalTimer as { unref?: () => void } | undefined)?.unref?.();
 
   // Settles (rejects) the moment our controller aborts, so a stuck SDK read cannot hold us.
   const abortedP = new Promise<never>((_, reject) => {

@@ -111,6 +111,19 @@ export class ProviderError extends Error {
     return ['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stream-error'].includes(this.kind);
   }
 
+  /** For records and logs: JSON.stringify(err) keeps the message (Error's own is not enumerable). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      modelId: this.modelId,
+      status: this.status,
+      retryAfterMs: this.retryAfterMs,
+      ...this.extra,
+    };
+  }
+
   /** The optional facts, for building a variant of this error (e.g. with a longer message). */
   get extra(): ProviderErrorExtra {
     return { partial: this.partial, attempts: this.attempts, usage: this.usage, noRetry: this.noRetry };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isSpendCap, kindForStatus, toProviderError } from '../../../src/core/providers/providerErrors';
 import { parseRetryAfter } from '../../../src/core/providers/retryAfter';
 import { displayUrl, scrubSecrets } from '../../../src/core/providers/scrub';
+import { ProviderError } from '../../../src/core/providers/types';
 import { normaliseStopReason } from '../../../src/core/providers/stopReason';
 
 const ctx = {
@@ -118,4 +119,18 @@ test('displayUrl hides credentials and query values', () => {
   assert.equal(displayUrl('https://user:sk-secret-123456@gw.example.com/v1'), 'https://gw.example.com/v1');
   assert.equal(displayUrl('https://gw.example.com/v1?key=AIzaSecretSecret&x=1'), 'https://gw.example.com/v1?key=…&x=…');
   assert.equal(displayUrl('http://127.0.0.1:11434'), 'http://127.0.0.1:11434');
+});
+
+test('a ProviderError serialises with its message and facts, for records', () => {
+  const e = new ProviderError('rate-limit', 'Model "gpt" is rate-limited (HTTP 429).', 'gpt', 429, 1000, {
+    attempts: 3,
+  });
+  const json = JSON.parse(JSON.stringify(e));
+  assert.equal(json.kind, 'rate-limit');
+  assert.equal(json.message, 'Model "gpt" is rate-limited (HTTP 429).');
+  assert.equal(json.status, 429);
+  assert.equal(json.attempts, 3);
+  assert.equal(json.partial, false);
+  assert.equal(e.retryable, true);
+  assert.equal(new ProviderError('server', 'x', 'm', 500, undefined, { noRetry: true }).retryable, false);
 });
