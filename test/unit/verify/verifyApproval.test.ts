@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultApprovalsPath, FileApprovalStore } from '../../../src/core/verify/fileApprovalStore';
+import { APPROVALS_STATE_KEY, mementoApprovalStore } from '../../../src/core/verify/mementoApprovalStore';
 import { approvalHash, checkVerifyAllowed } from '../../../src/core/verify/verifyApproval';
 import { asker, memoryApprovals } from './helpers';
 
@@ -96,6 +97,48 @@ describe('checkVerifyAllowed', () => {
       },
     });
     assert.ok(!d.allowed && d.status === 'skipped-not-approved' && d.reason.includes('no UI'));
+  });
+});
+
+describe('mementoApprovalStore', () => {
+  function memento() {
+    const data = new Map<string, unknown>();
+    return {
+      data,
+      get<T>(key: string, d: T): T {
+        return (data.has(key) ? data.get(key) : d) as T;
+      },
+      async update(key: string, value: unknown) {
+        data.set(key, value);
+      },
+    };
+  }
+
+  it('remembers hashes under one key, oldest forgotten past the cap, junk ignored', async () => {
+    const m = memento();
+    const store = mementoApprovalStore(m);
+    const h = approvalHash('npm test', '/w');
+    assert.equal(await store.has(h), false);
+    await store.add(h);
+    await store.add(h);
+    assert.equal(await store.has(h), true);
+    assert.deepEqual(m.data.get(APPROVALS_STATE_KEY), [h]);
+    for (let i = 0; i < 250; i++) await store.add(approvalHash(`cmd ${i}`, '/w'));
+    const kept = m.data.get(APPROVALS_STATE_KEY) as string[];
+    assert.equal(kept.length, 200);
+    assert.equal(await store.has(h), false, 'the oldest went first');
+    assert.equal(await store.has(approvalHash('cmd 249', '/w')), true);
+    m.data.set(APPROVALS_STATE_KEY, 'not an array');
+    assert.equal(await store.has(h), false);
+  });
+
+  it('works through checkVerifyAllowed: asked once, then remembered', async () => {
+    const store = mementoApprovalStore(memento());
+    const ask = asker(true);
+    const req = { command: 'make test', root: '/w', trusted: true, approvals: store, askApproval: ask };
+    assert.deepEqual(await checkVerifyAllowed(req), { allowed: true, how: 'approved-now' });
+    assert.deepEqual(await checkVerifyAllowed(req), { allowed: true, how: 'remembered' });
+    assert.deepEqual(ask.asked, ['make test']);
   });
 });
 
