@@ -111,6 +111,22 @@ describe('createScratchWorkspace', () => {
     assert.equal(readFileSync(path.join(nested, 'node_modules/dep/index.js'), 'utf8'), 'dep\n');
   });
 
+  it('odd file names (spaces, quotes, unicode, a newline) are carried over intact', async () => {
+    ws = makeWorkspace({ git: true });
+    const names = ['with space.txt', 'quote"d.txt', 'ünïcødé ✓.txt', 'new\nline.txt'];
+    for (const n of names) writeFileSync(path.join(ws.root, 'src', n), `${n}\n`);
+    git(['add', path.join('src', names[0])], ws.root);
+    git(['commit', '--quiet', '-m', 'one tracked'], ws.root);
+    writeFileSync(path.join(ws.root, 'src', names[0]), 'modified\n');
+    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    try {
+      assert.equal(readFileSync(path.join(scratch.root, 'src', names[0]), 'utf8'), 'modified\n');
+      for (const n of names.slice(1)) assert.equal(readFileSync(path.join(scratch.root, 'src', n), 'utf8'), `${n}\n`);
+    } finally {
+      await scratch.dispose();
+    }
+  });
+
   it('a workspace root below the repository top maps to the same folder in the worktree', async () => {
     ws = makeWorkspace({ git: true });
     const sub = path.join(ws.root, 'src');
