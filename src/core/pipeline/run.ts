@@ -52,6 +52,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   const now = opts.now ?? Date.now;
   const runId = opts.runId ?? randomUUID();
   const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const policy = opts.policy;
   const recorder = new RunRecorder();
   const listeners = [recorder.listener, ...(opts.listeners ?? [])];
@@ -85,6 +86,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     emit,
     now,
     providerMs: 0,
+    providerCpuMs: 0,
   };
 
   const contextPaths = [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)];
@@ -138,6 +140,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   let stagePasses = 0;
   /** Time inside the host's callbacks (gate, apply): the host's work, not the pipeline's. */
   let hostMs = 0;
+  let hostCpuMs = 0;
   let outcome: Outcome;
   let message: string;
   let error: ErrorInfo | undefined;
@@ -412,7 +415,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       let verification: string | undefined;
       if (policy.verify && opts.verify) {
         const t0 = performance.now();
-        const outcome = await opts.verify(resolved, ac.signal).finally(() => (hostMs += performance.now() - t0));
+        const c0 = process.cpuUsage();
+        const outcome = await opts.verify(resolved, ac.signal).finally(() => {
+          hostMs += performance.now() - t0;
+          const c = process.cpuUsage(c0);
+          hostCpuMs += (c.user + c.system) / 1000;
+        });
         if (ac.signal.aborted) throw new RunCancelled();
         const summary = verifySummary(outcome);
         emit({
@@ -578,7 +586,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     // apply — never after a cancellation
     if (ac.signal.aborted) throw new RunCancelled();
     const t0 = performance.now();
-    const applied = await opts.apply(resolved).finally(() => (hostMs += performance.now() - t0));
+    const c0 = process.cpuUsage();
+    const applied = await opts.apply(resolved).finally(() => {
+      hostMs += performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      hostCpuMs += (c.user + c.system) / 1000;
+    });
     if (!applied.ok) {
       throw new StageFailure({
         kind: 'apply',
@@ -627,8 +640,21 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     ...state,
     record: recorder.record()!,
     boundary: ctx.boundary,
-    timing: { wallMs: performance.now() - wall0, providerMs: ctx.providerMs, hostMs, stagePasses },
+    timing: {
+      wallMs: performance.now() - wall0,
+      providerMs: ctx.providerMs,
+      hostMs,
+      cpuMs: cpuSince(cpu0),
+      providerCpuMs: ctx.providerCpuMs,
+      hostCpuMs,
+      stagePasses,
+    },
   };
+}
+
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
 }
 
 function memoize(make: RunTaskOptions['providerFor']): RunTaskOptions['providerFor'] {

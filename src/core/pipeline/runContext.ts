@@ -30,6 +30,8 @@ export interface RunContext {
   now(): number;
   /** Milliseconds spent waiting on providers, for the pipeline-overhead figure. */
   providerMs: number;
+  /** CPU milliseconds this process spent while waiting on providers (SDK parsing, HTTP), for the same figure on a busy machine. */
+  providerCpuMs: number;
 }
 
 export class StageFailure extends Error {

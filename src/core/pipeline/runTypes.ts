@@ -70,5 +70,14 @@ export interface RunResult {
   record: RunRecord;
   boundary: ContextBoundaryLog;
   /** Wall time, time inside provider calls and inside the host's gate/apply callbacks: the rest is the pipeline's own overhead. */
-  timing: { wallMs: number; providerMs: number; hostMs: number; stagePasses: number };
+  timing: {
+    wallMs: number;
+    providerMs: number;
+    hostMs: number;
+    /** CPU time of this process over the run, and the parts spent waiting on providers and in host callbacks (meaningful when nothing else runs in the process). */
+    cpuMs: number;
+    providerCpuMs: number;
+    hostCpuMs: number;
+    stagePasses: number;
+  };
 }

@@ -149,11 +149,14 @@ export class StageRun {
       try {
         for (;;) {
           const t0 = performance.now();
+          const c0 = process.cpuUsage();
           let r: IteratorResult<Awaited<ReturnType<typeof it.next>>['value']>;
           try {
             r = await it.next();
           } finally {
             ctx.providerMs += performance.now() - t0;
+            const c = process.cpuUsage(c0);
+            ctx.providerCpuMs += (c.user + c.system) / 1000;
           }
           if (r.done) break;
           const ev = r.value;

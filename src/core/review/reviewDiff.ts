@@ -99,6 +99,7 @@ export async function reviewDiff(opts: ReviewDiffOptions): Promise<DiffReview> {
     },
     now: Date.now,
     providerMs: 0,
+    providerCpuMs: 0,
   };
   const nonce = randomBytes(9).toString('hex');
   const why = `${candidates[0]!.id} (${candidates[0]!.vendor}): first ready model in stages.critic${opts.authorVendor ? ` from a vendor other than the author's (${opts.authorVendor})` : ''}`;
