@@ -5,7 +5,7 @@
 // When we fall back (decided here, documented in docs/CONTRACTS.md):
 //   - after a model's retries are exhausted (rate-limit, overloaded, server, network, timeout, stream-error);
 //   - on auth and spend-cap (another model may use another key or account);
-//   - on bad-request only when it is about this model (404 unknown model, context too long):
+//   - on bad-request only when it is about this model (404 unknown model, 413 too large, context too long):
 //     a malformed request would fail on every model and falling back would hide the bug;
 //   - after a partial reply (output had streamed): the next model starts afresh and the fallback
 //     report says discardPartial, and each event carries its modelId so a listener can reset.

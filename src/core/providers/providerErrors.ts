@@ -78,9 +78,12 @@ export function kindForStatus(status: number, body: unknown, message?: string): 
   return 'bad-request';
 }
 
-/** True for a bad-request that is about this model rather than our request (fallback may help). */
+/**
+ * True for a bad-request that is about this model rather than our request, so another model may
+ * take it: 404 (no such model here), 413 (this provider's size limit), or a context-length complaint.
+ */
 export function isModelSpecificBadRequest(err: ProviderError): boolean {
-  return err.kind === 'bad-request' && (err.status === 404 || CONTEXT_TOO_LONG.test(err.message));
+  return err.kind === 'bad-request' && (err.status === 404 || err.status === 413 || CONTEXT_TOO_LONG.test(err.message));
 }
 
 export function toProviderError(f: Failure, ctx: FailureContext): ProviderError {

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isSpendCap, kindForStatus, toProviderError } from '../../../src/core/providers/providerErrors';
+import {
+  isModelSpecificBadRequest,
+  isSpendCap,
+  kindForStatus,
+  toProviderError,
+} from '../../../src/core/providers/providerErrors';
 import { parseRetryAfter } from '../../../src/core/providers/retryAfter';
 import { displayUrl, scrubSecrets } from '../../../src/core/providers/scrub';
 import { ProviderError } from '../../../src/core/providers/types';
@@ -133,4 +138,14 @@ test('a ProviderError serialises with its message and facts, for records', () =>
   assert.equal(json.partial, false);
   assert.equal(e.retryable, true);
   assert.equal(new ProviderError('server', 'x', 'm', 500, undefined, { noRetry: true }).retryable, false);
+});
+
+test('model-specific bad requests (fallback may help) versus our own mistakes', () => {
+  const http = (status: number, message: string) => toProviderError({ type: 'http', status, body: { message } }, ctx);
+  assert.ok(isModelSpecificBadRequest(http(404, 'The model `gpt-9` does not exist')));
+  assert.ok(isModelSpecificBadRequest(http(413, 'Request exceeds the maximum allowed number of bytes.')));
+  assert.ok(isModelSpecificBadRequest(http(400, 'prompt is too long: 210000 tokens > 200000 maximum')));
+  assert.ok(isModelSpecificBadRequest(http(400, "This model's maximum context length is 128000 tokens.")));
+  assert.ok(!isModelSpecificBadRequest(http(400, "Invalid type for 'messages[0].content'")));
+  assert.ok(!isModelSpecificBadRequest(http(401, 'bad key')));
 });
