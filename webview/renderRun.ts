@@ -62,6 +62,15 @@ export function renderHeader(run: RunView): HTMLElement {
     signals,
     cost,
     run.reasons.length ? h('p', { class: 'reasons muted' }, run.reasons.join(' ')) : null,
+    run.verification
+      ? h(
+          'p',
+          { class: `verification ${run.verification.passed === false ? 'state-failed' : ''}`, 'data-testid': 'verification' },
+          `Checks (round ${run.verification.round}): `,
+          run.verification.passed === undefined ? run.verification.status : run.verification.passed ? 'passed' : 'failed',
+          ` — ${run.verification.summary}`,
+        )
+      : null,
     run.gates.length ? h('p', { class: 'gates' }, 'Human gate: ', run.gates.join('; ')) : null,
     run.message ? h('p', { class: 'message', role: 'note' }, run.message) : null,
   );

@@ -87,6 +87,8 @@ export const RunViewSchema = z.object({
   stages: z.array(StageViewSchema).max(5),
   review: ReviewViewSchema.optional(),
   diffFiles: z.array(z.string().max(2000)).max(1000).default([]),
+  /** The policy's verify command on the latest diff, when it has one. */
+  verification: z.object({ status: z.string().max(100), passed: z.boolean().optional(), summary: text, round: count }).optional(),
   message: text.optional(),
 });
 export type RunView = z.infer<typeof RunViewSchema>;

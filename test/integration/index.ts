@@ -28,6 +28,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'routeTask.test.ts': () => require('./routeTask.test'),
   'policyErrors.test.ts': () => require('./policyErrors.test'),
   'untrusted.test.ts': () => require('./untrusted.test'),
+  'cancelRun.test.ts': () => require('./cancelRun.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

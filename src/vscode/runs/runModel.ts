@@ -195,6 +195,9 @@ export class RunModel {
         this.view.review = review;
         return true;
       }
+      case 'verified':
+        this.view.verification = { status: e.status, passed: e.passed, summary: e.summary, round: e.round };
+        return true;
       case 'escalated':
         this.view.message = `Escalated to ${e.to === 'human' ? 'a person' : 'a stronger model'}: ${e.reasons.join('; ')}`;
         return true;

@@ -6,12 +6,15 @@ import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
 import { parsePatch } from '../../core/edits/parsePatch';
+import { appendRecord } from '../../core/ledger/ledgerFile';
+import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
 import { resolveEdits } from '../../core/edits/resolveEdits';
 import { runTask } from '../../core/pipeline/run';
 import type { GateRequest, RunResult } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { createProvider } from '../../core/providers/createProvider';
 import { keyEnvFor } from '../../core/providers/keys';
+import { runVerifyStage } from '../../core/verify/verifyStage';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import { applyChange } from '../review/applyChange';
 import { registerDocuments } from '../review/diffPreview';
@@ -69,6 +72,45 @@ async function reviewGate(svc: Services, run: ActiveRun, request: GateRequest, r
   return approved;
 }
 
+const APPROVALS_KEY = 'switchyard.verifyApprovals';
+
+/** The policy's verify command on the proposed change, in a scratch copy: only in a trusted
+ * workspace, and only after the person approved that exact command (remembered per workspace). */
+function verifyInScratch(svc: Services, policy: RoutingPolicy, root: string, resolved: ResolvedPlan, signal: AbortSignal) {
+  const state = svc.shell.context.workspaceState;
+  return runVerifyStage({
+    root,
+    resolvedPlan: resolved,
+    verify: policy.verify!,
+    trusted: vscode.workspace.isTrusted,
+    approvals: {
+      has: (hash) => state.get<string[]>(APPROVALS_KEY, []).includes(hash),
+      add: async (hash) => {
+        await state.update(APPROVALS_KEY, [...state.get<string[]>(APPROVALS_KEY, []), hash]);
+      },
+    },
+    askApproval: async (command) =>
+      (await vscode.window.showWarningMessage(
+        'The routing policy asks Switchyard to run a command on each proposed change, in a scratch copy of this workspace. Run it?',
+        { modal: true, detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment. Switchyard remembers your answer for this exact command in this workspace.` },
+        'Run it',
+      )) === 'Run it',
+    secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
+    signal,
+  });
+}
+
+/** Appends the run's record to the ledger (switchyard.ledgerPath, else the extension's storage). */
+async function recordRun(svc: Services, result: RunResult, keys: Set<string>): Promise<void> {
+  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(SettingKeys.ledgerPath, '').trim();
+  const file = configured || vscode.Uri.joinPath(svc.shell.context.globalStorageUri, 'runs.jsonl').fsPath;
+  try {
+    await appendRecord(file, result.record, ...keys);
+  } catch (err) {
+    void vscode.window.showWarningMessage(`Switchyard could not record this run in ${file}: ${(err as Error).message}. Check the folder exists and is writable, or change switchyard.ledgerPath.`);
+  }
+}
+
 export async function startRun(svc: Services, opts: StartRunOptions): Promise<RunResult | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') {
@@ -90,10 +132,14 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   svc.panel.show(true);
 
   const keySource = svc.keys.keySource({ trusted: () => svc.policy.trusted, workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl) });
+  // Keys used in this run, only so the ledger's scrubber can blank them if one slipped into a record.
+  const usedKeys = new Set<string>();
   const providerFor = async (spec: ModelSpec) => {
     const name = keyEnvFor(spec);
+    const apiKey = await keySource.get(spec);
+    if (apiKey) usedKeys.add(apiKey);
     return createProvider(spec, {
-      apiKey: await keySource.get(spec),
+      apiKey,
       keyHint: name ? `"Switchyard: Set API key" → ${name}` : undefined,
       vscodeLm: createVscodeLmProvider,
     });
@@ -132,12 +178,14 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           workspace: fsWorkspaceReader(root),
           gate: (request) => reviewGate(svc, run, request, root, opts.openDiffOnGate ?? true),
           apply,
+          verify: policy.verify ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal) : undefined,
           confirmEveryApply: true,
           listeners: [listener],
           signal: run.abort.signal,
           runId,
         });
         run.resolved ??= result.resolved;
+        await recordRun(svc, result, usedKeys);
         run.applyWaiter?.({ applied: result.outcome === 'applied', message: result.message });
         run.applyWaiter = undefined;
         svc.runs.touch(run);

@@ -156,3 +156,10 @@ test('gates, cancellation and the finish set the run state', () => {
   assert.equal(m.view.actualCostUsd, 0.5);
   assert.equal(m.view.message, 'cancelled; nothing was applied');
 });
+
+test('a verify result is shown with the round it checked', () => {
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'verified', round: 2, status: 'ran', passed: false, summary: 'npm test failed: 1 of 12' });
+  assert.deepEqual(m.view.verification, { status: 'ran', passed: false, summary: 'npm test failed: 1 of 12', round: 2 });
+  assert.ok(RunViewSchema.safeParse(m.view).success);
+});
