@@ -59,3 +59,13 @@ export function verifyFindingText(result: VerifyResult): string {
   );
   return lines.join('\n');
 }
+
+/**
+ * What the critic's prompt should say about verification for any outcome: the full finding for
+ * a run, and for a run that did not happen, that the tests were not run and why — a reviewer
+ * must not read silence as "tests passed".
+ */
+export function verifyNoteForCritic(outcome: VerifyOutcome): string {
+  if (outcome.status === 'ran') return verifyFindingText(outcome.result);
+  return `Verification: the project's tests were NOT run on this change (${outcome.status}): ${outcome.reason}`;
+}

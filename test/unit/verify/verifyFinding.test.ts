@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { describeEnd, verifyFindingText, verifySummary } from '../../../src/core/verify/verifyFinding';
+import {
+  describeEnd,
+  verifyFindingText,
+  verifyNoteForCritic,
+  verifySummary,
+} from '../../../src/core/verify/verifyFinding';
 import type { VerifyResult } from '../../../src/core/verify/verifySchema';
 
 function result(over: Partial<VerifyResult>): VerifyResult {
@@ -61,6 +66,16 @@ describe('verifyFindingText', () => {
     const text = verifyFindingText(result({ exitCode: 0, passed: true }));
     assert.match(text, /passed/);
     assert.doesNotMatch(text, /VERIFY_OUTPUT/);
+  });
+});
+
+describe('verifyNoteForCritic', () => {
+  it('a run gives the finding; anything else says the tests were not run, and why', () => {
+    assert.equal(verifyNoteForCritic({ status: 'ran', result: result({}) }), verifyFindingText(result({})));
+    const note = verifyNoteForCritic({ status: 'skipped-not-approved', reason: 'skipped: not approved.' });
+    assert.match(note, /were NOT run/);
+    assert.match(note, /skipped-not-approved/);
+    assert.match(note, /skipped: not approved\./);
   });
 });
 
