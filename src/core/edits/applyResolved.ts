@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { ApplyOutcome, EditProblem, ResolvedFile, ResolvedPlan } from './editPlan';
+import {
+  type ApplyOutcome,
+  type EditProblem,
+  type ResolvedFile,
+  type ResolvedPlan,
+  ResolvedPlanSchema,
+} from './editPlan';
 import { sha256Hex } from './fileText';
 import { resolveInsideRoot } from './safePath';
 
@@ -47,11 +53,32 @@ export interface ApplyOptions {
   beforeCommitStep?: (step: number) => void | Promise<void>;
 }
 
+async function hashOf(abs: string): Promise<string | undefined> {
+  try {
+    return sha256Hex(await readFile(abs));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function applyResolved(
   resolved: ResolvedPlan,
   root: string,
   opts: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
+  const checked = ResolvedPlanSchema.safeParse(resolved);
+  if (!checked.success) {
+    const i = checked.error.issues[0];
+    return {
+      ok: false,
+      problems: [
+        {
+          kind: 'parse',
+          message: `the resolved plan is malformed at ${i.path.join('.') || '(root)'}: ${i.message}; nothing was written.`,
+        },
+      ],
+    };
+  }
   const problems: EditProblem[] = [];
   type Target = { file: ResolvedFile; abs: string; newAbs?: string; mode?: number };
   const targets: Target[] = [];
@@ -149,6 +176,23 @@ export async function applyResolved(
         await fh.close();
       }
       if (t.mode !== undefined) await chmod(tmp, t.mode);
+    }
+
+    // Staging took time: check the bases once more right before anything becomes visible.
+    for (const t of targets) {
+      if (t.file.baseHash === null ? await exists(t.abs) : (await hashOf(t.abs)) !== t.file.baseHash) {
+        await rollback();
+        return {
+          ok: false,
+          problems: [
+            {
+              kind: 'stale',
+              path: t.file.path,
+              message: `${t.file.path}: changed while the edits were being written (stale base); nothing was written.`,
+            },
+          ],
+        };
+      }
     }
 
     // 3. Move into place. Originals become backups (same directory, so renames are atomic).

@@ -1,7 +1,14 @@
 // Resolves an EditPlan against file contents already in memory — no disk access — so the CLI,
 // the extension (open editors, WorkspaceEdit) and the verify stage (a scratch copy) share one
 // resolver. Every file must resolve for the plan to resolve; problems from all files are kept.
-import type { EditPlan, EditProblem, FileEdit, ResolveOutcome, ResolvedFile } from './editPlan';
+import {
+  type EditPlan,
+  EditPlanSchema,
+  type EditProblem,
+  type FileEdit,
+  type ResolveOutcome,
+  type ResolvedFile,
+} from './editPlan';
 import { applyHunks, newFileText } from './applyHunks';
 import type { FileSnapshot } from './fileText';
 import { normalizeEditPath } from './safePath';
@@ -23,7 +30,20 @@ export function pathsTouched(plan: EditPlan): string[] {
  * `files` maps each existing file's normalised path to its snapshot; a path that is absent
  * does not exist. Paths the plan only creates need no entry.
  */
-export function resolveAgainst(plan: EditPlan, files: ReadonlyMap<string, FileSnapshot>): ResolveOutcome {
+export function resolveAgainst(input: EditPlan, files: ReadonlyMap<string, FileSnapshot>): ResolveOutcome {
+  // Plans also arrive from tool calls and other processes: check the shape (and fill defaults).
+  const checked = EditPlanSchema.safeParse(input);
+  if (!checked.success) {
+    return {
+      ok: false,
+      problems: checked.error.issues.slice(0, 5).map((i) => ({
+        kind: 'parse' as const,
+        message: `the edit plan is malformed at ${i.path.join('.') || '(root)'}: ${i.message}.`,
+      })),
+      resolvedFiles: [],
+    };
+  }
+  const plan = checked.data;
   const problems: EditProblem[] = [];
   const resolved: ResolvedFile[] = [];
   const writers = new Map<string, string>(); // path -> what claims it, to catch two edits of one file

@@ -331,3 +331,15 @@ test('a context line or two skipped at the edge of a quote is tolerated when the
   const [q] = problems({ 't.txt': file2 }, 't.txt\n<<<<<<< SEARCH\na\nb\nd\n=======\na\nB\nD\n>>>>>>> REPLACE\n');
   assert.equal(q.kind, 'not-found');
 });
+
+test('a hand-built plan (tool calls) gets its defaults filled, and a malformed one is refused with the path', () => {
+  const r = resolveAgainst(
+    { format: 'search-replace', files: [{ path: 'a.txt', op: 'update', hunks: [{ old: ['a'], new: ['b'], block: 1, patchLine: 1 }] }] } as never,
+    new Map([['a.txt', snapshotFromText('a\n')]]),
+  );
+  assert.ok(r.ok);
+  assert.equal(r.resolved.files[0].after, 'b\n');
+  const bad = resolveAgainst({ format: 'udiff', files: [{ path: 'a.txt', op: 'frob', hunks: [] }] } as never, new Map());
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.match(bad.problems[0].message, /malformed at files\.0\.op/);
+});
