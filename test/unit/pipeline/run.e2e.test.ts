@@ -1,9 +1,11 @@
 // End to end: runTask with real SDK providers over HTTP to the loopback model server.
 import { test } from 'node:test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { appendRecord, readRecords } from '../../../src/core/ledger/ledgerFile';
 import { isTrustedChange, RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
+import { scorecard } from '../../../src/core/ledger/scorecard';
 import { PipelineEventSchema } from '../../../src/core/pipeline/events';
 import { runVerifyStage } from '../../../src/core/verify/verifyStage';
 import { approve, json, KEY, messagesText, searchReplace, startHarness, testPolicy } from './harness';
@@ -600,5 +602,82 @@ test('with a verify command, the test run on the diff (in a scratch copy) reache
     assert.equal(h.applied.length, 1);
   } finally {
     await h.close();
+  }
+});
+
+test('a model that never answers times out and the stage falls back; the timeout is in the record', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push({ fault: { kind: 'hang' } });
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const base = testPolicy(h.server);
+    const policy = {
+      ...base,
+      rules: {
+        ...base.rules,
+        retry: { ...base.rules.retry, maxAttempts: 1 },
+        timeouts: { firstTokenSeconds: 0.3, idleSeconds: 5, totalSeconds: 30 },
+      },
+    };
+    const t0 = Date.now();
+    const r = await h.run('Fix typo in README.md', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.ok(Date.now() - t0 < 10_000);
+    assert.deepEqual(
+      r.record.fallbacks.map((f) => `${f.from}->${f.to}:${f.errorKind}`),
+      ['sonnet->gpt:timeout'],
+    );
+    assert.match(r.record.fallbacks[0]!.message, /sent nothing within 0\.3 s/);
+  } finally {
+    await h.close();
+  }
+});
+
+test('ledger lines from real runs feed the scorecard: cost per trusted change counts only applied, approved runs', async () => {
+  const long = [
+    'FAR-AWAY-LINE',
+    ...Array.from({ length: 10 }, (_, i) => `line ${i}`),
+    'This projcet routes tasks.',
+    '',
+  ].join('\n');
+  const h = await startHarness({ 'README.md': long, 'src/a.ts': 'export const a = 1;\n' });
+  const file = join(h.root, '..', `ledger-${process.pid}-${Date.now()}.jsonl`);
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const applied = await h.run('Fix typo in README.md');
+    h.queues.implementer.push(searchReplace('src/a.ts', 'export const a = 1;', 'export const a = 2;'));
+    h.queues.critic.push(
+      json({
+        verdict: 'block',
+        summary: 'wrong constant',
+        findings: [{ file: 'src/a.ts', startLine: 1, endLine: 1, severity: 'critical', message: 'breaks callers' }],
+      }),
+    );
+    h.gateAnswer = false;
+    const blocked = await h.run('Fix the constant in src/a.ts');
+    assert.equal(applied.outcome, 'applied');
+    assert.equal(blocked.outcome, 'rejected');
+    assert.equal(h.gates.at(-1)!.codes.includes('block'), true);
+    await appendRecord(file, applied.record, KEY);
+    await appendRecord(file, blocked.record, KEY);
+    const back = await readRecords(file);
+    assert.equal(back.records.length, 2);
+    assert.deepEqual(back.problems, []);
+    const card = scorecard(back.records);
+    assert.equal(card.overall.trustedChanges, 1);
+    assert.ok(Math.abs(card.overall.costPerTrustedChange! - applied.record.totals.costUsd) < 1e-12);
+    const impl = card.rows.find((x) => x.modelId === 'sonnet' && x.role === 'implementer')!;
+    assert.equal(impl.runs, 2);
+    assert.equal(impl.acceptanceRate, 0.5);
+    // The ledger holds the diff but no file contents beyond it, and no key.
+    const text = readFileSync(file, 'utf8');
+    assert.doesNotMatch(text, new RegExp(KEY));
+    assert.match(text, /This project routes tasks/);
+    assert.doesNotMatch(text, /FAR-AWAY-LINE/, 'lines outside the diff context are not recorded');
+  } finally {
+    await h.close();
+    rmSync(file, { force: true });
   }
 });
