@@ -65,16 +65,29 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
       return { text: json({ summary: 'Clamp the discount to 0..100', steps: ['Clamp discountPercent in totalCents'], filesToTouch: ['src/cart.ts'], risks: [] }) };
     }
     if (sys.includes('You are the implementer')) {
-      const text = [
-        'Clamp the discount before applying it.',
-        'src/cart.ts',
-        '<<<<<<< SEARCH',
-        CART_BUGGY,
-        '=======',
-        ...CART_FIXED_LINES,
-        '>>>>>>> REPLACE',
-        '',
-      ].join('\n');
+      // Answer in the edit format the prompt asks for (the apply_patch format for OpenAI models).
+      const text = sys.includes('*** Begin Patch')
+        ? [
+            'Clamp the discount before applying it.',
+            '*** Begin Patch',
+            '*** Update File: src/cart.ts',
+            '@@ export function totalCents(items: LineItem[], discountPercent: number): number {',
+            '   const subtotal = subtotalCents(items);',
+            `-${CART_BUGGY}`,
+            ...CART_FIXED_LINES.map((l) => `+${l}`),
+            '*** End Patch',
+            '',
+          ].join('\n')
+        : [
+            'Clamp the discount before applying it.',
+            'src/cart.ts',
+            '<<<<<<< SEARCH',
+            CART_BUGGY,
+            '=======',
+            ...CART_FIXED_LINES,
+            '>>>>>>> REPLACE',
+            '',
+          ].join('\n');
       const n = Math.max(1, opts.implementerChunks ?? 4);
       const size = Math.ceil(text.length / n);
       const chunks = Array.from({ length: n }, (_, i) => text.slice(i * size, (i + 1) * size)).filter(Boolean);

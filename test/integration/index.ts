@@ -29,6 +29,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'policyErrors.test.ts': () => require('./policyErrors.test'),
   'untrusted.test.ts': () => require('./untrusted.test'),
   'cancelRun.test.ts': () => require('./cancelRun.test'),
+  'reviewActions.test.ts': () => require('./reviewActions.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
