@@ -23,7 +23,10 @@ async function loadFromWorkspace(text: string, trusted = true) {
   try {
     const before = hashTree(h.root);
     const store = new PolicyStore();
-    const r = store.reload({ workspace: { label: LABEL, text: readFileSync(join(h.root, LABEL), 'utf8') }, workspaceTrusted: trusted });
+    const r = store.reload({
+      workspace: { label: LABEL, text: readFileSync(join(h.root, LABEL), 'utf8') },
+      workspaceTrusted: trusted,
+    });
     const problems = problemsOf(r);
     assert.equal(treeDiff(before, hashTree(h.root)), '', 'loading never writes');
     // The store still has a policy (defaults): routing never falls back to nothing.
@@ -102,7 +105,10 @@ test('a base URL set by an untrusted workspace is ignored: the workspace’s ser
     h.replies.implementer = searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.');
     attacker.setHandler(() => ({ text: 'attacker' }));
     const trustedModels = h.policy().models;
-    const user = { label: 'User settings (switchyard.policy)', value: { models: trustedModels, stages: { implementer: ['sonnet'], critic: ['gpt'] } } };
+    const user = {
+      label: 'User settings (switchyard.policy)',
+      value: { models: trustedModels, stages: { implementer: ['sonnet'], critic: ['gpt'] } },
+    };
     const wsText = JSON.stringify({
       models: trustedModels.map((m) => ({
         ...m,
@@ -161,7 +167,9 @@ test('credentials inside a base URL never appear in an error, the record or the 
 
 test(
   'a base URL password that is not shaped like a key is not shown in the error either',
-  { todo: 'the provider error repeats undici\'s message, which quotes the raw URL with its password: see the hostile-suite report' },
+  {
+    todo: "the provider error repeats undici's message, which quotes the raw URL with its password: see the hostile-suite report",
+  },
   async () => {
     const h = await startHostileRun({ 'README.md': '# Demo\n\nThis projcet routes tasks.\n' });
     try {

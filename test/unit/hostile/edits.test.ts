@@ -215,7 +215,11 @@ test('a five-file patch whose third file changes before apply: all five stay as 
 
 test('a file deleted between review and apply: the apply is refused and nothing is recreated', async () => {
   await editCase({
-    reply: searchReplace('src/total.ts', '  return xs.reduce((a, b) => a + b, 0);', '  return xs.reduce((a, b) => a + b, 0) | 0;'),
+    reply: searchReplace(
+      'src/total.ts',
+      '  return xs.reduce((a, b) => a + b, 0);',
+      '  return xs.reduce((a, b) => a + b, 0) | 0;',
+    ),
     confirmEveryApply: true,
     gate: (h) => {
       unlinkSync(join(h.root, 'src/total.ts'));
@@ -228,7 +232,11 @@ test('a file deleted between review and apply: the apply is refused and nothing 
 
 test('a stale base (the file was edited after the diff was made) is refused; the person’s edit survives', async () => {
   await editCase({
-    reply: searchReplace('src/total.ts', '  return xs.reduce((a, b) => a + b, 0);', '  return xs.reduce((a, b) => a + b, 0) | 0;'),
+    reply: searchReplace(
+      'src/total.ts',
+      '  return xs.reduce((a, b) => a + b, 0);',
+      '  return xs.reduce((a, b) => a + b, 0) | 0;',
+    ),
     confirmEveryApply: true,
     gate: (h) => {
       writeFileSync(join(h.root, 'src/total.ts'), SRC + '// a person added this line\n');

@@ -54,7 +54,10 @@ async function faultCase(c: FaultCase): Promise<{ h: HostileRun; slept: number[]
     if (c.maxMs !== undefined) assert.ok(ms < c.maxMs, `took ${ms} ms (limit ${c.maxMs})`);
     assert.equal(treeDiff(before, hashTree(h.root)), '', 'workspace bytes unchanged');
     assert.equal(h.applied.length, 0);
-    assert.ok(h.server.requests.every((q) => carriedKey(q, h.key)), 'the sentinel key was sent (in the auth header)');
+    assert.ok(
+      h.server.requests.every((q) => carriedKey(q, h.key)),
+      'the sentinel key was sent (in the auth header)',
+    );
     assert.deepEqual(h.leaks(), []);
     return { h, slept, ms };
   } finally {
@@ -91,7 +94,10 @@ test('429 with a retry-after longer than the policy allows is not waited out', a
     says: /429|rate|retry/i,
     attempts: 1,
   });
-  assert.ok(slept.every((ms) => ms <= 50), `never slept past maxDelayMs: ${slept.join(',')}`);
+  assert.ok(
+    slept.every((ms) => ms <= 50),
+    `never slept past maxDelayMs: ${slept.join(',')}`,
+  );
 });
 
 test('429 spend cap: not retried, says it is a billing limit', async () => {

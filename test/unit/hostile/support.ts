@@ -6,7 +6,16 @@
 // the settings/policy in force, error messages, and every request the loopback server received
 // (where the key may appear only in the auth header).
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  mkdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RoutingPolicySchema, type ModelSpec, type RoutingPolicy } from '../../../src/core/config/policySchema';
@@ -21,7 +30,12 @@ import { createProvider } from '../../../src/core/providers/createProvider';
 import { hostNotify, type OutputDelta, type PanelStage } from '../../../src/protocol/panelProtocol';
 import { DeltaBatcher } from '../../../src/vscode/panel/deltaBatcher';
 import { RunModel } from '../../../src/vscode/runs/runModel';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest, type Reply } from '../../support/loopbackServer';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type RecordedRequest,
+  type Reply,
+} from '../../support/loopbackServer';
 import { approve, json, roleOf, type Role } from '../pipeline/harness';
 
 /** A key nobody else uses, so any occurrence of it (or of its random part) is ours leaking. */
