@@ -9,9 +9,9 @@ import Anthropic, {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { describeCause, SDK_TIMEOUT_MS } from './openaiProvider';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
+import { describeCause, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 

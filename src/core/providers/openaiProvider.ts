@@ -6,12 +6,11 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
+import { describeCause, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-/** An hour: effectively "never"; our first-token and idle timeouts fire long before. */
-export const SDK_TIMEOUT_MS = 60 * 60 * 1000;
 
 export interface OpenAIProviderConfig {
   modelId: string;
@@ -225,13 +224,4 @@ function failureOf(err: unknown): Failure {
   // undici raises TypeError('terminated') when the socket closes mid-body.
   if (err instanceof TypeError) return { type: 'cut', message: describeCause(err) };
   return { type: 'other', message: err instanceof Error ? err.message : String(err) };
-}
-
-export function describeCause(err: Error): string {
-  const cause = (err as { cause?: unknown }).cause;
-  const c =
-    cause instanceof Error
-      ? `${cause.message}${(cause as { code?: string }).code ? ` [${(cause as { code?: string }).code}]` : ''}`
-      : '';
-  return c && c !== err.message ? `${err.message}: ${c}` : err.message;
 }

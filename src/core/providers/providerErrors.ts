@@ -101,9 +101,10 @@ export function toProviderError(f: Failure, ctx: FailureContext): ProviderError 
       const local = /\/\/(127\.0\.0\.1|localhost|\[::1\])/.test(ctx.baseUrl)
         ? ' (is the local model server running?)'
         : '';
+      const where = who.includes(ctx.baseUrl) ? '' : ` at ${ctx.baseUrl}`;
       return make(
         'network',
-        `Could not reach ${who} at ${ctx.baseUrl}: ${f.message}. Check the network and the base URL${local}.`,
+        `Could not reach ${who}${where}: ${f.message}. Check the network and the base URL${local}.`,
       );
     }
     case 'cut':
