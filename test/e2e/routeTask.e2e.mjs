@@ -21,7 +21,7 @@ const TASK = 'Fix the negative total in src/cart.ts when the discount is over 10
 let wb;
 
 before(async () => {
-  wb = await startWorkbench();
+  wb = await startWorkbench({ name: 'route-task' });
 });
 
 after(async () => {

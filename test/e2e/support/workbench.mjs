@@ -3,7 +3,7 @@
 // Everything goes through what a person sees and presses — keyboard, command palette, notifications,
 // webviews — never through the extension's internals.
 //
-//   const wb = await startWorkbench();               // server + browser + fresh sample workspace
+//   const wb = await startWorkbench({ name: 'my-journey' }); // server + browser + fresh sample workspace
 //   await runCommand(wb.page, 'Switchyard: Route this task');
 //   await waitForNotification(wb.page, 'Switchyard');
 //   await screenshot(wb.page, 'after-route');        // test-results/screenshots/after-route.png
@@ -20,19 +20,29 @@ export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
  * Starts the VS Code server and the browser, opens the workbench on a fresh copy of the sample
  * workspace (or `workspace`) with this repo as the extension under development, and waits until the
  * workbench and its explorer are up. Returns { page, host, folder, close }.
+ * With `name`, close() first saves test-results/screenshots/<name>-last.png: the state a journey
+ * ended in, which is what you want to see when one fails.
  */
 export async function startWorkbench(options = {}) {
-  const { viewport, ...hostOptions } = options;
+  const { viewport, name, ...hostOptions } = options;
   const host = await startHost(hostOptions);
+  let page;
   try {
-    const page = await host.openWorkbench(viewport ? { viewport } : {});
+    page = await host.openWorkbench(viewport ? { viewport } : {});
     // The explorer lists the workspace once the remote connection and file service are up.
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    return { page, host, folder: host.folder, close: () => host.close() };
   } catch (err) {
+    if (page && name) await screenshot(page, `${name}-last`).catch(() => {});
     await host.close();
     throw err;
   }
+  const close = async () => {
+    if (name) {
+      await Promise.race([screenshot(page, `${name}-last`), new Promise((r) => setTimeout(r, 5_000))]).catch(() => {});
+    }
+    await host.close();
+  };
+  return { page, host, folder: host.folder, close };
 }
 
 function quickInput(page) {
