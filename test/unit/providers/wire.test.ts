@@ -323,3 +323,22 @@ test('SSE comment lines (OpenRouter keep-alives) are ignored; tool calls ending 
   );
   assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
 });
+
+for (const [label, make] of [
+  ['openai', () => createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY })],
+  ['anthropic', () => createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY })],
+] as const) {
+  test(`${label}: a bare provider (no retry layer) also ends within 200 ms of an abort, with cancelled`, async () => {
+    server.script({ text: ['a', 'b', 'c'], chunkDelayMs: (i) => (i >= 2 ? 5000 : 0) });
+    const ac = new AbortController();
+    const run = drain(make().stream({ ...request, signal: ac.signal }));
+    await until(() => server.requests.length === 1, 'the request to reach the server');
+    await new Promise((r) => setTimeout(r, 30));
+    const t0 = Date.now();
+    ac.abort();
+    const { error } = await run;
+    const took = Date.now() - t0;
+    assert.equal((error as { kind?: string }).kind, 'cancelled');
+    assert.ok(took < 200, `took ${took} ms`);
+  });
+}
