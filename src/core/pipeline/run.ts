@@ -16,6 +16,7 @@ import { classify } from '../routing/classifier';
 import { decide } from '../routing/decide';
 import { costOf } from '../routing/estimate';
 import { classifyWithModel } from '../routing/modelClassifier';
+import { orderFinalOwners } from '../routing/finalOwnerOrder';
 import type { GateCode, RejectedAlternative, StageDecision } from '../routing/decisionSchema';
 import { mentionedPaths } from '../routing/stagePlan';
 import { anchorFindings } from '../review/anchorFindings';
@@ -241,8 +242,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const specs = planned
       ? specsOf(planned.chain)
       : policy.stages.finalOwner.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m));
-    const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 2 : 0);
-    return [...specs].sort((a, b) => rank(a) - rank(b));
+    return orderFinalOwners(specs, implementerVendor, criticModel);
   }
 
   async function askGate(

@@ -13,6 +13,7 @@ import {
   type StageDecision,
 } from './decisionSchema';
 import { costOf, priceFor, STAGE_TOKEN_ESTIMATE, type PriceLookup } from './estimate';
+import { dependence, orderFinalOwners } from './finalOwnerOrder';
 import { planStages } from './stagePlan';
 
 /** Why a model cannot be called right now (e.g. "OPENAI_API_KEY is not set"), or undefined when it can. */
@@ -171,21 +172,18 @@ export function decide(
     let usable = walk.usable;
     let why = usable[0] ? firstChoiceWhy(stage, usable[0], policy) : '';
     if (stage === 'finalOwner' && usable.length > 0) {
-      // The final owner is a second opinion: keep the policy's order, but move behind the others a model
-      // of the implementer's vendor or the critic's own model (a stable sort keeps the order otherwise).
+      // The final owner is a second, stronger opinion (see finalOwnerOrder.ts).
       const criticModel = stages.find((s) => s.stage === 'critic')?.modelId;
-      const rank = (m: ModelSpec): number => (m.vendor === implementerVendor ? 1 : 0) + (m.id === criticModel ? 2 : 0);
-      usable = [...usable].sort((a, b) => rank(a) - rank(b));
+      usable = orderFinalOwners(usable, implementerVendor, criticModel);
       const top = usable[0]!;
-      const demoted = walk.usable
-        .filter((m) => rank(m) > rank(top) && walk.usable.indexOf(m) < walk.usable.indexOf(top))
-        .map((m) => m.id);
+      const dep = (m: ModelSpec) => dependence(m, implementerVendor, criticModel);
+      const passed = walk.usable.filter((m) => walk.usable.indexOf(m) < walk.usable.indexOf(top)).map((m) => m.id);
       why =
         `${top.id} (${top.vendor}, ${top.tier}): ` +
-        (demoted.length
-          ? `placed ahead of ${demoted.join(', ')} (same vendor as the implementer or same model as the critic)`
+        (passed.length
+          ? `placed ahead of ${passed.join(', ')} (more independent of the implementer and critic, or a stronger tier)`
           : 'first usable model in stages.finalOwner') +
-        (rank(top) > 0 ? '; no independent model is ready, so it shares a vendor or model with an earlier role' : '');
+        (dep(top) > 0 ? '; no independent model is ready, so it shares a vendor or model with an earlier role' : '');
     }
     if (usable.length === 0) {
       const tried = walk.rejected.map((r) => `${r.modelId}: ${r.reason}`).join('; ');

@@ -168,3 +168,20 @@ test('prices: the policy price wins, then the built-in table; local servers are 
   assert.equal(local.stages[0]!.estimate.costUsd, 0);
   assert.ok(!local.warnings.some((w) => /no price known/.test(w)), 'a local server is free, not unpriced');
 });
+
+test('the final owner is the most independent ready model, then the strongest tier, then the policy order', () => {
+  const p = policy({
+    ...DEFAULT_POLICY,
+    stages: { ...DEFAULT_POLICY.stages, finalOwner: ['claude-opus', 'gpt-5-mini', 'gpt-5', 'gemini-pro'] },
+  });
+  const d = decide(classify('Add OAuth login'), p, undefined, { knownFiles: 1 });
+  // implementer claude-sonnet (anthropic), critic gpt-5: gemini-pro is independent and strong.
+  assert.equal(d.stages.find((s) => s.stage === 'finalOwner')!.modelId, 'gemini-pro');
+  const noGoogle = decide(classify('Add OAuth login'), p, (m) => (m.vendor === 'google' ? 'no key' : undefined), {
+    knownFiles: 1,
+  });
+  const fo = noGoogle.stages.find((s) => s.stage === 'finalOwner')!;
+  // gpt-5-mini is another vendor than the implementer and not the critic's model: independent beats tier.
+  assert.equal(fo.modelId, 'gpt-5-mini');
+  assert.match(fo.why, /placed ahead of claude-opus/);
+});
