@@ -124,10 +124,16 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err) => {
+      // A 400, not a 500: a broken script is a test bug, and the retry layer must not hide it behind retries.
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'content-type': 'application/json' });
+        res.writeHead(400, { 'content-type': 'application/json' });
         res.end(
-          JSON.stringify({ error: { message: `loopback server crashed: ${String(err)}`, type: 'server_error' } }),
+          JSON.stringify({
+            error: {
+              message: `loopback server: the scripted reply threw: ${String(err)}`,
+              type: 'invalid_request_error',
+            },
+          }),
         );
       }
     });

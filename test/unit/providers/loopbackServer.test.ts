@@ -153,3 +153,19 @@ test('concurrent streams from both vendors do not cross', async () => {
     await server.close();
   }
 });
+
+test('a scripted reply that throws becomes a 400 naming the problem (not retried)', async () => {
+  const server = await startLoopbackServer();
+  try {
+    server.script(() => {
+      throw new Error('script bug: no such role');
+    });
+    const gpt = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
+    const { error } = await drain(gpt.stream({ system: '', messages: [{ role: 'user', content: 'x' }] }));
+    assert.ok(error instanceof Error);
+    assert.equal((error as { kind?: string }).kind, 'bad-request');
+    assert.match(error.message, /the scripted reply threw: Error: script bug: no such role/);
+  } finally {
+    await server.close();
+  }
+});
