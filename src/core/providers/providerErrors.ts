@@ -2,7 +2,7 @@
 // inside a 200 stream, an abort) into a ProviderError whose kind drives retry and fallback and whose
 // message names the model, the status and what to do next. Vendor-neutral: each provider file
 // translates its own SDK's error classes into a Failure first. Every message is scrubbed of keys.
-import { header, parseRetryAfter, type HeaderBag } from './retryAfter';
+import { header, parseRetryAfter, parseRetryHint, type HeaderBag } from './retryAfter';
 import { scrubSecrets } from './scrub';
 import { ProviderError, type ProviderErrorKind } from './types';
 
@@ -126,7 +126,7 @@ export function toProviderError(f: Failure, ctx: FailureContext): ProviderError 
       const text = serverText(f.body, f.message);
       const detail = `HTTP ${s}${text ? `: ${text}` : ''}`;
       const kind = kindForStatus(s, f.body, f.message);
-      const retryAfterMs = parseRetryAfter(f.headers);
+      const retryAfterMs = parseRetryAfter(f.headers) ?? (s === 429 ? parseRetryHint(text) : undefined);
       switch (kind) {
         case 'spend-cap':
           return make(

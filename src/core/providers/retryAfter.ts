@@ -29,3 +29,25 @@ export function parseRetryAfter(headers: HeaderBag, now: number = Date.now()): n
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }
+
+/** "1.524s", "20ms", "6m0s", "1h2m3.5s" (OpenAI's duration style) → ms. */
+export function parseDuration(text: string): number | undefined {
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+  let total = 0;
+  let matched = '';
+  for (const m of text.matchAll(re)) {
+    const n = Number(m[1]);
+    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+    matched += m[0];
+  }
+  return matched && matched === text.trim() ? Math.round(total) : undefined;
+}
+
+/**
+ * A wait the server only states in words, e.g. OpenAI's 429 "Please try again in 1.524s." (it does not
+ * always send retry-after). Used only when no retry-after header came.
+ */
+export function parseRetryHint(message: string | undefined): number | undefined {
+  const m = /try again in ((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)/i.exec(message ?? '');
+  return m?.[1] ? parseDuration(m[1]) : undefined;
+}

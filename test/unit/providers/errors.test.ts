@@ -6,7 +6,7 @@ import {
   kindForStatus,
   toProviderError,
 } from '../../../src/core/providers/providerErrors';
-import { parseRetryAfter } from '../../../src/core/providers/retryAfter';
+import { parseDuration, parseRetryAfter, parseRetryHint } from '../../../src/core/providers/retryAfter';
 import { displayUrl, scrubSecrets } from '../../../src/core/providers/scrub';
 import { ProviderError } from '../../../src/core/providers/types';
 import { normaliseStopReason } from '../../../src/core/providers/stopReason';
@@ -148,4 +148,23 @@ test('model-specific bad requests (fallback may help) versus our own mistakes', 
   assert.ok(isModelSpecificBadRequest(http(400, "This model's maximum context length is 128000 tokens.")));
   assert.ok(!isModelSpecificBadRequest(http(400, "Invalid type for 'messages[0].content'")));
   assert.ok(!isModelSpecificBadRequest(http(401, 'bad key')));
+});
+
+test('a wait stated only in words ("Please try again in 1.524s") is used when no header came', () => {
+  assert.equal(parseDuration('1.524s'), 1524);
+  assert.equal(parseDuration('20ms'), 20);
+  assert.equal(parseDuration('6m0s'), 360_000);
+  assert.equal(parseDuration('soon'), undefined);
+  assert.equal(parseRetryHint('Rate limit reached ... Please try again in 1.524s. Visit ...'), 1524);
+  assert.equal(parseRetryHint('Please try again in 6m0s.'), 360_000);
+  assert.equal(parseRetryHint('no hint here'), undefined);
+  const e = toProviderError({ type: 'http', status: 429, body: { message: 'Please try again in 250ms.' } }, ctx);
+  assert.equal(e.retryAfterMs, 250);
+  const h = toProviderError(
+    { type: 'http', status: 429, headers: { 'retry-after': '2' }, body: { message: 'Please try again in 250ms.' } },
+    ctx,
+  );
+  assert.equal(h.retryAfterMs, 2000, 'the header wins');
+  const other = toProviderError({ type: 'http', status: 500, body: { message: 'Please try again in 250ms.' } }, ctx);
+  assert.equal(other.retryAfterMs, undefined, 'only 429 bodies are read for a hint');
 });
