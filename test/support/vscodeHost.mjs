@@ -142,7 +142,19 @@ export function copyWorkspace(source = sampleWorkspace, into) {
  * `echo` copies the server's output to stdout; `env` adds variables for the server and its
  * extension hosts (e.g. SWITCHYARD_TEST_GREP).
  */
-export async function startServer({
+export async function startServer(options = {}) {
+  // A free port picked here can be taken by someone else before the server binds it (suites run in
+  // parallel on one machine): with no port asked for, try again on a new one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(options);
+    } catch (err) {
+      if (options.port !== undefined || err.code !== 'EADDRINUSE' || attempt === 3) throw err;
+    }
+  }
+}
+
+async function startServerOnce({
   port,
   trust = false,
   extensionsDir,
@@ -276,8 +288,12 @@ export async function startServer({
     }
   } catch (err) {
     await server.close();
-    throw new Error(
-      `vscodeHost: VS Code server on 127.0.0.1:${listenPort}: ${err.message}. Its output:\n${output.slice(-4000)}`,
+    const inUse = /EADDRINUSE/.test(output);
+    throw Object.assign(
+      new Error(
+        `vscodeHost: VS Code server on 127.0.0.1:${listenPort}: ${err.message}. Its output:\n${output.slice(-4000)}`,
+      ),
+      inUse ? { code: 'EADDRINUSE' } : {},
     );
   }
   return server;
