@@ -211,6 +211,10 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
         progress(io),
       ],
       signal: ac.signal,
+      onRetry: (r) =>
+        io.err(
+          `… ${r.stage} · ${r.modelId}: ${r.error.kind}; retry ${r.attempt + 1}/${r.maxAttempts} in ${(r.delayMs / 1000).toFixed(1)}s`,
+        ),
     });
   } finally {
     process.removeListener('SIGINT', onSigint);

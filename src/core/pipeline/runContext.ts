@@ -1,8 +1,8 @@
 // What every stage of one run shares: the event sink, the cancellation signal, the boundary log, the
 // budget guard, the provider factory and the clock. Plus the two errors that unwind a run: a stage
 // that failed for good, and a cancellation.
-import type { ModelSpec, RoutingPolicy } from '../config/policySchema';
-import type { ResilienceOptions } from '../providers/resilientStream';
+import type { ModelSpec, RoutingPolicy, Stage } from '../config/policySchema';
+import type { ResilienceOptions, RetryInfo } from '../providers/resilientStream';
 import type { Provider } from '../providers/types';
 import type { PriceLookup } from '../routing/estimate';
 import type { ContextBoundaryLog } from '../sessions/contextBoundary';
@@ -27,12 +27,16 @@ export interface RunContext {
   /** Test hooks for the retry layer (sleep, random). */
   resilience?: Pick<ResilienceOptions, 'sleep' | 'random' | 'onRetry'>;
   emit(event: EventInput): void;
+  /** A call is retried on the same model after a wait (not a PipelineEvent yet: see runTypes.ts). */
+  onRetry?(info: StageRetryInfo): void;
   now(): number;
   /** Milliseconds spent waiting on providers, for the pipeline-overhead figure. */
   providerMs: number;
   /** CPU milliseconds this process spent while waiting on providers (SDK parsing, HTTP), for the same figure on a busy machine. */
   providerCpuMs: number;
 }
+
+export type StageRetryInfo = RetryInfo & { stage: Stage; round: number };
 
 export class StageFailure extends Error {
   constructor(readonly info: ErrorInfo) {

@@ -15,6 +15,7 @@ import type { ContextBoundaryLog } from '../sessions/contextBoundary';
 import type { Answer, DiffArtifact } from '../sessions/artifacts';
 import type { Outcome, PipelineListener } from './events';
 import type { VerifyOutcome } from '../verify/verifySchema';
+import type { StageRetryInfo } from './runContext';
 import type { WorkspaceReader } from './workspaceReader';
 
 export interface GateRequest {
@@ -48,6 +49,14 @@ export interface RunTaskOptions {
   /** Ask the gate before applying even when no rule requires it (the CLI without --yes). */
   confirmEveryApply?: boolean;
   listeners?: PipelineListener[];
+  /**
+   * A call is being retried on the same model after a wait (rate limit, overload): show it so a pause
+   * is never silent. A callback for now; it becomes a 'stage-retry' PipelineEvent once every listener
+   * handles it (adding a union member breaks exhaustive switches elsewhere).
+   */
+  onRetry?(info: StageRetryInfo): void;
+  /** Pass a log to read "what did this role see" while the run is going; one is made otherwise. */
+  boundary?: ContextBoundaryLog;
   signal?: AbortSignal;
   /** A decision made earlier (e.g. shown in the panel, or from the model classifier); made here otherwise. */
   decision?: RoutingDecision;

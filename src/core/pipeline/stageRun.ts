@@ -145,6 +145,10 @@ export class StageRun {
         retry: ctx.policy.rules.retry,
         timeouts: ctx.policy.rules.timeouts,
         ...ctx.resilience,
+        onRetry: (info) => {
+          ctx.resilience?.onRetry?.(info);
+          ctx.onRetry?.({ ...info, stage: this.stage, round: this.round });
+        },
       })[Symbol.asyncIterator]();
       try {
         for (;;) {

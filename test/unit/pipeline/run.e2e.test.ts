@@ -8,6 +8,8 @@ import { isTrustedChange, RunRecordSchema } from '../../../src/core/ledger/runRe
 import { scorecard } from '../../../src/core/ledger/scorecard';
 import { PipelineEventSchema } from '../../../src/core/pipeline/events';
 import { runVerifyStage } from '../../../src/core/verify/verifyStage';
+import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
+import type { StageRetryInfo } from '../../../src/core/pipeline/runContext';
 import { approve, json, KEY, messagesText, searchReplace, startHarness, testPolicy } from './harness';
 
 const README = '# Demo\n\nThis projcet routes tasks.\n';
@@ -679,5 +681,36 @@ test('ledger lines from real runs feed the scorecard: cost per trusted change co
   } finally {
     await h.close();
     rmSync(file, { force: true });
+  }
+});
+
+test('a retry on the same model is reported (never a silent pause); a host-supplied boundary log fills while the run goes', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push({ fault: { kind: 'rate-limit', retryAfterMs: 20 } });
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const boundary = new ContextBoundaryLog();
+    let seenDuringRun = 0;
+    const retries: StageRetryInfo[] = [];
+    const r = await h.run('Fix typo in README.md', {
+      boundary,
+      onRetry: (x) => retries.push(x),
+      listeners: [
+        (e) => (e.type === 'review-ready' ? (seenDuringRun = boundary.seenBy('implementer').length) : undefined),
+      ],
+    });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(retries.length, 1);
+    const retry = retries[0]!;
+    assert.equal(retry.stage, 'implementer');
+    assert.equal(retry.modelId, 'sonnet');
+    assert.equal(retry.error.kind, 'rate-limit');
+    assert.equal(retry.delayMs, 20);
+    assert.equal(r.record.fallbacks.length, 0, 'a retry that succeeds is not a fallback');
+    assert.equal(seenDuringRun, 1);
+    assert.equal(r.boundary, boundary);
+  } finally {
+    await h.close();
   }
 });
