@@ -294,3 +294,28 @@ test('route runs the policy verify command after asking once, and shows the resu
     rmSync(config, { recursive: true, force: true });
   }
 });
+
+test('route answers a question (exit 0, no edits) and --json prints the result object', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'README.md': README });
+  try {
+    queues.answer.push({ text: 'It routes tasks (README.md).' });
+    const t = io(root, env);
+    assert.equal(
+      await runRoute(['What does README.md say this project does?', '--json', '--no-ledger'], t.io),
+      0,
+      t.err.join('\n'),
+    );
+    const j = JSON.parse(t.out.join(''));
+    assert.equal(j.outcome, 'answered');
+    assert.equal(j.answer.text, 'It routes tasks (README.md).');
+    assert.equal(j.record.outcome, 'answered');
+    assert.equal(j.decision.producesEdits, false);
+    assert.equal(readFileSync(join(root, 'README.md'), 'utf8'), README);
+    // Progress and the decision went to stderr, so stdout is JSON alone.
+    assert.match(t.err.join('\n'), /Stages \(answer only, no edits\)/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
