@@ -107,18 +107,20 @@ export class RunModel {
         this.view.kind = d.kind;
         this.view.risk = d.risk;
         this.view.signals = d.classification.details.map((sig) => ({ id: sig.label, detail: sig.evidence }));
-        this.view.gates = d.gates.map((g) => g.reason);
+        // A gate that only repeats why the run cannot start is said once, as the run's message.
+        this.view.gates = d.gates.map((g) => g.reason).filter((r) => !d.blockedReason || !d.blockedReason.includes(r));
         this.view.reasons = d.reasons ?? [];
         this.view.estimatedCostUsd = d.estimatedCostUsd;
         for (const sd of d.stages) {
           const s = this.stage(sd.stage);
           s.modelId = sd.modelId;
           s.vendor = sd.vendor;
-          s.why = sd.unavailableReason ? `${sd.why} ${sd.unavailableReason}`.trim() : sd.why;
+          s.why = sd.unavailableReason && !sd.why.includes(sd.unavailableReason) ? `${sd.why} ${sd.unavailableReason}`.trim() : sd.why;
           s.rejected = sd.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
           s.estimatedCostUsd = sd.estimate.costUsd;
         }
-        if (d.warnings.length) this.view.message = d.warnings.join(' ');
+        if (d.blockedReason) this.view.message = d.blockedReason;
+        else if (d.warnings.length) this.view.message = d.warnings.join(' ');
         return true;
       }
       case 'stage-started':
@@ -231,8 +233,10 @@ export class RunModel {
           reviewed: 'done',
         };
         this.setRunState(map[e.outcome]);
+        // A stage still waiting when the run ends never ran.
+        for (const s of this.view.stages) if (s.state === 'waiting') s.state = 'skipped';
         this.view.actualCostUsd = e.totals.costUsd;
-        this.view.message = e.error ? `${e.message} (${e.error.message})` : e.message;
+        this.view.message = e.error && !e.message.includes(e.error.message) ? `${e.message} (${e.error.message})` : e.message;
         this.finishedAt = e.at;
         return true;
       }

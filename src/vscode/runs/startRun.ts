@@ -100,6 +100,17 @@ function verifyInScratch(svc: Services, policy: RoutingPolicy, root: string, res
   });
 }
 
+/** A failed run's message, with the next step as a button: set a key, fix the policy, or look closer. */
+async function showFailure(svc: Services, message: string): Promise<void> {
+  const actions = [/Set API key/.test(message) ? 'Set API key' : undefined, /routing\.json|policy/.test(message) ? 'Open routing policy' : undefined, 'Open routing panel'].filter(
+    (a): a is string => Boolean(a),
+  );
+  const choice = await vscode.window.showErrorMessage(message, ...actions);
+  if (choice === 'Set API key') await vscode.commands.executeCommand('switchyard.setApiKey');
+  else if (choice === 'Open routing policy') await vscode.commands.executeCommand('switchyard.openPolicy');
+  else if (choice === 'Open routing panel') svc.panel.show();
+}
+
 /** Appends the run's record to the ledger (switchyard.ledgerPath, else the extension's storage). */
 async function recordRun(svc: Services, result: RunResult, keys: Set<string>): Promise<void> {
   const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(SettingKeys.ledgerPath, '').trim();
@@ -190,7 +201,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
         run.applyWaiter = undefined;
         svc.runs.touch(run);
         const msg = `Switchyard: ${result.message}`;
-        if (result.outcome === 'failed') void vscode.window.showErrorMessage(msg, 'Open routing panel').then((c) => c && svc.panel.show());
+        if (result.outcome === 'failed') void showFailure(svc, msg);
         else void vscode.window.showInformationMessage(msg);
         return result;
       } catch (err) {

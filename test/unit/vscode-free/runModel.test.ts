@@ -163,3 +163,24 @@ test('a verify result is shown with the round it checked', () => {
   assert.deepEqual(m.view.verification, { status: 'ran', passed: false, summary: 'npm test failed: 1 of 12', round: 2 });
   assert.ok(RunViewSchema.safeParse(m.view).success);
 });
+
+test('a run that cannot start says why once, not in every place', () => {
+  const m = new RunModel('r1', 't');
+  const why = 'no model in stages.implementer is ready (sonnet: no ANTHROPIC_API_KEY stored)';
+  m.apply({
+    ...base,
+    type: 'decision-made',
+    decision: {
+      ...decision,
+      stages: [{ ...decision.stages[0]!, modelId: undefined, why, unavailableReason: why }],
+      gates: [{ code: 'no-implementer', at: 'before-run', reason: why }],
+      blockedReason: why,
+    },
+  });
+  assert.equal(m.view.stages[0]!.why, why);
+  assert.deepEqual(m.view.gates, []);
+  assert.equal(m.view.message, why);
+  m.apply({ ...base, type: 'run-finished', outcome: 'failed', message: why, totals: { tokensIn: 0, tokensOut: 0, costUsd: 0, elapsedMs: 0 }, error: { kind: 'no-model', message: why } });
+  assert.equal(m.view.message, why);
+  assert.equal(m.view.stages[0]!.state, 'skipped', 'a stage that never ran is not left "waiting"');
+});
