@@ -215,6 +215,17 @@ describe('runVerification', () => {
     assert.ok(r.outputBytes >= 2 * 10_000 * 'out line 1'.length);
   });
 
+  it('a firehose (`yes`) until the time limit: killed, memory bounded, tail only', async () => {
+    const before = process.memoryUsage().rss;
+    const r = await runVerification({ command: 'yes switchyard', cwd: ws.root, timeoutMs: 1000, killGraceMs: 300 });
+    assert.equal(r.timedOut, true);
+    assert.ok(r.outputBytes > 1_000_000, `${r.outputBytes} bytes written`);
+    assert.ok(r.outputTail.length <= 8 * 1024);
+    assert.ok(r.outputTail.split('\n').length <= 200);
+    assert.equal(r.outputTruncated, true);
+    assert.ok(process.memoryUsage().rss - before < 200 * 1024 * 1024, 'no unbounded buffering');
+  });
+
   it('streams output chunks to onOutput as they arrive', async () => {
     const chunks: string[] = [];
     const r = await runVerification({

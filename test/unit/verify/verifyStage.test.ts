@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { verifyFindingText } from '../../../src/core/verify/verifyFinding';
@@ -8,6 +8,7 @@ import { runVerifyStage, type VerifyStageInput } from '../../../src/core/verify/
 import {
   asker,
   BREAKING_PATCH,
+  git,
   makeWorkspace,
   memoryApprovals,
   PASSING_PATCH,
@@ -232,6 +233,37 @@ describe('runVerifyStage', () => {
     assert.equal(outcome.problems[0]?.kind, 'stale');
     assert.equal(outcome.problems[0]?.path, 'src/math.js');
     assert.match(outcome.reason, /did not apply to a fresh copy/);
+    assert.equal(existsSync(marker), false);
+  });
+
+  it('a hand-made plan writing through a symlink out of the workspace is refused; nothing outside is touched', async () => {
+    ws = makeWorkspace({ git: true });
+    const outside = path.join(ws.outDir, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, path.join(ws.root, 'escape'));
+    git(['add', 'escape'], ws.root);
+    git(['commit', '--quiet', '-m', 'a link out'], ws.root);
+    const resolvedPlan = {
+      format: 'search-replace' as const,
+      files: [
+        {
+          path: 'escape/pwned.txt',
+          op: 'create' as const,
+          baseHash: null,
+          before: '',
+          after: 'pwned\n',
+          tolerances: [],
+        },
+      ],
+    };
+    const marker = path.join(ws.outDir, 'ran');
+    const outcome = await stage(
+      { resolvedPlan, verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 } },
+      true,
+    );
+    assert.equal(outcome.status, 'failed-to-prepare');
+    assert.ok(outcome.status === 'failed-to-prepare' && outcome.problems[0]?.kind === 'path');
+    assert.deepEqual(readdirSync(outside), []);
     assert.equal(existsSync(marker), false);
   });
 
