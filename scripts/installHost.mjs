@@ -17,11 +17,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const HOST_VERSION = '4.100.3';
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// resolve(): no trailing slash, so paths built from it compare equal to other spellings.
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const hostDir = join(repoRoot, '.vscode-test', 'host');
 const codeServerDir = join(hostDir, 'node_modules', 'code-server');
 const vscodeDir = join(codeServerDir, 'lib', 'vscode');

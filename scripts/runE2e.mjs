@@ -9,11 +9,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureHost } from './installHost.mjs';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// resolve(): no trailing slash, so paths built from it compare equal to other spellings.
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const timeoutMs = Number(process.env.SWITCHYARD_E2E_TIMEOUT_MS ?? 600_000);
 
 function say(line) {

@@ -9,10 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// resolve(): no trailing slash, so paths built from it compare equal to other spellings.
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const testsEntry = join(repoRoot, 'out', 'test', 'integration', 'index.js');
 const version = process.env.SWITCHYARD_VSCODE_VERSION ?? '1.100.3';
 

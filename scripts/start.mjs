@@ -17,7 +17,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup } from './setup.mjs';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+// resolve(): no trailing slash, so paths built from it compare equal to other spellings.
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const stateDir = resolve(process.env.SWITCHYARD_START_STATE ?? join(repoRoot, '.vscode-test', 'start'));
 
 function say(line) {

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// resolve(): no trailing slash, so paths built from it compare equal to other spellings.
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const sampleWorkspace = join(repoRoot, 'test', 'fixtures', 'sample-workspace');
 export const serverMain = join(
   repoRoot,
