@@ -41,7 +41,7 @@ import { protectedMatches } from './protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { RunResult, RunTaskOptions } from './runTypes';
 import { StageRun } from './stageRun';
-import { structuredCall } from './structuredCall';
+import { cutOff, structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
 import { verifyFindingText, verifySummary } from '../verify/verifyFinding';
 
@@ -287,8 +287,14 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         ]);
         const session = new RoleSession(sd.stage, P.answerSystem(nonce), outBudget(sd.stage));
         session.addUser(P.answerMessage(task, listing, ctxFiles.files, nonce));
-        const { text } = await sr.call(session, ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)]);
-        return AnswerSchema.parse({ text: text.trim() });
+        const { text, stopReason, maxOutputTokens } = await sr.call(session, [
+          'task',
+          'file-listing',
+          ...fileArtifacts(ctxFiles.files),
+        ]);
+        const note =
+          stopReason === 'max-tokens' ? `\n\n[${cutOff(maxOutputTokens).replace('; keep it shorter', '')}]` : '';
+        return AnswerSchema.parse({ text: text.trim() + note });
       });
       state.answer = answer;
       emit({ type: 'artifact-ready', stage: sd.stage, round: 1, artifact: { kind: 'answer', value: answer } });
@@ -372,8 +378,20 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
             ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)]
             : ['review'];
         for (let attempt = 0; ; attempt++) {
-          const { text, spec } = await sr.call(implSession, attempt === 0 ? artifacts : ['edit-problems']);
-          const out = await parseAndResolve(text);
+          const { text, spec, stopReason, maxOutputTokens } = await sr.call(
+            implSession,
+            attempt === 0 ? artifacts : ['edit-problems'],
+          );
+          // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
+          const out: Awaited<ReturnType<typeof parseAndResolve>> =
+            stopReason === 'max-tokens'
+              ? {
+                  ok: false,
+                  problems: [{ kind: 'parse', message: `${cutOff(maxOutputTokens)}: send fewer or smaller edits` }],
+                }
+              : stopReason === 'refused'
+                ? { ok: false, problems: [{ kind: 'parse', message: 'the model declined to answer' }] }
+                : await parseAndResolve(text);
           if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
           if (attempt >= MAX_EDIT_RETRIES) {
             const list = out.problems

@@ -24,6 +24,10 @@ export const STAGE_OUTPUT_TOKENS: Record<Stage, number> = {
 export interface CallResult {
   text: string;
   spec: ModelSpec;
+  /** Normalised: 'stop', 'max-tokens' (the reply was cut off), 'refused', 'tool-calls', … */
+  stopReason: string;
+  /** The output-token cap this call was sent with. */
+  maxOutputTokens: number;
 }
 
 export class StageRun {
@@ -141,6 +145,7 @@ export class StageRun {
 
       let text = '';
       let usage: { inputTokens: number; outputTokens: number } | undefined;
+      let stopReason = 'stop';
       const it = resilientStream(provider, request, {
         retry: ctx.policy.rules.retry,
         timeouts: ctx.policy.rules.timeouts,
@@ -169,6 +174,8 @@ export class StageRun {
             ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text: ev.text });
           } else if (ev.type === 'usage') {
             usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
+          } else if (ev.type === 'done') {
+            stopReason = ev.stopReason;
           }
         }
       } catch (e) {
@@ -194,7 +201,7 @@ export class StageRun {
       this.snapshot.tokensIn += used.inputTokens;
       this.snapshot.tokensOut += used.outputTokens;
       this.snapshot.costUsd += cost;
-      return { text, spec };
+      return { text, spec, stopReason, maxOutputTokens: admission.maxOutputTokens };
     }
   }
 

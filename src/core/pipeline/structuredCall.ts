@@ -8,6 +8,10 @@ import { parseJsonReply } from './jsonReply';
 import { StageFailure } from './runContext';
 import type { StageRun } from './stageRun';
 
+export function cutOff(maxOutputTokens: number): string {
+  return `the reply was cut off at the output limit (${maxOutputTokens} tokens); keep it shorter`;
+}
+
 export async function structuredCall<S extends z.ZodType>(
   sr: StageRun,
   session: RoleSession,
@@ -17,12 +21,16 @@ export async function structuredCall<S extends z.ZodType>(
   what: string,
 ): Promise<z.infer<S>> {
   session.addUser(user);
-  let { text } = await sr.call(session, artifacts);
-  let parsed = parseJsonReply(text, schema);
+  let reply = await sr.call(session, artifacts);
+  let parsed = parseJsonReply(reply.text, schema);
   if (!parsed.ok) {
-    session.addUser(invalidJsonFeedback(parsed.error));
-    ({ text } = await sr.call(session, ['validation-error']));
-    parsed = parseJsonReply(text, schema);
+    const error =
+      reply.stopReason === 'max-tokens' ? `${cutOff(reply.maxOutputTokens)}; ${parsed.error}` : parsed.error;
+    session.addUser(invalidJsonFeedback(error));
+    reply = await sr.call(session, ['validation-error']);
+    parsed = parseJsonReply(reply.text, schema);
+    if (!parsed.ok && reply.stopReason === 'max-tokens')
+      parsed = { ok: false, error: `${cutOff(reply.maxOutputTokens)}; ${parsed.error}` };
     if (!parsed.ok) {
       throw new StageFailure({
         kind: 'invalid-output',

@@ -714,3 +714,20 @@ test('a retry on the same model is reported (never a silent pause); a host-suppl
     await h.close();
   }
 });
+
+test('an implementer reply cut off at the output limit is never applied in part: it goes back once, then fails', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    const complete = searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.');
+    // Two complete-looking replies that the server marks as truncated (stop reason "max_tokens").
+    h.queues.implementer.push({ ...complete, stopReason: 'max_tokens' }, { ...complete, stopReason: 'max_tokens' });
+    const r = await h.run('Fix typo in README.md');
+    assert.equal(r.outcome, 'failed');
+    assert.equal(r.record.error?.kind, 'edit-resolve');
+    assert.match(r.message, /cut off at the output limit/);
+    assert.equal(h.read('README.md'), README);
+    assert.match(messagesText(h.requestsOf('implementer')[1]!), /cut off at the output limit \(\d+ tokens\)/);
+  } finally {
+    await h.close();
+  }
+});
