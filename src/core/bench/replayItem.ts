@@ -1,0 +1,82 @@
+// Replays one benchmark item through the real pipeline in a scratch copy of the workspace: the
+// run's reads, its "apply" and its verify command all happen in the scratch, so the workspace is
+// never written. Gates are answered yes because nothing a replay applies leaves the scratch.
+import type { RoutingPolicy } from '../config/policySchema';
+import type { ResolvedPlan } from '../edits/editPlan';
+import { applyResolved } from '../edits/applyResolved';
+import type { RunRecord } from '../ledger/runRecordSchema';
+import { runTask } from '../pipeline/run';
+import type { RunTaskOptions } from '../pipeline/runTypes';
+import { fsWorkspaceReader } from '../pipeline/workspaceReader';
+import type { Review } from '../review/reviewSchema';
+import { createScratchWorkspace, type ScratchOptions } from '../verify/scratchWorkspace';
+import type { VerifyOutcome } from '../verify/verifySchema';
+import type { BenchmarkItem } from './benchmarkSchema';
+import { contextDrift } from './benchmarkStore';
+
+export interface ReplayHost {
+  availability: RunTaskOptions['availability'];
+  providerFor: RunTaskOptions['providerFor'];
+  /**
+   * Runs the policy's verify command for a round's diff; `root` is the replay's scratch copy. The
+   * host wires runVerifyStage with its trust answer and approvals. Omit to skip verification.
+   */
+  verify?(root: string, resolved: ResolvedPlan, signal: AbortSignal): Promise<VerifyOutcome>;
+  scratch?: ScratchOptions;
+  signal?: AbortSignal;
+  resilience?: RunTaskOptions['resilience'];
+  priceLookup?: RunTaskOptions['priceLookup'];
+}
+
+export interface ReplayResult {
+  itemId: string;
+  record: RunRecord;
+  /** Every review of the run (all rounds, critic and final owner), for findings by severity. */
+  reviews: Review[];
+  /** Context files that changed since the item was marked: the replay ran on today's content. */
+  drift: string[];
+  scratchKind: string;
+  /** Scratch folders that could not be removed (the run's figures still stand). */
+  cleanupProblems: string[];
+}
+
+export async function replayItem(
+  root: string,
+  item: BenchmarkItem,
+  policy: RoutingPolicy,
+  host: ReplayHost,
+): Promise<ReplayResult> {
+  const drift = await contextDrift(root, item);
+  const scratch = await createScratchWorkspace(root, host.scratch);
+  const reviews: Review[] = [];
+  let result;
+  try {
+    const verify = host.verify;
+    result = await runTask({
+      task: item.task,
+      context: { filePaths: item.contextFiles.filter((f) => f.sha256 !== null).map((f) => f.path) },
+      policy,
+      availability: host.availability,
+      providerFor: host.providerFor,
+      root: scratch.root,
+      workspace: fsWorkspaceReader(scratch.root),
+      gate: async () => true,
+      apply: (resolved) => applyResolved(resolved, scratch.root),
+      verify: verify && policy.verify ? (resolved, signal) => verify(scratch.root, resolved, signal) : undefined,
+      listeners: [
+        (e) => {
+          if (e.type === 'review-ready') reviews.push(e.review);
+        },
+      ],
+      signal: host.signal,
+      resilience: host.resilience,
+      priceLookup: host.priceLookup,
+    });
+  } catch (err) {
+    await scratch.dispose().catch(() => []);
+    throw err;
+  }
+  // The figures stand even when a scratch folder could not be removed; the report names it.
+  const cleanupProblems = await scratch.dispose().catch((e: unknown) => [String(e)]);
+  return { itemId: item.id, record: result.record, reviews, drift, scratchKind: scratch.kind, cleanupProblems };
+}

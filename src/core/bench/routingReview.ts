@@ -1,0 +1,99 @@
+// "Review routing for a new model": replays every benchmark item twice — with the current routing
+// and with the candidate at the head of one stage's chain — each in its own scratch copy, with the
+// usual cross-vendor critic reviewing each result, and lays the two sides out next to each other
+// with a suggested policy change. Items run one after another: replays share the user's rate limits.
+import type { RoutingPolicy, Stage } from '../config/policySchema';
+import type { BenchmarkSet } from './benchmarkSchema';
+import { summariseArm, type ArmSummary } from './armSummary';
+import { withCandidate } from './candidatePolicy';
+import { replayItem, type ReplayHost, type ReplayResult } from './replayItem';
+import { suggestPolicyChange, type PolicySuggestion } from './suggestPolicyChange';
+
+export interface RoutingReviewInput {
+  root: string;
+  set: BenchmarkSet;
+  policy: RoutingPolicy;
+  stage: Stage;
+  candidate: string;
+  host: ReplayHost;
+  onProgress?(p: { side: 'current' | 'candidate'; index: number; total: number; task: string }): void;
+}
+
+export interface ItemComparison {
+  itemId: string;
+  task: string;
+  drift: string[];
+  current: ItemSide;
+  candidate: ItemSide;
+}
+
+export interface ItemSide {
+  outcome: string;
+  finalVerdict: string;
+  verified?: boolean;
+  costUsd: number;
+  elapsedMs: number;
+  stageModel?: string;
+  message: string;
+}
+
+export interface RoutingReviewReport {
+  stage: Stage;
+  candidate: string;
+  current: ArmSummary;
+  candidateSide: ArmSummary;
+  items: ItemComparison[];
+  suggestion: PolicySuggestion;
+  /** Scratch folders left behind, if any (the figures are unaffected). */
+  cleanupProblems: string[];
+}
+
+function side(r: ReplayResult, stage: Stage): ItemSide {
+  const rec = r.record;
+  const ran = rec.verifications.filter((v) => v.status === 'ran');
+  return {
+    outcome: rec.outcome,
+    finalVerdict: rec.finalVerdict,
+    verified: ran.length ? ran[ran.length - 1]!.passed === true : undefined,
+    costUsd: rec.totals.costUsd,
+    elapsedMs: rec.totals.elapsedMs,
+    stageModel: [...rec.stages].reverse().find((s) => s.stage === stage)?.modelId,
+    message: rec.message,
+  };
+}
+
+export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingReviewReport> {
+  const { root, set, policy, stage, candidate, host } = input;
+  const candidatePolicy = withCandidate(policy, stage, candidate); // throws CandidateError for an unknown model
+  const total = set.items.length;
+  const run = async (which: 'current' | 'candidate', p: RoutingPolicy): Promise<ReplayResult[]> => {
+    const out: ReplayResult[] = [];
+    for (const [index, item] of set.items.entries()) {
+      if (host.signal?.aborted) break;
+      input.onProgress?.({ side: which, index, total, task: item.task });
+      out.push(await replayItem(root, item, p, host));
+    }
+    return out;
+  };
+  const cur = await run('current', policy);
+  const cand = await run('candidate', candidatePolicy);
+  const currentHead = policy.stages[stage][0];
+  const current = summariseArm('current routing', cur, stage, currentHead);
+  const candidateSide = summariseArm(`${candidate} as ${stage}`, cand, stage, candidate);
+  const items = set.items.slice(0, Math.min(cur.length, cand.length)).map((item, i) => ({
+    itemId: item.id,
+    task: item.task,
+    drift: cur[i]!.drift,
+    current: side(cur[i]!, stage),
+    candidate: side(cand[i]!, stage),
+  }));
+  return {
+    stage,
+    candidate,
+    current,
+    candidateSide,
+    items,
+    suggestion: suggestPolicyChange(stage, candidate, policy.stages[stage], current, candidateSide),
+    cleanupProblems: [...cur, ...cand].flatMap((r) => r.cleanupProblems),
+  };
+}
