@@ -185,3 +185,20 @@ test('the final owner is the most independent ready model, then the strongest ti
   assert.equal(fo.modelId, 'gpt-5-mini');
   assert.match(fo.why, /placed ahead of claude-opus/);
 });
+
+test('a policy with only an implementer and a critic still answers questions (with the implementer chain)', () => {
+  const p = policy({ ...DEFAULT_POLICY, stages: { implementer: ['claude-sonnet'], critic: ['gpt-5'] } });
+  const q = decide(classify('Why does the build take so long?'), p);
+  assert.deepEqual(
+    q.stages.map((s) => [s.stage, s.modelId]),
+    [['implementer', 'claude-sonnet']],
+  );
+  // High risk with no scout/architect/final owner chains: those stages are skipped with a warning, never invented.
+  const h = decide(classify('Add OAuth login'), p, undefined, { knownFiles: 1 });
+  assert.deepEqual(
+    h.stages.filter((s) => s.modelId).map((s) => s.stage),
+    ['implementer', 'critic'],
+  );
+  assert.ok(h.warnings.some((w) => /Scout skipped: stages\.scout lists no model/.test(w)));
+  assert.ok(h.gates.some((g) => g.code === 'risk'));
+});
