@@ -36,13 +36,15 @@ function stripPrefix(oldRaw: string, newRaw: string): { oldPath: string | null; 
   const newNull = newRaw === '/dev/null';
   let o = oldNull ? null : oldRaw;
   let n = newNull ? null : newRaw;
-  // git's a/ b/ prefixes: strip them when the patch uses them (both sides, or the one real side).
+  // git's a/ b/ prefixes: strip them when the patch uses them (both sides, or the one real side),
+  // and when only one side carries its prefix but otherwise names the same file as the other.
   const aOk = o === null || o.startsWith('a/');
   const bOk = n === null || n.startsWith('b/');
   if (aOk && bOk && (o !== null || n !== null)) {
     if (o !== null) o = o.slice(2);
     if (n !== null) n = n.slice(2);
-  }
+  } else if (o !== null && n !== null && o.startsWith('a/') && o.slice(2) === n) o = n;
+  else if (o !== null && n !== null && n.startsWith('b/') && n.slice(2) === o) n = o;
   return { oldPath: o, newPath: n };
 }
 

@@ -280,3 +280,13 @@ test('a mangled part of a patch fails the parse instead of being skipped', () =>
   const ok = parsePatch('--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\nThis changes b:\n- it was wrong\n');
   assert.deepEqual(ok.files[0].hunks[0].new, ['a', 'c']);
 });
+
+test('udiff: a prefix on one side only still names one file, not a rename', () => {
+  for (const [a, b] of [
+    ['a/src/x.ts', 'src/x.ts'],
+    ['src/x.ts', 'b/src/x.ts'],
+  ]) {
+    const plan = parsePatch(`--- ${a}\n+++ ${b}\n@@ -1 +1 @@\n-x\n+y\n`);
+    assert.deepEqual([plan.files[0].op, plan.files[0].path, plan.files[0].newPath], ['update', 'src/x.ts', undefined]);
+  }
+});
