@@ -290,3 +290,18 @@ test('udiff: a prefix on one side only still names one file, not a rename', () =
     assert.deepEqual([plan.files[0].op, plan.files[0].path, plan.files[0].newPath], ['update', 'src/x.ts', undefined]);
   }
 });
+
+test('whole model replies: prose and fences around each format are ignored', () => {
+  const sr = parsePatch(
+    "I'll fix the sign.\n\n**File: src/math.ts**\n```typescript\n<<<<<<< SEARCH\n  return a - b;\n=======\n  return a + b;\n>>>>>>> REPLACE\n```\n\nThis fixes `add`.\n",
+  );
+  assert.deepEqual([sr.format, sr.files[0].path, sr.files[0].hunks[0].new], ['search-replace', 'src/math.ts', ['  return a + b;']]);
+  const ud = parsePatch(
+    'Here is the diff:\n\n```diff\n--- a/src/math.ts\n+++ b/src/math.ts\n@@ -1,3 +1,3 @@\n export function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n```\n\n- fixed the sign\n',
+  );
+  assert.deepEqual([ud.format, ud.files[0].hunks[0].old.length, ud.files[0].hunks[0].new[1]], ['udiff', 3, '  return a + b;']);
+  const ap = parsePatch(
+    'Applying:\n```\n*** Begin Patch\n*** Update File: src/math.ts\n@@ export function add(a, b) {\n-  return a - b;\n+  return a + b;\n*** End Patch\n```\nDone.\n',
+  );
+  assert.deepEqual([ap.format, ap.files[0].hunks[0].anchors], ['patch', ['export function add(a, b) {']]);
+});
