@@ -174,7 +174,13 @@ function tickSampler(): { stop(): { wallMs: number; cpuMs: number; maxGapCpuMs: 
   };
 }
 
-export async function runConcurrentTasks(opts: { n?: number; chunkDelayMs?: number } = {}): Promise<LoadOutcome> {
+export async function runConcurrentTasks(
+  opts: {
+    n?: number;
+    chunkDelayMs?: number;
+    /** One after another instead: the bench's baseline. */ sequential?: boolean;
+  } = {},
+): Promise<LoadOutcome> {
   const n = opts.n ?? 20;
   const chunkDelayMs = opts.chunkDelayMs ?? 3;
   const server = await startLoopbackServer();
@@ -212,7 +218,13 @@ export async function runConcurrentTasks(opts: { n?: number; chunkDelayMs?: numb
     const ticks = tickSampler();
     h.enable();
     const t0 = performance.now();
-    const results = await Promise.all(Array.from({ length: n }, (_, k) => start(k + 1)));
+    let results: RunResult[];
+    if (opts.sequential) {
+      results = [];
+      for (let k = 0; k < n; k++) results.push(await start(k + 1));
+    } else {
+      results = await Promise.all(Array.from({ length: n }, (_, k) => start(k + 1)));
+    }
     const wallMs = performance.now() - t0;
     h.disable();
     const worstTick = ticks.stop();

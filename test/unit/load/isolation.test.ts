@@ -1,0 +1,22 @@
+// Isolated role sessions send fewer input tokens than one shared thread running the same scripted
+// task (the same calls, models and replies); the run record's count matches what crossed the wire.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { measureIsolation } from './isolationScenario';
+
+test('isolated role sessions send fewer input tokens than one shared thread for the same task', async () => {
+  const out = await measureIsolation();
+  assert.equal(out.outcome, 'applied');
+  assert.deepEqual(out.stages, [
+    'scout#1',
+    'architect#1',
+    'implementer#1',
+    'critic#1',
+    'implementer#2',
+    'critic#2',
+    'finalOwner#1',
+  ]);
+  assert.equal(out.recordedInputTokens, out.isolatedInputTokens, 'the record counts what was sent');
+  assert.ok(out.sharedInputTokens > out.isolatedInputTokens, JSON.stringify(out));
+  assert.ok(out.ratio > 0 && out.ratio < 1, `ratio ${out.ratio}`);
+});
