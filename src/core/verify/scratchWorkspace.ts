@@ -12,6 +12,7 @@ import type { ApplyOutcome, ResolvedPlan } from '../edits/editPlan';
 import { alignBases } from './alignBases';
 import { copyEntry, copyTree, type CopyBudget } from './copyTree';
 import { gitOrThrow, runGit, splitNul } from './git';
+import { SCRATCH_PREFIX, sweepStaleScratch, writeOwner } from './sweepScratch';
 
 export type ScratchKind = 'git-worktree' | 'copy';
 
@@ -58,10 +59,11 @@ export async function createScratchWorkspace(root: string, opts: ScratchOptions 
   } catch (e) {
     throw new ScratchError(`The workspace root ${root} cannot be read (${(e as Error).message}).`, { cause: e });
   }
+  await sweepStaleScratch(opts.tmpDir ?? tmpdir());
   const top = opts.forceCopy ? undefined : await gitTop(realRoot);
   const notes: string[] = [];
   if (top) {
-    const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), 'switchyard-verify-'));
+    const container = await makeContainer(opts);
     try {
       return await createWorktree(realRoot, top, container, opts);
     } catch (e) {
@@ -73,7 +75,7 @@ export async function createScratchWorkspace(root: string, opts: ScratchOptions 
       notes.push(`git worktree failed, so a plain copy was made instead: ${(e as Error).message}`);
     }
   }
-  const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), 'switchyard-verify-'));
+  const container = await makeContainer(opts);
   try {
     const scratch = await createCopy(realRoot, container, opts);
     scratch.notes.push(...notes);
@@ -87,6 +89,13 @@ export async function createScratchWorkspace(root: string, opts: ScratchOptions 
       { cause: e },
     );
   }
+}
+
+/** A fresh temp folder marked with its owner, so a sweep can tell an abandoned one. */
+async function makeContainer(opts: ScratchOptions): Promise<string> {
+  const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), SCRATCH_PREFIX));
+  await writeOwner(container);
+  return container;
 }
 
 /** The repository's top folder when `dir` is inside a git work tree that has a commit, else undefined. */
