@@ -76,6 +76,10 @@ test('routing the task from the palette opens the panel, which streams and shows
   const out = panel.locator('vscode-tab-panel[data-stage="implementer"] pre.output');
   await out.filter({ hasText: '<<<<<<< SEARCH' }).waitFor({ timeout: 15_000 });
   assert.equal(await panel.locator('pre.output script, pre.output b').count(), 0);
+  const findingText = await panel.locator('.finding').first().innerText();
+  assert.ok(findingText.includes(fx.HOSTILE_MARKUP), 'the panel shows the finding\'s markup literally');
+  assert.equal(await panel.locator('.finding img, .finding strong, .finding a').count(), 0);
+  assert.notEqual(await page.title(), 'pwned');
   await screenshot(page, 'journey2-2-routing-panel');
 });
 
@@ -101,6 +105,11 @@ test('the diff shows the finding as a comment thread on the proposed side', asyn
   assert.match(threadText, /minor/);
   assert.match(threadText, /loop-gpt \(openai\)/);
   assert.match(threadText, /Say why the discount is clamped/);
+  // The reviewer's markup is shown as text: no image, bold or link element in the comment.
+  assert.ok(threadText.includes(fx.HOSTILE_MARKUP), `the comment does not show the markup literally: ${threadText}`);
+  const body = thread.locator('.review-comment-contents .comment-body').first();
+  assert.equal(await body.locator('.comment-body-plainstring').count(), 1, 'the body is rendered as a plain string');
+  assert.equal(await body.locator('img, strong, a').count(), 0, `rendered markup in the comment: ${await body.innerHTML()}`);
   await screenshot(page, 'journey2-4-comment-thread');
 });
 

@@ -16,6 +16,8 @@ export const CART_FIXED_LINES = [
   '  return subtotal - Math.round((subtotal * pct) / 100);',
 ];
 
+export const HOSTILE_MARKUP = '<img src=x onerror="document.title=\'pwned\'"> **not bold** [not a link](https://example.com)';
+
 /** The routing policy the tests write to .switchyard/routing.json. */
 export function loopbackPolicy(server: LoopbackServer): string {
   const base = `${server.url}/v1`;
@@ -104,7 +106,8 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
               startLine: 16,
               endLine: 16,
               severity: 'minor',
-              message: 'Say why the discount is clamped, so nobody removes the clamp later.',
+              // Markup a model might write: it must show as these characters, never render or run.
+              message: `Say why the discount is clamped, so nobody removes the clamp later. ${HOSTILE_MARKUP}`,
               suggestion: '  const pct = Math.min(100, Math.max(0, discountPercent)); // a discount outside 0..100 is a data error',
             },
           ],
