@@ -1,20 +1,88 @@
 // A line diff (Myers' O(ND) algorithm) used twice: to align a hunk's old and new lines so
 // unchanged lines keep the file's own bytes, and to render the canonical unified diff. Common
-// prefix and suffix are trimmed first; past `maxD` differences the middle is reported as one
-// replacement (still a correct diff, only not minimal) so a rewrite of a huge file stays linear.
+// prefix and suffix are trimmed first; large inputs are split at lines unique to both sides;
+// past `maxD` differences a piece is reported as one replacement (still a correct diff, only not
+// minimal), so even a rewrite of a huge file stays cheap.
 
 export type DiffOp = { kind: '=' | '-' | '+'; a: number; b: number };
 
 export function diffLines(a: readonly string[], b: readonly string[], maxD = 1500): DiffOp[] {
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
   const ops: DiffOp[] = [];
-  for (let i = 0; i < pre; i++) ops.push({ kind: '=', a: i, b: i });
-  middle(a, b, pre, a.length - suf, pre, b.length - suf, maxD, ops);
-  for (let i = suf; i > 0; i--) ops.push({ kind: '=', a: a.length - i, b: b.length - i });
+  diffRange(a, b, 0, a.length, 0, b.length, maxD, ops);
   return ops;
+}
+
+function diffRange(
+  a: readonly string[],
+  b: readonly string[],
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+  maxD: number,
+  out: DiffOp[],
+): void {
+  let pre = 0;
+  while (a0 + pre < a1 && b0 + pre < b1 && a[a0 + pre] === b[b0 + pre]) pre++;
+  let suf = 0;
+  while (suf < a1 - a0 - pre && suf < b1 - b0 - pre && a[a1 - 1 - suf] === b[b1 - 1 - suf]) suf++;
+  for (let i = 0; i < pre; i++) out.push({ kind: '=', a: a0 + i, b: b0 + i });
+  const ma0 = a0 + pre;
+  const ma1 = a1 - suf;
+  const mb0 = b0 + pre;
+  const mb1 = b1 - suf;
+  // Big and far apart (many scattered changes in a large file): split at lines that occur once
+  // on each side, in order (the patience idea), so each piece stays within the Myers budget.
+  const anchors = ma1 - ma0 + (mb1 - mb0) > 2 * maxD ? uniqueAnchors(a, ma0, ma1, b, mb0, mb1) : [];
+  if (anchors.length) {
+    let pa = ma0;
+    let pb = mb0;
+    for (const [ia, jb] of anchors) {
+      diffRange(a, b, pa, ia, pb, jb, maxD, out);
+      out.push({ kind: '=', a: ia, b: jb });
+      pa = ia + 1;
+      pb = jb + 1;
+    }
+    diffRange(a, b, pa, ma1, pb, mb1, maxD, out);
+  } else middle(a, b, ma0, ma1, mb0, mb1, maxD, out);
+  for (let i = suf; i > 0; i--) out.push({ kind: '=', a: a1 - i, b: b1 - i });
+}
+
+/** Lines unique on both sides, paired, longest run in the same order on both (by patience sort). */
+function uniqueAnchors(
+  a: readonly string[],
+  a0: number,
+  a1: number,
+  b: readonly string[],
+  b0: number,
+  b1: number,
+): Array<[number, number]> {
+  const inA = new Map<string, number>(); // line -> index, or -1 when it repeats
+  for (let i = a0; i < a1; i++) inA.set(a[i], inA.has(a[i]) ? -1 : i);
+  const inB = new Map<string, number>();
+  for (let j = b0; j < b1; j++) inB.set(b[j], inB.has(b[j]) ? -1 : j);
+  const pairs: Array<[number, number]> = [];
+  for (let j = b0; j < b1; j++) {
+    const i = inA.get(b[j]);
+    if (i !== undefined && i !== -1 && inB.get(b[j]) === j) pairs.push([i, j]);
+  }
+  // Longest increasing subsequence of the a-indices (pairs are already in b order).
+  const tails: number[] = [];
+  const prev = new Array<number>(pairs.length).fill(-1);
+  for (let p = 0; p < pairs.length; p++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[tails[mid]][0] < pairs[p][0]) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[p] = tails[lo - 1];
+    tails[lo] = p;
+  }
+  const out: Array<[number, number]> = [];
+  for (let p = tails.length ? tails[tails.length - 1] : -1; p !== -1; p = prev[p]) out.push(pairs[p]);
+  return out.reverse();
 }
 
 function middle(

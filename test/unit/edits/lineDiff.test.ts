@@ -40,3 +40,17 @@ test('past the difference budget the middle becomes one replacement, still a cor
   assert.equal(ops.filter((o) => o.kind === '=').length, 2);
   assert.equal(ops.length, 2 + 6000);
 });
+
+test('many scattered changes in a large file still diff line by line (split at unique lines)', () => {
+  const a = Array.from({ length: 50_000 }, (_, i) => `line ${i}`);
+  const b = a.map((l, i) => (i % 20 === 7 ? `${l} changed` : l));
+  const started = performance.now();
+  const ops = diffLines(a, b, 100);
+  assert.ok(performance.now() - started < 3000);
+  assert.equal(ops.filter((o) => o.kind === '-').length, 2500);
+  assert.equal(ops.filter((o) => o.kind === '=').length, 47_500);
+  assert.deepEqual(
+    ops.filter((o) => o.kind !== '-').map((o) => (o.kind === '=' ? a[o.a] : b[o.b])),
+    b,
+  );
+});
