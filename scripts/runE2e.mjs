@@ -4,7 +4,8 @@
 // browser; two cores), and reports {"passed":N,"failed":N} to $SWITCHYARD_RESULT_FILE.
 // Screenshots: test-results/screenshots/.
 //
-// Env: SWITCHYARD_E2E_TIMEOUT_MS (whole run, default 600000), SWITCHYARD_SKIP_BUILD=1,
+// Env: SWITCHYARD_E2E_TIMEOUT_MS (whole run, default 600000), SWITCHYARD_E2E_TEST_TIMEOUT_MS (one test
+//      or hook, default 180000), SWITCHYARD_SKIP_BUILD=1,
 //      SWITCHYARD_E2E_FILTER=<substring of a file name>.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { ensureHost } from './installHost.mjs';
 // resolve(): no trailing slash, so paths built from it compare equal to other spellings.
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const timeoutMs = Number(process.env.SWITCHYARD_E2E_TIMEOUT_MS ?? 600_000);
+const testTimeoutMs = Number(process.env.SWITCHYARD_E2E_TEST_TIMEOUT_MS ?? 180_000);
 
 function say(line) {
   process.stdout.write(`[e2e] ${line}\n`);
@@ -52,6 +54,9 @@ async function main() {
       [
         '--test',
         '--test-concurrency=1',
+        // One stuck step fails (with its name) instead of eating the whole run's time. (Not
+        // --test-force-exit: on Node 20 it ends the run before the TAP summary we count is written.)
+        `--test-timeout=${testTimeoutMs}`,
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',
