@@ -115,7 +115,11 @@ function sawList(s: StageView): HTMLElement {
   return h(
     'ul',
     { class: 'saw' },
-    ...s.saw.map((item) => h('li', {}, h('span', { class: 'muted' }, item.kind), ': ', item.label, item.chars !== undefined ? ` (${item.chars} chars)` : '')),
+    ...s.saw.map((item) => {
+      const line = [h('span', { class: 'muted' }, item.kind), ': ', item.label, item.chars !== undefined ? ` (${item.chars} chars)` : ''];
+      if (!item.text) return h('li', {}, ...line);
+      return h('li', {}, h('details', {}, h('summary', {}, ...line), h('pre', { class: 'saw-text', tabindex: '0' }, item.text)));
+    }),
   );
 }
 

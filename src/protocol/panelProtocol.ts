@@ -26,6 +26,8 @@ export const SawItemViewSchema = z.object({
   kind: z.string().max(100),
   label: text,
   chars: count.optional(),
+  /** The text itself (system prompt and messages), capped; filled in when the run ends. */
+  text: text.optional(),
 });
 export type SawItemView = z.infer<typeof SawItemViewSchema>;
 

@@ -17,6 +17,8 @@ import { PANEL_STAGES } from '../../protocol/panelProtocol';
 
 /** Enough output for a late-opening panel to show the recent work without holding whole transcripts. */
 export const OUTPUT_TAIL_CHARS = 200_000;
+/** Per call, how much of what a role was sent the panel shows (the protocol caps text at 20,000). */
+export const SAW_TEXT_CAP = 19_000;
 
 export interface RunArtifacts {
   findings?: Findings;
@@ -240,6 +242,19 @@ export class RunModel {
         this.finishedAt = e.at;
         return true;
       }
+    }
+  }
+
+  /** Attaches what each role was actually sent (the ContextBoundary log, in the order it was sent). */
+  attachBoundary(entries: ReadonlyArray<{ stage: PanelStage; system: string; messages: ReadonlyArray<{ role: string; content: string }> }>): void {
+    const seen = new Map<PanelStage, number>();
+    for (const e of entries) {
+      const i = seen.get(e.stage) ?? 0;
+      seen.set(e.stage, i + 1);
+      const item = this.view.stages.find((s) => s.stage === e.stage)?.saw[i];
+      if (!item) continue;
+      const full = [`system: ${e.system}`, ...e.messages.map((m) => `${m.role}: ${m.content}`)].join('\n\n');
+      item.text = full.length > SAW_TEXT_CAP ? `${full.slice(0, SAW_TEXT_CAP)}\n… (${full.length - SAW_TEXT_CAP} more characters)` : full;
     }
   }
 

@@ -196,6 +196,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           runId,
         });
         run.resolved ??= result.resolved;
+        run.model.attachBoundary(result.boundary.all());
         await recordRun(svc, result, usedKeys);
         run.applyWaiter?.({ applied: result.outcome === 'applied', message: result.message });
         run.applyWaiter = undefined;

@@ -184,3 +184,20 @@ test('a run that cannot start says why once, not in every place', () => {
   assert.equal(m.view.message, why);
   assert.equal(m.view.stages[0]!.state, 'skipped', 'a stage that never ran is not left "waiting"');
 });
+
+test('what each role was sent is attached to its "saw" entries in order, capped', async () => {
+  const { SAW_TEXT_CAP } = await import('../../../src/vscode/runs/runModel');
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'context-sent', stage: 'critic', round: 1, modelId: 'gpt', artifacts: ['task', 'diff'], chars: 10 });
+  m.apply({ ...base, type: 'context-sent', stage: 'critic', round: 2, modelId: 'gpt', artifacts: ['task', 'diff', 'review'], chars: 10 });
+  m.attachBoundary([
+    { stage: 'critic', system: 'You are the critic', messages: [{ role: 'user', content: 'DIFF 1' }] },
+    { stage: 'critic', system: 'You are the critic', messages: [{ role: 'user', content: 'x'.repeat(SAW_TEXT_CAP + 5) }] },
+    { stage: 'scout', system: 'no entry for this one', messages: [] },
+  ]);
+  const saw = m.view.stages.find((s) => s.stage === 'critic')!.saw;
+  assert.equal(saw[0]!.text, 'system: You are the critic\n\nuser: DIFF 1');
+  assert.ok(saw[1]!.text!.length < SAW_TEXT_CAP + 100);
+  assert.match(saw[1]!.text!, /more characters\)$/);
+  assert.ok(RunViewSchema.safeParse(m.view).success);
+});
