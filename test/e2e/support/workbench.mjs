@@ -115,6 +115,9 @@ export async function runCommand(page, title, { timeout = 30_000 } = {}) {
   const row = await findCommand(page, title, { timeout });
   // Select that row (not just whatever is first) and run it.
   await row.click();
+  // Park the mouse where it shows no hover tooltip, so screenshots show what the command opened.
+  const size = page.viewportSize();
+  if (size) await page.mouse.move(Math.round(size.width * 0.6), Math.round(size.height * 0.6));
   await quickInput(page)
     .waitFor({ state: 'hidden', timeout: 5_000 })
     .catch(() => {
