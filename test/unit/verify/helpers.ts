@@ -32,7 +32,7 @@ export function git(args: string[], cwd: string): string {
 }
 
 export function makeWorkspace(opts: { git: boolean }): TempWorkspace {
-  const base = mkdtempSync(path.join(tmpdir(), 'switchyard-verify-test-'));
+  const base = mkdtempSync(path.join(tmpdir(), 'switchyard-vtest-'));
   const root = path.join(base, 'project');
   cpSync(FIXTURE, root, { recursive: true });
   const scratchTmp = path.join(base, 'scratch');
