@@ -31,6 +31,16 @@ export interface ResilienceOptions {
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
   /** 0 ≤ x < 1, for jitter. Injected by tests. */
   random?(): number;
+  /**
+   * Stop reading a reply larger than this many characters (text plus tool arguments): a server that
+   * ignores max_tokens must not stream without end. Default: outputCharBound(request.maxOutputTokens).
+   */
+  maxOutputChars?: number;
+}
+
+/** Generous: ~4 characters a token, times 4 for slack; 2 M characters when no token limit was asked for. */
+export function outputCharBound(maxOutputTokens: number | undefined): number {
+  return maxOutputTokens ? Math.max(64_000, maxOutputTokens * 16) : 2_000_000;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -63,12 +73,16 @@ export async function* resilientStream(
   const sleep = opts.sleep ?? abortableSleep;
   const max = Math.max(1, opts.retry.maxAttempts);
   const deadline = opts.timeouts.totalSeconds ? Date.now() + opts.timeouts.totalSeconds * 1000 : Infinity;
+  const maxChars = opts.maxOutputChars ?? outputCharBound(request.maxOutputTokens);
 
   for (let attempt = 1; ; attempt++) {
     if (caller?.aborted) throw cancelled(provider);
     let yielded = false;
+    let chars = 0;
     try {
       for await (const ev of oneAttempt(provider, request, opts.timeouts, deadline)) {
+        chars += ev.type === 'text' ? ev.text.length : ev.type === 'tool-call' ? ev.argumentsJson.length : 0;
+        if (chars > maxChars) throw tooLong(provider, maxChars, request.maxOutputTokens);
         yielded = true;
         yield ev;
       }
@@ -214,6 +228,19 @@ function timeoutError(provider: Provider, why: Expiry, t: TimeoutOptions): Provi
         ? `${who} went silent for ${t.idleSeconds} s in the middle of its reply (rules.timeouts.idleSeconds).`
         : `${who} did not finish within ${t.totalSeconds} s (rules.timeouts.totalSeconds).`;
   return new ProviderError('timeout', msg, provider.modelId);
+}
+
+function tooLong(provider: Provider, maxChars: number, maxTokens: number | undefined): ProviderError {
+  const asked = maxTokens ? ` although at most ${maxTokens} tokens were asked for` : '';
+  return new ProviderError(
+    'server',
+    `Model "${provider.modelId}" sent a reply longer than the ${maxChars.toLocaleString('en-US')}-character limit${asked}; Switchyard stopped reading it. The server may be ignoring max_tokens; try another model for this stage.`,
+    provider.modelId,
+    undefined,
+    undefined,
+    // The same server would send the same flood again: hand it to the next model instead.
+    { partial: true, noRetry: true },
+  );
 }
 
 function cancelled(provider: Provider): ProviderError {

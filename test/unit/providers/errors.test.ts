@@ -168,3 +168,17 @@ test('a wait stated only in words ("Please try again in 1.524s") is used when no
   const other = toProviderError({ type: 'http', status: 500, body: { message: 'Please try again in 250ms.' } }, ctx);
   assert.equal(other.retryAfterMs, undefined, 'only 429 bodies are read for a hint');
 });
+
+test('URLs inside messages lose their credentials and query values; ordinary links survive', () => {
+  const msg =
+    'Request cannot be constructed from a URL that includes credentials: http://admin:hunter2hunter2@127.0.0.1:9/v1/chat/completions. See https://platform.openai.com/docs/guides/error-codes.';
+  const out = scrubSecrets(msg);
+  assert.ok(!out.includes('hunter2'), out);
+  assert.ok(!out.includes('admin:'), out);
+  assert.match(out, /http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions\. See/);
+  assert.match(out, /https:\/\/platform\.openai\.com\/docs\/guides\/error-codes\.$/);
+  assert.equal(
+    scrubSecrets('GET https://gw.example/v1/models?key=AIzaSecret123 failed'),
+    'GET https://gw.example/v1/models?key=… failed',
+  );
+});

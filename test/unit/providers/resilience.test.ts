@@ -5,6 +5,7 @@ import { createProvider } from '../../../src/core/providers/createProvider';
 import {
   abortableSleep,
   backoffDelay,
+  outputCharBound,
   resilientStream,
   type ResilienceOptions,
   type RetryInfo,
@@ -522,4 +523,46 @@ test('abortableSleep waits, and rejects at once on abort', async () => {
   const p = abortableSleep(10_000, ac.signal);
   ac.abort(new Error('stop'));
   await assert.rejects(p, /stop/);
+});
+
+test('a server ignoring max_tokens is cut off at a bound, not read to the end', async () => {
+  const chunk = 'All work and no play makes a dull model. '.repeat(500); // ~20 k chars
+  server.script(
+    { text: Array.from({ length: 200 }, () => chunk), chunkDelayMs: 2 },
+    { text: 'must not be asked again' },
+  );
+  const { opts, retries } = fastOpts();
+  let streamed = 0;
+  let caught: unknown;
+  try {
+    for await (const ev of resilientStream(gpt(), { ...request, maxOutputTokens: 4000 }, opts)) {
+      if (ev.type === 'text') streamed += ev.text.length;
+    }
+  } catch (e) {
+    caught = e;
+  }
+  assertProviderError(caught);
+  assert.equal(caught.kind, 'server');
+  assert.equal(caught.partial, true);
+  assert.match(caught.message, /longer than the 64,000-character limit although at most 4000 tokens were asked for/);
+  assert.ok(streamed <= outputCharBound(4000), `streamed ${streamed} chars`);
+  assert.equal(retries.length, 0);
+  assert.equal(server.requests.length, 1);
+  await until(() => server.requests[0]!.clientClosedEarly, 'the connection to be dropped');
+});
+
+test('the output bound: explicit option, or derived from maxOutputTokens', () => {
+  assert.equal(outputCharBound(undefined), 2_000_000);
+  assert.equal(outputCharBound(1000), 64_000);
+  assert.equal(outputCharBound(10_000), 160_000);
+});
+
+test('one oversized first chunk is not retried either', async () => {
+  server.script({ text: ['x'.repeat(5000)] }, { text: 'never' });
+  const { opts, retries } = fastOpts({ maxOutputChars: 1000 });
+  const { error } = await drain(resilientStream(sonnet(), request, opts));
+  assertProviderError(error);
+  assert.equal(error.kind, 'server');
+  assert.equal(retries.length, 0);
+  assert.equal(server.requests.length, 1);
 });
