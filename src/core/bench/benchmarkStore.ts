@@ -132,7 +132,7 @@ export async function itemFromRecord(
 ): Promise<BenchmarkItem> {
   // A task whose diff was not applied is still a fair benchmark; it just has no reference diff.
   const paths = [...record.filesChanged, ...diffPaths(record.diff), ...mentionedPaths(record.task)];
-  return {
+  const item: BenchmarkItem = {
     id: record.runId,
     task: record.task,
     kind: record.kind,
@@ -140,9 +140,11 @@ export async function itemFromRecord(
     runId: record.runId,
     addedAt: (opts.now?.() ?? new Date()).toISOString(),
     contextFiles: await hashContextFiles(root, paths),
-    acceptedDiff: record.outcome === 'applied' ? record.diff : undefined,
-    note: opts.note,
   };
+  // Absent rather than undefined keys: the file round-trips through JSON unchanged.
+  if (record.outcome === 'applied' && record.diff) item.acceptedDiff = record.diff;
+  if (opts.note) item.note = opts.note;
+  return item;
 }
 
 /** Context files whose content differs now from when the item was marked (the replay runs on today's files). */
