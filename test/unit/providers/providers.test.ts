@@ -179,3 +179,23 @@ test('a custom fetch is used for every call (proxies, tests)', async () => {
   assert.equal(text, 'via custom fetch');
   assert.deepEqual(seen, [`${server.openaiBaseUrl}/chat/completions`]);
 });
+
+test('the SDKs never retry on their own: one failing request is one request', async () => {
+  server.script(
+    { fault: { kind: 'server-error' } },
+    { fault: { kind: 'rate-limit', retryAfterMs: 10 } },
+    { fault: { kind: 'overloaded' } },
+    { fault: { kind: 'reset' } },
+    { text: 'only our retry layer would get here' },
+  );
+  const gpt = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
+  const sonnet = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
+  const kinds: string[] = [];
+  for (const p of [gpt, sonnet, sonnet, gpt]) {
+    const { error } = await drain(p.stream(request));
+    kinds.push((error as { kind?: string }).kind ?? 'none');
+  }
+  assert.deepEqual(kinds, ['server', 'rate-limit', 'overloaded', 'network']);
+  assert.equal(server.requests.length, 4);
+  assert.equal(server.pending(), 1);
+});
