@@ -137,3 +137,27 @@ test('"Apply change" in the routing panel writes the fix to the file', async () 
   await screenshot(page, 'journey2-6-applied');
   assert.deepEqual(await errorNotifications(page), []);
 });
+
+test('the panel follows the theme: dark high contrast', async () => {
+  const page = wb.page;
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  const before = await panel.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = await waitForInputBox(page);
+  await input.fill('Dark High Contrast');
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const after = await (async () => {
+    for (let i = 0; i < 40; i++) {
+      const bg = await panel.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      if (bg !== before) return bg;
+      await page.waitForTimeout(250);
+    }
+    return before;
+  })();
+  assert.notEqual(after, before, 'the panel background did not follow the theme');
+  assert.equal(after, 'rgb(0, 0, 0)', 'high contrast dark has a black editor background');
+  const border = await panel.evaluate(() => getComputedStyle(document.querySelector('.stage')).borderTopColor);
+  assert.notEqual(border, 'rgba(0, 0, 0, 0)', 'stages get the high-contrast border');
+  await screenshot(page, 'journey2-7-high-contrast');
+});
