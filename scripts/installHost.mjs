@@ -15,7 +15,7 @@
 //   - As root, code-server's postinstall demands unsafe-perm; a nested `npx node-gyp` needs `yes`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -144,7 +144,6 @@ function freePort() {
 
 /** Starts the installed server once on a free port and waits for the workbench page, then stops it. */
 export async function verifyServerStarts(timeoutMs = 60_000) {
-  const { mkdtempSync } = await import('node:fs');
   const dataRoot = mkdtempSync(join(tmpdir(), 'switchyard-hostcheck-'));
   const port = await freePort();
   const child = spawn(

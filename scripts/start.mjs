@@ -11,11 +11,13 @@
 // server even when `code` is on PATH), SWITCHYARD_START_STATE (state folder; tests use a temp one),
 // SWITCHYARD_SKIP_BUILD=1.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup } from './setup.mjs';
+// Only Node built-ins at its top level, so this import works before `npm ci` has run.
+import { copyWorkspace, startServer } from '../test/support/vscodeHost.mjs';
 
 // resolve(): no trailing slash, so paths built from it compare equal to other spellings.
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -45,7 +47,6 @@ async function workspaceFolder() {
   if (process.env.SWITCHYARD_START_WORKSPACE) return resolve(process.env.SWITCHYARD_START_WORKSPACE);
   const dest = join(stateDir, 'sample-workspace');
   if (!existsSync(dest)) {
-    const { copyWorkspace } = await import('../test/support/vscodeHost.mjs');
     copyWorkspace(undefined, stateDir);
   }
   return dest;
@@ -61,7 +62,6 @@ function portIsFree(port) {
 
 /** Links the repo into the server's extensions folder as switchyard.switchyard-<version>. */
 async function linkExtension(extensionsDir) {
-  const { readFileSync } = await import('node:fs');
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   mkdirSync(extensionsDir, { recursive: true });
   const link = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
@@ -95,7 +95,6 @@ async function startWeb(folder) {
   }
   const extensionsDir = join(stateDir, 'extensions');
   await linkExtension(extensionsDir);
-  const { startServer } = await import('../test/support/vscodeHost.mjs');
   say(`starting the VS Code server on 127.0.0.1:${port} …`);
   let server;
   try {
