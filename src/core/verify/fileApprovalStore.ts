@@ -3,7 +3,7 @@
 // hashes are stored, never the commands (a command line can carry a token). A file that does not
 // parse counts as empty, which errs on the side of asking again, and is replaced on the next add.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -44,8 +44,13 @@ export class FileApprovalStore implements ApprovalStore {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     // Write then rename, so a crash never leaves half a file that would forget every approval.
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, this.file);
+    try {
+      await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
+      await rename(tmp, this.file);
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw new Error(`Could not save the approval to ${this.file}: ${(e as Error).message}`);
+    }
   }
 
   private async read(): Promise<ApprovalsFile> {
