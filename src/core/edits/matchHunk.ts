@@ -50,10 +50,11 @@ export function indexLines(lines: readonly string[]): LineIndex {
 /** How loosely a place matched: 0 exactly, 1 up to trailing whitespace, 2 with re-indentation. */
 export type Tier = 0 | 1 | 2;
 
-export interface Indent {
-  mode: 'add' | 'remove';
-  unit: string;
-}
+/**
+ * How the quote's indentation relates to the file's: a uniform prefix added or removed, or
+ * (mode 'width') the same indentation written with tabs on one side and spaces on the other.
+ */
+export type Indent = { mode: 'add' | 'remove'; unit: string } | { mode: 'width'; tabWidth: number; tabs: boolean };
 
 export interface Placement {
   start: number;
@@ -107,9 +108,36 @@ function checkAt(
     else if (f.trimEnd() !== o.trimEnd()) tier = 2;
   }
   if (tier < 2) return { start: s, tier };
-  const indent = uniformShift(lines, old, s);
+  const indent = uniformShift(lines, old, s) ?? tabsAsSpaces(lines, old, s);
   if (!indent) return undefined;
-  return indent.unit === '' ? { start: s, tier: 1 } : { start: s, tier: 2, indent };
+  return indent.mode !== 'width' && indent.unit === '' ? { start: s, tier: 1 } : { start: s, tier: 2, indent };
+}
+
+/** Columns a run of leading whitespace takes with tab stops every `tabWidth`. */
+function widthOf(ws: string, tabWidth: number): number {
+  let w = 0;
+  for (const ch of ws) w += ch === '\t' ? tabWidth - (w % tabWidth) : 1;
+  return w;
+}
+
+/**
+ * Tabs on one side, spaces on the other (models often expand a file's tabs): a match when, for
+ * one tab width, every non-blank line is indented to the same column on both sides. Only an
+ * exact conversion counts; a conversion plus a shift is too loose to be sure of.
+ */
+function tabsAsSpaces(lines: readonly string[], old: readonly string[], s: number): Indent | undefined {
+  for (const tabWidth of [4, 2, 8]) {
+    let ok = true;
+    let tabs = false;
+    for (let i = 0; i < old.length && ok; i++) {
+      if (old[i].trim() === '') continue;
+      const fi = leading(lines[s + i]);
+      if (fi.includes('\t')) tabs = true;
+      ok = widthOf(fi, tabWidth) === widthOf(leading(old[i]), tabWidth);
+    }
+    if (ok) return { mode: 'width', tabWidth, tabs };
+  }
+  return undefined;
 }
 
 /**
@@ -152,7 +180,16 @@ function uniformShift(lines: readonly string[], old: readonly string[], s: numbe
 
 /** Shift a new line the way the matched old lines were shifted. */
 export function reindent(line: string, indent: Indent | undefined): string {
-  if (!indent || indent.unit === '' || line.trim() === '') return line;
+  if (!indent || line.trim() === '') return line;
+  if (indent.mode === 'width') {
+    const lead = leading(line);
+    const w = widthOf(lead, indent.tabWidth);
+    const ws = indent.tabs
+      ? '\t'.repeat(Math.floor(w / indent.tabWidth)) + ' '.repeat(w % indent.tabWidth)
+      : ' '.repeat(w);
+    return ws + line.slice(lead.length);
+  }
+  if (indent.unit === '') return line;
   if (indent.mode === 'add') return indent.unit + line;
   if (line.startsWith(indent.unit)) return line.slice(indent.unit.length);
   // Less indented than the shift itself: drop what leading whitespace there is.

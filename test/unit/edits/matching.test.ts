@@ -334,12 +334,34 @@ test('a context line or two skipped at the edge of a quote is tolerated when the
 
 test('a hand-built plan (tool calls) gets its defaults filled, and a malformed one is refused with the path', () => {
   const r = resolveAgainst(
-    { format: 'search-replace', files: [{ path: 'a.txt', op: 'update', hunks: [{ old: ['a'], new: ['b'], block: 1, patchLine: 1 }] }] } as never,
+    {
+      format: 'search-replace',
+      files: [{ path: 'a.txt', op: 'update', hunks: [{ old: ['a'], new: ['b'], block: 1, patchLine: 1 }] }],
+    } as never,
     new Map([['a.txt', snapshotFromText('a\n')]]),
   );
   assert.ok(r.ok);
   assert.equal(r.resolved.files[0].after, 'b\n');
-  const bad = resolveAgainst({ format: 'udiff', files: [{ path: 'a.txt', op: 'frob', hunks: [] }] } as never, new Map());
+  const bad = resolveAgainst(
+    { format: 'udiff', files: [{ path: 'a.txt', op: 'frob', hunks: [] }] } as never,
+    new Map(),
+  );
   assert.equal(bad.ok, false);
   if (!bad.ok) assert.match(bad.problems[0].message, /malformed at files\.0\.op/);
+});
+
+test('a tab-indented file quoted with spaces matches, and new lines come back with tabs', () => {
+  const go = ['func f() {', '\tif x {', '\t\treturn 1', '\t}', '}', ''].join('\n');
+  const r = after(
+    { 'f.go': go },
+    'f.go\n<<<<<<< SEARCH\n    if x {\n        return 1\n    }\n=======\n    if x {\n        log()\n        return 1\n    }\n>>>>>>> REPLACE\n',
+  );
+  assert.equal(r.text, go.replace('\t\treturn 1', '\t\tlog()\n\t\treturn 1'));
+  assert.deepEqual(r.tolerances, ['indentation']);
+  // A conversion plus a shift is not accepted: the tab width cannot be told from the quote.
+  const [p] = problems(
+    { 'f.go': go },
+    'f.go\n<<<<<<< SEARCH\n      if x {\n          return 1\n=======\n      if y {\n          return 1\n>>>>>>> REPLACE\n',
+  );
+  assert.equal(p.kind, 'not-found');
 });
