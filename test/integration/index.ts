@@ -28,8 +28,10 @@ const TEST_FILES: Record<string, () => unknown> = {
   'routeTask.test.ts': () => require('./routeTask.test'),
   'policyErrors.test.ts': () => require('./policyErrors.test'),
   'untrusted.test.ts': () => require('./untrusted.test'),
+  'hostileHost.test.ts': () => require('./hostileHost.test'),
   'cancelRun.test.ts': () => require('./cancelRun.test'),
   'reviewActions.test.ts': () => require('./reviewActions.test'),
+  'editorContext.test.ts': () => require('./editorContext.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
