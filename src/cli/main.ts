@@ -2,6 +2,7 @@
 // only dispatches: each verb lives in its own module (src/cli/<verb>.ts) and is one row of VERBS.
 // A row builds the process I/O its verb wants, so verbs keep their own injectable I/O types.
 import { runApply } from './apply';
+import { runBench } from './bench';
 import { applyProcessIo } from './applyIo';
 import { runExplain } from './explain';
 import { runReview } from './review';
@@ -21,6 +22,7 @@ export const VERBS: Record<string, VerbEntry> = {
   route: { summary: 'run a task through its stages, review the diff with another vendor, apply after approval', run: (args) => runRoute(args, processIo()) },
   review: { summary: "review the working tree's git diff with another vendor's model (text, json, sarif)", run: (args) => runReview(args, processIo()) },
   stats: { summary: 'scorecard per model and role from the run ledger', run: (args) => runStats(args, processIo()) },
+  bench: { summary: 'benchmark set and routing review: replay marked tasks with a candidate model in one stage', run: (args) => runBench(args, processIo()) },
 };
 
 export function usage(verbs: Record<string, VerbEntry> = VERBS): string {
