@@ -42,6 +42,8 @@ test('the corpus sample covers every format and perturbation', () => {
     'patch/bom',
     'udiff/out-of-order',
     'udiff/mixed',
+    'search-replace/tabs',
+    'patch/dropped-context-line',
   ]) {
     assert.ok(kinds.has(k), `missing ${k}`);
   }
