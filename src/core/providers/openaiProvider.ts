@@ -171,7 +171,9 @@ async function* streamChat(
   }
   // The SDK ends the iteration quietly when aborted; the caller must still learn it was cancelled.
   if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
-  if (finish === null) {
+  // No finish reason means the stream stopped early, unless the final usage chunk (sent after the
+  // finish) still arrived: a few compatible servers leave finish_reason out.
+  if (finish === null && !usage) {
     throw toProviderError({ type: 'cut', message: 'the stream ended without a finish reason' }, ctx);
   }
   for (const [index, c] of [...calls.entries()].sort((a, b) => a[0] - b[0])) {

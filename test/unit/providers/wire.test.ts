@@ -342,3 +342,19 @@ for (const [label, make] of [
     assert.ok(took < 200, `took ${took} ms`);
   });
 }
+
+test('a server that leaves out finish_reason but sends the closing usage chunk is a complete reply', async () => {
+  const chunk = (data: object) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', ...data })}\n\n`;
+  const body =
+    chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'all ' }, finish_reason: null }] }) +
+    chunk({ choices: [{ index: 0, delta: { content: 'here' }, finish_reason: null }] }) +
+    chunk({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }) +
+    'data: [DONE]\n\n';
+  server.script({ fault: { kind: 'http', status: 200, headers: { 'content-type': 'text/event-stream' }, body } });
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'm' }), {});
+  const { events, text, error } = await drain(p.stream(request));
+  assert.equal(error, undefined);
+  assert.equal(text, 'all here');
+  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'stop' });
+});
