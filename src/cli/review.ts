@@ -2,6 +2,7 @@
 // (against --base, default HEAD) to a reviewer from the policy's critic chain and prints the
 // findings — as text, as the Review JSON, or as SARIF 2.1.0 for CI code scanning.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +10,9 @@ import { StageFailure } from '../core/pipeline/runContext';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
+import { splitFileText } from '../core/edits/fileText';
+import { resolveInsideRoot } from '../core/edits/safePath';
+import { diffNewLines } from '../core/review/numberDiff';
 import { reviewDiff } from '../core/review/reviewDiff';
 import { SeveritySchema, type Severity } from '../core/review/reviewSchema';
 import { reviewToSarif } from '../core/review/sarif';
@@ -18,18 +22,67 @@ import { EXIT, type VerbIo } from './verbIo';
 
 const run = promisify(execFile);
 
-export const REVIEW_HELP = `usage: switchyard review [--base REF] [--format text|json|sarif] [--root DIR] [--task TEXT] [--author-vendor VENDOR] [--fail-on SEVERITY]
+export const REVIEW_HELP = `usage: switchyard review [--base REF] [--format text|json|sarif] [--root DIR] [--task TEXT] [--author-vendor VENDOR] [--fail-on SEVERITY] [--untracked]
   Reviews the working tree's changes (git diff against --base, default HEAD; staged and unstaged,
-  not untracked files — "git add -N FILE" includes one) with the first ready model of stages.critic.
+  and, with --untracked, new files) with the first ready model of stages.critic.
   --format        text (default), json (the Review), or sarif (SARIF 2.1.0 for code scanning)
   --task TEXT     what the change is meant to do, so the reviewer can judge it against that
   --author-vendor the vendor of the model that wrote the change: the reviewer will be another vendor's
+  --untracked     include new files git does not track yet
   --fail-on SEV   exit 1 when a finding is at least this severe (info|minor|major|critical);
                   default: exit 1 unless the verdict is approve
 exit codes: 0 approved (or nothing to review), 1 changes requested / blocked / findings at --fail-on,
             2 usage error, 3 invalid policy or no reviewer available, 4 git or the reviewer failed`;
 
 const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
+
+/** New files git does not track yet, as "new file" diffs (git diff --no-index exits 1 when there is a difference). */
+async function untrackedDiff(root: string): Promise<string> {
+  const list = await run('git', ['ls-files', '--others', '--exclude-standard', '-z'], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  let out = '';
+  for (const file of list.stdout.split('\0').filter(Boolean)) {
+    try {
+      await run(
+        'git',
+        [
+          'diff',
+          '--no-color',
+          '--no-ext-diff',
+          '--no-index',
+          '--src-prefix=a/',
+          '--dst-prefix=b/',
+          '--',
+          '/dev/null',
+          file,
+        ],
+        { cwd: root, maxBuffer: 16 * 1024 * 1024 },
+      );
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string };
+      if (e.code === 1 && e.stdout) out += e.stdout;
+      else throw err;
+    }
+  }
+  return out;
+}
+
+/** Line counts of the files the diff creates or changes, from the working tree, so findings are checked against real lengths. */
+async function workingTreeLineCounts(root: string, files: Iterable<string>): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const f of files) {
+    const where = await resolveInsideRoot(root, f);
+    if (!where.ok || !where.exists) continue;
+    try {
+      counts.set(f, splitFileText(await readFile(where.abs, 'utf8')).lines.length);
+    } catch {
+      // unreadable: the diff's own lines are used instead
+    }
+  }
+  return counts;
+}
 
 export async function runReview(args: string[], io: VerbIo): Promise<number> {
   let values;
@@ -43,6 +96,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
         task: { type: 'string' },
         'author-vendor': { type: 'string' },
         'fail-on': { type: 'string' },
+        untracked: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -83,6 +137,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
       { cwd: root, maxBuffer: 64 * 1024 * 1024 },
     );
     diff = r.stdout;
+    if (values.untracked) diff += await untrackedDiff(root);
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     io.err(
@@ -130,6 +185,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
       policy,
       availability,
       authorVendor: values['author-vendor'],
+      newLineCounts: await workingTreeLineCounts(root, diffNewLines(diff).keys()),
       providerFor: async (spec) =>
         createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
       listeners: [

@@ -319,3 +319,35 @@ test('route answers a question (exit 0, no edits) and --json prints the result o
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('review --untracked includes new files; findings are checked against the real file length', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'a.txt': 'a\n' });
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    writeFileSync(join(root, 'new.ts'), 'export const fresh = 1;\nexport const two = 2;\n');
+    queues.critic.push({
+      text: JSON.stringify({
+        verdict: 'approve',
+        summary: 'ok',
+        findings: [{ file: 'new.ts', startLine: 9, endLine: 9, severity: 'info', message: 'past the end' }],
+      }),
+    });
+    const without = io(root, env);
+    assert.equal(await runReview([], without.io), 0);
+    assert.match(without.err.join(''), /nothing to review/);
+    const t = io(root, env);
+    assert.equal(await runReview(['--untracked', '--format', 'json'], t.io), 0, t.err.join('\n'));
+    const req = server.requests.find((r) => roleOf(r) === 'critic')!;
+    assert.match(req.rawBody, /b\/new\.ts/);
+    assert.match(req.rawBody, /1 \+export const fresh = 1;/);
+    assert.match(t.err.join(''), /new\.ts:9 is outside the change \(line 9 is past the end of new\.ts \(2 lines\)\)/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
