@@ -47,10 +47,11 @@ export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOut
     root: input.root,
     trusted: input.trusted,
     approvals: input.approvals,
-    askApproval: input.askApproval,
+    askApproval: input.signal ? untilAborted(input.askApproval, input.signal) : input.askApproval,
   });
-  if (!allowed.allowed) return { status: allowed.status, reason: allowed.reason };
+  // A cancel while the question was open ends the stage now, not when someone answers it.
   if (input.signal?.aborted) return cancelledOutcome();
+  if (!allowed.allowed) return { status: allowed.status, reason: allowed.reason };
 
   let scratch: ScratchWorkspace;
   const preparing = performance.now();
@@ -112,6 +113,19 @@ async function runInScratch(
       problems: [],
     };
   }
+}
+
+/** The host's question, abandoned (rejected) as soon as the run is cancelled. */
+function untilAborted(ask: AskApproval, signal: AbortSignal): AskApproval {
+  return (command) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (signal.aborted) return reject(new Error('cancelled'));
+      const onAbort = () => reject(new Error('cancelled'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      ask(command)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
 }
 
 function cancelledOutcome(): VerifyOutcome {

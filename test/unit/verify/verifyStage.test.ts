@@ -285,6 +285,30 @@ describe('runVerifyStage', () => {
     assert.deepEqual(readdirSync(ws.scratchTmp), []);
   });
 
+  it('cancel while the approval question is open ends the stage at once', async () => {
+    ws = makeWorkspace({ git: false });
+    const ac = new AbortController();
+    const marker = path.join(ws.outDir, 'ran');
+    let asked = false;
+    const started = Date.now();
+    setTimeout(() => ac.abort(), 100);
+    const outcome = await stage(
+      {
+        signal: ac.signal,
+        askApproval: () => {
+          asked = true;
+          return new Promise<boolean>(() => undefined); // a modal nobody answers
+        },
+        verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 },
+      },
+      false,
+    );
+    assert.equal(asked, true);
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(existsSync(marker), false);
+  });
+
   it('cancel: before the start nothing runs; during the run the group is killed', async () => {
     ws = makeWorkspace({ git: true });
     const early = new AbortController();
