@@ -14,7 +14,28 @@ export function detectFormat(text: string): EditFormat | undefined {
   return undefined;
 }
 
+/** Every format the text carries a real piece of (a unified diff counts only with a hunk). */
+function formatsPresent(text: string): EditFormat[] {
+  const found: EditFormat[] = [];
+  if (looksLikeApplyPatch(text)) found.push('patch');
+  if (looksLikeSearchReplace(text)) found.push('search-replace');
+  if (/^--- .*\n\+\+\+ .*\n@@/m.test(text.replace(/\r\n/g, '\n'))) found.push('udiff');
+  return found;
+}
+
 export function parsePatch(text: string, format: FormatOption = 'auto'): EditPlan {
+  if (format === 'auto') {
+    // Parsing one format would silently skip the other's edits: half a change is worse than none.
+    const present = formatsPresent(text);
+    if (present.length > 1) {
+      throw new PatchParseError([
+        {
+          kind: 'parse',
+          message: `the patch mixes formats (${present.join(', ')}); write every edit in one format, or pass --format to choose one.`,
+        },
+      ]);
+    }
+  }
   const f = format === 'auto' ? detectFormat(text) : format;
   switch (f) {
     case 'patch':

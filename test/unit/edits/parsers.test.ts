@@ -295,13 +295,36 @@ test('whole model replies: prose and fences around each format are ignored', () 
   const sr = parsePatch(
     "I'll fix the sign.\n\n**File: src/math.ts**\n```typescript\n<<<<<<< SEARCH\n  return a - b;\n=======\n  return a + b;\n>>>>>>> REPLACE\n```\n\nThis fixes `add`.\n",
   );
-  assert.deepEqual([sr.format, sr.files[0].path, sr.files[0].hunks[0].new], ['search-replace', 'src/math.ts', ['  return a + b;']]);
+  assert.deepEqual(
+    [sr.format, sr.files[0].path, sr.files[0].hunks[0].new],
+    ['search-replace', 'src/math.ts', ['  return a + b;']],
+  );
   const ud = parsePatch(
     'Here is the diff:\n\n```diff\n--- a/src/math.ts\n+++ b/src/math.ts\n@@ -1,3 +1,3 @@\n export function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n```\n\n- fixed the sign\n',
   );
-  assert.deepEqual([ud.format, ud.files[0].hunks[0].old.length, ud.files[0].hunks[0].new[1]], ['udiff', 3, '  return a + b;']);
+  assert.deepEqual(
+    [ud.format, ud.files[0].hunks[0].old.length, ud.files[0].hunks[0].new[1]],
+    ['udiff', 3, '  return a + b;'],
+  );
   const ap = parsePatch(
     'Applying:\n```\n*** Begin Patch\n*** Update File: src/math.ts\n@@ export function add(a, b) {\n-  return a - b;\n+  return a + b;\n*** End Patch\n```\nDone.\n',
   );
   assert.deepEqual([ap.format, ap.files[0].hunks[0].anchors], ['patch', ['export function add(a, b) {']]);
+});
+
+test('auto refuses a reply that mixes formats rather than apply only one part', () => {
+  const e = parseError(() =>
+    parsePatch(
+      'a.txt\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n\n--- a/b.txt\n+++ b/b.txt\n@@ -1 +1 @@\n-p\n+q\n',
+    ),
+  );
+  assert.match(e.message, /mixes formats \(search-replace, udiff\)/);
+  // Choosing a format explicitly reads only that one.
+  assert.equal(
+    parsePatch(
+      'a.txt\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n\n--- a/b.txt\n+++ b/b.txt\n@@ -1 +1 @@\n-p\n+q\n',
+      'udiff',
+    ).files[0].path,
+    'b.txt',
+  );
 });
