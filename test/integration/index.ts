@@ -32,6 +32,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'cancelRun.test.ts': () => require('./cancelRun.test'),
   'reviewActions.test.ts': () => require('./reviewActions.test'),
   'editorContext.test.ts': () => require('./editorContext.test'),
+  'streaming.test.ts': () => require('./streaming.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
