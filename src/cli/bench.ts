@@ -18,6 +18,7 @@ import {
 import type { ArmSummary } from '../core/bench/armSummary';
 import { CandidateError, parseStage } from '../core/bench/candidatePolicy';
 import { editStageChain } from '../core/bench/policyEdit';
+import { replayVerifier } from '../core/bench/replayVerifier';
 import { reviewRouting, type RoutingReviewReport } from '../core/bench/routingReview';
 import { ScorecardFilterSchema } from '../core/bench/scorecardFilters';
 import { buildScorecardView } from '../core/bench/scorecardView';
@@ -27,7 +28,6 @@ import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
-import { runVerifyStage } from '../core/verify/verifyStage';
 import { CliPolicyError, policyForCli } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
@@ -212,6 +212,23 @@ async function review(v: Values, root: string, io: VerbIo): Promise<number> {
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
   });
+  const verifier =
+    policy.verify && !v['no-verify']
+      ? await replayVerifier({
+          policy,
+          root,
+          // The CLI runs where the user chose to run it; the command still needs their approval once.
+          trusted: true,
+          approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
+          askApproval: async (command) =>
+            io.ask
+              ? io.ask(`Run the policy's verify command on each replayed change, in scratch copies of the workspace?\n  ${command}\n[y/N] `)
+              : false,
+          secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
+          env: io.env as NodeJS.ProcessEnv,
+        })
+      : {};
+  if (verifier.note) io.err(`switchyard bench: ${verifier.note}`);
   const ac = new AbortController();
   const onSigint = () => ac.abort('interrupted (Ctrl-C)');
   process.once('SIGINT', onSigint);
@@ -227,24 +244,7 @@ async function review(v: Values, root: string, io: VerbIo): Promise<number> {
         availability,
         providerFor: async (spec) =>
           createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
-        verify:
-          policy.verify && !v['no-verify']
-            ? (scratchRoot, resolved, signal) =>
-                runVerifyStage({
-                  root: scratchRoot,
-                  resolvedPlan: resolved,
-                  verify: policy.verify!,
-                  trusted: true,
-                  approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
-                  askApproval: async (command) =>
-                    io.ask
-                      ? io.ask(`Run the policy's verify command on each replayed change, in scratch copies?\n  ${command}\n[y/N] `)
-                      : false,
-                  secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
-                  env: io.env as NodeJS.ProcessEnv,
-                  signal,
-                })
-            : undefined,
+        verify: verifier.verify,
         signal: ac.signal,
       },
       onProgress: (p) => io.err(`▶ ${p.side} routing ${p.index + 1}/${p.total}: ${p.task}`),

@@ -11,10 +11,8 @@ import { createProvider } from '../../../src/core/providers/createProvider';
 import { runVerifyStage } from '../../../src/core/verify/verifyStage';
 import type { RoutingPolicy } from '../../../src/core/config/policySchema';
 import { startLoopbackServer } from '../../support/loopbackServer';
-import { benchHandler, benchPolicy, benchSet, KEY, makeWorkspace, treeHash } from './support';
+import { benchHandler, benchPolicy, benchSet, KEY, makeWorkspace, treeHash, VERIFY } from './support';
 
-// A real command in the scratch copy: fails when the change left a "BUG" marker in the sources.
-const VERIFY = 'if grep -rq BUG src; then echo "found a BUG marker"; exit 1; fi';
 
 function hostFor(policy: RoutingPolicy): ReplayHost {
   return {

@@ -62,13 +62,14 @@ export function benchSet(): BenchmarkSet {
 export const KEY = 'sk-test-bench-0123456789';
 
 /** sonnet (anthropic) implements, gpt (openai) reviews; "newbie" (vendor mistral, cheap) is the candidate. */
-export function benchPolicy(server: LoopbackServer, verifyCommand?: string): RoutingPolicy {
+export function benchPolicyInput(server: LoopbackServer, verifyCommand?: string, keyEnv?: string) {
   const price = (i: number, o: number) => ({ inputPerMTok: i, outputPerMTok: o });
-  return RoutingPolicySchema.parse({
+  const k = keyEnv ? { apiKeyEnv: keyEnv } : {};
+  return {
     models: [
-      { id: 'sonnet', provider: 'anthropic', model: 'claude-sonnet-test', vendor: 'anthropic', baseUrl: server.anthropicBaseUrl, price: price(3, 15) },
-      { id: 'gpt', provider: 'openai', model: 'gpt-test', vendor: 'openai', baseUrl: server.openaiBaseUrl, price: price(1.25, 10) },
-      { id: 'newbie', provider: 'openai', model: 'newbie-test', vendor: 'mistral', baseUrl: server.openaiBaseUrl, price: price(0.5, 2) },
+      { id: 'sonnet', provider: 'anthropic', model: 'claude-sonnet-test', vendor: 'anthropic', baseUrl: server.anthropicBaseUrl, price: price(3, 15), ...k },
+      { id: 'gpt', provider: 'openai', model: 'gpt-test', vendor: 'openai', baseUrl: server.openaiBaseUrl, price: price(1.25, 10), ...k },
+      { id: 'newbie', provider: 'openai', model: 'newbie-test', vendor: 'mistral', baseUrl: server.openaiBaseUrl, price: price(0.5, 2), ...k },
     ],
     stages: { scout: [], architect: [], implementer: ['sonnet'], critic: ['gpt'], finalOwner: [] },
     rules: {
@@ -80,8 +81,15 @@ export function benchPolicy(server: LoopbackServer, verifyCommand?: string): Rou
       timeouts: { firstTokenSeconds: 10, idleSeconds: 10, totalSeconds: 60 },
     },
     ...(verifyCommand ? { verify: { command: verifyCommand, timeoutSeconds: 30 } } : {}),
-  });
+  };
 }
+
+export function benchPolicy(server: LoopbackServer, verifyCommand?: string): RoutingPolicy {
+  return RoutingPolicySchema.parse(benchPolicyInput(server, verifyCommand));
+}
+
+// A real command in the scratch copy: fails when the change left a "BUG" marker in the sources.
+export const VERIFY = 'if grep -rq BUG src; then echo "found a BUG marker"; exit 1; fi';
 
 const sr = (path: string, from: string, to: string): string =>
   `${path}\n<<<<<<< SEARCH\n${from}\n=======\n${to}\n>>>>>>> REPLACE\n`;
