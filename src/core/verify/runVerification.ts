@@ -30,6 +30,8 @@ export interface RunVerificationOptions {
   platform?: NodeJS.Platform;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Sends a signal to the child's whole process group; a group already gone is not an error. */
 function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -54,7 +56,7 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
   const secretValues = withheld.map((n) => parentEnv[n]);
   const scrub = (text: string) => scrubSecrets(text, ...secretValues);
   const tail = new OutputTail(opts.tail);
-  const grace = opts.killGraceMs ?? 2000;
+  const grace = Math.min(Math.max(opts.killGraceMs ?? 2000, 0), MAX_TIMER_MS);
   const base = { command: opts.command, withheldEnv: withheld };
 
   const notStarted = (over: Partial<VerifyResult>): Promise<VerifyResult> =>
@@ -128,12 +130,16 @@ export function runVerification(opts: RunVerificationOptions): Promise<VerifyRes
     };
 
     // Once the shell has exited, a late timer or abort changes nothing about how it ended.
+    // setTimeout turns anything over 2^31-1 ms into 1 ms: a huge limit must not mean "kill at once".
     timers.push(
-      setTimeout(() => {
-        if (endedAt !== undefined) return;
-        timedOut = true;
-        terminate();
-      }, opts.timeoutMs),
+      setTimeout(
+        () => {
+          if (endedAt !== undefined) return;
+          timedOut = true;
+          terminate();
+        },
+        Math.min(Math.max(opts.timeoutMs, 0), MAX_TIMER_MS),
+      ),
     );
 
     opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -226,6 +226,13 @@ describe('runVerification', () => {
     assert.ok(process.memoryUsage().rss - before < 200 * 1024 * 1024, 'no unbounded buffering');
   });
 
+  it('a limit beyond what a timer holds is not turned into an instant kill', async () => {
+    const r = await runVerification({ command: 'sleep 0.3; echo finished', cwd: ws.root, timeoutMs: 1e10 });
+    assert.equal(r.timedOut, false);
+    assert.equal(r.passed, true);
+    assert.equal(r.outputTail, 'finished');
+  });
+
   it('streams output chunks to onOutput as they arrive', async () => {
     const chunks: string[] = [];
     const r = await runVerification({
