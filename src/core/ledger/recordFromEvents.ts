@@ -8,7 +8,9 @@ export class RunRecorder {
 
   readonly listener = (e: PipelineEvent): void => {
     // Streaming deltas carry nothing the record keeps; dropping them keeps memory flat on long replies.
-    if (e.type !== 'stage-delta') this.events.push(e);
+    if (e.type === 'stage-delta') return;
+    // What was sent is in the boundary log already; the record keeps only the artifact names.
+    this.events.push(e.type === 'context-sent' ? { ...e, sent: undefined } : e);
   };
 
   record(): RunRecord | undefined {

@@ -78,6 +78,13 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     modelId: z.string(),
     artifacts: z.array(z.string()),
     chars: z.number().int(),
+    /** Exactly what was sent (system prompt and messages), for the live "what this role saw" view. */
+    sent: z
+      .object({
+        system: z.string(),
+        messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })),
+      })
+      .optional(),
   }),
   z.object({
     ...base,

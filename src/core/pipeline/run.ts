@@ -43,7 +43,7 @@ import type { RunResult, RunTaskOptions } from './runTypes';
 import { StageRun } from './stageRun';
 import { cutOff, structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
-import { verifyFindingText, verifySummary } from '../verify/verifyFinding';
+import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
 export const MAX_EDIT_RETRIES = 1;
@@ -262,7 +262,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const t0 = performance.now();
     let approved: boolean;
     try {
-      approved = await Promise.race([opts.gate({ gateId, codes, reasons, diff, review, signal: ac.signal }), aborted]);
+      approved = await Promise.race([
+        opts.gate({ gateId, codes, reasons, diff, review, resolved: state.resolved, signal: ac.signal }),
+        aborted,
+      ]);
     } finally {
       hostMs += performance.now() - t0;
     }
@@ -449,7 +452,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           passed: outcome.status === 'ran' ? outcome.result.passed : undefined,
           summary,
         });
-        verification = outcome.status === 'ran' ? verifyFindingText(outcome.result) : summary;
+        // Not run is said as such, so the critic never reads silence as a pass.
+        verification = verifyNoteForCritic(outcome);
       }
 
       const critics = criticCandidates(implementerVendor);

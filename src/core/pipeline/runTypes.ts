@@ -24,6 +24,8 @@ export interface GateRequest {
   /** One sentence per reason, for the prompt or the notification. */
   reasons: string[];
   diff?: DiffArtifact;
+  /** The exact plan `apply` will write if the gate says yes (before/after per file). */
+  resolved?: ResolvedPlan;
   review?: Review;
   signal: AbortSignal;
 }

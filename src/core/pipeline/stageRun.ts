@@ -140,6 +140,7 @@ export class StageRun {
         round: this.round,
         modelId: spec.id,
         artifacts: entry.artifacts,
+        sent: { system: entry.system, messages: entry.messages },
         chars: entry.system.length + entry.messages.reduce((n, m) => n + m.content.length, 0),
       });
 

@@ -45,6 +45,10 @@ test('a trivial task: one implementer pass, a cross-vendor review, applied; the 
     assert.doesNotMatch(criticSaw, /You are the implementer/);
     assert.deepEqual(r.boundary.seenBy('critic')[0]!.artifacts, ['task', 'diff']);
     assert.doesNotMatch(messagesText(h.requestsOf('critic')[0]!), /IMPLEMENTER-PRIVATE/);
+    // The live view gets the same text on the event; the record keeps only the artifact names.
+    const sent = h.events.find((e) => e.type === 'context-sent' && e.stage === 'critic');
+    assert.ok(sent && sent.type === 'context-sent' && sent.sent);
+    assert.deepEqual(sent.sent.messages, r.boundary.seenBy('critic')[0]!.messages);
     // The key travels only in the auth header, never in a record.
     assert.doesNotMatch(JSON.stringify(r.record), new RegExp(KEY));
 
@@ -135,6 +139,7 @@ test('a high-risk task runs every stage, escalates to the final owner and waits 
     assert.ok(h.gates[0]!.codes.includes('risk'));
     assert.match(h.gates[0]!.reasons.join(' '), /high risk/);
     assert.ok(h.gates[0]!.diff?.diff.includes('checkHashed'));
+    assert.match(h.gates[0]!.resolved!.files[0]!.after, /checkHashed/);
     assert.match(h.read('src/auth/login.ts'), /checkHashed/);
     // With only two models ready, the final owner is a fresh pair of eyes: not the critic's own model.
     const fo = r.record.reviews.find((v) => v.stage === 'finalOwner')!;
