@@ -132,6 +132,8 @@ async function createWorktree(
   try {
     const carriedOver = await carryOverChanges(top, tree, links, copyBudget(opts));
     const scratchRoot = path.join(tree, path.relative(top, realRoot));
+    // A root folder with nothing tracked or carried over (empty, or all ignored) still has to exist.
+    await mkdir(scratchRoot, { recursive: true });
     if (opts.linkNodeModules !== false) {
       const pairs =
         realRoot === top
