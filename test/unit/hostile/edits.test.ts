@@ -246,3 +246,73 @@ test('a stale base (the file was edited after the diff was made) is refused; the
     expect: /apply.*src\/total\.ts.*(changed|stale)/i,
   });
 });
+
+// Spellings of a protected path that normalise to it: each must still stop at the gate.
+const PROTECTED_SPELLINGS: Array<[string, string, string]> = [
+  ['src/../.vscode/settings.json', '.vscode/settings.json', '  "a": 1'],
+  ['./.vscode/settings.json', '.vscode/settings.json', '  "a": 1'],
+  ['.vscode//settings.json', '.vscode/settings.json', '  "a": 1'],
+  ['.vscode/./settings.json', '.vscode/settings.json', '  "a": 1'],
+  ['src\\..\\.vscode\\settings.json', '.vscode/settings.json', '  "a": 1'],
+  ['.git//config', '.git/config', '[core]'],
+  ['.github/workflows/../workflows/ci.yml', '.github/workflows/ci.yml', 'name: ci'],
+  ['config/.env.production', 'config/.env.production', 'A=1'],
+  ['.switchyard//routing.json', '.switchyard/routing.json', '  "rules": {}'],
+];
+
+for (const [spelled, real, line] of PROTECTED_SPELLINGS) {
+  test(`a protected path spelled "${spelled}" still stops at the gate; nothing is written`, async () => {
+    const content: Record<string, string> = {
+      '.vscode/settings.json': '{\n  "a": 1\n}\n',
+      '.git/config': '[core]\n',
+      '.github/workflows/ci.yml': 'name: ci\n',
+      'config/.env.production': 'A=1\n',
+      '.switchyard/routing.json': '{\n  "rules": {}\n}\n',
+    };
+    const h = await editCase({
+      files: { [real]: content[real]! },
+      reply: searchReplace(spelled, line, `${line} # changed`),
+      outcome: 'rejected',
+      gate: () => false,
+      expect: /rejected at the human gate/,
+    });
+    assert.ok(h.gates[0]?.codes.includes('protected-path'));
+  });
+}
+
+const REFUSED_SPELLINGS: Array<[string, RegExp]> = [
+  ['..\\outside\\secret.txt', /climbs out/],
+  ['C:\\Windows\\win.ini', /absolute/],
+  ['/dev/null', /absolute/],
+  ['src/\u0000total.ts', /NUL/],
+];
+
+for (const [spelled, why] of REFUSED_SPELLINGS) {
+  test(`a path spelled ${JSON.stringify(spelled)} is refused before anything is read or written`, async () => {
+    await editCase({
+      reply: searchReplace(spelled, 'outside the workspace', 'pwned'),
+      expect: new RegExp(`edit-resolve.*${why.source}`),
+    });
+  });
+}
+
+test('creating a file through a symlinked directory that points outside is refused', async () => {
+  await editCase({
+    prepare: (h) => symlinkSync(h.outside, join(h.root, 'vendor')),
+    reply: { text: '*** Begin Patch\n*** Add File: vendor/payload.sh\n+#!/bin/sh\n+echo pwned\n*** End Patch\n' },
+    expect: /edit-resolve.*vendor\/payload\.sh.*(outside|symlink)/i,
+  });
+});
+
+test('moving a file out of the workspace, or deleting one outside it, is refused', async () => {
+  await editCase({
+    reply: {
+      text: '*** Begin Patch\n*** Update File: src/total.ts\n*** Move to: ../outside/total.ts\n@@\n export function total(xs: number[]) {\n*** End Patch\n',
+    },
+    expect: /edit-resolve.*(climbs out|outside)/i,
+  });
+  await editCase({
+    reply: { text: '*** Begin Patch\n*** Delete File: ../outside/secret.txt\n*** End Patch\n' },
+    expect: /edit-resolve.*(climbs out|outside)/i,
+  });
+});

@@ -235,3 +235,23 @@ test('a huge reply stays bounded where the panel keeps it (the run model holds o
     await h.close();
   }
 });
+
+test('a connection reset before any response: retried, then a network error naming the model', async () => {
+  await faultCase({
+    role: 'implementer',
+    reply: { fault: { kind: 'reset' } },
+    kind: 'network',
+    says: /reach|connection|network|socket/i,
+    attempts: 2,
+  });
+});
+
+test('403 forbidden: an auth error, not retried', async () => {
+  await faultCase({
+    role: 'critic',
+    reply: { fault: { kind: 'auth', status: 403, echoKey: true } },
+    kind: 'auth',
+    says: /403|key|permission|forbidden/i,
+    attempts: 1,
+  });
+});
