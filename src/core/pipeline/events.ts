@@ -122,7 +122,14 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     reasons: z.array(z.string()),
   }),
   z.object({ ...base, type: z.literal('gate-waiting'), gateId: z.string(), reasons: z.array(z.string()) }),
-  z.object({ ...base, type: z.literal('gate-resolved'), gateId: z.string(), approved: z.boolean() }),
+  z.object({
+    ...base,
+    type: z.literal('gate-resolved'),
+    gateId: z.string(),
+    approved: z.boolean(),
+    /** The person sent the change back to the implementer (approved is false; the run goes on). */
+    sentBack: z.boolean().optional(),
+  }),
   z.object({ ...base, type: z.literal('applied'), files: z.array(z.string()) }),
   z.object({ ...base, type: z.literal('rejected'), reason: z.string() }),
   z.object({ ...base, type: z.literal('cancelled'), stage: StageSchema.optional(), reason: z.string() }),

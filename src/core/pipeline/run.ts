@@ -39,7 +39,7 @@ import { planEscalation, type GateReason } from './escalation';
 import type { ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
 import { protectedMatches } from './protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
-import type { RunResult, RunTaskOptions } from './runTypes';
+import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { StageRun } from './stageRun';
 import { cutOff, structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
@@ -47,6 +47,8 @@ import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
 export const MAX_EDIT_RETRIES = 1;
+/** A person may send the change back from the gate this many times within one run. */
+export const MAX_HUMAN_SEND_BACKS = 3;
 const LISTING_LIMIT = 500;
 
 export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
@@ -251,7 +253,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     reasons: string[],
     diff: DiffArtifact | undefined,
     review: Review | undefined,
-  ): Promise<boolean> {
+  ): Promise<GateAnswer> {
     const gateId = `${runId}:gate:${randomBytes(3).toString('hex')}`;
     emit({ type: 'gate-waiting', gateId, reasons });
     const aborted = new Promise<never>((_, reject) => {
@@ -260,7 +262,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     });
     aborted.catch(() => {});
     const t0 = performance.now();
-    let approved: boolean;
+    let approved: GateAnswer;
     try {
       approved = await Promise.race([
         opts.gate({ gateId, codes, reasons, diff, review, resolved: state.resolved, signal: ac.signal }),
@@ -269,7 +271,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     } finally {
       hostMs += performance.now() - t0;
     }
-    emit({ type: 'gate-resolved', gateId, approved });
+    emit({
+      type: 'gate-resolved',
+      gateId,
+      approved: approved === true,
+      ...(typeof approved === 'object' ? { sentBack: true } : {}),
+    });
     if (ac.signal.aborted) throw new RunCancelled();
     return approved;
   }
@@ -371,239 +378,273 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     let diff!: DiffArtifact;
     let resolved!: ResolvedPlan;
     const criticReviews: Review[] = [];
+    /** What the implementer is asked to fix next: the critic's review, or a person's at the gate. */
+    let revision: { review: Review; by: string } | undefined;
+    let lastRound = 0;
+    let humanSendBacks = 0;
 
-    for (let round = 1; ; round++) {
-      const impl = await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
-        if (round === 1) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
-        else implSession.addUser(P.implementerRevision(lastCritic!.review, lastCritic!.spec.id, nonce));
-        const artifacts =
-          round === 1
+    // One pass of: implement ⇄ review (bounded rounds), escalation, gate. A person at the gate may
+    // send the change back with their findings: then another pass, in the same run (bounded too).
+    for (;;) {
+      roundsExhausted = false;
+      noReviewer = undefined;
+      const firstRound = lastRound + 1;
+      for (let round = firstRound; ; round++) {
+        lastRound = round;
+        const impl = await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
+          const fresh = revision === undefined;
+          if (fresh) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
+          else implSession.addUser(P.implementerRevision(revision!.review, revision!.by, nonce));
+          revision = undefined;
+          const artifacts = fresh
             ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)]
             : ['review'];
-        for (let attempt = 0; ; attempt++) {
-          const { text, spec, stopReason, maxOutputTokens } = await sr.call(
-            implSession,
-            attempt === 0 ? artifacts : ['edit-problems'],
-          );
-          // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
-          const out: Awaited<ReturnType<typeof parseAndResolve>> =
-            stopReason === 'max-tokens'
-              ? {
-                  ok: false,
-                  problems: [{ kind: 'parse', message: `${cutOff(maxOutputTokens)}: send fewer or smaller edits` }],
-                }
-              : stopReason === 'refused'
-                ? { ok: false, problems: [{ kind: 'parse', message: 'the model declined to answer' }] }
-                : await parseAndResolve(text);
-          if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
-          if (attempt >= MAX_EDIT_RETRIES) {
-            const list = out.problems
-              .slice(0, 5)
-              .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`)
-              .join('; ');
-            throw new StageFailure({
-              kind: 'edit-resolve',
-              message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`,
-              modelId: spec.id,
-            });
+          for (let attempt = 0; ; attempt++) {
+            const { text, spec, stopReason, maxOutputTokens } = await sr.call(
+              implSession,
+              attempt === 0 ? artifacts : ['edit-problems'],
+            );
+            // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
+            const out: Awaited<ReturnType<typeof parseAndResolve>> =
+              stopReason === 'max-tokens'
+                ? {
+                    ok: false,
+                    problems: [{ kind: 'parse', message: `${cutOff(maxOutputTokens)}: send fewer or smaller edits` }],
+                  }
+                : stopReason === 'refused'
+                  ? { ok: false, problems: [{ kind: 'parse', message: 'the model declined to answer' }] }
+                  : await parseAndResolve(text);
+            if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
+            if (attempt >= MAX_EDIT_RETRIES) {
+              const list = out.problems
+                .slice(0, 5)
+                .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`)
+                .join('; ');
+              throw new StageFailure({
+                kind: 'edit-resolve',
+                message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`,
+                modelId: spec.id,
+              });
+            }
+            implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
           }
-          implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
+        });
+        // The next round starts with the model that worked (a fallback stays in charge).
+        implCandidates = implCandidates.slice(
+          Math.max(
+            0,
+            implCandidates.findIndex((m) => m.id === impl.spec.id),
+          ),
+        );
+        implWhy = impl.why;
+        implRejected = impl.rejected;
+        implementerVendor = impl.spec.vendor;
+        resolved = impl.resolved;
+        const text = renderUnifiedDiff(resolved);
+        const size = diffSize(text);
+        diff = {
+          diff: text,
+          files: [...new Set(resolved.files.flatMap((f) => (f.newPath ? [f.path, f.newPath] : [f.path])))],
+          addedLines: size.added,
+          removedLines: size.removed,
+        };
+        state.diff = diff;
+        state.resolved = resolved;
+        emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
+
+        // verify: the policy's test command on this diff, in a scratch copy (the host runs it)
+        let verification: string | undefined;
+        if (policy.verify && opts.verify) {
+          const t0 = performance.now();
+          const c0 = process.cpuUsage();
+          const outcome = await opts.verify(resolved, ac.signal).finally(() => {
+            hostMs += performance.now() - t0;
+            const c = process.cpuUsage(c0);
+            hostCpuMs += (c.user + c.system) / 1000;
+          });
+          if (ac.signal.aborted) throw new RunCancelled();
+          const summary = verifySummary(outcome);
+          emit({
+            type: 'verified',
+            round,
+            status: outcome.status,
+            passed: outcome.status === 'ran' ? outcome.result.passed : undefined,
+            summary,
+          });
+          // Not run is said as such, so the critic never reads silence as a pass.
+          verification = verifyNoteForCritic(outcome);
         }
-      });
-      // The next round starts with the model that worked (a fallback stays in charge).
-      implCandidates = implCandidates.slice(
-        Math.max(
-          0,
-          implCandidates.findIndex((m) => m.id === impl.spec.id),
-        ),
-      );
-      implWhy = impl.why;
-      implRejected = impl.rejected;
-      implementerVendor = impl.spec.vendor;
-      resolved = impl.resolved;
-      const text = renderUnifiedDiff(resolved);
-      const size = diffSize(text);
-      diff = {
-        diff: text,
-        files: [...new Set(resolved.files.flatMap((f) => (f.newPath ? [f.path, f.newPath] : [f.path])))],
-        addedLines: size.added,
-        removedLines: size.removed,
-      };
-      state.diff = diff;
-      state.resolved = resolved;
-      emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
 
-      // verify: the policy's test command on this diff, in a scratch copy (the host runs it)
-      let verification: string | undefined;
-      if (policy.verify && opts.verify) {
-        const t0 = performance.now();
-        const c0 = process.cpuUsage();
-        const outcome = await opts.verify(resolved, ac.signal).finally(() => {
-          hostMs += performance.now() - t0;
-          const c = process.cpuUsage(c0);
-          hostCpuMs += (c.user + c.system) / 1000;
-        });
-        if (ac.signal.aborted) throw new RunCancelled();
-        const summary = verifySummary(outcome);
-        emit({
-          type: 'verified',
-          round,
-          status: outcome.status,
-          passed: outcome.status === 'ran' ? outcome.result.passed : undefined,
-          summary,
-        });
-        // Not run is said as such, so the critic never reads silence as a pass.
-        verification = verifyNoteForCritic(outcome);
-      }
-
-      const critics = criticCandidates(implementerVendor);
-      if (critics.specs.length === 0) {
-        noReviewer = noReviewerReason(
-          implementerVendor,
-          critics.considered.map((m) => ({ modelId: m.id, vendor: m.vendor })),
-        );
-        emit({ type: 'stage-skipped', stage: 'critic', reason: noReviewer });
-        break;
-      }
-      const criticWhy = `${critics.specs[0]!.id} (${critics.specs[0]!.vendor}): first ready critic whose vendor differs from the implementer's (${implementerVendor})`;
-      const review = await runStage('critic', round, critics.specs, criticWhy, critics.rejected, async (sr) => {
-        const session = new RoleSession('critic', P.criticSystem(nonce), outBudget('critic'));
-        const artifacts = [
-          'task',
-          ...(plan ? ['plan'] : []),
-          'diff',
-          ...(lastCritic ? ['previous-review'] : []),
-          ...(verification ? ['verification'] : []),
-        ];
-        const r = await structured(
-          sr,
-          session,
-          P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce, verification),
-          artifacts,
-          ReviewSchema,
-          'Review JSON',
-        );
-        return { review: r, spec: sr.model };
-      });
-      // The cross-vendor rule, checked again on the model that actually answered (fallbacks included).
-      if (policy.rules.reviewerVendorMustDiffer && review.spec.vendor === implementerVendor) {
-        throw new StageFailure({
-          kind: 'internal',
-          message: `refusing a same-vendor review (${review.spec.id}, ${implementerVendor}); this is a Switchyard bug`,
-        });
-      }
-      const anchored = anchorFindings(review.review, newLineCounts(resolved));
-      const checked: Review = { ...review.review, findings: anchored.map(({ anchored: _a, note: _n, ...f }) => f) };
-      lastCritic = { review: checked, spec: review.spec };
-      criticReviews.push(checked);
-      emit({
-        type: 'review-ready',
-        stage: 'critic',
-        round,
-        reviewerModelId: review.spec.id,
-        reviewerVendor: review.spec.vendor,
-        implementerVendor,
-        review: checked,
-      });
-      if (checked.verdict !== 'request-changes') break;
-      if (round > policy.rules.maxReviewRounds) {
-        roundsExhausted = true;
-        break;
-      }
-    }
-
-    // escalation
-    const touched = diff.files;
-    const protectedHits = touched.flatMap((f) =>
-      protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })),
-    );
-    const esc = planEscalation(policy, {
-      risk: decision.risk,
-      protectedHits,
-      diffLines: diff.addedLines + diff.removedLines,
-      roundsExhausted,
-      criticVerdict: lastCritic?.review.verdict,
-      noReviewer,
-    });
-    const human: GateReason[] = [...esc.human];
-    let finalReview = lastCritic?.review;
-    let finalVerdict = lastCritic?.review.verdict;
-    if (esc.finalOwner.length) {
-      const fo = finalOwnerCandidates(implementerVendor, lastCritic?.spec.id);
-      if (fo.length === 0) {
-        human.push({
-          code: 'escalation',
-          reason: `escalation wanted a final owner (${esc.finalOwner.join('; ')}) but no model in stages.finalOwner is ready`,
-        });
-      } else {
-        emit({ type: 'escalated', to: 'stronger-model', reasons: esc.finalOwner });
-        const foD = stageOf('finalOwner');
-        const foWhy =
-          foD?.modelId === fo[0]!.id
-            ? foD.why
-            : `${fo[0]!.id} (${fo[0]!.vendor}): final owner for ${esc.finalOwner.join('; ')}`;
-        const r = await runStage('finalOwner', 1, fo, foWhy, foD?.rejected ?? [], async (sr) => {
-          const session = new RoleSession('finalOwner', P.finalOwnerSystem(nonce), outBudget('finalOwner'));
-          const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(criticReviews.length ? ['reviews'] : [])];
-          const rev = await structured(
+        const critics = criticCandidates(implementerVendor);
+        if (critics.specs.length === 0) {
+          noReviewer = noReviewerReason(
+            implementerVendor,
+            critics.considered.map((m) => ({ modelId: m.id, vendor: m.vendor })),
+          );
+          emit({ type: 'stage-skipped', stage: 'critic', reason: noReviewer });
+          break;
+        }
+        const criticWhy = `${critics.specs[0]!.id} (${critics.specs[0]!.vendor}): first ready critic whose vendor differs from the implementer's (${implementerVendor})`;
+        const review = await runStage('critic', round, critics.specs, criticWhy, critics.rejected, async (sr) => {
+          const session = new RoleSession('critic', P.criticSystem(nonce), outBudget('critic'));
+          const artifacts = [
+            'task',
+            ...(plan ? ['plan'] : []),
+            'diff',
+            ...(lastCritic ? ['previous-review'] : []),
+            ...(verification ? ['verification'] : []),
+          ];
+          const r = await structured(
             sr,
             session,
-            P.finalOwnerMessage(task, plan, numberDiff(diff.diff), criticReviews, esc.finalOwner, nonce),
+            P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce, verification),
             artifacts,
             ReviewSchema,
             'Review JSON',
           );
-          return { review: rev, spec: sr.model };
+          return { review: r, spec: sr.model };
         });
-        const checked: Review = {
-          ...r.review,
-          findings: anchorFindings(r.review, newLineCounts(resolved)).map(({ anchored: _a, note: _n, ...f }) => f),
-        };
+        // The cross-vendor rule, checked again on the model that actually answered (fallbacks included).
+        if (policy.rules.reviewerVendorMustDiffer && review.spec.vendor === implementerVendor) {
+          throw new StageFailure({
+            kind: 'internal',
+            message: `refusing a same-vendor review (${review.spec.id}, ${implementerVendor}); this is a Switchyard bug`,
+          });
+        }
+        const anchored = anchorFindings(review.review, newLineCounts(resolved));
+        const checked: Review = { ...review.review, findings: anchored.map(({ anchored: _a, note: _n, ...f }) => f) };
+        lastCritic = { review: checked, spec: review.spec };
+        criticReviews.push(checked);
+        if (checked.verdict === 'request-changes') revision = { review: checked, by: review.spec.id };
         emit({
           type: 'review-ready',
-          stage: 'finalOwner',
-          round: 1,
-          reviewerModelId: r.spec.id,
-          reviewerVendor: r.spec.vendor,
+          stage: 'critic',
+          round,
+          reviewerModelId: review.spec.id,
+          reviewerVendor: review.spec.vendor,
           implementerVendor,
           review: checked,
         });
-        finalReview = checked;
-        finalVerdict = checked.verdict;
-        if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock)
-          human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
-        if (checked.verdict === 'request-changes' && policy.rules.escalation.onDisagreement && !roundsExhausted) {
-          human.push({ code: 'escalation', reason: `the final owner (${r.spec.id}) asked for changes` });
+        if (checked.verdict !== 'request-changes') break;
+        if (round - firstRound + 1 > policy.rules.maxReviewRounds) {
+          roundsExhausted = true;
+          revision = undefined;
+          break;
         }
       }
-    }
-    state.review = finalReview;
 
-    // What the verdict allows before any gate.
-    if (finalVerdict === 'block' && !policy.rules.humanGate.onBlock) {
-      emit({ type: 'rejected', reason: 'blocked by the reviewer (rules.humanGate.onBlock is off)' });
-      return { outcome: 'rejected', message: `rejected: ${finalReview?.summary || 'the reviewer blocked the change'}` };
-    }
-    if (finalVerdict === 'request-changes' && !human.some((h) => h.code === 'escalation')) {
-      emit({ type: 'rejected', reason: 'the reviewer still asks for changes and no escalation applies' });
-      return {
-        outcome: 'rejected',
-        message: `rejected: review rounds ran out without approval (${policy.rules.maxReviewRounds} allowed)`,
-      };
-    }
-
-    // gate
-    const uniqueHuman = human.filter((h, i) => human.findIndex((x) => x.reason === h.reason) === i);
-    if (uniqueHuman.length) emit({ type: 'escalated', to: 'human', reasons: uniqueHuman.map((h) => h.reason) });
-    if (uniqueHuman.length || opts.confirmEveryApply) {
-      const reasons = uniqueHuman.length
-        ? uniqueHuman.map((h) => h.reason)
-        : [`${lastCritic?.spec.id ?? 'the reviewer'} approved the change; apply it?`];
-      const ok = await askGate([...new Set(uniqueHuman.map((h) => h.code))], reasons, diff, finalReview);
-      if (!ok) {
-        emit({ type: 'rejected', reason: 'declined at the human gate' });
-        return { outcome: 'rejected', message: 'rejected at the human gate; nothing was applied' };
+      // escalation
+      const touched = diff.files;
+      const protectedHits = touched.flatMap((f) =>
+        protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })),
+      );
+      const esc = planEscalation(policy, {
+        risk: decision.risk,
+        protectedHits,
+        diffLines: diff.addedLines + diff.removedLines,
+        roundsExhausted,
+        criticVerdict: lastCritic?.review.verdict,
+        noReviewer,
+      });
+      const human: GateReason[] = [...esc.human];
+      let finalReview = lastCritic?.review;
+      let finalVerdict = lastCritic?.review.verdict;
+      if (esc.finalOwner.length) {
+        const fo = finalOwnerCandidates(implementerVendor, lastCritic?.spec.id);
+        if (fo.length === 0) {
+          human.push({
+            code: 'escalation',
+            reason: `escalation wanted a final owner (${esc.finalOwner.join('; ')}) but no model in stages.finalOwner is ready`,
+          });
+        } else {
+          emit({ type: 'escalated', to: 'stronger-model', reasons: esc.finalOwner });
+          const foD = stageOf('finalOwner');
+          const foWhy =
+            foD?.modelId === fo[0]!.id
+              ? foD.why
+              : `${fo[0]!.id} (${fo[0]!.vendor}): final owner for ${esc.finalOwner.join('; ')}`;
+          const r = await runStage('finalOwner', 1, fo, foWhy, foD?.rejected ?? [], async (sr) => {
+            const session = new RoleSession('finalOwner', P.finalOwnerSystem(nonce), outBudget('finalOwner'));
+            const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(criticReviews.length ? ['reviews'] : [])];
+            const rev = await structured(
+              sr,
+              session,
+              P.finalOwnerMessage(task, plan, numberDiff(diff.diff), criticReviews, esc.finalOwner, nonce),
+              artifacts,
+              ReviewSchema,
+              'Review JSON',
+            );
+            return { review: rev, spec: sr.model };
+          });
+          const checked: Review = {
+            ...r.review,
+            findings: anchorFindings(r.review, newLineCounts(resolved)).map(({ anchored: _a, note: _n, ...f }) => f),
+          };
+          emit({
+            type: 'review-ready',
+            stage: 'finalOwner',
+            round: 1,
+            reviewerModelId: r.spec.id,
+            reviewerVendor: r.spec.vendor,
+            implementerVendor,
+            review: checked,
+          });
+          finalReview = checked;
+          finalVerdict = checked.verdict;
+          if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock)
+            human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
+          if (checked.verdict === 'request-changes' && policy.rules.escalation.onDisagreement && !roundsExhausted) {
+            human.push({ code: 'escalation', reason: `the final owner (${r.spec.id}) asked for changes` });
+          }
+        }
       }
+      state.review = finalReview;
+
+      // What the verdict allows before any gate.
+      if (finalVerdict === 'block' && !policy.rules.humanGate.onBlock) {
+        emit({ type: 'rejected', reason: 'blocked by the reviewer (rules.humanGate.onBlock is off)' });
+        return {
+          outcome: 'rejected',
+          message: `rejected: ${finalReview?.summary || 'the reviewer blocked the change'}`,
+        };
+      }
+      if (finalVerdict === 'request-changes' && !human.some((h) => h.code === 'escalation')) {
+        emit({ type: 'rejected', reason: 'the reviewer still asks for changes and no escalation applies' });
+        return {
+          outcome: 'rejected',
+          message: `rejected: review rounds ran out without approval (${policy.rules.maxReviewRounds} allowed)`,
+        };
+      }
+
+      // gate
+      const uniqueHuman = human.filter((h, i) => human.findIndex((x) => x.reason === h.reason) === i);
+      if (uniqueHuman.length) emit({ type: 'escalated', to: 'human', reasons: uniqueHuman.map((h) => h.reason) });
+      if (uniqueHuman.length || opts.confirmEveryApply) {
+        const reasons = uniqueHuman.length
+          ? uniqueHuman.map((h) => h.reason)
+          : [`${lastCritic?.spec.id ?? 'the reviewer'} approved the change; apply it?`];
+        const answer = await askGate([...new Set(uniqueHuman.map((h) => h.code))], reasons, diff, finalReview);
+        if (typeof answer === 'object') {
+          if (humanSendBacks >= MAX_HUMAN_SEND_BACKS) {
+            emit({ type: 'rejected', reason: `sent back more than ${MAX_HUMAN_SEND_BACKS} times` });
+            return {
+              outcome: 'rejected',
+              message: `rejected: sent back ${MAX_HUMAN_SEND_BACKS} times already; start a new run with a clearer task`,
+            };
+          }
+          humanSendBacks++;
+          revision = {
+            review: { verdict: 'request-changes', summary: answer.sendBack, findings: answer.findings ?? [] },
+            by: 'a person at the review gate',
+          };
+          continue;
+        }
+        if (!answer) {
+          emit({ type: 'rejected', reason: 'declined at the human gate' });
+          return { outcome: 'rejected', message: 'rejected at the human gate; nothing was applied' };
+        }
+      }
+      break;
     }
 
     // apply — never after a cancellation

@@ -10,7 +10,7 @@ import type { TaskContext } from '../routing/classificationSchema';
 import type { ModelAvailability } from '../routing/decide';
 import type { GateCode, RoutingDecision } from '../routing/decisionSchema';
 import type { PriceLookup } from '../routing/estimate';
-import type { Review } from '../review/reviewSchema';
+import type { Finding, Review } from '../review/reviewSchema';
 import type { ContextBoundaryLog } from '../sessions/contextBoundary';
 import type { Answer, DiffArtifact } from '../sessions/artifacts';
 import type { Outcome, PipelineListener } from './events';
@@ -30,6 +30,8 @@ export interface GateRequest {
   signal: AbortSignal;
 }
 
+export type GateAnswer = boolean | { sendBack: string; findings?: Finding[] };
+
 export interface RunTaskOptions {
   task: string;
   context?: TaskContext;
@@ -39,8 +41,12 @@ export interface RunTaskOptions {
   /** Workspace root: edits are resolved against the files under it. */
   root: string;
   workspace: WorkspaceReader;
-  /** Asks a person; resolves true to go on. Called only before applying. */
-  gate(request: GateRequest): Promise<boolean>;
+  /**
+   * Asks a person; resolves true to apply, false to reject, or { sendBack } to have the implementer
+   * revise the change with the person's notes and findings in this same run (then review and the gate
+   * again). Called only before applying.
+   */
+  gate(request: GateRequest): Promise<GateAnswer>;
   /** Writes the resolved plan (the CLI: applyResolved; the extension: a WorkspaceEdit). */
   apply(resolved: ResolvedPlan): Promise<ApplyOutcome>;
   /**

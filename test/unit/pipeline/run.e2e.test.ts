@@ -736,3 +736,47 @@ test('an implementer reply cut off at the output limit is never applied in part:
     await h.close();
   }
 });
+
+test('a person can send the change back from the gate: the implementer revises in the same run, review and gate again', async () => {
+  const h = await startHarness({ 'src/a.ts': 'export const a = 1;\n' });
+  try {
+    h.queues.implementer.push(searchReplace('src/a.ts', 'export const a = 1;', 'export const a = 2;'));
+    h.queues.critic.push(approve());
+    h.queues.implementer.push(searchReplace('src/a.ts', 'export const a = 1;', 'export const a = 3;'));
+    h.queues.critic.push(approve());
+    const answers: Array<boolean | { sendBack: string; findings?: [] }> = [
+      { sendBack: 'PERSON-NOTE: it should be 3, not 2' },
+      true,
+    ];
+    const gates: number[] = [];
+    const r = await h.run('Fix the constant in src/a.ts', {
+      confirmEveryApply: true,
+      gate: async (req) => {
+        gates.push(req.diff!.addedLines);
+        return answers.shift()!;
+      },
+    });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(h.read('src/a.ts'), 'export const a = 3;\n');
+    assert.equal(gates.length, 2);
+    const impl = h.requestsOf('implementer');
+    assert.equal(impl.length, 2);
+    assert.match(messagesText(impl[1]!), /a person at the review gate[\s\S]*PERSON-NOTE: it should be 3, not 2/);
+    assert.deepEqual(
+      r.record.stages.map((s) => `${s.stage}#${s.round}`),
+      ['implementer#1', 'critic#1', 'implementer#2', 'critic#2'],
+    );
+    const resolvedGates = h.events.filter((e) => e.type === 'gate-resolved');
+    assert.deepEqual(
+      resolvedGates.map((e) => (e.type === 'gate-resolved' ? [e.approved, e.sentBack ?? false] : [])),
+      [
+        [false, true],
+        [true, false],
+      ],
+    );
+    // The critic of round 2 sees its own earlier review, not the person's note to the implementer.
+    assert.doesNotMatch(r.boundary.textSeenBy('critic'), /PERSON-NOTE/);
+  } finally {
+    await h.close();
+  }
+});
