@@ -34,10 +34,11 @@ function splice(file: FileLines, h: Hunk, p: Placement): { lines: string[]; eols
   return { lines, eols };
 }
 
-function finishEols(file: FileLines, originalEndedWithoutEol: boolean, forceNoEol: boolean): void {
+/** Only the last line may lack a terminator; whether it does is the file's, unless a hunk says. */
+function finishEols(file: FileLines, noFinalEol: boolean): void {
   const last = file.lines.length - 1;
   for (let i = 0; i < last; i++) if (file.eols[i] === '') file.eols[i] = file.eol;
-  if (last >= 0) file.eols[last] = originalEndedWithoutEol || forceNoEol ? '' : file.eols[last] || file.eol;
+  if (last >= 0) file.eols[last] = noFinalEol ? '' : file.eols[last] || file.eol;
 }
 
 export function applyHunks(path: string, text: string, edit: FileEdit): ContentResult {
@@ -46,6 +47,7 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
   const tol = new Set<Tolerance>();
   const problems: EditProblem[] = [];
   let forceNoEol = false;
+  let forceEol = false;
 
   for (const h of edit.hunks) {
     if (
@@ -88,13 +90,20 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
     const index = indexLines(file.lines);
     const results: Array<Attempt | undefined> = edit.hunks.map(() => undefined);
     const taken: Array<[number, number]> = [];
-    // Pass 1: hunks whose text places them on its own.
-    edit.hunks.forEach((h, i) => {
-      const a = place(path, index, h, taken, undefined);
-      results[i] = a;
-      if (a.kind === 'placed')
-        taken.push([a.placed.placement.start, a.placed.placement.start + (a.placed.hunk ?? h).old.length]);
-    });
+    // Pass 1: hunks whose text places them on its own. Repeated while it helps: a hunk that
+    // matched twice may have only one place left once another hunk has claimed the other.
+    for (let progress = true; progress;) {
+      progress = false;
+      edit.hunks.forEach((h, i) => {
+        if (results[i] !== undefined && results[i]!.kind !== 'ambiguous') return;
+        const a = place(path, index, h, taken, undefined);
+        results[i] = a;
+        if (a.kind === 'placed') {
+          taken.push([a.placed.placement.start, a.placed.placement.start + (a.placed.hunk ?? h).old.length]);
+          progress = true;
+        }
+      });
+    }
     // Pass 2: ambiguous hunks, with their line numbers corrected by how far off the numbers of
     // the nearest placed hunk were (models are usually off by the same amount within a file).
     edit.hunks.forEach((h, i) => {
@@ -106,7 +115,8 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
           r,
           h: edit.hunks[side === 0 ? i - d : i + d],
         }));
-        const found = near.find((x) => x.r?.kind === 'placed' && x.h?.oldStart !== undefined);
+        // A neighbour placed from part of its quote (edge lines set aside) says less: skip it.
+        const found = near.find((x) => x.r?.kind === 'placed' && !x.r.placed.hunk && x.h?.oldStart !== undefined);
         if (found && found.r?.kind === 'placed') {
           delta = found.r.placed.placement.start - (found.h.oldStart! - 1);
           break;
@@ -163,7 +173,8 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
         lines.push(...repl.lines);
         eols.push(...repl.eols);
         at = p.start + h.old.length;
-        if (h.newEndsWithoutEol && at === file.lines.length) forceNoEol = true;
+        if (at === file.lines.length && h.newEndsWithoutEol) forceNoEol = true;
+        else if (at === file.lines.length && h.oldEndsWithoutEol) forceEol = true;
       }
       for (; at < file.lines.length; at++) {
         lines.push(file.lines[at]);
@@ -174,7 +185,7 @@ export function applyHunks(path: string, text: string, edit: FileEdit): ContentR
     }
   }
   if (problems.length) return { ok: false, problems };
-  finishEols(file, endedWithoutEol, forceNoEol);
+  finishEols(file, forceNoEol || (endedWithoutEol && !forceEol));
   if (edit.hunks.length && file.eol === '\r\n') tol.add('line-endings');
   if (edit.hunks.length && file.bom) tol.add('bom');
   return { ok: true, after: joinFileText(file), tolerances: [...tol] };

@@ -28,6 +28,8 @@ export const HunkSchema = z.object({
   atEof: z.boolean().default(false),
   /** Unified diff `\ No newline at end of file` after the new side: the result ends without EOL. */
   newEndsWithoutEol: z.boolean().default(false),
+  /** ...after the old side: the file ended without EOL; with a new side that has one, it gains it. */
+  oldEndsWithoutEol: z.boolean().default(false),
   /** 1-based number of this block/hunk in the patch text, and the patch line it starts on. */
   block: z.number().int().positive(),
   patchLine: z.number().int().positive(),

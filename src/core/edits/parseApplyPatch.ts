@@ -71,7 +71,18 @@ export function parseApplyPatch(text: string): EditPlan {
         files.push({
           path: p,
           op: 'create',
-          hunks: [{ old: [], new: content, anchors: [], atEof: false, newEndsWithoutEol: false, block, patchLine: at }],
+          hunks: [
+            {
+              old: [],
+              new: content,
+              anchors: [],
+              atEof: false,
+              newEndsWithoutEol: false,
+              oldEndsWithoutEol: false,
+              block,
+              patchLine: at,
+            },
+          ],
           sequential: false,
           createIfMissing: false,
         });
@@ -100,7 +111,16 @@ export function parseApplyPatch(text: string): EditPlan {
       const trailingBare = new Map<Hunk, number>();
       const start = (lineNo: number) => {
         block++;
-        cur = { old: [], new: [], anchors: [], atEof: false, newEndsWithoutEol: false, block, patchLine: lineNo };
+        cur = {
+          old: [],
+          new: [],
+          anchors: [],
+          atEof: false,
+          newEndsWithoutEol: false,
+          oldEndsWithoutEol: false,
+          block,
+          patchLine: lineNo,
+        };
         curHasLines = false;
         hunks.push(cur);
       };

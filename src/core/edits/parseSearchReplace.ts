@@ -141,6 +141,7 @@ export function parseSearchReplace(text: string): EditPlan {
       anchors: [],
       atEof: false,
       newEndsWithoutEol: false,
+      oldEndsWithoutEol: false,
       block,
       patchLine: startLine,
     };

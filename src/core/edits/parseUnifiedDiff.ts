@@ -139,6 +139,7 @@ export function parseUnifiedDiff(text: string): EditPlan {
         anchors: [],
         atEof: false,
         newEndsWithoutEol: false,
+        oldEndsWithoutEol: false,
         block,
         patchLine: hunkLine,
       };
@@ -168,6 +169,7 @@ export function parseUnifiedDiff(text: string): EditPlan {
         }
         if (l.startsWith('\\')) {
           if (lastSide === 'new' || lastSide === 'both') hunk.newEndsWithoutEol = true;
+          if (lastSide === 'old' || lastSide === 'both') hunk.oldEndsWithoutEol = true;
           i++;
           continue;
         }
@@ -242,6 +244,7 @@ export function parseUnifiedDiff(text: string): EditPlan {
               anchors: [],
               atEof: false,
               newEndsWithoutEol: last?.newEndsWithoutEol ?? false,
+              oldEndsWithoutEol: false,
               block: hunks[0]?.block ?? block,
               patchLine: headerLine,
             },

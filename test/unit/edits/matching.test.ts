@@ -365,3 +365,21 @@ test('a tab-indented file quoted with spaces matches, and new lines come back wi
   );
   assert.equal(p.kind, 'not-found');
 });
+
+test('a unified diff that adds the missing final newline is obeyed; the canonical diff of that round-trips', () => {
+  const r = after(
+    { 'e.txt': 'a\nb' },
+    '--- a/e.txt\n+++ b/e.txt\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n',
+  );
+  assert.equal(r.text, 'a\nb\n');
+});
+
+test('a hunk that matched twice is placed once another hunk has claimed one of its places, whatever their order', () => {
+  const file = ['x = 1', 'y = 2', 'x = 1', 'z = 3', ''].join('\n');
+  // Hunk 1 ("x = 1") alone matches lines 1 and 3; hunk 2 can only be lines 3-4.
+  const r = after(
+    { 'v.txt': file },
+    '*** Begin Patch\n*** Update File: v.txt\n@@\n-x = 1\n+x = 10\n@@\n-x = 1\n-z = 3\n+x = 1\n+z = 30\n*** End Patch\n',
+  );
+  assert.equal(r.text, ['x = 10', 'y = 2', 'x = 1', 'z = 30', ''].join('\n'));
+});
