@@ -20,7 +20,14 @@ function emptyExtension() {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-empty-ext-'));
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({ name: 'empty', publisher: 'switchyard-bench', version: '0.0.0', engines: { vscode: '^1.100.0' }, main: './extension.js', activationEvents: [] }),
+    JSON.stringify({
+      name: 'empty',
+      publisher: 'switchyard-bench',
+      version: '0.0.0',
+      engines: { vscode: '^1.100.0' },
+      main: './extension.js',
+      activationEvents: [],
+    }),
   );
   writeFileSync(join(dir, 'extension.js'), 'exports.activate = function () {};\n');
   return dir;

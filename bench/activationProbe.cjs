@@ -12,7 +12,8 @@ const vscode = require('vscode');
 
 exports.run = async function run() {
   // Switchyard, or the empty baseline extension bench/activation.mjs builds for comparison.
-  const ext = vscode.extensions.getExtension('switchyard.switchyard') ?? vscode.extensions.getExtension('switchyard-bench.empty');
+  const ext =
+    vscode.extensions.getExtension('switchyard.switchyard') ?? vscode.extensions.getExtension('switchyard-bench.empty');
   if (!ext) throw new Error('neither switchyard.switchyard nor the empty baseline is loaded in this extension host');
   const entry = require.resolve(path.resolve(ext.extensionPath, ext.packageJSON.main));
   const timing = { loadMs: NaN, activateMs: NaN };
@@ -44,7 +45,9 @@ exports.run = async function run() {
     };
     // esbuild's CommonJS exports are getter-only properties, so hand the host a view of them
     // whose activate is the timed one.
-    return new Proxy(exports, { get: (target, key, receiver) => (key === 'activate' ? timed : Reflect.get(target, key, receiver)) });
+    return new Proxy(exports, {
+      get: (target, key, receiver) => (key === 'activate' ? timed : Reflect.get(target, key, receiver)),
+    });
   };
   let sockets = 0;
   const connect = net.Socket.prototype.connect;

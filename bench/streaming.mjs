@@ -80,8 +80,10 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
     batcher.flush();
     const seconds = (performance.now() - t0) / 1000;
     loop.disable();
-    if (deliveredChars !== sentChars) throw new Error(`lost output: sent ${sentChars} chars, delivered ${deliveredChars}`);
-    if (!parseHostMessage(JSON.parse(lastWire))) throw new Error('a batched message does not validate against the panel protocol');
+    if (deliveredChars !== sentChars)
+      throw new Error(`lost output: sent ${sentChars} chars, delivered ${deliveredChars}`);
+    if (!parseHostMessage(JSON.parse(lastWire)))
+      throw new Error('a batched message does not validate against the panel protocol');
     return {
       tokensPerSecond: Math.round(total / seconds),
       messagesPerSecond: Math.round((messages / seconds) * 10) / 10,

@@ -46,7 +46,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(treeChanged, statusItem);
 
   for (const id of COMMANDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => loadMain().runCommand(s, id, args)));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => loadMain().runCommand(s, id, args)),
+    );
   }
 
   // The sidebar forwards to main.js, which is loaded only when the view first asks for its rows.

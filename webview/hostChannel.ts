@@ -24,7 +24,10 @@ type Handlers = { [K in HostNotificationName]?: (params: HostNotificationParams<
 export class HostChannel {
   private readonly api = acquireVsCodeApi();
   private nextId = 1;
-  private readonly pending = new Map<number, { method: WebviewRequestName; resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { method: WebviewRequestName; resolve: (r: unknown) => void; reject: (e: Error) => void }
+  >();
 
   constructor(private readonly handlers: Handlers) {
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data));

@@ -39,7 +39,10 @@ const actions: Actions = {
   revealFinding: (findingId) => report(channel.request('finding/reveal', { findingId })),
   selectStage: (stage: PanelStage) => {
     if (!run) return;
-    selected = Math.max(0, run.stages.findIndex((s) => s.stage === stage));
+    selected = Math.max(
+      0,
+      run.stages.findIndex((s) => s.stage === stage),
+    );
     tabs?.setAttribute('selected-index', String(selected));
     (tabs as (HTMLElement & { selectedIndex?: number }) | null)?.setAttribute('selected-index', String(selected));
     if (tabs) (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = selected;
@@ -61,7 +64,8 @@ function render(): void {
     stageKey = '';
     return;
   }
-  if (!sections.header.isConnected) app.replaceChildren(sections.header, sections.strip, sections.actions, status, sections.review, sections.tabs);
+  if (!sections.header.isConnected)
+    app.replaceChildren(sections.header, sections.strip, sections.actions, status, sections.review, sections.tabs);
   sections.header.replaceChildren(renderHeader(run));
   sections.strip.replaceChildren(renderStrip(run, actions));
   sections.actions.replaceChildren(renderActions(run, actions));

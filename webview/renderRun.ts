@@ -65,9 +65,16 @@ export function renderHeader(run: RunView): HTMLElement {
     run.verification
       ? h(
           'p',
-          { class: `verification ${run.verification.passed === false ? 'state-failed' : ''}`, 'data-testid': 'verification' },
+          {
+            class: `verification ${run.verification.passed === false ? 'state-failed' : ''}`,
+            'data-testid': 'verification',
+          },
           `Checks (round ${run.verification.round}): `,
-          run.verification.passed === undefined ? run.verification.status : run.verification.passed ? 'passed' : 'failed',
+          run.verification.passed === undefined
+            ? run.verification.status
+            : run.verification.passed
+              ? 'passed'
+              : 'failed',
           ` — ${run.verification.summary}`,
         )
       : null,
@@ -99,7 +106,12 @@ function stageCard(s: StageView, actions: Actions): HTMLElement {
     select,
     h('div', { class: 'model' }, s.modelId ? `${s.modelId}${s.vendor ? ` · ${s.vendor}` : ''}` : 'no model'),
     h('div', { class: 'state-text' }, s.state, s.round > 1 ? ` · round ${s.round}` : ''),
-    h('div', { class: 'meta' }, meta, s.estimatedCostUsd !== undefined ? ` (est. ${formatUsd(s.estimatedCostUsd)})` : ''),
+    h(
+      'div',
+      { class: 'meta' },
+      meta,
+      s.estimatedCostUsd !== undefined ? ` (est. ${formatUsd(s.estimatedCostUsd)})` : '',
+    ),
     s.why ? h('div', { class: 'why' }, s.why) : null,
     s.error ? h('div', { class: 'error', role: 'alert' }, s.error) : null,
     rejected,
@@ -116,9 +128,18 @@ function sawList(s: StageView): HTMLElement {
     'ul',
     { class: 'saw' },
     ...s.saw.map((item) => {
-      const line = [h('span', { class: 'muted' }, item.kind), ': ', item.label, item.chars !== undefined ? ` (${item.chars} chars)` : ''];
+      const line = [
+        h('span', { class: 'muted' }, item.kind),
+        ': ',
+        item.label,
+        item.chars !== undefined ? ` (${item.chars} chars)` : '',
+      ];
       if (!item.text) return h('li', {}, ...line);
-      return h('li', {}, h('details', {}, h('summary', {}, ...line), h('pre', { class: 'saw-text', tabindex: '0' }, item.text)));
+      return h(
+        'li',
+        {},
+        h('details', {}, h('summary', {}, ...line), h('pre', { class: 'saw-text', tabindex: '0' }, item.text)),
+      );
     }),
   );
 }
@@ -170,7 +191,9 @@ export function renderReview(run: RunView, actions: Actions): HTMLElement | null
       { class: 'muted' },
       `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}${r.stage === 'finalOwner' ? ', the final owner' : ''}, round ${r.round}`,
     ),
-    r.findings.length ? h('ul', { class: 'findings' }, ...r.findings.map((f) => findingItem(f, actions))) : h('p', {}, 'No findings.'),
+    r.findings.length
+      ? h('ul', { class: 'findings' }, ...r.findings.map((f) => findingItem(f, actions)))
+      : h('p', {}, 'No findings.'),
   );
 }
 

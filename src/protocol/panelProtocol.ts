@@ -71,7 +71,15 @@ export const ReviewViewSchema = z.object({
 });
 export type ReviewView = z.infer<typeof ReviewViewSchema>;
 
-export const RunStateSchema = z.enum(['running', 'awaiting-approval', 'applied', 'rejected', 'done', 'failed', 'cancelled']);
+export const RunStateSchema = z.enum([
+  'running',
+  'awaiting-approval',
+  'applied',
+  'rejected',
+  'done',
+  'failed',
+  'cancelled',
+]);
 export type RunState = z.infer<typeof RunStateSchema>;
 
 export const RunViewSchema = z.object({
@@ -90,7 +98,9 @@ export const RunViewSchema = z.object({
   review: ReviewViewSchema.optional(),
   diffFiles: z.array(z.string().max(2000)).max(1000).default([]),
   /** The policy's verify command on the latest diff, when it has one. */
-  verification: z.object({ status: z.string().max(100), passed: z.boolean().optional(), summary: text, round: count }).optional(),
+  verification: z
+    .object({ status: z.string().max(100), passed: z.boolean().optional(), summary: text, round: count })
+    .optional(),
   message: text.optional(),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
@@ -101,7 +111,10 @@ export type OutputDelta = z.infer<typeof OutputDeltaSchema>;
 /** Host → webview. `run/snapshot` is sent once after `ready` (and when a new run starts); afterwards
  * only `run/state` (structure, no output) and `stage/output` (batched deltas) follow. */
 export const HostNotifications = {
-  'run/snapshot': z.object({ run: RunViewSchema.nullable(), outputs: z.partialRecord(PanelStageSchema, z.string()).default({}) }),
+  'run/snapshot': z.object({
+    run: RunViewSchema.nullable(),
+    outputs: z.partialRecord(PanelStageSchema, z.string()).default({}),
+  }),
   'run/state': z.object({ run: RunViewSchema }),
   'stage/output': z.object({ runId: z.string().max(200), deltas: z.array(OutputDeltaSchema).min(1).max(5) }),
   'finding/focus': z.object({ findingId: z.string().max(200) }),
@@ -142,9 +155,24 @@ export type WebviewToHost =
 
 const EnvelopeSchema = z.union([
   z.object({ kind: z.literal('notify'), method: z.string().max(100), params: z.unknown() }),
-  z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: z.string().max(100), params: z.unknown() }),
-  z.object({ kind: z.literal('response'), id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ kind: z.literal('response'), id: z.number().int().nonnegative(), ok: z.literal(false), error: z.string().max(20_000) }),
+  z.object({
+    kind: z.literal('request'),
+    id: z.number().int().nonnegative(),
+    method: z.string().max(100),
+    params: z.unknown(),
+  }),
+  z.object({
+    kind: z.literal('response'),
+    id: z.number().int().nonnegative(),
+    ok: z.literal(true),
+    result: z.unknown(),
+  }),
+  z.object({
+    kind: z.literal('response'),
+    id: z.number().int().nonnegative(),
+    ok: z.literal(false),
+    error: z.string().max(20_000),
+  }),
 ]);
 
 function has<T extends object>(map: T, key: string): key is Extract<keyof T, string> {
@@ -154,7 +182,9 @@ function has<T extends object>(map: T, key: string): key is Extract<keyof T, str
 /** A message the host accepted from the webview, with params already validated. */
 export type ParsedWebviewMessage =
   | { kind: 'notify'; method: WebviewNotificationName; params: Record<string, never> }
-  | { [K in WebviewRequestName]: { kind: 'request'; id: number; method: K; params: RequestParams<K> } }[WebviewRequestName];
+  | {
+      [K in WebviewRequestName]: { kind: 'request'; id: number; method: K; params: RequestParams<K> };
+    }[WebviewRequestName];
 
 /** Host side: returns undefined for anything the map does not declare or whose params do not validate. */
 export function parseWebviewMessage(raw: unknown): ParsedWebviewMessage | undefined {
@@ -169,14 +199,18 @@ export function parseWebviewMessage(raw: unknown): ParsedWebviewMessage | undefi
   if (m.kind === 'request') {
     if (!has(WebviewRequests, m.method)) return undefined;
     const p = WebviewRequests[m.method][0].safeParse(m.params ?? {});
-    return p.success ? ({ kind: 'request', id: m.id, method: m.method, params: p.data } as ParsedWebviewMessage) : undefined;
+    return p.success
+      ? ({ kind: 'request', id: m.id, method: m.method, params: p.data } as ParsedWebviewMessage)
+      : undefined;
   }
   return undefined;
 }
 
 /** A message the webview accepted from the host. */
 export type ParsedHostMessage =
-  | { [K in HostNotificationName]: { kind: 'notify'; method: K; params: HostNotificationParams<K> } }[HostNotificationName]
+  | {
+      [K in HostNotificationName]: { kind: 'notify'; method: K; params: HostNotificationParams<K> };
+    }[HostNotificationName]
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: string };
 
@@ -201,12 +235,22 @@ export function validateResult<K extends WebviewRequestName>(method: K, result: 
 }
 
 /** Builders, so senders cannot put a method and params together that the map does not pair. */
-export function hostNotify<K extends HostNotificationName>(method: K, params: z.input<(typeof HostNotifications)[K]>): HostToWebview {
+export function hostNotify<K extends HostNotificationName>(
+  method: K,
+  params: z.input<(typeof HostNotifications)[K]>,
+): HostToWebview {
   return { kind: 'notify', method, params };
 }
-export function webviewRequest<K extends WebviewRequestName>(id: number, method: K, params: RequestParams<K>): WebviewToHost {
+export function webviewRequest<K extends WebviewRequestName>(
+  id: number,
+  method: K,
+  params: RequestParams<K>,
+): WebviewToHost {
   return { kind: 'request', id, method, params };
 }
-export function webviewNotify<K extends WebviewNotificationName>(method: K, params: z.input<(typeof WebviewNotifications)[K]>): WebviewToHost {
+export function webviewNotify<K extends WebviewNotificationName>(
+  method: K,
+  params: z.input<(typeof WebviewNotifications)[K]>,
+): WebviewToHost {
   return { kind: 'notify', method, params };
 }

@@ -56,7 +56,9 @@ function servicesFor(shell: Shell): Services {
 export async function runCommand(shell: Shell, command: string, args: unknown[]): Promise<unknown> {
   const run = COMMANDS[command];
   if (!run) {
-    void vscode.window.showErrorMessage(`Switchyard: unknown command ${command}. Reinstall the extension if this persists.`);
+    void vscode.window.showErrorMessage(
+      `Switchyard: unknown command ${command}. Reinstall the extension if this persists.`,
+    );
     return undefined;
   }
   return run(servicesFor(shell), args);

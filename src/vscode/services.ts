@@ -61,7 +61,8 @@ export class Services implements vscode.Disposable {
     const keys = {
       'switchyard.hasRun': Boolean(run),
       'switchyard.runLive': Boolean(run?.live),
-      'switchyard.hasChange': Boolean(run?.resolved) && run?.model.view.state !== 'applied' && run?.model.view.state !== 'rejected',
+      'switchyard.hasChange':
+        Boolean(run?.resolved) && run?.model.view.state !== 'applied' && run?.model.view.state !== 'rejected',
     };
     for (const [k, v] of Object.entries(keys)) {
       if (this.contextKeys.get(k) === v) continue;

@@ -8,7 +8,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { tsImport } from 'tsx/esm/api';
-import { errorNotifications, frameForWebview, runCommand, screenshot, startWorkbench, waitForInputBox } from './support/workbench.mjs';
+import {
+  errorNotifications,
+  frameForWebview,
+  runCommand,
+  screenshot,
+  startWorkbench,
+  waitForInputBox,
+} from './support/workbench.mjs';
 
 const { startLoopbackServer } = await tsImport('../support/loopbackServer.ts', import.meta.url);
 const fx = await tsImport('../integration/extensionFixtures.ts', import.meta.url);
@@ -42,7 +49,10 @@ async function setKey(page, name, value) {
   assert.equal(await input.getAttribute('type'), 'password', 'the key box hides what is typed');
   await input.fill(value);
   await page.keyboard.press('Enter');
-  await page.locator('.notifications-toasts .notification-toast', { hasText: `stored ${name}` }).first().waitFor({ timeout: 15_000 });
+  await page
+    .locator('.notifications-toasts .notification-toast', { hasText: `stored ${name}` })
+    .first()
+    .waitFor({ timeout: 15_000 });
 }
 
 test('the person stores both keys with "Switchyard: Set API key"', async () => {
@@ -77,7 +87,7 @@ test('routing the task from the palette opens the panel, which streams and shows
   await out.filter({ hasText: '<<<<<<< SEARCH' }).waitFor({ timeout: 15_000 });
   assert.equal(await panel.locator('pre.output script, pre.output b').count(), 0);
   const findingText = await panel.locator('.finding').first().innerText();
-  assert.ok(findingText.includes(fx.HOSTILE_MARKUP), 'the panel shows the finding\'s markup literally');
+  assert.ok(findingText.includes(fx.HOSTILE_MARKUP), "the panel shows the finding's markup literally");
   assert.equal(await panel.locator('.finding img, .finding strong, .finding a').count(), 0);
   assert.notEqual(await page.title(), 'pwned');
   await screenshot(page, 'journey2-2-routing-panel');
@@ -86,7 +96,10 @@ test('routing the task from the palette opens the panel, which streams and shows
 test('the sidebar shows the stages with their models', async () => {
   const page = wb.page;
   await page.locator('.activitybar .action-item a[aria-label^="Switchyard"]').first().click();
-  const tree = page.locator('.pane-body .monaco-list').filter({ has: page.locator('.monaco-list-row', { hasText: 'Implementer' }) }).first();
+  const tree = page
+    .locator('.pane-body .monaco-list')
+    .filter({ has: page.locator('.monaco-list-row', { hasText: 'Implementer' }) })
+    .first();
   await tree.waitFor({ timeout: 15_000 });
   const rows = await tree.locator('.monaco-list-row').allInnerTexts();
   const text = rows.join('\n');
@@ -109,7 +122,11 @@ test('the diff shows the finding as a comment thread on the proposed side', asyn
   assert.ok(threadText.includes(fx.HOSTILE_MARKUP), `the comment does not show the markup literally: ${threadText}`);
   const body = thread.locator('.review-comment-contents .comment-body').first();
   assert.equal(await body.locator('.comment-body-plainstring').count(), 1, 'the body is rendered as a plain string');
-  assert.equal(await body.locator('img, strong, a').count(), 0, `rendered markup in the comment: ${await body.innerHTML()}`);
+  assert.equal(
+    await body.locator('img, strong, a').count(),
+    0,
+    `rendered markup in the comment: ${await body.innerHTML()}`,
+  );
   await screenshot(page, 'journey2-4-comment-thread');
 });
 
@@ -128,7 +145,10 @@ test('"Apply change" in the routing panel writes the fix to the file', async () 
   const page = wb.page;
   const panelBefore = await frameForWebview(page, 'Switchyard routing');
   await panelBefore.locator('.actions vscode-button', { hasText: 'Apply change' }).click();
-  await page.locator('.notifications-toasts .notification-toast', { hasText: 'applied to 1 file' }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.notifications-toasts .notification-toast', { hasText: 'applied to 1 file' })
+    .first()
+    .waitFor({ timeout: 30_000 });
   const cart = readFileSync(join(wb.folder, 'src', 'cart.ts'), 'utf8');
   assert.notEqual(cart, originalCart);
   for (const line of fx.CART_FIXED_LINES) assert.ok(cart.includes(line), `cart.ts lacks: ${line}`);
@@ -145,7 +165,10 @@ test('the panel follows the theme: dark high contrast', async () => {
   await runCommand(page, 'Preferences: Color Theme');
   const input = await waitForInputBox(page);
   await input.fill('Dark High Contrast');
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor();
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' })
+    .first()
+    .waitFor();
   await page.keyboard.press('Enter');
   const after = await (async () => {
     for (let i = 0; i < 40; i++) {

@@ -3,7 +3,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import { CRITIC_KEY, CRITIC_KEY_NAME, IMPLEMENTER_KEY, IMPLEMENTER_KEY_NAME, cartTeam, loopbackPolicy } from './extensionFixtures';
+import {
+  CRITIC_KEY,
+  CRITIC_KEY_NAME,
+  IMPLEMENTER_KEY,
+  IMPLEMENTER_KEY_NAME,
+  cartTeam,
+  loopbackPolicy,
+} from './extensionFixtures';
 import { mainModule, waitFor } from './hostHelpers';
 
 suite('cancel a run', () => {
@@ -15,7 +22,9 @@ suite('cancel a run', () => {
     if (!vscode.workspace.isTrusted) this.skip();
     server = await startLoopbackServer();
     const team = cartTeam();
-    server.setHandler((req) => (req.system.includes('You are the implementer') ? { fault: { kind: 'hang' } } : team(req)));
+    server.setHandler((req) =>
+      req.system.includes('You are the implementer') ? { fault: { kind: 'hang' } } : team(req),
+    );
     original = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
     await vscode.workspace.fs.writeFile(
       vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.switchyard', 'routing.json'),
@@ -33,9 +42,17 @@ suite('cancel a run', () => {
   test('"Cancel run" stops a hanging implementer and nothing is applied', async function () {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
-    const done = vscode.commands.executeCommand('switchyard.routeTask', 'Fix the negative total in src/cart.ts when the discount is over 100%');
-    await waitFor('the implementer to be running', () => svc.runs.current?.model.view.stages.find((s) => s.stage === 'implementer')?.state === 'running');
-    await waitFor('the hanging request to arrive', () => server.requests.some((r) => r.system.includes('You are the implementer')));
+    const done = vscode.commands.executeCommand(
+      'switchyard.routeTask',
+      'Fix the negative total in src/cart.ts when the discount is over 100%',
+    );
+    await waitFor(
+      'the implementer to be running',
+      () => svc.runs.current?.model.view.stages.find((s) => s.stage === 'implementer')?.state === 'running',
+    );
+    await waitFor('the hanging request to arrive', () =>
+      server.requests.some((r) => r.system.includes('You are the implementer')),
+    );
     const started = Date.now();
     assert.equal(await vscode.commands.executeCommand('switchyard.cancelRun'), true);
     await done;

@@ -19,7 +19,11 @@ suite('editor context for a task', () => {
     const editor = await vscode.window.showTextDocument(cart);
     editor.selection = new vscode.Selection(13, 0, 16, 1);
     diagnostics.set(cart, [
-      new vscode.Diagnostic(new vscode.Range(15, 2, 15, 8), 'Type number is not assignable', vscode.DiagnosticSeverity.Error),
+      new vscode.Diagnostic(
+        new vscode.Range(15, 2, 15, 8),
+        'Type number is not assignable',
+        vscode.DiagnosticSeverity.Error,
+      ),
       new vscode.Diagnostic(new vscode.Range(1, 0, 1, 1), 'just a hint', vscode.DiagnosticSeverity.Hint),
     ]);
     const ctx = gatherContext();
@@ -27,7 +31,9 @@ suite('editor context for a task', () => {
     assert.equal(ctx.context.selectionLines, 4);
     assert.equal(ctx.selection?.startLine, 14);
     assert.match(ctx.selection!.text, /export function totalCents/);
-    assert.deepEqual(ctx.context.diagnostics, [{ file: 'src/cart.ts:16', severity: 'error', message: 'Type number is not assignable' }]);
+    assert.deepEqual(ctx.context.diagnostics, [
+      { file: 'src/cart.ts:16', severity: 'error', message: 'Type number is not assignable' },
+    ]);
   });
 
   test('files picked in the explorer replace the active file', async () => {

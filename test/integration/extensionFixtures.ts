@@ -4,7 +4,6 @@
 // different vendors at that server. Nothing here is product code.
 import type { LoopbackServer, RecordedRequest, Reply } from '../support/loopbackServer';
 
-
 export const IMPLEMENTER_KEY_NAME = 'LOOPBACK_ANTHROPIC_KEY';
 export const CRITIC_KEY_NAME = 'LOOPBACK_OPENAI_KEY';
 export const IMPLEMENTER_KEY = 'sk-loop-impl-5f1e0c9a7b';
@@ -16,7 +15,8 @@ export const CART_FIXED_LINES = [
   '  return subtotal - Math.round((subtotal * pct) / 100);',
 ];
 
-export const HOSTILE_MARKUP = '<img src=x onerror="document.title=\'pwned\'"> **not bold** [not a link](https://example.com)';
+export const HOSTILE_MARKUP =
+  '<img src=x onerror="document.title=\'pwned\'"> **not bold** [not a link](https://example.com)';
 
 /** The routing policy the tests write to .switchyard/routing.json. */
 export function loopbackPolicy(server: LoopbackServer): string {
@@ -24,8 +24,24 @@ export function loopbackPolicy(server: LoopbackServer): string {
   const policy = {
     version: 1,
     models: [
-      { id: 'loop-claude', provider: 'openai-compatible', model: 'loop-claude', vendor: 'anthropic', baseUrl: base, apiKeyEnv: IMPLEMENTER_KEY_NAME, price: { inputPerMTok: 3, outputPerMTok: 15 } },
-      { id: 'loop-gpt', provider: 'openai-compatible', model: 'loop-gpt', vendor: 'openai', baseUrl: base, apiKeyEnv: CRITIC_KEY_NAME, price: { inputPerMTok: 1, outputPerMTok: 8 } },
+      {
+        id: 'loop-claude',
+        provider: 'openai-compatible',
+        model: 'loop-claude',
+        vendor: 'anthropic',
+        baseUrl: base,
+        apiKeyEnv: IMPLEMENTER_KEY_NAME,
+        price: { inputPerMTok: 3, outputPerMTok: 15 },
+      },
+      {
+        id: 'loop-gpt',
+        provider: 'openai-compatible',
+        model: 'loop-gpt',
+        vendor: 'openai',
+        baseUrl: base,
+        apiKeyEnv: CRITIC_KEY_NAME,
+        price: { inputPerMTok: 1, outputPerMTok: 8 },
+      },
     ],
     stages: {
       scout: ['loop-gpt'],
@@ -61,10 +77,22 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
   return (req) => {
     const sys = req.system;
     if (sys.includes('You are the scout')) {
-      return { text: json({ relevantFiles: [{ path: 'src/cart.ts', why: 'totalCents computes the discount' }], facts: ['discountPercent is not clamped'] }) };
+      return {
+        text: json({
+          relevantFiles: [{ path: 'src/cart.ts', why: 'totalCents computes the discount' }],
+          facts: ['discountPercent is not clamped'],
+        }),
+      };
     }
     if (sys.includes('You are the architect')) {
-      return { text: json({ summary: 'Clamp the discount to 0..100', steps: ['Clamp discountPercent in totalCents'], filesToTouch: ['src/cart.ts'], risks: [] }) };
+      return {
+        text: json({
+          summary: 'Clamp the discount to 0..100',
+          steps: ['Clamp discountPercent in totalCents'],
+          filesToTouch: ['src/cart.ts'],
+          risks: [],
+        }),
+      };
     }
     if (sys.includes('You are the implementer')) {
       // Answer in the edit format the prompt asks for (the apply_patch format for OpenAI models).
@@ -108,7 +136,8 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
               severity: 'minor',
               // Markup a model might write: it must show as these characters, never render or run.
               message: `Say why the discount is clamped, so nobody removes the clamp later. ${HOSTILE_MARKUP}`,
-              suggestion: '  const pct = Math.min(100, Math.max(0, discountPercent)); // a discount outside 0..100 is a data error',
+              suggestion:
+                '  const pct = Math.min(100, Math.max(0, discountPercent)); // a discount outside 0..100 is a data error',
             },
           ],
         }),

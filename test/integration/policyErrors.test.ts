@@ -30,7 +30,12 @@ suite('a bad routing policy file', () => {
   });
 
   test('"Open routing policy" opens the file as JSON with comments', async () => {
-    const editor = await waitFor('the policy editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('.switchyard/routing.json') && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the policy editor',
+      () =>
+        vscode.window.activeTextEditor?.document.uri.path.endsWith('.switchyard/routing.json') &&
+        vscode.window.activeTextEditor,
+    );
     assert.equal(editor.document.languageId, 'jsonc');
   });
 

@@ -4,7 +4,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import { CRITIC_KEY, CRITIC_KEY_NAME, IMPLEMENTER_KEY, IMPLEMENTER_KEY_NAME, cartTeam, loopbackPolicy } from './extensionFixtures';
+import {
+  CRITIC_KEY,
+  CRITIC_KEY_NAME,
+  IMPLEMENTER_KEY,
+  IMPLEMENTER_KEY_NAME,
+  cartTeam,
+  loopbackPolicy,
+} from './extensionFixtures';
 import { mainModule, waitFor } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
@@ -12,7 +19,10 @@ const TASK = 'Fix the negative total in src/cart.ts when the discount is over 10
 async function routeToDecision(task = TASK, args: unknown[] = []) {
   const svc = mainModule().currentServices()!;
   const before = svc.runs.current?.runId;
-  const done = vscode.commands.executeCommand(args.length ? 'switchyard.rerunStage' : 'switchyard.routeTask', ...(args.length ? args : [task]));
+  const done = vscode.commands.executeCommand(
+    args.length ? 'switchyard.rerunStage' : 'switchyard.routeTask',
+    ...(args.length ? args : [task]),
+  );
   const run = await waitFor('a new run to wait for a decision', () => {
     const r = svc.runs.current;
     return r && r.runId !== before && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
@@ -51,8 +61,15 @@ suite('acting on review findings', () => {
     const thread = svc.comments.thread(finding.id)!;
     await vscode.commands.executeCommand('switchyard.applySuggestion', thread);
     const proposed = await vscode.workspace.openTextDocument(thread.uri);
-    await waitFor('the proposed document to show the suggestion', () => proposed.getText().split('\n')[15] === finding.suggestion);
-    assert.equal(run.resolved!.files[0]!.after.split('\n')[15], finding.suggestion, 'what Apply would write includes the suggestion');
+    await waitFor(
+      'the proposed document to show the suggestion',
+      () => proposed.getText().split('\n')[15] === finding.suggestion,
+    );
+    assert.equal(
+      run.resolved!.files[0]!.after.split('\n')[15],
+      finding.suggestion,
+      'what Apply would write includes the suggestion',
+    );
     assert.equal(thread.state, vscode.CommentThreadState.Resolved);
     assert.equal(run.model.finding(finding.id)!.status, 'applied');
   });

@@ -90,16 +90,26 @@ suite('route a task end to end', () => {
     // Keys reached the server as bearer tokens, each only to its own model.
     const implReq = server.requests.find((r) => r.model === 'loop-claude')!;
     assert.equal(implReq.headers.authorization, `Bearer ${IMPLEMENTER_KEY}`);
-    assert.ok(server.requests.filter((r) => r.model === 'loop-gpt').every((r) => r.headers.authorization === `Bearer ${CRITIC_KEY}`));
+    assert.ok(
+      server.requests
+        .filter((r) => r.model === 'loop-gpt')
+        .every((r) => r.headers.authorization === `Bearer ${CRITIC_KEY}`),
+    );
   });
 
   test('the routing panel is open, ready, and got streamed output in batches', async () => {
     const svc = mainModule().currentServices()!;
     await waitFor('the panel to post', () => svc.panel.stats.posted > 0);
     const run = svc.runs.current!;
-    assert.ok(run.model.outputs.get('implementer')?.includes('<<<<<<< SEARCH'), 'the implementer output was kept for the panel');
+    assert.ok(
+      run.model.outputs.get('implementer')?.includes('<<<<<<< SEARCH'),
+      'the implementer output was kept for the panel',
+    );
     // 40 chunks streamed; far fewer messages were posted for them.
-    assert.ok(svc.panel.stats.deltaMessages >= 1 && svc.panel.stats.deltaMessages < 40, `delta messages: ${svc.panel.stats.deltaMessages}`);
+    assert.ok(
+      svc.panel.stats.deltaMessages >= 1 && svc.panel.stats.deltaMessages < 40,
+      `delta messages: ${svc.panel.stats.deltaMessages}`,
+    );
   });
 
   test('the diff is open with the review finding as a comment thread on the proposed side', async () => {
@@ -128,7 +138,10 @@ suite('route a task end to end', () => {
   test('apply changes the file through one edit, and one undo restores it', async function () {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
-    const result = (await vscode.commands.executeCommand('switchyard.applyChange')) as { applied: boolean; message: string };
+    const result = (await vscode.commands.executeCommand('switchyard.applyChange')) as {
+      applied: boolean;
+      message: string;
+    };
     assert.equal(result.applied, true, result.message);
     await runPromise;
     assert.equal(svc.runs.current!.model.view.state, 'applied');
@@ -147,10 +160,22 @@ suite('route a task end to end', () => {
     const now = await readText(rel);
     const result = await applyChange({
       format: 'search-replace',
-      files: [{ path: rel, op: 'update', baseHash: 'x', before: now + '// older content\n', after: 'export {};\n', tolerances: [] }],
+      files: [
+        {
+          path: rel,
+          op: 'update',
+          baseHash: 'x',
+          before: now + '// older content\n',
+          after: 'export {};\n',
+          tolerances: [],
+        },
+      ],
     });
     assert.equal(result.applied, false);
-    assert.match(!result.applied ? result.message : '', /src\/format\.ts: it changed since the edit was made.*Nothing was written/);
+    assert.match(
+      !result.applied ? result.message : '',
+      /src\/format\.ts: it changed since the edit was made.*Nothing was written/,
+    );
     assert.equal(await readText(rel), now);
   });
 });

@@ -29,7 +29,14 @@ suite('streaming to the routing panel', () => {
         for (; sent < due; sent++) {
           const text = `t${sent % 997} `;
           chars += text.length;
-          svc.runs.handle(run, { runId: run.runId, at: Date.now(), type: 'stage-delta', stage: 'implementer', round: 1, text });
+          svc.runs.handle(run, {
+            runId: run.runId,
+            at: Date.now(),
+            type: 'stage-delta',
+            stage: 'implementer',
+            round: 1,
+            text,
+          });
         }
         if (sent >= total) resolve();
         else setTimeout(tick, 1);
@@ -42,10 +49,15 @@ suite('streaming to the routing panel', () => {
     const messages = svc.panel.stats.deltaMessages - base;
     const perSecond = messages / elapsed;
     const p99 = loop.percentile(99) / 1e6;
-    console.log(`      streamed ${total} tokens in ${elapsed.toFixed(2)} s: ${messages} messages (${perSecond.toFixed(1)}/s), event-loop delay p99 ${p99.toFixed(1)} ms`);
+    console.log(
+      `      streamed ${total} tokens in ${elapsed.toFixed(2)} s: ${messages} messages (${perSecond.toFixed(1)}/s), event-loop delay p99 ${p99.toFixed(1)} ms`,
+    );
     assert.equal(run.model.outputs.get('implementer')?.length, chars, 'the run model kept every character');
     assert.ok(perSecond <= 62, `${perSecond.toFixed(1)} messages/s`);
-    assert.ok(messages >= elapsed * 20, `only ${messages} messages: output should flow while streaming, not at the end`);
+    assert.ok(
+      messages >= elapsed * 20,
+      `only ${messages} messages: output should flow while streaming, not at the end`,
+    );
     // Generous: the target is 50 ms; a loaded test machine gets slack, a stall would not pass.
     assert.ok(p99 < 150, `event-loop delay p99 ${p99.toFixed(1)} ms`);
   });

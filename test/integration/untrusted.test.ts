@@ -5,7 +5,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import { CRITIC_KEY, CRITIC_KEY_NAME, IMPLEMENTER_KEY, IMPLEMENTER_KEY_NAME, cartTeam, loopbackPolicy } from './extensionFixtures';
+import {
+  CRITIC_KEY,
+  CRITIC_KEY_NAME,
+  IMPLEMENTER_KEY,
+  IMPLEMENTER_KEY_NAME,
+  cartTeam,
+  loopbackPolicy,
+} from './extensionFixtures';
 import { mainModule, waitFor } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
@@ -23,7 +30,9 @@ suite('an untrusted workspace', () => {
     userServer.setHandler(cartTeam());
     workspaceServer.setHandler(cartTeam());
     const root = vscode.workspace.workspaceFolders![0]!.uri;
-    original = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'src', 'cart.ts')));
+    original = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'src', 'cart.ts')),
+    );
     // The workspace file points every stage at its own server, under the same key names.
     await vscode.workspace.fs.writeFile(
       vscode.Uri.joinPath(root, '.switchyard', 'routing.json'),
@@ -31,14 +40,18 @@ suite('an untrusted workspace', () => {
     );
     // The user's own settings point at another server.
     const userPolicy = JSON.parse(loopbackPolicy(userServer).replace(/^\/\/.*\n/, '')) as unknown;
-    await vscode.workspace.getConfiguration('switchyard').update('policy', userPolicy, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('switchyard')
+      .update('policy', userPolicy, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
     await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
   });
 
   suiteTeardown(async () => {
     if (vscode.workspace.isTrusted) return;
-    await vscode.workspace.getConfiguration('switchyard').update('policy', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('switchyard')
+      .update('policy', undefined, vscode.ConfigurationTarget.Global);
     await userServer?.close();
     await workspaceServer?.close();
   });
@@ -48,14 +61,17 @@ suite('an untrusted workspace', () => {
     await svc.policy.reload();
     assert.equal(svc.policy.trusted, false);
     assert.ok(!svc.policy.sources.some((s) => s.includes('routing.json')), `sources: ${svc.policy.sources.join(', ')}`);
-    assert.ok(svc.policy.notes.some((n) => /not trusted/.test(n)), `notes: ${svc.policy.notes.join(' ')}`);
+    assert.ok(
+      svc.policy.notes.some((n) => /not trusted/.test(n)),
+      `notes: ${svc.policy.notes.join(' ')}`,
+    );
     const urls = svc.policy.policy.models.map((m) => m.baseUrl).filter(Boolean);
     assert.ok(!urls.some((u) => u!.startsWith(workspaceServer.url)), 'a workspace base URL is in force');
     await svc.refreshStatus();
     assert.match(svc.shell.statusItem.text, /restricted/);
   });
 
-  test('a run sends nothing to the workspace\'s server, and Apply is refused with a reason', async function () {
+  test("a run sends nothing to the workspace's server, and Apply is refused with a reason", async function () {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
     void vscode.commands.executeCommand('switchyard.routeTask', TASK, { openDiffOnGate: false });
@@ -66,11 +82,16 @@ suite('an untrusted workspace', () => {
     assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
     assert.ok(userServer.requests.length > 0, 'the user-level models were called');
     assert.equal(workspaceServer.requests.length, 0, 'a request (and key) went to the workspace-chosen URL');
-    const result = (await vscode.commands.executeCommand('switchyard.applyChange')) as { applied: boolean; message: string };
+    const result = (await vscode.commands.executeCommand('switchyard.applyChange')) as {
+      applied: boolean;
+      message: string;
+    };
     assert.equal(result.applied, false);
     assert.match(result.message, /no edits in an untrusted workspace/);
     const root = vscode.workspace.workspaceFolders![0]!.uri;
-    const now = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'src', 'cart.ts')));
+    const now = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'src', 'cart.ts')),
+    );
     assert.equal(now, original, 'the file changed in an untrusted workspace');
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });

@@ -9,7 +9,9 @@ import type { Services } from '../services';
 export async function openPolicy(_svc: Services): Promise<vscode.Uri | undefined> {
   const uri = PolicyService.fileUri();
   if (!uri) {
-    void vscode.window.showErrorMessage('Switchyard: open a folder first; the routing policy lives in its .switchyard/routing.json.');
+    void vscode.window.showErrorMessage(
+      'Switchyard: open a folder first; the routing policy lives in its .switchyard/routing.json.',
+    );
     return undefined;
   }
   let exists = true;
@@ -20,7 +22,9 @@ export async function openPolicy(_svc: Services): Promise<vscode.Uri | undefined
   }
   if (!exists) {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Switchyard: this workspace is not trusted, so a routing policy here would be ignored. Trust the workspace first.');
+      void vscode.window.showWarningMessage(
+        'Switchyard: this workspace is not trusted, so a routing policy here would be ignored. Trust the workspace first.',
+      );
       return undefined;
     }
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));

@@ -11,7 +11,11 @@ type Extra = Pick<StartRunOptions, 'openDiffOnGate'>;
 
 async function route(svc: Services, picked: vscode.Uri[], given: string | undefined, extra: Extra = {}) {
   const editor = gatherContext(picked);
-  const hint = picked.length ? `${picked.length} file${picked.length === 1 ? '' : 's'} picked` : editor.selection ? `selection in ${editor.selection.path}` : undefined;
+  const hint = picked.length
+    ? `${picked.length} file${picked.length === 1 ? '' : 's'} picked`
+    : editor.selection
+      ? `selection in ${editor.selection.path}`
+      : undefined;
   const task = given?.trim() || (await askTask(svc.shell.context.globalState, hint));
   if (!task) return undefined;
   await rememberTask(svc.shell.context.globalState, task);

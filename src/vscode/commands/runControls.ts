@@ -30,4 +30,5 @@ export const applySuggestionCommand = (svc: Services, args: unknown[]) =>
     void vscode.window.setStatusBarMessage(`Switchyard: ${msg}`, 4000);
     return msg;
   });
-export const dismissCommand = (svc: Services, args: unknown[]) => report(() => dismissFinding(svc, findingId(svc, args)));
+export const dismissCommand = (svc: Services, args: unknown[]) =>
+  report(() => dismissFinding(svc, findingId(svc, args)));

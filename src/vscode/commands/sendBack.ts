@@ -21,7 +21,9 @@ async function resend(svc: Services, findings: FindingView[]) {
   const run = svc.runs.current;
   if (!run) throw new Error('There is no run to send back.');
   if (!findings.length) {
-    void vscode.window.showInformationMessage('Switchyard: there are no open findings to send back; reject or apply the change instead.');
+    void vscode.window.showInformationMessage(
+      'Switchyard: there are no open findings to send back; reject or apply the change instead.',
+    );
     return undefined;
   }
   for (const f of findings) {

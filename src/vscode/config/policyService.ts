@@ -59,13 +59,18 @@ export class PolicyService implements vscode.Disposable {
     let workspace: { label: string; text: string } | undefined;
     if (uri) {
       try {
-        workspace = { label: WORKSPACE_POLICY_PATH, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) };
+        workspace = {
+          label: WORKSPACE_POLICY_PATH,
+          text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)),
+        };
       } catch (err) {
         if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) {
           workspace = { label: WORKSPACE_POLICY_PATH, text: '' };
           this.lastResult = {
             ok: false,
-            problems: [{ source: WORKSPACE_POLICY_PATH, path: '', message: `could not be read: ${(err as Error).message}` }],
+            problems: [
+              { source: WORKSPACE_POLICY_PATH, path: '', message: `could not be read: ${(err as Error).message}` },
+            ],
             notes: [],
           };
         }
@@ -75,14 +80,18 @@ export class PolicyService implements vscode.Disposable {
     // already returns only the user-level value here.
     const userValue = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(SettingKeys.policy);
     const result = this.store.reload({
-      user: userValue === undefined ? undefined : { label: `Settings (${SETTINGS_SECTION}.${SettingKeys.policy})`, value: userValue },
+      user:
+        userValue === undefined
+          ? undefined
+          : { label: `Settings (${SETTINGS_SECTION}.${SettingKeys.policy})`, value: userValue },
       workspace,
       workspaceTrusted: this.trusted,
     });
     this.lastResult = result;
     this.workspaceUrls = new Set();
     if (workspace && this.trusted) {
-      for (const m of this.store.policy.models) if (m.baseUrl && workspace.text.includes(m.baseUrl)) this.workspaceUrls.add(m.baseUrl);
+      for (const m of this.store.policy.models)
+        if (m.baseUrl && workspace.text.includes(m.baseUrl)) this.workspaceUrls.add(m.baseUrl);
     }
     this.changed.fire();
   }

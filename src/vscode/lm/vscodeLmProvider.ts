@@ -18,17 +18,33 @@ function toProviderError(err: unknown, modelId: string): ProviderError {
   if (err instanceof vscode.LanguageModelError) {
     const code = err.code;
     if (code === vscode.LanguageModelError.NoPermissions.name) {
-      return new ProviderError('auth', `VS Code did not allow Switchyard to use model "${modelId}" (${err.message}). Allow it when VS Code asks, or route this stage to another model.`, modelId);
+      return new ProviderError(
+        'auth',
+        `VS Code did not allow Switchyard to use model "${modelId}" (${err.message}). Allow it when VS Code asks, or route this stage to another model.`,
+        modelId,
+      );
     }
     if (code === vscode.LanguageModelError.NotFound.name) {
-      return new ProviderError('bad-request', `VS Code has no language model for "${modelId}" any more (${err.message}).`, modelId);
+      return new ProviderError(
+        'bad-request',
+        `VS Code has no language model for "${modelId}" any more (${err.message}).`,
+        modelId,
+      );
     }
     if (code === vscode.LanguageModelError.Blocked.name) {
-      return new ProviderError('rate-limit', `VS Code blocked the request to "${modelId}" (${err.message}); try again shortly.`, modelId);
+      return new ProviderError(
+        'rate-limit',
+        `VS Code blocked the request to "${modelId}" (${err.message}); try again shortly.`,
+        modelId,
+      );
     }
     return new ProviderError('server', `VS Code language model "${modelId}" failed: ${err.message}`, modelId);
   }
-  return new ProviderError('network', `VS Code language model "${modelId}" failed: ${err instanceof Error ? err.message : String(err)}`, modelId);
+  return new ProviderError(
+    'network',
+    `VS Code language model "${modelId}" failed: ${err instanceof Error ? err.message : String(err)}`,
+    modelId,
+  );
 }
 
 export function createVscodeLmProvider(spec: ModelSpec): Provider {
@@ -42,13 +58,19 @@ export function createVscodeLmProvider(spec: ModelSpec): Provider {
 async function* streamLm(spec: ModelSpec, request: ChatRequest): AsyncIterable<StreamEvent> {
   const model = await selectLmModel(spec);
   if (!model) {
-    throw new ProviderError('bad-request', `No VS Code language model matches "${spec.model}" (model "${spec.id}"). Check which models VS Code offers, or change the policy.`, spec.id);
+    throw new ProviderError(
+      'bad-request',
+      `No VS Code language model matches "${spec.model}" (model "${spec.id}"). Check which models VS Code offers, or change the policy.`,
+      spec.id,
+    );
   }
   // vscode.lm has no system role: the system prompt goes first as a user message.
   const messages = [
     vscode.LanguageModelChatMessage.User(request.system),
     ...request.messages.map((m) =>
-      m.role === 'user' ? vscode.LanguageModelChatMessage.User(m.content) : vscode.LanguageModelChatMessage.Assistant(m.content),
+      m.role === 'user'
+        ? vscode.LanguageModelChatMessage.User(m.content)
+        : vscode.LanguageModelChatMessage.Assistant(m.content),
     ),
   ];
   const cts = new vscode.CancellationTokenSource();
@@ -58,11 +80,13 @@ async function* streamLm(spec: ModelSpec, request: ChatRequest): AsyncIterable<S
   const options: vscode.LanguageModelChatRequestOptions = {
     justification: 'Switchyard routes a stage of your task to this model.',
     tools,
-    toolMode: request.toolChoice && request.toolChoice !== 'auto' ? vscode.LanguageModelChatToolMode.Required : undefined,
+    toolMode:
+      request.toolChoice && request.toolChoice !== 'auto' ? vscode.LanguageModelChatToolMode.Required : undefined,
   };
   let out = '';
   try {
-    if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled before the request was sent.', spec.id);
+    if (request.signal?.aborted)
+      throw new ProviderError('cancelled', 'Cancelled before the request was sent.', spec.id);
     const response = await model.sendRequest(messages, options, cts.token);
     let n = 0;
     for await (const part of response.stream) {

@@ -74,7 +74,10 @@ export class RoutingPanel implements vscode.Disposable {
         enableScripts: true,
         enableCommandUris: false,
         retainContextWhenHidden: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+        localResourceRoots: [
+          vscode.Uri.joinPath(this.extensionUri, 'dist'),
+          vscode.Uri.joinPath(this.extensionUri, 'media'),
+        ],
       },
     );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'switchyard.svg');

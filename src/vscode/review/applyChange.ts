@@ -29,11 +29,16 @@ export async function applyChange(plan: ResolvedPlan): Promise<ApplyResult> {
   if (!vscode.workspace.isTrusted) {
     return {
       applied: false,
-      message: 'Switchyard applies no edits in an untrusted workspace. Trust the workspace (Manage Workspace Trust), then apply again.',
+      message:
+        'Switchyard applies no edits in an untrusted workspace. Trust the workspace (Manage Workspace Trust), then apply again.',
     };
   }
   const root = rootUri();
-  if (!root) return { applied: false, message: 'Switchyard needs an open folder to apply a change. Open the folder the change is for.' };
+  if (!root)
+    return {
+      applied: false,
+      message: 'Switchyard needs an open folder to apply a change. Open the folder the change is for.',
+    };
 
   const stale = await findStale(plan.files, (p) => currentText(root, p));
   if (stale.length) return { applied: false, message: explainStale(stale) };
@@ -51,7 +56,8 @@ export async function applyChange(plan: ResolvedPlan): Promise<ApplyResult> {
       const doc = await vscode.workspace.openTextDocument(uri);
       const full = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
       edit.replace(uri, full, withoutBom(f.after), meta);
-      if (f.op === 'rename' && f.newPath) edit.renameFile(uri, vscode.Uri.joinPath(root, f.newPath), { overwrite: false }, meta);
+      if (f.op === 'rename' && f.newPath)
+        edit.renameFile(uri, vscode.Uri.joinPath(root, f.newPath), { overwrite: false }, meta);
     }
     touched.push(f.op === 'rename' && f.newPath ? f.newPath : f.path);
   }

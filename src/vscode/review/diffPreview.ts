@@ -10,7 +10,11 @@ export function displayPath(f: ResolvedFile): string {
 }
 
 /** Registers the run's documents; returns the proposed-side URI per file path (as findings name them). */
-export function registerDocuments(content: ProposedContent, runId: string, plan: ResolvedPlan): Map<string, { base: vscode.Uri; proposed: vscode.Uri }> {
+export function registerDocuments(
+  content: ProposedContent,
+  runId: string,
+  plan: ResolvedPlan,
+): Map<string, { base: vscode.Uri; proposed: vscode.Uri }> {
   const out = new Map<string, { base: vscode.Uri; proposed: vscode.Uri }>();
   for (const f of plan.files) {
     const path = displayPath(f);
@@ -35,7 +39,14 @@ export async function openDiff(
   if (!target) return;
   const d = docs.get(target)!;
   const f = plan.files.find((x) => displayPath(x) === target)!;
-  const what = f.op === 'create' ? 'new file' : f.op === 'delete' ? 'deleted' : f.op === 'rename' ? `renamed from ${f.path}` : 'proposed';
+  const what =
+    f.op === 'create'
+      ? 'new file'
+      : f.op === 'delete'
+        ? 'deleted'
+        : f.op === 'rename'
+          ? `renamed from ${f.path}`
+          : 'proposed';
   // Never on top of the routing panel: both stay visible side by side.
   const options: vscode.TextDocumentShowOptions = {
     preview: false,

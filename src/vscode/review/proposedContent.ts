@@ -35,7 +35,8 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
 
   /** Forgets a run's documents once it is replaced, so old runs do not hold file contents. */
   clearRun(runId: string): void {
-    for (const key of [...this.texts.keys()]) if (parseProposedUri(vscode.Uri.parse(key))?.runId === runId) this.texts.delete(key);
+    for (const key of [...this.texts.keys()])
+      if (parseProposedUri(vscode.Uri.parse(key))?.runId === runId) this.texts.delete(key);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

@@ -22,7 +22,8 @@ export async function findStale(
   for (const f of files) {
     const now = await current(f.path);
     if (f.op === 'create') {
-      if (now !== undefined) problems.push({ path: f.path, reason: 'it now exists, but the change was made to create it' });
+      if (now !== undefined)
+        problems.push({ path: f.path, reason: 'it now exists, but the change was made to create it' });
       continue;
     }
     if (now === undefined) {

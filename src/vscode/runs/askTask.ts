@@ -22,7 +22,12 @@ export function askTask(state: vscode.Memento, hint?: string): Promise<string | 
   qp.placeholder = hint ? `What should be done? (${hint})` : 'What should be done? Type the task, or pick a recent one';
   qp.ignoreFocusOut = true;
   qp.matchOnDetail = true;
-  const recent: TaskItem[] = recentTasks(state).map((t) => ({ label: t.split('\n')[0]!, detail: t.includes('\n') ? t : undefined, description: 'recent', task: t }));
+  const recent: TaskItem[] = recentTasks(state).map((t) => ({
+    label: t.split('\n')[0]!,
+    detail: t.includes('\n') ? t : undefined,
+    description: 'recent',
+    task: t,
+  }));
   qp.items = recent;
   // The typed text is always the first item, so Enter routes what was typed unless the person
   // arrows down to a recent task.

@@ -62,7 +62,11 @@ export function gatherContext(picked: vscode.Uri[] = []): EditorContext {
     for (const d of vscode.languages.getDiagnostics(u)) {
       if (diagnostics.length >= DIAGNOSTICS_CAP) break;
       if (d.severity > vscode.DiagnosticSeverity.Warning) continue;
-      diagnostics.push({ file: `${rel(u)}:${d.range.start.line + 1}`, severity: SEVERITY[d.severity], message: d.message.slice(0, 500) });
+      diagnostics.push({
+        file: `${rel(u)}:${d.range.start.line + 1}`,
+        severity: SEVERITY[d.severity],
+        message: d.message.slice(0, 500),
+      });
     }
   }
   return {

@@ -58,7 +58,8 @@ export function gateReasons(run: ActiveRun): string[] {
   for (const g of run.model.view.gates) if (!reasons.includes(g)) reasons.push(g);
   const review = run.model.view.review;
   if (!review) reasons.push('no reviewer looked at this change');
-  else if (review.verdict !== 'approve') reasons.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
+  else if (review.verdict !== 'approve')
+    reasons.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
   return reasons;
 }
 
@@ -79,12 +80,16 @@ export async function applyCurrent(svc: Services): Promise<{ applied: boolean; m
   if (!vscode.workspace.isTrusted) {
     // Refuse before the gate is answered, so the run keeps waiting: trusting the workspace and
     // pressing Apply again still works.
-    const message = 'Switchyard applies no edits in an untrusted workspace. Trust the workspace (Manage Workspace Trust), then apply again.';
+    const message =
+      'Switchyard applies no edits in an untrusted workspace. Trust the workspace (Manage Workspace Trust), then apply again.';
     void vscode.window.showWarningMessage(message);
     return { applied: false, message };
   }
   const reasons = gateReasons(run);
-  if (reasons.length && !(await confirmGate(reasons, `apply the change to ${plan.files.map(displayPath).join(', ')}`))) {
+  if (
+    reasons.length &&
+    !(await confirmGate(reasons, `apply the change to ${plan.files.map(displayPath).join(', ')}`))
+  ) {
     return { applied: false, message: 'Not applied: you did not confirm.' };
   }
   if (run.pendingDecision) {
@@ -123,12 +128,18 @@ export function applySuggestion(svc: Services, findingId: string): string {
   const plan = requireChange(run);
   const f = run.model.finding(findingId);
   if (!f) throw new Error(`No finding ${findingId} in the current run.`);
-  if (f.suggestion === undefined) throw new Error(`The reviewer gave no replacement for ${f.file}:${f.startLine}; send it back to the implementer instead.`);
+  if (f.suggestion === undefined)
+    throw new Error(
+      `The reviewer gave no replacement for ${f.file}:${f.startLine}; send it back to the implementer instead.`,
+    );
   const file = plan.files.find((x) => displayPath(x) === f.file);
   if (!file) throw new Error(`The finding names ${f.file}, which is not part of this change.`);
   const eol = file.after.includes('\r\n') ? '\r\n' : '\n';
   const lines = file.after.split(eol);
-  if (f.endLine > lines.length) throw new Error(`The finding points at ${f.file}:${f.startLine}-${f.endLine}, past the end of the proposed file (${lines.length} lines).`);
+  if (f.endLine > lines.length)
+    throw new Error(
+      `The finding points at ${f.file}:${f.startLine}-${f.endLine}, past the end of the proposed file (${lines.length} lines).`,
+    );
   lines.splice(f.startLine - 1, f.endLine - f.startLine + 1, ...f.suggestion.replace(/\r?\n$/, '').split(/\r?\n/));
   file.after = lines.join(eol);
   registerDocuments(svc.content, run.runId, plan);

@@ -47,7 +47,17 @@ export class RunModel {
 
   constructor(runId: string, task: string, startedAt = Date.now()) {
     this.startedAt = startedAt;
-    this.view = { runId, task, state: 'running', signals: [], gates: [], reasons: [], actualCostUsd: 0, stages: [], diffFiles: [] };
+    this.view = {
+      runId,
+      task,
+      state: 'running',
+      signals: [],
+      gates: [],
+      reasons: [],
+      actualCostUsd: 0,
+      stages: [],
+      diffFiles: [],
+    };
   }
 
   get runId(): string {
@@ -78,7 +88,12 @@ export class RunModel {
     s.why = snap.why;
     s.round = snap.round;
     s.rejected = snap.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
-    this.passCost.set(`${snap.stage}:${snap.round}`, { in: snap.tokensIn, out: snap.tokensOut, cost: snap.costUsd, ms: snap.elapsedMs });
+    this.passCost.set(`${snap.stage}:${snap.round}`, {
+      in: snap.tokensIn,
+      out: snap.tokensOut,
+      cost: snap.costUsd,
+      ms: snap.elapsedMs,
+    });
     let tin = 0;
     let tout = 0;
     let cost = 0;
@@ -117,7 +132,10 @@ export class RunModel {
           const s = this.stage(sd.stage);
           s.modelId = sd.modelId;
           s.vendor = sd.vendor;
-          s.why = sd.unavailableReason && !sd.why.includes(sd.unavailableReason) ? `${sd.why} ${sd.unavailableReason}`.trim() : sd.why;
+          s.why =
+            sd.unavailableReason && !sd.why.includes(sd.unavailableReason)
+              ? `${sd.why} ${sd.unavailableReason}`.trim()
+              : sd.why;
           s.rejected = sd.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
           s.estimatedCostUsd = sd.estimate.costUsd;
         }
@@ -238,7 +256,8 @@ export class RunModel {
         // A stage still waiting when the run ends never ran.
         for (const s of this.view.stages) if (s.state === 'waiting') s.state = 'skipped';
         this.view.actualCostUsd = e.totals.costUsd;
-        this.view.message = e.error && !e.message.includes(e.error.message) ? `${e.message} (${e.error.message})` : e.message;
+        this.view.message =
+          e.error && !e.message.includes(e.error.message) ? `${e.message} (${e.error.message})` : e.message;
         this.finishedAt = e.at;
         return true;
       }
@@ -246,7 +265,13 @@ export class RunModel {
   }
 
   /** Attaches what each role was actually sent (the ContextBoundary log, in the order it was sent). */
-  attachBoundary(entries: ReadonlyArray<{ stage: PanelStage; system: string; messages: ReadonlyArray<{ role: string; content: string }> }>): void {
+  attachBoundary(
+    entries: ReadonlyArray<{
+      stage: PanelStage;
+      system: string;
+      messages: ReadonlyArray<{ role: string; content: string }>;
+    }>,
+  ): void {
     const seen = new Map<PanelStage, number>();
     for (const e of entries) {
       const i = seen.get(e.stage) ?? 0;
@@ -254,7 +279,10 @@ export class RunModel {
       const item = this.view.stages.find((s) => s.stage === e.stage)?.saw[i];
       if (!item) continue;
       const full = [`system: ${e.system}`, ...e.messages.map((m) => `${m.role}: ${m.content}`)].join('\n\n');
-      item.text = full.length > SAW_TEXT_CAP ? `${full.slice(0, SAW_TEXT_CAP)}\n… (${full.length - SAW_TEXT_CAP} more characters)` : full;
+      item.text =
+        full.length > SAW_TEXT_CAP
+          ? `${full.slice(0, SAW_TEXT_CAP)}\n… (${full.length - SAW_TEXT_CAP} more characters)`
+          : full;
     }
   }
 

@@ -46,7 +46,13 @@ function taskWithSelection(task: string, editor: EditorContext): string {
 }
 
 /** The person's review of the diff: resolves when they apply, reject, send back or cancel. */
-async function reviewGate(svc: Services, run: ActiveRun, request: GateRequest, root: string, openDiff: boolean): Promise<boolean> {
+async function reviewGate(
+  svc: Services,
+  run: ActiveRun,
+  request: GateRequest,
+  root: string,
+  openDiff: boolean,
+): Promise<boolean> {
   if (!request.diff) return false;
   // The gate carries the diff text; re-resolving it against the same untouched files gives the
   // exact before/after the diff editor shows (the pipeline's own plan is what `apply` writes).
@@ -76,7 +82,13 @@ const APPROVALS_KEY = 'switchyard.verifyApprovals';
 
 /** The policy's verify command on the proposed change, in a scratch copy: only in a trusted
  * workspace, and only after the person approved that exact command (remembered per workspace). */
-function verifyInScratch(svc: Services, policy: RoutingPolicy, root: string, resolved: ResolvedPlan, signal: AbortSignal) {
+function verifyInScratch(
+  svc: Services,
+  policy: RoutingPolicy,
+  root: string,
+  resolved: ResolvedPlan,
+  signal: AbortSignal,
+) {
   const state = svc.shell.context.workspaceState;
   return runVerifyStage({
     root,
@@ -92,7 +104,10 @@ function verifyInScratch(svc: Services, policy: RoutingPolicy, root: string, res
     askApproval: async (command) =>
       (await vscode.window.showWarningMessage(
         'The routing policy asks Switchyard to run a command on each proposed change, in a scratch copy of this workspace. Run it?',
-        { modal: true, detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment. Switchyard remembers your answer for this exact command in this workspace.` },
+        {
+          modal: true,
+          detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment. Switchyard remembers your answer for this exact command in this workspace.`,
+        },
         'Run it',
       )) === 'Run it',
     secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
@@ -102,9 +117,11 @@ function verifyInScratch(svc: Services, policy: RoutingPolicy, root: string, res
 
 /** A failed run's message, with the next step as a button: set a key, fix the policy, or look closer. */
 async function showFailure(svc: Services, message: string): Promise<void> {
-  const actions = [/Set API key/.test(message) ? 'Set API key' : undefined, /routing\.json|policy/.test(message) ? 'Open routing policy' : undefined, 'Open routing panel'].filter(
-    (a): a is string => Boolean(a),
-  );
+  const actions = [
+    /Set API key/.test(message) ? 'Set API key' : undefined,
+    /routing\.json|policy/.test(message) ? 'Open routing policy' : undefined,
+    'Open routing panel',
+  ].filter((a): a is string => Boolean(a));
   const choice = await vscode.window.showErrorMessage(message, ...actions);
   if (choice === 'Set API key') await vscode.commands.executeCommand('switchyard.setApiKey');
   else if (choice === 'Open routing policy') await vscode.commands.executeCommand('switchyard.openPolicy');
@@ -118,14 +135,18 @@ async function recordRun(svc: Services, result: RunResult, keys: Set<string>): P
   try {
     await appendRecord(file, result.record, ...keys);
   } catch (err) {
-    void vscode.window.showWarningMessage(`Switchyard could not record this run in ${file}: ${(err as Error).message}. Check the folder exists and is writable, or change switchyard.ledgerPath.`);
+    void vscode.window.showWarningMessage(
+      `Switchyard could not record this run in ${file}: ${(err as Error).message}. Check the folder exists and is writable, or change switchyard.ledgerPath.`,
+    );
   }
 }
 
 export async function startRun(svc: Services, opts: StartRunOptions): Promise<RunResult | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Switchyard: open a local folder first; a task is routed against the files of the open folder.');
+    void vscode.window.showErrorMessage(
+      'Switchyard: open a local folder first; a task is routed against the files of the open folder.',
+    );
     return undefined;
   }
   await svc.policy.ready();
@@ -142,7 +163,10 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   svc.comments.clear();
   svc.panel.show(true);
 
-  const keySource = svc.keys.keySource({ trusted: () => svc.policy.trusted, workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl) });
+  const keySource = svc.keys.keySource({
+    trusted: () => svc.policy.trusted,
+    workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl),
+  });
   // Keys used in this run, only so the ledger's scrubber can blank them if one slipped into a record.
   const usedKeys = new Set<string>();
   const providerFor = async (spec: ModelSpec) => {
@@ -160,7 +184,10 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     if (r.applied) {
       run.resolved = resolved;
       svc.comments.clear();
-      run.applyWaiter?.({ applied: true, message: `Applied to ${r.files.join(', ')}. Undo in the file takes it back.` });
+      run.applyWaiter?.({
+        applied: true,
+        message: `Applied to ${r.files.join(', ')}. Undo in the file takes it back.`,
+      });
       run.applyWaiter = undefined;
       return { ok: true, written: r.files };
     }
@@ -175,21 +202,27 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     async (progress, token) => {
       token.onCancellationRequested(() => run.abort.abort());
       const listener = svc.runs.listenerFor(run, (e) => {
-        if (e.type === 'stage-started') progress.report({ message: `${ROLE_NAMES[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
-        if (e.type === 'gate-waiting') progress.report({ message: 'waiting for your decision: review the diff, then Apply or Reject' });
+        if (e.type === 'stage-started')
+          progress.report({ message: `${ROLE_NAMES[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
+        if (e.type === 'gate-waiting')
+          progress.report({ message: 'waiting for your decision: review the diff, then Apply or Reject' });
       });
       try {
         const result = await runTask({
           task: taskWithSelection(opts.task, opts.editor),
           context: opts.editor.context,
           policy,
-          availability: (spec) => readiness.reasons.get(spec.id) ?? (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
+          availability: (spec) =>
+            readiness.reasons.get(spec.id) ??
+            (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
           providerFor,
           root,
           workspace: fsWorkspaceReader(root),
           gate: (request) => reviewGate(svc, run, request, root, opts.openDiffOnGate ?? true),
           apply,
-          verify: policy.verify ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal) : undefined,
+          verify: policy.verify
+            ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
+            : undefined,
           confirmEveryApply: true,
           listeners: [listener],
           signal: run.abort.signal,

@@ -36,12 +36,17 @@ export async function computeReadiness(policy: RoutingPolicy, keys: ApiKeys): Pr
     }
     const name = keyEnvFor(m);
     if (!name) {
-      reasons.set(m.id, m.provider === 'openai-compatible' ? undefined : `no key name for ${m.id}; set apiKeyEnv in the policy`);
+      reasons.set(
+        m.id,
+        m.provider === 'openai-compatible' ? undefined : `no key name for ${m.id}; set apiKeyEnv in the policy`,
+      );
     } else {
       reasons.set(m.id, present.has(name) ? undefined : `no ${name} stored: run "Switchyard: Set API key"`);
     }
   }
   const configuredStages = STAGES.filter((s) => policy.stages[s].length > 0);
-  const readyStages = configuredStages.filter((s) => policy.stages[s].some((id) => reasons.has(id) && reasons.get(id) === undefined));
+  const readyStages = configuredStages.filter((s) =>
+    policy.stages[s].some((id) => reasons.has(id) && reasons.get(id) === undefined),
+  );
   return { reasons, readyStages, configuredStages };
 }

@@ -7,7 +7,12 @@ import type { RunRegistry, RunSummary } from '../runs/runRegistry';
 export type PipelineNode =
   | { type: 'run'; runId: string }
   | { type: 'stage'; runId: string; stage: PanelStage }
-  | { type: 'artifact'; runId: string; stage: PanelStage; kind: 'plan' | 'diff' | 'review' | 'findings' | 'answer' | 'saw' }
+  | {
+      type: 'artifact';
+      runId: string;
+      stage: PanelStage;
+      kind: 'plan' | 'diff' | 'review' | 'findings' | 'answer' | 'saw';
+    }
   | { type: 'history' }
   | { type: 'day'; day: string }
   | { type: 'past'; summary: RunSummary };
@@ -93,7 +98,9 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
         const item = new vscode.TreeItem(v.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `run:${node.runId}`;
         item.description = `${v.state} · ${usd(v.actualCostUsd)}`;
-        item.tooltip = new vscode.MarkdownString().appendText(`${v.task}\n\n${v.kind ?? ''} · risk ${v.risk ?? '?'} · ${v.state}`);
+        item.tooltip = new vscode.MarkdownString().appendText(
+          `${v.task}\n\n${v.kind ?? ''} · risk ${v.risk ?? '?'} · ${v.state}`,
+        );
         item.contextValue = v.state === 'running' || v.state === 'awaiting-approval' ? 'run-live' : 'run-finished';
         item.iconPath = new vscode.ThemeIcon('git-compare');
         item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
@@ -102,7 +109,10 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
       case 'stage': {
         const s = run!.model.view.stages.find((x) => x.stage === node.stage)!;
         const hasKids = this.getChildren(node).length > 0;
-        const item = new vscode.TreeItem(ROLE_NAMES[s.stage], hasKids ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          ROLE_NAMES[s.stage],
+          hasKids ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `stage:${node.runId}:${s.stage}`;
         item.description = s.modelId ? `${s.modelId} · ${s.vendor ?? '?'}` : s.state;
         const time = s.elapsedMs !== undefined ? `${(s.elapsedMs / 1000).toFixed(1)} s` : '—';
@@ -117,7 +127,14 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
         return item;
       }
       case 'artifact': {
-        const labels = { plan: 'Plan', diff: 'Diff', review: 'Review', findings: 'Findings', answer: 'Answer', saw: 'What this role saw' };
+        const labels = {
+          plan: 'Plan',
+          diff: 'Diff',
+          review: 'Review',
+          findings: 'Findings',
+          answer: 'Answer',
+          saw: 'What this role saw',
+        };
         const item = new vscode.TreeItem(labels[node.kind], vscode.TreeItemCollapsibleState.None);
         item.id = `artifact:${node.runId}:${node.stage}:${node.kind}`;
         if (node.kind === 'diff') {
@@ -153,7 +170,9 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
         item.id = `past:${p.runId}`;
         item.description = `${p.state} · ${usd(p.costUsd)}`;
         item.tooltip = new vscode.MarkdownString().appendText(`${p.task}\n\nmodels: ${p.models.join(', ') || 'none'}`);
-        item.iconPath = new vscode.ThemeIcon(p.state === 'applied' ? 'check' : p.state === 'failed' ? 'error' : 'circle-small');
+        item.iconPath = new vscode.ThemeIcon(
+          p.state === 'applied' ? 'check' : p.state === 'failed' ? 'error' : 'circle-small',
+        );
         return item;
       }
     }

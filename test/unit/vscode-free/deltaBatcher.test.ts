@@ -32,7 +32,12 @@ test('many deltas within a frame become one message, grouped per stage in order'
   assert.equal(t.queue[0]!.ms, 17);
   assert.equal(sent.length, 0);
   t.fire();
-  assert.deepEqual(sent, [[{ stage: 'implementer', text: 'ab' }, { stage: 'critic', text: 'x' }]]);
+  assert.deepEqual(sent, [
+    [
+      { stage: 'implementer', text: 'ab' },
+      { stage: 'critic', text: 'x' },
+    ],
+  ]);
 });
 
 test('flush sends pending output now and cancels the frame timer', () => {
@@ -67,13 +72,16 @@ test('with a real timer a 5,000 token/s stream sends at most ~60 messages a seco
   }
   b.flush();
   const elapsed = (Date.now() - started) / 1000;
-  const received = sent.flat().map((d) => d.text).join('');
+  const received = sent
+    .flat()
+    .map((d) => d.text)
+    .join('');
   assert.equal(received, pushed);
   assert.ok(sent.length / elapsed <= 62, `${sent.length} messages in ${elapsed}s`);
   assert.ok(sent.length >= 5, 'it does send while streaming, not only at the end');
 });
 
-test('drop forgets one stage\'s pending output and keeps the others', () => {
+test("drop forgets one stage's pending output and keeps the others", () => {
   const sent: OutputDelta[][] = [];
   const t = fakeTimer();
   const b = new DeltaBatcher((d) => sent.push(d), 17, t.timer);

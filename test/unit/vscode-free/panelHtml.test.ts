@@ -10,7 +10,7 @@ const input = {
   title: 'Switchyard <routing>',
 };
 
-test('the CSP allows only nonce scripts and the extension\'s own resources', () => {
+test("the CSP allows only nonce scripts and the extension's own resources", () => {
   const csp = buildCsp(input.cspSource, 'n0nce');
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-n0nce'(;|$)/);

@@ -23,7 +23,10 @@ test('a request keeps its id and validated params', () => {
 
 test('unknown methods, wrong params and junk are dropped', () => {
   assert.equal(parseWebviewMessage({ kind: 'notify', method: 'eval', params: {} }), undefined);
-  assert.equal(parseWebviewMessage({ kind: 'request', id: 1, method: 'finding/reveal', params: { findingId: 42 } }), undefined);
+  assert.equal(
+    parseWebviewMessage({ kind: 'request', id: 1, method: 'finding/reveal', params: { findingId: 42 } }),
+    undefined,
+  );
   assert.equal(parseWebviewMessage({ kind: 'request', id: -1, method: 'run/cancel', params: {} }), undefined);
   assert.equal(parseWebviewMessage('ready'), undefined);
   assert.equal(parseWebviewMessage(null), undefined);
@@ -35,11 +38,20 @@ test('unknown methods, wrong params and junk are dropped', () => {
 });
 
 test('host notifications validate their params on the webview side', () => {
-  const ok = parseHostMessage(hostNotify('stage/output', { runId: 'r', deltas: [{ stage: 'implementer', text: 'hi' }] }));
+  const ok = parseHostMessage(
+    hostNotify('stage/output', { runId: 'r', deltas: [{ stage: 'implementer', text: 'hi' }] }),
+  );
   assert.equal(ok?.kind, 'notify');
-  assert.equal(parseHostMessage({ kind: 'notify', method: 'stage/output', params: { runId: 'r', deltas: [] } }), undefined);
   assert.equal(
-    parseHostMessage({ kind: 'notify', method: 'stage/output', params: { runId: 'r', deltas: [{ stage: 'hacker', text: 'x' }] } }),
+    parseHostMessage({ kind: 'notify', method: 'stage/output', params: { runId: 'r', deltas: [] } }),
+    undefined,
+  );
+  assert.equal(
+    parseHostMessage({
+      kind: 'notify',
+      method: 'stage/output',
+      params: { runId: 'r', deltas: [{ stage: 'hacker', text: 'x' }] },
+    }),
     undefined,
   );
   assert.equal(parseHostMessage({ kind: 'request', id: 1, method: 'run/cancel', params: {} }), undefined);
@@ -60,7 +72,10 @@ test('a snapshot fills defaults so the app never sees missing arrays', () => {
 });
 
 test('responses are checked against the request they answer', () => {
-  assert.deepEqual(validateResult('change/apply', { applied: true, message: 'done' }), { applied: true, message: 'done' });
+  assert.deepEqual(validateResult('change/apply', { applied: true, message: 'done' }), {
+    applied: true,
+    message: 'done',
+  });
   assert.equal(validateResult('change/apply', { applied: 'yes' }), undefined);
   const r = parseHostMessage({ kind: 'response', id: 3, ok: false, error: 'no run' });
   assert.deepEqual(r, { kind: 'response', id: 3, ok: false, error: 'no run' });

@@ -76,10 +76,13 @@ test('the decision lays out the stages with models, reasons, rejections and esti
   assert.deepEqual(v.signals, [{ id: 'fix requested', detail: 'fix' }]);
   assert.deepEqual(v.gates, ['risk is high']);
   assert.deepEqual(v.reasons, ['a bug fix: implement, then review']);
-  assert.deepEqual(v.stages.map((s) => [s.stage, s.state, s.modelId]), [
-    ['implementer', 'waiting', 'sonnet'],
-    ['critic', 'waiting', 'gpt-5'],
-  ]);
+  assert.deepEqual(
+    v.stages.map((s) => [s.stage, s.state, s.modelId]),
+    [
+      ['implementer', 'waiting', 'sonnet'],
+      ['critic', 'waiting', 'gpt-5'],
+    ],
+  );
   assert.deepEqual(v.stages[0]!.rejected, [{ modelId: 'gpt-5', reason: 'no key' }]);
   assert.equal(v.stages[0]!.estimatedCostUsd, 0.05);
   // What the host sends must pass the protocol's own validation.
@@ -88,9 +91,17 @@ test('the decision lays out the stages with models, reasons, rejections and esti
 
 test('costs and tokens add up across review rounds instead of being overwritten', () => {
   const m = new RunModel('r1', 't');
-  m.apply({ ...base, type: 'stage-finished', snapshot: snap({ state: 'done', tokensIn: 100, tokensOut: 50, costUsd: 0.01, elapsedMs: 1000 }) });
+  m.apply({
+    ...base,
+    type: 'stage-finished',
+    snapshot: snap({ state: 'done', tokensIn: 100, tokensOut: 50, costUsd: 0.01, elapsedMs: 1000 }),
+  });
   m.apply({ ...base, type: 'stage-started', snapshot: snap({ round: 2 }) });
-  m.apply({ ...base, type: 'stage-finished', snapshot: snap({ round: 2, state: 'done', tokensIn: 10, tokensOut: 5, costUsd: 0.002, elapsedMs: 500 }) });
+  m.apply({
+    ...base,
+    type: 'stage-finished',
+    snapshot: snap({ round: 2, state: 'done', tokensIn: 10, tokensOut: 5, costUsd: 0.002, elapsedMs: 500 }),
+  });
   const s = m.view.stages[0]!;
   assert.equal(s.inputTokens, 110);
   assert.equal(s.outputTokens, 55);
@@ -103,7 +114,13 @@ test('costs and tokens add up across review rounds instead of being overwritten'
 
 test('deltas are not structural, and the kept output is capped to its tail', () => {
   const m = new RunModel('r1', 't');
-  const delta: PipelineEvent = { ...base, type: 'stage-delta', stage: 'critic', round: 1, text: 'x'.repeat(OUTPUT_TAIL_CHARS) };
+  const delta: PipelineEvent = {
+    ...base,
+    type: 'stage-delta',
+    stage: 'critic',
+    round: 1,
+    text: 'x'.repeat(OUTPUT_TAIL_CHARS),
+  };
   assert.equal(m.apply(delta), false);
   m.apply({ ...delta, text: 'END' });
   const out = m.outputs.get('critic')!;
@@ -115,12 +132,29 @@ test('fallbacks, failures, context and reviews show up where the UI reads them',
   const m = new RunModel('r1', 't');
   m.apply({ ...base, type: 'decision-made', decision });
   m.apply({ ...base, type: 'stage-delta', stage: 'critic', round: 1, text: 'half a rev' });
-  m.apply({ ...base, type: 'fallback-taken', stage: 'critic', fromModelId: 'gpt-5', toModelId: 'gemini', toVendor: 'google', error: { kind: 'overloaded', message: '529' }, discardPartial: true });
+  m.apply({
+    ...base,
+    type: 'fallback-taken',
+    stage: 'critic',
+    fromModelId: 'gpt-5',
+    toModelId: 'gemini',
+    toVendor: 'google',
+    error: { kind: 'overloaded', message: '529' },
+    discardPartial: true,
+  });
   assert.equal(m.outputs.get('critic'), undefined, 'the failed partial reply is dropped');
   const critic = m.view.stages.find((s) => s.stage === 'critic')!;
   assert.equal(critic.modelId, 'gemini');
   assert.match(critic.rejected.at(-1)!.reason, /failed at run time: 529/);
-  m.apply({ ...base, type: 'context-sent', stage: 'critic', round: 1, modelId: 'gemini', artifacts: ['task', 'diff'], chars: 1234 });
+  m.apply({
+    ...base,
+    type: 'context-sent',
+    stage: 'critic',
+    round: 1,
+    modelId: 'gemini',
+    artifacts: ['task', 'diff'],
+    chars: 1234,
+  });
   assert.deepEqual(critic.saw, [{ kind: 'round 1 · gemini', label: 'task, diff', chars: 1234 }]);
   m.apply({
     ...base,
@@ -130,11 +164,20 @@ test('fallbacks, failures, context and reviews show up where the UI reads them',
     reviewerModelId: 'gemini',
     reviewerVendor: 'google',
     implementerVendor: 'anthropic',
-    review: { verdict: 'request-changes', summary: '', findings: [{ file: 'a.ts', startLine: 3, endLine: 4, severity: 'major', message: 'off by one' }] },
+    review: {
+      verdict: 'request-changes',
+      summary: '',
+      findings: [{ file: 'a.ts', startLine: 3, endLine: 4, severity: 'major', message: 'off by one' }],
+    },
   });
   assert.equal(m.view.review?.verdict, 'request-changes');
   assert.equal(m.finding('r1f1')?.message, 'off by one');
-  m.apply({ ...base, type: 'stage-failed', snapshot: snap({ state: 'failed' }), error: { kind: 'auth', message: 'bad key for sonnet' } });
+  m.apply({
+    ...base,
+    type: 'stage-failed',
+    snapshot: snap({ state: 'failed' }),
+    error: { kind: 'auth', message: 'bad key for sonnet' },
+  });
   assert.equal(m.view.stages.find((s) => s.stage === 'implementer')!.error, 'bad key for sonnet');
 });
 
@@ -151,7 +194,14 @@ test('gates, cancellation and the finish set the run state', () => {
   assert.equal(m.view.state, 'cancelled');
   assert.ok(m.view.stages.every((s) => s.state === 'cancelled'));
   assert.equal(m.finished, false);
-  m.apply({ ...base, at: 99, type: 'run-finished', outcome: 'cancelled', message: 'cancelled; nothing was applied', totals: { tokensIn: 0, tokensOut: 0, costUsd: 0.5, elapsedMs: 1 } });
+  m.apply({
+    ...base,
+    at: 99,
+    type: 'run-finished',
+    outcome: 'cancelled',
+    message: 'cancelled; nothing was applied',
+    totals: { tokensIn: 0, tokensOut: 0, costUsd: 0.5, elapsedMs: 1 },
+  });
   assert.equal(m.finished, true);
   assert.equal(m.view.actualCostUsd, 0.5);
   assert.equal(m.view.message, 'cancelled; nothing was applied');
@@ -160,7 +210,12 @@ test('gates, cancellation and the finish set the run state', () => {
 test('a verify result is shown with the round it checked', () => {
   const m = new RunModel('r1', 't');
   m.apply({ ...base, type: 'verified', round: 2, status: 'ran', passed: false, summary: 'npm test failed: 1 of 12' });
-  assert.deepEqual(m.view.verification, { status: 'ran', passed: false, summary: 'npm test failed: 1 of 12', round: 2 });
+  assert.deepEqual(m.view.verification, {
+    status: 'ran',
+    passed: false,
+    summary: 'npm test failed: 1 of 12',
+    round: 2,
+  });
   assert.ok(RunViewSchema.safeParse(m.view).success);
 });
 
@@ -180,7 +235,14 @@ test('a run that cannot start says why once, not in every place', () => {
   assert.equal(m.view.stages[0]!.why, why);
   assert.deepEqual(m.view.gates, []);
   assert.equal(m.view.message, why);
-  m.apply({ ...base, type: 'run-finished', outcome: 'failed', message: why, totals: { tokensIn: 0, tokensOut: 0, costUsd: 0, elapsedMs: 0 }, error: { kind: 'no-model', message: why } });
+  m.apply({
+    ...base,
+    type: 'run-finished',
+    outcome: 'failed',
+    message: why,
+    totals: { tokensIn: 0, tokensOut: 0, costUsd: 0, elapsedMs: 0 },
+    error: { kind: 'no-model', message: why },
+  });
   assert.equal(m.view.message, why);
   assert.equal(m.view.stages[0]!.state, 'skipped', 'a stage that never ran is not left "waiting"');
 });
@@ -188,11 +250,31 @@ test('a run that cannot start says why once, not in every place', () => {
 test('what each role was sent is attached to its "saw" entries in order, capped', async () => {
   const { SAW_TEXT_CAP } = await import('../../../src/vscode/runs/runModel');
   const m = new RunModel('r1', 't');
-  m.apply({ ...base, type: 'context-sent', stage: 'critic', round: 1, modelId: 'gpt', artifacts: ['task', 'diff'], chars: 10 });
-  m.apply({ ...base, type: 'context-sent', stage: 'critic', round: 2, modelId: 'gpt', artifacts: ['task', 'diff', 'review'], chars: 10 });
+  m.apply({
+    ...base,
+    type: 'context-sent',
+    stage: 'critic',
+    round: 1,
+    modelId: 'gpt',
+    artifacts: ['task', 'diff'],
+    chars: 10,
+  });
+  m.apply({
+    ...base,
+    type: 'context-sent',
+    stage: 'critic',
+    round: 2,
+    modelId: 'gpt',
+    artifacts: ['task', 'diff', 'review'],
+    chars: 10,
+  });
   m.attachBoundary([
     { stage: 'critic', system: 'You are the critic', messages: [{ role: 'user', content: 'DIFF 1' }] },
-    { stage: 'critic', system: 'You are the critic', messages: [{ role: 'user', content: 'x'.repeat(SAW_TEXT_CAP + 5) }] },
+    {
+      stage: 'critic',
+      system: 'You are the critic',
+      messages: [{ role: 'user', content: 'x'.repeat(SAW_TEXT_CAP + 5) }],
+    },
     { stage: 'scout', system: 'no entry for this one', messages: [] },
   ]);
   const saw = m.view.stages.find((s) => s.stage === 'critic')!.saw;
