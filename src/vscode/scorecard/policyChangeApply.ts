@@ -1,0 +1,91 @@
+// Accepting a suggested routing change: the edit to .switchyard/routing.json is shown as a diff
+// (current file ↔ proposed text, from a read-only virtual document) and written only after the
+// person confirms, through a WorkspaceEdit so it lands in the editor's undo history.
+import * as vscode from 'vscode';
+import { editStageChain } from '../../core/bench/policyEdit';
+import type { PolicySuggestion } from '../../core/bench/suggestPolicyChange';
+import { WORKSPACE_POLICY_PATH } from '../../core/config/settingsKeys';
+
+export const PROPOSED_POLICY_SCHEME = 'switchyard-proposed-policy';
+
+class ProposedPolicyContent implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+}
+
+let content: ProposedPolicyContent | undefined;
+
+function proposedContent(context: vscode.ExtensionContext): ProposedPolicyContent {
+  if (!content) {
+    const c = new ProposedPolicyContent();
+    content = c;
+    context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PROPOSED_POLICY_SCHEME, c), {
+      dispose: () => (content = undefined),
+    });
+  }
+  return content;
+}
+
+export interface AcceptOptions {
+  /** Skips the confirmation (tests); the diff is still opened. */
+  confirm?: (question: string) => Thenable<boolean>;
+}
+
+/** Shows the diff, asks, applies. Resolves to a message for the panel, or undefined when declined. */
+export async function acceptPolicySuggestion(
+  context: vscode.ExtensionContext,
+  folder: vscode.WorkspaceFolder,
+  suggestion: PolicySuggestion,
+  opts: AcceptOptions = {},
+): Promise<string | undefined> {
+  const fileUri = vscode.Uri.joinPath(folder.uri, WORKSPACE_POLICY_PATH);
+  let before: string | undefined;
+  let exists = true;
+  try {
+    // The open document's text when there is one: unsaved edits are what the person sees.
+    before = (await vscode.workspace.openTextDocument(fileUri)).getText();
+  } catch {
+    exists = false;
+  }
+  let edit;
+  try {
+    edit = editStageChain(before, suggestion.stage, suggestion.toChain);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Switchyard: could not prepare the change to ${WORKSPACE_POLICY_PATH}: ${(err as Error).message}. Fix the file and accept again.`);
+    return undefined;
+  }
+  const proposedUri = vscode.Uri.from({ scheme: PROPOSED_POLICY_SCHEME, path: `/${WORKSPACE_POLICY_PATH}`, query: `t=${Date.now()}` });
+  proposedContent(context).set(proposedUri, edit.after);
+  const left = exists ? fileUri : vscode.Uri.from({ scheme: PROPOSED_POLICY_SCHEME, path: '/empty.json' });
+  await vscode.commands.executeCommand('vscode.diff', left, proposedUri, `routing.json ↔ proposed (${suggestion.candidate} first for ${suggestion.stage})`, { preview: true });
+  const question = `Apply this change to ${WORKSPACE_POLICY_PATH}? stages.${suggestion.stage}: ${JSON.stringify(suggestion.fromChain)} → ${JSON.stringify(suggestion.toChain)}`;
+  const yes = opts.confirm
+    ? await opts.confirm(question)
+    : (await vscode.window.showWarningMessage(question, { modal: true, detail: edit.how === 'in-place' ? 'Only that array changes; comments and layout stay.' : 'The file is rewritten as plain JSON (comments are not kept); the diff shows everything that changes.' }, 'Apply')) === 'Apply';
+  if (!yes) return undefined;
+  const we = new vscode.WorkspaceEdit();
+  if (exists) {
+    const doc = await vscode.workspace.openTextDocument(fileUri);
+    if (doc.getText() !== before) {
+      void vscode.window.showErrorMessage(`Switchyard: ${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`);
+      return undefined;
+    }
+    we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(before!.length)), edit.after);
+  } else {
+    we.createFile(fileUri, { ignoreIfExists: false, contents: new TextEncoder().encode(edit.after) });
+  }
+  if (!(await vscode.workspace.applyEdit(we))) {
+    void vscode.window.showErrorMessage(`Switchyard: VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
+    return undefined;
+  }
+  if (exists) await (await vscode.workspace.openTextDocument(fileUri)).save();
+  return `Applied: stages.${suggestion.stage} is now ${JSON.stringify(suggestion.toChain)} in ${WORKSPACE_POLICY_PATH}. Undo in the file takes it back.`;
+}

@@ -1,0 +1,64 @@
+// The scorecard view's HTML from a ScorecardView: filters (time range, task kind), per model and
+// role figures, per-stage health, the cost-per-trusted-change chart, and buttons for the two
+// benchmark commands. Native selects and buttons, so the keyboard works without extra code.
+import { TaskKindSchema } from '../../core/config/policySchema';
+import { TimeRangeSchema } from '../../core/bench/scorecardFilters';
+import type { ScorecardView } from '../../core/bench/scorecardView';
+import { costChart } from './costChart';
+import { esc, page, pct, secs, usd } from './htmlParts';
+
+const RANGE_LABEL: Record<string, string> = { '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days', all: 'All time' };
+const STAGE_LABEL: Record<string, string> = { scout: 'Scout', architect: 'Architect', implementer: 'Implementer', critic: 'Critic', finalOwner: 'Final owner' };
+
+function options(values: readonly string[], selected: string, label: (v: string) => string): string {
+  return values.map((v) => `<option value="${esc(v)}"${v === selected ? ' selected' : ''}>${esc(label(v))}</option>`).join('');
+}
+
+export function scorecardBody(view: ScorecardView, ledgerNote?: string): string {
+  const f = view.filter;
+  const filters = `<div class="filters" role="group" aria-label="Filters">
+<label>Range <select id="range">${options(TimeRangeSchema.options, f.range, (v) => RANGE_LABEL[v] ?? v)}</select></label>
+<label>Task <select id="kind">${options(['all', ...TaskKindSchema.options], f.kind, (v) => (v === 'all' ? 'All kinds' : v))}</select></label>
+<button id="refresh" class="secondary" title="Read the run ledger again">Refresh</button>
+</div>`;
+  const actions = `<div class="filters"><button id="mark" class="secondary">Mark a run as benchmark…</button><button id="review">Review routing for a new model…</button></div>`;
+  const o = view.overall;
+  if (o.runs === 0) {
+    return `${filters}<p class="muted">No runs in this range${f.kind === 'all' ? '' : ` for ${esc(f.kind)} tasks`}. Route a task ("Switchyard: Route this task") and its figures appear here.</p>${ledgerNote ? `<p class="muted">${esc(ledgerNote)}</p>` : ''}${actions}`;
+  }
+  const rows = view.rows
+    .map(
+      (r) => `<tr><td>${esc(r.modelId)}</td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td>${r.runs}</td><td>${pct(r.acceptanceRate)}</td><td>${secs(r.medianMs)}</td><td>${r.tokensIn}→${r.tokensOut}</td><td>${usd(r.costUsd)}</td><td>${r.trustedChanges}</td><td>${usd(r.costPerTrustedChange)}</td></tr>`,
+    )
+    .join('');
+  const stages = view.stages
+    .map(
+      (s) => `<tr><td>${esc(STAGE_LABEL[s.stage] ?? s.stage)}</td><td>${s.runs}</td><td>${s.skipped}</td><td${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td>${s.fellBack}</td></tr>`,
+    )
+    .join('');
+  return `${filters}
+<p><strong>${o.runs}</strong> run(s), ${o.applied} applied, <strong>${o.trustedChanges}</strong> trusted change(s), total ${usd(o.costUsd)}, cost per trusted change <strong>${usd(o.costPerTrustedChange)}</strong></p>
+<h2>Per model and role</h2>
+<table aria-label="Per model and role"><thead><tr><th>Model</th><th class="l">Role</th><th>Runs</th><th title="Of runs that ended in a decision about a diff, the share applied">Accepted</th><th>Median</th><th>Tokens in→out</th><th>Cost</th><th title="Applied after an approving cross-vendor review">Trusted</th><th>Cost / trusted</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Cost per trusted change over time</h2>
+${costChart(view.series)}
+<h2>Per stage</h2>
+<table aria-label="Per stage"><thead><tr><th>Stage</th><th>Runs</th><th title="Planned but not run">Skipped</th><th>Failed</th><th title="Another model in the chain took over">Fell back</th></tr></thead><tbody>${stages}</tbody></table>
+${ledgerNote ? `<p class="muted">${esc(ledgerNote)}</p>` : ''}
+${actions}`;
+}
+
+const SCRIPT = `(() => {
+  const vscode = acquireVsCodeApi();
+  const $ = (id) => document.getElementById(id);
+  const filter = () => vscode.postMessage({ type: 'filter', filter: { range: $('range').value, kind: $('kind').value } });
+  $('range').addEventListener('change', filter);
+  $('kind').addEventListener('change', filter);
+  $('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+  $('mark').addEventListener('click', () => vscode.postMessage({ type: 'markBenchmark' }));
+  $('review').addEventListener('click', () => vscode.postMessage({ type: 'reviewRouting' }));
+})();`;
+
+export function scorecardHtml(view: ScorecardView, cspSource: string, nonce: string, ledgerNote?: string): string {
+  return page(cspSource, nonce, 'Switchyard scorecard', scorecardBody(view, ledgerNote), SCRIPT);
+}
