@@ -156,17 +156,17 @@ export class StageRun {
           ctx.onRetry?.({ ...info, stage: this.stage, round: this.round });
         },
       })[Symbol.asyncIterator]();
+      // CPU is sampled once per call (getrusage is too slow to call per streamed event), so the small
+      // per-event work below counts as provider time; wall time is measured per event exactly.
+      const c0 = process.cpuUsage();
       try {
         for (;;) {
           const t0 = performance.now();
-          const c0 = process.cpuUsage();
           let r: IteratorResult<Awaited<ReturnType<typeof it.next>>['value']>;
           try {
             r = await it.next();
           } finally {
             ctx.providerMs += performance.now() - t0;
-            const c = process.cpuUsage(c0);
-            ctx.providerCpuMs += (c.user + c.system) / 1000;
           }
           if (r.done) break;
           const ev = r.value;
@@ -180,6 +180,7 @@ export class StageRun {
           }
         }
       } catch (e) {
+        ctx.providerCpuMs += cpuSince(c0);
         const err =
           e instanceof ProviderError
             ? e
@@ -191,6 +192,7 @@ export class StageRun {
         }
         throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
       }
+      ctx.providerCpuMs += cpuSince(c0);
       if (ctx.signal.aborted) throw new RunCancelled();
 
       // A server that sends no usage still costs money: estimate it rather than record zero.
@@ -223,4 +225,9 @@ export class StageRun {
     this.ctx.emit({ type: 'stage-failed', snapshot: s, error: info });
     return s;
   }
+}
+
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
 }
