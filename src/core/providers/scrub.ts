@@ -1,8 +1,18 @@
 // Removes secrets from any text that may reach a user, a log or a record. Providers scrub every
 // message they build; the retry layer and the chain never add text that did not pass through here.
 
-/** Things shaped like keys, whoever's they are: OpenAI/Anthropic/OpenRouter keys and bearer tokens. */
-const KEY_SHAPED = [/\bsk-[A-Za-z0-9_-]{8,}/g, /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi];
+/**
+ * Things shaped like keys, whoever's they are: OpenAI/Anthropic/OpenRouter/DeepSeek (sk-…), Google
+ * (AIza…), Groq (gsk_…), xAI (xai-…), GitHub tokens, and any bearer token.
+ */
+const KEY_SHAPED = [
+  /\bsk-[A-Za-z0-9_-]{8,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  /\bgsk_[A-Za-z0-9]{20,}/g,
+  /\bxai-[A-Za-z0-9]{20,}/g,
+  /\b(?:ghp|gho|ghu|ghs|github_pat)_[A-Za-z0-9_]{20,}/g,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+];
 /** `api_key=…`, `"x-api-key": "…"`, `authorization: …`: keep the name, drop the value. */
 const NAMED_VALUE = /\b(x-api-key|api[_-]?key|authorization)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"',}]{6,}/gi;
 /** Any absolute URL in running text (undici quotes the raw request URL in some of its errors). */

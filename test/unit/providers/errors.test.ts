@@ -182,3 +182,15 @@ test('URLs inside messages lose their credentials and query values; ordinary lin
     'GET https://gw.example/v1/models?key=… failed',
   );
 });
+
+test("other vendors' key shapes are scrubbed too", () => {
+  const keys = [
+    'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+    'gsk_abcdefghijklmnopqrstuvwxyz0123',
+    'xai-abcdefghijklmnopqrstuvwxyz0123',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+  ];
+  const out = scrubSecrets(`keys: ${keys.join(' , ')}`);
+  for (const k of keys) assert.ok(!out.includes(k), `${k} survived: ${out}`);
+  assert.equal(out.match(/\[redacted key\]/g)?.length, 4);
+});
