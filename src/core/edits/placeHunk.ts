@@ -31,7 +31,14 @@ function preview(lines: readonly string[]): string {
 function anchorEnds(index: LineIndex, anchors: readonly string[]): number[] {
   let ends = [0];
   for (const anchor of anchors) {
-    const occ = index.positions(anchor.trim());
+    const key = anchor.trim();
+    let occ = index.positions(key);
+    // Models often shorten an anchor ("def run" for "def run(self, args):"); a line that starts
+    // with it is still that anchor.
+    if (occ.length === 0 && key.length >= 3) {
+      occ = [];
+      for (let i = 0; i < index.lines.length; i++) if (index.lines[i].trimStart().startsWith(key)) occ.push(i);
+    }
     const next = new Set<number>();
     for (const from of ends) {
       const hit = occ.find((p) => p >= from);

@@ -383,3 +383,21 @@ test('a hunk that matched twice is placed once another hunk has claimed one of i
   );
   assert.equal(r.text, ['x = 10', 'y = 2', 'x = 1', 'z = 30', ''].join('\n'));
 });
+
+test('apply_patch: a shortened anchor still names the line it starts', () => {
+  const py = [
+    'class A:',
+    '    def run(self, x):',
+    '        return x',
+    '',
+    'class B:',
+    '    def run(self, x):',
+    '        return x',
+    '',
+  ].join('\n');
+  const r = after(
+    { 'a.py': py },
+    '*** Begin Patch\n*** Update File: a.py\n@@ class B\n     def run(self, x):\n-        return x\n+        return -x\n*** End Patch\n',
+  );
+  assert.equal(r.text, py.replace(/return x\n$/, 'return -x\n'));
+});
