@@ -31,6 +31,8 @@ const COMMANDS = [
   'switchyard.setApiKey',
   'switchyard.openPolicy',
   'switchyard.showStatus',
+  'switchyard.markBenchmark',
+  'switchyard.reviewRouting',
 ] as const;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -58,6 +60,10 @@ export function activate(context: vscode.ExtensionContext): void {
     getChildren: (element) => loadMain().tree(s).getChildren(element),
   };
   context.subscriptions.push(vscode.window.registerTreeDataProvider('switchyard.pipeline', tree));
+  // The scorecard view also loads main.js only when it is first shown.
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider('switchyard.scorecard', { resolveWebviewView: (view) => loadMain().resolveScorecard(s, view) }),
+  );
 }
 
 export function deactivate(): Thenable<void> | void {

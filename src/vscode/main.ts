@@ -2,8 +2,10 @@
 // Builds the services once and runs commands from a table: one row per command, each command in
 // its own file under commands/.
 import * as vscode from 'vscode';
+import { markBenchmark } from './commands/markBenchmark';
 import { openPolicy } from './commands/openPolicy';
 import { rerunStage } from './commands/rerunStage';
+import { reviewRouting } from './commands/reviewRouting';
 import { routeTask, routeTaskForFile } from './commands/routeTask';
 import {
   applyCommand,
@@ -17,6 +19,7 @@ import {
 import { sendBack, sendFindingBack } from './commands/sendBack';
 import { setApiKey } from './commands/setApiKey';
 import { showStatus } from './commands/showStatus';
+import { scorecardProvider } from './scorecard/scorecardViewProvider';
 import { Services } from './services';
 import type { Shell } from './shell';
 import type { PipelineNode, PipelineTree } from './sidebar/pipelineTree';
@@ -39,6 +42,8 @@ const COMMANDS: Record<string, Command> = {
   'switchyard.setApiKey': setApiKey,
   'switchyard.openPolicy': openPolicy,
   'switchyard.showStatus': showStatus,
+  'switchyard.markBenchmark': markBenchmark,
+  'switchyard.reviewRouting': reviewRouting,
 };
 
 let services: Services | undefined;
@@ -67,6 +72,11 @@ export async function runCommand(shell: Shell, command: string, args: unknown[])
 /** The sidebar's data, for the proxy provider that extension.ts registers. */
 export function tree(shell: Shell): PipelineTree & vscode.TreeDataProvider<unknown> {
   return servicesFor(shell).tree as PipelineTree & vscode.TreeDataProvider<unknown>;
+}
+
+/** The Scorecard sidebar view, resolved through the proxy provider that extension.ts registers. */
+export function resolveScorecard(shell: Shell, view: vscode.WebviewView): void {
+  scorecardProvider(servicesFor(shell)).resolve(view);
 }
 
 /** For integration tests: the live services (undefined until the first command). */
