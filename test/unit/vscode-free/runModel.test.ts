@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunModel, OUTPUT_TAIL_CHARS } from '../../../src/vscode/runs/runModel';
+import { RunModel, OUTPUT_TAIL_CHARS, SAW_TEXT_CAP } from '../../../src/vscode/runs/runModel';
 import type { PipelineEvent, StageSnapshot } from '../../../src/core/pipeline/events';
 import type { RoutingDecision } from '../../../src/core/routing/decisionSchema';
 import { RunViewSchema } from '../../../src/protocol/panelProtocol';
@@ -247,8 +247,7 @@ test('a run that cannot start says why once, not in every place', () => {
   assert.equal(m.view.stages[0]!.state, 'skipped', 'a stage that never ran is not left "waiting"');
 });
 
-test('what each role was sent is attached to its "saw" entries in order, capped', async () => {
-  const { SAW_TEXT_CAP } = await import('../../../src/vscode/runs/runModel');
+test('what each role was sent is attached to its "saw" entries in order, capped', () => {
   const m = new RunModel('r1', 't');
   m.apply({
     ...base,
