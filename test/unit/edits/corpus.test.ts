@@ -136,3 +136,19 @@ function spoil(c: CorpusCase): string {
   lines[idx] = `${prefix}THIS LINE IS NOT IN THE FILE ${c.id}`;
   return lines.join('\n');
 }
+
+test('on disk: every refusable case that is refused leaves the tree byte-identical; the rest land exactly', async (t) => {
+  const refusable = cases.filter(isRefusable).slice(0, 30);
+  for (const c of refusable) {
+    const root = makeTree({ [c.path]: c.original, 'other.txt': 'keep\n' });
+    t.after(() => removeTree(root));
+    const before = fingerprint(root);
+    const r = await resolveEdits(parsePatch(c.patch), root);
+    if (!r.ok) {
+      assert.deepEqual(fingerprint(root), before, c.id);
+      continue;
+    }
+    assert.ok((await applyResolved(r.resolved, root)).ok, c.id);
+    assert.equal(readFileSync(join(root, c.path), 'utf8'), c.expected, c.id);
+  }
+});
