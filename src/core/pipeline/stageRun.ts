@@ -123,7 +123,21 @@ export class StageRun {
         throw new StageFailure({ kind: 'budget', message: admission.message, modelId: spec.id });
       }
 
-      const provider = await ctx.providerFor(spec);
+      let provider;
+      try {
+        provider = await ctx.providerFor(spec);
+      } catch (e) {
+        // A model that cannot even be built (no key for it, an unsupported provider here) is this model's failure.
+        const err =
+          e instanceof ProviderError
+            ? e
+            : new ProviderError('bad-request', `Model "${spec.id}" could not be set up: ${String(e)}`, spec.id);
+        if (hasNext) {
+          this.fallBack(spec, err.kind, err.message, false);
+          continue;
+        }
+        throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
+      }
       const request = session.request({ signal: ctx.signal, maxOutputTokens: admission.maxOutputTokens });
       const entry = ctx.boundary.record({
         stage: this.stage,

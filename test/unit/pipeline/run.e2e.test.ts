@@ -9,6 +9,8 @@ import { scorecard } from '../../../src/core/ledger/scorecard';
 import { PipelineEventSchema } from '../../../src/core/pipeline/events';
 import { runVerifyStage } from '../../../src/core/verify/verifyStage';
 import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
+import { ProviderError } from '../../../src/core/providers/types';
+import { createProvider } from '../../../src/core/providers/createProvider';
 import type { StageRetryInfo } from '../../../src/core/pipeline/runContext';
 import { approve, json, KEY, messagesText, searchReplace, startHarness, testPolicy } from './harness';
 
@@ -776,6 +778,32 @@ test('a person can send the change back from the gate: the implementer revises i
     );
     // The critic of round 2 sees its own earlier review, not the person's note to the implementer.
     assert.doesNotMatch(r.boundary.textSeenBy('critic'), /PERSON-NOTE/);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a model that cannot be set up falls back like an outage; if none is left, the run fails with that message', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    const r = await h.run('Fix typo in README.md', {
+      providerFor: (spec) => {
+        if (spec.id === 'sonnet')
+          throw new ProviderError('auth', 'Model "sonnet" has no API key: set ANTHROPIC_API_KEY.', 'sonnet');
+        return createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl });
+      },
+    });
+    assert.deepEqual(
+      r.record.fallbacks.map((f) => `${f.stage}:${f.from}->${f.to}:${f.errorKind}`),
+      ['implementer:sonnet->gpt:auth'],
+    );
+    // The implementer is now openai, so the only other-vendor critic is sonnet, which cannot be built either.
+    assert.equal(r.outcome, 'failed');
+    assert.equal(r.record.error?.kind, 'auth');
+    assert.match(r.message, /set ANTHROPIC_API_KEY/);
+    assert.equal(h.requestsOf('critic').length, 0);
+    assert.equal(h.applied.length, 0);
   } finally {
     await h.close();
   }
