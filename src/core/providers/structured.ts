@@ -58,7 +58,7 @@ export async function callStructured<S extends z.ZodType>(
     one = await collect(run(first), name);
   }
   add(usage, one.usage);
-  const checked = check(schema, one.raw);
+  const checked = check(schema, one.raw, one.truncated);
   if (checked.ok) return { value: checked.value, attempts: 1, usage, modelId: one.modelId, raw: one.raw };
 
   opts.onRetry?.(checked.problems);
@@ -82,7 +82,7 @@ export async function callStructured<S extends z.ZodType>(
   };
   const two = await collect(run(second), name);
   add(usage, two.usage);
-  const rechecked = check(schema, two.raw);
+  const rechecked = check(schema, two.raw, two.truncated);
   if (rechecked.ok) return { value: rechecked.value, attempts: 2, usage, modelId: two.modelId, raw: two.raw };
 
   const modelId = two.modelId ?? one.modelId ?? opts.modelId ?? 'unknown';
@@ -138,6 +138,7 @@ async function collect(stream: AsyncIterable<StreamEvent & { modelId?: string }>
   let text = '';
   let toolArgs: string | undefined;
   let modelId: string | undefined;
+  let truncated = false;
   const usage = { inputTokens: 0, outputTokens: 0 };
   for await (const ev of stream) {
     // A chain that fell back after a partial reply starts over with another model: drop the old text.
@@ -149,13 +150,22 @@ async function collect(stream: AsyncIterable<StreamEvent & { modelId?: string }>
     if (ev.type === 'text') text += ev.text;
     else if (ev.type === 'tool-call' && ev.name === toolName) toolArgs ??= ev.argumentsJson;
     else if (ev.type === 'usage') add(usage, ev);
+    else if (ev.type === 'done') truncated = ev.stopReason === 'max-tokens';
   }
-  return { raw: toolArgs ?? text, usage, modelId };
+  return { raw: toolArgs ?? text, usage, modelId, truncated };
 }
 
 type Checked<T> = { ok: true; value: T } | { ok: false; problems: string };
 
-function check<S extends z.ZodType>(schema: S, raw: string): Checked<z.infer<S>> {
+const TRUNCATED =
+  '- the reply was cut off at the output token limit before it was complete; give a shorter answer that fits';
+
+function check<S extends z.ZodType>(schema: S, raw: string, truncated = false): Checked<z.infer<S>> {
+  const r = checkValue(schema, raw);
+  return r.ok || !truncated ? r : { ok: false, problems: `${TRUNCATED}\n${r.problems}` };
+}
+
+function checkValue<S extends z.ZodType>(schema: S, raw: string): Checked<z.infer<S>> {
   const json = extractJson(raw);
   if (json === undefined)
     return { ok: false, problems: raw.trim() ? '- the reply contains no JSON value' : '- the reply was empty' };

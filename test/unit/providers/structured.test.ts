@@ -210,3 +210,18 @@ test('malformed JSON twice: invalid-output naming the parse problem, both attemp
   assert.equal(server.requests.length, 2);
   assert.equal(server.pending(), 1);
 });
+
+test('a reply cut off at the token limit is sent back saying so', async () => {
+  server.script(
+    { toolCalls: [{ name: 'submit_plan', arguments: '{"steps": ["a very long' }], stopReason: 'length' },
+    { toolCalls: [{ name: 'submit_plan', arguments: good }] },
+  );
+  const retries: string[] = [];
+  const r = await callStructured(PlanSchema, (req) => resilientStream(gpt(), req, opts), request, {
+    name: 'submit_plan',
+    onRetry: (p) => void retries.push(p),
+  });
+  assert.deepEqual(r.value, good);
+  assert.match(retries[0]!, /cut off at the output token limit/);
+  assert.match(server.requests[1]!.body.messages.at(-1).content, /give a shorter answer/);
+});
