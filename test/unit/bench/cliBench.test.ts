@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runBench } from '../../../src/cli/bench';
 import { runCli, VERBS } from '../../../src/cli/main';
 import type { VerbIo } from '../../../src/cli/verbIo';
-import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer';
+import { startLoopbackServer } from '../../support/loopbackServer';
 import { FIXTURE } from './scorecardFixture';
 import { benchHandler, benchPolicyInput, benchSet, KEY, makeWorkspace, treeHash, VERIFY } from './support';
 
