@@ -94,6 +94,23 @@ export function place(
     if (gapped) return gapped;
   }
   if (cands.length === 0) {
+    // Applying the same patch twice is a common slip: say so rather than point at near misses.
+    // Only meaningful when the new side brings lines of its own (not just a subset of the old).
+    const brings = h.new.some((l) => l.trim() !== '' && !h.old.includes(l));
+    const done = brings ? findPlacements(index, h.new) : [];
+    if (done.length > 0) {
+      return {
+        kind: 'problem',
+        problem: {
+          kind: 'not-found',
+          path,
+          block: h.block,
+          patchLine: h.patchLine,
+          message: `${label(path, h)}: the old text was not found, but the new text is already at line ${done[0].start + 1}; the change looks applied already.`,
+          closest: { line: done[0].start + 1, text: index.lines[done[0].start] ?? '' },
+        },
+      };
+    }
     const near = closestText(index, h.old);
     return {
       kind: 'problem',

@@ -401,3 +401,10 @@ test('apply_patch: a shortened anchor still names the line it starts', () => {
   );
   assert.equal(r.text, py.replace(/return x\n$/, 'return -x\n'));
 });
+
+test('applying the same change twice is refused the second time, saying it looks applied already', () => {
+  const patch = '--- a/f.js\n+++ b/f.js\n@@ -1,3 +1,3 @@\n function a() {\n-  return 1;\n+  return 10;\n }\n';
+  const once = after({ 'f.js': SRC }, patch).text;
+  const [p] = problems({ 'f.js': once }, patch);
+  assert.match(p.message, /new text is already at line 1; the change looks applied already/);
+});
