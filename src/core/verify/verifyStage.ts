@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ResolvedPlan } from '../edits/editPlan';
 import { applyResolved } from '../edits/applyResolved';
+import { writeUnsavedFiles, type UnsavedFile } from './overlayFiles';
 import { runVerification } from './runVerification';
 import {
   applyPlanToScratch,
@@ -38,6 +39,8 @@ export interface VerifyStageInput {
   apply?: ApplyResolved;
   scratch?: ScratchOptions;
   killGraceMs?: number;
+  /** The editor's unsaved documents (dirty buffers), written over the scratch's files before the plan applies. */
+  unsavedFiles?: readonly UnsavedFile[];
 }
 
 export async function runVerifyStage(input: VerifyStageInput): Promise<VerifyOutcome> {
@@ -84,6 +87,7 @@ async function runInScratch(
 ): Promise<VerifyOutcome> {
   try {
     if (input.signal?.aborted) return cancelledOutcome();
+    if (input.unsavedFiles?.length) scratch.notes.push(...(await writeUnsavedFiles(scratchRoot, input.unsavedFiles)));
     const applied = await applyPlanToScratch(scratch, input.resolvedPlan, input.apply ?? applyResolved);
     if (!applied.ok) {
       return {

@@ -108,6 +108,27 @@ describe('runVerifyStage', () => {
     assert.ok(outcome.status === 'ran' && /plain copy/.test(outcome.notes?.join(' ') ?? ''));
   });
 
+  it("the editor's unsaved text is what gets tested; paths out of the workspace are refused", async () => {
+    ws = makeWorkspace({ git: true });
+    const outsideFile = path.join(ws.outDir, 'x.js');
+    const outcome = await stage(
+      {
+        unsavedFiles: [
+          { path: 'test/run.js', text: "console.log('unsaved test file ran'); process.exit(4);\n" },
+          { path: '../out/x.js', text: 'escaped\n' },
+        ],
+      },
+      true,
+    );
+    const r = ran(outcome);
+    assert.equal(r.exitCode, 4);
+    assert.match(r.outputTail, /unsaved test file ran/);
+    const notes = outcome.status === 'ran' ? (outcome.notes ?? []).join('\n') : '';
+    assert.match(notes, /unsaved text of: test\/run\.js/);
+    assert.match(notes, /not used .*\.\.\/out\/x\.js/);
+    assert.equal(existsSync(outsideFile), false);
+  });
+
   it('untrusted workspace: nothing runs and nobody is asked', async () => {
     ws = makeWorkspace({ git: true });
     const marker = path.join(ws.outDir, 'ran');
