@@ -19,7 +19,10 @@ export const HOSTILE_MARKUP =
   '<img src=x onerror="document.title=\'pwned\'"> **not bold** [not a link](https://example.com)';
 
 /** The routing policy the tests write to .switchyard/routing.json. */
-export function loopbackPolicy(server: LoopbackServer): string {
+export function loopbackPolicy(
+  server: LoopbackServer,
+  opts: { gateOnRisk?: Array<'low' | 'medium' | 'high'> } = {},
+): string {
   const base = `${server.url}/v1`;
   const policy = {
     version: 1,
@@ -53,7 +56,7 @@ export function loopbackPolicy(server: LoopbackServer): string {
     rules: {
       maxReviewRounds: 1,
       escalation: { onRisk: [], onProtectedPaths: true, maxDiffLines: 400, onDisagreement: false },
-      humanGate: { onRisk: [], onProtectedPaths: true, onBlock: true },
+      humanGate: { onRisk: opts.gateOnRisk ?? [], onProtectedPaths: true, onBlock: true },
       timeouts: { firstTokenSeconds: 20, idleSeconds: 20, totalSeconds: 120 },
       retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 1 },
     },

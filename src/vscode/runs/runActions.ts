@@ -52,17 +52,6 @@ export async function revealFinding(svc: Services, findingId: string): Promise<b
   return true;
 }
 
-/** Why a person must confirm before this change is applied (empty: no gate). */
-export function gateReasons(run: ActiveRun): string[] {
-  const reasons = [...run.model.gateReasons];
-  for (const g of run.model.view.gates) if (!reasons.includes(g)) reasons.push(g);
-  const review = run.model.view.review;
-  if (!review) reasons.push('no reviewer looked at this change');
-  else if (review.verdict !== 'approve')
-    reasons.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
-  return reasons;
-}
-
 /** The human gate: a modal confirmation that lists why it is asking. */
 export async function confirmGate(reasons: string[], what: string): Promise<boolean> {
   const choice = await vscode.window.showWarningMessage(
@@ -85,7 +74,7 @@ export async function applyCurrent(svc: Services): Promise<{ applied: boolean; m
     void vscode.window.showWarningMessage(message);
     return { applied: false, message };
   }
-  const reasons = gateReasons(run);
+  const reasons = run.model.humanGateReasons();
   if (
     reasons.length &&
     !(await confirmGate(reasons, `apply the change to ${plan.files.map(displayPath).join(', ')}`))

@@ -286,6 +286,18 @@ export class RunModel {
     }
   }
 
+  /** Why a person must confirm before this change is applied (empty: the Apply click is enough):
+   * the pipeline's gate reasons, the decision's gates, and a review that did not approve. */
+  humanGateReasons(): string[] {
+    const reasons = [...this.gateReasons];
+    for (const g of this.view.gates) if (!reasons.includes(g)) reasons.push(g);
+    const review = this.view.review;
+    if (!review) reasons.push('no reviewer looked at this change');
+    else if (review.verdict !== 'approve')
+      reasons.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
+    return reasons;
+  }
+
   get finished(): boolean {
     return this.finishedAt !== undefined;
   }

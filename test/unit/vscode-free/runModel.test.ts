@@ -282,3 +282,29 @@ test('what each role was sent is attached to its "saw" entries in order, capped'
   assert.match(saw[1]!.text!, /more characters\)$/);
   assert.ok(RunViewSchema.safeParse(m.view).success);
 });
+
+test('the human gate lists every reason to confirm, once', () => {
+  const m = new RunModel('r1', 't');
+  assert.deepEqual(m.humanGateReasons(), ['no reviewer looked at this change']);
+  m.apply({ ...base, type: 'decision-made', decision });
+  m.gateReasons = ['risk is high', 'touches .github/workflows/ci.yml'];
+  m.apply({
+    ...base,
+    type: 'review-ready',
+    stage: 'critic',
+    round: 1,
+    reviewerModelId: 'gpt-5',
+    reviewerVendor: 'openai',
+    implementerVendor: 'anthropic',
+    review: { verdict: 'request-changes', summary: '', findings: [] },
+  });
+  assert.deepEqual(m.humanGateReasons(), [
+    'risk is high',
+    'touches .github/workflows/ci.yml',
+    'the reviewer (gpt-5) said "request-changes"',
+  ]);
+  m.gateReasons = [];
+  m.view.gates = [];
+  m.view.review!.verdict = 'approve';
+  assert.deepEqual(m.humanGateReasons(), [], 'an approved change with no gate needs only the Apply click');
+});
