@@ -5,7 +5,7 @@
 import type { ModelSpec, Stage } from '../config/policySchema';
 import { shouldFallBack } from '../providers/chain';
 import { resilientStream } from '../providers/resilientStream';
-import { ProviderError } from '../providers/types';
+import { ProviderError, type ToolSpec } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens, costOf } from '../routing/estimate';
 import type { RoleSession } from '../sessions/roleSession';
@@ -28,6 +28,13 @@ export interface CallResult {
   stopReason: string;
   /** The output-token cap this call was sent with. */
   maxOutputTokens: number;
+  /** Arguments (JSON text) of the tool call the model made, when it was offered one. */
+  toolArguments?: string;
+}
+
+/** A tool the model is asked to answer through, when it declares the 'tools' capability. */
+export interface CallTool {
+  tool: ToolSpec;
 }
 
 export class StageRun {
@@ -98,7 +105,7 @@ export class StageRun {
   }
 
   /** Sends the session as it stands (the caller has added the user message) and returns the reply text. */
-  async call(session: RoleSession, artifacts: readonly string[]): Promise<CallResult> {
+  async call(session: RoleSession, artifacts: readonly string[], answerTool?: CallTool): Promise<CallResult> {
     const { ctx } = this;
     if (!this.started) {
       this.started = true;
@@ -138,7 +145,13 @@ export class StageRun {
         }
         throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
       }
-      const request = session.request({ signal: ctx.signal, maxOutputTokens: admission.maxOutputTokens });
+      // Forced tool calls only for models that declare tools; others answer in text (both are accepted).
+      const useTool = answerTool && spec.capabilities.includes('tools');
+      const request = session.request({
+        signal: ctx.signal,
+        maxOutputTokens: admission.maxOutputTokens,
+        ...(useTool ? { tools: [answerTool.tool], toolChoice: { name: answerTool.tool.name } } : {}),
+      });
       const entry = ctx.boundary.record({
         stage: this.stage,
         round: this.round,
@@ -161,6 +174,7 @@ export class StageRun {
       let text = '';
       let usage: { inputTokens: number; outputTokens: number } | undefined;
       let stopReason = 'stop';
+      let toolArguments: string | undefined;
       const it = resilientStream(provider, request, {
         retry: ctx.policy.rules.retry,
         timeouts: ctx.policy.rules.timeouts,
@@ -191,6 +205,13 @@ export class StageRun {
             usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
           } else if (ev.type === 'done') {
             stopReason = ev.stopReason;
+          } else if (
+            ev.type === 'tool-call' &&
+            useTool &&
+            ev.name === answerTool.tool.name &&
+            toolArguments === undefined
+          ) {
+            toolArguments = ev.argumentsJson;
           }
         }
       } catch (e) {
@@ -214,11 +235,12 @@ export class StageRun {
       const cost = costOf(spec, used, ctx.priceLookup);
       ctx.budget.record(this.stage, cost, used.outputTokens);
       session.recordOutputTokens(used.outputTokens);
-      session.addAssistant(text);
+      // The role's history keeps what it answered as text: tool traffic is carried as text artifacts.
+      session.addAssistant(toolArguments !== undefined ? `${text}${text ? '\n' : ''}${toolArguments}` : text);
       this.snapshot.tokensIn += used.inputTokens;
       this.snapshot.tokensOut += used.outputTokens;
       this.snapshot.costUsd += cost;
-      return { text, spec, stopReason, maxOutputTokens: admission.maxOutputTokens };
+      return { text, spec, stopReason, maxOutputTokens: admission.maxOutputTokens, toolArguments };
     }
   }
 

@@ -808,3 +808,49 @@ test('a model that cannot be set up falls back like an outage; if none is left, 
     await h.close();
   }
 });
+
+test('a model that declares tools answers structured roles through a forced tool whose parameters are the schema', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push({
+      toolCalls: [
+        {
+          name: 'submit_review',
+          arguments: {
+            verdict: 'request-changes',
+            summary: 'one nit',
+            findings: [
+              { file: 'README.md', startLine: 3, endLine: 3, severity: 'minor', message: 'end with a period?' },
+            ],
+          },
+        },
+      ],
+    });
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks!'));
+    h.queues.critic.push({
+      toolCalls: [{ name: 'submit_review', arguments: { verdict: 'approve', summary: 'fine', findings: [] } }],
+    });
+    const policy = testPolicy(h.server);
+    for (const m of policy.models) if (m.id === 'gpt') m.capabilities = ['tools'];
+    const r = await h.run('Fix typo in README.md', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    const req = h.requestsOf('critic')[0]!;
+    const body = req.body as {
+      tools: Array<{ function: { name: string; parameters: { properties: Record<string, unknown> } } }>;
+      tool_choice: unknown;
+    };
+    assert.equal(body.tools[0]!.function.name, 'submit_review');
+    assert.ok('verdict' in body.tools[0]!.function.parameters.properties);
+    assert.deepEqual(body.tool_choice, { type: 'function', function: { name: 'submit_review' } });
+    assert.deepEqual(
+      r.record.reviews.map((v) => v.verdict),
+      ['request-changes', 'approve'],
+    );
+    assert.match(messagesText(h.requestsOf('implementer')[1]!), /end with a period\?/);
+    // The implementer (no tools declared) was not offered any tool.
+    assert.equal((h.requestsOf('implementer')[0]!.body as { tools?: unknown }).tools, undefined);
+  } finally {
+    await h.close();
+  }
+});
