@@ -180,4 +180,40 @@ suite('hostile input in the extension host', () => {
       implementerReply = undefined;
     }
   });
+  test('malformed and unknown webview messages reaching the host are dropped: no reply, no action, the run still waits', async function () {
+    this.timeout(60_000);
+    implementerReply = undefined;
+    const svc = mainModule().currentServices()!;
+    const fsRoot = root().fsPath;
+    const run = await runToDecision('Fix the negative total in src/cart.ts when the discount is over 100%');
+    assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
+    const before = hashTree(fsRoot);
+    // The panel's own entry point for webview messages (private: reached the way the webview reaches it).
+    const receive = (svc.panel as unknown as { receive(raw: unknown): Promise<void> }).receive.bind(svc.panel);
+    const posted = svc.panel.stats.posted;
+    const junk: unknown[] = [
+      null,
+      'change/apply',
+      { kind: 'request', method: 'change/apply', params: {} },
+      { kind: 'request', id: -1, method: 'change/apply', params: {} },
+      { kind: 'request', id: 1.5, method: 'change/apply', params: {} },
+      { kind: 'request', id: 2, method: 'workspace/writeFile', params: { path: '.vscode/settings.json', text: '{}' } },
+      { kind: 'request', id: 3, method: 'constructor', params: {} },
+      { kind: 'request', id: 4, method: '__proto__', params: {} },
+      { kind: 'request', id: 5, method: 'stage/rerun', params: { stage: 'attacker' } },
+      { kind: 'response', id: 6, ok: true, result: { applied: true } },
+      { kind: 'notify', method: 'apply', params: {} },
+    ];
+    for (const m of junk) await receive(m);
+    assert.equal(svc.panel.stats.posted, posted, 'no reply was posted to a dropped message');
+    // Control: a well-formed request does get its reply (so the count above can move).
+    await receive({ kind: 'request', id: 7, method: 'finding/reveal', params: { findingId: 'no-such-finding' } });
+    assert.equal(svc.panel.stats.posted, posted + 1, 'a valid request is answered');
+    assert.equal(run.model.view.state, 'awaiting-approval');
+    assert.equal(treeDiff(before, hashTree(fsRoot)), '');
+    await vscode.commands.executeCommand('switchyard.rejectChange');
+    await waitFor('the run to finish', () => run.model.finished);
+    assert.equal(treeDiff(before, hashTree(fsRoot)), '');
+    assert.deepEqual(await leaks(run), []);
+  });
 });
