@@ -93,8 +93,17 @@ export async function createScratchWorkspace(root: string, opts: ScratchOptions 
 
 /** A fresh temp folder marked with its owner, so a sweep can tell an abandoned one. */
 async function makeContainer(opts: ScratchOptions): Promise<string> {
-  const container = await mkdtemp(path.join(opts.tmpDir ?? tmpdir(), SCRATCH_PREFIX));
-  await writeOwner(container);
+  const base = opts.tmpDir ?? tmpdir();
+  let container: string;
+  try {
+    container = await mkdtemp(path.join(base, SCRATCH_PREFIX));
+  } catch (e) {
+    throw new ScratchError(
+      `Could not make a scratch folder under ${base} (${(e as Error).message}); point TMPDIR at a writable folder with free space.`,
+      { cause: e },
+    );
+  }
+  await writeOwner(container).catch(() => undefined); // only the sweep needs it; age still applies
   return container;
 }
 

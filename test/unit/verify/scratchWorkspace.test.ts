@@ -270,6 +270,15 @@ describe('createScratchWorkspace', () => {
     assert.equal(worktreeCount(ws.root), 1);
   });
 
+  it('an unusable temp folder is a clear error naming it', async () => {
+    ws = makeWorkspace({ git: false });
+    const bad = path.join(ws.outDir, 'no-such-tmp');
+    await assert.rejects(
+      createScratchWorkspace(ws.root, { tmpDir: bad }),
+      (e: unknown) => e instanceof ScratchError && e.message.includes(bad) && /TMPDIR/.test(e.message),
+    );
+  });
+
   it('names the root when it does not exist', async () => {
     ws = makeWorkspace({ git: false });
     const missing = path.join(ws.root, 'nope');
