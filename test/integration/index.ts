@@ -33,6 +33,8 @@ const TEST_FILES: Record<string, () => unknown> = {
   'reviewActions.test.ts': () => require('./reviewActions.test'),
   'editorContext.test.ts': () => require('./editorContext.test'),
   'streaming.test.ts': () => require('./streaming.test'),
+  'humanGate.test.ts': () => require('./humanGate.test'),
+  'routingReview.test.ts': () => require('./routingReview.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';
