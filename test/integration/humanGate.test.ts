@@ -1,0 +1,68 @@
+// The human gate in a real extension host: with the policy gating medium-risk tasks, Apply asks a
+// person in a modal that names its reasons, and writes nothing without a yes. VS Code refuses to
+// show modal dialogs while tests run and says so with the dialog's contents, which is how this test
+// sees the question that was asked.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { applyCurrent } from '../../src/vscode/runs/runActions';
+import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
+import {
+  CRITIC_KEY,
+  CRITIC_KEY_NAME,
+  IMPLEMENTER_KEY,
+  IMPLEMENTER_KEY_NAME,
+  cartTeam,
+  loopbackPolicy,
+} from './extensionFixtures';
+import { mainModule, waitFor } from './hostHelpers';
+
+suite('the human gate', () => {
+  let server: LoopbackServer;
+  const cart = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'cart.ts');
+
+  suiteSetup(async function () {
+    if (!vscode.workspace.isTrusted) this.skip();
+    server = await startLoopbackServer();
+    server.setHandler(cartTeam());
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.switchyard', 'routing.json'),
+      new TextEncoder().encode(loopbackPolicy(server, { gateOnRisk: ['medium', 'high'] })),
+    );
+    await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
+    await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
+    await mainModule().currentServices()!.policy.reload();
+  });
+
+  suiteTeardown(async () => {
+    const svc = mainModule().currentServices();
+    if (svc?.runs.current?.live) await vscode.commands.executeCommand('switchyard.rejectChange');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server?.close();
+  });
+
+  test('Apply on a gated change asks in a modal with its reasons, and writes nothing without a yes', async function () {
+    this.timeout(60_000);
+    const svc = mainModule().currentServices()!;
+    const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
+    void vscode.commands.executeCommand(
+      'switchyard.routeTask',
+      'Fix the negative total in src/cart.ts when the discount is over 100%',
+      {
+        openDiffOnGate: false,
+      },
+    );
+    const run = await waitFor('the gated run to wait for a person', () => {
+      const r = svc.runs.current;
+      return r && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
+    });
+    assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
+    const reasons = run.model.humanGateReasons();
+    assert.ok(
+      reasons.some((r) => /medium risk/i.test(r)),
+      `reasons: ${reasons.join(' | ')}`,
+    );
+    await assert.rejects(applyCurrent(svc), /needs your confirmation to apply the change to src\/cart\.ts/);
+    assert.equal(run.model.view.state, 'awaiting-approval', 'the run still waits for a yes');
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(cart())), before);
+  });
+});
