@@ -165,28 +165,22 @@ test('credentials inside a base URL never appear in an error, the record or the 
   }
 });
 
-test(
-  'a base URL password that is not shaped like a key is not shown in the error either',
-  {
-    todo: "the provider error repeats undici's message, which quotes the raw URL with its password: see the hostile-suite report",
-  },
-  async () => {
-    const h = await startHostileRun({ 'README.md': '# Demo\n\nThis projcet routes tasks.\n' });
-    try {
-      const password = `hunter2-${h.key.slice(-10)}`;
-      const policy = h.policy();
-      const withCreds = {
-        ...policy,
-        models: policy.models.map((m) =>
-          m.id === 'sonnet' ? { ...m, baseUrl: m.baseUrl!.replace('http://', `http://admin:${password}@`) } : m,
-        ),
-      };
-      const r = await h.run('Fix typo in README.md', { policy: withCreds });
-      assert.equal(r.outcome, 'failed', r.message);
-      const shown = JSON.stringify([r.message, h.events, h.panel?.messages, readFileSync(h.ledgerFile, 'utf8')]);
-      assert.ok(!shown.includes(password), 'the URL password appears in what the run shows or stores');
-    } finally {
-      await h.close();
-    }
-  },
-);
+test('a base URL password that is not shaped like a key is not shown in the error, events, panel or ledger', async () => {
+  const h = await startHostileRun({ 'README.md': '# Demo\n\nThis projcet routes tasks.\n' });
+  try {
+    const password = `hunter2-${h.key.slice(-10)}`;
+    const policy = h.policy();
+    const withCreds = {
+      ...policy,
+      models: policy.models.map((m) =>
+        m.id === 'sonnet' ? { ...m, baseUrl: m.baseUrl!.replace('http://', `http://admin:${password}@`) } : m,
+      ),
+    };
+    const r = await h.run('Fix typo in README.md', { policy: withCreds });
+    assert.equal(r.outcome, 'failed', r.message);
+    const shown = JSON.stringify([r.message, h.events, h.panel?.messages, readFileSync(h.ledgerFile, 'utf8')]);
+    assert.ok(!shown.includes(password), 'the URL password appears in what the run shows or stores');
+  } finally {
+    await h.close();
+  }
+});
