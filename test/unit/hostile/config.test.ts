@@ -178,6 +178,7 @@ test('a base URL password that is not shaped like a key is not shown in the erro
     };
     const r = await h.run('Fix typo in README.md', { policy: withCreds });
     assert.equal(r.outcome, 'failed', r.message);
+    assert.match(r.message, /sonnet.*127\.0\.0\.1/, 'the error still says which model and server');
     const shown = JSON.stringify([r.message, h.events, h.panel?.messages, readFileSync(h.ledgerFile, 'utf8')]);
     assert.ok(!shown.includes(password), 'the URL password appears in what the run shows or stores');
   } finally {
