@@ -3,7 +3,7 @@
 // written to a temporary file beside its target; only then are they moved into place, keeping
 // the originals as backups until the last move succeeded, so a failure half-way is rolled back.
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import {
   type ApplyOutcome,
@@ -80,7 +80,13 @@ export async function applyResolved(
     };
   }
   const problems: EditProblem[] = [];
-  type Target = { file: ResolvedFile; abs: string; newAbs?: string; mode?: number };
+  type Target = {
+    file: ResolvedFile;
+    abs: string;
+    newAbs?: string;
+    mode?: number;
+    owner?: { uid: number; gid: number };
+  };
   const targets: Target[] = [];
 
   // 1. Paths and bases: nothing is touched unless every file is still what the edit was made against.
@@ -124,7 +130,9 @@ export async function applyResolved(
       let bytes: Buffer;
       try {
         bytes = await readFile(where.abs);
-        t.mode = (await stat(where.abs)).mode & 0o7777;
+        const st = await stat(where.abs);
+        t.mode = st.mode & 0o7777;
+        t.owner = { uid: st.uid, gid: st.gid };
       } catch {
         problems.push({
           kind: 'stale',
@@ -176,6 +184,8 @@ export async function applyResolved(
         await fh.close();
       }
       if (t.mode !== undefined) await chmod(tmp, t.mode);
+      // The replacement is a new file: keep the original's owner where we may (as root, say).
+      if (t.owner) await chown(tmp, t.owner.uid, t.owner.gid).catch(() => undefined);
     }
 
     // Staging took time: check the bases once more right before anything becomes visible.

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   chmodSync,
+  chownSync,
   mkdirSync,
   readFileSync,
   statSync,
@@ -198,3 +199,17 @@ test('creating or moving onto an existing path says it already exists, even when
   );
   assert.deepEqual(fingerprint(root), before);
 });
+
+test(
+  'an updated file keeps its owner',
+  { skip: process.getuid?.() !== 0 ? 'needs root to hand a file to another user' : false },
+  async (t) => {
+    const root = makeTree({ 'o.txt': 'one\n' });
+    t.after(() => removeTree(root));
+    chownSync(join(root, 'o.txt'), 1234, 5678);
+    const r = await tryApply(root, SR('o.txt', 'one', 'two'));
+    assert.ok(r.ok);
+    const st = statSync(join(root, 'o.txt'));
+    assert.deepEqual([st.uid, st.gid, readFileSync(join(root, 'o.txt'), 'utf8')], [1234, 5678, 'two\n']);
+  },
+);
