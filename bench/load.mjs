@@ -10,7 +10,7 @@
 import * as esbuild from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -65,6 +65,8 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
       maxCpuInOneGapMs: round(Math.max(...rounds.map((r) => r.maxGapCpuMs))),
       crossTalk: [seq, ...rounds].reduce((n, r) => n + r.crossTalk.length, 0),
       wrongFiles: [seq, ...rounds].reduce((n, r) => n + r.wrongFiles.length, 0),
+      // Wall-clock delays on a shared machine depend on what else runs: the 1-minute load average, for reading them.
+      loadAvg1m: round(loadavg()[0], 2),
       outcomes: [...new Set(rounds.flatMap((r) => r.results.map((x) => x.outcome)))].sort().join('+'),
     };
   } finally {
