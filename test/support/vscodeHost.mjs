@@ -43,6 +43,9 @@ export const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 
+// Environment variables that carry model keys or endpoints (kept out of the server unless passed in `env`).
+const PROVIDER_ENV = /(^|_)API_KEY$|^(OPENAI|ANTHROPIC|GEMINI|GOOGLE_GENERATIVE_AI|OPENROUTER|AZURE_OPENAI)_/;
+
 // ---------------------------------------------------------------------------------------------
 // Teardown registry. Every resource registers a synchronous kill (safe inside 'exit') and an
 // asynchronous close; signals run the async closes with a bound, then the sync kills.
@@ -207,9 +210,15 @@ async function startServerOnce({
     ...extraArgs,
   ];
   // Own process group, so teardown reaches the extension host, pty host and watchers it forks.
-  const env = { ...process.env, ...extraEnv };
-  // Inherited from a VS Code terminal these would make the server think it is a CLI or Electron.
-  for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    // Inherited from a VS Code terminal these would make the server think it is a CLI or Electron.
+    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+    // A developer's own model keys and endpoints stay out of the extension host: runs are the same on
+    // every machine, and a real key can never reach a test server or a screenshot.
+    if (PROVIDER_ENV.test(k)) delete env[k];
+  }
+  Object.assign(env, extraEnv);
   // code-server's build points the extension gallery at open-vsx.org; an empty gallery turns it off,
   // so the workbench makes no outside requests (there is no internet here, and tests must not need it).
   if (!gallery) env.EXTENSIONS_GALLERY = '{}';

@@ -160,3 +160,39 @@ test('startServer fails fast, naming the port, when the port is taken', { skip: 
     blocker.close();
   }
 });
+
+test(
+  'startServer keeps model keys from the environment out of the server, but passes env it is given',
+  { skip: noHost, timeout: 90_000 },
+  async () => {
+    const { startServer } = await load();
+    const saved = { OPENAI_API_KEY: process.env.OPENAI_API_KEY, ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL };
+    process.env.OPENAI_API_KEY = 'sk-test-not-a-real-key';
+    process.env.ANTHROPIC_BASE_URL = 'http://127.0.0.1:9/';
+    try {
+      const server = await startServer({ env: { SWITCHYARD_TEST_GREP: 'x', GEMINI_API_KEY: 'given-on-purpose' } });
+      try {
+        const environ = readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0');
+        assert.equal(
+          environ.some((e) => e.startsWith('OPENAI_API_KEY=')),
+          false,
+          'a developer key reached the server',
+        );
+        assert.equal(
+          environ.some((e) => e.startsWith('ANTHROPIC_BASE_URL=')),
+          false,
+        );
+        assert.ok(environ.includes('SWITCHYARD_TEST_GREP=x'));
+        assert.ok(environ.includes('GEMINI_API_KEY=given-on-purpose'), 'env passed on purpose must arrive');
+        assert.ok(environ.includes(`TMPDIR=${server.tmpDir}`));
+      } finally {
+        await server.close();
+      }
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  },
+);
