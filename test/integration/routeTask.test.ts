@@ -68,7 +68,7 @@ suite('route a task end to end', () => {
     const svc = mainModule().currentServices()!;
     // Open the panel first and wait for its ready handshake, so the whole stream goes through it.
     await vscode.commands.executeCommand('switchyard.openPanel');
-    await waitFor('the panel to say ready (it gets a snapshot)', () => svc.panel.stats.posted > 0);
+    await waitFor('the panel to say ready (it gets a snapshot)', () => svc.panel.isReady);
     runPromise = vscode.commands.executeCommand('switchyard.routeTask', TASK);
     const run = await waitFor('the run to wait for a decision', () => {
       const r = svc.runs.current;

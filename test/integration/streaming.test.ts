@@ -12,7 +12,7 @@ suite('streaming to the routing panel', () => {
     this.timeout(60_000);
     await vscode.commands.executeCommand('switchyard.openPanel');
     const svc = mainModule().currentServices()!;
-    await waitFor('the panel handshake', () => svc.panel.stats.posted > 0);
+    await waitFor('the panel handshake', () => svc.panel.isReady);
     const run = svc.runs.start(`stream-${Date.now()}`, 'stream a long reply');
     const base = svc.panel.stats.deltaMessages;
     const loop = monitorEventLoopDelay({ resolution: 5 });

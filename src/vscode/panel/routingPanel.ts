@@ -48,6 +48,11 @@ export class RoutingPanel implements vscode.Disposable {
     );
   }
 
+  /** The panel exists and its app said `ready` (messages posted now are received). */
+  get isReady(): boolean {
+    return Boolean(this.panel) && this.ready;
+  }
+
   get visible(): boolean {
     return this.panel?.visible ?? false;
   }
