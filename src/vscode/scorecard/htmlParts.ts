@@ -19,6 +19,9 @@ export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 const STYLE = `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 8px 12px; }
 h2 { font-size: 1.05em; margin: 14px 0 6px; }
+
+.scroll { overflow-x: auto; }
+@media (max-width: 440px) { .wide { display: none; } }
 table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
 th, td { text-align: right; padding: 2px 6px; border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); white-space: nowrap; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; }

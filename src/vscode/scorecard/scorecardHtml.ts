@@ -1,6 +1,7 @@
 // The scorecard view's HTML from a ScorecardView: filters (time range, task kind), per model and
 // role figures, per-stage health, the cost-per-trusted-change chart, and buttons for the two
-// benchmark commands. Native selects and buttons, so the keyboard works without extra code.
+// benchmark commands. The cost per trusted change comes right after acceptance so a narrow sidebar
+// shows it without scrolling (time, cost and tokens show once the view is wide enough; `switchyard bench stats` always has them). Native selects and buttons, so the keyboard works without extra code.
 import { TaskKindSchema } from '../../core/config/policySchema';
 import { TimeRangeSchema } from '../../core/bench/scorecardFilters';
 import type { ScorecardView } from '../../core/bench/scorecardView';
@@ -28,7 +29,7 @@ export function scorecardBody(view: ScorecardView, ledgerNote?: string): string 
   }
   const rows = view.rows
     .map(
-      (r) => `<tr><td>${esc(r.modelId)}</td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td>${r.runs}</td><td>${pct(r.acceptanceRate)}</td><td>${secs(r.medianMs)}</td><td>${r.tokensIn}→${r.tokensOut}</td><td>${usd(r.costUsd)}</td><td>${r.trustedChanges}</td><td>${usd(r.costPerTrustedChange)}</td></tr>`,
+      (r) => `<tr><td>${esc(r.modelId)}</td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td>${r.runs}</td><td>${pct(r.acceptanceRate)}</td><td>${usd(r.costPerTrustedChange)}</td><td>${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
     )
     .join('');
   const stages = view.stages
@@ -39,11 +40,11 @@ export function scorecardBody(view: ScorecardView, ledgerNote?: string): string 
   return `${filters}
 <p><strong>${o.runs}</strong> run(s), ${o.applied} applied, <strong>${o.trustedChanges}</strong> trusted change(s), total ${usd(o.costUsd)}, cost per trusted change <strong>${usd(o.costPerTrustedChange)}</strong></p>
 <h2>Per model and role</h2>
-<table aria-label="Per model and role"><thead><tr><th>Model</th><th class="l">Role</th><th>Runs</th><th title="Of runs that ended in a decision about a diff, the share applied">Accepted</th><th>Median</th><th>Tokens in→out</th><th>Cost</th><th title="Applied after an approving cross-vendor review">Trusted</th><th>Cost / trusted</th></tr></thead><tbody>${rows}</tbody></table>
+<div class="scroll"><table aria-label="Per model and role"><thead><tr><th>Model</th><th class="l">Role</th><th>Runs</th><th title="Of runs that ended in a decision about a diff, the share applied">Accepted</th><th title="Whole-run cost of the trusted runs / their number">Cost / trusted</th><th title="Applied after an approving cross-vendor review">Trusted</th><th class="wide">Median</th><th class="wide">Cost</th><th class="wide">Tokens in→out</th></tr></thead><tbody>${rows}</tbody></table></div>
 <h2>Cost per trusted change over time</h2>
 ${costChart(view.series)}
 <h2>Per stage</h2>
-<table aria-label="Per stage"><thead><tr><th>Stage</th><th>Runs</th><th title="Planned but not run">Skipped</th><th>Failed</th><th title="Another model in the chain took over">Fell back</th></tr></thead><tbody>${stages}</tbody></table>
+<div class="scroll"><table aria-label="Per stage"><thead><tr><th>Stage</th><th>Runs</th><th title="Planned but not run">Skipped</th><th>Failed</th><th title="Another model in the chain took over">Fell back</th></tr></thead><tbody>${stages}</tbody></table></div>
 ${ledgerNote ? `<p class="muted">${esc(ledgerNote)}</p>` : ''}
 ${actions}`;
 }

@@ -38,7 +38,7 @@ test('scorecard HTML: filters selected, figures, stage table, chart, escaped ids
   checkShell(html);
   assert.match(html, /<option value="all" selected>All time<\/option>/);
   assert.match(html, /<strong>4<\/strong> run\(s\), 3 applied, <strong>3<\/strong> trusted change\(s\), total \$0\.0655, cost per trusted change <strong>\$0\.0165<\/strong>/);
-  assert.match(html, /<tr><td>sonnet<\/td><td class="l">Implementer<\/td><td>4<\/td><td>75%<\/td><td>2\.0s<\/td><td>6000→1100<\/td><td>\$0\.0380<\/td><td>3<\/td><td>\$0\.0165<\/td><\/tr>/);
+  assert.match(html, /<tr><td>sonnet<\/td><td class="l">Implementer<\/td><td>4<\/td><td>75%<\/td><td>\$0\.0165<\/td><td>3<\/td><td class="wide">2\.0s<\/td><td class="wide">\$0\.0380<\/td><td class="wide">6000→1100<\/td><\/tr>/);
   assert.match(html, /<tr><td>Implementer<\/td><td>4<\/td><td>0<\/td><td class="bad">1<\/td><td>1<\/td><\/tr>/);
   assert.doesNotMatch(html, /<img/);
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
