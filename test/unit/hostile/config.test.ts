@@ -158,7 +158,7 @@ test('credentials inside a base URL never appear in an error, the record or the 
     assert.match(err.message, /sonnet/);
     assert.equal(treeDiff(before, hashTree(h.root)), '');
     // Settings are the user's own (they hold the URL they typed): not swept; everything we produced is.
-    assert.deepEqual(h.leaks(), []);
+    assert.deepEqual(h.leaks({ settings: [] }), []);
     assert.equal(h.server.requests.length, 0, 'fetch refuses a URL with credentials before sending');
   } finally {
     await h.close();

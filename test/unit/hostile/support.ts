@@ -290,6 +290,7 @@ export async function startHostileRun(files: Record<string, string | Buffer>): P
   writeTree(root, files);
   const key = sentinelKey();
   const ledgerFile = join(base, 'ledger', 'runs.jsonl');
+  const policies: RoutingPolicy[] = [];
   const h: HostileRun = {
     server,
     root,
@@ -312,6 +313,7 @@ export async function startHostileRun(files: Record<string, string | Buffer>): P
     policy: (over) => hostilePolicy(server, over),
     async run(task, extra = {}) {
       const policy = extra.policy ?? hostilePolicy(server);
+      policies.push(policy);
       const runId = extra.runId ?? `hostile-${randomBytes(3).toString('hex')}`;
       h.panel = new PanelTraffic(runId, task);
       const panel = h.panel;
@@ -353,6 +355,8 @@ export async function startHostileRun(files: Record<string, string | Buffer>): P
         records: h.events.filter((e) => e.type === 'run-finished'),
         ledgerFiles: [ledgerFile],
         webviewMessages: h.panel?.messages ?? [],
+        // The policy in force is what the settings and the workspace file hold.
+        settings: policies,
         other: [{ where: 'pipeline events', value: h.events }],
         requests: server.requests,
         ...extra,
