@@ -161,8 +161,12 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
     log('correct/wrong/refused per format and perturbation:');
     log(rows);
 
-    const t2k = timePerEdit(engine, root, 2_000, 200);
-    const t50k = timePerEdit(engine, root, 50_000, 60);
+    // Best of three runs: the median per run, then the lowest, because this machine is shared and
+    // noisy; a noisy neighbour only ever adds time.
+    const best = (lines, edits) =>
+      [0, 1, 2].map(() => timePerEdit(engine, root, lines, edits)).sort((x, y) => x.median - y.median)[0];
+    const t2k = best(2_000, 200);
+    const t50k = best(50_000, 60);
     out.msPerEdit2k = Number(t2k.median.toFixed(3));
     out.msPerEdit50k = Number(t50k.median.toFixed(3));
     // Linear work would make this about 25 (50,000 / 2,000); quadratic would make it about 625.
