@@ -11,7 +11,7 @@ import Anthropic, {
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { describeCause, SDK_TIMEOUT_MS } from './sdkShared';
+import { describeCause, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -37,14 +37,14 @@ export function createAnthropicProvider(cfg: AnthropicProviderConfig): Provider 
     model: cfg.model,
     providerLabel: cfg.baseUrl ? `the Anthropic-compatible server at ${displayUrl(baseUrl)}` : 'Anthropic',
     baseUrl: displayUrl(baseUrl),
-    apiKey: cfg.apiKey,
+    apiKey: cfg.apiKey?.trim(),
     keyHint: cfg.keyHint,
   };
   let client: Anthropic | undefined;
   const getClient = () =>
     (client ??= new Anthropic({
       // Always explicit, so the SDK never falls back to environment variables or profile files.
-      apiKey: cfg.apiKey ?? 'switchyard-no-key',
+      apiKey: cfg.apiKey?.trim() || 'switchyard-no-key',
       baseURL: baseUrl,
       maxRetries: 0,
       timeout: SDK_TIMEOUT_MS,
@@ -111,6 +111,14 @@ async function* streamMessages(
     throw new ProviderError(
       'auth',
       `No API key for model "${cfg.modelId}" (${cfg.model} via Anthropic). Set ${cfg.keyHint ?? 'the Anthropic API key'} and try again.`,
+      cfg.modelId,
+    );
+  }
+  const badKey = keyProblem(cfg.apiKey);
+  if (badKey) {
+    throw new ProviderError(
+      'auth',
+      `The API key for model "${cfg.modelId}" ${badKey}. Set it again${cfg.keyHint ? ` (${cfg.keyHint})` : ''}.`,
       cfg.modelId,
     );
   }

@@ -6,7 +6,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { describeCause, SDK_TIMEOUT_MS } from './sdkShared';
+import { describeCause, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -34,14 +34,14 @@ export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
     providerLabel:
       cfg.flavour === 'openai' && !cfg.baseUrl ? 'OpenAI' : `the OpenAI-compatible server at ${displayUrl(baseUrl)}`,
     baseUrl: displayUrl(baseUrl),
-    apiKey: cfg.apiKey,
+    apiKey: cfg.apiKey?.trim(),
     keyHint: cfg.keyHint,
   };
   let client: OpenAI | undefined;
   const getClient = () =>
     (client ??= new OpenAI({
       // Local servers take any key; sending a placeholder keeps the SDK from reading OPENAI_API_KEY itself.
-      apiKey: cfg.apiKey ?? 'switchyard-no-key',
+      apiKey: cfg.apiKey?.trim() || 'switchyard-no-key',
       baseURL: baseUrl,
       // Explicit nulls: left undefined, the SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment
       // and sends them as headers to whatever base URL this model has (a third-party gateway included), and
@@ -117,6 +117,14 @@ async function* streamChat(
     throw new ProviderError(
       'auth',
       `No API key for model "${cfg.modelId}" (${cfg.model} via OpenAI). Set ${cfg.keyHint ?? 'the OpenAI API key'} and try again.`,
+      cfg.modelId,
+    );
+  }
+  const badKey = keyProblem(cfg.apiKey);
+  if (badKey) {
+    throw new ProviderError(
+      'auth',
+      `The API key for model "${cfg.modelId}" ${badKey}. Set it again${cfg.keyHint ? ` (${cfg.keyHint})` : ''}.`,
       cfg.modelId,
     );
   }

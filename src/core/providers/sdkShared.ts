@@ -19,3 +19,16 @@ export function describeCause(err: Error): string {
   }
   return parts.join(': ');
 }
+
+/**
+ * Why a key cannot be sent as an HTTP header value, or undefined when it can. A key pasted with
+ * stray characters (smart quotes, non-Latin text) otherwise fails deep in fetch as a "network" error.
+ */
+export function keyProblem(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (key.trim() === '') return 'is empty';
+  // Visible ASCII only (0x21-0x7E), after trimming the ends; spaces inside are allowed by HTTP but never in a key.
+  if (!/^[\x21-\x7e]+$/.test(key.trim()))
+    return 'contains characters that cannot be sent in an HTTP header (was something else pasted with it?)';
+  return undefined;
+}

@@ -67,3 +67,15 @@ test('missing keys are reported before any request, naming where to set them', a
     assert.match(r.error.message, hint);
   }
 });
+
+test('a key that cannot be sent is an auth error naming the model, not a network error', async () => {
+  for (const apiKey of ['ключ-секрет-123', '“sk-quoted-key-123”', '   ']) {
+    const { error } = await drain(
+      createProvider(spec({ id: 'gpt', baseUrl: 'http://127.0.0.1:9/v1' }), { apiKey }).stream(request),
+    );
+    assert.ok(error instanceof ProviderError);
+    assert.equal(error.kind, 'auth');
+    assert.match(error.message, /The API key for model "gpt" (contains characters|is empty)/);
+    assert.ok(!error.message.includes(apiKey.trim()) || apiKey.trim() === '');
+  }
+});

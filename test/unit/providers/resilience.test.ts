@@ -566,3 +566,16 @@ test('one oversized first chunk is not retried either', async () => {
   assert.equal(retries.length, 0);
   assert.equal(server.requests.length, 1);
 });
+
+test('a key pasted with a trailing newline is sent trimmed, and scrubbed when a server echoes it', async () => {
+  const key = 'local-gateway-secret-value';
+  server.script({ fault: { kind: 'auth', echoKey: true } });
+  const p = createProvider(openaiSpec(server, { provider: 'openai-compatible', vendor: 'meta', model: 'm' }), {
+    apiKey: `${key}\n`,
+  });
+  const { error } = await drain(resilientStream(p, request, fastOpts().opts));
+  assertProviderError(error);
+  assert.equal(error.kind, 'auth');
+  assert.equal(server.requests[0]?.headers['authorization'], `Bearer ${key}`);
+  assert.ok(!inspect(error).includes(key), error.message);
+});
