@@ -32,7 +32,7 @@ export const REVIEW_HELP = `usage: switchyard review [--base REF] [--format text
   --fail-on SEV   exit 1 when a finding is at least this severe (info|minor|major|critical);
                   default: exit 1 unless the verdict is approve
 exit codes: 0 approved (or nothing to review), 1 changes requested / blocked / findings at --fail-on,
-            2 usage error, 3 invalid policy or no reviewer available, 4 git or the reviewer failed`;
+            2 usage error, 3 a provider or configuration error (invalid policy, no reviewer, git failed)`;
 
 const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
 
@@ -143,7 +143,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     io.err(
       `switchyard review: git diff against ${values.base} failed in ${root}: ${(e.stderr || e.message).trim()}\nRun it inside a git repository, with --base naming an existing revision.`,
     );
-    return EXIT.failed;
+    return EXIT.config;
   }
   if (diff.trim() === '') {
     io.err(`switchyard review: no changes against ${values.base} in ${root}; nothing to review.`);
@@ -198,7 +198,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
   } catch (err) {
     if (err instanceof StageFailure) {
       io.err(`switchyard review: ${err.message}`);
-      return err.info.kind === 'no-model' ? EXIT.config : EXIT.failed;
+      return EXIT.config;
     }
     throw err;
   }

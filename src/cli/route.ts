@@ -34,8 +34,9 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --json         print the result (outcome, decision, diff, review, record) as JSON on stdout
   --no-verify    skip the policy's verify command (it otherwise runs on each diff in a scratch copy,
                  after you approve the command once; without a terminal it is skipped)
-exit codes: 0 applied or answered, 1 rejected (by the review or at a gate), 2 usage error,
-            3 invalid policy or no model available, 4 a provider or the edits failed, 130 cancelled`;
+exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, or edits that did not resolve;
+            nothing written), 2 usage error, 3 a provider or configuration error (invalid policy, no model,
+            budget), 130 cancelled (Ctrl-C; nothing applied)`;
 
 const usd = (n: number): string => `$${n.toFixed(4)}`;
 
@@ -261,6 +262,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     case 'cancelled':
       return EXIT.cancelled;
     case 'failed':
-      return result.record.error?.kind === 'no-model' ? EXIT.config : EXIT.failed;
+      // Edits that did not resolve are a rejection (nothing written); everything else is a provider or configuration error.
+      return result.record.error?.kind === 'edit-resolve' ? EXIT.rejected : EXIT.config;
   }
 }

@@ -11,7 +11,7 @@ export const STATS_HELP = `usage: switchyard stats [--ledger FILE] [--json]
   median time, cost, and cost per trusted change (applied after an approving cross-vendor review).
   --ledger FILE  the ledger (default: $SWITCHYARD_LEDGER, else ~/.local/state/switchyard/runs.jsonl)
   --json         print the scorecard as JSON
-exit codes: 0 printed (also for an empty ledger), 2 usage error, 4 the ledger could not be read`;
+exit codes: 0 printed (also for an empty ledger), 2 usage error, 3 the ledger could not be read`;
 
 const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(x * 100)}%`);
 const usd = (x: number | null): string => (x === null ? '—' : `$${x.toFixed(4)}`);
@@ -42,7 +42,7 @@ export async function runStats(args: string[], io: VerbIo): Promise<number> {
     read = await readRecords(file);
   } catch (err) {
     io.err(`switchyard stats: ${(err as Error).message}`);
-    return EXIT.failed;
+    return EXIT.config;
   }
   for (const p of read.problems) io.err(`switchyard stats: ${file}:${p.line}: skipped: ${p.message}`);
   const card = scorecard(read.records);

@@ -12,13 +12,17 @@ export interface VerbIo {
 /** Exit codes shared by explain, route, review and stats (each verb documents its own in `--help`). */
 export const EXIT = {
   ok: 0,
-  /** route: rejected by the reviewer or at a gate; review: findings at or above --fail-on. */
+  /** Rejected: the review did not approve, a gate said no, or the edits did not resolve. Nothing was written. */
   rejected: 1,
   usage: 2,
-  /** The policy file is invalid, or no model can own a required stage. */
+  /** A provider or configuration error: invalid policy, no model for a required stage, a budget, a provider that failed after retries and fallbacks. */
   config: 3,
-  /** A provider failed after retries and fallbacks, or the edits did not resolve. */
+  /**
+   * Used by `bench` for a failed run. explain/route/review/stats report provider failures with `config`
+   * (3), as the README documents ("a provider or configuration error").
+   */
   failed: 4,
+  /** Interrupted (Ctrl-C): nothing was applied. */
   cancelled: 130,
 } as const;
 

@@ -247,13 +247,13 @@ test('review --format sarif: the git diff goes to a reviewer; findings become SA
   }
 });
 
-test('review: no changes is exit 0, a bad --format is exit 2, outside a git repo is exit 4', async () => {
+test('review: no changes is exit 0, a bad --format is exit 2, outside a git repo is exit 3', async () => {
   const root = workspace({ 'x.txt': 'x\n' });
   try {
     const bad = io(root);
     assert.equal(await runReview(['--format', 'xml'], bad.io), 2);
     const nogit = io(root);
-    assert.equal(await runReview([], nogit.io), 4);
+    assert.equal(await runReview([], nogit.io), 3);
     assert.match(nogit.err.join(''), /git diff against HEAD failed/);
     execFileSync('git', ['init', '-q'], { cwd: root });
     execFileSync('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', 'add', '.'], { cwd: root });
@@ -346,6 +346,22 @@ test('review --untracked includes new files; findings are checked against the re
     assert.match(req.rawBody, /b\/new\.ts/);
     assert.match(req.rawBody, /1 \+export const fresh = 1;/);
     assert.match(t.err.join(''), /new\.ts:9 is outside the change \(line 9 is past the end of new\.ts \(2 lines\)\)/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('route: edits that do not resolve exit 1 with nothing written', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'README.md': README });
+  try {
+    const wrong: Reply = { text: 'README.md\n<<<<<<< SEARCH\nnot in the file\n=======\nx\n>>>>>>> REPLACE\n' };
+    queues.implementer.push(wrong, wrong);
+    const t = io(root, env);
+    assert.equal(await runRoute(['Fix typo in README.md', '--yes', '--no-ledger'], t.io), 1);
+    assert.equal(readFileSync(join(root, 'README.md'), 'utf8'), README);
+    assert.match(t.err.join('\n'), /could not be applied exactly/);
   } finally {
     await server.close();
     rmSync(root, { recursive: true, force: true });
