@@ -11,7 +11,7 @@ import Anthropic, {
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { describeCause, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
+import { describeCause, isBodyCut, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -200,6 +200,6 @@ function failureOf(err: unknown): Failure {
   }
   if (err instanceof SyntaxError) return { type: 'stream-error', message: `unreadable stream chunk (${err.message})` };
   if (err instanceof Error && err.name === 'AbortError') return { type: 'aborted' };
-  if (err instanceof TypeError) return { type: 'cut', message: describeCause(err) };
+  if (isBodyCut(err)) return { type: 'cut', message: describeCause(err as Error) };
   return { type: 'other', message: err instanceof Error ? err.message : String(err) };
 }

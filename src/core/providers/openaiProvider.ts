@@ -6,7 +6,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { describeCause, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
+import { describeCause, isBodyCut, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -231,7 +231,6 @@ function failureOf(err: unknown): Failure {
   }
   if (err instanceof SyntaxError) return { type: 'stream-error', message: `unreadable stream chunk (${err.message})` };
   if (err instanceof Error && err.name === 'AbortError') return { type: 'aborted' };
-  // undici raises TypeError('terminated') when the socket closes mid-body.
-  if (err instanceof TypeError) return { type: 'cut', message: describeCause(err) };
+  if (isBodyCut(err)) return { type: 'cut', message: describeCause(err as Error) };
   return { type: 'other', message: err instanceof Error ? err.message : String(err) };
 }

@@ -32,3 +32,8 @@ export function keyProblem(key: string | undefined): string | undefined {
     return 'contains characters that cannot be sent in an HTTP header (was something else pasted with it?)';
   return undefined;
 }
+
+/** undici's TypeError('terminated') (cause: "other side closed", ECONNRESET…) when a socket closes mid-body. */
+export function isBodyCut(err: unknown): boolean {
+  return err instanceof TypeError && /terminated|other side closed|ECONNRESET|socket|EPIPE/i.test(describeCause(err));
+}
