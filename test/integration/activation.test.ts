@@ -14,11 +14,17 @@ interface NetworkCall {
   stack: string;
 }
 
-/** Records every outgoing connection attempt (raw sockets, TLS, http(s), fetch) until restored. */
+// The real module object (an `import * as` namespace is a copy once bundled, so patching it would
+// not reach other callers).
+const dnsModule = require('node:dns') as typeof import('node:dns');
+
+/** Records every outgoing connection attempt (raw sockets, TLS, http(s), fetch, DNS) until restored. */
 function trapNetwork(): { calls: NetworkCall[]; restore(): void } {
   const calls: NetworkCall[] = [];
   const originalConnect = net.Socket.prototype.connect;
   const originalFetch = globalThis.fetch;
+  const originalLookup = dnsModule.lookup;
+  const originalPromisesLookup = dnsModule.promises.lookup;
   const stack = () => (new Error().stack ?? '').split('\n').slice(2, 12).join('\n');
   // tls, http, https and undici all end in Socket.prototype.connect; fetch is also trapped directly
   // because the extension host may replace it with its own proxy-aware version.
@@ -32,11 +38,22 @@ function trapNetwork(): { calls: NetworkCall[]; restore(): void } {
       return originalFetch(input, init);
     } as typeof fetch;
   }
+  // A name lookup is traffic too (and the first sign of a connection about to happen).
+  dnsModule.lookup = function patchedLookup(this: unknown, ...args: unknown[]) {
+    calls.push({ via: 'dns.lookup', target: String(args[0]), stack: stack() });
+    return (originalLookup as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof dnsModule.lookup;
+  dnsModule.promises.lookup = function patchedPromisesLookup(this: unknown, ...args: unknown[]) {
+    calls.push({ via: 'dns.promises.lookup', target: String(args[0]), stack: stack() });
+    return (originalPromisesLookup as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof dnsModule.promises.lookup;
   return {
     calls,
     restore() {
       net.Socket.prototype.connect = originalConnect;
       globalThis.fetch = originalFetch;
+      dnsModule.lookup = originalLookup;
+      dnsModule.promises.lookup = originalPromisesLookup;
     },
   };
 }
@@ -109,11 +126,12 @@ suite('activation', () => {
     );
   });
 
-  test('the network trap sees a real connection (so "no connection" above means something)', async () => {
+  test('the network trap sees a real connection and lookup (so "no connection" above means something)', async () => {
     const server = net.createServer((socket) => socket.end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
     const originalConnect = net.Socket.prototype.connect;
+    const originalPromisesLookup = dnsModule.promises.lookup;
     const trap = trapNetwork();
     try {
       await new Promise<void>((resolve, reject) => {
@@ -124,6 +142,7 @@ suite('activation', () => {
         socket.once('error', reject);
       });
       await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      await dnsModule.promises.lookup('localhost').catch(() => undefined);
     } finally {
       trap.restore();
       server.close();
@@ -136,6 +155,11 @@ suite('activation', () => {
       trap.calls.some((c) => c.via === 'fetch'),
       'fetch not seen',
     );
+    assert.ok(
+      trap.calls.some((c) => c.via === 'dns.promises.lookup' && c.target === 'localhost'),
+      'DNS lookup not seen',
+    );
+    assert.equal(dnsModule.promises.lookup, originalPromisesLookup, 'restore() left the patched lookup in place');
     assert.equal(net.Socket.prototype.connect, originalConnect, 'restore() left the patched connect in place');
   });
 
