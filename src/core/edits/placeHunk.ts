@@ -227,6 +227,9 @@ function quotedNear(
   let pos = dir === -1 ? at - 1 : at;
   const order = dir === -1 ? [...quoted].reverse() : quoted;
   for (const q of order) {
+    // A blank context line says nothing about the place: one the file lacks there is no evidence
+    // against it (models pad their quotes with blank lines).
+    if (q.trim() === '' && !(pos >= 0 && pos < lines.length && lines[pos].trim() === '')) continue;
     while (pos >= 0 && pos < lines.length && !same(lines[pos], q) && gap < MAX_GAP) {
       gap++;
       pos += dir;

@@ -408,3 +408,13 @@ test('applying the same change twice is refused the second time, saying it looks
   const [p] = problems({ 'f.js': once }, patch);
   assert.match(p.message, /new text is already at line 1; the change looks applied already/);
 });
+
+test('blank lines padding a quote where the file has none are set aside, not a reason to refuse', () => {
+  const file = ['const a = 1;', 'const b = 2;', 'const c = 3;', ''].join('\n');
+  const r = after(
+    { 'p.js': file },
+    'p.js\n<<<<<<< SEARCH\n\nconst b = 2;\n\n=======\n\nconst b = 20;\n\n>>>>>>> REPLACE\n',
+  );
+  assert.equal(r.text, file.replace('const b = 2;', 'const b = 20;'));
+  assert.ok(r.tolerances.includes('missing-context-lines'));
+});
