@@ -81,7 +81,7 @@ export function formatReport(r: RoutingReviewReport): string {
   ];
   const head = [`current (${a.headModelId ?? 'none'} as ${r.stage})`, `candidate (${r.candidate} as ${r.stage})`];
   const lines = [
-    `Routing review: ${r.candidate} as ${r.stage}, over ${a.items} benchmark item(s)`,
+    `Routing review: ${r.candidate} as ${r.stage}, over ${a.items} benchmark item(s)${r.cancelled ? ' (CANCELLED part-way: partial figures)' : ''}`,
     '',
     ...table(['', ...head], figures.map(([name, f]) => [name, f(a), f(b)])),
     '',

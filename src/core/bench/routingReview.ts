@@ -46,6 +46,8 @@ export interface RoutingReviewReport {
   suggestion: PolicySuggestion;
   /** Scratch folders left behind, if any (the figures are unaffected). */
   cleanupProblems: string[];
+  /** The review was cancelled part-way: the figures cover only what finished and no change is suggested. */
+  cancelled: boolean;
 }
 
 function side(r: ReplayResult, stage: Stage): ItemSide {
@@ -77,6 +79,7 @@ export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingR
   };
   const cur = await run('current', policy);
   const cand = await run('candidate', candidatePolicy);
+  const cancelled = Boolean(host.signal?.aborted) || [...cur, ...cand].some((r) => r.record.outcome === 'cancelled');
   const currentHead = policy.stages[stage][0];
   const current = summariseArm('current routing', cur, stage, currentHead);
   const candidateSide = summariseArm(`${candidate} as ${stage}`, cand, stage, candidate);
@@ -87,13 +90,18 @@ export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingR
     current: side(cur[i]!, stage),
     candidate: side(cand[i]!, stage),
   }));
+  const suggestion = suggestPolicyChange(stage, candidate, policy.stages[stage], current, candidateSide);
   return {
     stage,
     candidate,
     current,
     candidateSide,
     items,
-    suggestion: suggestPolicyChange(stage, candidate, policy.stages[stage], current, candidateSide),
+    // Half a comparison is no basis for changing the team's routing.
+    suggestion: cancelled
+      ? { ...suggestion, recommend: false, reasons: ['The review was cancelled before every item ran on both sides; run it again to get a suggestion.'] }
+      : suggestion,
     cleanupProblems: [...cur, ...cand].flatMap((r) => r.cleanupProblems),
+    cancelled,
   };
 }

@@ -44,6 +44,7 @@ export function routingReviewBody(r: RoutingReviewReport, accepted?: string): st
       }</div>`
     : `<div class="suggestion"><p><strong>Keep the current routing</strong> for ${esc(s.stage)}.</p><ul>${s.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
   return `<h2>${esc(r.candidate)} as ${esc(r.stage)}: ${r.current.items} benchmark item(s), replayed in scratch copies</h2>
+${r.cancelled ? '<p class="bad">Cancelled part-way: these figures cover only the replays that finished.</p>' : ''}
 ${figures(r)}
 ${suggestion}
 <h2>Items</h2>

@@ -145,3 +145,36 @@ test('an unknown candidate is refused before any replay, naming the known models
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('cancelled part-way: the figures cover what finished, nothing is suggested, the workspace is untouched', async () => {
+  const server = await startLoopbackServer();
+  const root = makeWorkspace();
+  try {
+    server.setHandler(benchHandler({ candidateWrongOnRange: false }));
+    const policy = benchPolicy(server);
+    const before = treeHash(root);
+    const ac = new AbortController();
+    const report = await reviewRouting({
+      root,
+      set: benchSet(),
+      policy,
+      stage: 'implementer',
+      candidate: 'newbie',
+      host: { ...hostFor(policy), signal: ac.signal },
+      // Cancel as the second item of the current routing starts: it ends cancelled, nothing more runs.
+      onProgress: (p) => {
+        if (p.side === 'current' && p.index === 1) ac.abort('cancelled by the test');
+      },
+    });
+    assert.equal(report.cancelled, true);
+    assert.equal(report.suggestion.recommend, false);
+    assert.match(report.suggestion.reasons[0]!, /cancelled before every item ran/);
+    assert.equal(report.current.items, 2);
+    assert.equal(report.candidateSide.items, 0);
+    assert.equal(server.requests.filter((r) => r.model === 'newbie-test').length, 0);
+    assert.equal(treeHash(root), before);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

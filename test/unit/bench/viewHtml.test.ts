@@ -90,6 +90,7 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
     })),
     suggestion: suggestPolicyChange('implementer', 'newbie', ['sonnet'], current, candidateSide),
     cleanupProblems: [],
+    cancelled: false,
   };
   assert.equal(base.suggestion.recommend, true);
   const html = routingReviewHtml(base, 'https://webview.test', NONCE);
