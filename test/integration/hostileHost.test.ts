@@ -129,6 +129,8 @@ suite('hostile input in the extension host', () => {
     edit.insert(cart, doc.positionAt(original.length), '\n// edited by a person while the review was open\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await doc.save();
+    // The save is done when the bytes on disk say so (the hash below must start from the person's version).
+    await waitFor('the person’s save on disk', () => readFileSync(cart.fsPath, 'utf8') === doc.getText());
     try {
       const before = hashTree(fsRoot);
       const result = (await vscode.commands.executeCommand('switchyard.applyChange')) as {
@@ -215,5 +217,25 @@ suite('hostile input in the extension host', () => {
     await waitFor('the run to finish', () => run.model.finished);
     assert.equal(treeDiff(before, hashTree(fsRoot)), '');
     assert.deepEqual(await leaks(run), []);
+  });
+  test('a provider that echoes the key in its 401: the run fails with the reason, and the key is nowhere the extension shows or stores', async function () {
+    this.timeout(60_000);
+    implementerReply = { fault: { kind: 'auth', echoKey: true } };
+    const fsRoot = root().fsPath;
+    const before = hashTree(fsRoot);
+    try {
+      const run = await runToDecision('Fix the negative total in src/cart.ts when the discount is over 100%');
+      await waitFor('the run to finish', () => run.model.finished);
+      assert.equal(run.model.view.state, 'failed', run.model.view.message);
+      const shown = JSON.stringify(run.model.view);
+      assert.match(shown, /401|API key/i, 'the failure says what happened');
+      assert.match(shown, /LOOPBACK_ANTHROPIC_KEY|Set API key/i, 'and what to do');
+      assert.equal(treeDiff(before, hashTree(fsRoot)), '');
+      // The server really did echo the key back: the scrubbing is what kept it out.
+      assert.ok(server.requests.some((q) => carriedKey(q, implKey)));
+      assert.deepEqual(await leaks(run), []);
+    } finally {
+      implementerReply = undefined;
+    }
   });
 });
