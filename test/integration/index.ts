@@ -34,6 +34,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'editorContext.test.ts': () => require('./editorContext.test'),
   'streaming.test.ts': () => require('./streaming.test'),
   'humanGate.test.ts': () => require('./humanGate.test'),
+  'vscodeLm.test.ts': () => require('./vscodeLm.test'),
   'routingReview.test.ts': () => require('./routingReview.test'),
 };
 
