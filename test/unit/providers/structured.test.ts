@@ -225,3 +225,13 @@ test('a reply cut off at the token limit is sent back saying so', async () => {
   assert.match(retries[0]!, /cut off at the output token limit/);
   assert.match(server.requests[1]!.body.messages.at(-1).content, /give a shorter answer/);
 });
+
+test('Anthropic tool_use input assembled from input_json_delta is validated like any reply', async () => {
+  server.script({ toolCalls: [{ name: 'submit_plan', arguments: { ...good, risk: 'medium' } }] });
+  const r = await callStructured(PlanSchema, (req) => resilientStream(sonnet(), req, opts), request, {
+    name: 'submit_plan',
+  });
+  assert.deepEqual(r.value, { ...good, risk: 'medium' });
+  assert.equal(server.requests[0]!.body.tools[0].name, 'submit_plan');
+  assert.deepEqual(server.requests[0]!.body.tools[0].input_schema.required, ['steps', 'files', 'risk']);
+});
