@@ -64,7 +64,10 @@ export function parseSearchReplace(text: string): EditPlan {
     }
     block++;
     const startLine = i + 1;
-    if (lastPathLine !== undefined && !plausiblePath(cleanPathLine(lastPathLine))) {
+    if (lastPathLine !== undefined && !plausiblePath(cleanPathLine(lastPathLine)) && currentPath !== undefined) {
+      // Prose between two blocks ("Now the second function:"): the block stays with the file before.
+      lastPathLine = undefined;
+    } else if (lastPathLine !== undefined && !plausiblePath(cleanPathLine(lastPathLine))) {
       problems.push({
         kind: 'parse',
         block,

@@ -328,3 +328,13 @@ test('auto refuses a reply that mixes formats rather than apply only one part', 
     'b.txt',
   );
 });
+
+test('search/replace: prose between two blocks keeps the second block with the file before it', () => {
+  const plan = parsePatch(
+    'src/a.ts\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n\nNow the second function:\n\n<<<<<<< SEARCH\nc\n=======\nd\n>>>>>>> REPLACE\n',
+  );
+  assert.deepEqual(
+    plan.files.map((f) => [f.path, f.hunks.length]),
+    [['src/a.ts', 2]],
+  );
+});
