@@ -16,6 +16,8 @@ const streams = new OutputStreams();
 let run: RunView | null = null;
 let stageKey = '';
 let selected = 0;
+// Until the reader picks a tab, the tabs follow the stage that is running.
+let pickedByReader = false;
 let tabs: HTMLElement | null = null;
 const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
 
@@ -43,12 +45,17 @@ const actions: Actions = {
       0,
       run.stages.findIndex((s) => s.stage === stage),
     );
-    tabs?.setAttribute('selected-index', String(selected));
-    (tabs as (HTMLElement & { selectedIndex?: number }) | null)?.setAttribute('selected-index', String(selected));
-    if (tabs) (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = selected;
+    pickedByReader = true;
+    selectTab(selected);
     tabs?.querySelector<HTMLElement>(`vscode-tab-header[data-stage="${stage}"]`)?.focus();
   },
 };
+
+function selectTab(index: number): void {
+  if (!tabs) return;
+  tabs.setAttribute('selected-index', String(index));
+  (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = index;
+}
 
 const sections = {
   header: h('div', { class: 'header' }),
@@ -78,6 +85,7 @@ function render(): void {
     tabs = renderTabs(run, streams, selected);
     tabs.addEventListener('vsc-tabs-select', (e) => {
       selected = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      pickedByReader = true;
     });
     sections.tabs.replaceChildren(tabs);
   } else {
@@ -90,6 +98,11 @@ function render(): void {
       target.replaceChildren(...Array.from(p.childNodes));
     });
   }
+  const running = run.stages.findIndex((s) => s.state === 'running');
+  if (!pickedByReader && running >= 0 && running !== selected) {
+    selected = running;
+    selectTab(running);
+  }
 }
 
 const channel = new HostChannel({
@@ -98,6 +111,7 @@ const channel = new HostChannel({
     run = p.run;
     if (newRun) {
       selected = 0;
+      pickedByReader = false;
       stageKey = '';
       tabs = null;
     }
