@@ -29,7 +29,7 @@ export const ModelSpecSchema = z
       .regex(/^[A-Za-z0-9._:\/-]+$/)
       .describe('Name used for this model in stage chains, e.g. "sonnet".'),
     provider: ProviderKindSchema,
-    model: z.string().min(1).describe('Model name sent to the provider, e.g. "gpt-5" or "claude-sonnet-4-5".'),
+    model: z.string().min(1).describe('Model name sent to the provider, e.g. "gpt-5" or "claude-sonnet-4-6".'),
     vendor: z
       .string()
       .min(1)

@@ -4,6 +4,7 @@ import { formatProblem, loadPolicy, PolicyStore } from '../../../src/core/config
 import { parseJsonc } from '../../../src/core/config/jsonc';
 import { POLICY_TEMPLATE } from '../../../src/core/config/policyTemplate';
 import { DEFAULT_POLICY } from '../../../src/core/config/defaultPolicy';
+import { routingPolicyJsonSchema } from '../../../src/core/config/jsonSchema';
 
 const FILE = '/ws/.switchyard/routing.json';
 
@@ -115,8 +116,7 @@ test('jsonc reader: comments, trailing commas, BOM, escapes', () => {
   assert.deepEqual(locations.get('b'), { line: 2, column: 7 });
 });
 
-test('the generated JSON Schema describes the policy for VS Code (draft-07, comments allowed)', async () => {
-  const { routingPolicyJsonSchema } = await import('../../../src/core/config/jsonSchema');
+test('the generated JSON Schema describes the policy for VS Code (draft-07, comments allowed)', () => {
   const schema = routingPolicyJsonSchema() as { $schema: string; allowComments: boolean; properties: Record<string, unknown> };
   assert.match(schema.$schema, /draft-07/);
   assert.equal(schema.allowComments, true);
