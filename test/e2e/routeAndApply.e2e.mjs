@@ -90,6 +90,20 @@ test('routing the task from the palette opens the panel, which streams and shows
   assert.ok(findingText.includes(fx.HOSTILE_MARKUP), "the panel shows the finding's markup literally");
   assert.equal(await panel.locator('.finding img, .finding strong, .finding a').count(), 0);
   assert.notEqual(await page.title(), 'pwned');
+  // Keyboard: every control is reachable with Tab (native buttons/summaries, or tabindex 0), and
+  // Enter on a focused stage button selects that stage's tab.
+  const unreachable = await panel.evaluate(() =>
+    [...document.querySelectorAll('vscode-button, button, summary, vscode-tab-header[active]')]
+      .filter((el) => !(el.tagName === 'BUTTON' || el.tagName === 'SUMMARY') && el.getAttribute('tabindex') !== '0')
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unreachable, []);
+  await panel.locator('.stage[data-stage="critic"] .stage-select').focus();
+  await page.keyboard.press('Enter');
+  await panel.locator('vscode-tab-header[data-stage="critic"][active]').waitFor({ timeout: 5_000 });
+  await panel.locator('.stage[data-stage="implementer"] .stage-select').focus();
+  await page.keyboard.press('Enter');
+  await panel.locator('vscode-tab-header[data-stage="implementer"][active]').waitFor({ timeout: 5_000 });
   await screenshot(page, 'journey2-2-routing-panel');
 });
 
