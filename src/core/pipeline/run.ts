@@ -6,22 +6,17 @@
 // the code — never from anything a model says.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ModelSpec, Stage } from '../config/policySchema';
-import { PatchParseError, type EditProblem, type ResolvedPlan } from '../edits/editPlan';
-import { parsePatch } from '../edits/parsePatch';
-import { renderUnifiedDiff } from '../edits/renderUnifiedDiff';
-import { resolveEdits } from '../edits/resolveEdits';
-import { splitFileText } from '../edits/fileText';
+import type { ResolvedPlan } from '../edits/editPlan';
 import { RunRecorder } from '../ledger/recordFromEvents';
 import { classify } from '../routing/classifier';
 import { decide } from '../routing/decide';
 import { costOf } from '../routing/estimate';
 import { classifyWithModel } from '../routing/modelClassifier';
-import { orderFinalOwners } from '../routing/finalOwnerOrder';
 import type { GateCode, RejectedAlternative, StageDecision } from '../routing/decisionSchema';
 import { mentionedPaths } from '../routing/stagePlan';
 import { anchorFindings } from '../review/anchorFindings';
-import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
-import { diffSize, numberDiff } from '../review/numberDiff';
+import { noReviewerReason } from '../review/crossVendorRule';
+import { numberDiff } from '../review/numberDiff';
 import { ReviewSchema, type Review } from '../review/reviewSchema';
 import {
   AnswerSchema,
@@ -40,6 +35,8 @@ import type { ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events'
 import { protectedMatches } from './protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
+import { diffArtifactOf, newLineCounts, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
+import { criticCandidates, finalOwnerCandidates } from './runtimeCandidates';
 import { StageRun } from './stageRun';
 import { cutOff, structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
@@ -190,63 +187,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   }
   const fileArtifacts = (files: readonly P.FileContext[]): string[] =>
     files.length ? [`files:${files.map((f) => f.path).join(',')}`] : [];
-
-  async function parseAndResolve(
-    text: string,
-  ): Promise<{ ok: true; resolved: ResolvedPlan } | { ok: false; problems: EditProblem[] }> {
-    let plan;
-    try {
-      plan = parsePatch(text, 'auto');
-    } catch (e) {
-      if (e instanceof PatchParseError) return { ok: false, problems: e.problems };
-      return {
-        ok: false,
-        problems: [{ kind: 'parse', message: `the reply has no edits in a known format (${(e as Error).message})` }],
-      };
-    }
-    if (plan.files.length === 0)
-      return { ok: false, problems: [{ kind: 'parse', message: 'the reply contains no edits' }] };
-    const out = await resolveEdits(plan, opts.root);
-    if (!out.ok) return { ok: false, problems: out.problems };
-    if (out.resolved.files.every((f) => f.op === 'update' && f.before === f.after)) {
-      return { ok: false, problems: [{ kind: 'parse', message: 'the edits change nothing' }] };
-    }
-    return { ok: true, resolved: out.resolved };
-  }
-
-  function criticCandidates(implementerVendor: string): {
-    specs: ModelSpec[];
-    rejected: RejectedAlternative[];
-    considered: ModelSpec[];
-  } {
-    const planned = stageOf('critic');
-    const budgetRejected = new Set(planned?.rejected.filter((r) => r.code === 'budget').map((r) => r.modelId) ?? []);
-    const rejected: RejectedAlternative[] = (planned?.rejected ?? []).filter(
-      (r) => r.code !== 'vendor-rule' && r.code !== 'lower-priority',
-    );
-    const ready = policy.stages.critic
-      .map((id) => byId.get(id))
-      .filter((m): m is ModelSpec => !!m && !opts.availability(m) && !budgetRejected.has(m.id));
-    const pick = pickReviewers(
-      ready.map((m) => ({ modelId: m.id, vendor: m.vendor })),
-      implementerVendor,
-      policy.rules.reviewerVendorMustDiffer,
-    );
-    const allowed = new Set(pick.allowed.map((a) => a.modelId));
-    return {
-      specs: ready.filter((m) => allowed.has(m.id)),
-      rejected: [...rejected, ...pick.rejected],
-      considered: ready,
-    };
-  }
-
-  function finalOwnerCandidates(implementerVendor: string, criticModel: string | undefined): ModelSpec[] {
-    const planned = stageOf('finalOwner');
-    const specs = planned
-      ? specsOf(planned.chain)
-      : policy.stages.finalOwner.map((id) => byId.get(id)).filter((m): m is ModelSpec => !!m && !opts.availability(m));
-    return orderFinalOwners(specs, implementerVendor, criticModel);
-  }
 
   async function askGate(
     codes: GateCode[],
@@ -405,7 +345,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
               attempt === 0 ? artifacts : ['edit-problems'],
             );
             // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
-            const out: Awaited<ReturnType<typeof parseAndResolve>> =
+            const out: EditsOutcome =
               stopReason === 'max-tokens'
                 ? {
                     ok: false,
@@ -413,7 +353,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
                   }
                 : stopReason === 'refused'
                   ? { ok: false, problems: [{ kind: 'parse', message: 'the model declined to answer' }] }
-                  : await parseAndResolve(text);
+                  : await resolveImplementerReply(text, opts.root);
             if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
             if (attempt >= MAX_EDIT_RETRIES) {
               const list = out.problems
@@ -440,14 +380,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         implRejected = impl.rejected;
         implementerVendor = impl.spec.vendor;
         resolved = impl.resolved;
-        const text = renderUnifiedDiff(resolved);
-        const size = diffSize(text);
-        diff = {
-          diff: text,
-          files: [...new Set(resolved.files.flatMap((f) => (f.newPath ? [f.path, f.newPath] : [f.path])))],
-          addedLines: size.added,
-          removedLines: size.removed,
-        };
+        diff = diffArtifactOf(resolved);
         state.diff = diff;
         state.resolved = resolved;
         emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
@@ -475,7 +408,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           verification = verifyNoteForCritic(outcome);
         }
 
-        const critics = criticCandidates(implementerVendor);
+        const critics = criticCandidates(policy, decision, opts.availability, implementerVendor);
         if (critics.specs.length === 0) {
           noReviewer = noReviewerReason(
             implementerVendor,
@@ -550,7 +483,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       let finalReview = lastCritic?.review;
       let finalVerdict = lastCritic?.review.verdict;
       if (esc.finalOwner.length) {
-        const fo = finalOwnerCandidates(implementerVendor, lastCritic?.spec.id);
+        const fo = finalOwnerCandidates(policy, decision, opts.availability, implementerVendor, lastCritic?.spec.id);
         if (fo.length === 0) {
           human.push({
             code: 'escalation',
@@ -731,11 +664,4 @@ function memoize(make: RunTaskOptions['providerFor']): RunTaskOptions['providerF
     }
     return p;
   };
-}
-
-function newLineCounts(resolved: ResolvedPlan): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const f of resolved.files)
-    m.set(f.newPath ?? f.path, f.op === 'delete' ? 0 : splitFileText(f.after).lines.length);
-  return m;
 }
