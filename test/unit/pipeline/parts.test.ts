@@ -15,6 +15,7 @@ import { dataBlock } from '../../../src/core/sessions/prompts';
 import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
 import { RoleSession } from '../../../src/core/sessions/roleSession';
 import { DEFAULT_PROTECTED_PATHS } from '../../../src/core/config/policySchema';
+import { diffArtifactOf, newLineCounts, resolveImplementerReply } from '../../../src/core/pipeline/implementerEdits';
 import {
   fsWorkspaceReader,
   looksSecret,
@@ -334,5 +335,34 @@ test('workspace reader: context files stay inside the root, are capped, and secr
   } finally {
     rmSync(root, { recursive: true, force: true });
     rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('implementer replies: prose without edits, no-op edits and malformed blocks are problems, never a silent "done"', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'switchyard-edits-'));
+  try {
+    writeFileSync(join(root, 'a.ts'), 'export const a = 1;\n');
+    const prose = await resolveImplementerReply('I think the code is fine as it is.', root);
+    assert.equal(prose.ok, false);
+    const noop = await resolveImplementerReply(
+      'a.ts\n<<<<<<< SEARCH\nexport const a = 1;\n=======\nexport const a = 1;\n>>>>>>> REPLACE\n',
+      root,
+    );
+    assert.deepEqual(noop.ok ? [] : noop.problems.map((p) => p.message), ['the edits change nothing']);
+    const broken = await resolveImplementerReply(
+      'a.ts\n<<<<<<< SEARCH\nexport const a = 1;\n=======\nexport const a = 2;\n',
+      root,
+    );
+    assert.equal(broken.ok, false);
+    const good = await resolveImplementerReply(
+      'a.ts\n<<<<<<< SEARCH\nexport const a = 1;\n=======\nexport const a = 2;\n>>>>>>> REPLACE\n',
+      root,
+    );
+    assert.ok(good.ok);
+    const art = diffArtifactOf(good.resolved);
+    assert.deepEqual([art.files, art.addedLines, art.removedLines], [['a.ts'], 1, 1]);
+    assert.deepEqual([...newLineCounts(good.resolved)], [['a.ts', 1]]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
