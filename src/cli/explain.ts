@@ -9,7 +9,7 @@ import { classify } from '../core/routing/classifier';
 import { allAvailable, decide } from '../core/routing/decide';
 import { explainDecision } from '../core/routing/explainDecision';
 import { mentionedPaths } from '../core/routing/stagePlan';
-import { CliPolicyError, policyForCli } from './policyForCli';
+import { CliPolicyError, filesUnderRoot, policyForCli } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys]
@@ -61,7 +61,12 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     }
     throw err;
   }
-  const files = [...parsed.values.file, ...mentionedPaths(task)];
+  const given = filesUnderRoot(parsed.values.file, root, io.cwd);
+  if (given.outside.length) {
+    io.err(`switchyard explain: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);
+    return EXIT.usage;
+  }
+  const files = [...given.paths, ...mentionedPaths(task)];
   const classification = classify(task, { filePaths: files });
   let assumedKeys = parsed.values['assume-keys'];
   let availability = assumedKeys

@@ -17,7 +17,7 @@ import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { runVerifyStage } from '../core/verify/verifyStage';
-import { CliPolicyError, policyForCli } from './policyForCli';
+import { CliPolicyError, filesUnderRoot, policyForCli } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
@@ -144,6 +144,11 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     }
     throw err;
   }
+  const given = filesUnderRoot(v.file, root, io.cwd);
+  if (given.outside.length) {
+    io.err(`switchyard route: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);
+    return EXIT.usage;
+  }
   const keys = envKeySource(io.env);
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
@@ -174,7 +179,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   try {
     result = await runTask({
       task,
-      context: { filePaths: v.file },
+      context: { filePaths: given.paths },
       policy,
       availability,
       providerFor: async (spec) =>

@@ -367,3 +367,26 @@ test('route: edits that do not resolve exit 1 with nothing written', async () =>
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('--file paths are taken relative to the current directory and must be inside the workspace', async () => {
+  const root = workspace({ 'src/auth/session.ts': 'x\n' });
+  try {
+    const inside = io(join(root, 'src'), {});
+    assert.equal(
+      await runExplain(['Tidy this up', '--root', root, '--file', 'auth/session.ts', '--json'], inside.io),
+      0,
+    );
+    const j = JSON.parse(inside.out.join(''));
+    assert.equal(j.risk, 'high', 'src/auth/session.ts was seen as an auth path');
+    const abs = io(root, {});
+    assert.equal(await runExplain(['Tidy this up', '--file', join(root, 'src/auth/session.ts'), '--json'], abs.io), 0);
+    assert.equal(JSON.parse(abs.out.join('')).risk, 'high');
+    const out = io(root, {});
+    assert.equal(await runExplain(['Tidy this up', '--file', '/etc/passwd'], out.io), 2);
+    assert.match(out.err.join(''), /--file must name files inside the workspace/);
+    const route = io(root, {});
+    assert.equal(await runRoute(['Tidy this up', '--file', '../x.ts', '--no-ledger'], route.io), 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
