@@ -854,3 +854,34 @@ test('a model that declares tools answers structured roles through a forced tool
     await h.close();
   }
 });
+
+test('an OpenAI implementer is asked for the *** Begin Patch format, and its patch is applied', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push({
+      text: [
+        'Fixing the typo.',
+        '',
+        '*** Begin Patch',
+        '*** Update File: README.md',
+        '@@',
+        ' # Demo',
+        ' ',
+        '-This projcet routes tasks.',
+        '+This project routes tasks.',
+        '*** End Patch',
+        '',
+      ].join('\n'),
+    });
+    h.queues.critic.push(approve());
+    const base = testPolicy(h.server);
+    const policy = { ...base, stages: { ...base.stages, implementer: ['gpt'], critic: ['sonnet'] } };
+    const r = await h.run('Fix typo in README.md', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(h.read('README.md'), '# Demo\n\nThis project routes tasks.\n');
+    assert.match(r.boundary.seenBy('implementer')[0]!.system, /\*\*\* Begin Patch/);
+    assert.equal(h.requestsOf('critic')[0]!.api, 'anthropic-messages');
+  } finally {
+    await h.close();
+  }
+});
