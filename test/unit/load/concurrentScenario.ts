@@ -94,7 +94,7 @@ function replyFor(req: RecordedRequest, chunkDelayMs: number): Reply {
   return { text: chunks(text, 8), chunkDelayMs };
 }
 
-function policyFor(server: LoopbackServer): RoutingPolicy {
+function policyFor(server: LoopbackServer, maxAttempts = 1): RoutingPolicy {
   const m = (id: string, provider: 'anthropic' | 'openai', model: string, tier: 'cheap' | 'standard' | 'strong') => ({
     id,
     provider,
@@ -118,7 +118,7 @@ function policyFor(server: LoopbackServer): RoutingPolicy {
       finalOwner: ['gpt'],
     },
     rules: {
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 10 },
+      retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 10 },
       timeouts: { firstTokenSeconds: 30, idleSeconds: 30, totalSeconds: 120 },
       budgets: { perTaskUsd: 100 },
     },
@@ -179,6 +179,11 @@ export async function runConcurrentTasks(
     n?: number;
     chunkDelayMs?: number;
     /** One after another instead: the bench's baseline. */ sequential?: boolean;
+    /**
+     * Every third task's implementer first gets a 500 or a stream cut right after its headers (retried by the
+     * retry layer, so retries interleave with the other runs' streams).
+     */
+    faults?: boolean;
   } = {},
 ): Promise<LoadOutcome> {
   const n = opts.n ?? 20;
@@ -189,7 +194,7 @@ export async function runConcurrentTasks(
     mkdirSync(join(root, 'src'));
     for (let i = 1; i <= n; i++) writeFileSync(join(root, fileOf(i)), `export const value${i} = ${i};\n`);
     server.setHandler((req) => replyFor(req, chunkDelayMs));
-    const policy = policyFor(server);
+    const policy = policyFor(server, opts.faults ? 3 : 1);
     const start = (i: number) =>
       runTask({
         task: taskText(i),
@@ -212,7 +217,17 @@ export async function runConcurrentTasks(
     // code once (a one-time cost, not load): one run of each task shape, on files of their own.
     for (const w of [0, 1, 2]) await warm(w);
     server.reset();
-    server.setHandler((req) => replyFor(req, chunkDelayMs));
+    const faulted = new Set<string>();
+    server.setHandler((req) => {
+      const reply = replyFor(req, chunkDelayMs);
+      const m = (req.rawBody.match(MARK) ?? [])[0];
+      if (!opts.faults || !m || faulted.has(m) || Number(m.slice(5)) % 3 !== 0) return reply;
+      if (!req.system.startsWith('You are the implementer')) return reply;
+      faulted.add(m);
+      return Number(m.slice(5)) % 2 === 0
+        ? { fault: { kind: 'server-error', status: 500 } }
+        : { ...reply, fault: { kind: 'cut', afterChunks: 0 } };
+    });
 
     const h = monitorEventLoopDelay({ resolution: 5 });
     const ticks = tickSampler();
