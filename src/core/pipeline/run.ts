@@ -18,14 +18,7 @@ import { anchorFindings } from '../review/anchorFindings';
 import { noReviewerReason } from '../review/crossVendorRule';
 import { numberDiff } from '../review/numberDiff';
 import { ReviewSchema, type Review } from '../review/reviewSchema';
-import {
-  AnswerSchema,
-  FindingsSchema,
-  PlanSchema,
-  type DiffArtifact,
-  type Findings,
-  type Plan,
-} from '../sessions/artifacts';
+import type { DiffArtifact } from '../sessions/artifacts';
 import { ContextBoundaryLog } from '../sessions/contextBoundary';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
@@ -37,6 +30,7 @@ import { RunCancelled, StageFailure, type EventInput, type RunContext } from './
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { diffArtifactOf, newLineCounts, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
 import { criticCandidates, finalOwnerCandidates } from './runtimeCandidates';
+import { answerQuestion, architectStage, fileArtifacts, scoutStage, type StageKit } from './planningStages';
 import { StageRun } from './stageRun';
 import { cutOff, structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
@@ -46,7 +40,6 @@ import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 export const MAX_EDIT_RETRIES = 1;
 /** A person may send the change back from the gate this many times within one run. */
 export const MAX_HUMAN_SEND_BACKS = 3;
-const LISTING_LIMIT = 500;
 
 export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   const now = opts.now ?? Date.now;
@@ -185,8 +178,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     );
     return readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
   }
-  const fileArtifacts = (files: readonly P.FileContext[]): string[] =>
-    files.length ? [`files:${files.map((f) => f.path).join(',')}`] : [];
 
   async function askGate(
     codes: GateCode[],
@@ -228,77 +219,24 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const task = opts.task;
     const userPaths = contextPaths;
 
+    const kit: StageKit = {
+      task,
+      nonce,
+      userPaths,
+      workspace: opts.workspace,
+      runStage,
+      filesFor,
+      specsOf,
+      outBudget,
+      emit,
+    };
     if (!decision.producesEdits) {
-      const sd = decision.stages[0]!;
-      const answer = await runStage(sd.stage, 1, specsOf(sd.chain), sd.why, sd.rejected, async (sr) => {
-        const [listing, ctxFiles] = await Promise.all([
-          opts.workspace.listFiles(LISTING_LIMIT),
-          filesFor(userPaths, []),
-        ]);
-        const session = new RoleSession(sd.stage, P.answerSystem(nonce), outBudget(sd.stage));
-        session.addUser(P.answerMessage(task, listing, ctxFiles.files, nonce));
-        const { text, stopReason, maxOutputTokens } = await sr.call(session, [
-          'task',
-          'file-listing',
-          ...fileArtifacts(ctxFiles.files),
-        ]);
-        const note =
-          stopReason === 'max-tokens' ? `\n\n[${cutOff(maxOutputTokens).replace('; keep it shorter', '')}]` : '';
-        return AnswerSchema.parse({ text: text.trim() + note });
-      });
-      state.answer = answer;
-      emit({ type: 'artifact-ready', stage: sd.stage, round: 1, artifact: { kind: 'answer', value: answer } });
+      state.answer = await answerQuestion(kit, decision.stages[0]!);
       return { outcome: 'answered', message: 'answered; a question changes no files' };
     }
-
-    // scout
-    let findings: Findings | undefined;
-    const scoutD = stageOf('scout');
-    if (scoutD) {
-      if (!scoutD.modelId) emit({ type: 'stage-skipped', stage: 'scout', reason: scoutD.why });
-      else {
-        findings = await runStage('scout', 1, specsOf(scoutD.chain), scoutD.why, scoutD.rejected, async (sr) => {
-          const [listing, ctxFiles] = await Promise.all([
-            opts.workspace.listFiles(LISTING_LIMIT),
-            filesFor(userPaths, []),
-          ]);
-          const session = new RoleSession('scout', P.scoutSystem(nonce), outBudget('scout'));
-          return structured(
-            sr,
-            session,
-            P.scoutMessage(task, listing, ctxFiles.files, nonce),
-            ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)],
-            FindingsSchema,
-            'Findings JSON',
-          );
-        });
-        emit({ type: 'artifact-ready', stage: 'scout', round: 1, artifact: { kind: 'findings', value: findings } });
-      }
-    }
+    const findings = await scoutStage(kit, stageOf('scout'));
     const foundPaths = findings?.relevantFiles.map((f) => f.path) ?? [];
-
-    // architect
-    let plan: Plan | undefined;
-    const archD = stageOf('architect');
-    if (archD) {
-      if (!archD.modelId) emit({ type: 'stage-skipped', stage: 'architect', reason: archD.why });
-      else {
-        plan = await runStage('architect', 1, specsOf(archD.chain), archD.why, archD.rejected, async (sr) => {
-          const files = await filesFor(userPaths, foundPaths);
-          const session = new RoleSession('architect', P.architectSystem(nonce), outBudget('architect'));
-          const artifacts = ['task', ...(findings ? ['findings'] : []), ...fileArtifacts(files.files)];
-          return structured(
-            sr,
-            session,
-            P.architectMessage(task, findings, files.files, nonce),
-            artifacts,
-            PlanSchema,
-            'Plan JSON',
-          );
-        });
-        emit({ type: 'artifact-ready', stage: 'architect', round: 1, artifact: { kind: 'plan', value: plan } });
-      }
-    }
+    const plan = await architectStage(kit, stageOf('architect'), findings);
 
     // implement ⇄ review
     const implD = stageOf('implementer')!;

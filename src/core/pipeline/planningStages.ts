@@ -1,0 +1,112 @@
+// The stages before any edit: the answer to a question, the scout's Findings and the architect's Plan.
+// Each runs in its own RoleSession and gets only the task, the files it is allowed to read, and the
+// artifacts of earlier roles; each emits its artifact. The run's state machine (run.ts) sequences them.
+import type { ModelSpec, Stage } from '../config/policySchema';
+import type { RejectedAlternative, StageDecision } from '../routing/decisionSchema';
+import { AnswerSchema, FindingsSchema, PlanSchema, type Answer, type Findings, type Plan } from '../sessions/artifacts';
+import * as P from '../sessions/prompts';
+import { RoleSession } from '../sessions/roleSession';
+import type { EventInput } from './runContext';
+import type { StageRun } from './stageRun';
+import { cutOff, structuredCall } from './structuredCall';
+import type { WorkspaceReader } from './workspaceReader';
+
+export const LISTING_LIMIT = 500;
+
+/** What a stage needs from the run, handed over by run.ts. */
+export interface StageKit {
+  task: string;
+  nonce: string;
+  /** Paths the user named (editor context, the task text). */
+  userPaths: readonly string[];
+  workspace: WorkspaceReader;
+  runStage<T>(
+    stage: Stage,
+    round: number,
+    candidates: ModelSpec[],
+    why: string,
+    rejected: RejectedAlternative[],
+    work: (sr: StageRun) => Promise<T>,
+  ): Promise<T>;
+  /** Reads the user's paths and the safe ones among the model-suggested paths. */
+  filesFor(userPaths: readonly string[], modelPaths: readonly string[]): Promise<{ files: P.FileContext[] }>;
+  specsOf(chain: ReadonlyArray<{ modelId: string }>): ModelSpec[];
+  outBudget(stage: Stage): number;
+  emit(event: EventInput): void;
+}
+
+export const fileArtifacts = (files: readonly P.FileContext[]): string[] =>
+  files.length ? [`files:${files.map((f) => f.path).join(',')}`] : [];
+
+export async function answerQuestion(kit: StageKit, sd: StageDecision): Promise<Answer> {
+  const answer = await kit.runStage(sd.stage, 1, kit.specsOf(sd.chain), sd.why, sd.rejected, async (sr) => {
+    const [listing, ctxFiles] = await Promise.all([
+      kit.workspace.listFiles(LISTING_LIMIT),
+      kit.filesFor(kit.userPaths, []),
+    ]);
+    const session = new RoleSession(sd.stage, P.answerSystem(kit.nonce), kit.outBudget(sd.stage));
+    session.addUser(P.answerMessage(kit.task, listing, ctxFiles.files, kit.nonce));
+    const { text, stopReason, maxOutputTokens } = await sr.call(session, [
+      'task',
+      'file-listing',
+      ...fileArtifacts(ctxFiles.files),
+    ]);
+    const note = stopReason === 'max-tokens' ? `\n\n[${cutOff(maxOutputTokens).replace('; keep it shorter', '')}]` : '';
+    return AnswerSchema.parse({ text: text.trim() + note });
+  });
+  kit.emit({ type: 'artifact-ready', stage: sd.stage, round: 1, artifact: { kind: 'answer', value: answer } });
+  return answer;
+}
+
+export async function scoutStage(kit: StageKit, sd: StageDecision | undefined): Promise<Findings | undefined> {
+  if (!sd) return undefined;
+  if (!sd.modelId) {
+    kit.emit({ type: 'stage-skipped', stage: 'scout', reason: sd.why });
+    return undefined;
+  }
+  const findings = await kit.runStage('scout', 1, kit.specsOf(sd.chain), sd.why, sd.rejected, async (sr) => {
+    const [listing, ctxFiles] = await Promise.all([
+      kit.workspace.listFiles(LISTING_LIMIT),
+      kit.filesFor(kit.userPaths, []),
+    ]);
+    const session = new RoleSession('scout', P.scoutSystem(kit.nonce), kit.outBudget('scout'));
+    return structuredCall(
+      sr,
+      session,
+      P.scoutMessage(kit.task, listing, ctxFiles.files, kit.nonce),
+      ['task', 'file-listing', ...fileArtifacts(ctxFiles.files)],
+      FindingsSchema,
+      'Findings JSON',
+    );
+  });
+  kit.emit({ type: 'artifact-ready', stage: 'scout', round: 1, artifact: { kind: 'findings', value: findings } });
+  return findings;
+}
+
+export async function architectStage(
+  kit: StageKit,
+  sd: StageDecision | undefined,
+  findings: Findings | undefined,
+): Promise<Plan | undefined> {
+  if (!sd) return undefined;
+  if (!sd.modelId) {
+    kit.emit({ type: 'stage-skipped', stage: 'architect', reason: sd.why });
+    return undefined;
+  }
+  const foundPaths = findings?.relevantFiles.map((f) => f.path) ?? [];
+  const plan = await kit.runStage('architect', 1, kit.specsOf(sd.chain), sd.why, sd.rejected, async (sr) => {
+    const files = await kit.filesFor(kit.userPaths, foundPaths);
+    const session = new RoleSession('architect', P.architectSystem(kit.nonce), kit.outBudget('architect'));
+    const artifacts = ['task', ...(findings ? ['findings'] : []), ...fileArtifacts(files.files)];
+    return structuredCall(
+      sr,
+      session,
+      P.architectMessage(kit.task, findings, files.files, kit.nonce),
+      artifacts,
+      PlanSchema,
+      'Plan JSON',
+    );
+  });
+  kit.emit({ type: 'artifact-ready', stage: 'architect', round: 1, artifact: { kind: 'plan', value: plan } });
+  return plan;
+}
