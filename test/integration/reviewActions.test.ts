@@ -23,10 +23,14 @@ async function routeToDecision(task = TASK, args: unknown[] = []) {
     args.length ? 'switchyard.rerunStage' : 'switchyard.routeTask',
     ...(args.length ? args : [task]),
   );
-  const run = await waitFor('a new run to wait for a decision', () => {
-    const r = svc.runs.current;
-    return r && r.runId !== before && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
-  });
+  const run = await waitFor(
+    'a new run to wait for a decision',
+    () => {
+      const r = svc.runs.current;
+      return r && r.runId !== before && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
+    },
+    60_000,
+  );
   assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
   return { svc, run, done };
 }
@@ -94,10 +98,14 @@ suite('acting on review findings', () => {
     server.setHandler(cartTeam());
     const first = run.runId;
     void vscode.commands.executeCommand('switchyard.sendFindingBack', svc.comments.thread(finding.id));
-    const next = await waitFor('the sent-back run to reach a decision', () => {
-      const r = svc.runs.current;
-      return r && r.runId !== first && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
-    });
+    const next = await waitFor(
+      'the sent-back run to reach a decision',
+      () => {
+        const r = svc.runs.current;
+        return r && r.runId !== first && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
+      },
+      60_000,
+    );
     assert.equal(run.model.view.state, 'rejected', 'the first change was declined');
     const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
     const sent = JSON.stringify(implReq.body);

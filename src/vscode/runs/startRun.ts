@@ -159,6 +159,13 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   const policy = withOverride(svc.policy.policy, opts.stageOverride);
   const root = folder.uri.fsPath;
   const runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  // One run per window: a run still going (or waiting at its gate) is cancelled, so its pipeline
+  // and its progress notification end instead of waiting forever for a decision nobody can reach.
+  const previous = svc.runs.current;
+  if (previous?.live) {
+    previous.abort.abort('replaced by a new run');
+    previous.pendingDecision?.resolve(false);
+  }
   const run = svc.runs.start(runId, opts.task);
   svc.comments.clear();
   svc.panel.show(true);
