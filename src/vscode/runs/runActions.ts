@@ -85,6 +85,7 @@ export async function applyCurrent(svc: Services): Promise<{ applied: boolean; m
     // The pipeline is waiting at its gate: approving lets it write through its apply callback
     // (one WorkspaceEdit, see startRun.ts); we wait for that to report back.
     const done = new Promise<{ applied: boolean; message: string }>((resolve) => (run.applyWaiter = resolve));
+    run.decided = true;
     run.pendingDecision.resolve(true);
     return done;
   }
@@ -105,6 +106,7 @@ export function rejectCurrent(svc: Services): boolean {
   if (!run?.resolved || run.model.view.state === 'applied') return false;
   run.model.view.state = 'rejected';
   run.model.view.message = 'You rejected this change; nothing was written.';
+  if (run.pendingDecision) run.decided = true;
   run.pendingDecision?.resolve(false);
   svc.comments.clear();
   svc.runs.touch(run);

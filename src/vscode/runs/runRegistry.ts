@@ -34,8 +34,11 @@ export class ActiveRun {
     return this.model.runId;
   }
 
+  /** A person answered the gate (apply or reject); the pipeline is finishing on its own. */
+  decided = false;
+
   get live(): boolean {
-    return !this.model.finished && !this.abort.signal.aborted;
+    return !this.model.finished && !this.abort.signal.aborted && !this.decided;
   }
 }
 
