@@ -31,6 +31,7 @@ import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { diffArtifactOf, newLineCounts, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
 import { criticCandidates, finalOwnerCandidates } from './runtimeCandidates';
 import { answerQuestion, architectStage, fileArtifacts, scoutStage, type StageKit } from './planningStages';
+import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
 import { cutOff, structuredCall } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
@@ -428,38 +429,18 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
             reason: `escalation wanted a final owner (${esc.finalOwner.join('; ')}) but no model in stages.finalOwner is ready`,
           });
         } else {
-          emit({ type: 'escalated', to: 'stronger-model', reasons: esc.finalOwner });
-          const foD = stageOf('finalOwner');
-          const foWhy =
-            foD?.modelId === fo[0]!.id
-              ? foD.why
-              : `${fo[0]!.id} (${fo[0]!.vendor}): final owner for ${esc.finalOwner.join('; ')}`;
-          const r = await runStage('finalOwner', 1, fo, foWhy, foD?.rejected ?? [], async (sr) => {
-            const session = new RoleSession('finalOwner', P.finalOwnerSystem(nonce), outBudget('finalOwner'));
-            const artifacts = ['task', ...(plan ? ['plan'] : []), 'diff', ...(criticReviews.length ? ['reviews'] : [])];
-            const rev = await structured(
-              sr,
-              session,
-              P.finalOwnerMessage(task, plan, numberDiff(diff.diff), criticReviews, esc.finalOwner, nonce),
-              artifacts,
-              ReviewSchema,
-              'Review JSON',
-            );
-            return { review: rev, spec: sr.model };
-          });
-          const checked: Review = {
-            ...r.review,
-            findings: anchorFindings(r.review, newLineCounts(resolved)).map(({ anchored: _a, note: _n, ...f }) => f),
-          };
-          emit({
-            type: 'review-ready',
-            stage: 'finalOwner',
-            round: 1,
-            reviewerModelId: r.spec.id,
-            reviewerVendor: r.spec.vendor,
+          const r = await finalOwnerReview(kit, {
+            candidates: fo,
+            planned: stageOf('finalOwner'),
+            reasons: esc.finalOwner,
+            plan,
+            diff,
+            resolved,
+            criticReviews,
             implementerVendor,
-            review: checked,
+            round: lastRound,
           });
+          const checked = r.review;
           finalReview = checked;
           finalVerdict = checked.verdict;
           if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock)
