@@ -14,10 +14,8 @@ import { costOf } from '../routing/estimate';
 import { classifyWithModel } from '../routing/modelClassifier';
 import type { GateCode, RejectedAlternative, StageDecision } from '../routing/decisionSchema';
 import { mentionedPaths } from '../routing/stagePlan';
-import { anchorFindings } from '../review/anchorFindings';
 import { noReviewerReason } from '../review/crossVendorRule';
-import { numberDiff } from '../review/numberDiff';
-import { ReviewSchema, type Review } from '../review/reviewSchema';
+import type { Review } from '../review/reviewSchema';
 import type { DiffArtifact } from '../sessions/artifacts';
 import { ContextBoundaryLog } from '../sessions/contextBoundary';
 import * as P from '../sessions/prompts';
@@ -28,12 +26,13 @@ import type { ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events'
 import { protectedMatches } from './protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
-import { diffArtifactOf, newLineCounts, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
+import { diffArtifactOf, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
 import { criticCandidates, finalOwnerCandidates } from './runtimeCandidates';
 import { answerQuestion, architectStage, fileArtifacts, scoutStage, type StageKit } from './planningStages';
+import { criticReview } from './criticStage';
 import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
-import { cutOff, structuredCall } from './structuredCall';
+import { cutOff } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
 import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
@@ -169,8 +168,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       throw e;
     }
   }
-
-  const structured = structuredCall;
 
   /** Files a model named are read only when safe: protected or secret-looking paths are never sent unless the user named them. */
   async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {
@@ -356,47 +353,21 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           emit({ type: 'stage-skipped', stage: 'critic', reason: noReviewer });
           break;
         }
-        const criticWhy = `${critics.specs[0]!.id} (${critics.specs[0]!.vendor}): first ready critic whose vendor differs from the implementer's (${implementerVendor})`;
-        const review = await runStage('critic', round, critics.specs, criticWhy, critics.rejected, async (sr) => {
-          const session = new RoleSession('critic', P.criticSystem(nonce), outBudget('critic'));
-          const artifacts = [
-            'task',
-            ...(plan ? ['plan'] : []),
-            'diff',
-            ...(lastCritic ? ['previous-review'] : []),
-            ...(verification ? ['verification'] : []),
-          ];
-          const r = await structured(
-            sr,
-            session,
-            P.criticMessage(task, plan, numberDiff(diff.diff), lastCritic?.review, nonce, verification),
-            artifacts,
-            ReviewSchema,
-            'Review JSON',
-          );
-          return { review: r, spec: sr.model };
+        const review = await criticReview(kit, {
+          critics,
+          round,
+          plan,
+          diff,
+          resolved,
+          previous: lastCritic?.review,
+          verification,
+          implementerVendor,
+          mustDiffer: policy.rules.reviewerVendorMustDiffer,
         });
-        // The cross-vendor rule, checked again on the model that actually answered (fallbacks included).
-        if (policy.rules.reviewerVendorMustDiffer && review.spec.vendor === implementerVendor) {
-          throw new StageFailure({
-            kind: 'internal',
-            message: `refusing a same-vendor review (${review.spec.id}, ${implementerVendor}); this is a Switchyard bug`,
-          });
-        }
-        const anchored = anchorFindings(review.review, newLineCounts(resolved));
-        const checked: Review = { ...review.review, findings: anchored.map(({ anchored: _a, note: _n, ...f }) => f) };
-        lastCritic = { review: checked, spec: review.spec };
+        const checked = review.review;
+        lastCritic = review;
         criticReviews.push(checked);
         if (checked.verdict === 'request-changes') revision = { review: checked, by: review.spec.id };
-        emit({
-          type: 'review-ready',
-          stage: 'critic',
-          round,
-          reviewerModelId: review.spec.id,
-          reviewerVendor: review.spec.vendor,
-          implementerVendor,
-          review: checked,
-        });
         if (checked.verdict !== 'request-changes') break;
         if (round - firstRound + 1 > policy.rules.maxReviewRounds) {
           roundsExhausted = true;
