@@ -885,3 +885,21 @@ test('an OpenAI implementer is asked for the *** Begin Patch format, and its pat
     await h.close();
   }
 });
+
+test('a block with rules.humanGate.onBlock off is a rejection without asking anyone', async () => {
+  const h = await startHarness({ 'src/a.ts': 'export const a = 1;\n' });
+  try {
+    h.queues.implementer.push(searchReplace('src/a.ts', 'export const a = 1;', 'export const a = 2;'));
+    h.queues.critic.push(json({ verdict: 'block', summary: 'changes a public constant', findings: [] }));
+    const base = testPolicy(h.server);
+    const policy = { ...base, rules: { ...base.rules, humanGate: { ...base.rules.humanGate, onBlock: false } } };
+    const r = await h.run('Fix the constant in src/a.ts', { policy, confirmEveryApply: true });
+    assert.equal(r.outcome, 'rejected');
+    assert.match(r.message, /changes a public constant/);
+    assert.equal(h.gates.length, 0);
+    assert.equal(h.read('src/a.ts'), 'export const a = 1;\n');
+    assert.equal(r.record.finalVerdict, 'block');
+  } finally {
+    await h.close();
+  }
+});
