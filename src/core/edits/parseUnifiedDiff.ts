@@ -198,7 +198,21 @@ export function parseUnifiedDiff(text: string): EditPlan {
         i++;
       }
       // Blank lines trailing a hunk are usually spacing between sections, not context.
-      while (body.length && body[body.length - 1].bare) body.pop();
+      let dropped = 0;
+      while (body.length && body[body.length - 1].bare) {
+        body.pop();
+        dropped++;
+      }
+      // Blank context the header counted is not a counting mistake: count it out of the claim.
+      const counted = (side: '-' | '+') => body.filter((b) => b.kind !== side).length;
+      if (
+        dropped &&
+        hunk.claimedOldCount === counted('+') + dropped &&
+        hunk.claimedNewCount === counted('-') + dropped
+      ) {
+        hunk.claimedOldCount -= dropped;
+        hunk.claimedNewCount -= dropped;
+      }
       for (const b of body) {
         if (b.kind !== '+') hunk.old.push(b.text);
         if (b.kind !== '-') hunk.new.push(b.text);

@@ -418,3 +418,9 @@ test('blank lines padding a quote where the file has none are set aside, not a r
   assert.equal(r.text, file.replace('const b = 2;', 'const b = 20;'));
   assert.ok(r.tolerances.includes('missing-context-lines'));
 });
+
+test('a blank context line at a hunk end that lost its space is not reported as a counting mistake', () => {
+  const r = after({ 'q.txt': 'a\nb\n\nc\n' }, '--- a/q.txt\n+++ b/q.txt\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n\n');
+  assert.equal(r.text, 'a\nB\n\nc\n');
+  assert.deepEqual(r.tolerances, []);
+});
