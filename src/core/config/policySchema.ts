@@ -73,8 +73,8 @@ export const StageChainsSchema = z
 export const BudgetSchema = z
   .object({
     perTaskUsd: z.number().positive().optional().describe('Stop before a call would take the task over this.'),
-    perStageUsd: z.record(StageSchema, z.number().positive()).optional(),
-    perStageOutputTokens: z.record(StageSchema, z.number().int().positive()).optional(),
+    perStageUsd: z.partialRecord(StageSchema, z.number().positive()).optional(),
+    perStageOutputTokens: z.partialRecord(StageSchema, z.number().int().positive()).optional(),
   })
   .strict();
 

@@ -122,3 +122,11 @@ test('the generated JSON Schema describes the policy for VS Code (draft-07, comm
   assert.equal(schema.allowComments, true);
   assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'classifier', 'models', 'rules', 'stages', 'verify', 'version']);
 });
+
+test('a per-stage budget may name just one stage', () => {
+  const text = JSON.stringify({ rules: { budgets: { perStageUsd: { architect: 0.5 }, perStageOutputTokens: { critic: 4000 } } } });
+  const r = loadPolicy({ workspaceTrusted: true, workspace: { label: FILE, text } });
+  assert.ok(r.ok, r.ok ? '' : r.problems.map(formatProblem).join('\n'));
+  assert.equal(r.policy.rules.budgets.perStageUsd?.architect, 0.5);
+  assert.equal(r.policy.rules.budgets.perStageUsd?.critic, undefined);
+});
