@@ -269,7 +269,8 @@ export function parseUnifiedDiff(text: string): EditPlan {
       }
     } else if (newRaw === null) {
       const p = checkPath(oldRaw, headerLine);
-      if (p) files.push({ path: p, op: 'delete', hunks: [], sequential: false, createIfMissing: false });
+      // The removed lines stay: the resolver checks them against the file before it goes.
+      if (p) files.push({ path: p, op: 'delete', hunks, sequential: false, createIfMissing: false });
     } else {
       const from = checkPath(oldRaw, headerLine);
       const to = checkPath(newRaw, headerLine);

@@ -10,7 +10,7 @@ import {
   type ResolvedFile,
 } from './editPlan';
 import { applyHunks, newFileText } from './applyHunks';
-import type { FileSnapshot } from './fileText';
+import { type FileSnapshot, splitFileText } from './fileText';
 import { normalizeEditPath } from './safePath';
 
 /** Every path a plan reads or writes (normalised), so a caller knows which files to load. */
@@ -136,6 +136,24 @@ function resolveOne(
     case 'delete': {
       if (!claim(path, 'deletes')) return { problems: [] };
       if (!snap) return missing();
+      // A unified diff shows what it deletes: if that is not what the file holds, the model
+      // decided on a file it did not see as it is.
+      const shown = edit.hunks.flatMap((h) => h.old);
+      if (shown.length) {
+        const actual = splitFileText(snap.text).lines;
+        const same = shown.length === actual.length && shown.every((l, i) => l.trimEnd() === actual[i].trimEnd());
+        if (!same) {
+          return {
+            problems: [
+              {
+                kind: 'conflict',
+                path,
+                message: `${path}: the patch deletes this file but shows different content (${shown.length} lines; the file has ${actual.length}); re-read it before deleting.`,
+              },
+            ],
+          };
+        }
+      }
       return { file: { path, op: 'delete', baseHash: snap.hash, before: snap.text, after: '', tolerances: [] } };
     }
     case 'update': {

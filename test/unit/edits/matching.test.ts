@@ -424,3 +424,12 @@ test('a blank context line at a hunk end that lost its space is not reported as 
   assert.equal(r.text, 'a\nB\n\nc\n');
   assert.deepEqual(r.tolerances, []);
 });
+
+test('a unified diff deleting a file must show what the file holds', () => {
+  const r = resolve({ 'd.txt': 'one\ntwo\n' }, '--- a/d.txt\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-one\n-two\n');
+  assert.ok(r.ok);
+  assert.equal(r.resolved.files[0].op, 'delete');
+  const [p] = problems({ 'd.txt': 'one\ntwo\nthree\n' }, '--- a/d.txt\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-one\n-two\n');
+  assert.equal(p.kind, 'conflict');
+  assert.match(p.message, /deletes this file but shows different content \(2 lines; the file has 3\)/);
+});
