@@ -27,6 +27,9 @@ options:
 exit status: 0 applied (or would apply), 1 rejected (nothing written), 2 usage error
 `;
 
+/** A patch larger than this is not a model's edit; refuse it rather than hold it all in memory. */
+const MAX_PATCH_BYTES = 64 * 1024 * 1024;
+
 export interface FileResult {
   path: string;
   op: string;
@@ -94,7 +97,8 @@ export async function runApply(args: string[], io: ApplyIo): Promise<number> {
   }
   if (io.stdinIsTty)
     return usageError('pipe the patch on standard input (for example: switchyard apply --root . < change.diff).');
-  const text = await io.readStdin();
+  const text = await io.readStdin(MAX_PATCH_BYTES);
+  if (text === undefined) return usageError(`the patch on standard input is over ${MAX_PATCH_BYTES} bytes; split it.`);
   if (text.trim() === '') return usageError('standard input was empty; expected a patch.');
 
   const dryRun = values['dry-run'] === true;

@@ -1,6 +1,7 @@
 // What `switchyard apply` may touch of the process, injected so tests run the verb in-process.
 export interface ApplyIo {
-  readStdin(): Promise<string>;
+  /** The whole of standard input, or undefined once it passes `maxBytes` (reading stops there). */
+  readStdin(maxBytes: number): Promise<string | undefined>;
   stdinIsTty: boolean;
   out(text: string): void;
   err(text: string): void;
@@ -9,9 +10,17 @@ export interface ApplyIo {
 export function applyProcessIo(): ApplyIo {
   return {
     stdinIsTty: Boolean(process.stdin.isTTY),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        total += (chunk as Buffer).length;
+        if (total > maxBytes) {
+          process.stdin.destroy();
+          return undefined;
+        }
+        chunks.push(chunk as Buffer);
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     out: (t) => process.stdout.write(t),

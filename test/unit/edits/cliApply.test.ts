@@ -14,7 +14,7 @@ function io(stdin: string, tty = false) {
   const err: string[] = [];
   return {
     io: {
-      readStdin: async () => stdin,
+      readStdin: async (max: number) => (Buffer.byteLength(stdin) > max ? undefined : stdin),
       stdinIsTty: tty,
       out: (t: string) => void out.push(t),
       err: (t: string) => void err.push(t),
@@ -153,4 +153,23 @@ test('the real process: exit codes and output through stdin/stdout/stderr', (t) 
   assert.equal(good.stdout, 'applied update a.txt (tolerated: line-numbers)\n');
   assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'ONE\n');
   assert.equal(cli(['apply'], '').status, 2);
+});
+
+test('apply: a patch over the size limit on stdin is a usage error, read no further', async (t) => {
+  const root = makeTree({ 'a.txt': 'one\n' });
+  t.after(() => removeTree(root));
+  let asked = 0;
+  const err: string[] = [];
+  const code = await runApply(['--root', root], {
+    readStdin: async (max: number) => {
+      asked = max;
+      return undefined;
+    },
+    stdinIsTty: false,
+    out: () => undefined,
+    err: (s: string) => void err.push(s),
+  });
+  assert.equal(code, 2);
+  assert.ok(asked >= 1024 * 1024);
+  assert.match(err.join(''), /over \d+ bytes; split it/);
 });
