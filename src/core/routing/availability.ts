@@ -23,6 +23,8 @@ export async function resolveAvailability(
       }
       const key = await keys.get(spec);
       if (key) return reasons.set(spec.id, undefined);
+      const withheld = keys.withheld?.(spec);
+      if (withheld) return reasons.set(spec.id, withheld);
       const env = keyEnvFor(spec);
       // An openai-compatible server with no known key variable is a local server (Ollama, LM Studio): no key needed.
       if (spec.provider === 'openai-compatible' && !spec.apiKeyEnv && !env) return reasons.set(spec.id, undefined);
