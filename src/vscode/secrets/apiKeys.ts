@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelSpec } from '../../core/config/policySchema';
 import { secretKeyFor } from '../../core/config/settingsKeys';
-import { keyEnvFor, type KeySource } from '../../core/providers/keys';
+import { keyEnvFor, keyWithheldReason, type KeySource } from '../../core/providers/keys';
 
 export class ApiKeys {
   private readonly changed = new vscode.EventEmitter<string>();
@@ -45,8 +45,13 @@ export class ApiKeys {
       get: async (spec) => {
         if (!opts.trusted() && opts.workspaceChoseUrl(spec)) return undefined;
         const name = keyEnvFor(spec);
-        if (!name) return undefined;
+        if (!name || keyWithheldReason(spec, name, {})) return undefined;
         return (await this.secrets.get(secretKeyFor(name))) || undefined;
+      },
+      // The same destination rule as the CLI: a well-known key never goes to a host a policy chose.
+      withheld: (spec) => {
+        const name = keyEnvFor(spec);
+        return name ? keyWithheldReason(spec, name, {}) : undefined;
       },
     };
   }
