@@ -292,10 +292,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
                   : await resolveImplementerReply(text, opts.root);
             if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
             if (attempt >= MAX_EDIT_RETRIES) {
-              const list = out.problems
-                .slice(0, 5)
-                .map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`)
-                .join('; ');
+              const list = problemList(out.problems.slice(0, 5));
               throw new StageFailure({
                 kind: 'edit-resolve',
                 message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`,
@@ -482,7 +479,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     if (!applied.ok) {
       throw new StageFailure({
         kind: 'apply',
-        message: `The change could not be applied: ${applied.problems.map((p) => p.message).join('; ')}. Nothing was written.`,
+        message: `The change could not be applied: ${problemList(applied.problems)}. Nothing was written.`,
       });
     }
     emit({ type: 'applied', files: applied.written });
@@ -554,4 +551,14 @@ function memoize(make: RunTaskOptions['providerFor']): RunTaskOptions['providerF
     }
     return p;
   };
+}
+
+/** Problems as one sentence: each names its file once, and no message's own full stop doubles ours. */
+function problemList(problems: ReadonlyArray<{ path?: string; message: string }>): string {
+  return problems
+    .map((p) => {
+      const message = p.message.replace(/[.\s]+$/, '');
+      return p.path && !message.startsWith(p.path) ? `${p.path}: ${message}` : message;
+    })
+    .join('; ');
 }
