@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-const SECTIONS = ['bundles', 'routing', 'edits', 'pipeline', 'streaming', 'activation', 'isolation', 'memory', 'load'];
+const SECTIONS = ['bundles', 'routing', 'edits', 'streaming', 'activation', 'isolation', 'memory', 'load'];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const sections = wanted.length ? wanted : SECTIONS;
@@ -38,6 +38,13 @@ for (const name of sections) {
     failures.push(`${name}: ${err?.stack ?? err}`);
   }
 }
+// Ratios against the baselines measured in the same run.
+const ratio = (a, b) => (typeof results[a] === 'number' && typeof results[b] === 'number' && results[b] > 0 ? Math.round((results[a] / results[b]) * 1000) / 1000 : undefined);
+const derived = {
+  'activation.ratioVsEmptyExtension': ratio('activation.hostActivateMsMedian', 'activation.emptyExtensionHostActivateMsMedian'),
+  'load.maxEventLoopDelayVsIdle': ratio('load.maxEventLoopDelayMs', 'load.idleMaxEventLoopDelayMs'),
+};
+for (const [k, v] of Object.entries(derived)) if (v !== undefined) results[k] = v;
 results['meta.date'] = new Date().toISOString();
 results['meta.node'] = process.version;
 writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
