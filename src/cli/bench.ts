@@ -86,14 +86,16 @@ export function formatReport(r: RoutingReviewReport): string {
     ...table(['', ...head], figures.map(([name, f]) => [name, f(a), f(b)])),
     '',
     ...table(
-      ['item', 'task', 'current', 'candidate'],
+      ['item', 'task', 'files', 'current', 'candidate'],
       r.items.map((i) => [
         i.itemId,
         i.task.length > 48 ? `${i.task.slice(0, 47)}…` : i.task,
+        // 'before' = the accepted diff was taken back in the scratch first; 'today' = run on the files as they are.
+        i.base === 'restored' ? 'before' : 'today',
         `${i.current.outcome}/${i.current.finalVerdict}${i.current.verified === false ? ' ✗verify' : ''}`,
         `${i.candidate.outcome}/${i.candidate.finalVerdict}${i.candidate.verified === false ? ' ✗verify' : ''}`,
       ]),
-      2,
+      3,
     ),
   ];
   const drifted = r.items.filter((i) => i.drift.length);

@@ -1,6 +1,7 @@
 // Replays one benchmark item through the real pipeline in a scratch copy of the workspace: the
 // run's reads, its "apply" and its verify command all happen in the scratch, so the workspace is
-// never written. Gates are answered yes because nothing a replay applies leaves the scratch.
+// never written. Gates are answered yes because nothing a replay applies leaves the scratch. When
+// the item's accepted diff is still in the files, it is taken back out of the scratch first.
 import type { RoutingPolicy } from '../config/policySchema';
 import type { ResolvedPlan } from '../edits/editPlan';
 import { applyResolved } from '../edits/applyResolved';
@@ -13,6 +14,9 @@ import { createScratchWorkspace, type ScratchOptions } from '../verify/scratchWo
 import type { VerifyOutcome } from '../verify/verifySchema';
 import type { BenchmarkItem } from './benchmarkSchema';
 import { contextDrift } from './benchmarkStore';
+import { parsePatch } from '../edits/parsePatch';
+import { resolveEdits } from '../edits/resolveEdits';
+import { reverseUnifiedDiff } from './reverseDiff';
 
 export interface ReplayHost {
   availability: RunTaskOptions['availability'];
@@ -38,6 +42,26 @@ export interface ReplayResult {
   scratchKind: string;
   /** Scratch folders that could not be removed (the run's figures still stand). */
   cleanupProblems: string[];
+  /**
+   * How the scratch's files relate to the task: 'restored' = the accepted diff was still in the files
+   * and was taken back first, so the task ran on the state it was first done against; 'as-is' = the
+   * files are run as they are today (no reference diff, or it no longer reverses cleanly).
+   */
+  base: 'restored' | 'as-is';
+}
+
+/** Takes the accepted diff back out of the scratch when it is still there; false when it does not fit. */
+async function restoreBase(scratchRoot: string, acceptedDiff: string | undefined): Promise<boolean> {
+  if (!acceptedDiff) return false;
+  try {
+    const outcome = await resolveEdits(parsePatch(reverseUnifiedDiff(acceptedDiff), 'udiff'), scratchRoot);
+    if (!outcome.ok) return false;
+    const applied = await applyResolved(outcome.resolved, scratchRoot);
+    return applied.ok;
+  } catch {
+    // A diff the edit engine cannot parse any more: replay on today's files.
+    return false;
+  }
 }
 
 export async function replayItem(
@@ -50,7 +74,9 @@ export async function replayItem(
   const scratch = await createScratchWorkspace(root, host.scratch);
   const reviews: Review[] = [];
   let result;
+  let base: ReplayResult['base'] = 'as-is';
   try {
+    if (await restoreBase(scratch.root, item.acceptedDiff)) base = 'restored';
     const verify = host.verify;
     result = await runTask({
       task: item.task,
@@ -78,5 +104,5 @@ export async function replayItem(
   }
   // The figures stand even when a scratch folder could not be removed; the report names it.
   const cleanupProblems = await scratch.dispose().catch((e: unknown) => [String(e)]);
-  return { itemId: item.id, record: result.record, reviews, drift, scratchKind: scratch.kind, cleanupProblems };
+  return { itemId: item.id, record: result.record, reviews, drift, scratchKind: scratch.kind, cleanupProblems, base };
 }

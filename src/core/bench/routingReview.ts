@@ -23,6 +23,8 @@ export interface ItemComparison {
   itemId: string;
   task: string;
   drift: string[];
+  /** 'restored': the accepted diff was taken back in the scratch before replaying. */
+  base: 'restored' | 'as-is';
   current: ItemSide;
   candidate: ItemSide;
 }
@@ -87,6 +89,7 @@ export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingR
     itemId: item.id,
     task: item.task,
     drift: cur[i]!.drift,
+    base: cur[i]!.base,
     current: side(cur[i]!, stage),
     candidate: side(cand[i]!, stage),
   }));

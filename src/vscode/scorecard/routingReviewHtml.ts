@@ -31,7 +31,7 @@ function items(r: RoutingReviewReport): string {
     `${esc(s.outcome)} · ${esc(s.finalVerdict)}${s.verified === undefined ? '' : s.verified ? ' · tests passed' : ' · <span class="bad">tests failed</span>'} · ${usd(s.costUsd)}${s.stageModel ? ` · ${esc(s.stageModel)}` : ''}`;
   return `<table aria-label="Each benchmark item"><thead><tr><th class="l">Task</th><th class="l">Current</th><th class="l">Candidate</th></tr></thead><tbody>${r.items
     .map(
-      (i) => `<tr><td class="task">${esc(i.task)}${i.drift.length ? `<br><span class="muted">files changed since marked: ${esc(i.drift.join(', '))}</span>` : ''}</td><td class="l">${side(i.current)}</td><td class="l">${side(i.candidate)}</td></tr>`,
+      (i) => `<tr><td class="task">${esc(i.task)}${i.base === 'restored' ? '<br><span class="muted">replayed on the files as they were before the accepted change</span>' : ''}${i.drift.length ? `<br><span class="muted">files changed since marked: ${esc(i.drift.join(', '))}</span>` : ''}</td><td class="l">${side(i.current)}</td><td class="l">${side(i.candidate)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }

@@ -79,7 +79,7 @@ test('bench --stage implementer --model newbie: the side-by-side table, per item
     assert.match(lineWith(out, 'cost  '), /\$0\.0285\s+\$0\.0132$/);
     assert.match(lineWith(out, 'cost per trusted change'), /\$0\.0095\s+\$0\.0044$/);
     assert.match(lineWith(out, 'trusted changes'), /3\s+2$/);
-    assert.match(lineWith(out, 'item-3'), /applied\/approve\s+rejected\/request-changes ✗verify$/);
+    assert.match(lineWith(out, 'item-3'), /today\s+applied\/approve\s+rejected\/request-changes ✗verify$/);
     assert.match(out, /Suggestion: keep the current routing for implementer\.\n  - Approval rate drops: 67% vs 100% now\./);
     assert.equal(c.stderr.filter((l) => l.startsWith('▶')).length, 6);
   } finally {

@@ -178,3 +178,39 @@ test('cancelled part-way: the figures cover what finished, nothing is suggested,
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('an item whose accepted change is already in the workspace replays on the files as they were before it', async () => {
+  const server = await startLoopbackServer();
+  // The README typo was fixed by the marked run: the workspace has the fixed line today.
+  const root = makeWorkspace({ 'README.md': '# Demo\n\nThis project routes tasks.\n' });
+  try {
+    server.setHandler(benchHandler());
+    const policy = benchPolicy(server);
+    const before = treeHash(root);
+    const acceptedDiff = [
+      'diff --git a/README.md b/README.md',
+      '--- a/README.md',
+      '+++ b/README.md',
+      '@@ -3 +3 @@',
+      '-This projcet routes tasks.',
+      '+This project routes tasks.',
+      '',
+    ].join('\n');
+    const set = { version: 1 as const, items: [{ id: 'typo', task: 'Fix typo in README.md', addedAt: '2026-11-01T00:00:00.000Z', contextFiles: [], acceptedDiff }] };
+    const report = await reviewRouting({ root, set, policy, stage: 'implementer', candidate: 'newbie', host: hostFor(policy) });
+    assert.equal(report.items[0]!.base, 'restored');
+    // The implementer's SEARCH text ("projcet") only exists once the fix was taken back in the scratch.
+    assert.equal(report.items[0]!.current.outcome, 'applied', report.items[0]!.current.message);
+    assert.equal(report.items[0]!.candidate.outcome, 'applied', report.items[0]!.candidate.message);
+    assert.equal(treeHash(root), before, 'the workspace keeps its fixed README');
+    // A reference that no longer fits the files: replayed on today's files, and said so.
+    const stale = { ...set, items: [{ ...set.items[0]!, acceptedDiff: acceptedDiff.replace('+This project routes tasks.', '+This project routes all tasks.') }] };
+    const r2 = await reviewRouting({ root, set: stale, policy, stage: 'implementer', candidate: 'newbie', host: hostFor(policy) });
+    assert.equal(r2.items[0]!.base, 'as-is');
+    assert.equal(r2.items[0]!.current.outcome, 'failed', 'the task cannot be redone on the already-fixed file');
+    assert.equal(treeHash(root), before);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -71,7 +71,7 @@ test('an empty range says what to do; the view messages are checked', () => {
 });
 
 test('routing review HTML: both sides, items, Accept only when recommended', () => {
-  const rec = (id: string, over: Partial<(typeof FIXTURE)[number]>) => ({ itemId: id, record: { ...FIXTURE[0]!, ...over }, reviews: [], drift: [], scratchKind: 'copy', cleanupProblems: [] });
+  const rec = (id: string, over: Partial<(typeof FIXTURE)[number]>) => ({ itemId: id, record: { ...FIXTURE[0]!, ...over }, reviews: [], drift: [], scratchKind: 'copy', cleanupProblems: [], base: 'as-is' as const });
   const cur = [rec('a', {}), rec('b', {})];
   const cand = [rec('a', { totals: { ...FIXTURE[0]!.totals, costUsd: 0.001 } }), rec('b', { totals: { ...FIXTURE[0]!.totals, costUsd: 0.001 }, task: '<b>bold</b> task' })];
   const current = summariseArm('current', cur, 'implementer', 'sonnet');
@@ -85,6 +85,7 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
       itemId: c.itemId,
       task: c.record.task,
       drift: i === 1 ? ['src/x.ts'] : [],
+      base: i === 1 ? ('restored' as const) : ('as-is' as const),
       current: { outcome: 'applied', finalVerdict: 'approve', costUsd: 0.0095, elapsedMs: 1500, message: '' },
       candidate: { outcome: 'applied', finalVerdict: 'approve', verified: false, costUsd: 0.001, elapsedMs: 1500, message: '' },
     })),
@@ -97,8 +98,9 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
   checkShell(html);
   assert.match(html, /<th scope="row" class="l">Cost per trusted change<\/th><td>\$0\.0095<\/td><td class="good">\$0\.0010<\/td>/);
   assert.match(html, /<button id="accept">/);
-  assert.match(html, /&lt;b&gt;bold&lt;\/b&gt; task<br><span class="muted">files changed since marked: src\/x\.ts/);
+  assert.match(html, /&lt;b&gt;bold&lt;\/b&gt; task<br><span class="muted">replayed on the files as they were before the accepted change<\/span><br><span class="muted">files changed since marked: src\/x\.ts/);
   assert.match(html, /tests failed/);
+  assert.equal((html.match(/replayed on the files as they were before the accepted change/g) ?? []).length, 1);
   const accepted = routingReviewHtml(base, 'https://webview.test', NONCE, 'Applied: stages.implementer is now ["newbie","sonnet"]');
   assert.doesNotMatch(accepted, /<button id="accept">/);
   assert.match(accepted, /Applied: stages\.implementer is now \[&quot;newbie&quot;,&quot;sonnet&quot;\]/);
