@@ -11,9 +11,9 @@ import Anthropic, {
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { describeCause, isBodyCut, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
+import { assertUsableKey, describeCause, isBodyCut, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
-import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
+import { type ChatRequest, type Provider, type StreamEvent } from './types';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 /** Anthropic requires max_tokens; this is the default when neither the request nor the policy sets one. */
@@ -107,21 +107,7 @@ async function* streamMessages(
   req: ChatRequest,
 ): AsyncGenerator<StreamEvent> {
   const signal = req.signal;
-  if (!cfg.apiKey && !cfg.baseUrl) {
-    throw new ProviderError(
-      'auth',
-      `No API key for model "${cfg.modelId}" (${cfg.model} via Anthropic). Set ${cfg.keyHint ?? 'the Anthropic API key'} and try again.`,
-      cfg.modelId,
-    );
-  }
-  const badKey = keyProblem(cfg.apiKey);
-  if (badKey) {
-    throw new ProviderError(
-      'auth',
-      `The API key for model "${cfg.modelId}" ${badKey}. Set it again${cfg.keyHint ? ` (${cfg.keyHint})` : ''}.`,
-      cfg.modelId,
-    );
-  }
+  assertUsableKey(cfg, 'Anthropic', true);
   if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
 
   // Tool-use blocks by content index, filled from input_json_delta.

@@ -6,9 +6,9 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { describeCause, isBodyCut, keyProblem, SDK_TIMEOUT_MS } from './sdkShared';
+import { assertUsableKey, describeCause, isBodyCut, SDK_TIMEOUT_MS } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
-import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
+import { type ChatRequest, type Provider, type StreamEvent } from './types';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -113,21 +113,7 @@ async function* streamChat(
   state: { sendStreamOptions: boolean },
 ): AsyncGenerator<StreamEvent> {
   const signal = req.signal;
-  if (cfg.flavour === 'openai' && !cfg.apiKey && !cfg.baseUrl) {
-    throw new ProviderError(
-      'auth',
-      `No API key for model "${cfg.modelId}" (${cfg.model} via OpenAI). Set ${cfg.keyHint ?? 'the OpenAI API key'} and try again.`,
-      cfg.modelId,
-    );
-  }
-  const badKey = keyProblem(cfg.apiKey);
-  if (badKey) {
-    throw new ProviderError(
-      'auth',
-      `The API key for model "${cfg.modelId}" ${badKey}. Set it again${cfg.keyHint ? ` (${cfg.keyHint})` : ''}.`,
-      cfg.modelId,
-    );
-  }
+  assertUsableKey(cfg, 'OpenAI', cfg.flavour === 'openai');
   if (signal?.aborted) throw toProviderError({ type: 'aborted' }, ctx);
 
   const calls = new Map<number, { id: string; name: string; args: string }>();

@@ -1,5 +1,7 @@
 // Small facts both SDK-backed providers share: how long the SDK may wait (effectively forever; the
-// retry layer owns the clock) and how to describe a connection failure from undici's error chain.
+// retry layer owns the clock) and how to describe a connection failure from undici's error chain,
+// and the key check before a call.
+import { ProviderError } from './types';
 
 /** An hour: effectively "never"; our first-token and idle timeouts fire long before. */
 export const SDK_TIMEOUT_MS = 60 * 60 * 1000;
@@ -36,4 +38,30 @@ export function keyProblem(key: string | undefined): string | undefined {
 /** undici's TypeError('terminated') (cause: "other side closed", ECONNRESET…) when a socket closes mid-body. */
 export function isBodyCut(err: unknown): boolean {
   return err instanceof TypeError && /terminated|other side closed|ECONNRESET|socket|EPIPE/i.test(describeCause(err));
+}
+
+/**
+ * Refuses a call before it is sent when the key is missing (and no custom endpoint that may need
+ * none was given) or malformed, with a message that names the model and never the key.
+ */
+export function assertUsableKey(
+  cfg: { apiKey?: string; baseUrl?: string; modelId: string; model: string; keyHint?: string },
+  vendorLabel: string,
+  keyRequired: boolean,
+): void {
+  if (keyRequired && !cfg.apiKey && !cfg.baseUrl) {
+    throw new ProviderError(
+      'auth',
+      `No API key for model "${cfg.modelId}" (${cfg.model} via ${vendorLabel}). Set ${cfg.keyHint ?? `the ${vendorLabel} API key`} and try again.`,
+      cfg.modelId,
+    );
+  }
+  const badKey = keyProblem(cfg.apiKey);
+  if (badKey) {
+    throw new ProviderError(
+      'auth',
+      `The API key for model "${cfg.modelId}" ${badKey}. Set it again${cfg.keyHint ? ` (${cfg.keyHint})` : ''}.`,
+      cfg.modelId,
+    );
+  }
 }
