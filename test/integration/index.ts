@@ -36,6 +36,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'humanGate.test.ts': () => require('./humanGate.test'),
   'vscodeLm.test.ts': () => require('./vscodeLm.test'),
   'routingReview.test.ts': () => require('./routingReview.test'),
+  'proposedContent.test.ts': () => require('./proposedContent.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

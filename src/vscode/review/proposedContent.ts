@@ -21,6 +21,18 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
   private readonly texts = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly opened: vscode.Disposable;
+
+  constructor() {
+    // A change fired while the editor is still loading a document (its content request in flight)
+    // is lost: the document then opens with the old text and stays stale. So when one of our
+    // documents opens with text other than what we hold now, fire once more for it.
+    this.opened = vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.uri.scheme !== PROPOSED_SCHEME) return;
+      const text = this.texts.get(doc.uri.toString());
+      if (text !== undefined && normalize(doc.getText()) !== normalize(text)) this.changed.fire(doc.uri);
+    });
+  }
 
   set(runId: string, path: string, side: Side, text: string): vscode.Uri {
     const uri = proposedUri(runId, path, side);
@@ -44,7 +56,12 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
   }
 
   dispose(): void {
+    this.opened.dispose();
     this.changed.dispose();
     this.texts.clear();
   }
+}
+
+function normalize(text: string): string {
+  return text.replace(/\r\n/g, '\n');
 }
