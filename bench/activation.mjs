@@ -5,62 +5,20 @@
 // empty extension, measured the same way in between, shows the host's own share of ext.activate().
 // Median of several samples, because this machine is noisy. Target: under 50 ms, with dist/main.js
 // not loaded and no socket opened.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format } from 'node:util';
 import { ensureHost } from '../scripts/installHost.mjs';
-import { startHost } from '../test/support/vscodeHost.mjs';
+import { emptyExtension, runProbe } from './hostProbe.mjs';
 
 const SAMPLES = Number(process.env.SWITCHYARD_ACTIVATION_SAMPLES ?? 3);
 
-/** An extension that does nothing: what activation costs in this host before any of our code. */
-function emptyExtension() {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-empty-ext-'));
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'empty',
-      publisher: 'switchyard-bench',
-      version: '0.0.0',
-      engines: { vscode: '^1.100.0' },
-      main: './extension.js',
-      activationEvents: [],
-    }),
-  );
-  writeFileSync(join(dir, 'extension.js'), 'exports.activate = function () {};\n');
-  return dir;
-}
-
-async function sample(root, extensionDevelopmentPath = root) {
-  const host = await startHost({ extensionDevelopmentPath });
-  try {
-    let result;
-    const done = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no activation result within 90 s')), 90_000);
-      host
-        .openWorkbench({
-          extensionTestsPath: join(root, 'bench', 'activationProbe.cjs'),
-          waitForWorkbench: false,
-          onLog: (_type, args) => {
-            const text = format(...(Array.isArray(args) ? args : [args]));
-            const m = /SWITCHYARD_ACTIVATION (\{.*\})/.exec(text);
-            if (m) result = JSON.parse(m[1]);
-          },
-          onExit: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        })
-        .catch(reject);
-    });
-    await done;
-    if (!result) throw new Error('the probe printed no result (see bench/activationProbe.cjs)');
-    return result;
-  } finally {
-    await host.close();
-  }
+function sample(root, extensionDevelopmentPath = root) {
+  return runProbe({
+    probe: join(root, 'bench', 'activationProbe.cjs'),
+    marker: 'SWITCHYARD_ACTIVATION',
+    extensionDevelopmentPath,
+  });
 }
 
 export async function run({ root = fileURLToPath(new URL('..', import.meta.url)) } = {}) {

@@ -1,68 +1,58 @@
 // Extension-host memory (section "memory"), or run alone: node bench/memory.mjs
-// Heap and RSS after 500 streamed panel messages, in a fresh `node --expose-gc` process running the
-// host-side services (a real runTask over real SDK streams from the loopback server, events folded
-// into a RunModel, deltas batched per frame into stage/output messages and serialised as
-// postMessage would): test/unit/load/memoryScenario.ts. Measured in plain Node, not inside the VS Code
-// extension host, which exposes no memory hook to tests. Baselines in the same run: the same process
-// after one warm-up run and a full GC (before streaming), and an empty Node process after a full GC.
-// The code is compiled the way it ships (esbuild, minified) before it is measured.
+// Heap and RSS of a real VS Code extension host after 500 messages streamed to the routing panel by
+// routed runs against the loopback model server (bench/memoryHostProbe.ts, bundled here the way the
+// extension ships: esbuild, minified). Baselines from the same run: the same host after one warm-up
+// run and a full GC, before streaming; and a host running only an empty extension, after a full GC.
 import * as esbuild from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureHost } from '../scripts/installHost.mjs';
+import { emptyExtension, runProbe } from './hostProbe.mjs';
 
 const MESSAGES = 500;
 const round = (x) => Math.round(x * 10) / 10;
 
-function node(args) {
-  const r = spawnSync(process.execPath, ['--expose-gc', ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`memory bench: child failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
-}
-
 export async function run({ root = fileURLToPath(new URL('..', import.meta.url)) } = {}) {
+  await ensureHost();
   const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-memory-'));
+  const empty = emptyExtension();
   try {
-    const bundle = join(work, 'memory.cjs');
+    const probe = join(work, 'memoryHostProbe.cjs');
     await esbuild.build({
-      entryPoints: [join(root, 'test/unit/load/memoryScenario.ts')],
+      entryPoints: [join(root, 'bench/memoryHostProbe.ts')],
       bundle: true,
       platform: 'node',
       format: 'cjs',
       target: 'node20',
       minify: true,
-      outfile: bundle,
+      external: ['vscode'],
+      outfile: probe,
       logLevel: 'warning',
     });
-    const runner = join(work, 'runner.cjs');
-    writeFileSync(
-      runner,
-      `require(${JSON.stringify(bundle)}).measureStreamingMemory({ messages: ${MESSAGES} })` +
-        `.then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });\n`,
-    );
-    const empty = node([
-      '-e',
-      'gc(); gc(); const m = process.memoryUsage(); console.log(JSON.stringify({ heap: m.heapUsed, rss: m.rss }))',
-    ]);
-    const r = node([runner]);
+    const idle = await runProbe({ probe, marker: 'SWITCHYARD_MEMORY', extensionDevelopmentPath: empty });
+    const r = await runProbe({ probe, marker: 'SWITCHYARD_MEMORY', extensionDevelopmentPath: root, timeoutMs: 330_000 });
     if (r.streamedMessages < MESSAGES) {
       throw new Error(`memory bench: only ${r.streamedMessages} panel messages were streamed (wanted ${MESSAGES})`);
     }
     return {
-      where: 'plain Node process running the host-side services (no memory hook in the extension host)',
+      where: 'VS Code extension host (code-server), after a full GC',
       streamedMessages: r.streamedMessages,
-      heapUsedMBAfter500: round(r.afterHeapMB),
-      heapUsedMBBeforeStreaming: round(r.baselineHeapMB),
-      heapGrowthMB: round(r.heapGrowthMB),
-      rssMBAfter500: round(r.afterRssMB),
-      rssMBBeforeStreaming: round(r.baselineRssMB),
-      emptyNodeHeapUsedMB: round(empty.heap / 1024 / 1024),
-      emptyNodeRssMB: round(empty.rss / 1024 / 1024),
+      routedRuns: r.runs,
+      heapUsedMBAfter500: round(r.heapMBAfter),
+      heapUsedMBBeforeStreaming: round(r.heapMBBefore),
+      heapGrowthMB: round(r.heapMBAfter - r.heapMBBefore),
+      // Retained per run once warm (VS Code keeps each disposed comment thread of an extension: a few KB).
+      heapMBPerRunAfterFirst: Math.round(r.heapMBPerRunAfterFirst * 1000) / 1000,
+      rssMBAfter500: round(r.rssMBAfter),
+      rssMBBeforeStreaming: round(r.rssMBBefore),
+      emptyExtensionHostHeapUsedMB: round(idle.heapMB),
+      emptyExtensionHostRssMB: round(idle.rssMB),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(empty, { recursive: true, force: true });
   }
 }
 

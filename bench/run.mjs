@@ -31,6 +31,8 @@ for (const name of sections) {
   try {
     const mod = await import(pathToFileURL(file).href);
     const figures = await mod.run({ root });
+    // A section's figures replace its earlier ones whole, so a renamed figure leaves no stale key.
+    for (const k of Object.keys(results)) if (k.startsWith(`${name}.`)) delete results[k];
     for (const [k, v] of Object.entries(figures)) results[`${name}.${k}`] = v;
     console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (err) {

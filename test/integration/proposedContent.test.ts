@@ -29,7 +29,7 @@ suite('proposed documents', () => {
       } catch {
         stale.push(`${i} (change after ${delay} ms): ${JSON.stringify(doc.getText())}`);
       }
-      svc.content.clearRun(runId);
+      await svc.content.clearRun(runId);
     }
     assert.deepEqual(stale, [], 'documents left showing the old text');
   });

@@ -3,6 +3,7 @@
 // implementer is told the finding), and re-run a stage with another model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { proposedUri } from '../../src/vscode/review/proposedContent';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
 import {
   CRITIC_KEY,
@@ -112,6 +113,16 @@ suite('acting on review findings', () => {
     assert.match(sent, /A reviewer asked for changes to the previous attempt/);
     assert.ok(sent.includes('Say why the discount is clamped'), 'the finding reached the implementer');
     assert.equal(next.model.view.state, 'awaiting-approval', next.model.view.message);
+    // The replaced run let go of its documents: no file contents held, no diff tab left open.
+    assert.equal(svc.content.get(proposedUri(first, 'src/cart.ts', 'proposed')), undefined);
+    assert.equal(svc.content.get(proposedUri(first, 'src/cart.ts', 'base')), undefined);
+    const diffs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .map((t) => t.input)
+        .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff);
+    await waitFor('the new run’s diff', () => diffs().some((d) => d.modified.path.includes(next.runId)));
+    assert.ok(!diffs().some((d) => d.modified.path.includes(first)), 'a diff of the replaced run is still open');
   });
 
   test('"Re-run stage" puts the chosen model first for that stage', async function () {

@@ -45,10 +45,23 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
     return this.texts.get(uri.toString());
   }
 
-  /** Forgets a run's documents once it is replaced, so old runs do not hold file contents. */
-  clearRun(runId: string): void {
+  /**
+   * Forgets a run's documents once a new run replaces it, so old runs do not hold file contents,
+   * and closes its diff tabs (they would otherwise show a change nobody can act on any more).
+   */
+  async clearRun(runId: string): Promise<void> {
     for (const key of [...this.texts.keys()])
       if (parseProposedUri(vscode.Uri.parse(key))?.runId === runId) this.texts.delete(key);
+    const ours = (u: unknown) =>
+      u instanceof vscode.Uri && u.scheme === PROPOSED_SCHEME && parseProposedUri(u)?.runId === runId;
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) =>
+        t.input instanceof vscode.TabInputTextDiff
+          ? ours(t.input.modified) || ours(t.input.original)
+          : t.input instanceof vscode.TabInputText && ours(t.input.uri),
+      );
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

@@ -168,6 +168,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   }
   const run = svc.runs.start(runId, opts.task);
   svc.comments.clear();
+  if (previous) await svc.content.clearRun(previous.runId);
   svc.panel.show(true);
 
   const keySource = svc.keys.keySource({

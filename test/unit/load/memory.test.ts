@@ -1,6 +1,6 @@
-// The memory scenario behind bench/memory.mjs, small: streamed output reaches the panel as about one
-// message per frame, and holding the finished run (as the registry does) keeps the heap bounded — the
-// run model keeps a capped tail, not the transcript.
+// The host-side services in plain Node, small (bench/memory.mjs measures the real extension host):
+// streamed output reaches the panel as about one message per frame, and holding the finished run (as
+// the registry does) keeps the heap bounded — the run model keeps a capped tail, not the transcript.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';

@@ -1,9 +1,9 @@
-// Extension-host memory after 500 streamed panel messages, measured on the host-side services in a
-// plain Node process (the extension host exposes no memory hook to tests): a real runTask over real
+// Memory of the host-side services while streaming, in a plain Node process (a fast unit check;
+// bench/memory.mjs measures the real extension host): a real runTask over real
 // SDK streams from the loopback server, each event folded into a RunModel (kept afterwards, as the
 // RunRegistry keeps runs), deltas batched per frame by the DeltaBatcher into stage/output messages,
-// each serialised as webview.postMessage would. Needs `node --expose-gc` (bench/memory.mjs runs it
-// that way) so heap figures are taken after a full collection.
+// each serialised as webview.postMessage would. Needs gc exposed (memory.test.ts turns it on)
+// so heap figures are taken after a full collection.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
