@@ -4,7 +4,7 @@
 // with a loopback model team (implementer streaming in many small chunks over real SDK streams),
 // the panel batching deltas per frame, the review, the diff with its comment threads, then Reject.
 // Figures are taken after a full collection (gc exposed at run time through V8 flags), against a
-// baseline taken in the same host after one warm-up run. Under the empty baseline extension
+// baseline taken in the same host after two warm-up runs. Under the empty baseline extension
 // (switchyard-bench.empty, loaded instead of Switchyard) it reports only the host's own memory.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -94,30 +94,28 @@ export async function run(): Promise<void> {
       if (diffs.length) await vscode.window.tabGroups.close(diffs);
     };
 
-    // Warm-up: code loaded, caches filled, the panel's first snapshot sent.
-    server.setHandler(cartTeam({ implementerChunks: 20, chunkDelayMs: 2 }));
+    // About one panel message per chunk (a chunk every 20 ms, a frame every ~16 ms).
+    server.setHandler(cartTeam({ implementerChunks: 150, chunkDelayMs: 20 }));
+    // Warm-up, two runs of the same kind: code loaded and compiled, caches filled, the panel's first
+    // snapshot sent — so what grows afterwards is what runs leave behind, not the JIT.
     await routeOnce();
+    await routeOnce();
+    const warmups = runs;
     const before = await settle(gc);
     const base = svc.panel.stats.deltaMessages;
     const basePosted = svc.panel.stats.posted;
 
-    // About one panel message per chunk (a chunk every 20 ms, a frame every ~16 ms).
-    server.setHandler(cartTeam({ implementerChunks: 150, chunkDelayMs: 20 }));
     const t0 = Date.now();
-    // Heap after each run (after a full GC): what a run leaves behind once the next one replaces it.
-    const perRun: number[] = [];
     while (svc.panel.stats.deltaMessages - base < MESSAGES) {
       if (Date.now() - t0 > 240_000) throw new Error('memory probe: 500 messages took over 4 minutes');
       await routeOnce();
-      perRun.push((await settle(gc)).heapMB);
     }
     const after = await settle(gc);
     report({
       streamedMessages: svc.panel.stats.deltaMessages - base,
       postedMessages: svc.panel.stats.posted - basePosted,
-      runs: runs - 1,
-      // Between the first and the last streamed run: the first one still warms code paths up.
-      heapMBPerRunAfterFirst: perRun.length > 1 ? (perRun.at(-1)! - perRun[0]!) / (perRun.length - 1) : 0,
+      runs: runs - warmups,
+      heapMBPerRun: (after.heapMB - before.heapMB) / (runs - warmups),
       heapMBBefore: before.heapMB,
       heapMBAfter: after.heapMB,
       rssMBBefore: before.rssMB,
