@@ -37,6 +37,7 @@ const actions: Actions = {
   openDiff: () => report(channel.request('diff/open', {})),
   apply: () => report(channel.request('change/apply', {})),
   reject: () => report(channel.request('change/reject', {})),
+  sendBack: () => report(channel.request('change/sendBack', {})),
   cancel: () => report(channel.request('run/cancel', {})),
   revealFinding: (findingId) => report(channel.request('finding/reveal', { findingId })),
   selectStage: (stage: PanelStage) => {

@@ -26,6 +26,7 @@ export interface Actions {
   openDiff(): void;
   apply(): void;
   reject(): void;
+  sendBack(): void;
   cancel(): void;
   revealFinding(id: string): void;
   selectStage(stage: PanelStage): void;
@@ -209,6 +210,7 @@ export function renderActions(run: RunView, actions: Actions): HTMLElement {
     add('Apply change', actions.apply);
     add('Reject', actions.reject, true);
   }
+  if (run.diffFiles.length && run.state === 'awaiting-approval') add('Send back', actions.sendBack, true);
   if (run.state === 'running' || run.state === 'awaiting-approval') add('Cancel run', actions.cancel, true);
   return bar;
 }

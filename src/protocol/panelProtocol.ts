@@ -134,6 +134,7 @@ export const WebviewRequests = {
   'finding/reveal': [z.object({ findingId: z.string().max(200) }), z.object({ revealed: z.boolean() })],
   'change/apply': [z.object({}), z.object({ applied: z.boolean(), message: text })],
   'change/reject': [z.object({}), z.object({ rejected: z.boolean() })],
+  'change/sendBack': [z.object({}), z.object({ sent: z.boolean(), message: text })],
   'stage/rerun': [z.object({ stage: PanelStageSchema }), z.object({ started: z.boolean() })],
 } as const;
 

@@ -155,6 +155,33 @@ test('the diff title bar offers the whole-change actions', async () => {
   await page.locator('.tabs-container .tab', { hasText: 'cart.ts (proposed)' }).first().dblclick();
 });
 
+test('"Send back" in the panel asks for a note; the same run’s implementer revises and the change returns for review', async () => {
+  const page = wb.page;
+  const isImpl = (r) => r.system.includes('You are the implementer');
+  const isCritic = (r) => r.system.includes('You are the critic');
+  const implBefore = server.requests.filter(isImpl).length;
+  const criticBefore = server.requests.filter(isCritic).length;
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  await panel.locator('.actions vscode-button', { hasText: 'Send back' }).click();
+  const input = await waitForInputBox(page);
+  await input.fill('Keep the clamp on one line');
+  await screenshot(page, 'journey2-6-send-back-note');
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 60_000;
+  while (server.requests.filter(isCritic).length === criticBefore) {
+    assert.ok(Date.now() < deadline, 'the revised change was not reviewed again within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const impl = server.requests.filter(isImpl);
+  assert.equal(impl.length, implBefore + 1, 'one more implementer call');
+  const body = JSON.stringify(impl.at(-1).body);
+  assert.ok(body.includes('Keep the clamp on one line'), 'the note reached the implementer');
+  assert.ok(body.includes('Clamp the discount before applying it.'), 'in its own session, with its first attempt');
+  await panel.locator('.run-state', { hasText: 'awaiting approval' }).waitFor({ timeout: 30_000 });
+  await panel.locator('.actions vscode-button', { hasText: 'Apply change' }).waitFor({ timeout: 15_000 });
+  assert.deepEqual(await errorNotifications(page), []);
+});
+
 test('"Apply change" in the routing panel writes the fix to the file', async () => {
   const page = wb.page;
   const panelBefore = await frameForWebview(page, 'Switchyard routing');
@@ -168,7 +195,7 @@ test('"Apply change" in the routing panel writes the fix to the file', async () 
   for (const line of fx.CART_FIXED_LINES) assert.ok(cart.includes(line), `cart.ts lacks: ${line}`);
   const panel = await frameForWebview(page, 'Switchyard routing');
   await panel.locator('.run-state', { hasText: 'applied' }).waitFor({ timeout: 15_000 });
-  await screenshot(page, 'journey2-6-applied');
+  await screenshot(page, 'journey2-7-applied');
   assert.deepEqual(await errorNotifications(page), []);
 });
 
@@ -196,5 +223,5 @@ test('the panel follows the theme: dark high contrast', async () => {
   assert.equal(after, 'rgb(0, 0, 0)', 'high contrast dark has a black editor background');
   const border = await panel.evaluate(() => getComputedStyle(document.querySelector('.stage')).borderTopColor);
   assert.notEqual(border, 'rgba(0, 0, 0, 0)', 'stages get the high-contrast border');
-  await screenshot(page, 'journey2-7-high-contrast');
+  await screenshot(page, 'journey2-8-high-contrast');
 });

@@ -1,6 +1,7 @@
 // The reviewer's findings as things a person acts on, in a real extension host: apply a finding's
-// suggestion to the proposed side, dismiss one, send one back to the implementer (a new run whose
-// implementer is told the finding), and re-run a stage with another model.
+// suggestion to the proposed side, dismiss one, send one back to the implementer (the same run's
+// implementer while the run waits at its gate; a new run once it ended), and re-run a stage with
+// another model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { proposedUri } from '../../src/vscode/review/proposedContent';
@@ -89,40 +90,68 @@ suite('acting on review findings', () => {
     assert.equal(svc.comments.count, 0);
   });
 
-  test('"Dismiss" settles a finding; "Send back" starts a run whose implementer is told the finding', async function () {
+  test('"Send back" on a finding hands it to the same run’s implementer, which revises in its own session; "Dismiss" settles one', async function () {
     this.timeout(90_000);
     const { svc, run } = await routeToDecision();
     const finding = run.model.view.review!.findings[0]!;
-    await vscode.commands.executeCommand('switchyard.dismissFinding', svc.comments.thread(finding.id));
-    assert.equal(run.model.finding(finding.id)!.status, 'dismissed');
     server.reset();
     server.setHandler(cartTeam());
-    const first = run.runId;
-    void vscode.commands.executeCommand('switchyard.sendFindingBack', svc.comments.thread(finding.id));
+    const sent = await vscode.commands.executeCommand('switchyard.sendFindingBack', svc.comments.thread(finding.id));
+    assert.equal(sent, true, 'sent back through the waiting gate');
+    assert.equal(run.model.finding(finding.id)!.status, 'sent-back');
+    assert.equal(run.resolved, undefined, 'the old change can no longer be applied');
+    await waitFor(
+      'the revised change back at the gate',
+      () => run.resolved && run.model.view.state === 'awaiting-approval',
+      60_000,
+    );
+    assert.equal(svc.runs.current, run, 'the same run goes on; no new run');
+    const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
+    const body = JSON.stringify(implReq.body);
+    assert.match(body, /asked for changes to your diff/);
+    assert.ok(body.includes(finding.message.slice(0, 30)), 'the finding reached the implementer');
+    // Its own session: the first attempt (its earlier reply) is in the history it was sent.
+    assert.ok(body.includes('Clamp the discount before applying it.'), 'the implementer’s history was kept');
+    // Only the implementer and the reviewer worked again: no scout or architect for a revision.
+    assert.ok(server.requests.every((r) => /You are the (implementer|critic)/.test(r.system)));
+    const again = run.model.view.review!.findings[0]!;
+    assert.notEqual(again.id, finding.id, 'the revised change got a new review');
+    await waitFor('the new review’s threads', () => svc.comments.thread(again.id));
+    await vscode.commands.executeCommand('switchyard.dismissFinding', svc.comments.thread(again.id));
+    assert.equal(run.model.finding(again.id)!.status, 'dismissed');
+  });
+
+  test('after the run ended, "Send back" routes the task again with the note; the old run lets go of its documents', async function () {
+    this.timeout(90_000);
+    const svc = mainModule().currentServices()!;
+    const first = svc.runs.current!;
+    assert.equal(await vscode.commands.executeCommand('switchyard.rejectChange'), true);
+    await waitFor('the run to finish', () => first.model.finished);
+    server.reset();
+    server.setHandler(cartTeam());
+    void vscode.commands.executeCommand('switchyard.sendBack', 'Clamp in the caller instead');
     const next = await waitFor(
-      'the sent-back run to reach a decision',
+      'a new run to reach a decision',
       () => {
         const r = svc.runs.current;
-        return r && r.runId !== first && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
+        return r && r !== first && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
       },
       60_000,
     );
-    assert.equal(run.model.view.state, 'rejected', 'the first change was declined');
-    const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
-    const sent = JSON.stringify(implReq.body);
-    assert.match(sent, /A reviewer asked for changes to the previous attempt/);
-    assert.ok(sent.includes('Say why the discount is clamped'), 'the finding reached the implementer');
     assert.equal(next.model.view.state, 'awaiting-approval', next.model.view.message);
+    const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
+    assert.match(JSON.stringify(implReq.body), /A reviewer asked for changes to the previous attempt/);
+    assert.ok(JSON.stringify(implReq.body).includes('Clamp in the caller instead'), 'the note reached the implementer');
     // The replaced run let go of its documents: no file contents held, no diff tab left open.
-    assert.equal(svc.content.get(proposedUri(first, 'src/cart.ts', 'proposed')), undefined);
-    assert.equal(svc.content.get(proposedUri(first, 'src/cart.ts', 'base')), undefined);
+    assert.equal(svc.content.get(proposedUri(first.runId, 'src/cart.ts', 'proposed')), undefined);
+    assert.equal(svc.content.get(proposedUri(first.runId, 'src/cart.ts', 'base')), undefined);
     const diffs = () =>
       vscode.window.tabGroups.all
         .flatMap((g) => g.tabs)
         .map((t) => t.input)
         .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff);
     await waitFor('the new run’s diff', () => diffs().some((d) => d.modified.path.includes(next.runId)));
-    assert.ok(!diffs().some((d) => d.modified.path.includes(first)), 'a diff of the replaced run is still open');
+    assert.ok(!diffs().some((d) => d.modified.path.includes(first.runId)), 'a diff of the replaced run is still open');
   });
 
   test('"Re-run stage" puts the chosen model first for that stage', async function () {

@@ -1,26 +1,94 @@
-// "Send back to implementer": declines the current change and routes the task again with the
-// reviewer's open findings (or the one finding a thread action names) attached, so the next
-// implementer pass addresses them. The new run is a fresh run of the pipeline: its implementer
-// sees the findings and the files, not the previous conversation.
+// "Send back to implementer". While the run waits at its gate, the change goes back to the same
+// run's implementer — its own session, so it revises its diff with the findings (and the person's
+// note) rather than starting over — then through review and the gate again. Once the run has ended
+// (applied, rejected, failed), sending back routes the task again as a new run with the findings
+// attached to the task.
 import * as vscode from 'vscode';
+import { SeveritySchema, type Finding } from '../../core/review/reviewSchema';
 import type { FindingView } from '../../protocol/panelProtocol';
 import { rejectCurrent } from '../runs/runActions';
 import { gatherContext } from '../runs/gatherContext';
+import type { ActiveRun } from '../runs/runRegistry';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
 
-function feedback(findings: FindingView[]): string {
-  const lines = findings.map((f) => {
-    const where = `${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''}`;
-    return `- ${where} [${f.severity}] ${f.message}${f.suggestion ? `\n  Suggested replacement:\n  ${f.suggestion.split('\n').join('\n  ')}` : ''}`;
-  });
-  return `\n\nA reviewer asked for changes to the previous attempt at this task. Address these findings:\n${lines.join('\n')}`;
+function where(f: FindingView): string {
+  return `${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''}`;
 }
 
-async function resend(svc: Services, findings: FindingView[]) {
+function feedback(findings: FindingView[], note: string): string {
+  const lines = findings.map(
+    (f) =>
+      `- ${where(f)} [${f.severity}] ${f.message}${f.suggestion ? `\n  Suggested replacement:\n  ${f.suggestion.split('\n').join('\n  ')}` : ''}`,
+  );
+  const parts = ['\n\nA reviewer asked for changes to the previous attempt at this task.'];
+  if (note) parts.push(`The person's note: ${note}`);
+  if (lines.length) parts.push(`Address these findings:\n${lines.join('\n')}`);
+  return parts.join(' ');
+}
+
+function toFinding(f: FindingView): Finding {
+  const severity = SeveritySchema.safeParse(f.severity);
+  return {
+    file: f.file,
+    startLine: f.startLine,
+    endLine: f.endLine,
+    severity: severity.success ? severity.data : 'minor',
+    message: f.message,
+    ...(f.suggestion !== undefined ? { suggestion: f.suggestion } : {}),
+  };
+}
+
+/** The person's note for the implementer; undefined when they dismissed the box. */
+async function askNote(findings: FindingView[]): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: 'Switchyard: send the change back to the implementer',
+    prompt: findings.length
+      ? `${findings.length} open finding${findings.length === 1 ? '' : 's'} go along. Add a note for the implementer (optional).`
+      : 'There are no open findings: say what the implementer should change.',
+    placeHolder: 'e.g. keep the public signature; clamp in the caller instead',
+    ignoreFocusOut: true,
+    validateInput: (v) => (!findings.length && !v.trim() ? 'Say what to change, or press Escape.' : undefined),
+  });
+}
+
+/** Hands the change back to this run's implementer through the waiting gate. */
+function sendBackInRun(svc: Services, run: ActiveRun, findings: FindingView[], note: string): boolean {
+  const gate = run.pendingDecision;
+  if (!gate) return false;
+  for (const f of findings) f.status = 'sent-back';
+  svc.comments.clear();
+  // The old change can no longer be applied; the revised one arrives at the gate again.
+  run.resolved = undefined;
+  const what = [
+    findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : '',
+    note ? 'your note' : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  run.model.view.message = `Sent back to the implementer with ${what}; the revised change is reviewed again before it reaches you.`;
+  svc.runs.touch(run);
+  gate.resolve({
+    sendBack: note || 'A person sent the change back: address these findings.',
+    findings: findings.map(toFinding),
+  });
+  return true;
+}
+
+async function resend(svc: Services, findings: FindingView[], note: string | undefined) {
   const run = svc.runs.current;
   if (!run) throw new Error('There is no run to send back.');
-  if (!findings.length) {
+  if (run.pendingDecision && run.live) {
+    const text = note ?? (await askNote(findings));
+    if (text === undefined) return undefined;
+    // The gate may have closed while the box was open (cancelled, or answered elsewhere).
+    if (!run.pendingDecision || !run.live) {
+      void vscode.window.showInformationMessage('Switchyard: the run is no longer waiting for a decision.');
+      return undefined;
+    }
+    return sendBackInRun(svc, run, findings, text.trim());
+  }
+  if (!findings.length && !note) {
     void vscode.window.showInformationMessage(
       'Switchyard: there are no open findings to send back; reject or apply the change instead.',
     );
@@ -32,14 +100,16 @@ async function resend(svc: Services, findings: FindingView[]) {
   }
   const task = run.model.view.task.replace(/\n\nA reviewer asked for changes[\s\S]*$/, '');
   if (!rejectCurrent(svc)) run.abort.abort();
-  return startRun(svc, { task: task + feedback(findings), editor: gatherContext() });
+  return startRun(svc, { task: task + feedback(findings, note ?? ''), editor: gatherContext() });
 }
 
-export async function sendBack(svc: Services) {
+/** The whole change; args[0] may carry the note (scripts and tests), else the person is asked. */
+export async function sendBack(svc: Services, args: unknown[] = []) {
   const open = svc.runs.current?.model.view.review?.findings.filter((f) => f.status === 'open') ?? [];
-  return resend(svc, open);
+  return resend(svc, open, typeof args[0] === 'string' ? args[0] : undefined);
 }
 
+/** One finding, from its comment thread: sent without asking for a note. */
 export async function sendFindingBack(svc: Services, args: unknown[]) {
   const hit = svc.comments.findingFor(args[0]);
   const f = hit ? svc.runs.current?.model.finding(hit.findingId) : undefined;
@@ -47,5 +117,5 @@ export async function sendFindingBack(svc: Services, args: unknown[]) {
     void vscode.window.showErrorMessage('Switchyard: that comment is not a finding of the current run.');
     return undefined;
   }
-  return resend(svc, [f]);
+  return resend(svc, [f], `Address the finding at ${where(f)}.`);
 }

@@ -159,6 +159,11 @@ export function panelHandlers(svc: Services): PanelRequestHandlers {
     'finding/reveal': async ({ findingId }) => ({ revealed: await revealFinding(svc, findingId) }),
     'change/apply': async () => applyCurrent(svc),
     'change/reject': async () => ({ rejected: rejectCurrent(svc) }),
+    'change/sendBack': async () => {
+      // The command asks for the person's note; the revised change comes back to the gate.
+      const sent = Boolean(await vscode.commands.executeCommand('switchyard.sendBack'));
+      return { sent, message: sent ? (svc.runs.current?.model.view.message ?? '') : '' };
+    },
     'stage/rerun': async ({ stage }) => ({
       started: Boolean(await vscode.commands.executeCommand('switchyard.rerunStage', stage)),
     }),

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ResolvedPlan } from '../../core/edits/editPlan';
 import type { PipelineEvent } from '../../core/pipeline/events';
+import type { GateAnswer } from '../../core/pipeline/runTypes';
 import type { PanelStage, RunState } from '../../protocol/panelProtocol';
 import { RunModel } from './runModel';
 
@@ -21,8 +22,11 @@ export class ActiveRun {
   readonly abort = new AbortController();
   /** The proposed change, once the edit engine resolved it against the files. */
   resolved?: ResolvedPlan;
-  /** Set while the pipeline waits for a person (the human gate) or for Apply. */
-  pendingDecision?: { reasons: string[]; resolve: (approved: boolean) => void };
+  /**
+   * Set while the pipeline waits for a person at its gate: true applies, false rejects, and
+   * { sendBack } has this run's implementer revise the change (then review and the gate again).
+   */
+  pendingDecision?: { reasons: string[]; resolve: (answer: GateAnswer) => void };
   /** Set by a person's Apply while the pipeline goes on to write; settled by the apply callback or the run's end. */
   applyWaiter?: (result: { applied: boolean; message: string }) => void;
 

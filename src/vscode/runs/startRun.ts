@@ -10,7 +10,7 @@ import { appendRecord } from '../../core/ledger/ledgerFile';
 import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
 import { resolveEdits } from '../../core/edits/resolveEdits';
 import { runTask } from '../../core/pipeline/run';
-import type { GateRequest, RunResult } from '../../core/pipeline/runTypes';
+import type { GateAnswer, GateRequest, RunResult } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { createProvider } from '../../core/providers/createProvider';
 import { keyEnvFor } from '../../core/providers/keys';
@@ -52,7 +52,7 @@ async function reviewGate(
   request: GateRequest,
   root: string,
   openDiff: boolean,
-): Promise<boolean> {
+): Promise<GateAnswer> {
   if (!request.diff) return false;
   // The gate carries the diff text; re-resolving it against the same untouched files gives the
   // exact before/after the diff editor shows (the pipeline's own plan is what `apply` writes).
@@ -68,14 +68,14 @@ async function reviewGate(
   if (run.model.view.review) svc.comments.show(run.runId, run.model.view.review);
   run.model.view.state = 'awaiting-approval';
   svc.runs.touch(run);
-  const decided = new Promise<boolean>((resolve) => {
+  const decided = new Promise<GateAnswer>((resolve) => {
     run.pendingDecision = { reasons: request.reasons, resolve };
     request.signal.addEventListener('abort', () => resolve(false), { once: true });
   });
   if (openDiff) await showDiff(svc).catch(() => undefined);
-  const approved = await decided;
+  const answer = await decided;
   run.pendingDecision = undefined;
-  return approved;
+  return answer;
 }
 
 const APPROVALS_KEY = 'switchyard.verifyApprovals';
@@ -213,7 +213,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
         if (e.type === 'stage-started')
           progress.report({ message: `${ROLE_NAMES[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
         if (e.type === 'gate-waiting')
-          progress.report({ message: 'waiting for your decision: review the diff, then Apply or Reject' });
+          progress.report({ message: 'waiting for your decision: review the diff, then Apply, Reject or Send back' });
       });
       try {
         const result = await runTask({

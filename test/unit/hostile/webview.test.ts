@@ -233,6 +233,7 @@ test('model output, task text and review findings carrying <script>, onerror= an
       openDiff() {},
       apply() {},
       reject() {},
+      sendBack() {},
       cancel() {},
       revealFinding() {},
       selectStage() {},
