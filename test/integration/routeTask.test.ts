@@ -3,6 +3,7 @@
 // panel receives the run, the diff opens with the reviewer's findings as comment threads on the
 // proposed side, applying changes the file through one WorkspaceEdit, and one Undo restores it.
 import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { applyChange } from '../../src/vscode/review/applyChange';
 import type { PipelineNode } from '../../src/vscode/sidebar/pipelineTree';
@@ -177,5 +178,58 @@ suite('route a task end to end', () => {
       /src\/format\.ts: it changed since the edit was made.*Nothing was written/,
     );
     assert.equal(await readText(rel), now);
+  });
+
+  test('a file changed on disk behind its open, unsaved-free editor is refused, and the new bytes stay', async () => {
+    const rel = 'src/format.ts';
+    const uri = vscode.Uri.joinPath(root(), rel);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    assert.equal(doc.isDirty, false);
+    // Another program rewrites the file (a checkout, a formatter); apply before the editor catches up.
+    const outside = before + '// written by another program\n';
+    writeFileSync(uri.fsPath, outside);
+    const result = await applyChange({
+      format: 'search-replace',
+      files: [{ path: rel, op: 'update', baseHash: 'x', before, after: 'export {};\n', tolerances: [] }],
+    });
+    assert.equal(result.applied, false, 'applied over a file that changed on disk');
+    assert.match(!result.applied ? result.message : '', /src\/format\.ts: it changed since the edit was made/);
+    assert.equal(readFileSync(uri.fsPath, 'utf8'), outside);
+    await waitFor('the editor to catch up with the disk', () => doc.getText() === outside);
+    writeFileSync(uri.fsPath, before);
+    await waitFor('the editor to show the restored file', () => doc.getText() === before);
+  });
+
+  test('a change applied into an edited editor whose file then changed on disk is reported unsaved, and Undo takes it back', async () => {
+    const rel = 'src/format.ts';
+    const uri = vscode.Uri.joinPath(root(), rel);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const onDisk = doc.getText();
+    // The person has unsaved edits; the change is made against what they see.
+    await editor.edit((b) => b.insert(doc.positionAt(0), '// unsaved note\n'));
+    const seen = doc.getText();
+    // Meanwhile another program rewrites the file.
+    const outside = onDisk + '// written by another program\n';
+    writeFileSync(uri.fsPath, outside);
+    try {
+      const result = await applyChange({
+        format: 'search-replace',
+        files: [{ path: rel, op: 'update', baseHash: 'x', before: seen, after: seen + '// applied\n', tolerances: [] }],
+      });
+      assert.equal(result.applied, true);
+      assert.deepEqual(result.applied && result.unsaved, [rel], 'the failed save is reported');
+      assert.equal(readFileSync(uri.fsPath, 'utf8'), outside, 'the other program’s bytes stay on disk');
+      assert.equal(doc.getText(), seen + '// applied\n');
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), seen, 'one Undo takes the change back');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      writeFileSync(uri.fsPath, onDisk);
+      await waitFor('the editor to show the restored file', () => doc.getText() === onDisk && !doc.isDirty);
+    }
   });
 });

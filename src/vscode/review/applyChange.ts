@@ -6,17 +6,24 @@ import * as vscode from 'vscode';
 import type { ResolvedPlan } from '../../core/edits/editPlan';
 import { explainStale, findStale, withoutBom } from './staleCheck';
 
-export type ApplyResult = { applied: true; files: string[] } | { applied: false; message: string };
+export type ApplyResult =
+  /** `unsaved`: files changed in their editors that VS Code could not save (the person was told). */
+  | { applied: true; files: string[]; unsaved: string[] }
+  | { applied: false; message: string };
 
 function rootUri(): vscode.Uri | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
-/** The text a file has right now, as VS Code would edit it: the open document if any, else disk. */
+/**
+ * The text a file has right now: an open document with unsaved edits is what the person sees (and
+ * what would be saved), so that; otherwise disk — a clean open document may not have caught up yet
+ * with a change made outside VS Code (a checkout, a formatter in a terminal).
+ */
 async function currentText(root: vscode.Uri, path: string): Promise<string | undefined> {
   const uri = vscode.Uri.joinPath(root, path);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
+  if (open?.isDirty) return open.getText();
   try {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch (err) {
@@ -70,11 +77,20 @@ export async function applyChange(plan: ResolvedPlan): Promise<ApplyResult> {
   }
   // Write edited documents through, so the change is on disk like any other save; Undo still
   // works from the editor's history.
+  const unsaved: string[] = [];
   for (const f of plan.files) {
     if (f.op !== 'update' && f.op !== 'rename') continue;
-    const uri = vscode.Uri.joinPath(root, f.op === 'rename' && f.newPath ? f.newPath : f.path);
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty) await doc.save();
+    const path = f.op === 'rename' && f.newPath ? f.newPath : f.path;
+    const doc = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === vscode.Uri.joinPath(root, path).toString(),
+    );
+    if (doc?.isDirty && !(await doc.save())) unsaved.push(path);
   }
-  return { applied: true, files: touched };
+  if (unsaved.length) {
+    // The edit is in the editors (Undo takes it back) but not on disk: say so rather than claim it.
+    void vscode.window.showWarningMessage(
+      `Switchyard applied the change in the editor, but VS Code could not save ${unsaved.join(', ')} (it may have changed on disk meanwhile). Compare and save, or Undo to take the change back.`,
+    );
+  }
+  return { applied: true, files: touched, unsaved };
 }
