@@ -167,4 +167,28 @@ suite('acting on review findings', () => {
     assert.deepEqual(svc.policy.policy.stages.implementer, ['loop-claude']);
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });
+
+  test('"Re-run stage" keeps what the stages before it produced: the findings and the plan are reused, not asked for again', async function () {
+    this.timeout(120_000);
+    const risky = 'Refactor the discount handling in src/cart.ts to support coupon codes and payment fees';
+    const { run } = await routeToDecision(risky);
+    assert.ok(run.model.artifacts.findings && run.model.artifacts.plan, 'the first run went through scout and architect');
+    server.reset();
+    server.setHandler(cartTeam());
+    const { run: next } = await routeToDecision(risky, ['implementer', 'loop-gpt']);
+    const stage = (s: string) => next.model.view.stages.find((x) => x.stage === s)!;
+    assert.equal(stage('scout').state, 'skipped');
+    assert.match(stage('scout').why ?? '', new RegExp(`findings reused from the previous run \\(${run.runId}\\)`));
+    assert.equal(stage('architect').state, 'skipped');
+    assert.match(stage('architect').why ?? '', /plan reused/);
+    assert.equal(stage('implementer').modelId, 'loop-gpt');
+    assert.ok(
+      !server.requests.some((r) => /You are the (scout|architect)/.test(r.system)),
+      'scout or architect was asked again',
+    );
+    const impl = server.requests.find((r) => r.system.includes('You are the implementer'))!;
+    assert.ok(JSON.stringify(impl.body).includes('Clamp the discount to 0..100'), 'the reused plan reached the implementer');
+    assert.deepEqual(next.model.artifacts.plan, run.model.artifacts.plan);
+    await vscode.commands.executeCommand('switchyard.rejectChange');
+  });
 });

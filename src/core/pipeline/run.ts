@@ -232,9 +232,20 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       state.answer = await answerQuestion(kit, decision.stages[0]!);
       return { outcome: 'answered', message: 'answered; a question changes no files' };
     }
-    const findings = await scoutStage(kit, stageOf('scout'));
+    const reuse = opts.reuse;
+    const reusedFindings = stageOf('scout') && reuse?.findings;
+    if (reusedFindings) {
+      emit({ type: 'stage-skipped', stage: 'scout', reason: `findings reused from ${reuse!.from}` });
+      emit({ type: 'artifact-ready', stage: 'scout', round: 1, artifact: { kind: 'findings', value: reusedFindings } });
+    }
+    const findings = reusedFindings || (await scoutStage(kit, stageOf('scout')));
     const foundPaths = findings?.relevantFiles.map((f) => f.path) ?? [];
-    const plan = await architectStage(kit, stageOf('architect'), findings);
+    const reusedPlan = stageOf('architect') && reuse?.plan;
+    if (reusedPlan) {
+      emit({ type: 'stage-skipped', stage: 'architect', reason: `plan reused from ${reuse!.from}` });
+      emit({ type: 'artifact-ready', stage: 'architect', round: 1, artifact: { kind: 'plan', value: reusedPlan } });
+    }
+    const plan = reusedPlan || (await architectStage(kit, stageOf('architect'), findings));
 
     // implement ⇄ review
     const implD = stageOf('implementer')!;

@@ -12,7 +12,7 @@ import type { GateCode, RoutingDecision } from '../routing/decisionSchema';
 import type { PriceLookup } from '../routing/estimate';
 import type { Finding, Review } from '../review/reviewSchema';
 import type { ContextBoundaryLog } from '../sessions/contextBoundary';
-import type { Answer, DiffArtifact } from '../sessions/artifacts';
+import type { Answer, DiffArtifact, Findings, Plan } from '../sessions/artifacts';
 import type { Outcome, PipelineListener } from './events';
 import type { VerifyOutcome } from '../verify/verifySchema';
 import type { StageRetryInfo } from './runContext';
@@ -68,6 +68,12 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   /** A decision made earlier (e.g. shown in the panel, or from the model classifier); made here otherwise. */
   decision?: RoutingDecision;
+  /**
+   * Artifacts of an earlier run of the same task, used instead of running their stages again (re-run
+   * a later stage with another model): the scout's findings, the architect's plan. A stage that is
+   * reused shows as skipped with `from` in its reason; its artifact is emitted as if it had run.
+   */
+  reuse?: { from: string; findings?: Findings; plan?: Plan };
   priceLookup?: PriceLookup;
   runId?: string;
   now?(): number;

@@ -1,6 +1,7 @@
 // "Re-run stage with another model" (sidebar stage rows, the panel): picks another model from the
 // policy for that stage and routes the same task again with that model first in the stage's chain,
-// for this run only (the policy file is not changed).
+// for this run only (the policy file is not changed). Stages before it are not run again: the
+// scout's findings and the architect's plan of the run being replaced are reused as they were.
 import * as vscode from 'vscode';
 import { STAGES, type Stage } from '../../core/config/policySchema';
 import { gatherContext } from '../runs/gatherContext';
@@ -50,6 +51,14 @@ export async function rerunStage(svc: Services, args: unknown[]) {
   if (!modelId) return undefined;
   const chain = [modelId, ...svc.policy.policy.stages[stage].filter((id) => id !== modelId)];
   const task = run.model.view.task;
+  // What the stages before this one produced, as they were (a re-run scout or architect starts afresh).
+  const before = STAGES.slice(0, STAGES.indexOf(stage));
+  const { findings, plan } = run.model.artifacts;
+  const reuse = {
+    from: `the previous run (${run.runId})`,
+    ...(before.includes('scout') && findings ? { findings } : {}),
+    ...(before.includes('architect') && plan ? { plan } : {}),
+  };
   if (run.live) run.abort.abort();
-  return startRun(svc, { task, editor: gatherContext(), stageOverride: { [stage]: chain } });
+  return startRun(svc, { task, editor: gatherContext(), stageOverride: { [stage]: chain }, reuse });
 }

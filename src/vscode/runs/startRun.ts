@@ -10,7 +10,7 @@ import { appendRecord } from '../../core/ledger/ledgerFile';
 import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
 import { resolveEdits } from '../../core/edits/resolveEdits';
 import { runTask } from '../../core/pipeline/run';
-import type { GateAnswer, GateRequest, RunResult } from '../../core/pipeline/runTypes';
+import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { createProvider } from '../../core/providers/createProvider';
 import { keyEnvFor } from '../../core/providers/keys';
@@ -29,6 +29,8 @@ export interface StartRunOptions {
   editor: EditorContext;
   /** Replaces stage chains for this run only (re-run a stage with another model). */
   stageOverride?: Partial<Record<Stage, string[]>>;
+  /** Findings and plan of an earlier run of the same task, used instead of running those stages again. */
+  reuse?: RunTaskOptions['reuse'];
   /** Show the diff and threads as soon as the person's decision is needed (default true). */
   openDiffOnGate?: boolean;
 }
@@ -232,6 +234,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
             ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
             : undefined,
           confirmEveryApply: true,
+          reuse: opts.reuse,
           listeners: [listener],
           signal: run.abort.signal,
           runId,

@@ -903,3 +903,43 @@ test('a block with rules.humanGate.onBlock off is a rejection without asking any
     await h.close();
   }
 });
+
+test('re-running a later stage reuses the earlier run’s findings and plan: no scout or architect call, the implementer gets the plan', async () => {
+  const login = 'export function login(user: string, password: string) {\n  return db.check(user, password);\n}\n';
+  const h = await startHarness({ 'src/auth/login.ts': login, 'src/db.ts': 'export const db = {};\n' });
+  try {
+    const findings = { relevantFiles: [{ path: 'src/db.ts', why: 'the check lives here' }], facts: ['plain-text compare'] };
+    const plan = { summary: 'hash passwords', steps: ['use a hashed compare'], filesToTouch: ['src/auth/login.ts'], risks: [] };
+    h.queues.implementer.push(
+      searchReplace('src/auth/login.ts', '  return db.check(user, password);', '  return db.checkHashed(user, hash(password));'),
+    );
+    h.queues.critic.push(approve());
+    h.queues.finalOwner.push(approve());
+    const r = await h.run('Hash passwords in the login flow', { reuse: { from: 'run-earlier', findings, plan } });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.deepEqual(
+      r.decision.stages.map((s) => s.stage),
+      ['scout', 'architect', 'implementer', 'critic', 'finalOwner'],
+      'the decision still names every stage',
+    );
+    assert.equal(h.requestsOf('scout').length, 0);
+    assert.equal(h.requestsOf('architect').length, 0);
+    const skipped = h.events.filter((e) => e.type === 'stage-skipped');
+    assert.deepEqual(
+      skipped.map((e) => e.type === 'stage-skipped' && [e.stage, e.reason]),
+      [
+        ['scout', 'findings reused from run-earlier'],
+        ['architect', 'plan reused from run-earlier'],
+      ],
+    );
+    // The reused artifacts reach the roles exactly as if their stages had run.
+    const impl = messagesText(h.requestsOf('implementer')[0]!);
+    assert.ok(impl.includes('use a hashed compare'), 'the plan reached the implementer');
+    assert.ok(impl.includes('FILE src/db.ts'), 'the files the findings named were read for the implementer');
+    assert.deepEqual(r.boundary.seenBy('critic')[0]!.artifacts, ['task', 'plan', 'diff']);
+    assert.ok(h.events.some((e) => e.type === 'artifact-ready' && e.artifact.kind === 'plan'));
+    assert.equal(r.record.stages.filter((s) => s.stage === 'scout' || s.stage === 'architect').length, 0);
+  } finally {
+    await h.close();
+  }
+});
