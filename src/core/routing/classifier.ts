@@ -3,7 +3,7 @@
 // Risk is biased toward caution: any high-risk signal makes the task high, whatever else fired.
 import type { Risk, TaskKind } from '../config/policySchema';
 import { TaskContextSchema, type Classification, type Signal, type TaskContext } from './classificationSchema';
-import { CHANGE_VERBS, CLASSIFIER_RULES, QUESTION_OPENERS, type ClassifierRule } from './classifierRules';
+import { CHANGE_VERBS, CLASSIFIER_RULES, PATH_IN_TEXT, QUESTION_OPENERS, type ClassifierRule } from './classifierRules';
 
 /** Ties between kinds break in this order: the narrower, cheaper kind first. */
 const KIND_ORDER: readonly TaskKind[] = ['question', 'test', 'docs', 'chore', 'refactor', 'bugfix', 'feature'];
@@ -43,9 +43,10 @@ export function classify(task: string, context: TaskContext = {}): Classificatio
     signals.push({ id: rule.id, label: rule.label, evidence, kind: rule.kind, risk: rule.risk });
   };
 
+  const textWithoutPaths = text.replace(PATH_IN_TEXT, ' ');
   for (const rule of CLASSIFIER_RULES) {
     if (rule.on === 'text') {
-      const ev = evidenceOf(rule, text);
+      const ev = evidenceOf(rule, rule.notInPaths ? textWithoutPaths : text);
       if (ev !== undefined) fire(rule, ev);
     } else {
       for (const path of ctx.filePaths) {

@@ -15,7 +15,15 @@ export interface ClassifierRule {
   /** How strongly the rule points at `kind`; object nouns (tests, docs) outweigh generic verbs (add). */
   weight?: number;
   risk?: Risk;
+  /**
+   * Ignore file paths written in the task: "src/format.ts" is a module, not a formatting job. Set
+   * on the trivial markers only, so a path can never make a task look lower-risk than it is.
+   */
+  notInPaths?: boolean;
 }
+
+/** A file path written in a task ("src/format.ts", "comments/thread.ts", "notes.md"). */
+export const PATH_IN_TEXT = /[a-z0-9_.@~-]*(?:\/[a-z0-9_.@~-]+)+|[a-z0-9_@~-]+(?:\.[a-z0-9_-]+)*\.[a-z][a-z0-9]{0,5}(?![a-z0-9])/gi;
 
 const w = (s: string): RegExp => new RegExp(`(?:^|[^a-z0-9])(?:${s})(?:$|[^a-z0-9])`, 'i');
 
@@ -155,6 +163,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     risk: 'low',
     kind: 'docs',
     weight: 2,
+    notInPaths: true,
     pattern: w('typos?|spelling|misspell\\w*|misspelt|grammar'),
   },
   {
@@ -164,6 +173,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     risk: 'low',
     kind: 'docs',
     weight: 1,
+    notInPaths: true,
     pattern: w('comments?|docstrings?|jsdoc|tsdoc'),
   },
   {
@@ -173,6 +183,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     risk: 'low',
     kind: 'chore',
     weight: 2,
+    notInPaths: true,
     pattern: w('format(?:ting)?|whitespace|indentation|prettier|trailing spaces?|lint warnings?'),
   },
 

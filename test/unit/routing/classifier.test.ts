@@ -107,6 +107,21 @@ test('context file paths can raise risk even when the text is bland', () => {
   assert.equal(withPath.signals.filter((s) => s === 'touches auth').length, 1, 'a label is shown once');
 });
 
+test('a file path written in the task is a module name, not a trivial job: it never lowers the risk', () => {
+  // "format.ts" is not formatting work, "comments/" not a comments-only change.
+  const crash = classify('Fix the crash in src/format.ts');
+  assert.equal(crash.risk, 'medium', JSON.stringify(crash.reasons));
+  assert.ok(!crash.signals.includes('formatting'));
+  const threads = classify('Handle empty threads in src/comments/thread.ts');
+  assert.equal(threads.risk, 'medium', JSON.stringify(threads.reasons));
+  assert.notEqual(threads.kind, 'docs');
+  // The same words outside a path still count, and a path still raises risk.
+  assert.equal(classify('Fix the formatting in src/cart.ts').risk, 'low');
+  assert.ok(classify('Add comments to format.ts').signals.includes('comments only'));
+  assert.equal(classify('Tidy src/auth/format.ts').risk, 'high');
+  assert.equal(classify('Update README.md').kind, 'docs');
+});
+
 test('several modules or a large selection is never low risk', () => {
   const c = classify('Fix typo in comments', { filePaths: ['src/a/x.ts', 'lib/b/y.ts', 'pkg/c/z.ts'] });
   assert.equal(c.risk, 'medium');
