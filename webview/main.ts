@@ -38,6 +38,7 @@ const actions: Actions = {
   apply: () => report(channel.request('change/apply', {})),
   reject: () => report(channel.request('change/reject', {})),
   sendBack: () => report(channel.request('change/sendBack', {})),
+  setApiKey: () => report(channel.request('keys/set', {})),
   cancel: () => report(channel.request('run/cancel', {})),
   revealFinding: (findingId) => report(channel.request('finding/reveal', { findingId })),
   selectStage: (stage: PanelStage) => {

@@ -27,6 +27,7 @@ export interface Actions {
   apply(): void;
   reject(): void;
   sendBack(): void;
+  setApiKey(): void;
   cancel(): void;
   revealFinding(id: string): void;
   selectStage(stage: PanelStage): void;
@@ -84,7 +85,14 @@ export function renderHeader(run: RunView): HTMLElement {
   );
 }
 
-function stageCard(s: StageView, actions: Actions): HTMLElement {
+function stageCard(s: StageView, actions: Actions, runMessage: string): HTMLElement {
+  // The run's own message already says it in full (e.g. which keys are missing): do not repeat it.
+  const why =
+    s.why && runMessage.includes(s.why)
+      ? s.rejected.length
+        ? 'See the message above; each alternative and why it was not used is listed below.'
+        : 'See the message above.'
+      : s.why;
   const meta = `${s.inputTokens + s.outputTokens} tok · ${formatUsd(s.costUsd)} · ${formatMs(s.elapsedMs)}`;
   const rejected = s.rejected.length
     ? h(
@@ -113,14 +121,14 @@ function stageCard(s: StageView, actions: Actions): HTMLElement {
       meta,
       s.estimatedCostUsd !== undefined ? ` (est. ${formatUsd(s.estimatedCostUsd)})` : '',
     ),
-    s.why ? h('div', { class: 'why' }, s.why) : null,
+    why ? h('div', { class: 'why' }, why) : null,
     s.error ? h('div', { class: 'error', role: 'alert' }, s.error) : null,
     rejected,
   );
 }
 
 export function renderStrip(run: RunView, actions: Actions): HTMLElement {
-  return h('ol', { class: 'strip', 'aria-label': 'Stages' }, ...run.stages.map((s) => stageCard(s, actions)));
+  return h('ol', { class: 'strip', 'aria-label': 'Stages' }, ...run.stages.map((s) => stageCard(s, actions, run.message ?? '')));
 }
 
 function sawList(s: StageView): HTMLElement {
@@ -212,5 +220,7 @@ export function renderActions(run: RunView, actions: Actions): HTMLElement {
   }
   if (run.diffFiles.length && run.state === 'awaiting-approval') add('Send back', actions.sendBack, true);
   if (run.state === 'running' || run.state === 'awaiting-approval') add('Cancel run', actions.cancel, true);
+  // A run that could not start for want of a key: the fix, one click away.
+  if (run.state === 'failed' && /Set API key/.test(run.message ?? '')) add('Set API key', actions.setApiKey);
   return bar;
 }

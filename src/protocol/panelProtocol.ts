@@ -135,6 +135,7 @@ export const WebviewRequests = {
   'change/apply': [z.object({}), z.object({ applied: z.boolean(), message: text })],
   'change/reject': [z.object({}), z.object({ rejected: z.boolean() })],
   'change/sendBack': [z.object({}), z.object({ sent: z.boolean(), message: text })],
+  'keys/set': [z.object({}), z.object({ stored: z.boolean() })],
   'stage/rerun': [z.object({ stage: PanelStageSchema }), z.object({ started: z.boolean() })],
 } as const;
 

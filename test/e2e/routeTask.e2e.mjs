@@ -66,3 +66,23 @@ test('with no key stored, Switchyard says how to make a model ready', async () =
   const foreign = (await errorNotifications(page)).filter((t) => !/Source: Switchyard/.test(t));
   assert.deepEqual(foreign, [], 'VS Code showed an error while routing the task');
 });
+
+test('the panel offers "Set API key" beside the message, and its stage cards do not repeat that message', async () => {
+  const page = wb.page;
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  const button = panel.locator('.actions vscode-button', { hasText: 'Set API key' });
+  await button.waitFor({ timeout: 15_000 });
+  const whys = await panel.locator('.stage .why').allInnerTexts();
+  assert.ok(whys.length > 0);
+  assert.ok(
+    whys.every((w) => !/no model in stages/.test(w)),
+    `a stage card repeats the run message: ${whys.join(' | ')}`,
+  );
+  await button.click();
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
+  await screenshot(page, 'route-task-6-set-key-from-panel');
+  await page.keyboard.press('Escape');
+});

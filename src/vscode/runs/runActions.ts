@@ -164,6 +164,7 @@ export function panelHandlers(svc: Services): PanelRequestHandlers {
       const sent = Boolean(await vscode.commands.executeCommand('switchyard.sendBack'));
       return { sent, message: sent ? (svc.runs.current?.model.view.message ?? '') : '' };
     },
+    'keys/set': async () => ({ stored: Boolean(await vscode.commands.executeCommand('switchyard.setApiKey')) }),
     'stage/rerun': async ({ stage }) => ({
       started: Boolean(await vscode.commands.executeCommand('switchyard.rerunStage', stage)),
     }),

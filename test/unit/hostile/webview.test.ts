@@ -234,6 +234,7 @@ test('model output, task text and review findings carrying <script>, onerror= an
       apply() {},
       reject() {},
       sendBack() {},
+      setApiKey() {},
       cancel() {},
       revealFinding() {},
       selectStage() {},
