@@ -65,4 +65,39 @@ suite('the human gate', () => {
     assert.equal(run.model.view.state, 'awaiting-approval', 'the run still waits for a yes');
     assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(cart())), before);
   });
+
+  test('a yes in the modal applies the gated change; the run ends applied and one Undo restores the file', async function () {
+    this.timeout(60_000);
+    const svc = mainModule().currentServices()!;
+    const run = svc.runs.current!;
+    assert.equal(run.model.view.state, 'awaiting-approval', 'the run from the previous test still waits');
+    const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
+    // Answer the modal as a person would: VS Code will not show one under test, so stand in for it
+    // (this module's copy of applyCurrent asks through this vscode.window).
+    const asked: string[] = [];
+    const original = vscode.window.showWarningMessage;
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = async (message: string, ...rest: unknown[]) => {
+      const opts = rest[0] as vscode.MessageOptions | undefined;
+      asked.push(`${message} ${opts?.detail ?? ''}`);
+      return rest.find((r) => r === 'Apply change');
+    };
+    try {
+      const result = await applyCurrent(svc);
+      assert.equal(result.applied, true, result.message);
+    } finally {
+      (vscode.window as { showWarningMessage: unknown }).showWarningMessage = original;
+    }
+    assert.equal(asked.length, 1, 'asked once');
+    assert.match(asked[0]!, /needs your confirmation to apply the change to src\/cart\.ts/);
+    assert.match(asked[0]!, /medium risk/i, 'the modal names its reasons');
+    await waitFor('the run to end applied', () => run.model.finished && run.model.view.state === 'applied');
+    const after = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
+    assert.notEqual(after, before);
+    assert.ok(after.includes('Math.min(100, Math.max(0, discountPercent))'));
+    const doc = await vscode.workspace.openTextDocument(cart());
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), before, 'one Undo takes the whole change back');
+    await doc.save();
+  });
 });
