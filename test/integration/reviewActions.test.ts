@@ -172,7 +172,10 @@ suite('acting on review findings', () => {
     this.timeout(120_000);
     const risky = 'Refactor the discount handling in src/cart.ts to support coupon codes and payment fees';
     const { run } = await routeToDecision(risky);
-    assert.ok(run.model.artifacts.findings && run.model.artifacts.plan, 'the first run went through scout and architect');
+    assert.ok(
+      run.model.artifacts.findings && run.model.artifacts.plan,
+      'the first run went through scout and architect',
+    );
     server.reset();
     server.setHandler(cartTeam());
     const { run: next } = await routeToDecision(risky, ['implementer', 'loop-gpt']);
@@ -187,8 +190,28 @@ suite('acting on review findings', () => {
       'scout or architect was asked again',
     );
     const impl = server.requests.find((r) => r.system.includes('You are the implementer'))!;
-    assert.ok(JSON.stringify(impl.body).includes('Clamp the discount to 0..100'), 'the reused plan reached the implementer');
+    assert.ok(
+      JSON.stringify(impl.body).includes('Clamp the discount to 0..100'),
+      'the reused plan reached the implementer',
+    );
     assert.deepEqual(next.model.artifacts.plan, run.model.artifacts.plan);
+
+    // Re-running the reviewer is a second opinion on the same change: the implementer is not asked again.
+    server.reset();
+    server.setHandler(cartTeam());
+    const { run: third } = await routeToDecision(risky, ['critic', 'loop-claude']);
+    const s3 = (s: string) => third.model.view.stages.find((x) => x.stage === s)!;
+    assert.equal(s3('implementer').state, 'skipped');
+    assert.match(s3('implementer').why ?? '', new RegExp(`change by loop-gpt reused from the previous run`));
+    assert.ok(
+      !server.requests.some((r) => r.system.includes('You are the implementer')),
+      'the implementer was asked again',
+    );
+    assert.equal(third.model.artifacts.diff?.diff, next.model.artifacts.diff?.diff, 'the same change was reviewed');
+    // The pick reviews: loop-claude (anthropic) is of another vendor than the change's author, loop-gpt.
+    assert.equal(s3('critic').modelId, 'loop-claude');
+    assert.ok(server.requests.some((r) => r.model === 'loop-claude' && r.system.includes('You are the critic')));
+    assert.ok(third.resolved, 'the reused change is at the gate, ready to apply');
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });
 });

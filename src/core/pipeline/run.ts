@@ -270,6 +270,31 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     let lastRound = 0;
     let humanSendBacks = 0;
 
+    /** The earlier run's change, when it still fits the files: reviewed as this run's first round. */
+    async function reusedImplementation() {
+      const given = opts.reuse?.implementation;
+      const spec = given && byId.get(given.modelId);
+      if (!given || !spec) return undefined;
+      const out = await resolveImplementerReply(given.diff, opts.root);
+      if (!out.ok) {
+        emit({
+          type: 'stage-skipped',
+          stage: 'implementer',
+          reason: `the change from ${opts.reuse!.from} no longer fits the files (${problemList(out.problems.slice(0, 2))}); asking the implementer again`,
+        });
+        return undefined;
+      }
+      // Its session starts as if it had written this change here, so a revision has its history.
+      implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
+      implSession.addAssistant(given.diff);
+      emit({
+        type: 'stage-skipped',
+        stage: 'implementer',
+        reason: `change by ${spec.id} reused from ${opts.reuse!.from}`,
+      });
+      return { resolved: out.resolved, spec, why: implWhy, rejected: implRejected };
+    }
+
     // One pass of: implement ⇄ review (bounded rounds), escalation, gate. A person at the gate may
     // send the change back with their findings: then another pass, in the same run (bounded too).
     for (;;) {
@@ -278,41 +303,44 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const firstRound = lastRound + 1;
       for (let round = firstRound; ; round++) {
         lastRound = round;
-        const impl = await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
-          const fresh = revision === undefined;
-          if (fresh) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
-          else implSession.addUser(P.implementerRevision(revision!.review, revision!.by, nonce));
-          revision = undefined;
-          const artifacts = fresh
-            ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)]
-            : ['review'];
-          for (let attempt = 0; ; attempt++) {
-            const { text, spec, stopReason, maxOutputTokens } = await sr.call(
-              implSession,
-              attempt === 0 ? artifacts : ['edit-problems'],
-            );
-            // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
-            const out: EditsOutcome =
-              stopReason === 'max-tokens'
-                ? {
-                    ok: false,
-                    problems: [{ kind: 'parse', message: `${cutOff(maxOutputTokens)}: send fewer or smaller edits` }],
-                  }
-                : stopReason === 'refused'
-                  ? { ok: false, problems: [{ kind: 'parse', message: 'the model declined to answer' }] }
-                  : await resolveImplementerReply(text, opts.root);
-            if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
-            if (attempt >= MAX_EDIT_RETRIES) {
-              const list = problemList(out.problems.slice(0, 5));
-              throw new StageFailure({
-                kind: 'edit-resolve',
-                message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`,
-                modelId: spec.id,
-              });
+        const reusedImpl = round === 1 && !revision ? await reusedImplementation() : undefined;
+        const impl =
+          reusedImpl ??
+          (await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
+            const fresh = revision === undefined;
+            if (fresh) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
+            else implSession.addUser(P.implementerRevision(revision!.review, revision!.by, nonce));
+            revision = undefined;
+            const artifacts = fresh
+              ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)]
+              : ['review'];
+            for (let attempt = 0; ; attempt++) {
+              const { text, spec, stopReason, maxOutputTokens } = await sr.call(
+                implSession,
+                attempt === 0 ? artifacts : ['edit-problems'],
+              );
+              // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
+              const out: EditsOutcome =
+                stopReason === 'max-tokens'
+                  ? {
+                      ok: false,
+                      problems: [{ kind: 'parse', message: `${cutOff(maxOutputTokens)}: send fewer or smaller edits` }],
+                    }
+                  : stopReason === 'refused'
+                    ? { ok: false, problems: [{ kind: 'parse', message: 'the model declined to answer' }] }
+                    : await resolveImplementerReply(text, opts.root);
+              if (out.ok) return { resolved: out.resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
+              if (attempt >= MAX_EDIT_RETRIES) {
+                const list = problemList(out.problems.slice(0, 5));
+                throw new StageFailure({
+                  kind: 'edit-resolve',
+                  message: `The implementer's edits could not be applied exactly, even after one retry: ${list}. Nothing was changed.`,
+                  modelId: spec.id,
+                });
+              }
+              implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
             }
-            implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
-          }
-        });
+          }));
         // The next round starts with the model that worked (a fallback stays in charge).
         implCandidates = implCandidates.slice(
           Math.max(

@@ -73,7 +73,18 @@ export interface RunTaskOptions {
    * a later stage with another model): the scout's findings, the architect's plan. A stage that is
    * reused shows as skipped with `from` in its reason; its artifact is emitted as if it had run.
    */
-  reuse?: { from: string; findings?: Findings; plan?: Plan };
+  reuse?: {
+    from: string;
+    findings?: Findings;
+    plan?: Plan;
+    /**
+     * The implementer's change (a unified diff) and the model that wrote it: the first round reviews
+     * it instead of asking for a new one (re-run the critic). If it no longer fits the files, the
+     * implementer runs as usual. Later rounds (changes requested) go to the implementer, whose
+     * session starts with that change as its own earlier reply.
+     */
+    implementation?: { modelId: string; diff: string };
+  };
   priceLookup?: PriceLookup;
   runId?: string;
   now?(): number;

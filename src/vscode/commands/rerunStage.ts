@@ -1,7 +1,8 @@
 // "Re-run stage with another model" (sidebar stage rows, the panel): picks another model from the
 // policy for that stage and routes the same task again with that model first in the stage's chain,
 // for this run only (the policy file is not changed). Stages before it are not run again: the
-// scout's findings and the architect's plan of the run being replaced are reused as they were.
+// scout's findings, the architect's plan and (re-running a reviewer) the implementer's change of
+// the run being replaced are reused as they were.
 import * as vscode from 'vscode';
 import { STAGES, type Stage } from '../../core/config/policySchema';
 import { gatherContext } from '../runs/gatherContext';
@@ -53,11 +54,16 @@ export async function rerunStage(svc: Services, args: unknown[]) {
   const task = run.model.view.task;
   // What the stages before this one produced, as they were (a re-run scout or architect starts afresh).
   const before = STAGES.slice(0, STAGES.indexOf(stage));
-  const { findings, plan } = run.model.artifacts;
+  const { findings, plan, diff } = run.model.artifacts;
+  const author = run.model.view.stages.find((s) => s.stage === 'implementer')?.modelId ?? run.reusedAuthor;
   const reuse = {
     from: `the previous run (${run.runId})`,
     ...(before.includes('scout') && findings ? { findings } : {}),
     ...(before.includes('architect') && plan ? { plan } : {}),
+    // A second opinion on the same change: the reviewer re-runs, the implementer does not.
+    ...(before.includes('implementer') && diff && author
+      ? { implementation: { modelId: author, diff: diff.diff } }
+      : {}),
   };
   if (run.live) run.abort.abort();
   return startRun(svc, { task, editor: gatherContext(), stageOverride: { [stage]: chain }, reuse });

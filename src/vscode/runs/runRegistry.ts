@@ -27,6 +27,8 @@ export class ActiveRun {
    * { sendBack } has this run's implementer revise the change (then review and the gate again).
    */
   pendingDecision?: { reasons: string[]; resolve: (answer: GateAnswer) => void };
+  /** Who wrote a change this run reused from an earlier one (its implementer stage shows as skipped). */
+  reusedAuthor?: string;
   /** Set by a person's Apply while the pipeline goes on to write; settled by the apply callback or the run's end. */
   applyWaiter?: (result: { applied: boolean; message: string }) => void;
 

@@ -169,6 +169,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     previous.pendingDecision?.resolve(false);
   }
   const run = svc.runs.start(runId, opts.task);
+  run.reusedAuthor = opts.reuse?.implementation?.modelId;
   svc.comments.clear();
   if (previous) await svc.content.clearRun(previous.runId);
   svc.panel.show(true);

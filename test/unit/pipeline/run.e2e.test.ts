@@ -908,10 +908,22 @@ test('re-running a later stage reuses the earlier run’s findings and plan: no 
   const login = 'export function login(user: string, password: string) {\n  return db.check(user, password);\n}\n';
   const h = await startHarness({ 'src/auth/login.ts': login, 'src/db.ts': 'export const db = {};\n' });
   try {
-    const findings = { relevantFiles: [{ path: 'src/db.ts', why: 'the check lives here' }], facts: ['plain-text compare'] };
-    const plan = { summary: 'hash passwords', steps: ['use a hashed compare'], filesToTouch: ['src/auth/login.ts'], risks: [] };
+    const findings = {
+      relevantFiles: [{ path: 'src/db.ts', why: 'the check lives here' }],
+      facts: ['plain-text compare'],
+    };
+    const plan = {
+      summary: 'hash passwords',
+      steps: ['use a hashed compare'],
+      filesToTouch: ['src/auth/login.ts'],
+      risks: [],
+    };
     h.queues.implementer.push(
-      searchReplace('src/auth/login.ts', '  return db.check(user, password);', '  return db.checkHashed(user, hash(password));'),
+      searchReplace(
+        'src/auth/login.ts',
+        '  return db.check(user, password);',
+        '  return db.checkHashed(user, hash(password));',
+      ),
     );
     h.queues.critic.push(approve());
     h.queues.finalOwner.push(approve());
@@ -939,6 +951,88 @@ test('re-running a later stage reuses the earlier run’s findings and plan: no 
     assert.deepEqual(r.boundary.seenBy('critic')[0]!.artifacts, ['task', 'plan', 'diff']);
     assert.ok(h.events.some((e) => e.type === 'artifact-ready' && e.artifact.kind === 'plan'));
     assert.equal(r.record.stages.filter((s) => s.stage === 'scout' || s.stage === 'architect').length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+const SUM =
+  'export function sum(a: number[]) {\n  let s = 0;\n  for (let i = 1; i < a.length; i++) s += a[i];\n  return s;\n}\n';
+const SUM_CHANGE = [
+  '--- a/src/sum.ts',
+  '+++ b/src/sum.ts',
+  '@@ -2,3 +2,3 @@',
+  '   let s = 0;',
+  '-  for (let i = 1; i < a.length; i++) s += a[i];',
+  '+  for (let i = 1; i <= a.length; i++) s += a[i];',
+  '   return s;',
+  '',
+].join('\n');
+
+/** Queues the implementer's right fix and an approval; the run reuses SUM_CHANGE, written by sonnet. */
+function rerunReviewer(h: Awaited<ReturnType<typeof startHarness>>) {
+  h.queues.implementer.push(
+    searchReplace(
+      'src/sum.ts',
+      '  for (let i = 1; i < a.length; i++) s += a[i];',
+      '  for (let i = 0; i < a.length; i++) s += a[i];',
+    ),
+  );
+  h.queues.critic.push(approve());
+  return h.run('Fix the off-by-one bug in src/sum.ts', {
+    reuse: { from: 'run-earlier', implementation: { modelId: 'sonnet', diff: SUM_CHANGE } },
+  });
+}
+
+test('re-running the critic reviews the earlier change as it was: no implementer call; changes requested go to an implementer that has it as its own reply', async () => {
+  const h = await startHarness({ 'src/sum.ts': SUM });
+  try {
+    h.queues.critic.push(
+      json({
+        verdict: 'request-changes',
+        summary: 'off by one remains',
+        findings: [
+          {
+            file: 'src/sum.ts',
+            startLine: 3,
+            endLine: 3,
+            severity: 'major',
+            message: 'start at 0, stop before length',
+          },
+        ],
+      }),
+    );
+    const r = await rerunReviewer(h);
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.match(h.read('src/sum.ts'), /let i = 0; i < a\.length/);
+    // Round 1: the reused change went straight to the reviewer.
+    const skipped = h.events.find((e) => e.type === 'stage-skipped' && e.stage === 'implementer');
+    assert.ok(skipped?.type === 'stage-skipped' && /change by sonnet reused from run-earlier/.test(skipped.reason));
+    assert.match(messagesText(h.requestsOf('critic')[0]!), /i <= a\.length/);
+    // Round 2: one implementer call, whose history holds the reused change as its own earlier reply.
+    const impl = h.requestsOf('implementer');
+    assert.equal(impl.length, 1);
+    assert.match(messagesText(impl[0]!), /i <= a\.length[\s\S]*start at 0, stop before length/);
+    assert.deepEqual(
+      r.record.stages.map((s) => `${s.stage}#${s.round}`),
+      ['critic#1', 'implementer#2', 'critic#2'],
+    );
+    // The reviewer stayed of another vendor than the reused change's author.
+    assert.ok(r.record.reviews.every((v) => v.reviewerModelId === 'gpt'));
+  } finally {
+    await h.close();
+  }
+});
+
+test('a reused change that no longer fits the files is not reviewed: the implementer is asked again, and says why', async () => {
+  const h = await startHarness({ 'src/sum.ts': SUM.replace('let s = 0;', 'let total = 0;') });
+  try {
+    const r = await rerunReviewer(h);
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(h.requestsOf('implementer').length, 1);
+    const skipped = h.events.find((e) => e.type === 'stage-skipped' && e.stage === 'implementer');
+    assert.ok(skipped?.type === 'stage-skipped' && /no longer fits the files/.test(skipped.reason));
+    assert.match(h.read('src/sum.ts'), /let i = 0; i < a\.length/);
   } finally {
     await h.close();
   }
