@@ -2,13 +2,14 @@
 // environment and the workspace policy, shows progress from the pipeline's events on stderr, prints
 // the diff and the review, and applies (all-or-nothing, with applyResolved) only after approval: a
 // person's "y" at the prompt, or --yes together with an approving review and no gate that needs a person.
+// "s" at the prompt sends the change back to the implementer with the person's note (same run).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { applyResolved } from '../core/edits/applyResolved';
 import { appendRecord, defaultLedgerPath } from '../core/ledger/ledgerFile';
 import type { PipelineEvent } from '../core/pipeline/events';
 import { runTask } from '../core/pipeline/run';
-import type { GateRequest } from '../core/pipeline/runTypes';
+import type { GateAnswer, GateRequest } from '../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
@@ -24,7 +25,8 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   Routes the task through the stages its decision names (see "switchyard explain"), with the models
   of .switchyard/routing.json (or the built-in policy) and keys from the environment
   (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
-  Prints progress on stderr, then the diff and the review; applies only after approval.
+  Prints progress on stderr, then the diff and the review; applies only after approval. At the
+  prompt, "s" sends the change back to the implementer with your note; the revision is reviewed again.
   --root DIR     the workspace (default: current directory)
   --yes          apply without asking when the cross-vendor review approves and no rule needs a person
                  (high risk, protected paths, no other-vendor reviewer, escalation still ask)
@@ -156,20 +158,31 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
 
   let printedDiff = false;
   const out = (t: string) => (v.json ? io.err(t) : io.out(t));
-  const gate = async (req: GateRequest): Promise<boolean> => {
+  const gate = async (req: GateRequest): Promise<GateAnswer> => {
     if (req.diff) {
       out(req.diff.diff);
       printedDiff = true;
     }
     if (req.review) out(formatReview(req.review));
     const why = req.reasons.map((r) => `  - ${r}`).join('\n');
-    if (!io.ask) {
+    if (!io.prompt) {
+      if (io.ask) return io.ask(`Apply this change?\n${why}\n[y/N] `);
       io.err(
         `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.`,
       );
       return false;
     }
-    return io.ask(`Apply this change?\n${why}\n[y/N] `);
+    // A person at a terminal may also send the change back to the implementer with a note.
+    for (;;) {
+      const answer = (
+        await io.prompt(`Apply this change?\n${why}\n[y]es / [N]o / [s]end back to the implementer: `)
+      ).toLowerCase();
+      if (/^y(es)?$/.test(answer)) return true;
+      if (!/^s(end( back)?)?$/.test(answer)) return false;
+      const note = await io.prompt('What should the implementer change? ');
+      if (note) return { sendBack: note, findings: req.review?.findings ?? [] };
+      io.err('An empty note sends nothing back; answer again.');
+    }
   };
 
   const ac = new AbortController();

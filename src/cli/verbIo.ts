@@ -7,6 +7,8 @@ export interface VerbIo {
   cwd: string;
   /** Asks a yes/no question on the terminal; undefined when there is no terminal (CI): gates then refuse. */
   ask?(question: string): Promise<boolean>;
+  /** Asks on the terminal and returns the answer as typed ('' for Ctrl-C); undefined without a terminal. */
+  prompt?(question: string): Promise<string>;
 }
 
 /** Exit codes shared by explain, route, review and stats (each verb documents its own in `--help`). */
@@ -33,22 +35,28 @@ export function processIo(): VerbIo {
     env: process.env,
     cwd: process.cwd(),
     ask: terminalAsk(),
+    prompt: terminalPrompt(),
+  };
+}
+
+/** A question on the terminal, the answer as typed; undefined when stdin is not a terminal (CI, pipes). */
+export function terminalPrompt(): VerbIo['prompt'] {
+  if (!process.stdin.isTTY) return undefined;
+  return async (question) => {
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    // Ctrl-C at the prompt is an empty answer (a "no"), not a hang.
+    const sigint = new Promise<string>((res) => rl.once('SIGINT', () => res('')));
+    try {
+      return (await Promise.race([rl.question(question), sigint])).trim();
+    } finally {
+      rl.close();
+    }
   };
 }
 
 /** A yes/no prompt on the terminal; undefined when stdin is not a terminal (CI, pipes). */
 export function terminalAsk(): VerbIo['ask'] {
-  if (!process.stdin.isTTY) return undefined;
-  return async (question) => {
-    const { createInterface } = await import('node:readline/promises');
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    // Ctrl-C at the prompt is a "no", not a hang.
-    const sigint = new Promise<string>((res) => rl.once('SIGINT', () => res('n')));
-    try {
-      const answer = await Promise.race([rl.question(question), sigint]);
-      return /^y(es)?$/i.test(answer.trim());
-    } finally {
-      rl.close();
-    }
-  };
+  const prompt = terminalPrompt();
+  return prompt && (async (question) => /^y(es)?$/i.test(await prompt(question)));
 }

@@ -390,3 +390,38 @@ test('--file paths are taken relative to the current directory and must be insid
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('route at a terminal: "s" sends the change back with a note; the revision is reviewed and applied on "y"', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'README.md': README });
+  try {
+    queues.implementer.push(fix);
+    queues.critic.push(approve);
+    queues.implementer.push(fix);
+    queues.critic.push(approve);
+    const answers = ['s', 'Also say it in the title', 'y'];
+    const asked: string[] = [];
+    const t = io(root, env);
+    const withPrompt = {
+      ...t.io,
+      prompt: async (q: string) => {
+        asked.push(q);
+        return answers.shift() ?? '';
+      },
+    };
+    assert.equal(await runRoute(['Fix typo in README.md', '--no-ledger'], withPrompt), 0, t.err.join('\n'));
+    assert.deepEqual(answers, [], 'every answer was used');
+    assert.match(asked[0]!, /\[s\]end back to the implementer/);
+    assert.match(asked[1]!, /What should the implementer change\?/);
+    // The second implementer call carried the note, in the same session as its first attempt.
+    const impl = server.requests.filter((r) => r.system.includes('You are the implementer'));
+    assert.equal(impl.length, 2);
+    const second = JSON.stringify(impl[1]!.body);
+    assert.ok(second.includes('Also say it in the title'), 'the note reached the implementer');
+    assert.ok(second.includes('This project routes tasks.'), 'with its first attempt in its history');
+    assert.match(readFileSync(join(root, 'README.md'), 'utf8'), /This project/);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
