@@ -3,13 +3,13 @@
 // file applied (or would, with --dry-run); 1 when anything was rejected, with nothing written and
 // one line per problem on stderr; 2 on usage errors.
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { type EditProblem, FormatOptionSchema, PatchParseError, type ResolvedFile } from '../core/edits/editPlan';
 import { applyResolved } from '../core/edits/applyResolved';
 import { parsePatch } from '../core/edits/parsePatch';
 import { renderUnifiedDiff } from '../core/edits/renderUnifiedDiff';
 import { resolveEdits } from '../core/edits/resolveEdits';
 import type { ApplyIo } from './applyIo';
+import { verbArgs } from './verbArgs';
 
 const HELP = `usage: switchyard apply --root DIR [options] < patch
 
@@ -44,17 +44,9 @@ function oneLine(s: string): string {
 }
 
 export async function runApply(args: string[], io: ApplyIo): Promise<number> {
-  let values: {
-    root?: string;
-    format?: string;
-    'dry-run'?: boolean;
-    json?: boolean;
-    diff?: boolean;
-    help?: boolean;
-    'max-bytes'?: string;
-  };
-  try {
-    ({ values } = parseArgs({
+  const parsed = verbArgs(
+    { name: 'apply', help: HELP, io },
+    {
       args,
       options: {
         root: { type: 'string' },
@@ -67,15 +59,10 @@ export async function runApply(args: string[], io: ApplyIo): Promise<number> {
       },
       strict: true,
       allowPositionals: false,
-    }));
-  } catch (e) {
-    io.err(`switchyard apply: ${(e as Error).message}\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
+    },
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   const usageError = (msg: string) => {
     io.err(`switchyard apply: ${msg}\n${HELP}`);
     return 2;

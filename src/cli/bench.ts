@@ -3,7 +3,6 @@
 //   bench add RUN_ID             mark a run from the ledger as a benchmark item
 //   bench list | remove ID       show or edit the set (.switchyard/benchmarks.json)
 //   bench stats                  the scorecard with filters, tokens, and per-stage health
-import { parseArgs } from 'node:util';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BENCHMARKS_PATH } from '../core/bench/benchmarkSchema';
@@ -28,7 +27,7 @@ import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
-import { CliPolicyError, policyForCli } from './policyForCli';
+import { verbArgs, verbPolicy } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const BENCH_HELP = `usage: switchyard bench --stage STAGE --model ID [--root DIR] [--json] [--no-verify] [--apply]
@@ -58,7 +57,10 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 function table(header: string[], rows: string[][], leftCols = 1): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i < leftCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i < leftCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -66,8 +68,10 @@ function table(header: string[], rows: string[][], leftCols = 1): string[] {
 export function formatReport(r: RoutingReviewReport): string {
   const a = r.current;
   const b = r.candidateSide;
-  const verify = (s: ArmSummary) => (s.verifyPassRate === null ? 'not run' : `${pct(s.verifyPassRate)} (${s.verifyPassed}/${s.verified})`);
-  const findings = (s: ArmSummary) => `${s.findings.critical}/${s.findings.major}/${s.findings.minor}/${s.findings.info}`;
+  const verify = (s: ArmSummary) =>
+    s.verifyPassRate === null ? 'not run' : `${pct(s.verifyPassRate)} (${s.verifyPassed}/${s.verified})`;
+  const findings = (s: ArmSummary) =>
+    `${s.findings.critical}/${s.findings.major}/${s.findings.minor}/${s.findings.info}`;
   const figures: Array<[string, (s: ArmSummary) => string]> = [
     ['approval rate', (s) => `${pct(s.approvalRate)} (${s.approved}/${s.items})`],
     ['verification pass rate', verify],
@@ -83,7 +87,10 @@ export function formatReport(r: RoutingReviewReport): string {
   const lines = [
     `Routing review: ${r.candidate} as ${r.stage}, over ${a.items} benchmark item(s)${r.cancelled ? ' (CANCELLED part-way: partial figures)' : ''}`,
     '',
-    ...table(['', ...head], figures.map(([name, f]) => [name, f(a), f(b)])),
+    ...table(
+      ['', ...head],
+      figures.map(([name, f]) => [name, f(a), f(b)]),
+    ),
     '',
     ...table(
       ['item', 'task', 'files', 'current', 'candidate'],
@@ -100,7 +107,10 @@ export function formatReport(r: RoutingReviewReport): string {
   ];
   const drifted = r.items.filter((i) => i.drift.length);
   if (drifted.length)
-    lines.push('', `Note: ${drifted.length} item(s) ran on files changed since they were marked: ${drifted.map((i) => `${i.itemId} (${i.drift.join(', ')})`).join('; ')}`);
+    lines.push(
+      '',
+      `Note: ${drifted.length} item(s) ran on files changed since they were marked: ${drifted.map((i) => `${i.itemId} (${i.drift.join(', ')})`).join('; ')}`,
+    );
   const s = r.suggestion;
   lines.push(
     '',
@@ -114,9 +124,9 @@ export function formatReport(r: RoutingReviewReport): string {
 }
 
 export async function runBench(args: string[], io: VerbIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = verbArgs(
+    { name: 'bench', help: BENCH_HELP, io },
+    {
       args,
       allowPositionals: true,
       options: {
@@ -132,16 +142,10 @@ export async function runBench(args: string[], io: VerbIo): Promise<number> {
         apply: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
-    });
-  } catch (err) {
-    io.err(`switchyard bench: ${(err as Error).message}\n${BENCH_HELP}`);
-    return EXIT.usage;
-  }
+    },
+  );
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    io.out(BENCH_HELP);
-    return EXIT.ok;
-  }
   const root = resolve(io.cwd, v.root ?? '.');
   const [sub, ...rest] = parsed.positionals;
   try {
@@ -183,7 +187,9 @@ type Values = {
 
 async function review(v: Values, root: string, io: VerbIo): Promise<number> {
   if (!v.stage || !v.model) {
-    io.err(`switchyard bench: give the stage and the candidate model, e.g. --stage implementer --model gpt-5\n${BENCH_HELP}`);
+    io.err(
+      `switchyard bench: give the stage and the candidate model, e.g. --stage implementer --model gpt-5\n${BENCH_HELP}`,
+    );
     return EXIT.usage;
   }
   let stage;
@@ -193,16 +199,8 @@ async function review(v: Values, root: string, io: VerbIo): Promise<number> {
     io.err(`switchyard bench: ${(err as Error).message}`);
     return EXIT.usage;
   }
-  let policy;
-  try {
-    ({ policy } = await policyForCli(root));
-  } catch (err) {
-    if (err instanceof CliPolicyError) {
-      io.err(`switchyard bench: ${err.message}`);
-      return EXIT.config;
-    }
-    throw err;
-  }
+  const policy = await verbPolicy({ name: 'bench', help: BENCH_HELP, io }, root);
+  if (typeof policy === 'number') return policy;
   const set = await loadBenchmarkSet(root);
   if (set.items.length === 0) {
     io.err(
@@ -224,7 +222,9 @@ async function review(v: Values, root: string, io: VerbIo): Promise<number> {
           approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
           askApproval: async (command) =>
             io.ask
-              ? io.ask(`Run the policy's verify command on each replayed change, in scratch copies of the workspace?\n  ${command}\n[y/N] `)
+              ? io.ask(
+                  `Run the policy's verify command on each replayed change, in scratch copies of the workspace?\n  ${command}\n[y/N] `,
+                )
               : false,
           secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
           env: io.env as NodeJS.ProcessEnv,
@@ -329,16 +329,22 @@ async function add(runId: string | undefined, v: Values, root: string, io: VerbI
   }
   const record = read.records.find((r) => r.runId === runId);
   if (!record) {
-    io.err(`switchyard bench add: no run "${runId}" in the ledger ${file} (${read.records.length} run(s) there). Check the id with: switchyard stats --json`);
+    io.err(
+      `switchyard bench add: no run "${runId}" in the ledger ${file} (${read.records.length} run(s) there). Check the id with: switchyard stats --json`,
+    );
     return EXIT.usage;
   }
   if (record.outcome === 'answered') {
-    io.err(`switchyard bench add: run "${runId}" answered a question without a change; a benchmark item needs a task that changes code.`);
+    io.err(
+      `switchyard bench add: run "${runId}" answered a question without a change; a benchmark item needs a task that changes code.`,
+    );
     return EXIT.usage;
   }
   const item = await itemFromRecord(record, root, v.note ? { note: v.note } : {});
   const saved = await saveBenchmarkSet(root, addBenchmarkItem(await loadBenchmarkSet(root), item));
-  io.out(`Marked run ${runId} as a benchmark item in ${saved} (${item.contextFiles.length} context file(s)${item.acceptedDiff ? ', with its accepted diff' : ', no accepted diff'}).`);
+  io.out(
+    `Marked run ${runId} as a benchmark item in ${saved} (${item.contextFiles.length} context file(s)${item.acceptedDiff ? ', with its accepted diff' : ', no accepted diff'}).`,
+  );
   return EXIT.ok;
 }
 

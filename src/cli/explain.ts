@@ -1,7 +1,6 @@
 // `switchyard explain "TASK" [--json] [--root DIR] [--file PATH]… [--assume-keys]`: classifies the
 // task and prints the routing decision. Offline and key-free: it calls no model (a configured
 // classifier model is not consulted here, so the answer is instant and deterministic).
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { envKeySource } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
@@ -9,7 +8,8 @@ import { classify } from '../core/routing/classifier';
 import { allAvailable, decide } from '../core/routing/decide';
 import { explainDecision } from '../core/routing/explainDecision';
 import { mentionedPaths } from '../core/routing/stagePlan';
-import { CliPolicyError, filesUnderRoot, policyForCli } from './policyForCli';
+import { filesUnderRoot } from './policyForCli';
+import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys]
@@ -21,46 +21,25 @@ export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root D
 exit codes: 0 explained, 2 usage error, 3 invalid policy`;
 
 export async function runExplain(args: string[], io: VerbIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        root: { type: 'string' },
-        file: { type: 'string', multiple: true, default: [] },
-        'assume-keys': { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    io.err(`switchyard explain: ${(err as Error).message}\n${EXPLAIN_HELP}`);
-    return EXIT.usage;
-  }
-  if (parsed.values.help) {
-    io.out(EXPLAIN_HELP);
-    return EXIT.ok;
-  }
-  const task = parsed.positionals.join(' ').trim();
-  if (!task) {
-    io.err(
-      `switchyard explain: give the task as an argument, e.g. switchyard explain "fix the typo in README.md"\n${EXPLAIN_HELP}`,
-    );
-    return EXIT.usage;
-  }
+  const verb = { name: 'explain', help: EXPLAIN_HELP, io };
+  const parsed = verbArgs(verb, {
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      root: { type: 'string' },
+      file: { type: 'string', multiple: true, default: [] },
+      'assume-keys': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const task = verbTask(verb, parsed.positionals);
+  if (typeof task === 'number') return task;
   const root = resolve(io.cwd, parsed.values.root ?? '.');
-  let policy;
-  try {
-    ({ policy } = await policyForCli(root));
-  } catch (err) {
-    if (err instanceof CliPolicyError) {
-      io.err(`switchyard explain: ${err.message}`);
-      return EXIT.config;
-    }
-    throw err;
-  }
+  const policy = await verbPolicy(verb, root);
+  if (typeof policy === 'number') return policy;
   const given = filesUnderRoot(parsed.values.file, root, io.cwd);
   if (given.outside.length) {
     io.err(`switchyard explain: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);

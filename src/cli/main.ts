@@ -17,24 +17,50 @@ export interface VerbEntry {
 }
 
 export const VERBS: Record<string, VerbEntry> = {
-  apply: { summary: 'apply a patch from standard input to a folder, all-or-nothing', run: (args) => runApply(args, applyProcessIo()) },
-  explain: { summary: 'classify a task and show which model owns each stage, and why (offline)', run: (args) => runExplain(args, processIo()) },
-  route: { summary: 'run a task through its stages, review the diff with another vendor, apply after approval', run: (args) => runRoute(args, processIo()) },
-  review: { summary: "review the working tree's git diff with another vendor's model (text, json, sarif)", run: (args) => runReview(args, processIo()) },
+  apply: {
+    summary: 'apply a patch from standard input to a folder, all-or-nothing',
+    run: (args) => runApply(args, applyProcessIo()),
+  },
+  explain: {
+    summary: 'classify a task and show which model owns each stage, and why (offline)',
+    run: (args) => runExplain(args, processIo()),
+  },
+  route: {
+    summary: 'run a task through its stages, review the diff with another vendor, apply after approval',
+    run: (args) => runRoute(args, processIo()),
+  },
+  review: {
+    summary: "review the working tree's git diff with another vendor's model (text, json, sarif)",
+    run: (args) => runReview(args, processIo()),
+  },
   stats: { summary: 'scorecard per model and role from the run ledger', run: (args) => runStats(args, processIo()) },
-  bench: { summary: 'benchmark set and routing review: replay marked tasks with a candidate model in one stage', run: (args) => runBench(args, processIo()) },
+  bench: {
+    summary: 'benchmark set and routing review: replay marked tasks with a candidate model in one stage',
+    run: (args) => runBench(args, processIo()),
+  },
 };
 
 export function usage(verbs: Record<string, VerbEntry> = VERBS): string {
   const rows = Object.entries(verbs).map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`);
-  return ['usage: switchyard <command> [options]', '', 'commands:', ...rows, '', 'Run "switchyard <command> --help" for its options.', ''].join('\n');
+  return [
+    'usage: switchyard <command> [options]',
+    '',
+    'commands:',
+    ...rows,
+    '',
+    'Run "switchyard <command> --help" for its options.',
+    '',
+  ].join('\n');
 }
 
 /** Runs one command line; resolves to the exit code (0 ok, 1 refused/failed, 2 usage error). */
 export async function runCli(
   argv: string[],
   verbs: Record<string, VerbEntry> = VERBS,
-  print: { out(t: string): void; err(t: string): void } = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+  print: { out(t: string): void; err(t: string): void } = {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  },
 ): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === '--help' || verb === '-h' || verb === 'help') {

@@ -3,7 +3,6 @@
 // findings — as text, as the Review JSON, or as SARIF 2.1.0 for CI code scanning.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { StageFailure } from '../core/pipeline/runContext';
@@ -16,8 +15,8 @@ import { diffNewLines } from '../core/review/numberDiff';
 import { reviewDiff } from '../core/review/reviewDiff';
 import { SeveritySchema, type Severity } from '../core/review/reviewSchema';
 import { reviewToSarif } from '../core/review/sarif';
-import { CliPolicyError, policyForCli } from './policyForCli';
 import { formatReview } from './route';
+import { verbArgs, verbPolicy } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 const run = promisify(execFile);
@@ -85,29 +84,22 @@ async function workingTreeLineCounts(root: string, files: Iterable<string>): Pro
 }
 
 export async function runReview(args: string[], io: VerbIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        base: { type: 'string', default: 'HEAD' },
-        format: { type: 'string', default: 'text' },
-        root: { type: 'string' },
-        task: { type: 'string' },
-        'author-vendor': { type: 'string' },
-        'fail-on': { type: 'string' },
-        untracked: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    io.err(`switchyard review: ${(err as Error).message}\n${REVIEW_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.out(REVIEW_HELP);
-    return EXIT.ok;
-  }
+  const verb = { name: 'review', help: REVIEW_HELP, io };
+  const parsed = verbArgs(verb, {
+    args,
+    options: {
+      base: { type: 'string', default: 'HEAD' },
+      format: { type: 'string', default: 'text' },
+      root: { type: 'string' },
+      task: { type: 'string' },
+      'author-vendor': { type: 'string' },
+      'fail-on': { type: 'string' },
+      untracked: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   const format = values.format;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     io.err(`switchyard review: --format must be text, json or sarif (got "${format}")`);
@@ -163,16 +155,8 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     return EXIT.ok;
   }
 
-  let policy;
-  try {
-    ({ policy } = await policyForCli(root));
-  } catch (err) {
-    if (err instanceof CliPolicyError) {
-      io.err(`switchyard review: ${err.message}`);
-      return EXIT.config;
-    }
-    throw err;
-  }
+  const policy = await verbPolicy(verb, root);
+  if (typeof policy === 'number') return policy;
   const keys = envKeySource(io.env);
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',

@@ -3,7 +3,6 @@
 // the diff and the review, and applies (all-or-nothing, with applyResolved) only after approval: a
 // person's "y" at the prompt, or --yes together with an approving review and no gate that needs a person.
 // "s" at the prompt sends the change back to the implementer with the person's note (same run).
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { applyResolved } from '../core/edits/applyResolved';
 import { appendRecord, defaultLedgerPath } from '../core/ledger/ledgerFile';
@@ -18,7 +17,8 @@ import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { runVerifyStage } from '../core/verify/verifyStage';
-import { CliPolicyError, filesUnderRoot, policyForCli } from './policyForCli';
+import { filesUnderRoot } from './policyForCli';
+import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
@@ -103,49 +103,28 @@ export function formatReview(review: Review, reviewer?: string): string {
 }
 
 export async function runRoute(args: string[], io: VerbIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        root: { type: 'string' },
-        yes: { type: 'boolean', default: false },
-        file: { type: 'string', multiple: true, default: [] },
-        ledger: { type: 'string' },
-        'no-ledger': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'no-verify': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    io.err(`switchyard route: ${(err as Error).message}\n${ROUTE_HELP}`);
-    return EXIT.usage;
-  }
+  const verb = { name: 'route', help: ROUTE_HELP, io };
+  const parsed = verbArgs(verb, {
+    args,
+    allowPositionals: true,
+    options: {
+      root: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      file: { type: 'string', multiple: true, default: [] },
+      ledger: { type: 'string' },
+      'no-ledger': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'no-verify': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    io.out(ROUTE_HELP);
-    return EXIT.ok;
-  }
-  const task = parsed.positionals.join(' ').trim();
-  if (!task) {
-    io.err(
-      `switchyard route: give the task as an argument, e.g. switchyard route "fix the typo in README.md"\n${ROUTE_HELP}`,
-    );
-    return EXIT.usage;
-  }
+  const task = verbTask(verb, parsed.positionals);
+  if (typeof task === 'number') return task;
   const root = resolve(io.cwd, v.root ?? '.');
-  let policy;
-  try {
-    ({ policy } = await policyForCli(root));
-  } catch (err) {
-    if (err instanceof CliPolicyError) {
-      io.err(`switchyard route: ${err.message}`);
-      return EXIT.config;
-    }
-    throw err;
-  }
+  const policy = await verbPolicy(verb, root);
+  if (typeof policy === 'number') return policy;
   const given = filesUnderRoot(v.file, root, io.cwd);
   if (given.outside.length) {
     io.err(`switchyard route: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);

@@ -1,9 +1,9 @@
 // `switchyard stats [--ledger FILE] [--json]`: the scorecard from the run ledger — per model and
 // role: runs, acceptance rate, median time, cost, and cost per trusted change.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultLedgerPath, readRecords } from '../core/ledger/ledgerFile';
 import { scorecard } from '../core/ledger/scorecard';
+import { verbArgs } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const STATS_HELP = `usage: switchyard stats [--ledger FILE] [--json]
@@ -18,24 +18,19 @@ const usd = (x: number | null): string => (x === null ? '—' : `$${x.toFixed(4)
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 export async function runStats(args: string[], io: VerbIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const parsed = verbArgs(
+    { name: 'stats', help: STATS_HELP, io },
+    {
       args,
       options: {
         ledger: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
-    }));
-  } catch (err) {
-    io.err(`switchyard stats: ${(err as Error).message}\n${STATS_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.out(STATS_HELP);
-    return EXIT.ok;
-  }
+    },
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   const file = values.ledger ? resolve(io.cwd, values.ledger) : defaultLedgerPath(io.env);
   let read;
   try {

@@ -1,0 +1,48 @@
+// What every verb does first: parse its arguments (printing its help on --help, or the error and
+// its help on bad arguments), take the task from the positionals, and load the policy (a broken
+// policy is a configuration error, exit 3). Each returns the value, or the exit code to return.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { RoutingPolicy } from '../core/config/policySchema';
+import { CliPolicyError, policyForCli } from './policyForCli';
+import { EXIT, type VerbIo } from './verbIo';
+
+interface Verb {
+  name: string;
+  help: string;
+  io: Pick<VerbIo, 'out' | 'err'>;
+}
+
+export function verbArgs<C extends ParseArgsConfig>(verb: Verb, config: C): ReturnType<typeof parseArgs<C>> | number {
+  let parsed: ReturnType<typeof parseArgs<C>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (err) {
+    verb.io.err(`switchyard ${verb.name}: ${(err as Error).message}\n${verb.help}`);
+    return EXIT.usage;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    verb.io.out(verb.help);
+    return EXIT.ok;
+  }
+  return parsed;
+}
+
+/** The task, from the words after the verb. */
+export function verbTask(verb: Verb, positionals: string[]): string | number {
+  const task = positionals.join(' ').trim();
+  if (task) return task;
+  verb.io.err(
+    `switchyard ${verb.name}: give the task as an argument, e.g. switchyard ${verb.name} "fix the typo in README.md"\n${verb.help}`,
+  );
+  return EXIT.usage;
+}
+
+export async function verbPolicy(verb: Verb, root: string): Promise<RoutingPolicy | number> {
+  try {
+    return (await policyForCli(root)).policy;
+  } catch (err) {
+    if (!(err instanceof CliPolicyError)) throw err;
+    verb.io.err(`switchyard ${verb.name}: ${err.message}`);
+    return EXIT.config;
+  }
+}
