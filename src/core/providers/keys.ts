@@ -47,7 +47,8 @@ export function keyEnvFor(spec: Pick<ModelSpec, 'provider' | 'baseUrl' | 'apiKey
 const KEY_HOME: Record<string, RegExp> = Object.fromEntries(GATEWAY_KEY_ENV.map(([host, name]) => [name, host]));
 
 /** Variables a policy may never name as a model key: they unlock other systems than model APIs. */
-const NEVER_A_MODEL_KEY = /^(AWS_|AZURE_|GCP_|GOOGLE_APPLICATION_|GITHUB_|GH_|GITLAB_|NPM_|NODE_AUTH_|SSH_|GPG_|DOCKER_|KUBE|VAULT_|CI_|ACTIONS_)/;
+const NEVER_A_MODEL_KEY =
+  /^(AWS_|AZURE_|GCP_|GOOGLE_APPLICATION_|GITHUB_|GH_|GITLAB_|NPM_|NODE_AUTH_|SSH_|GPG_|DOCKER_|KUBE|VAULT_|CI_|ACTIONS_)/;
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);

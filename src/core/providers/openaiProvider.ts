@@ -6,7 +6,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
-import { assertUsableKey, describeCause, isBodyCut, SDK_TIMEOUT_MS } from './sdkShared';
+import { assertUsableKey, SDK_TIMEOUT_MS, sdkFailureOf } from './sdkShared';
 import { normaliseStopReason } from './stopReason';
 import { type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -206,17 +206,5 @@ function rejectsStreamOptions(err: unknown): boolean {
 }
 
 function failureOf(err: unknown): Failure {
-  if (err instanceof APIUserAbortError) return { type: 'aborted' };
-  if (err instanceof APIConnectionTimeoutError)
-    return { type: 'connection', message: 'the connection timed out', timedOut: true };
-  if (err instanceof APIConnectionError) return { type: 'connection', message: describeCause(err) };
-  if (err instanceof APIError) {
-    // No status: the SDK raised it for an error object inside a 200 stream.
-    if (err.status === undefined) return { type: 'stream-error', body: err.error, message: err.message };
-    return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
-  }
-  if (err instanceof SyntaxError) return { type: 'stream-error', message: `unreadable stream chunk (${err.message})` };
-  if (err instanceof Error && err.name === 'AbortError') return { type: 'aborted' };
-  if (isBodyCut(err)) return { type: 'cut', message: describeCause(err as Error) };
-  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
+  return sdkFailureOf(err, { APIUserAbortError, APIConnectionTimeoutError, APIConnectionError, APIError });
 }

@@ -1,6 +1,8 @@
 // Small facts both SDK-backed providers share: how long the SDK may wait (effectively forever; the
 // retry layer owns the clock) and how to describe a connection failure from undici's error chain,
 // and the key check before a call.
+import type { Failure } from './providerErrors';
+import type { HeaderBag } from './retryAfter';
 import { ProviderError } from './types';
 
 /** An hour: effectively "never"; our first-token and idle timeouts fire long before. */
@@ -64,4 +66,36 @@ export function assertUsableKey(
       cfg.modelId,
     );
   }
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * The error classes an official SDK (openai, @anthropic-ai/sdk) throws. Both SDKs share their
+ * shapes but not their classes, so each provider passes its own.
+ */
+export interface SdkErrorClasses {
+  APIUserAbortError: ErrorClass;
+  APIConnectionTimeoutError: ErrorClass;
+  APIConnectionError: ErrorClass;
+  APIError: abstract new (
+    ...args: never[]
+  ) => Error & { status: number | undefined; headers: HeaderBag | undefined; error: unknown };
+}
+
+/** What went wrong in an SDK call, as a Failure (then toProviderError gives the message). */
+export function sdkFailureOf(err: unknown, sdk: SdkErrorClasses): Failure {
+  if (err instanceof sdk.APIUserAbortError) return { type: 'aborted' };
+  if (err instanceof sdk.APIConnectionTimeoutError)
+    return { type: 'connection', message: 'the connection timed out', timedOut: true };
+  if (err instanceof sdk.APIConnectionError) return { type: 'connection', message: describeCause(err) };
+  if (err instanceof sdk.APIError) {
+    // No status: the SDK raised it for an error object inside a 200 stream.
+    if (err.status === undefined) return { type: 'stream-error', body: err.error, message: err.message };
+    return { type: 'http', status: err.status, headers: err.headers, body: err.error, message: err.message };
+  }
+  if (err instanceof SyntaxError) return { type: 'stream-error', message: `unreadable stream chunk (${err.message})` };
+  if (err instanceof Error && err.name === 'AbortError') return { type: 'aborted' };
+  if (isBodyCut(err)) return { type: 'cut', message: describeCause(err as Error) };
+  return { type: 'other', message: err instanceof Error ? err.message : String(err) };
 }
