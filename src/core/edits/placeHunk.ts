@@ -65,6 +65,10 @@ export function place(
   const k = h.old.length;
   const n = index.lines.length;
   const tolerances: Tolerance[] = [];
+  const fail = (kind: EditProblem['kind'], message: string, extra: Partial<EditProblem> = {}): Attempt => ({
+    kind: 'problem',
+    problem: { kind, path, block: h.block, patchLine: h.patchLine, message, ...extra },
+  });
   if (k === 0) {
     // A pure insertion has no text to find; only an empty file, an EOF marker or anchors place it.
     if (n === 0) return { kind: 'placed', placed: { placement: { start: 0, tier: 0 }, tolerances } };
@@ -77,16 +81,10 @@ export function place(
         };
     }
     if (h.atEof) return { kind: 'placed', placed: { placement: { start: n, tier: 0 }, tolerances } };
-    return {
-      kind: 'problem',
-      problem: {
-        kind: 'not-found',
-        path,
-        block: h.block,
-        patchLine: h.patchLine,
-        message: `${label(path, h)}: the block has no old or context lines, so nothing says where ${preview(h.new)} goes; include a few unchanged lines around it.`,
-      },
-    };
+    return fail(
+      'not-found',
+      `${label(path, h)}: the block has no old or context lines, so nothing says where ${preview(h.new)} goes; include a few unchanged lines around it.`,
+    );
   }
   let cands = findPlacements(index, h.old);
   if (cands.length === 0 && !h.atEof) {
@@ -99,62 +97,35 @@ export function place(
     const brings = h.new.some((l) => l.trim() !== '' && !h.old.includes(l));
     const done = brings ? findPlacements(index, h.new) : [];
     if (done.length > 0) {
-      return {
-        kind: 'problem',
-        problem: {
-          kind: 'not-found',
-          path,
-          block: h.block,
-          patchLine: h.patchLine,
-          message: `${label(path, h)}: the old text was not found, but the new text is already at line ${done[0].start + 1}; the change looks applied already.`,
-          closest: { line: done[0].start + 1, text: index.lines[done[0].start] ?? '' },
-        },
-      };
+      return fail(
+        'not-found',
+        `${label(path, h)}: the old text was not found, but the new text is already at line ${done[0].start + 1}; the change looks applied already.`,
+        { closest: { line: done[0].start + 1, text: index.lines[done[0].start] ?? '' } },
+      );
     }
     const near = closestText(index, h.old);
-    return {
-      kind: 'problem',
-      problem: {
-        kind: 'not-found',
-        path,
-        block: h.block,
-        patchLine: h.patchLine,
-        message: near
-          ? near.whitespaceOnly
-            ? `${label(path, h)}: the old text is at line ${near.line} only with different indentation, and not shifted evenly: the file has ${JSON.stringify(near.text)} where the block has ${JSON.stringify(near.expected)}. Copy the lines with their exact indentation.`
-            : `${label(path, h)}: the old text was not found. Closest: line ${near.line} reads ${JSON.stringify(near.text.trim())} where the block expects ${JSON.stringify(near.expected.trim())}.`
-          : `${label(path, h)}: the old text was not found; no line of it (${preview(h.old)}) occurs in the file. Re-read the file and quote it exactly.`,
-        closest: near ? { line: near.line, text: near.text } : undefined,
-      },
-    };
+    return fail(
+      'not-found',
+      near
+        ? near.whitespaceOnly
+          ? `${label(path, h)}: the old text is at line ${near.line} only with different indentation, and not shifted evenly: the file has ${JSON.stringify(near.text)} where the block has ${JSON.stringify(near.expected)}. Copy the lines with their exact indentation.`
+          : `${label(path, h)}: the old text was not found. Closest: line ${near.line} reads ${JSON.stringify(near.text.trim())} where the block expects ${JSON.stringify(near.expected.trim())}.`
+        : `${label(path, h)}: the old text was not found; no line of it (${preview(h.old)}) occurs in the file. Re-read the file and quote it exactly.`,
+      { closest: near ? { line: near.line, text: near.text } : undefined },
+    );
   }
   if (h.atEof) {
     cands = cands.filter((c) => c.start + k === n);
     if (cands.length === 0) {
-      return {
-        kind: 'problem',
-        problem: {
-          kind: 'not-found',
-          path,
-          block: h.block,
-          patchLine: h.patchLine,
-          message: `${label(path, h)}: marked "End of File" but its old text does not end the file.`,
-        },
-      };
+      return fail('not-found', `${label(path, h)}: marked "End of File" but its old text does not end the file.`);
     }
   }
   const free = cands.filter((c) => !overlaps(taken, c.start, c.start + k));
   if (free.length === 0) {
-    return {
-      kind: 'problem',
-      problem: {
-        kind: 'overlap',
-        path,
-        block: h.block,
-        patchLine: h.patchLine,
-        message: `${label(path, h)}: its old text only occurs at line ${cands[0].start + 1}, which another hunk of this patch already changes; merge the two hunks.`,
-      },
-    };
+    return fail(
+      'overlap',
+      `${label(path, h)}: its old text only occurs at line ${cands[0].start + 1}, which another hunk of this patch already changes; merge the two hunks.`,
+    );
   }
   cands = free;
   if (h.anchors.length) {
