@@ -54,6 +54,17 @@ export const ModelSpecSchema = z
     capabilities: z.array(CapabilitySchema).default([]),
     tier: z.enum(['cheap', 'standard', 'strong']).default('standard').describe('Escalation moves to a stronger tier.'),
     maxOutputTokens: z.number().int().positive().optional(),
+    timeouts: z
+      .object({
+        firstTokenSeconds: z.number().positive().optional(),
+        idleSeconds: z.number().positive().optional(),
+        totalSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "This model's own timeouts, over rules.timeouts: for a slow local model, or one that thinks for minutes before its first token.",
+      ),
   })
   .strict();
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;

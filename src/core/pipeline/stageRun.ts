@@ -5,6 +5,7 @@
 import type { ModelSpec, Stage } from '../config/policySchema';
 import { shouldFallBack } from '../providers/chain';
 import { resilientStream } from '../providers/resilientStream';
+import { timeoutsFor } from '../providers/resilienceOptions';
 import { ProviderError, type ToolSpec } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens, costOf } from '../routing/estimate';
@@ -177,7 +178,7 @@ export class StageRun {
       let toolArguments: string | undefined;
       const it = resilientStream(provider, request, {
         retry: ctx.policy.rules.retry,
-        timeouts: ctx.policy.rules.timeouts,
+        timeouts: timeoutsFor(ctx.policy.rules.timeouts, spec),
         ...ctx.resilience,
         onRetry: (info) => {
           ctx.resilience?.onRetry?.(info);

@@ -5,4 +5,25 @@ import type { RetrySchema, TimeoutsSchema } from '../config/policySchema';
 
 export type RetryOptions = z.infer<typeof RetrySchema>;
 /** totalSeconds bounds one model's whole effort, retries and waits included. */
-export type TimeoutOptions = Omit<z.infer<typeof TimeoutsSchema>, 'totalSeconds'> & { totalSeconds?: number };
+export type TimeoutOptions = Omit<z.infer<typeof TimeoutsSchema>, 'totalSeconds'> & {
+  totalSeconds?: number;
+  /** Where a value was set, for the timeout message (default "rules.timeouts.<name>"). */
+  setIn?: Partial<Record<'firstTokenSeconds' | 'idleSeconds' | 'totalSeconds', string>>;
+};
+
+/** The policy's timeouts with a model's own ones on top, each remembering where it was set. */
+export function timeoutsFor(
+  rules: TimeoutOptions,
+  spec: { id: string; timeouts?: Partial<Record<'firstTokenSeconds' | 'idleSeconds' | 'totalSeconds', number>> },
+): TimeoutOptions {
+  const own = spec.timeouts;
+  if (!own) return rules;
+  const merged: TimeoutOptions = { ...rules, setIn: { ...rules.setIn } };
+  for (const key of ['firstTokenSeconds', 'idleSeconds', 'totalSeconds'] as const) {
+    const v = own[key];
+    if (v === undefined) continue;
+    merged[key] = v;
+    merged.setIn![key] = `models "${spec.id}" timeouts.${key}`;
+  }
+  return merged;
+}

@@ -221,12 +221,14 @@ async function* oneAttempt(
 
 function timeoutError(provider: Provider, why: Expiry, t: TimeoutOptions): ProviderError {
   const who = `Model "${provider.modelId}"`;
+  const where = (key: 'firstTokenSeconds' | 'idleSeconds' | 'totalSeconds') =>
+    t.setIn?.[key] ?? `rules.timeouts.${key}`;
   const msg =
     why === 'first-token'
-      ? `${who} sent nothing within ${t.firstTokenSeconds} s of the request (rules.timeouts.firstTokenSeconds). It may be overloaded; Switchyard retries, then falls back to the next model. Raise the limit for slow local models.`
+      ? `${who} sent nothing within ${t.firstTokenSeconds} s of the request (${where('firstTokenSeconds')}). It may be overloaded; Switchyard retries, then falls back to the next model. For a slow local model or one that thinks long before answering, give it its own "timeouts" in the policy's models.`
       : why === 'idle'
-        ? `${who} went silent for ${t.idleSeconds} s in the middle of its reply (rules.timeouts.idleSeconds).`
-        : `${who} did not finish within ${t.totalSeconds} s (rules.timeouts.totalSeconds).`;
+        ? `${who} went silent for ${t.idleSeconds} s in the middle of its reply (${where('idleSeconds')}).`
+        : `${who} did not finish within ${t.totalSeconds} s (${where('totalSeconds')}).`;
   return new ProviderError('timeout', msg, provider.modelId);
 }
 

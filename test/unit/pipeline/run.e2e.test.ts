@@ -643,6 +643,32 @@ test('a model that never answers times out and the stage falls back; the timeout
   }
 });
 
+test('a model’s own timeouts take precedence over the rules, and the timeout message names where it was set', async () => {
+  const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push({ fault: { kind: 'hang' } });
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const base = testPolicy(h.server);
+    const policy = {
+      ...base,
+      // The rules would wait 10 s; sonnet (a model that should answer at once here) has its own 0.3 s.
+      models: base.models.map((m) => (m.id === 'sonnet' ? { ...m, timeouts: { firstTokenSeconds: 0.3 } } : m)),
+      rules: { ...base.rules, retry: { ...base.rules.retry, maxAttempts: 1 } },
+    };
+    const t0 = Date.now();
+    const r = await h.run('Fix typo in README.md', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.ok(Date.now() - t0 < 8_000, 'the model’s 0.3 s fired, not the rules’ 10 s');
+    assert.match(
+      r.record.fallbacks[0]!.message,
+      /sent nothing within 0\.3 s of the request \(models "sonnet" timeouts\.firstTokenSeconds\)/,
+    );
+  } finally {
+    await h.close();
+  }
+});
+
 test('ledger lines from real runs feed the scorecard: cost per trusted change counts only applied, approved runs', async () => {
   const long = [
     'FAR-AWAY-LINE',
