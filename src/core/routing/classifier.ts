@@ -137,11 +137,11 @@ export function classify(task: string, context: TaskContext = {}): Classificatio
   } else if (scopeSignals.length > 0) {
     risk = 'medium';
     riskReason = `medium: ${scopeSignals.join(', ')}`;
-  } else if (fired.has('chore-config') || fired.has('chore-deps')) {
+  } else if (fired.has('chore-config') || fired.has('chore-ci') || fired.has('chore-deps')) {
     // Build, CI and dependency changes reach everything downstream: never low, even for tests or docs.
     risk = 'medium';
     riskReason = `medium: ${signals
-      .filter((x) => x.id === 'chore-config' || x.id === 'chore-deps')
+      .filter((x) => x.id === 'chore-config' || x.id === 'chore-ci' || x.id === 'chore-deps')
       .map((x) => x.label)
       .join(', ')}`;
   } else if (LOW_KINDS.has(kind)) {

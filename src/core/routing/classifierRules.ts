@@ -239,7 +239,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     kind: 'refactor',
     weight: 3,
     pattern: w(
-      'refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline|dead code|unused (?:imports?|code|variables?|functions?)',
+      'refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline|dead code|unused (?:imports?|code|variables?|functions?)|convert .* (?:to|into)|port .* to|rewrite .* (?:in|with|using)|moderni[sz]e|async/await|promisify',
     ),
   },
   {
@@ -259,8 +259,17 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     kind: 'chore',
     weight: 2,
     pattern: w(
-      'config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile|ci|pipeline config|github actions?|workflows?',
+      'config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile',
     ),
+  },
+  {
+    // CI work mentions tests ("a workflow to run the tests") but is CI work: it outweighs them.
+    id: 'chore-ci',
+    label: 'config / build / CI',
+    on: 'text',
+    kind: 'chore',
+    weight: 4,
+    pattern: w('ci|pipeline config|github actions?|workflows?|gitlab-ci|circleci|jenkins\\w*|travis'),
   },
   {
     id: 'path-tests',

@@ -21,6 +21,8 @@ const cases: Array<[string, string, string]> = [
   ['Purge inactive user accounts nightly', 'feature', 'high'],
   ['Rotate the API keys stored in the vault', 'feature', 'high'],
   ['Change the production deploy to use blue/green', 'feature', 'high'],
+  ['Convert the callback code in src/db/pool.ts to async/await', 'refactor', 'medium'],
+  ['Add a GitHub Actions workflow to run tests', 'chore', 'medium'],
 ];
 
 for (const [task, kind, risk] of cases) {
