@@ -32,7 +32,12 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
       logLevel: 'warning',
     });
     const idle = await runProbe({ probe, marker: 'SWITCHYARD_MEMORY', extensionDevelopmentPath: empty });
-    const r = await runProbe({ probe, marker: 'SWITCHYARD_MEMORY', extensionDevelopmentPath: root, timeoutMs: 330_000 });
+    const r = await runProbe({
+      probe,
+      marker: 'SWITCHYARD_MEMORY',
+      extensionDevelopmentPath: root,
+      timeoutMs: 330_000,
+    });
     if (r.streamedMessages < MESSAGES) {
       throw new Error(`memory bench: only ${r.streamedMessages} panel messages were streamed (wanted ${MESSAGES})`);
     }

@@ -90,7 +90,9 @@ export async function run(): Promise<void> {
       // The loopback server records every request; drop them so only the extension's memory counts.
       server.requests.length = 0;
       // Close the diff editors the run opened; the panel stays open.
-      const diffs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
+      const diffs = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputTextDiff);
       if (diffs.length) await vscode.window.tabGroups.close(diffs);
     };
 

@@ -128,7 +128,11 @@ function stageCard(s: StageView, actions: Actions, runMessage: string): HTMLElem
 }
 
 export function renderStrip(run: RunView, actions: Actions): HTMLElement {
-  return h('ol', { class: 'strip', 'aria-label': 'Stages' }, ...run.stages.map((s) => stageCard(s, actions, run.message ?? '')));
+  return h(
+    'ol',
+    { class: 'strip', 'aria-label': 'Stages' },
+    ...run.stages.map((s) => stageCard(s, actions, run.message ?? '')),
+  );
 }
 
 function sawList(s: StageView): HTMLElement {

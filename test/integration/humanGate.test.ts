@@ -76,7 +76,10 @@ suite('the human gate', () => {
     // (this module's copy of applyCurrent asks through this vscode.window).
     const asked: string[] = [];
     const original = vscode.window.showWarningMessage;
-    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = async (message: string, ...rest: unknown[]) => {
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = async (
+      message: string,
+      ...rest: unknown[]
+    ) => {
       const opts = rest[0] as vscode.MessageOptions | undefined;
       asked.push(`${message} ${opts?.detail ?? ''}`);
       return rest.find((r) => r === 'Apply change');

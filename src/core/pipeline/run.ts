@@ -22,7 +22,7 @@ import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { BudgetGuard } from './budget';
 import { planEscalation, type GateReason } from './escalation';
-import type { ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
+import type { Artifact, ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
 import { protectedMatches } from './protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
@@ -232,20 +232,24 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       state.answer = await answerQuestion(kit, decision.stages[0]!);
       return { outcome: 'answered', message: 'answered; a question changes no files' };
     }
-    const reuse = opts.reuse;
-    const reusedFindings = stageOf('scout') && reuse?.findings;
-    if (reusedFindings) {
-      emit({ type: 'stage-skipped', stage: 'scout', reason: `findings reused from ${reuse!.from}` });
-      emit({ type: 'artifact-ready', stage: 'scout', round: 1, artifact: { kind: 'findings', value: reusedFindings } });
-    }
-    const findings = reusedFindings || (await scoutStage(kit, stageOf('scout')));
+    /** An earlier run's artifact stands in for its stage: shown as skipped, emitted as if the stage had run. */
+    const reused = <A extends Extract<Artifact, { kind: 'findings' | 'plan' }>>(
+      stage: Stage,
+      artifact?: A,
+    ): A['value'] | undefined => {
+      if (!artifact || !stageOf(stage)) return undefined;
+      emit({ type: 'stage-skipped', stage, reason: `${artifact.kind} reused from ${opts.reuse!.from}` });
+      emit({ type: 'artifact-ready', stage, round: 1, artifact });
+      return artifact.value;
+    };
+    const { findings: oldFindings, plan: oldPlan } = opts.reuse ?? {};
+    const findings =
+      reused('scout', oldFindings && { kind: 'findings', value: oldFindings }) ??
+      (await scoutStage(kit, stageOf('scout')));
     const foundPaths = findings?.relevantFiles.map((f) => f.path) ?? [];
-    const reusedPlan = stageOf('architect') && reuse?.plan;
-    if (reusedPlan) {
-      emit({ type: 'stage-skipped', stage: 'architect', reason: `plan reused from ${reuse!.from}` });
-      emit({ type: 'artifact-ready', stage: 'architect', round: 1, artifact: { kind: 'plan', value: reusedPlan } });
-    }
-    const plan = reusedPlan || (await architectStage(kit, stageOf('architect'), findings));
+    const plan =
+      reused('architect', oldPlan && { kind: 'plan', value: oldPlan }) ??
+      (await architectStage(kit, stageOf('architect'), findings));
 
     // implement ⇄ review
     const implD = stageOf('implementer')!;

@@ -5,7 +5,7 @@
 // timeout and a total deadline, all driven by our own AbortController linked to the caller's signal.
 // A caller's abort ends the iteration promptly with ProviderError 'cancelled' even if the SDK is
 // slow to notice.
-import type { RetryOptions, TimeoutOptions } from './resilienceOptions';
+import type { RetryOptions, TimeoutKey, TimeoutOptions } from './resilienceOptions';
 import { scrubSecrets } from './scrub';
 import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from './types';
 
@@ -221,8 +221,7 @@ async function* oneAttempt(
 
 function timeoutError(provider: Provider, why: Expiry, t: TimeoutOptions): ProviderError {
   const who = `Model "${provider.modelId}"`;
-  const where = (key: 'firstTokenSeconds' | 'idleSeconds' | 'totalSeconds') =>
-    t.setIn?.[key] ?? `rules.timeouts.${key}`;
+  const where = (key: TimeoutKey) => t.setIn?.[key] ?? `rules.timeouts.${key}`;
   const msg =
     why === 'first-token'
       ? `${who} sent nothing within ${t.firstTokenSeconds} s of the request (${where('firstTokenSeconds')}). It may be overloaded; Switchyard retries, then falls back to the next model. For a slow local model or one that thinks long before answering, give it its own "timeouts" in the policy's models.`

@@ -1,6 +1,6 @@
 // Small facts both SDK-backed providers share: how long the SDK may wait (effectively forever; the
-// retry layer owns the clock) and how to describe a connection failure from undici's error chain,
-// and the key check before a call.
+// retry layer owns the clock), how to describe a connection failure from undici's error chain, the
+// key check before a call, and how an SDK error becomes a Failure.
 import type { Failure } from './providerErrors';
 import type { HeaderBag } from './retryAfter';
 import { ProviderError } from './types';

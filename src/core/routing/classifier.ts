@@ -9,6 +9,8 @@ import { CHANGE_VERBS, CLASSIFIER_RULES, PATH_IN_TEXT, QUESTION_OPENERS, type Cl
 const KIND_ORDER: readonly TaskKind[] = ['question', 'test', 'docs', 'chore', 'refactor', 'bugfix', 'feature'];
 const LOW_KINDS: ReadonlySet<TaskKind> = new Set(['question', 'docs', 'test']);
 const TRIVIAL_MARKERS = new Set(['typo', 'comments', 'formatting']);
+/** Rules for build, CI and dependency work (see the risk below). */
+const DOWNSTREAM_CHORES: readonly string[] = ['chore-config', 'chore-ci', 'chore-deps'];
 const SCOPE_WIDE =
   /(?:^|[^a-z])(across the (?:code ?base|repo\w*|project)|everywhere|all files|every file|several (?:modules|packages|files)|multiple (?:modules|packages|services)|whole (?:code ?base|project))(?:$|[^a-z])/i;
 const LARGE_SELECTION_LINES = 300;
@@ -137,11 +139,11 @@ export function classify(task: string, context: TaskContext = {}): Classificatio
   } else if (scopeSignals.length > 0) {
     risk = 'medium';
     riskReason = `medium: ${scopeSignals.join(', ')}`;
-  } else if (fired.has('chore-config') || fired.has('chore-ci') || fired.has('chore-deps')) {
+  } else if (DOWNSTREAM_CHORES.some((id) => fired.has(id))) {
     // Build, CI and dependency changes reach everything downstream: never low, even for tests or docs.
     risk = 'medium';
     riskReason = `medium: ${signals
-      .filter((x) => x.id === 'chore-config' || x.id === 'chore-ci' || x.id === 'chore-deps')
+      .filter((x) => DOWNSTREAM_CHORES.includes(x.id))
       .map((x) => x.label)
       .join(', ')}`;
   } else if (LOW_KINDS.has(kind)) {

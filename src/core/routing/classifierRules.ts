@@ -23,7 +23,8 @@ export interface ClassifierRule {
 }
 
 /** A file path written in a task ("src/format.ts", "comments/thread.ts", "notes.md"). */
-export const PATH_IN_TEXT = /[a-z0-9_.@~-]*(?:\/[a-z0-9_.@~-]+)+|[a-z0-9_@~-]+(?:\.[a-z0-9_-]+)*\.[a-z][a-z0-9]{0,5}(?![a-z0-9])/gi;
+export const PATH_IN_TEXT =
+  /[a-z0-9_.@~-]*(?:\/[a-z0-9_.@~-]+)+|[a-z0-9_@~-]+(?:\.[a-z0-9_-]+)*\.[a-z][a-z0-9]{0,5}(?![a-z0-9])/gi;
 
 const w = (s: string): RegExp => new RegExp(`(?:^|[^a-z0-9])(?:${s})(?:$|[^a-z0-9])`, 'i');
 
@@ -258,9 +259,7 @@ export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
     on: 'text',
     kind: 'chore',
     weight: 2,
-    pattern: w(
-      'config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile',
-    ),
+    pattern: w('config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile'),
   },
   {
     // CI work mentions tests ("a workflow to run the tests") but is CI work: it outweighs them.

@@ -53,9 +53,13 @@ async function askNote(findings: FindingView[]): Promise<string | undefined> {
 }
 
 /** Hands the change back to this run's implementer through the waiting gate. */
-function sendBackInRun(svc: Services, run: ActiveRun, findings: FindingView[], note: string): boolean {
-  const gate = run.pendingDecision;
-  if (!gate) return false;
+function sendBackInRun(
+  svc: Services,
+  run: ActiveRun,
+  gate: NonNullable<ActiveRun['pendingDecision']>,
+  findings: FindingView[],
+  note: string,
+): boolean {
   for (const f of findings) f.status = 'sent-back';
   svc.comments.clear();
   // The old change can no longer be applied; the revised one arrives at the gate again.
@@ -82,11 +86,12 @@ async function resend(svc: Services, findings: FindingView[], note: string | und
     const text = note ?? (await askNote(findings));
     if (text === undefined) return undefined;
     // The gate may have closed while the box was open (cancelled, or answered elsewhere).
-    if (!run.pendingDecision || !run.live) {
+    const gate = run.pendingDecision;
+    if (!gate || !run.live) {
       void vscode.window.showInformationMessage('Switchyard: the run is no longer waiting for a decision.');
       return undefined;
     }
-    return sendBackInRun(svc, run, findings, text.trim());
+    return sendBackInRun(svc, run, gate, findings, text.trim());
   }
   if (!findings.length && !note) {
     void vscode.window.showInformationMessage(

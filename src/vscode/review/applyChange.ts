@@ -8,8 +8,7 @@ import { explainStale, findStale, withoutBom } from './staleCheck';
 
 export type ApplyResult =
   /** `unsaved`: files changed in their editors that VS Code could not save (the person was told). */
-  | { applied: true; files: string[]; unsaved: string[] }
-  | { applied: false; message: string };
+  { applied: true; files: string[]; unsaved: string[] } | { applied: false; message: string };
 
 function rootUri(): vscode.Uri | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -81,9 +80,8 @@ export async function applyChange(plan: ResolvedPlan): Promise<ApplyResult> {
   for (const f of plan.files) {
     if (f.op !== 'update' && f.op !== 'rename') continue;
     const path = f.op === 'rename' && f.newPath ? f.newPath : f.path;
-    const doc = vscode.workspace.textDocuments.find(
-      (d) => d.uri.toString() === vscode.Uri.joinPath(root, path).toString(),
-    );
+    const uri = vscode.Uri.joinPath(root, path).toString();
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
     if (doc?.isDirty && !(await doc.save())) unsaved.push(path);
   }
   if (unsaved.length) {
