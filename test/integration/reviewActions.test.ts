@@ -114,6 +114,11 @@ suite('acting on review findings', () => {
     assert.ok(body.includes('Clamp the discount before applying it.'), 'the implementer’s history was kept');
     // Only the implementer and the reviewer worked again: no scout or architect for a revision.
     assert.ok(server.requests.every((r) => /You are the (implementer|critic)/.test(r.system)));
+    // With no open finding, an empty note sends nothing back; the run keeps waiting.
+    for (const f of run.model.view.review!.findings) f.status = 'dismissed';
+    assert.equal(await vscode.commands.executeCommand('switchyard.sendBack', '  '), undefined);
+    assert.ok(run.pendingDecision && run.resolved, 'the run still waits at its gate with its change');
+    for (const f of run.model.view.review!.findings) f.status = 'open';
     const again = run.model.view.review!.findings[0]!;
     assert.notEqual(again.id, finding.id, 'the revised change got a new review');
     await waitFor('the new review’s threads', () => svc.comments.thread(again.id));

@@ -91,6 +91,13 @@ async function resend(svc: Services, findings: FindingView[], note: string | und
       void vscode.window.showInformationMessage('Switchyard: the run is no longer waiting for a decision.');
       return undefined;
     }
+    if (!findings.length && !text.trim()) {
+      // Nothing to act on: no open finding and no note (a script passed an empty one).
+      void vscode.window.showInformationMessage(
+        'Switchyard: say what the implementer should change; there are no open findings to send back.',
+      );
+      return undefined;
+    }
     return sendBackInRun(svc, run, gate, findings, text.trim());
   }
   if (!findings.length && !note) {
