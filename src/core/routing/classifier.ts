@@ -144,6 +144,10 @@ function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
   if (x.strong.length) return { risk: 'medium', why: `medium: names ${names}, but the change looks small`, rule: names };
   if (x.scope.length)
     return { risk: 'medium', why: `medium: ${x.scope.map((s) => s.label).join(', ')}`, rule: 'scope' };
+  // Build, CI and dependency changes reach everything downstream: never low (the rubric's medium).
+  const downstream = ['k:ci', 'k:deps'].filter((id) => x.surface.has(id));
+  if (x.kind === 'chore' && downstream.length)
+    return { risk: learned === 'low' ? 'medium' : learned, why: `medium: build, CI or dependency work (‘${x.surface.get(downstream[0]!)}’)`, rule: 'build / CI / dependencies' };
   return learned === 'low'
     ? { risk: 'low', why: 'low: a small change that does not alter how the product behaves' }
     : { risk: 'medium', why: 'medium: an ordinary change to product behaviour' };

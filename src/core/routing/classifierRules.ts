@@ -26,7 +26,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'auth|authenticat\\w*|oauth\\w*|oidc|openid|jwts?|sso|saml|2fa|mfa|totp|log ?in|login|logout|log out|sign[- ]?in|sign[- ]?up|passwords?|passwd|(?:access|refresh|bearer|id|auth|session|csrf|xsrf|reset) tokens?|tokens? (?:expir\\w*|validation|verification|revocation|refresh)|session (?:cookie|fixation|hijack\\w*|id)|cookies? (?:httponly|secure|samesite)',
+      'auth|authenticat\\w*|oauth\\w*|oidc|openid|jwts?|sso|saml|2fa|mfa|totp|log ?in|login|logout|log out|sign[- ]?in|sign[- ]?up|passwords?|passwd|(?:access|refresh|bearer|id|auth|session|csrf|xsrf|reset) tokens?|tokens? (?:expir\\w*|validation|verification|revocation|refresh)|session (?:cookie|fixation|hijack\\w*|id)|cookies?|user tokens?|tokens? (?:in|to) (?:localstorage|sessionstorage|storage)',
     ),
   },
   {
@@ -44,7 +44,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'secrets?|api[ _-]?keys?|private keys?|signing keys?|credentials?|(?:leak\\w*|expos\\w*|logg\\w*|print\\w*) (?:the |your |full |raw )?(?:api )?(?:keys?|tokens?|passwords?|secrets?)|sensitive data|\\.env',
+      'secrets?|api[ _-]?keys?|private keys?|signing keys?|credentials?|(?:leak\\w*|expos\\w*|logg\\w*|print\\w*) (?:the |your |full |raw )?(?:api )?(?:keys?|tokens?|passwords?|secrets?)|sensitive data|\\.env|database urls?|connection strings?|dsn',
     ),
   },
   {
@@ -53,7 +53,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'encrypt\\w*|decrypt\\w*|ciphers?|cryptograph\\w*|hmac|signature verif\\w*|verify (?:the )?signatures?|tls|ssl|certificates?|bcrypt|argon2|pbkdf2|hash(?:ing)? passwords?|password hash\\w*',
+      'encrypt\\w*|decrypt\\w*|ciphers?|cryptograph\\w*|hmac|signature verif\\w*|verify (?:the )?signatures?|tls|ssl|certificates?|openssl|libssl|bcrypt|argon2|pbkdf2|hash(?:ing)? passwords?|password hash\\w*',
     ),
   },
   {
@@ -62,7 +62,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'security (?:vulnerab\\w*|issue|fix|hole|breach|bug|flaw|risk)|vulnerab\\w*|cve-?\\d+|xss|cross[- ]site|csrf|xsrf|ssrf|\\w*[- ]?injection|sanitiz\\w*|unsaniti[sz]ed|escape (?:user )?input|(?:path|directory) traversal|rce|remote code execution|open redirect|clickjacking|owasp|exploit\\w*|malicious|attacker',
+      'security (?:vulnerab\\w*|issue|fix|hole|breach|bug|flaw|risk)|vulnerab\\w*|cve-?\\d+|xss|cross[- ]site|csrf|xsrf|ssrf|\\w*[- ]?injection|sanitiz\\w*|unsaniti[sz]ed|escape (?:user )?input|(?:path|directory) traversal|rce|remote code execution|open redirect|clickjacking|owasp|exploit\\w*|malicious|attacker|cors|allowed origins?|content security policy|csp|rate limit\\w*|file uploads?|uploaded files?|upload (?:handler|endpoint|validation)',
     ),
   },
   {
@@ -80,7 +80,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'gdpr|right to (?:be forgotten|erasure)|personal data|(?:delete|remove|purge|erase|wipe) (?:a |the |their |your |my |all )?(?:user |customer )?(?:accounts?|users?|data|records)|purge|wipe[sd]?|erase|drop (?:the )?(?:\\w+ )?(?:tables?|columns?|databases?|collections?|rows)|truncate|data loss|los(?:e|es|t|ing) (?:all )?(?:their |the |user )?data|data retention|anonymi[sz]\\w*|backfill\\w*|destroy (?:all )?resources',
+      'gdpr|right to (?:be forgotten|erasure)|personal data|(?:delete|remove|purge|erase|wipe) (?:a |the |their |your |my |all )?(?:user |customer )?(?:accounts?|users?|data|records)|purge|wipe[sd]?|erase|drop (?:the )?(?:\\w+ ){0,2}(?:tables?|columns?|databases?|collections?|rows)|retention (?:period|policy)|audit logs?|truncate|data loss|los(?:e|es|t|ing) (?:all )?(?:their |the |user )?data|data retention|anonymi[sz]\\w*|backfill\\w*|destroy (?:all )?resources',
     ),
   },
   {
@@ -89,7 +89,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      '(?:schema|database|db|data|sql) migrations?|migrations? (?:file|script|table)s?|(?:up|down) migration|alter table|(?:add|drop|rename) (?:a )?columns?|unique (?:index|constraint)|foreign keys?|migrate(?:s|d)? (?:the )?(?:database|schema|data)',
+      '(?:schema|database|db|data|sql) migrations?|migrations? (?:file|script|table)s?|(?:up|down) migration|alter table|(?:add|drop|rename) (?:a )?columns?|unique (?:index|constraint)|foreign keys?|(?:add|create|drop|remove) (?:an? |the )?(?:unique |composite )?index(?:es)? (?:to|on)|index on|migrate(?:s|d)? (?:the )?(?:database|schema|data)',
     ),
   },
   {
@@ -121,7 +121,7 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
   {
     id: 'docs',
     pattern: w(
-      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|comments?|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|examples? in the|clarif\\w*|mention\\w*|explanation|instructions',
+      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|examples? in the|clarif\\w*|mention\\w*|explanation|instructions',
     ),
   },
   {
@@ -172,10 +172,13 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
 /** Words that open a question ("how do I…", "is there a way…", "any plans to…"); not "can't", "doesn't". */
 const QUESTION_OPENER =
   /^(?:q:\s*|\[?question\]?:?\s*)?(?:what|why|how|where|when|which|who|whose|is|are|was|does|do|did|can|could|should|would|will|may|any (?:plans|way|idea)|explain|is there)\b(?!'t|n't| not)/i;
-/** A title that asks for a change or reports a fault even though it ends in "?" ("Fix X?", "Crash on Y?"). */
-const NOT_A_QUESTION = w(
-  "fix\\w*|add|implement\\w*|remove|rename|refactor\\w*|bump|upgrade|crash\\w*|error|exception|bug|broken|fails?|failing|can'?t|cannot|doesn'?t|won'?t|isn'?t|not working|race condition",
+/** A fault reported in question form ("Crash on save?", "Why can't I log in?"): a bug, not a question. */
+const FAULT = w(
+  "crash\\w*|error|exception|bug|broken|fails?|failing|can'?t|cannot|doesn'?t|won'?t|isn'?t|not working|race condition",
 );
+/** A change asked for in question form ("Can you add a retry?", "Fix the parser?"). */
+const CHANGE = w('fix\\w*|add|implement\\w*|remove|rename|refactor\\w*|bump|upgrade|update|change|support|make');
+const REQUEST = /^(?:(?:can|could|would|will) (?:you|we|someone|somebody)|please|pls|let'?s)\b/i;
 
 /** A title phrased as a question ("Will there be Python 3.12 support?", "How to use it ?"). */
 export function isQuestionForm(title: string): boolean {
@@ -183,10 +186,13 @@ export function isQuestionForm(title: string): boolean {
 }
 
 /**
- * The rubric's question: a title that asks something and names no change or fault. Its topic words
- * ("Custom Authentication Provider?", "do we need … for GDPR?") never set a risk.
+ * The rubric's question: a title that asks something, reports no fault and requests no change
+ * ("do we need … for GDPR?" asks; "Can you add a retry?" requests; "Fix the parser?" requests).
+ * Its topic words ("Custom Authentication Provider?") never set a risk.
  */
 export function asksOnly(title: string): boolean {
   const t = title.trim();
-  return (QUESTION_OPENER.test(t) || /\?\s*$/.test(t)) && !NOT_A_QUESTION.test(t);
+  if (FAULT.test(t)) return false;
+  if (QUESTION_OPENER.test(t) && !REQUEST.test(t)) return true;
+  return /\?\s*$/.test(t) && !CHANGE.test(t);
 }
