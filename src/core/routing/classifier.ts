@@ -148,6 +148,9 @@ function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
   const downstream = ['k:ci', 'k:deps'].filter((id) => x.surface.has(id));
   if (x.kind === 'chore' && downstream.length)
     return { risk: learned === 'low' ? 'medium' : learned, why: `medium: build, CI or dependency work (‘${x.surface.get(downstream[0]!)}’)`, rule: 'build / CI / dependencies' };
+  // Formatting changes how code looks, not what it does.
+  if (x.surface.has('k:style:title') && learned !== 'high')
+    return { risk: 'low', why: `low: formatting only (‘${x.surface.get('k:style:title')}’)`, rule: 'formatting' };
   return learned === 'low'
     ? { risk: 'low', why: 'low: a small change that does not alter how the product behaves' }
     : { risk: 'medium', why: 'medium: an ordinary change to product behaviour' };

@@ -161,6 +161,7 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
       'ci|cicd|ci/cd|github actions?|workflows?|travis\\w*|circleci|jenkins\\w*|pipelines?|runners?|gitlab-ci|build (?:matrix|jobs?|scripts?|times?)|builds?|release (?:process|workflow|script)s?|publish\\w*|makefile|dockerfile|docker[- ]compose|docker image|lint\\w*|pre-commit|tox|webpack|babel|eslint|prettier|tsconfig|gitignore|issue (?:template|labeler)',
     ),
   },
+  { id: 'style', pattern: w('formatting|reformat\\w*|whitespace|indentation|code style|styling|prettier|trailing spaces?|lint warnings?') },
   {
     id: 'question',
     pattern: w(
