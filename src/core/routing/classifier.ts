@@ -69,7 +69,11 @@ function callOf<C extends string>(score: HeadScore<C>, chosen: C, f: TaskFeature
     .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1))
     .filter((c) => worthShowing(c.id, f.surface, shown))
     .slice(0, TOP_FEATURES)
-    .map((c) => ({ id: c.id, label: featureLabel(c.id, f.surface.get(c.id)), weight: Math.round(c.weight * 100) / 100 }));
+    .map((c) => ({
+      id: c.id,
+      label: featureLabel(c.id, f.surface.get(c.id)),
+      weight: Math.round(c.weight * 100) / 100,
+    }));
   return {
     confidence: round3(chosenP),
     // A rule's call is not the model's guess: it is as sure as the rule.
@@ -86,11 +90,21 @@ function scopeSignals(text: string, ctx: ParsedContext): Signal[] {
   const out: Signal[] = [];
   const modules = new Set(ctx.filePaths.map(topModule));
   if (modules.size >= SEVERAL_MODULES)
-    out.push({ id: 'several-modules', label: 'several modules', evidence: [...modules].slice(0, 4).join(', '), risk: 'medium' });
+    out.push({
+      id: 'several-modules',
+      label: 'several modules',
+      evidence: [...modules].slice(0, 4).join(', '),
+      risk: 'medium',
+    });
   const wide = SCOPE_WIDE.exec(text);
   if (wide) out.push({ id: 'wide-scope', label: 'wide scope', evidence: wide[1]!, risk: 'medium' });
   if ((ctx.selectionLines ?? 0) > LARGE_SELECTION_LINES)
-    out.push({ id: 'large-selection', label: 'large selection', evidence: `${ctx.selectionLines} lines selected`, risk: 'medium' });
+    out.push({
+      id: 'large-selection',
+      label: 'large selection',
+      evidence: `${ctx.selectionLines} lines selected`,
+      risk: 'medium',
+    });
   return out;
 }
 
@@ -122,7 +136,11 @@ function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
   if (!x.changes && x.kind !== 'question' && x.strong.length && pHigh(x.score) >= RISK_POLICY.lowKindRuleHigh)
     // Sure it is docs/tests/a question, yet the model reads the named subject as the work itself
     // ("Stored XSS in Comments" read as docs): not low.
-    return { risk: 'medium', why: `medium: ${x.kind} work, but it names ${names} as if it were the work`, rule: 'subject named' };
+    return {
+      risk: 'medium',
+      why: `medium: ${x.kind} work, but it names ${names} as if it were the work`,
+      rule: 'subject named',
+    };
   if (!x.changes)
     return {
       risk: 'low',
@@ -141,15 +159,20 @@ function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
   }
   // The model is sure the change is small ("Typo in the Change Password label"), but a high-risk
   // subject is named: never low.
-  if (x.strong.length) return { risk: 'medium', why: `medium: names ${names}, but the change looks small`, rule: names };
+  if (x.strong.length)
+    return { risk: 'medium', why: `medium: names ${names}, but the change looks small`, rule: names };
   if (x.scope.length)
     return { risk: 'medium', why: `medium: ${x.scope.map((s) => s.label).join(', ')}`, rule: 'scope' };
   // Build, CI and dependency changes reach everything downstream: never low (the rubric's medium).
   const downstream = ['k:ci', 'k:deps'].filter((id) => x.surface.has(id));
   if (x.kind === 'chore' && downstream.length)
-    return { risk: learned === 'low' ? 'medium' : learned, why: `medium: build, CI or dependency work (‘${x.surface.get(downstream[0]!)}’)`, rule: 'build / CI / dependencies' };
+    return {
+      risk: 'medium',
+      why: `medium: build, CI or dependency work (‘${x.surface.get(downstream[0]!)}’)`,
+      rule: 'build / CI / dependencies',
+    };
   // Formatting changes how code looks, not what it does.
-  if (x.surface.has('k:style:title') && learned !== 'high')
+  if (x.surface.has('k:style:title'))
     return { risk: 'low', why: `low: formatting only (‘${x.surface.get('k:style:title')}’)`, rule: 'formatting' };
   return learned === 'low'
     ? { risk: 'low', why: 'low: a small change that does not alter how the product behaves' }
@@ -168,12 +191,21 @@ function contextSignals(ctx: ParsedContext, kinds: { changes: boolean }): { sign
     });
   const paths = riskFromPaths(ctx.filePaths);
   for (const p of paths)
-    signals.push({ id: p.ruleId, label: `${p.label} in play`, evidence: p.path, risk: kinds.changes ? p.risk : undefined });
+    signals.push({
+      id: p.ruleId,
+      label: `${p.label} in play`,
+      evidence: p.path,
+      risk: kinds.changes ? p.risk : undefined,
+    });
   return { signals, paths };
 }
 
 /** `model` is the shipped one; the training script passes others to compare choices on the dev split. */
-export function classify(task: string, context: TaskContext = {}, model: ModelWeights = shippedWeights()): Classification {
+export function classify(
+  task: string,
+  context: TaskContext = {},
+  model: ModelWeights = shippedWeights(),
+): Classification {
   const ctx = TaskContextSchema.parse(context);
   const f = taskFeatures(task);
   const hasErrors = ctx.diagnostics.some((d) => d.severity === 'error');
@@ -191,7 +223,12 @@ export function classify(task: string, context: TaskContext = {}, model: ModelWe
   const subjects = HIGH_RISK_RULES.filter((r) => f.surface.has(`r:${r.id}`));
   const { signals, paths } = contextSignals(ctx, { changes });
   for (const r of subjects)
-    signals.push({ id: r.id, label: r.label, evidence: f.surface.get(`r:${r.id}`) ?? '', risk: changes ? 'high' : undefined });
+    signals.push({
+      id: r.id,
+      label: r.label,
+      evidence: f.surface.get(`r:${r.id}`) ?? '',
+      risk: changes ? 'high' : undefined,
+    });
   const scope = scopeSignals(task.toLowerCase(), ctx);
   signals.push(...scope);
   const strong = subjects.filter((r) => r.strong);
@@ -199,7 +236,8 @@ export function classify(task: string, context: TaskContext = {}, model: ModelWe
   const decided = decideRisk({ kind, changes, score: score.risk, strong, mentioned, paths, scope, surface: f.surface });
   const risk = decided.risk;
   const riskCall = callOf(score.risk, risk, f, decided.rule);
-  const explained = (call: Call): string => (call.features.length ? `: ${call.features.map((x) => x.label).join(', ')}` : '');
+  const explained = (call: Call): string =>
+    call.features.length ? `: ${call.features.map((x) => x.label).join(', ')}` : '';
   const kindWhy = `${kind} (${asks ? 'rule' : pct(kindCall.confidence)})${explained(kindCall)}`;
   const riskWhy = `${decided.why} [model ${pct(score.risk.ranked.find((r) => r.label === risk)?.p ?? 0)}${explained(riskCall)}]`;
 

@@ -35,7 +35,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'authori[sz]\\w*|permissions? (?:check|bypass|escalation)|privilege\\w*|rbac|acl|access control|idor|insecure direct object|impersonat\\w*|other users?\'? ?(?:data|profiles?|accounts?|preferences|information|details)|another (?:user|person)\'s|each ?other\'s (?:profiles?|accounts?|data)|any (?:logged[- ]in )?user can|unauthori[sz]ed',
+      "authori[sz]\\w*|permissions? (?:check|bypass|escalation)|privilege\\w*|rbac|acl|access control|idor|insecure direct object|impersonat\\w*|other users?'? ?(?:data|profiles?|accounts?|preferences|information|details)|another (?:user|person)'s|each ?other's (?:profiles?|accounts?|data)|any (?:logged[- ]in )?user can|unauthori[sz]ed",
     ),
   },
   {
@@ -136,7 +136,10 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
       "bugs?|crash\\w*|errors?|exceptions?|broken|breaks?|fails?|failing|failure|wrong|incorrect\\w*|doesn'?t work|does not work|not working|no longer|hangs?|hanging|freez\\w*|leaks?|leaking|regression|traceback|\\w+error|panic\\w*|segfault|undefined|null|unexpected\\w*|instead of|should not|shouldn'?t|can'?t|cannot|unable|missing|infinite loop|duplicate\\w*|twice",
     ),
   },
-  { id: 'fix', pattern: w('fix\\w*|bugfix|hotfix|resolv\\w*|repair\\w*|correct(?:s|ed|ing|ly)?|prevent\\w*|avoid\\w*|handle') },
+  {
+    id: 'fix',
+    pattern: w('fix\\w*|bugfix|hotfix|resolv\\w*|repair\\w*|correct(?:s|ed|ing|ly)?|prevent\\w*|avoid\\w*|handle'),
+  },
   {
     id: 'feature',
     pattern: w(
@@ -161,7 +164,12 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
       'ci|cicd|ci/cd|github actions?|workflows?|travis\\w*|circleci|jenkins\\w*|pipelines?|runners?|gitlab-ci|build (?:matrix|jobs?|scripts?|times?)|builds?|release (?:process|workflow|script)s?|publish\\w*|makefile|dockerfile|docker[- ]compose|docker image|lint\\w*|pre-commit|tox|webpack|babel|eslint|prettier|tsconfig|gitignore|issue (?:template|labeler)',
     ),
   },
-  { id: 'style', pattern: w('formatting|reformat\\w*|whitespace|indentation|code style|styling|prettier|trailing spaces?|lint warnings?') },
+  {
+    id: 'style',
+    pattern: w(
+      'formatting|reformat\\w*|whitespace|indentation|code style|styling|prettier|trailing spaces?|lint warnings?',
+    ),
+  },
   {
     id: 'question',
     pattern: w(

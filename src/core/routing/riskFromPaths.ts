@@ -16,12 +16,14 @@ export const PATH_RISK_RULES: readonly PathRule[] = [
   {
     id: 'path-auth',
     label: 'authentication code',
-    pattern: /(^|\/)(auth|authn|authz|authentication|login|oauth|sessions?|passwords?|sso|saml|oidc)([._-][^/]*)?(\/|$)/i,
+    pattern:
+      /(^|\/)(auth|authn|authz|authentication|login|oauth|sessions?|passwords?|sso|saml|oidc)([._-][^/]*)?(\/|$)/i,
   },
   {
     id: 'path-security',
     label: 'security code',
-    pattern: /(^|\/)(security|permissions?|acl|rbac|crypto|secrets?|credentials?)([._-][^/]*)?(\/|$)|(^|\/)(\.env[^/]*|[^/]*\.(pem|key|p12|pfx))$/i,
+    pattern:
+      /(^|\/)(security|permissions?|acl|rbac|crypto|secrets?|credentials?)([._-][^/]*)?(\/|$)|(^|\/)(\.env[^/]*|[^/]*\.(pem|key|p12|pfx))$/i,
   },
   {
     id: 'path-payments',
@@ -36,12 +38,14 @@ export const PATH_RISK_RULES: readonly PathRule[] = [
   {
     id: 'path-infra',
     label: 'infrastructure / deployment',
-    pattern: /\.(tf|tfvars|hcl)$|(^|\/)(terraform|k8s|kubernetes|helm|charts|deploy(ments?)?|infra(structure)?)(\/|$)|(^|\/)\.github\/workflows\//i,
+    pattern:
+      /\.(tf|tfvars|hcl)$|(^|\/)(terraform|k8s|kubernetes|helm|charts|deploy(ments?)?|infra(structure)?)(\/|$)|(^|\/)\.github\/workflows\//i,
   },
 ];
 
 /** Tests and docs: reading or changing them does not change how the product behaves. */
-const NOT_CODE = /(^|\/)(tests?|__tests__|specs?|fixtures?|e2e|docs?)(\/)|\.(test|spec)\.[a-z]+$|\.(md|mdx|rst|txt|adoc)$/i;
+const NOT_CODE =
+  /(^|\/)(tests?|__tests__|specs?|fixtures?|e2e|docs?)(\/)|\.(test|spec)\.[a-z]+$|\.(md|mdx|rst|txt|adoc)$/i;
 
 export interface PathRisk {
   /** The path as given. */

@@ -14,9 +14,11 @@ const TRACEBACK =
 const EXPECTED_BUT = /\bexpected\b[\s\S]{0,240}?\b(?:but|actual(?:ly)?|instead|got)\b|\bexpected behaviou?r\b/i;
 const STEPS = /\bsteps to reproduce\b|\bto reproduce\b|\breproduc(?:e|tion) steps\b/i;
 const CODE = /```|^(?: {4}|\t)\S/m;
-const PATH = /(?:^|\s|`)(?:[\w.@-]+\/)+[\w.@-]+\.[a-z]{1,5}\b|(?:^|\s|`)[\w-]+\.(?:ts|js|py|rb|go|rs|java|php|tsx|jsx|yml|yaml|json|md|tf|sql|cs|c|cpp|h)\b/i;
+const PATH =
+  /(?:^|\s|`)(?:[\w.@-]+\/)+[\w.@-]+\.[a-z]{1,5}\b|(?:^|\s|`)[\w-]+\.(?:ts|js|py|rb|go|rs|java|php|tsx|jsx|yml|yaml|json|md|tf|sql|cs|c|cpp|h)\b/i;
 const VERSION_BUMP = /\bfrom v?\d+(?:\.\d+)+\S* to v?\d+(?:\.\d+)+|\bv?\d+\.\d+\.\d+\b/i;
-const CONVENTIONAL = /^\s*(feat|fix|docs?|chore|refactor|test|tests|ci|build|perf|style|deps|revert|sec)(?:\([^)]*\))?!?:/i;
+const CONVENTIONAL =
+  /^\s*(feat|fix|docs?|chore|refactor|test|tests|ci|build|perf|style|deps|revert|sec)(?:\([^)]*\))?!?:/i;
 
 /** Words too common to be worth a pair of their own ("to the", "in a"). */
 const STOP = new Set(
@@ -84,7 +86,13 @@ function structural(parts: TextParts, raw: string): string[] {
   if (/\?\s*$/m.test(parts.body)) out.push('s:question-body');
   if (!parts.body) out.push('s:title-only');
   const cc = CONVENTIONAL.exec(parts.title);
-  if (cc) out.push(`s:cc-${cc[1]!.toLowerCase().replace(/^docs?$/, 'docs').replace(/^tests?$/, 'test')}`);
+  if (cc)
+    out.push(
+      `s:cc-${cc[1]!
+        .toLowerCase()
+        .replace(/^docs?$/, 'docs')
+        .replace(/^tests?$/, 'test')}`,
+    );
   return out;
 }
 

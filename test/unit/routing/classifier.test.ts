@@ -109,7 +109,11 @@ test('context file paths can raise risk even when the text is bland', () => {
   assert.equal(withPath.risk, 'high');
   assert.ok(withPath.signals.includes('authentication code in play'));
   assert.equal(withPath.signals.filter((s) => s === 'authentication code in play').length, 1, 'a file is named once');
-  assert.match(withPath.reasons[1]!, /^high: src\/auth\/session\.ts \(authentication code\)/, 'the reason names the file');
+  assert.match(
+    withPath.reasons[1]!,
+    /^high: src\/auth\/session\.ts \(authentication code\)/,
+    'the reason names the file',
+  );
 });
 
 test('a file path written in the task is a module name, not a trivial job: it never lowers the risk', () => {

@@ -56,7 +56,9 @@ test('a traceback pasted into what is explicitly a feature request stays a featu
 });
 
 test('each call carries a confidence, its runner-up and the features that weighed most', () => {
-  const c = classify('Fix the crash when the list is empty\n\nTraceback (most recent call last):\nIndexError: list index out of range');
+  const c = classify(
+    'Fix the crash when the list is empty\n\nTraceback (most recent call last):\nIndexError: list index out of range',
+  );
   assert.ok(ClassificationSchema.safeParse(c).success);
   const kind = c.calls!.kind;
   assert.equal(c.kind, 'bugfix');
