@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { RiskSchema, TaskKindSchema, type Risk, type TaskKind } from '../config/policySchema';
 import weightsJson from './classifierWeights.json';
 
+const FeatureRowSchema = z.array(z.number()).length(11);
+
 export const ModelWeightsSchema = z.object({
   version: z.literal(1),
   trainedOn: z.string(),
@@ -14,9 +16,35 @@ export const ModelWeightsSchema = z.object({
   risks: z.array(RiskSchema).length(3),
   bias: z.object({ kind: z.array(z.number()).length(7), risk: z.array(z.number()).length(3), plan: z.number() }),
   /** feature id → [7 kind weights, 3 risk weights, 1 plan weight]. */
-  features: z.record(z.string(), z.array(z.number()).length(11)),
+  features: z.record(z.string(), FeatureRowSchema),
 });
 export type ModelWeights = z.infer<typeof ModelWeightsSchema>;
+
+const HeaderSchema = ModelWeightsSchema.omit({ features: true }).extend({
+  features: z.custom<object>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'features must be an object',
+  ),
+});
+
+/**
+ * Validates a weights file: zod for the header, a plain loop for the ~1,600 feature rows (zod over
+ * all of them took ~90 ms on first use, a stall in the extension host's event loop).
+ */
+export function parseWeights(json: unknown, where: string): ModelWeights {
+  const header = HeaderSchema.safeParse(json);
+  const problem = header.success
+    ? Object.entries(header.data.features as Record<string, unknown>).find(
+        ([, row]) =>
+          !Array.isArray(row) || row.length !== 11 || !row.every((x) => typeof x === 'number' && Number.isFinite(x)),
+      )
+    : undefined;
+  if (!header.success || problem)
+    throw new Error(
+      `${where} is not a valid classifier model (${header.success ? `feature "${problem![0]}" is not 11 numbers` : header.error.issues[0]?.message}); run npm run train:classifier`,
+    );
+  return header.data as ModelWeights;
+}
 
 export interface HeadScore<C extends string> {
   /** Classes with their probability, most likely first. */
@@ -36,12 +64,7 @@ let cached: ModelWeights | undefined;
 /** The shipped weights, validated once on first use (a broken file fails loudly, naming itself). */
 export function shippedWeights(): ModelWeights {
   if (!cached) {
-    const parsed = ModelWeightsSchema.safeParse(weightsJson);
-    if (!parsed.success)
-      throw new Error(
-        `src/core/routing/classifierWeights.json is not a valid classifier model (${parsed.error.issues[0]?.message}); run npm run train:classifier`,
-      );
-    cached = parsed.data;
+    cached = parseWeights(weightsJson, 'src/core/routing/classifierWeights.json');
   }
   return cached;
 }
