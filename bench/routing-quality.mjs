@@ -7,13 +7,13 @@
 // git at bench time), so every figure has its comparison. Also p50/p99 of classify() per call.
 // Targets (issue: routing on real tasks): kind, risk, needs_plan ≥ 85%; no high called low; at most
 // 3% of low called high; p99 under 5 ms.
-import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTs } from './bundleTs.mjs';
 
 const OLD_COMMIT = '86f9d50';
 const KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
@@ -44,20 +44,8 @@ function keywordBaseline(text) {
   return { kind, risk, needsPlan: risk === 'high' };
 }
 
-async function bundle(work, name, contents, plugins = []) {
-  const outfile = join(work, `${name}.cjs`);
-  await esbuild.build({
-    stdin: { contents, resolveDir: join(work, '..'), loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    outfile,
-    logLevel: 'warning',
-    plugins,
-  });
-  return createRequire(import.meta.url)(outfile);
+function bundle(work, name, contents, plugins = []) {
+  return bundleTs({ contents, resolveDir: join(work, '..'), outfile: join(work, `${name}.cjs`), plugins });
 }
 
 /** The current classifier, compiled the way it ships. */
