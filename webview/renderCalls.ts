@@ -17,6 +17,14 @@ function call(name: string, c: CallView): HTMLElement {
   );
 }
 
+/** Which way an unsure call leaned; a risk kept below a likelier "high" says so plainly. */
+function leaning(c: CallView): string {
+  if (!c.runnerUp) return `leaned ${c.label} (${pct(c.confidence)})`;
+  return c.runnerUp.p > c.confidence
+    ? `called ${c.label} (${pct(c.confidence)}), though ${c.runnerUp.label} was likelier (${pct(c.runnerUp.p)}) — below the bar for it`
+    : `leaned ${c.label} (${pct(c.confidence)}) over ${c.runnerUp.label} (${pct(c.runnerUp.p)})`;
+}
+
 export function renderCalls(run: RunView): HTMLElement[] {
   const calls = run.calls;
   if (!calls) return [];
@@ -32,9 +40,7 @@ export function renderCalls(run: RunView): HTMLElement[] {
   const unsure = (['kind', 'risk'] as const).filter((k) => calls[k].uncertain);
   for (const k of unsure) {
     const c = calls[k];
-    const leaned = c.runnerUp
-      ? `leaned ${c.label} (${pct(c.confidence)}) over ${c.runnerUp.label} (${pct(c.runnerUp.p)})`
-      : `leaned ${c.label} (${pct(c.confidence)})`;
+    const leaned = leaning(c);
     const next = calls.refinedBy
       ? `${calls.refinedBy} refined the kind.`
       : 'No classifier model is set to refine it (classifier.model in the policy).';

@@ -244,12 +244,6 @@ export function classify(
   // Plan: every high-risk change; otherwise a cross-cutting change the model or the scope says so.
   const needsPlan =
     risk === 'high' || (changes && (score.plan >= 0.5 || scope.some((s) => s.id !== 'large-selection')));
-  signals.unshift({
-    id: 'model-kind',
-    label: `${kind} ${asks ? '(question form)' : pct(kindCall.confidence)}`,
-    evidence: kindCall.features.map((x) => x.label).join(', '),
-    kind,
-  });
   return {
     kind,
     risk,

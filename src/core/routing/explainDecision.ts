@@ -26,7 +26,11 @@ export function callLines(calls: NonNullable<Classification['calls']>, needsPlan
   ] as const)
     if (call.uncertain && call.runnerUp)
       out.push(
-        `Uncertain ${name}: leaned ${pct(call.confidence)} this way over ${call.runnerUp.label} (${pct(call.runnerUp.p)}); set classifier.model in the policy to have a model refine it`,
+        `Uncertain ${name}: ${
+          call.runnerUp.p > call.confidence
+            ? `${call.runnerUp.label} was likelier (${pct(call.runnerUp.p)}) but below the bar for it; called at ${pct(call.confidence)}`
+            : `leaned ${pct(call.confidence)} this way over ${call.runnerUp.label} (${pct(call.runnerUp.p)})`
+        }; set classifier.model in the policy to have a model refine it`,
       );
   return out;
 }
