@@ -6,39 +6,27 @@
 //               (target: under 5 ms per stage). Overhead includes reading context files, resolving
 //               the edits, rendering the diff, events, and applying to a scratch workspace.
 // The core is compiled the way it ships (esbuild, minified) before it is measured.
-import * as esbuild from 'esbuild';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTs } from './bundleTs.mjs';
 
-async function loadCore(root, work) {
-  const outfile = join(work, 'routing.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        "export { classify } from './src/core/routing/classifier';",
-        "export { runTask } from './src/core/pipeline/run';",
-        "export { fsWorkspaceReader } from './src/core/pipeline/workspaceReader';",
-        "export { RoutingPolicySchema } from './src/core/config/policySchema';",
-        "export { createProvider } from './src/core/providers/createProvider';",
-        "export { applyResolved } from './src/core/edits/applyResolved';",
-        "export { startLoopbackServer } from './test/support/loopbackServer';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    outfile,
-    logLevel: 'warning',
+function loadCore(root, work) {
+  return bundleTs({
+    contents: [
+      "export { classify } from './src/core/routing/classifier';",
+      "export { runTask } from './src/core/pipeline/run';",
+      "export { fsWorkspaceReader } from './src/core/pipeline/workspaceReader';",
+      "export { RoutingPolicySchema } from './src/core/config/policySchema';",
+      "export { createProvider } from './src/core/providers/createProvider';",
+      "export { applyResolved } from './src/core/edits/applyResolved';",
+      "export { startLoopbackServer } from './test/support/loopbackServer';",
+    ].join('\n'),
+    resolveDir: root,
+    outfile: join(work, 'routing.cjs'),
   });
-  return createRequire(import.meta.url)(outfile);
 }
 
 const TASKS = [

@@ -3,6 +3,7 @@
 // rebuilt, so live text is not lost or re-sent.
 import type { FindingView, PanelStage, RunView, StageView } from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
+import { renderCalls } from './renderCalls';
 import type { OutputStreams } from './outputStreams';
 
 export const STAGE_LABELS: Record<PanelStage, string> = {
@@ -61,6 +62,7 @@ export function renderHeader(run: RunView): HTMLElement {
     {},
     h('h1', { class: 'task' }, run.task),
     badges,
+    ...renderCalls(run),
     signals,
     cost,
     run.reasons.length ? h('p', { class: 'reasons muted' }, run.reasons.join(' ')) : null,

@@ -14,7 +14,7 @@ import { EXIT, type VerbIo } from './verbIo';
 
 export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys]
   Classifies the task and prints which stages run, which model owns each and why.
-  --json         print the RoutingDecision as JSON (kind, risk, signals, stages, gates, …)
+  --json         print the RoutingDecision as JSON (kind, risk, confidence, features, signals, stages, gates, …)
   --root DIR     workspace whose .switchyard/routing.json applies (default: current directory)
   --file PATH    a file the task is about (repeatable); feeds the classifier and the stage plan
   --assume-keys  decide as if every model's API key were set (the default when none is set)
@@ -64,7 +64,15 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
   // kind, risk and signals first and at the top level: scripts read these without digging.
   if (parsed.values.json) {
     const { kind, risk, ...rest } = decision;
-    io.out(JSON.stringify({ kind, risk, signals: decision.classification.signals, assumedKeys, ...rest }, null, 2));
+    const c = decision.classification;
+    // The features behind each call and how sure it was, beside kind and risk (the full calls,
+    // with runner-ups and weights, are under classification.calls).
+    const why = {
+      confidence: c.calls && { kind: c.calls.kind.confidence, risk: c.calls.risk.confidence },
+      needsPlan: c.needsPlan,
+      features: c.calls && { kind: c.calls.kind.features, risk: c.calls.risk.features },
+    };
+    io.out(JSON.stringify({ kind, risk, signals: c.signals, ...why, assumedKeys, ...rest }, null, 2));
   } else {
     if (assumedKeys && !parsed.values['assume-keys']) {
       const names = [...new Set(missing.map((m) => /([A-Z][A-Z0-9_]+) is not set/.exec(m)?.[1]).filter(Boolean))];

@@ -19,6 +19,19 @@ const count = z.number().int().nonnegative();
 
 export const SignalViewSchema = z.object({ id: z.string().max(200), detail: text.optional() });
 
+/** One classifier call as the panel shows it: how sure, which way an unsure call leaned, and why. */
+export const CallViewSchema = z.object({
+  label: z.string().max(50),
+  confidence: z.number().min(0).max(1),
+  uncertain: z.boolean(),
+  runnerUp: z.object({ label: z.string().max(50), p: z.number().min(0).max(1) }).optional(),
+  /** The features that weighed most, as people read them ("‘charged twice’", "a traceback"). */
+  features: z.array(z.string().max(500)).max(12),
+  /** Set when a rule made the call ("file in play: src/auth/login.ts"). */
+  rule: z.string().max(500).optional(),
+});
+export type CallView = z.infer<typeof CallViewSchema>;
+
 export const RejectedViewSchema = z.object({ modelId: z.string().max(200), reason: text });
 
 /** One entry of the ContextBoundary log: what crossed into a role's session. */
@@ -89,6 +102,8 @@ export const RunViewSchema = z.object({
   kind: z.string().max(50).optional(),
   risk: z.string().max(50).optional(),
   signals: z.array(SignalViewSchema).max(200).default([]),
+  /** The local classifier's kind and risk calls; `refinedBy` names the model that refined the kind. */
+  calls: z.object({ kind: CallViewSchema, risk: CallViewSchema, refinedBy: z.string().max(200).optional() }).optional(),
   gates: z.array(text).max(50).default([]),
   /** Why these stages run (from the decision). */
   reasons: z.array(text).max(50).default([]),

@@ -50,9 +50,13 @@ test('running it asks for the task in an input box', async () => {
   await wb.page.keyboard.press('Enter');
 });
 
-test('the routing panel opens and shows the task', async () => {
+test('the routing panel opens and shows the task, and how sure the classifier was and why', async () => {
   const panel = await frameForWebview(wb.page, 'Switchyard routing');
   await panel.getByText(TASK).first().waitFor({ timeout: 20_000 });
+  const calls = panel.locator('[data-testid="classifier-calls"]');
+  await calls.waitFor({ timeout: 20_000 });
+  // "kind bugfix 84% — ‘fix’ in the title, … · risk medium 80% — …": the calls and their features.
+  assert.match(await calls.innerText(), /kind bugfix \d+% — .+ · risk medium (\d+%|by rule)/);
   await screenshot(wb.page, 'route-task-4-panel');
 });
 

@@ -93,7 +93,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     let classification = local;
     const notes: string[] = [];
     const id = policy.classifier.model;
-    const spec = id ? policy.models.find((m) => m.id === id) : undefined;
+    // A configured model refines only the calls the local classifier was unsure of: a confident
+    // local call costs nothing and waits for no one.
+    const unsure = local.calls ? local.calls.kind.uncertain || local.calls.risk.uncertain : true;
+    const spec = id && unsure ? policy.models.find((m) => m.id === id) : undefined;
     if (spec) {
       const missing = opts.availability(spec);
       if (missing) notes.push(`classifier model ${spec.id} not used: ${missing}; the local classification stands`);

@@ -16,6 +16,31 @@ export const SignalSchema = z.object({
 });
 export type Signal = z.infer<typeof SignalSchema>;
 
+/** A feature that weighed in a call, as a person reads it ("‘charged twice’", "a traceback"). */
+export const WeighedFeatureSchema = z.object({
+  /** The model's feature id ("b:charg twic", "s:traceback", "r:payments"). */
+  id: z.string(),
+  label: z.string(),
+  /** How much it pushed toward the call (log-odds over the average class). */
+  weight: z.number(),
+});
+export type WeighedFeature = z.infer<typeof WeighedFeatureSchema>;
+
+/** One call of the classifier (the kind, or the risk) with how sure it was and why. */
+export const CallSchema = z.object({
+  /** The model's probability for the class it chose, 0–1 (rules that overrode it keep it as is). */
+  confidence: z.number().min(0).max(1),
+  /** Below the confidence the classifier trusts: the call could well be the runner-up. */
+  uncertain: z.boolean(),
+  /** The next most likely class and its probability: which way an uncertain call leaned. */
+  runnerUp: z.object({ label: z.string(), p: z.number().min(0).max(1) }).optional(),
+  /** The features that weighed most for the call, strongest first. */
+  features: z.array(WeighedFeatureSchema).max(12),
+  /** When a rule made the call rather than the model: which ("phrased as a question", "file in play: …"). */
+  rule: z.string().optional(),
+});
+export type Call = z.infer<typeof CallSchema>;
+
 export const ClassificationSchema = z.object({
   kind: TaskKindSchema,
   risk: RiskSchema,
@@ -26,6 +51,10 @@ export const ClassificationSchema = z.object({
   /** One line per conclusion: why this kind, why this risk. */
   reasons: z.array(z.string()),
   source: z.enum(['local', 'model']),
+  /** Whether an architect should plan before anyone implements (the rubric's needs_plan). */
+  needsPlan: z.boolean().optional(),
+  /** Confidence and the weighed features behind the kind and the risk (the local classifier's). */
+  calls: z.object({ kind: CallSchema, risk: CallSchema }).optional(),
 });
 export type Classification = z.infer<typeof ClassificationSchema>;
 

@@ -1,26 +1,42 @@
-// The local classifier: deterministic, offline, a few hundred microseconds. From the task text and
-// optional host context it decides kind, risk and the signals that fired, and says why in words.
-// Risk is biased toward caution: any high-risk signal makes the task high, whatever else fired.
+// The local classifier: deterministic, offline, well under a millisecond. A small learned model
+// (classifierModel.ts, trained on labelled real tasks) reads the task text and says kind, risk and
+// whether to plan, each with a confidence and the features that weighed most; a rule layer on top
+// keeps what must never be missed (a high-risk subject in a change, a risky file in play, error
+// diagnostics, a wide scope) and what the rubric says never counts (a topic word in a question, a
+// docs task or a tests-only task sets no risk).
 import type { Risk, TaskKind } from '../config/policySchema';
-import { TaskContextSchema, type Classification, type Signal, type TaskContext } from './classificationSchema';
-import { CHANGE_VERBS, CLASSIFIER_RULES, PATH_IN_TEXT, QUESTION_OPENERS, type ClassifierRule } from './classifierRules';
+import {
+  TaskContextSchema,
+  type Call,
+  type Classification,
+  type Signal,
+  type TaskContext,
+  type WeighedFeature,
+} from './classificationSchema';
+import { asksOnly, HIGH_RISK_RULES, type RiskRule } from './classifierRules';
+import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
+import { riskFromPaths, type PathRisk } from './riskFromPaths';
+import { featureLabel, isStopWord, splitTask, taskFeatures, type TaskFeatures } from './textFeatures';
 
-/** Ties between kinds break in this order: the narrower, cheaper kind first. */
-const KIND_ORDER: readonly TaskKind[] = ['question', 'test', 'docs', 'chore', 'refactor', 'bugfix', 'feature'];
+/** Kinds whose work changes no product behaviour: the rubric makes them low risk, whatever they mention. */
 const LOW_KINDS: ReadonlySet<TaskKind> = new Set(['question', 'docs', 'test']);
-const TRIVIAL_MARKERS = new Set(['typo', 'comments', 'formatting']);
-/** Rules for build, CI and dependency work (see the risk below). */
-const DOWNSTREAM_CHORES: readonly string[] = ['chore-config', 'chore-ci', 'chore-deps'];
+/** Below this probability a call is reported as uncertain (and a configured model may refine it). */
+export const CONFIDENT = 0.55;
+/**
+ * How the risk call weighs the model against the rules, chosen on the train/dev splits:
+ * `highAt` — the model's P(high) from which the risk is high even when another class is likelier
+ * (missing high costs most); `ruleUnlessLow` — a strong rule sets high unless the model is at least
+ * this sure the change is low-risk ("Typo in the Change Password label"), then it is medium;
+ * `lowKindSure` — how sure a docs/test/question call must be for its topic words to set no risk.
+ */
+export const RISK_POLICY = { highAt: 0.6, ruleUnlessLow: 0.5, lowKindSure: 0.5, lowKindRuleHigh: 0.2 };
+/** Error diagnostics in the editor point at a bugfix: this many log-odds toward it. */
+const DIAGNOSTICS_BOOST = 2;
 const SCOPE_WIDE =
   /(?:^|[^a-z])(across the (?:code ?base|repo\w*|project)|everywhere|all files|every file|several (?:modules|packages|files)|multiple (?:modules|packages|services)|whole (?:code ?base|project))(?:$|[^a-z])/i;
 const LARGE_SELECTION_LINES = 300;
 const SEVERAL_MODULES = 3;
-
-function evidenceOf(rule: ClassifierRule, subject: string): string | undefined {
-  const m = rule.pattern.exec(subject);
-  if (!m) return undefined;
-  return rule.on === 'path' ? subject : m[0].replace(/^[^a-z0-9.]+|[^a-z0-9]+$/gi, '');
-}
+const TOP_FEATURES = 4;
 
 function topModule(path: string): string {
   const parts = path.replace(/\\/g, '/').replace(/^\.\//, '').split('/').filter(Boolean);
@@ -28,141 +44,214 @@ function topModule(path: string): string {
   return parts.length <= 1 ? '.' : parts.slice(0, Math.min(2, parts.length - 1)).join('/');
 }
 
-export function classify(task: string, context: TaskContext = {}): Classification {
-  const ctx = TaskContextSchema.parse(context);
-  const text = task.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  const signals: Signal[] = [];
-  const seenLabels = new Set<string>();
-  const kindScore = new Map<TaskKind, number>();
-  const fired = new Set<string>();
+const pct = (p: number): string => `${Math.round(p * 100)}%`;
 
-  const fire = (rule: ClassifierRule, evidence: string): void => {
-    fired.add(rule.id);
-    if (rule.kind) kindScore.set(rule.kind, (kindScore.get(rule.kind) ?? 0) + (rule.weight ?? 1));
-    // Path and text rules can share a label ("touches auth"): show it once, keep the first evidence.
-    if (seenLabels.has(rule.label)) return;
-    seenLabels.add(rule.label);
-    signals.push({ id: rule.id, label: rule.label, evidence, kind: rule.kind, risk: rule.risk });
+/** Word features a person learns nothing from ("the", "is"), and a title word already shown as a word. */
+function worthShowing(id: string, surface: Map<string, string>, shown: Set<string>): boolean {
+  const words = surface.get(id) ?? '';
+  if ((id.startsWith('w:') || id.startsWith('t:')) && isStopWord(words)) return false;
+  const key = words || id;
+  if (shown.has(key)) return false;
+  shown.add(key);
+  return true;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** A call: the model's confidence in `chosen`, its runner-up and the features that pushed most. */
+function callOf<C extends string>(score: HeadScore<C>, chosen: C, f: TaskFeatures, rule?: string): Call {
+  const chosenP = score.ranked.find((r) => r.label === chosen)?.p ?? 0;
+  const runnerUp = score.ranked.find((r) => r.label !== chosen);
+  const shown = new Set<string>();
+  const features: WeighedFeature[] = score
+    .contributions(chosen)
+    .filter((c) => c.weight > 0.05)
+    .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1))
+    .filter((c) => worthShowing(c.id, f.surface, shown))
+    .slice(0, TOP_FEATURES)
+    .map((c) => ({
+      id: c.id,
+      label: featureLabel(c.id, f.surface.get(c.id)),
+      weight: Math.round(c.weight * 100) / 100,
+    }));
+  return {
+    confidence: round3(chosenP),
+    // A rule's call is not the model's guess: it is as sure as the rule.
+    uncertain: !rule && chosenP < CONFIDENT,
+    runnerUp: runnerUp && { label: runnerUp.label, p: round3(runnerUp.p) },
+    features,
+    rule,
   };
+}
 
-  const textWithoutPaths = text.replace(PATH_IN_TEXT, ' ');
-  for (const rule of CLASSIFIER_RULES) {
-    if (rule.on === 'text') {
-      const ev = evidenceOf(rule, rule.notInPaths ? textWithoutPaths : text);
-      if (ev !== undefined) fire(rule, ev);
-    } else {
-      for (const path of ctx.filePaths) {
-        const ev = evidenceOf(rule, path.replace(/\\/g, '/'));
-        if (ev !== undefined) {
-          fire(rule, ev);
-          break;
-        }
-      }
-    }
+type ParsedContext = ReturnType<typeof TaskContextSchema.parse>;
+
+function scopeSignals(text: string, ctx: ParsedContext): Signal[] {
+  const out: Signal[] = [];
+  const modules = new Set(ctx.filePaths.map(topModule));
+  if (modules.size >= SEVERAL_MODULES)
+    out.push({
+      id: 'several-modules',
+      label: 'several modules',
+      evidence: [...modules].slice(0, 4).join(', '),
+      risk: 'medium',
+    });
+  const wide = SCOPE_WIDE.exec(text);
+  if (wide) out.push({ id: 'wide-scope', label: 'wide scope', evidence: wide[1]!, risk: 'medium' });
+  if ((ctx.selectionLines ?? 0) > LARGE_SELECTION_LINES)
+    out.push({
+      id: 'large-selection',
+      label: 'large selection',
+      evidence: `${ctx.selectionLines} lines selected`,
+      risk: 'medium',
+    });
+  return out;
+}
+
+const pLow = (score: HeadScore<Risk>): number => score.ranked.find((x) => x.label === 'low')?.p ?? 0;
+const pHigh = (score: HeadScore<Risk>): number => score.ranked.find((x) => x.label === 'high')?.p ?? 0;
+
+/** The model's risk with the asymmetric cost applied: a fair chance of high is high. */
+function modelRisk(score: HeadScore<Risk>): Risk {
+  const p = (r: Risk): number => score.ranked.find((x) => x.label === r)?.p ?? 0;
+  if (pHigh(score) >= RISK_POLICY.highAt) return 'high';
+  return p('medium') >= p('low') ? 'medium' : 'low';
+}
+
+interface RiskInput {
+  kind: TaskKind;
+  changes: boolean;
+  score: HeadScore<Risk>;
+  strong: RiskRule[];
+  mentioned: boolean;
+  paths: PathRisk[];
+  scope: Signal[];
+  surface: Map<string, string>;
+}
+
+/** The risk and why, from the model and the rule layer (see RISK_POLICY for the thresholds). */
+function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
+  const learned = modelRisk(x.score);
+  const names = x.strong.map((r) => r.label).join(', ');
+  if (!x.changes && x.kind !== 'question' && x.strong.length && pHigh(x.score) >= RISK_POLICY.lowKindRuleHigh)
+    // Sure it is docs/tests/a question, yet the model reads the named subject as the work itself
+    // ("Stored XSS in Comments" read as docs): not low.
+    return {
+      risk: 'medium',
+      why: `medium: ${x.kind} work, but it names ${names} as if it were the work`,
+      rule: 'subject named',
+    };
+  if (!x.changes)
+    return {
+      risk: 'low',
+      why: `low: ${x.kind} work changes no product behaviour${x.mentioned ? ' (the subjects it mentions set no risk)' : ''}`,
+      rule: `${x.kind} work`,
+    };
+  if (x.paths.length) {
+    const files = x.paths.map((p) => `${p.path} (${p.label})`).join(', ');
+    return { risk: 'high', why: `high: ${files}`, rule: `file in play: ${x.paths[0]!.path}` };
   }
+  if (learned === 'high' || (x.strong.length && pLow(x.score) < RISK_POLICY.ruleUnlessLow)) {
+    const rules = x.strong.map((r) => `${r.label} ‘${x.surface.get(`r:${r.id}`)}’`);
+    return rules.length
+      ? { risk: 'high', why: `high: ${rules.join(', ')}`, rule: names }
+      : { risk: 'high', why: 'high: the learned model' };
+  }
+  // The model is sure the change is small ("Typo in the Change Password label"), but a high-risk
+  // subject is named: never low.
+  if (x.strong.length)
+    return { risk: 'medium', why: `medium: names ${names}, but the change looks small`, rule: names };
+  if (x.scope.length)
+    return { risk: 'medium', why: `medium: ${x.scope.map((s) => s.label).join(', ')}`, rule: 'scope' };
+  // Build, CI and dependency changes reach everything downstream: never low (the rubric's medium).
+  const downstream = ['k:ci', 'k:deps'].filter((id) => x.surface.has(id));
+  if (x.kind === 'chore' && downstream.length)
+    return {
+      risk: 'medium',
+      why: `medium: build, CI or dependency work (‘${x.surface.get(downstream[0]!)}’)`,
+      rule: 'build / CI / dependencies',
+    };
+  // Formatting changes how code looks, not what it does.
+  if (x.surface.has('k:style:title'))
+    return { risk: 'low', why: `low: formatting only (‘${x.surface.get('k:style:title')}’)`, rule: 'formatting' };
+  return learned === 'low'
+    ? { risk: 'low', why: 'low: a small change that does not alter how the product behaves' }
+    : { risk: 'medium', why: 'medium: an ordinary change to product behaviour' };
+}
 
+function contextSignals(ctx: ParsedContext, kinds: { changes: boolean }): { signals: Signal[]; paths: PathRisk[] } {
+  const signals: Signal[] = [];
   const errors = ctx.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    kindScore.set('bugfix', (kindScore.get('bugfix') ?? 0) + 2);
+  if (errors.length)
     signals.push({
       id: 'diagnostics',
       label: 'error diagnostics in context',
       evidence: `${errors.length} error(s): ${errors[0]!.message.slice(0, 80)}`,
       kind: 'bugfix',
     });
-  }
-
-  const isQuestion = (QUESTION_OPENERS.test(text) || text.endsWith('?')) && !CHANGE_VERBS.test(text);
-  if (isQuestion) {
-    signals.unshift({ id: 'question', label: 'asks a question', evidence: text.slice(0, 60), kind: 'question' });
-  }
-
-  // Kind: a question is a question whatever nouns it mentions; else the highest score, ties by KIND_ORDER.
-  let kind: TaskKind = 'feature';
-  let kindReason = 'no kind signal fired; treated as a change (feature)';
-  if (isQuestion) {
-    kind = 'question';
-    kindReason = 'phrased as a question and asks for no change';
-  } else {
-    let best = 0;
-    for (const k of KIND_ORDER) {
-      const score = kindScore.get(k) ?? 0;
-      if (score > best) {
-        best = score;
-        kind = k;
-      }
-    }
-    if (best > 0) {
-      const why = signals.filter((s) => s.kind === kind).map((s) => s.label);
-      kindReason = `${kind}: ${why.join(', ')}`;
-    }
-  }
-
-  // Scope widens risk: several modules or a large selection are never low.
-  const modules = new Set(ctx.filePaths.map(topModule));
-  const scopeSignals: string[] = [];
-  if (modules.size >= SEVERAL_MODULES) {
+  const paths = riskFromPaths(ctx.filePaths);
+  for (const p of paths)
     signals.push({
-      id: 'several-modules',
-      label: 'several modules',
-      evidence: [...modules].slice(0, 4).join(', '),
-      risk: 'medium',
+      id: p.ruleId,
+      label: `${p.label} in play`,
+      evidence: p.path,
+      risk: kinds.changes ? p.risk : undefined,
     });
-    scopeSignals.push('several modules');
-  }
-  const wide = SCOPE_WIDE.exec(text);
-  if (wide) {
-    signals.push({ id: 'wide-scope', label: 'wide scope', evidence: wide[1]!, risk: 'medium' });
-    scopeSignals.push('wide scope');
-  }
-  if ((ctx.selectionLines ?? 0) > LARGE_SELECTION_LINES) {
+  return { signals, paths };
+}
+
+/** `model` is the shipped one; the training script passes others to compare choices on the dev split. */
+export function classify(
+  task: string,
+  context: TaskContext = {},
+  model: ModelWeights = shippedWeights(),
+): Classification {
+  const ctx = TaskContextSchema.parse(context);
+  const f = taskFeatures(task);
+  const hasErrors = ctx.diagnostics.some((d) => d.severity === 'error');
+  const score = scoreFeatures(f.ids, hasErrors ? { bugfix: DIAGNOSTICS_BOOST } : {}, model);
+  // Rule layer, kind: a title that only asks is a question whatever nouns it carries.
+  const asks = asksOnly(splitTask(task).title);
+  const kind = asks ? 'question' : score.kind.ranked[0]!.label;
+  const kindCall = callOf(score.kind, kind, f, asks ? 'phrased as a question that asks for no change' : undefined);
+  // A docs, tests-only or question call changes nothing only when it is sure; an unsure one is
+  // weighed like a change, so a misread kind cannot hide a high-risk task.
+  const changes = !LOW_KINDS.has(kind) || (!asks && kindCall.confidence < RISK_POLICY.lowKindSure);
+
+  // Rule layer, risk. A high-risk subject counts only when the task changes code; in a question,
+  // a docs task or a tests-only task it is a topic word, and the rubric says topic words set nothing.
+  const subjects = HIGH_RISK_RULES.filter((r) => f.surface.has(`r:${r.id}`));
+  const { signals, paths } = contextSignals(ctx, { changes });
+  for (const r of subjects)
     signals.push({
-      id: 'large-selection',
-      label: 'large selection',
-      evidence: `${ctx.selectionLines} lines selected`,
-      risk: 'medium',
+      id: r.id,
+      label: r.label,
+      evidence: f.surface.get(`r:${r.id}`) ?? '',
+      risk: changes ? 'high' : undefined,
     });
-    scopeSignals.push('large selection');
-  }
+  const scope = scopeSignals(task.toLowerCase(), ctx);
+  signals.push(...scope);
+  const strong = subjects.filter((r) => r.strong);
+  const mentioned = subjects.length > 0 || paths.length > 0;
+  const decided = decideRisk({ kind, changes, score: score.risk, strong, mentioned, paths, scope, surface: f.surface });
+  const risk = decided.risk;
+  const riskCall = callOf(score.risk, risk, f, decided.rule);
+  const explained = (call: Call): string =>
+    call.features.length ? `: ${call.features.map((x) => x.label).join(', ')}` : '';
+  const kindWhy = `${kind} (${asks ? 'rule' : pct(kindCall.confidence)})${explained(kindCall)}`;
+  const riskWhy = `${decided.why} [model ${pct(score.risk.ranked.find((r) => r.label === risk)?.p ?? 0)}${explained(riskCall)}]`;
 
-  const high = signals.filter((s) => s.risk === 'high').map((s) => s.label);
-  const trivial = [...fired].filter((id) => TRIVIAL_MARKERS.has(id));
-  const changesBehaviour = fired.has('feature') || fired.has('refactor');
-  let risk: Risk;
-  let riskReason: string;
-  if (high.length > 0) {
-    risk = 'high';
-    riskReason = `high: ${high.join(', ')}`;
-  } else if (kind === 'question') {
-    risk = 'low';
-    riskReason = 'low: a question changes no code';
-  } else if (scopeSignals.length > 0) {
-    risk = 'medium';
-    riskReason = `medium: ${scopeSignals.join(', ')}`;
-  } else if (DOWNSTREAM_CHORES.some((id) => fired.has(id))) {
-    // Build, CI and dependency changes reach everything downstream: never low, even for tests or docs.
-    risk = 'medium';
-    riskReason = `medium: ${signals
-      .filter((x) => DOWNSTREAM_CHORES.includes(x.id))
-      .map((x) => x.label)
-      .join(', ')}`;
-  } else if (LOW_KINDS.has(kind)) {
-    risk = 'low';
-    riskReason = `low: ${kind === 'test' ? 'test-only work' : 'documentation'}`;
-  } else if (trivial.length > 0 && !changesBehaviour) {
-    risk = 'low';
-    riskReason = `low: ${trivial.map((id) => signals.find((s) => s.id === id)?.label ?? id).join(', ')}`;
-  } else {
-    risk = 'medium';
-    riskReason = 'medium: a code change with no high-risk signal';
-  }
-
+  // Plan: every high-risk change; otherwise a cross-cutting change the model or the scope says so.
+  const needsPlan =
+    risk === 'high' || (changes && (score.plan >= 0.5 || scope.some((s) => s.id !== 'large-selection')));
   return {
     kind,
     risk,
     signals: signals.map((s) => s.label),
     details: signals,
-    reasons: [kindReason, riskReason],
+    reasons: [kindWhy, riskWhy],
     source: 'local',
+    needsPlan,
+    calls: { kind: kindCall, risk: riskCall },
   };
 }

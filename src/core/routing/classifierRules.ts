@@ -1,307 +1,208 @@
-// The local classifier's rule table: each rule is a compiled pattern over the task text (or over the
-// context's file paths) and what it pushes — a task kind with a weight, a risk, or both. Kept as data
-// so the "why" view can name the rule that fired and tests can check rules one by one.
-// Bias: a high-risk pattern is written broadly on purpose; a false "high" costs a gate, a false
-// "low" can ship an unreviewed security change.
-import type { Risk, TaskKind } from '../config/policySchema';
+// The classifier's rule layer: the subjects a mistake in is expensive (auth, access control,
+// secrets, cryptography, injection and other security holes, money, deleting or migrating user data,
+// concurrency and corruption, production infrastructure), as compiled patterns over the task text.
+// Every rule is also a feature of the learned model (textFeatures.ts), which learns how much a rule
+// counts in context; a `strong` rule additionally sets the risk high by itself whenever the task
+// changes code (see classifier.ts) — the rubric's "never miss" list. A topic word in a question, a
+// docs task or a tests-only task never counts: the rubric says the work decides, not the words.
+import type { Risk } from '../config/policySchema';
 
-export interface ClassifierRule {
+export interface RiskRule {
   id: string;
+  /** Shown to people: "payments / billing". */
   label: string;
-  /** Matched against the lower-cased task text (`text`) or each context file path (`path`). */
-  on: 'text' | 'path';
   pattern: RegExp;
-  kind?: TaskKind;
-  /** How strongly the rule points at `kind`; object nouns (tests, docs) outweigh generic verbs (add). */
-  weight?: number;
-  risk?: Risk;
-  /**
-   * Ignore file paths written in the task: "src/format.ts" is a module, not a formatting job. Set
-   * on the trivial markers only, so a path can never make a task look lower-risk than it is.
-   */
-  notInPaths?: boolean;
+  /** Fires alone → high for a change task; otherwise only a feature the model weighs. */
+  strong: boolean;
+  risk: Risk;
 }
 
-/** A file path written in a task ("src/format.ts", "comments/thread.ts", "notes.md"). */
-export const PATH_IN_TEXT =
-  /[a-z0-9_.@~-]*(?:\/[a-z0-9_.@~-]+)+|[a-z0-9_@~-]+(?:\.[a-z0-9_-]+)*\.[a-z][a-z0-9]{0,5}(?![a-z0-9])/gi;
+// The patterns run on lower-cased text (textFeatures.ts): no 'i' flag, which only slows irregexp.
+const w = (s: string): RegExp => new RegExp(`(?:^|[^a-z0-9])(?:${s})(?=$|[^a-z0-9])`);
 
-const w = (s: string): RegExp => new RegExp(`(?:^|[^a-z0-9])(?:${s})(?:$|[^a-z0-9])`, 'i');
-
-export const CLASSIFIER_RULES: readonly ClassifierRule[] = [
-  // ── high risk ──────────────────────────────────────────────────────────────────────────────
+export const HIGH_RISK_RULES: readonly RiskRule[] = [
   {
     id: 'auth',
-    label: 'touches auth',
-    on: 'text',
+    label: 'authentication',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'auth|authn|authz|authenticat\\w*|authoriz\\w*|login|log in|logout|sign[- ]?in|signup|sign[- ]?up|jwt|oauth\\w*|sso|saml|2fa|mfa|passwords?|passwd|cookies?|(?:user|auth|bearer|access|refresh|session|csrf|reset|id) tokens?|tokens? (?:storage|handling|refresh|validation|expiry)',
+      'auth|authenticat\\w*|oauth\\w*|oidc|openid|jwts?|sso|saml|2fa|mfa|totp|log ?in|login|logout|log out|sign[- ]?in|sign[- ]?up|passwords?|passwd|(?:access|refresh|bearer|id|auth|session|csrf|xsrf|reset) tokens?|tokens? (?:expir\\w*|validation|verification|revocation|refresh)|session (?:cookie|fixation|hijack\\w*|id)|cookies?|user tokens?|tokens? (?:in|to) (?:localstorage|sessionstorage|storage)',
     ),
   },
   {
-    id: 'permissions',
-    label: 'permissions / access control',
-    on: 'text',
+    id: 'access-control',
+    label: 'access control',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'permissions?|rbac|acl|access control|roles? check|privileges?|admin (?:rights|roles?|access|privileges?|only|checks?|users?)|admins? (?:can|may|only)|is_?admin|superusers?|impersonat\\w*|sudo|chmod',
+      "authori[sz]\\w*|permissions? (?:check|bypass|escalation)|privilege\\w*|rbac|acl|access control|idor|insecure direct object|impersonat\\w*|other users?'? ?(?:data|profiles?|accounts?|preferences|information|details)|another (?:user|person)'s|each ?other's (?:profiles?|accounts?|data)|any (?:logged[- ]in )?user can|unauthori[sz]ed",
     ),
   },
   {
     id: 'secrets',
     label: 'secrets / credentials',
-    on: 'text',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'secrets?|credentials?|api[ _-]?keys?|private keys?|signing keys?|keychain|vault|\\.env|env vars?|environment variables?|connection strings?|database urls?|dsn',
+      'secrets?|api[ _-]?keys?|private keys?|signing keys?|credentials?|(?:leak\\w*|expos\\w*|logg\\w*|print\\w*) (?:the |your |full |raw )?(?:api )?(?:keys?|tokens?|passwords?|secrets?)|sensitive data|\\.env|database urls?|connection strings?|dsn',
     ),
   },
   {
     id: 'crypto',
-    label: 'cryptography',
-    on: 'text',
+    label: 'cryptography / TLS',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'crypto\\w*|encrypt\\w*|decrypt\\w*|cipher\\w*|hash(?:ing)? passwords?|bcrypt|argon2|hmac|signatures?|tls|ssl|certificates?|nonce|random (?:token|key)s?|openssl|libssl|rotate (?:the )?(?:\\w+ )?keys?|key rotation',
+      'encrypt\\w*|decrypt\\w*|ciphers?|cryptograph\\w*|hmac|signature verif\\w*|verify (?:the )?signatures?|tls|ssl|certificates?|openssl|libssl|bcrypt|argon2|pbkdf2|hash(?:ing)? passwords?|password hash\\w*',
     ),
   },
   {
     id: 'security',
-    label: 'security fix',
-    on: 'text',
+    label: 'security hole',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'security|vulnerab\\w*|cve-?\\d*|xss|csrf|ssrf|sql injection|injection|sanitiz\\w*|escap\\w* (?:user |untrusted )?(?:input|html|output)|user input|untrusted input|exploit\\w*|path traversal|rce|owasp|cors|allowed origins?|content security policy|csp|rate limit\\w*|file uploads?|uploaded files?|upload (?:handler|endpoint|validation)|uploading (?:files?|images?)',
-    ),
-  },
-  {
-    id: 'migration',
-    label: 'schema / data migration',
-    on: 'text',
-    risk: 'high',
-    pattern: w(
-      'migrations?|migrate|schema change|database schema|db schema|alter table|add column|drop column|rename column|foreign key|index on|(?:add|create|drop|remove) (?:an? |the )?(?:unique |composite )?index(?:es)?|columns? (?:to|from|in|on) the \\w+ table|\\w+ table (?:schema|columns?)',
+      'security (?:vulnerab\\w*|issue|fix|hole|breach|bug|flaw|risk)|vulnerab\\w*|cve-?\\d+|xss|cross[- ]site|csrf|xsrf|ssrf|\\w*[- ]?injection|sanitiz\\w*|unsaniti[sz]ed|escape (?:user )?input|(?:path|directory) traversal|rce|remote code execution|open redirect|clickjacking|owasp|exploit\\w*|malicious|attacker|cors|allowed origins?|content security policy|csp|rate limit\\w*|file uploads?|uploaded files?|upload (?:handler|endpoint|validation)',
     ),
   },
   {
     id: 'payments',
     label: 'payments / billing',
-    on: 'text',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'payments?|billing|invoic\\w*|stripe|paypal|checkout|charges?|refunds?|subscriptions?|pricing plans?|credit cards?|ledger balance',
+      'payments?|billing|invoic\\w*|stripe|paypal|braintree|checkout|charged|charges?|double[- ]charg\\w*|refunds?|subscriptions?|credit cards?|tax(?:es)?|purchase orders?|order creation',
     ),
   },
   {
     id: 'data-deletion',
-    label: 'deletes or rewrites user data',
-    on: 'text',
+    label: 'deletes or loses user data',
+    strong: true,
     risk: 'high',
     pattern: w(
-      '(?:delete|remove|purge|wipe|erase) (?:all |the |old |stale |inactive )?(?:\\w+ ){0,2}(?:users?|accounts?|records?|customer data|data|rows|(?:user|chat|order|purchase|payment|message|browsing) history)|purge|wipe|erase|drop (?:the )?(?:\\w+ ){0,2}(?:tables?|databases?|collections?|columns?)|truncate (?:table)?|gdpr|backfill|rewrite (?:user )?data|data retention|retention (?:period|policy)|audit logs?',
+      'gdpr|right to (?:be forgotten|erasure)|personal data|(?:delete|remove|purge|erase|wipe) (?:a |the |their |your |my |all )?(?:user |customer )?(?:accounts?|users?|data|records)|purge|wipe[sd]?|erase|drop (?:the )?(?:\\w+ ){0,2}(?:tables?|columns?|databases?|collections?|rows)|retention (?:period|policy)|audit logs?|truncate|data loss|los(?:e|es|t|ing) (?:all )?(?:their |the |user )?data|data retention|anonymi[sz]\\w*|backfill\\w*|destroy (?:all )?resources',
+    ),
+  },
+  {
+    id: 'migration',
+    label: 'schema / data migration',
+    strong: true,
+    risk: 'high',
+    pattern: w(
+      '(?:schema|database|db|data|sql) migrations?|migrations? (?:file|script|table)s?|(?:up|down) migration|alter table|(?:add|drop|rename) (?:a )?columns?|unique (?:index|constraint)|foreign keys?|(?:add|create|drop|remove) (?:an? |the )?(?:unique |composite )?index(?:es)? (?:to|on)|index on|migrate(?:s|d)? (?:the )?(?:database|schema|data)',
     ),
   },
   {
     id: 'concurrency',
-    label: 'concurrency / locking',
-    on: 'text',
+    label: 'concurrency / corruption',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'concurren\\w*|race conditions?|deadlocks?|mutex\\w*|locking|locks?(?! ?files?)|semaphores?|thread[- ]?safe\\w*|atomic\\w*|transactions?|isolation level',
+      'race conditions?|racing|deadlocks?|concurrent(?:ly)?|concurrency|thread[- ]safe\\w*|mutex\\w*|reentrantlock|corrupt\\w*|atomic(?:ally)?|simultaneous(?:ly)?|duplicate (?:records?|entries|inserts?|rows)',
     ),
   },
   {
-    id: 'production-infra',
+    id: 'infrastructure',
     label: 'production infrastructure',
-    on: 'text',
+    strong: true,
     risk: 'high',
     pattern: w(
-      'production|prod|deploy\\w*|terraform|kubernetes|k8s|helm|infra\\w*|dns|load balancer|firewall|iam|cloudformation|rollout',
+      'terraform|\\.tf|kubernetes|k8s|helm charts?|ingress|cloudformation|vpc|subnets?|route tables?|iam (?:roles?|polic\\w*|permissions?)|security groups?|s3 buckets?|load balancers?|firewall|production (?:database|server|cluster|environment|infrastructure|deploy\\w*)|deploy\\w* to production',
     ),
-  },
-  {
-    id: 'path-auth',
-    label: 'touches auth',
-    on: 'path',
-    risk: 'high',
-    pattern: /(^|\/)(auth|authn|authz|login|session|security|permissions?|acl|oauth)[^/]*(\/|\.|$)/i,
-  },
-  {
-    id: 'path-migration',
-    label: 'schema / data migration',
-    on: 'path',
-    risk: 'high',
-    pattern: /(^|\/)(migrations?|schema)(\/|\.)|\.sql$|schema\.prisma$/i,
-  },
-  {
-    id: 'path-payments',
-    label: 'payments / billing',
-    on: 'path',
-    risk: 'high',
-    pattern: /(^|\/)(payments?|billing|checkout|invoices?)[^/]*(\/|\.|$)/i,
-  },
-  {
-    id: 'path-secrets',
-    label: 'secrets / credentials',
-    on: 'path',
-    risk: 'high',
-    pattern: /(^|\/)(\.env[^/]*|secrets?[^/]*|credentials?[^/]*|[^/]*\.pem|[^/]*\.key)$/i,
-  },
-  {
-    id: 'path-infra',
-    label: 'production infrastructure',
-    on: 'path',
-    risk: 'high',
-    pattern: /\.tf$|(^|\/)(terraform|k8s|kubernetes|helm|deploy|infra)(\/|$)|(^|\/)\.github\/workflows\//i,
-  },
-
-  // ── low-risk markers (only win when nothing riskier fired) ──────────────────────────────────
-  {
-    id: 'typo',
-    label: 'typo',
-    on: 'text',
-    risk: 'low',
-    kind: 'docs',
-    weight: 2,
-    notInPaths: true,
-    pattern: w('typos?|spelling|misspell\\w*|misspelt|grammar'),
-  },
-  {
-    id: 'comments',
-    label: 'comments only',
-    on: 'text',
-    risk: 'low',
-    kind: 'docs',
-    weight: 1,
-    notInPaths: true,
-    pattern: w('comments?|docstrings?|jsdoc|tsdoc'),
-  },
-  {
-    id: 'formatting',
-    label: 'formatting',
-    on: 'text',
-    risk: 'low',
-    kind: 'chore',
-    weight: 2,
-    notInPaths: true,
-    pattern: w('format(?:ting)?|whitespace|indentation|prettier|trailing spaces?|lint warnings?'),
-  },
-
-  // ── kinds ───────────────────────────────────────────────────────────────────────────────────
-  {
-    id: 'docs',
-    label: 'documentation',
-    on: 'text',
-    risk: 'low',
-    kind: 'docs',
-    weight: 3,
-    pattern: w('docs?|documentation|readme|changelog|guide|tutorial|examples? in the docs|contributing\\.md|\\.md'),
-  },
-  {
-    id: 'tests',
-    label: 'test-only work',
-    on: 'text',
-    risk: 'low',
-    kind: 'test',
-    weight: 3,
-    pattern: w('tests?|unit tests?|specs?|test cases?|coverage|fixtures?|snapshot tests?|e2e|flaky'),
-  },
-  {
-    id: 'bug-verb',
-    label: 'fix requested',
-    on: 'text',
-    kind: 'bugfix',
-    weight: 2,
-    pattern: w('fix(?:es|ed|ing)?|repair|resolve'),
-  },
-  {
-    id: 'bug-noun',
-    label: 'bug symptoms',
-    on: 'text',
-    kind: 'bugfix',
-    weight: 2,
-    pattern: w(
-      'bugs?|crash\\w*|errors?|exceptions?|broken|regressions?|fails?|failing|wrong|incorrect|null pointer|undefined is not|panics?|hangs?|leaks?|off[- ]by[- ]one',
-    ),
-  },
-  {
-    id: 'feature',
-    label: 'new behaviour',
-    on: 'text',
-    kind: 'feature',
-    weight: 1,
-    pattern: w('add|implement|support|introduce|create|new|build|allow|enable|let users'),
-  },
-  {
-    id: 'refactor',
-    label: 'refactor',
-    on: 'text',
-    kind: 'refactor',
-    weight: 3,
-    pattern: w(
-      'refactor\\w*|rename|extract|restructure|reorgani[sz]e|clean ?up|simplif\\w*|deduplicate|split (?:up|into)|move .* (?:to|into)|inline|dead code|unused (?:imports?|code|variables?|functions?)|convert .* (?:to|into)|port .* to|rewrite .* (?:in|with|using)|moderni[sz]e|async/await|promisify',
-    ),
-  },
-  {
-    id: 'chore-deps',
-    label: 'dependencies',
-    on: 'text',
-    kind: 'chore',
-    weight: 3,
-    pattern: w(
-      'bump|upgrade|downgrade|dependenc\\w*|deps|package\\.json|lock ?files?|package-lock|yarn\\.lock|npm (?:install|update)|renovate|dependabot',
-    ),
-  },
-  {
-    id: 'chore-config',
-    label: 'config / build / CI',
-    on: 'text',
-    kind: 'chore',
-    weight: 2,
-    pattern: w('config\\w*|tsconfig|eslint\\w*|webpack|esbuild|vite|babel|build scripts?|makefile|dockerfile'),
-  },
-  {
-    // CI work mentions tests ("a workflow to run the tests") but is CI work: it outweighs them.
-    id: 'chore-ci',
-    label: 'config / build / CI',
-    on: 'text',
-    kind: 'chore',
-    weight: 4,
-    pattern: w('ci|pipeline config|github actions?|workflows?|gitlab-ci|circleci|jenkins\\w*|travis'),
-  },
-  {
-    id: 'path-tests',
-    label: 'test files',
-    on: 'path',
-    kind: 'test',
-    weight: 2,
-    pattern: /(^|\/)(tests?|__tests__|spec)\/|\.(test|spec)\.[a-z]+$/i,
-  },
-  {
-    id: 'path-docs',
-    label: 'documentation files',
-    on: 'path',
-    kind: 'docs',
-    weight: 2,
-    pattern: /\.(md|mdx|rst|txt|adoc)$|(^|\/)docs\//i,
-  },
-  {
-    id: 'path-config',
-    label: 'config / build / CI',
-    on: 'path',
-    kind: 'chore',
-    weight: 2,
-    pattern:
-      /(^|\/)(package\.json|package-lock\.json|tsconfig[^/]*\.json|\.eslintrc[^/]*|eslint\.config\.[a-z]+|dockerfile|makefile|[^/]*\.ya?ml)$/i,
   },
 ];
 
-/** Words that open a question; a task that opens with one and asks for no change is a question. */
-export const QUESTION_OPENERS =
-  /^(what|why|how|where|when|which|who|whose|is|are|does|do|did|can|could|should|would|will|explain|describe|tell me|show me|walk me through|summari[sz]e|list)\b/i;
+/**
+ * Cues of the kind of work, written once from the rubric rather than learned: each is a feature
+ * of the model (`k:<id>`), so "broken", "crash" and "KeyError" count as one bug cue even in a
+ * repository whose words the training set never saw. The model decides how much each counts.
+ */
+export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
+  {
+    id: 'docs',
+    pattern: w(
+      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|examples? in the|clarif\\w*|mention\\w*|explanation|instructions',
+    ),
+  },
+  {
+    id: 'test',
+    pattern: w(
+      'tests?|testing|unit ?tests?|test cases?|test suite|coverage|specs?|fixtures?|flaky|flakiness|flake|e2e|integration tests?|mocks?|asserts?|assertions?|pytest|jest|mocha|junit',
+    ),
+  },
+  {
+    id: 'bug',
+    pattern: w(
+      "bugs?|crash\\w*|errors?|exceptions?|broken|breaks?|fails?|failing|failure|wrong|incorrect\\w*|doesn'?t work|does not work|not working|no longer|hangs?|hanging|freez\\w*|leaks?|leaking|regression|traceback|\\w+error|panic\\w*|segfault|undefined|null|unexpected\\w*|instead of|should not|shouldn'?t|can'?t|cannot|unable|missing|infinite loop|duplicate\\w*|twice",
+    ),
+  },
+  {
+    id: 'fix',
+    pattern: w('fix\\w*|bugfix|hotfix|resolv\\w*|repair\\w*|correct(?:s|ed|ing|ly)?|prevent\\w*|avoid\\w*|handle'),
+  },
+  {
+    id: 'feature',
+    pattern: w(
+      'add|adds|added|adding|implement\\w*|support\\w*|introduc\\w*|allow\\w*|enabl\\w*|new|ability|option|feature|request|would be (?:nice|great|helpful|useful)|it would|expose\\w*|provide',
+    ),
+  },
+  {
+    id: 'refactor',
+    pattern: w(
+      'refactor\\w*|renam\\w*|extract\\w*|restructur\\w*|reorgani[sz]\\w*|clean ?up|cleanups?|simplif\\w*|dedup\\w*|dry up|moved?|moves|dead code|unused|redundant|convert\\w*|async ?/ ?await|callbacks?|moderni[sz]\\w*|tidy|reformat\\w*|static typing|type hints|code style',
+    ),
+  },
+  {
+    id: 'deps',
+    pattern: w(
+      'bump\\w*|upgrad\\w*|downgrad\\w*|dependenc\\w*|deps?|dependabot|renovate|package\\.json|lock ?files?|yarn\\.lock|package-lock|requirements\\.txt|go\\.mod|gemfile|pin(?:s|ned)?|(?:python|node|go|golang|ruby|java|php) ?v?\\d+(?:\\.\\d+)*',
+    ),
+  },
+  {
+    id: 'ci',
+    pattern: w(
+      'ci|cicd|ci/cd|github actions?|workflows?|travis\\w*|circleci|jenkins\\w*|pipelines?|runners?|gitlab-ci|build (?:matrix|jobs?|scripts?|times?)|builds?|release (?:process|workflow|script)s?|publish\\w*|makefile|dockerfile|docker[- ]compose|docker image|lint\\w*|pre-commit|tox|webpack|babel|eslint|prettier|tsconfig|gitignore|issue (?:template|labeler)',
+    ),
+  },
+  {
+    id: 'style',
+    pattern: w(
+      'formatting|reformat\\w*|whitespace|indentation|code style|styling|prettier|trailing spaces?|lint warnings?',
+    ),
+  },
+  {
+    id: 'question',
+    pattern: w(
+      "is there (?:a|any)|how (?:do|can|could|should|to|does)|what (?:is|are|does|do)|why (?:is|does|are|do)|any plans|is it possible|can i|could you (?:tell|explain)|wondering|question|am i missing|i'?m not sure",
+    ),
+  },
+];
 
-/** Verbs that ask for a change; they turn "how do I … ? please add …" into a change request. */
-export const CHANGE_VERBS = w(
-  'fix|add|implement|change|update|refactor|rename|remove|delete|write|create|make|replace|bump|upgrade|move|convert|migrate|introduce|support',
+/** Words that open a question ("how do I…", "is there a way…", "any plans to…"); not "can't", "doesn't". */
+const QUESTION_OPENER =
+  /^(?:q:\s*|\[?question\]?:?\s*)?(?:what|why|how|where|when|which|who|whose|is|are|was|does|do|did|can|could|should|would|will|may|any (?:plans|way|idea)|explain|is there)\b(?!'t|n't| not)/i;
+/** A fault reported in question form ("Crash on save?", "Why can't I log in?"): a bug, not a question. */
+const FAULT = w(
+  "crash\\w*|error|exception|bug|broken|fails?|failing|can'?t|cannot|doesn'?t|won'?t|isn'?t|not working|race condition",
 );
+/** A change asked for in question form ("Can you add a retry?", "Fix the parser?"). */
+const CHANGE = w('fix\\w*|add|implement\\w*|remove|rename|refactor\\w*|bump|upgrade|update|change|support|make');
+const REQUEST = /^(?:(?:can|could|would|will) (?:you|we|someone|somebody)|please|pls|let'?s)\b/i;
+
+/** A title phrased as a question ("Will there be Python 3.12 support?", "How to use it ?"). */
+export function isQuestionForm(title: string): boolean {
+  return /\?\s*$/.test(title.trim()) || QUESTION_OPENER.test(title.trim());
+}
+
+/**
+ * The rubric's question: a title that asks something, reports no fault and requests no change
+ * ("do we need … for GDPR?" asks; "Can you add a retry?" requests; "Fix the parser?" requests).
+ * Its topic words ("Custom Authentication Provider?") never set a risk.
+ */
+export function asksOnly(title: string): boolean {
+  const t = title.trim();
+  if (FAULT.test(t)) return false;
+  if (QUESTION_OPENER.test(t) && !REQUEST.test(t)) return true;
+  return /\?\s*$/.test(t) && !CHANGE.test(t);
+}

@@ -1,10 +1,38 @@
 // Renders a RoutingDecision as plain text for the CLI (`explain`, the start of `route`) and logs:
 // what the task is, why it was classified so, which model owns each stage and why, what was
 // rejected and why, the gates and the estimate. The UI renders the same data its own way.
+import type { Call, Classification } from './classificationSchema';
 import type { RoutingDecision } from './decisionSchema';
 
 function usd(n: number): string {
   return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+}
+
+const pct = (p: number): string => `${Math.round(p * 100)}%`;
+
+function callText(name: string, call: Call): string {
+  const how = call.rule ? `by rule: ${call.rule}` : pct(call.confidence);
+  return `${name} ${how}`;
+}
+
+/** Confidence, the features behind each call, and what an unsure call leaned towards. */
+export function callLines(calls: NonNullable<Classification['calls']>, needsPlan?: boolean): string[] {
+  const out = [
+    `Confidence: ${callText('kind', calls.kind)} · ${callText('risk', calls.risk)}${needsPlan === undefined ? '' : ` · plan first: ${needsPlan ? 'yes' : 'no'}`}`,
+  ];
+  for (const [name, call] of [
+    ['kind', calls.kind],
+    ['risk', calls.risk],
+  ] as const)
+    if (call.uncertain && call.runnerUp)
+      out.push(
+        `Uncertain ${name}: ${
+          call.runnerUp.p > call.confidence
+            ? `${call.runnerUp.label} was likelier (${pct(call.runnerUp.p)}) but below the bar for it; called at ${pct(call.confidence)}`
+            : `leaned ${pct(call.confidence)} this way over ${call.runnerUp.label} (${pct(call.runnerUp.p)})`
+        }; set classifier.model in the policy to have a model refine it`,
+      );
+  return out;
 }
 
 export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } = {}): string {
@@ -12,6 +40,8 @@ export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } 
   const c = d.classification;
   out.push(`Task: ${d.task}`);
   out.push(`Kind: ${d.kind}   Risk: ${d.risk}   (${c.source} classifier)`);
+  const local = d.localClassification ?? c;
+  if (local.calls) out.push(...callLines(local.calls, local.needsPlan));
   out.push(`Signals: ${c.signals.length ? c.signals.join(', ') : 'none'}`);
   for (const r of c.reasons) out.push(`  · ${r}`);
   if (d.localClassification) {

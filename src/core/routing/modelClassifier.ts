@@ -91,6 +91,9 @@ export async function classifyWithModel(
       ],
       reasons,
       source: 'model',
+      // A plan for every high-risk change; the local call's plan and its confidences stand beside.
+      needsPlan: risk === 'high' || local.needsPlan,
+      calls: local.calls,
     },
     usage,
   };

@@ -38,11 +38,19 @@ export function planStages(c: Classification, policy: RoutingPolicy, opts: Stage
       stages.add('scout');
       reasons.push('no file named in the task or context: a scout finds the relevant files');
     }
+    // The classifier says whether the work needs a plan (cross-cutting, design across layers, a
+    // codebase migration); a classification without that call (a model's) plans medium features
+    // and refactors, as before.
     const planned =
-      c.risk === 'medium' && (c.kind === 'feature' || c.kind === 'refactor' || c.signals.includes('several modules'));
+      c.needsPlan ??
+      (c.risk === 'medium' && (c.kind === 'feature' || c.kind === 'refactor' || c.signals.includes('several modules')));
     if (planned) {
       stages.add('architect');
-      reasons.push(`${c.kind} at medium risk: an architect plans it first`);
+      reasons.push(
+        c.needsPlan === undefined
+          ? `${c.kind} at medium risk: an architect plans it first`
+          : `${c.kind} that needs a plan (cross-cutting or across layers): an architect plans it first`,
+      );
     }
   }
   stages.add('implementer');

@@ -14,6 +14,7 @@ import type {
   StageView,
 } from '../../protocol/panelProtocol';
 import { PANEL_STAGES } from '../../protocol/panelProtocol';
+import { callsView } from './callsView';
 
 /** Enough output for a late-opening panel to show the recent work without holding whole transcripts. */
 export const OUTPUT_TAIL_CHARS = 200_000;
@@ -124,6 +125,7 @@ export class RunModel {
         this.view.kind = d.kind;
         this.view.risk = d.risk;
         this.view.signals = d.classification.details.map((sig) => ({ id: sig.label, detail: sig.evidence }));
+        this.view.calls = callsView(d);
         // A gate that only repeats why the run cannot start is said once, as the run's message.
         this.view.gates = d.gates.map((g) => g.reason).filter((r) => !d.blockedReason || !d.blockedReason.includes(r));
         this.view.reasons = d.reasons ?? [];

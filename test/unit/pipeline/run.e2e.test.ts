@@ -468,21 +468,40 @@ test('a classifier model may refine the kind but never lowers the local risk; it
     assert.equal(d.localClassification?.risk, 'high');
     assert.ok(d.classification.signals.includes('looks like a comment change'));
     assert.match(d.classification.reasons.join(' '), /risk kept at high/);
-    assert.equal(h.requestsOf('classifier').length, 1);
+    assert.equal(h.requestsOf('classifier').length, 1, 'the local kind call was unsure (a comment in an auth file)');
+    assert.equal(d.localClassification?.calls?.kind.uncertain, true);
+    assert.equal(d.classification.needsPlan, true, 'high risk is always planned, whoever called the kind');
     assert.ok(r.record.totals.costUsd > 0, 'the classifier call is counted in the run');
   } finally {
     await h.close();
   }
 });
 
-test('a failing classifier model falls back to the local classification and says so', async () => {
+test('a confident local call does not consult the classifier model', async () => {
   const h = await startHarness({ 'README.md': README });
+  try {
+    h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
+    h.queues.critic.push(approve());
+    const policy = { ...testPolicy(h.server), classifier: { model: 'haiku' } };
+    const r = await h.run('Fix typo in README.md', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(r.decision.classification.source, 'local');
+    assert.equal(r.decision.classification.calls?.kind.uncertain, false);
+    assert.equal(h.requestsOf('classifier').length, 0, 'no model call for a call the local classifier was sure of');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a failing classifier model falls back to the local classification and says so', async () => {
+  const h = await startHarness({ 'README.md': README, 'src/list.ts': 'export const list = [];\n' });
   try {
     h.queues.classifier.push({ fault: { kind: 'auth' } });
     h.queues.implementer.push(searchReplace('README.md', 'This projcet routes tasks.', 'This project routes tasks.'));
     h.queues.critic.push(approve());
     const policy = { ...testPolicy(h.server), classifier: { model: 'haiku' } };
-    const r = await h.run('Fix typo in README.md', { policy });
+    // Two words and a file: the local classifier is unsure of the kind, so the model is asked.
+    const r = await h.run('Slow execution in src/list.ts', { policy });
     assert.equal(r.outcome, 'applied', r.message);
     assert.equal(r.decision.classification.source, 'local');
     assert.ok(

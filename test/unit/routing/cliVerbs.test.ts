@@ -76,7 +76,17 @@ test('explain --json works offline with no keys and has kind, risk, signals and 
     const j = JSON.parse(t.out.join(''));
     assert.equal(j.kind, 'feature');
     assert.equal(j.risk, 'high');
-    assert.ok(j.signals.includes('touches auth'));
+    assert.ok(j.signals.includes('authentication'));
+    // The features behind each call and the confidences, for scripts as for people.
+    assert.ok(j.confidence.kind > 0 && j.confidence.kind <= 1);
+    assert.ok(j.confidence.risk > 0 && j.confidence.risk <= 1);
+    assert.equal(j.needsPlan, true);
+    assert.ok(
+      j.features.risk.some((f: { label: string }) => /oauth/i.test(f.label)),
+      JSON.stringify(j.features),
+    );
+    assert.ok(j.features.kind.length > 0);
+    assert.equal(j.classification.calls.kind.confidence, j.confidence.kind);
     assert.deepEqual(
       j.stages.map((s: { stage: string }) => s.stage),
       ['scout', 'architect', 'implementer', 'critic', 'finalOwner'],

@@ -43,7 +43,7 @@ test('a high-risk feature runs every stage, escalates to the final owner and gat
   const gate = d.gates.find((g) => g.code === 'risk');
   assert.ok(gate);
   assert.equal(gate.at, 'before-apply');
-  assert.match(gate.reason, /touches auth/);
+  assert.match(gate.reason, /authentication/);
   for (const s of d.stages) assert.ok(s.modelId, `${s.stage} has a model`);
 });
 

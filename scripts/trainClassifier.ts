@@ -1,0 +1,161 @@
+// `npm run train:classifier`: trains the local classifier's model (src/core/routing/classifierModel.ts)
+// on test/fixtures/routing/train.jsonl and writes src/core/routing/classifierWeights.json.
+// Deterministic: full-batch optimisation in a fixed order from zero weights, no randomness, weights
+// rounded to 3 decimals, keys sorted — the same fixtures give byte-identical JSON (a unit test
+// checks the shipped file against a fresh run). Only the train split is read here; dev is for
+// checking choices (`node --import tsx scripts/trainClassifier.ts --eval dev`), test for the bench.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Risk, TaskKind } from '../src/core/config/policySchema';
+import type { ModelWeights } from '../src/core/routing/classifierModel';
+import { taskFeatures } from '../src/core/routing/textFeatures';
+
+export interface LabelledTask {
+  id: string;
+  source_url: string;
+  repo: string;
+  text: string;
+  kind: TaskKind;
+  risk: Risk;
+  needs_plan: boolean;
+}
+
+const ROOT = join(__dirname, '..');
+export const WEIGHTS_FILE = join(ROOT, 'src/core/routing/classifierWeights.json');
+const KINDS: TaskKind[] = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
+const RISKS: Risk[] = ['low', 'medium', 'high'];
+
+export function loadSplit(name: 'train' | 'dev' | 'test'): LabelledTask[] {
+  const file = join(ROOT, 'test/fixtures/routing', `${name}.jsonl`);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as LabelledTask;
+      } catch (err) {
+        throw new Error(`${file}:${i + 1} is not JSON (${(err as Error).message})`);
+      }
+    });
+}
+
+export const TRAINING = {
+  /** A feature must appear in this many training texts to get a weight. */
+  minCount: 2,
+  l2: 0.006,
+  iterations: 400,
+  learningRate: 0.05,
+  /** Extra weight on high-risk examples: calling high low is the costly error. */
+  highRiskWeight: 1.6,
+};
+
+/** Multinomial logistic regression by full-batch Adam: returns [features × classes] weights and biases. */
+function fitSoftmax(
+  rows: number[][],
+  labels: number[],
+  classes: number,
+  features: number,
+  sampleWeight: number[],
+): { w: Float64Array; b: Float64Array } {
+  const w = new Float64Array(features * classes);
+  const b = new Float64Array(classes);
+  const mw = new Float64Array(w.length);
+  const vw = new Float64Array(w.length);
+  const mb = new Float64Array(classes);
+  const vb = new Float64Array(classes);
+  const total = sampleWeight.reduce((a, x) => a + x, 0);
+  const { l2, iterations, learningRate } = TRAINING;
+  for (let it = 1; it <= iterations; it++) {
+    const gw = new Float64Array(w.length);
+    const gb = new Float64Array(classes);
+    for (let n = 0; n < rows.length; n++) {
+      const logits = Array.from(b);
+      for (const f of rows[n]!) for (let c = 0; c < classes; c++) logits[c]! += w[f * classes + c]!;
+      const max = Math.max(...logits);
+      const exps = logits.map((l) => Math.exp(l - max));
+      const sum = exps.reduce((a, x) => a + x, 0);
+      for (let c = 0; c < classes; c++) {
+        const g = ((exps[c]! / sum - (labels[n] === c ? 1 : 0)) * sampleWeight[n]!) / total;
+        gb[c]! += g;
+        for (const f of rows[n]!) gw[f * classes + c]! += g;
+      }
+    }
+    for (let i = 0; i < w.length; i++) gw[i]! += l2 * w[i]!;
+    const c1 = 1 - 0.9 ** it;
+    const c2 = 1 - 0.999 ** it;
+    for (let i = 0; i < w.length; i++) {
+      mw[i] = 0.9 * mw[i]! + 0.1 * gw[i]!;
+      vw[i] = 0.999 * vw[i]! + 0.001 * gw[i]! * gw[i]!;
+      w[i]! -= (learningRate * (mw[i]! / c1)) / (Math.sqrt(vw[i]! / c2) + 1e-8);
+    }
+    for (let c = 0; c < classes; c++) {
+      mb[c] = 0.9 * mb[c]! + 0.1 * gb[c]!;
+      vb[c] = 0.999 * vb[c]! + 0.001 * gb[c]! * gb[c]!;
+      b[c]! -= (learningRate * (mb[c]! / c1)) / (Math.sqrt(vb[c]! / c2) + 1e-8);
+    }
+  }
+  return { w, b };
+}
+
+/** Weights that give each class the same total say, so rare kinds (questions) are not drowned. */
+function balanced(labels: number[], classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const l of labels) counts[l]!++;
+  return labels.map((l) => labels.length / (classes * counts[l]!));
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000 || 0;
+
+export function trainClassifier(tasks: LabelledTask[], trainedOn: string): ModelWeights {
+  const featureLists = tasks.map((t) => taskFeatures(t.text).ids);
+  const counts = new Map<string, number>();
+  for (const ids of featureLists) for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const vocab = [...counts.keys()].filter((id) => counts.get(id)! >= TRAINING.minCount).sort();
+  const index = new Map(vocab.map((id, i) => [id, i]));
+  const rows = featureLists.map((ids) => ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined));
+
+  const kindY = tasks.map((t) => KINDS.indexOf(t.kind));
+  const riskY = tasks.map((t) => RISKS.indexOf(t.risk));
+  const planY = tasks.map((t) => (t.needs_plan ? 1 : 0));
+  const riskW = balanced(riskY, 3).map((x, n) => (riskY[n] === 2 ? x * TRAINING.highRiskWeight : x));
+  const kind = fitSoftmax(rows, kindY, 7, vocab.length, balanced(kindY, 7));
+  const risk = fitSoftmax(rows, riskY, 3, vocab.length, riskW);
+  // The plan head is a two-class softmax; its logit is the difference of the two classes.
+  const plan = fitSoftmax(rows, planY, 2, vocab.length, balanced(planY, 2));
+
+  const features: Record<string, number[]> = {};
+  vocab.forEach((id, f) => {
+    const row = [
+      ...Array.from(kind.w.subarray(f * 7, f * 7 + 7)),
+      ...Array.from(risk.w.subarray(f * 3, f * 3 + 3)),
+      plan.w[f * 2 + 1]! - plan.w[f * 2]!,
+    ].map(round);
+    // A feature that moves nothing is left out: it only makes the file bigger.
+    if (row.some((x) => Math.abs(x) >= 0.02)) features[id] = row;
+  });
+  return {
+    version: 1,
+    trainedOn,
+    kinds: KINDS,
+    risks: RISKS,
+    bias: {
+      kind: Array.from(kind.b).map(round),
+      risk: Array.from(risk.b).map(round),
+      plan: round(plan.b[1]! - plan.b[0]!),
+    },
+    features,
+  };
+}
+
+export function trainShipped(): string {
+  const train = loadSplit('train');
+  const weights = trainClassifier(train, `test/fixtures/routing/train.jsonl (${train.length} labelled real tasks)`);
+  return JSON.stringify(weights) + '\n';
+}
+
+if (require.main === module) {
+  const json = trainShipped();
+  writeFileSync(WEIGHTS_FILE, json);
+  const n = Object.keys((JSON.parse(json) as ModelWeights).features).length;
+  console.log(`wrote ${WEIGHTS_FILE}: ${n} features, ${(json.length / 1024).toFixed(1)} KB`);
+}

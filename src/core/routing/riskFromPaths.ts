@@ -1,0 +1,75 @@
+// Risk from the files in play: a path under auth/, payments/, billing/, migrations/, security/, a
+// Terraform file or a CI workflow makes a change to it expensive to get wrong, whatever the task
+// text says. Takes any list of paths — files the task names, the editor's active file, the
+// selection's file, files chosen in the explorer, or the ranked candidates of the context locator
+// — and says which of them raise the risk and why, naming the file. Test files and docs are not
+// code paths: a test of the login flow is test work (the rubric), so they raise nothing.
+import type { Risk } from '../config/policySchema';
+
+export interface PathRule {
+  id: string;
+  label: string;
+  pattern: RegExp;
+}
+
+export const PATH_RISK_RULES: readonly PathRule[] = [
+  {
+    id: 'path-auth',
+    label: 'authentication code',
+    pattern:
+      /(^|\/)(auth|authn|authz|authentication|login|oauth|sessions?|passwords?|sso|saml|oidc)([._-][^/]*)?(\/|$)/i,
+  },
+  {
+    id: 'path-security',
+    label: 'security code',
+    pattern:
+      /(^|\/)(security|permissions?|acl|rbac|crypto|secrets?|credentials?)([._-][^/]*)?(\/|$)|(^|\/)(\.env[^/]*|[^/]*\.(pem|key|p12|pfx))$/i,
+  },
+  {
+    id: 'path-payments',
+    label: 'payments / billing code',
+    pattern: /(^|\/)(payments?|billing|checkout|invoices?|subscriptions?|stripe|refunds?)([._-][^/]*)?(\/|$)/i,
+  },
+  {
+    id: 'path-migrations',
+    label: 'database migration',
+    pattern: /(^|\/)(migrations?|migrate|db\/schema)(\/|\.|$)|\.sql$|(^|\/)schema\.prisma$/i,
+  },
+  {
+    id: 'path-infra',
+    label: 'infrastructure / deployment',
+    pattern:
+      /\.(tf|tfvars|hcl)$|(^|\/)(terraform|k8s|kubernetes|helm|charts|deploy(ments?)?|infra(structure)?)(\/|$)|(^|\/)\.github\/workflows\//i,
+  },
+];
+
+/** Tests and docs: reading or changing them does not change how the product behaves. */
+const NOT_CODE =
+  /(^|\/)(tests?|__tests__|specs?|fixtures?|e2e|docs?)(\/)|\.(test|spec)\.[a-z]+$|\.(md|mdx|rst|txt|adoc)$/i;
+
+export interface PathRisk {
+  /** The path as given. */
+  path: string;
+  ruleId: string;
+  /** "payments / billing code". */
+  label: string;
+  risk: Risk;
+}
+
+/**
+ * The paths that raise a task's risk, in the order given (most relevant first when the caller
+ * passes ranked candidates), each with the rule that matched. Paths are compared with forward
+ * slashes and without a leading "./"; a path matches at most one rule (the first).
+ */
+export function riskFromPaths(paths: readonly string[]): PathRisk[] {
+  const out: PathRisk[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (seen.has(p) || NOT_CODE.test(p)) continue;
+    seen.add(p);
+    const rule = PATH_RISK_RULES.find((r) => r.pattern.test(p));
+    if (rule) out.push({ path, ruleId: rule.id, label: rule.label, risk: 'high' });
+  }
+  return out;
+}

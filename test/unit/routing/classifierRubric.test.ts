@@ -1,0 +1,98 @@
+// The rubric's hard cases (shared/ROUTING-RUBRIC.md): what a task *is* decides, not its words,
+// tags or tracker labels. Plus what the classifier says about its own calls: a confidence, the
+// features that weighed most, and whether it was unsure and which way it leaned.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classify } from '../../../src/core/routing/classifier';
+import { ClassificationSchema } from '../../../src/core/routing/classificationSchema';
+
+test('a topic word in a question sets no risk: the question is low', () => {
+  for (const task of [
+    'How does the OAuth login flow handle refresh tokens?',
+    'Is there a way to rotate the Stripe webhook secret without downtime?',
+    'Do we need to let users delete their account for GDPR?',
+  ]) {
+    const c = classify(task);
+    assert.equal(c.kind, 'question', task);
+    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
+    assert.equal(c.needsPlan, false);
+    assert.match(c.reasons[1]!, /^low: question work/);
+  }
+});
+
+test('a reporter\'s "[HIGH]" tag on a tests-only task is not the work: test, low', () => {
+  const c = classify('[HIGH] Add unit tests for the payment webhook handler');
+  assert.equal(c.kind, 'test');
+  assert.equal(c.risk, 'low', c.reasons[1]);
+  assert.equal(c.needsPlan, false);
+});
+
+test('an upstream "enhancement" label on what is behaviourally a bug: bugfix', () => {
+  const c = classify(
+    'Customer is charged twice when the webhook retries\nlabels: enhancement\n\nExpected one charge per order, but Stripe shows two charges with different ids.',
+  );
+  assert.equal(c.kind, 'bugfix', c.reasons[0]);
+  assert.equal(c.risk, 'high', c.reasons[1]);
+  assert.equal(c.needsPlan, true, 'every high-risk change is planned');
+  assert.match(c.reasons[1]!, /payments \/ billing ‘charged’/);
+});
+
+test('a traceback pasted into what is explicitly a feature request stays a feature', () => {
+  const c = classify(
+    [
+      'Feature request: support YAML config files',
+      'Only JSON is read today. Loading a .yaml file fails:',
+      '```',
+      'Traceback (most recent call last):',
+      '  File "app.py", line 3, in <module>',
+      "    load('settings.yaml')",
+      'ValueError: unsupported config format',
+      '```',
+      'It would be great to read YAML as well.',
+    ].join('\n'),
+  );
+  assert.equal(c.kind, 'feature', c.reasons[0]);
+  assert.notEqual(c.risk, 'low');
+});
+
+test('each call carries a confidence, its runner-up and the features that weighed most', () => {
+  const c = classify(
+    'Fix the crash when the list is empty\n\nTraceback (most recent call last):\nIndexError: list index out of range',
+  );
+  assert.ok(ClassificationSchema.safeParse(c).success);
+  const kind = c.calls!.kind;
+  assert.equal(c.kind, 'bugfix');
+  assert.ok(kind.confidence > 0.5 && kind.confidence <= 1, String(kind.confidence));
+  assert.ok(kind.runnerUp && kind.runnerUp.label !== 'bugfix' && kind.runnerUp.p < kind.confidence);
+  assert.ok(kind.features.length > 0);
+  for (let i = 1; i < kind.features.length; i++) assert.ok(kind.features[i - 1]!.weight >= kind.features[i]!.weight);
+  // The "why" is written from the same features, in the words the task used.
+  assert.match(c.reasons[0]!, /^bugfix \(\d+%\): .*‘crash’/);
+  assert.ok(c.calls!.risk.confidence > 0);
+});
+
+test('an uncertain call says so and which way it leaned', () => {
+  const c = classify('Slow execution');
+  const kind = c.calls!.kind;
+  assert.equal(kind.uncertain, kind.confidence < 0.55);
+  assert.ok(kind.uncertain, `expected an unsure call for a two-word title, got ${kind.confidence}`);
+  assert.ok(kind.runnerUp, 'an uncertain call names the runner-up');
+});
+
+test('a rule that makes the call says which, and is not reported as the model being unsure', () => {
+  const q = classify('Will there be Python 3.12 support?');
+  assert.equal(q.kind, 'question');
+  assert.match(q.calls!.kind.rule ?? '', /question/);
+  assert.equal(q.calls!.kind.uncertain, false);
+  const file = classify('Tidy up this function', { filePaths: ['src/payments/charge.ts'] });
+  assert.equal(file.risk, 'high');
+  assert.equal(file.calls!.risk.rule, 'file in play: src/payments/charge.ts');
+});
+
+test('priority tags and URLs are not words the model reads', () => {
+  const a = classify('Add tests for the tokenizer');
+  const b = classify('[P1] Add tests for the tokenizer (see https://github.com/acme/ssrf-scanner/issues/3)');
+  assert.equal(b.kind, a.kind);
+  assert.equal(b.risk, 'low');
+  assert.ok(!b.signals.includes('security hole'), 'a repository name inside a URL is not a security subject');
+});

@@ -1,0 +1,26 @@
+// The shipped model is what `npm run train:classifier` makes from the labelled set: training again
+// from the fixtures gives the same bytes, so nobody can ship hand-edited weights by accident.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadSplit, trainShipped, WEIGHTS_FILE } from '../../../scripts/trainClassifier';
+
+test('training on the train split reproduces the shipped weights byte for byte', () => {
+  const shipped = readFileSync(WEIGHTS_FILE, 'utf8');
+  assert.ok(shipped.length < 200 * 1024, `weights are ${shipped.length} bytes`);
+  assert.equal(trainShipped(), shipped, 'run npm run train:classifier and commit the result');
+});
+
+test('the splits share no repository and every text has a source', () => {
+  const splits = (['train', 'dev', 'test'] as const).map((s) => loadSplit(s));
+  const repos = splits.map((rows) => new Set(rows.map((r) => r.repo)));
+  for (let i = 0; i < 3; i++)
+    for (let j = i + 1; j < 3; j++) for (const r of repos[i]!) assert.ok(!repos[j]!.has(r), `${r} is in two splits`);
+  const all = splits.flat();
+  assert.ok(all.length >= 400, `${all.length} labelled texts`);
+  for (const t of all) {
+    assert.match(t.source_url, /^https:\/\/github\.com\//, t.id);
+    assert.ok(t.text.trim().length > 0, t.id);
+    if (t.risk === 'high') assert.equal(t.needs_plan, true, `${t.id}: every high-risk change needs a plan (rubric)`);
+  }
+});
