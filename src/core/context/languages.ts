@@ -59,7 +59,7 @@ export function grammarOf(path: string): GrammarId | undefined {
 
 export type FileRole = 'source' | 'test' | 'docs' | 'config' | 'data';
 
-const DOC_EXT = new Set(['md', 'mdx', 'rst', 'txt', 'adoc', 'html', 'htm']);
+const DOC_EXT = new Set(['md', 'mdx', 'rst', 'txt', 'adoc']);
 const CONFIG_EXT = new Set([
   'json',
   'jsonc',
@@ -103,6 +103,7 @@ export function fileRole(path: string): FileRole {
   ) {
     return TEST_PATH.test(path) ? 'test' : 'source';
   }
+  if (TEST_PATH.test(path)) return 'data';
   if (DOC_EXT.has(ext) || /(^|\/)(docs?|documentation)\//i.test(path)) return 'docs';
   if (CONFIG_EXT.has(ext) || /(^|\/)(Makefile|Dockerfile|Rakefile|Gemfile|Cargo\.toml|go\.mod)$/.test(path))
     return 'config';

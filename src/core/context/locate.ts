@@ -46,6 +46,7 @@ export async function locate(index: RepoIndex, task: string, opts: LocateOptions
     const s = scoreFile(index, q, e);
     if (s) scored.push(s);
   }
+  applyTestTwins(index, scored);
   applyEditor(index, scored, opts.editor);
   scored.sort((a, b) => b.score - a.score);
   // Definitions decide between the leading files: parse those (tree-sitter, cached in the index).
@@ -225,4 +226,37 @@ function applyDefinitions(s: Scored, q: QueryTerms, defs: readonly Definition[],
           .slice(0, 3)
           .join(', ')}`,
   );
+}
+
+/** The name a test file tests: test_termui.py → termui, router_test.go → router, FooTest.java → Foo. */
+export function testedName(path: string): string | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[A-Za-z0-9]+$/, '');
+  const m = /^test_(.+)$|^(.+?)[._-](test|spec|tests)$|^(.+?)Tests?$/.exec(base);
+  const name = m?.[1] ?? m?.[2] ?? m?.[4];
+  return name && name.length > 1 ? name : undefined;
+}
+
+/**
+ * A test that matches the task points at the code it tests: tests often say a feature's words more
+ * plainly than the code. The source file with the tested name inherits part of the test's score.
+ */
+function applyTestTwins(index: RepoIndex, scored: Scored[]): void {
+  const byName = index.sourcesByBaseName();
+  const byPath = new Map(scored.map((s) => [s.e.path, s]));
+  for (const t of scored.filter((x) => x.e.role === 'test')) {
+    const name = testedName(t.e.path);
+    const twins = name ? (byName.get(name) ?? []) : [];
+    if (twins.length === 0 || twins.length > 3) continue;
+    for (const p of twins) {
+      let s = byPath.get(p);
+      if (!s) {
+        const e = index.files.get(p)!;
+        s = { e, score: 0, why: [], matched: [], symbols: [] };
+        scored.push(s);
+        byPath.set(p, s);
+      }
+      s.score += t.score * W.testTwin;
+      s.why.push(`its test ${t.e.path} matches the task`);
+    }
+  }
 }

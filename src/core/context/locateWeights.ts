@@ -3,7 +3,7 @@
 export const W = {
   /** BM25 over identifier subwords. */
   k1: 1.2,
-  b: 0.75,
+  b: 0.5,
   /** A task word in the file name / in a folder name, times its path IDF. */
   fileNameTerm: 2.0,
   dirTerm: 0.7,
@@ -18,6 +18,8 @@ export const W = {
   definesNamed: 12,
   defTerm: 0.6,
   defCap: 8,
+  /** Share of a matching test's score its source file inherits. */
+  testTwin: 0.5,
   /** Role multipliers. */
   test: 0.55,
   testWhenAsked: 1.1,
@@ -27,7 +29,7 @@ export const W = {
   data: 0.2,
   /** Priors: PageRank and history, as multipliers on the lexical score. */
   rank: 0.35,
-  history: 0.15,
+  history: 0.3,
   /** Editor context, as a share of the best score. */
   activeFile: 0.6,
   activeNeighbour: 0.12,

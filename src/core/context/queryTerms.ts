@@ -58,6 +58,6 @@ export function queryTerms(task: string): QueryTerms {
     identifiers: [...identifiers].filter((i) => !paths.has(i)),
     paths: [...paths],
     aboutTests: /\b(tests?|spec|specs|testing|unit test|coverage|flaky)\b/i.test(task),
-    aboutDocs: /\b(docs?|documentation|readme|typo|changelog|docstring|comment)\b/i.test(task),
+    aboutDocs: /\b(docs?|documentation|readme|changelog)\b/i.test(task),
   };
 }

@@ -167,6 +167,7 @@ export class RepoIndex {
       }
     }
     this.rank = pageRank(paths, this.imports);
+    this.baseNames = undefined;
   }
 
   /** Module lines of go.mod files, which Go import paths are resolved against. */
@@ -189,6 +190,21 @@ export class RepoIndex {
     e.defs = text === undefined ? [] : await definitionsOf(grammar, text).catch(() => []);
     return e.defs;
   }
+
+  /** Source files by base name without extension (termui.py → "termui"), for pairing tests with code. */
+  sourcesByBaseName(): Map<string, string[]> {
+    if (this.baseNames) return this.baseNames;
+    const out = new Map<string, string[]>();
+    for (const e of this.files.values()) {
+      if (e.role !== 'source') continue;
+      const name = e.path.slice(e.path.lastIndexOf('/') + 1).replace(/\.[A-Za-z0-9]+$/, '');
+      const list = out.get(name) ?? [];
+      list.push(e.path);
+      out.set(name, list);
+    }
+    return (this.baseNames = out);
+  }
+  private baseNames: Map<string, string[]> | undefined;
 
   coChanged(rel: string, limit?: number) {
     return coChanged(this.history, rel, limit);
