@@ -11,7 +11,7 @@
 // Nothing is downloaded: repositories missing from the mirror are skipped and counted.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,22 @@ function bm25Rank(root, paths, query) {
     .map((x) => x.p);
 }
 
+/**
+ * Checks out a commit, leaving out files of 4 MiB and more: snapshots in the mirror do not carry
+ * them (the index would skip them as huge anyway), and git refuses a checkout with missing blobs.
+ */
+function checkoutWithoutHugeFiles(clone, sha) {
+  const huge = sh(clone, 'git', ['ls-tree', '-r', '-l', sha])
+    .split('\n')
+    .map((l) => /^\S+ blob \S+\s+(\d+)\t(.*)$/.exec(l))
+    .filter((m) => m && Number(m[1]) >= 4 * 1024 * 1024)
+    .map((m) => m[2]);
+  sh(clone, 'git', ['config', 'core.sparseCheckout', huge.length ? 'true' : 'false']);
+  mkdirSync(join(clone, '.git/info'), { recursive: true });
+  writeFileSync(join(clone, '.git/info/sparse-checkout'), ['/*', ...huge.map((p) => `!/${p}`)].join('\n') + '\n');
+  sh(clone, 'git', ['checkout', '-q', '-f', '--detach', sha]);
+}
+
 function metrics(ranked, truth) {
   const pos = truth.map((t) => ranked.indexOf(t)).filter((i) => i >= 0);
   const best = pos.length ? Math.min(...pos) : Infinity;
@@ -111,7 +127,7 @@ async function runRepo(core, entry, work, log) {
   sh(work, 'git', ['clone', '-q', '--shared', '--no-checkout', dir, clone]);
   const rows = [];
   for (const c of entry.cases) {
-    sh(clone, 'git', ['checkout', '-q', '-f', '--detach', c.parent]);
+    checkoutWithoutHugeFiles(clone, c.parent);
     sh(clone, 'git', ['clean', '-q', '-fdx']);
     const t0 = performance.now();
     const index = await core.RepoIndex.build(clone, { isSecret: core.looksSecret });

@@ -45,18 +45,18 @@ async function cacheFile(root: string, dir: string): Promise<string> {
   return path.join(dir, `${createHash('sha256').update(real).digest('hex').slice(0, 16)}.json`);
 }
 
-/** An index for `root`, from the cache when there is one, brought up to date, and saved back. */
+/** An index for `root`, from the cache when there is one, brought up to date (save it with saveIndex). */
 export async function loadIndexWithCache(
   root: string,
   options: IndexOptions,
   cacheDir = defaultCacheDir(),
-): Promise<{ index: RepoIndex; fromCache: boolean }> {
+): Promise<{ index: RepoIndex; fromCache: boolean; restored: number }> {
   const file = await cacheFile(root, cacheDir);
   const index = new RepoIndex(path.resolve(root), options);
   const fromCache = await restore(index, file);
+  const restored = index.generation;
   await index.refresh();
-  await saveIndex(index, cacheDir).catch(() => undefined);
-  return { index, fromCache };
+  return { index, fromCache, restored };
 }
 
 async function restore(index: RepoIndex, file: string): Promise<boolean> {
@@ -115,7 +115,13 @@ export async function saveIndex(index: RepoIndex, cacheDir = defaultCacheDir()):
       m: e.mtimeMs,
       t: [...e.terms].map(([t, n]) => `${t} ${n}`).join(' '),
       i: e.specs,
-      ...(e.defs ? { d: e.defs.map((d) => [d.name, d.kind, d.line, d.endLine, d.container] as const) } : {}),
+      ...(e.defs
+        ? {
+            d: e.defs.map((d) =>
+              d.container ? [d.name, d.kind, d.line, d.endLine, d.container] : [d.name, d.kind, d.line, d.endLine],
+            ),
+          }
+        : {}),
     })) as z.infer<typeof CacheSchema>['files'],
   };
   await mkdir(cacheDir, { recursive: true });

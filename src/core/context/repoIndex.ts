@@ -3,7 +3,8 @@
 // event loop, so the extension host never stalls; kept fresh by `update()` (the extension's file
 // watchers call it) or by `refresh()` (re-lists and re-reads only files whose size or mtime moved —
 // how the CLI revalidates a cached index). Definitions are parsed by tree-sitter on demand and kept.
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { definitionsOf, type Definition } from './definitions';
 import { readEntry, type FileEntry } from './fileEntry';
@@ -43,6 +44,10 @@ export class RepoIndex {
   history: History = { head: undefined, newest: 0, files: new Map(), commits: [] };
   stats: IndexStats = { files: 0, skipped: {}, listedBy: 'walk', buildMs: 0 };
   private totalLength = 0;
+  /** Bumped by every change (files, definitions, history): tells a cache whether it is stale. */
+  generation = 0;
+  /** Files came or went or changed since the graph was built. */
+  private dirty = true;
   private readonly goModules = new Map<string, string>();
 
   constructor(
@@ -88,7 +93,10 @@ export class RepoIndex {
     const keep = new Set(wanted.slice(0, max));
     for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
     await Promise.all([this.readAll([...keep], true, skipped), this.readGoMods([...keep])]);
-    if (historyRead) this.history = await historyRead;
+    if (historyRead) {
+      this.history = await historyRead;
+      this.generation++;
+    }
     this.rebuildGraph();
     this.stats = { files: this.files.size, skipped, listedBy: listing.source, buildMs: performance.now() - t0 };
   }
@@ -106,11 +114,11 @@ export class RepoIndex {
   }
 
   private async readAll(paths: readonly string[], reuse: boolean, skipped: Record<string, number>): Promise<void> {
-    for (let i = 0; i < paths.length; i += BATCH) {
-      const batch = paths.slice(i, i + BATCH);
-      const results = await Promise.all(batch.map((p) => this.readIfChanged(p, reuse)));
+    const toRead = reuse ? await this.changedSince(paths) : paths;
+    for (let i = 0; i < toRead.length; i += BATCH) {
+      const batch = toRead.slice(i, i + BATCH);
+      const results = await Promise.all(batch.map((p) => readEntry(this.root, p)));
       results.forEach((r, j) => {
-        if (r === 'unchanged') return;
         if (r.ok) this.add(r.entry);
         else {
           this.remove(batch[j]!);
@@ -122,18 +130,34 @@ export class RepoIndex {
     }
   }
 
-  /** An entry already held (from a cache) is kept when the file's size and mtime are unchanged. */
-  private async readIfChanged(rel: string, reuse: boolean) {
-    const have = reuse ? this.files.get(rel) : undefined;
-    if (have) {
-      const st = await lstat(path.join(this.root, rel)).catch(() => undefined);
-      if (st?.isFile() && st.size === have.size && st.mtimeMs === have.mtimeMs) return 'unchanged' as const;
+  /**
+   * The paths not held, or held with another size or mtime (an entry from a cache is kept when both
+   * match). lstat runs synchronously in slices: thousands of async stats cost far more in overhead.
+   */
+  private async changedSince(paths: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const rel = paths[i]!;
+      const have = this.files.get(rel);
+      if (!have) out.push(rel);
+      else {
+        let st;
+        try {
+          st = lstatSync(path.join(this.root, rel));
+        } catch {
+          st = undefined;
+        }
+        if (!st?.isFile() || st.size !== have.size || st.mtimeMs !== have.mtimeMs) out.push(rel);
+      }
+      if (i % 512 === 511) await yieldToLoop();
     }
-    return readEntry(this.root, rel);
+    return out;
   }
 
   add(entry: FileEntry): void {
     this.remove(entry.path);
+    this.dirty = true;
+    this.generation++;
     this.files.set(entry.path, entry);
     this.totalLength += entry.length;
     for (const t of entry.terms.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
@@ -143,6 +167,8 @@ export class RepoIndex {
   private remove(rel: string): void {
     const old = this.files.get(rel);
     if (!old) return;
+    this.dirty = true;
+    this.generation++;
     this.files.delete(rel);
     this.totalLength -= old.length;
     for (const t of old.terms.keys()) decrement(this.df, t);
@@ -150,6 +176,8 @@ export class RepoIndex {
   }
 
   private rebuildGraph(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
     const paths = [...this.files.keys()];
     const goMods = [...this.goModules].map(([p, module]) => ({ dir: path.posix.dirname(p), module }));
     const resolver = new ImportResolver(paths, goMods);
@@ -188,6 +216,7 @@ export class RepoIndex {
     if (!grammar) return (e.defs = []);
     const text = await readFile(path.join(this.root, rel), 'utf8').catch(() => undefined);
     e.defs = text === undefined ? [] : await definitionsOf(grammar, text).catch(() => []);
+    this.generation++;
     return e.defs;
   }
 
