@@ -51,6 +51,3 @@ export async function languageFor(id: GrammarId): Promise<{ rt: Runtime; languag
   }
   return { rt, language: await lang };
 }
-
-/** The grammar files the build copies into dist/tree-sitter (with the runtime). */
-export const SHIPPED_WASM = ['tree-sitter.wasm', ...Object.values(WASM_NAME)];
