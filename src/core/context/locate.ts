@@ -214,7 +214,7 @@ function applyDefinitions(s: Scored, q: QueryTerms, defs: readonly Definition[],
   hits.sort((a, b) => b.score - a.score);
   const named = hits.filter((h) => h.score >= W.definesNamed);
   s.score += named.length ? W.definesNamed : Math.min(W.defCap, hits[0]!.score);
-  s.symbols = hits.map((h) => h.label);
+  s.symbols = [...new Set(hits.map((h) => h.label))];
   s.why.unshift(
     named.length
       ? `defines ${named

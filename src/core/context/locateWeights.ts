@@ -31,7 +31,7 @@ export const W = {
   rank: 0.35,
   history: 0.3,
   /** Editor context, as a share of the best score. */
-  activeFile: 0.6,
-  activeNeighbour: 0.12,
+  activeFile: 1.2,
+  activeNeighbour: 0.3,
   openFile: 0.1,
 };
