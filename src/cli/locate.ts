@@ -2,6 +2,7 @@
 // ranks the workspace's files (and the symbols in them) for a task, with the reasons, using the
 // local index (cached per workspace, revalidated by HEAD and file mtimes). Offline; calls no model.
 import { resolve } from 'node:path';
+import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot, NotAFolderError } from '../core/context/locateInRoot';
 import type { Located } from '../core/context/locate';
 import { looksSecret } from '../core/pipeline/workspaceReader';
@@ -60,7 +61,7 @@ export async function runLocate(args: string[], io: VerbIo): Promise<number> {
         ? null
         : parsed.values['cache-dir']
           ? resolve(io.cwd, parsed.values['cache-dir'])
-          : undefined,
+          : defaultCacheDir(io.env),
     });
   } catch (e) {
     if (!(e instanceof NotAFolderError)) throw e;

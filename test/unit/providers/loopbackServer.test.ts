@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { startLoopbackServer } from '../../support/loopbackServer';
+import { startLoopbackServer, toolTurnProblem } from '../../support/loopbackServer';
 import { createProvider } from '../../../src/core/providers/createProvider';
 import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
 
@@ -171,7 +171,6 @@ test('a scripted reply that throws becomes a 400 naming the problem (not retried
 });
 
 test('like the real APIs, the loopback server refuses a tool call left without its result', async () => {
-  const { toolTurnProblem } = await import('../../support/loopbackServer');
   const call = { role: 'assistant', content: null, tool_calls: [{ id: 'a' }, { id: 'b' }] };
   assert.match(
     toolTurnProblem('openai-chat', {
