@@ -94,8 +94,9 @@ function bm25Rank(root, paths, query) {
 function checkoutWithoutHugeFiles(clone, sha) {
   const huge = sh(clone, 'git', ['ls-tree', '-r', '-l', sha])
     .split('\n')
-    .map((l) => /^\S+ blob \S+\s+(\d+)\t(.*)$/.exec(l))
-    .filter((m) => m && Number(m[1]) >= 4 * 1024 * 1024)
+    .map((l) => /^\S+ blob \S+\s+(\S+)\t(.*)$/.exec(l))
+    // A size git cannot tell ("BAD", "-") means the blob is not in the mirror.
+    .filter((m) => m && (!/^\d+$/.test(m[1]) || Number(m[1]) >= 4 * 1024 * 1024))
     .map((m) => m[2]);
   sh(clone, 'git', ['config', 'core.sparseCheckout', huge.length ? 'true' : 'false']);
   mkdirSync(join(clone, '.git/info'), { recursive: true });
@@ -127,7 +128,12 @@ async function runRepo(core, entry, work, log) {
   sh(work, 'git', ['clone', '-q', '--shared', '--no-checkout', dir, clone]);
   const rows = [];
   for (const c of entry.cases) {
-    checkoutWithoutHugeFiles(clone, c.parent);
+    try {
+      checkoutWithoutHugeFiles(clone, c.parent);
+    } catch (e) {
+      log(`  ${entry.repo} ${c.sha.slice(0, 8)}: skipped, the parent tree could not be checked out (${String(e).split('\n')[0]})`);
+      continue;
+    }
     sh(clone, 'git', ['clean', '-q', '-fdx']);
     const t0 = performance.now();
     const index = await core.RepoIndex.build(clone, { isSecret: core.looksSecret });
