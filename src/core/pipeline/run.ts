@@ -37,7 +37,7 @@ import {
   type StageKit,
 } from './planningStages';
 import { makeExploreKit } from './exploreKit';
-import { lazyCodebase } from '../context/codebase';
+import { sharedCodebase } from '../context/codebase';
 import { ripgrepOnPath } from '../context/ripgrepPath';
 import { criticReview } from './criticStage';
 import { finalOwnerReview } from './finalOwnerStage';
@@ -230,7 +230,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const task = opts.task;
     const userPaths = contextPaths;
 
-    const codebase = opts.codebase ?? lazyCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
+    const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
     const editor = opts.editor ?? { activeFile: opts.context?.filePaths?.[0] };
     const kit: StageKit = {
       task,
@@ -276,8 +276,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       outBudget('implementer'),
     );
     const implFiles = await filesFor(userPaths, [...foundPaths, ...(plan?.filesToTouch ?? [])]);
-    /** With neither findings nor a plan, the implementer starts from the locator's candidates. */
-    const implementerCandidates = async () => (findings || plan ? [] : kit.explore.candidates());
     let implWhy = implD.why;
     let implRejected = implD.rejected;
     let lastCritic: { review: Review; spec: ModelSpec } | undefined;
@@ -331,7 +329,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           (await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
             const fresh = revision === undefined;
             const user = fresh
-              ? P.implementerMessage(task, plan, findings, implFiles.files, nonce, await implementerCandidates())
+              ? P.implementerMessage(task, plan, findings, implFiles.files, nonce)
               : P.implementerRevision(revision!.review, revision!.by, nonce);
             revision = undefined;
             const artifacts = fresh
