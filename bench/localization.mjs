@@ -131,7 +131,9 @@ async function runRepo(core, entry, work, log) {
     try {
       checkoutWithoutHugeFiles(clone, c.parent);
     } catch (e) {
-      log(`  ${entry.repo} ${c.sha.slice(0, 8)}: skipped, the parent tree could not be checked out (${String(e).split('\n')[0]})`);
+      log(
+        `  ${entry.repo} ${c.sha.slice(0, 8)}: skipped, the parent tree could not be checked out (${String(e).split('\n')[0]})`,
+      );
       continue;
     }
     sh(clone, 'git', ['clean', '-q', '-fdx']);
