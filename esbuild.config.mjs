@@ -6,7 +6,8 @@
 //   out/test/...       the integration-test entry that runs inside the extension host
 // Flags: --release (minify, no test bundles), --watch.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const release = process.argv.includes('--release');
@@ -57,6 +58,7 @@ if (!release && existsSync('test/integration/index.ts')) {
 }
 
 mkdirSync('dist', { recursive: true });
+copyTreeSitter();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
@@ -66,10 +68,31 @@ if (watch) {
   chmodSync('dist/cli.js', 0o755);
 }
 
+// dist/tree-sitter/: the tree-sitter runtime and the grammars the index parses with, loaded on first
+// use by src/core/context/treeSitter.ts (never part of a bundle, never read at activation).
+function copyTreeSitter() {
+  const req = createRequire(import.meta.url);
+  const from = dirname(req.resolve('@vscode/tree-sitter-wasm'));
+  mkdirSync('dist/tree-sitter', { recursive: true });
+  const files = [
+    'tree-sitter.js',
+    'tree-sitter.wasm',
+    ...['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java'].map((g) => `tree-sitter-${g}.wasm`),
+  ];
+  for (const f of files) copyFileSync(join(from, f), join('dist/tree-sitter', f));
+  copyFileSync(join(from, '..', 'LICENSE'), join('dist/tree-sitter', 'LICENSE'));
+}
+
 // dist/routing.schema.json, contributed through `jsonValidation`: generated from the zod schema.
 async function writeRoutingSchema() {
   const tmp = 'out/build/jsonSchema.cjs';
-  await esbuild.build({ ...nodeCommon, minify: false, sourcemap: false, entryPoints: ['src/core/config/jsonSchema.ts'], outfile: tmp });
+  await esbuild.build({
+    ...nodeCommon,
+    minify: false,
+    sourcemap: false,
+    entryPoints: ['src/core/config/jsonSchema.ts'],
+    outfile: tmp,
+  });
   const { routingPolicyJsonSchema } = createRequire(import.meta.url)('./' + tmp);
   writeFileSync('dist/routing.schema.json', JSON.stringify(routingPolicyJsonSchema(), null, 2) + '\n');
   rmSync(tmp);

@@ -1,7 +1,7 @@
 // Renders a RunView into the panel's sections. Structure is rebuilt from the view on each state
 // message (a few per stage, small); the streaming output <pre> nodes are kept and moved, never
 // rebuilt, so live text is not lost or re-sent.
-import type { FindingView, PanelStage, RunView, StageView } from '../src/protocol/panelProtocol';
+import type { FindingView, PanelStage, RunView, StageView, ToolCallView } from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
 import { renderCalls } from './renderCalls';
 import type { OutputStreams } from './outputStreams';
@@ -95,7 +95,8 @@ function stageCard(s: StageView, actions: Actions, runMessage: string): HTMLElem
         ? 'See the message above; each alternative and why it was not used is listed below.'
         : 'See the message above.'
       : s.why;
-  const meta = `${s.inputTokens + s.outputTokens} tok · ${formatUsd(s.costUsd)} · ${formatMs(s.elapsedMs)}`;
+  const calls = s.tools.length ? ` · ${s.tools.length} tool call${s.tools.length === 1 ? '' : 's'}` : '';
+  const meta = `${s.inputTokens + s.outputTokens} tok · ${formatUsd(s.costUsd)} · ${formatMs(s.elapsedMs)}${calls}`;
   const rejected = s.rejected.length
     ? h(
         'details',
@@ -137,6 +138,29 @@ export function renderStrip(run: RunView, actions: Actions): HTMLElement {
   );
 }
 
+const TOOL_ICONS: Record<ToolCallView['state'], string> = { running: '◔', done: '✓', failed: '✕' };
+
+/** The role's read-only tool calls, in order: what it asked (tool and arguments) and what came back. */
+function toolList(s: StageView): HTMLElement | null {
+  if (!s.tools.length) return null;
+  return h(
+    'ol',
+    { class: 'tools', 'aria-label': `${STAGE_LABELS[s.stage]} tool calls` },
+    ...s.tools.map((t) =>
+      h(
+        'li',
+        { class: `tool state-${t.state}`, 'data-tool': t.tool },
+        h('span', { class: `state-icon state-${t.state}`, 'aria-hidden': 'true' }, TOOL_ICONS[t.state]),
+        ' ',
+        h('code', { class: 'tool-name' }, t.tool),
+        ' ',
+        h('code', { class: 'tool-args muted' }, t.args),
+        t.summary ? h('div', { class: 'tool-summary' }, t.summary) : null,
+      ),
+    ),
+  );
+}
+
 function sawList(s: StageView): HTMLElement {
   if (!s.saw.length) return h('p', { class: 'muted' }, 'Nothing sent to this role yet.');
   return h(
@@ -170,6 +194,7 @@ export function renderTabs(run: RunView, streams: OutputStreams, selected: numbe
         { 'data-stage': s.stage },
         h('h3', {}, 'What this role saw'),
         sawList(s),
+        ...(s.tools.length ? [h('h3', {}, `Tool calls (${s.tools.length})`), toolList(s)] : []),
         h('h3', {}, 'Output'),
         streams.element(s.stage),
       ),

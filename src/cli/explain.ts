@@ -8,9 +8,16 @@ import { classify } from '../core/routing/classifier';
 import { allAvailable, decide } from '../core/routing/decide';
 import { explainDecision } from '../core/routing/explainDecision';
 import { mentionedPaths } from '../core/routing/stagePlan';
+import { defaultCacheDir } from '../core/context/indexCache';
+import { locateInRoot } from '../core/context/locateInRoot';
+import { looksSecret } from '../core/pipeline/workspaceReader';
+import { renderLocated } from './locate';
 import { filesUnderRoot } from './policyForCli';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
+
+/** How many likely files `explain` shows. */
+const EXPLAIN_FILES = 3;
 
 export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys]
   Classifies the task and prints which stages run, which model owns each and why.
@@ -18,6 +25,7 @@ export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root D
   --root DIR     workspace whose .switchyard/routing.json applies (default: current directory)
   --file PATH    a file the task is about (repeatable); feeds the classifier and the stage plan
   --assume-keys  decide as if every model's API key were set (the default when none is set)
+  --no-locate    do not rank the files the task likely touches (the local index of --root)
 exit codes: 0 explained, 2 usage error, 3 invalid policy`;
 
 export async function runExplain(args: string[], io: VerbIo): Promise<number> {
@@ -30,6 +38,7 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       root: { type: 'string' },
       file: { type: 'string', multiple: true, default: [] },
       'assume-keys': { type: 'boolean', default: false },
+      'no-locate': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -61,6 +70,17 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     availability = allAvailable;
   }
   const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
+  // The files the task likely touches (the local index; offline, cached): a reader sees where it lands.
+  const likely = parsed.values['no-locate']
+    ? []
+    : await locateInRoot(root, task, {
+        isSecret: looksSecret,
+        limit: EXPLAIN_FILES,
+        cacheDir: defaultCacheDir(io.env),
+        editor: given.paths[0] ? { activeFile: given.paths[0] } : undefined,
+      })
+        .then((r) => r.files)
+        .catch(() => []);
   // kind, risk and signals first and at the top level: scripts read these without digging.
   if (parsed.values.json) {
     const { kind, risk, ...rest } = decision;
@@ -72,7 +92,7 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       needsPlan: c.needsPlan,
       features: c.calls && { kind: c.calls.kind.features, risk: c.calls.risk.features },
     };
-    io.out(JSON.stringify({ kind, risk, signals: c.signals, ...why, assumedKeys, ...rest }, null, 2));
+    io.out(JSON.stringify({ kind, risk, signals: c.signals, ...why, assumedKeys, ...rest, files: likely }, null, 2));
   } else {
     if (assumedKeys && !parsed.values['assume-keys']) {
       const names = [...new Set(missing.map((m) => /([A-Z][A-Z0-9_]+) is not set/.exec(m)?.[1]).filter(Boolean))];
@@ -81,6 +101,7 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       );
     }
     io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
+    if (likely.length) io.out(`\nFiles this task likely touches (switchyard locate):\n${renderLocated(likely)}`);
   }
   return EXIT.ok;
 }

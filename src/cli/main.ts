@@ -5,6 +5,7 @@ import { runApply } from './apply';
 import { runBench } from './bench';
 import { applyProcessIo } from './applyIo';
 import { runExplain } from './explain';
+import { runLocate } from './locate';
 import { runReview } from './review';
 import { runRoute } from './route';
 import { runStats } from './stats';
@@ -24,6 +25,10 @@ export const VERBS: Record<string, VerbEntry> = {
   explain: {
     summary: 'classify a task and show which model owns each stage, and why (offline)',
     run: (args) => runExplain(args, processIo()),
+  },
+  locate: {
+    summary: 'rank the files (and symbols) a task most likely touches, with reasons (offline)',
+    run: (args) => runLocate(args, processIo()),
   },
   route: {
     summary: 'run a task through its stages, review the diff with another vendor, apply after approval',

@@ -14,6 +14,8 @@ export const StageStateSchema = z.enum(['waiting', 'running', 'done', 'failed', 
 export type StageState = z.infer<typeof StageStateSchema>;
 
 const text = z.string().max(20_000);
+/** Tool calls a stage card keeps (the policy caps a stage's calls far below this). */
+export const MAX_TOOL_VIEWS = 200;
 const cost = z.number().nonnegative();
 const count = z.number().int().nonnegative();
 
@@ -44,6 +46,21 @@ export const SawItemViewSchema = z.object({
 });
 export type SawItemView = z.infer<typeof SawItemViewSchema>;
 
+/** One read-only tool call a role made (search, read_file, …) and what came of it. */
+export const ToolCallViewSchema = z.object({
+  id: z.string().max(200),
+  tool: z.string().max(100),
+  /** The arguments as the model wrote them (JSON, capped). */
+  args: z.string().max(600),
+  state: z.enum(['running', 'done', 'failed']),
+  summary: text.optional(),
+  chars: count.optional(),
+  /** Files whose contents the result showed. */
+  paths: z.array(z.string().max(2000)).max(50).default([]),
+  round: count.default(1),
+});
+export type ToolCallView = z.infer<typeof ToolCallViewSchema>;
+
 export const StageViewSchema = z.object({
   stage: PanelStageSchema,
   state: StageStateSchema,
@@ -59,6 +76,7 @@ export const StageViewSchema = z.object({
   elapsedMs: count.optional(),
   error: text.optional(),
   saw: z.array(SawItemViewSchema).max(500).default([]),
+  tools: z.array(ToolCallViewSchema).max(MAX_TOOL_VIEWS).default([]),
 });
 export type StageView = z.infer<typeof StageViewSchema>;
 

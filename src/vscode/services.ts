@@ -13,6 +13,7 @@ import { computeReadiness, type Readiness } from './secrets/readiness';
 import type { Shell } from './shell';
 import { PipelineTree } from './sidebar/pipelineTree';
 import { renderStatus } from './status/statusBar';
+import { WorkspaceCodebases } from './context/workspaceCodebases';
 
 export class Services implements vscode.Disposable {
   readonly policy = new PolicyService();
@@ -22,6 +23,8 @@ export class Services implements vscode.Disposable {
   readonly content = new ProposedContent();
   readonly comments = new ReviewComments();
   readonly panel: RoutingPanel;
+  /** Warm workspace indexes for the locator and the roles' tools, built on a run's first use. */
+  readonly codebases = new WorkspaceCodebases();
   readiness: Readiness | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -37,6 +40,7 @@ export class Services implements vscode.Disposable {
       this.content,
       this.comments,
       this.panel,
+      this.codebases,
       vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this.content),
       this.policy.onDidChange(() => void this.refreshStatus()),
       this.keys.onDidChange(() => void this.refreshStatus()),

@@ -181,6 +181,12 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       if (!res.writableFinished) rec.clientClosedEarly = true;
     });
 
+    // Like the real APIs: a tool call must be answered by its result in the very next turn.
+    const toolProblem = toolTurnProblem(api, body);
+    if (toolProblem) {
+      sendError(res, api, 400, 'invalid_request_error', `loopback server: ${toolProblem}`);
+      return;
+    }
     const next = queue.shift();
     const reply = typeof next === 'function' ? next(rec) : (next ?? handler?.(rec));
     if (!reply) {
@@ -779,4 +785,50 @@ function defaultUsage(rec: RecordedRequest, output: string): { inputTokens: numb
     inputTokens: Math.max(1, Math.ceil(rec.rawBody.length / 4)),
     outputTokens: Math.max(1, Math.ceil(output.length / 4)),
   };
+}
+
+type WireMessage = { role?: string; content?: unknown; tool_calls?: Array<{ id?: string }>; tool_call_id?: string };
+
+/**
+ * What the real APIs reject about tool turns, or undefined: OpenAI wants every assistant tool call
+ * answered by a `tool` message with its id before the next assistant or user message; Anthropic
+ * wants every `tool_use` answered by a `tool_result` block in the next (user) message, results first.
+ */
+export function toolTurnProblem(api: string, body: RecordedRequest['body']): string | undefined {
+  const messages = (body as { messages?: WireMessage[] } | undefined)?.messages;
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (api === 'openai-chat' && m.role === 'assistant' && m.tool_calls?.length) {
+      const answered = new Set<string>();
+      for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++)
+        answered.add(messages[j]!.tool_call_id ?? '');
+      const missing = m.tool_calls.map((c) => c.id ?? '').filter((id) => !answered.has(id));
+      if (missing.length)
+        return `assistant tool_calls must be followed by tool messages responding to each tool_call_id (missing: ${missing.join(', ')})`;
+    }
+    if (api === 'openai-chat' && m.role === 'tool' && !['assistant', 'tool'].includes(messages[i - 1]?.role ?? '')) {
+      return "messages with role 'tool' must be a response to a preceding message with 'tool_calls'";
+    }
+    if (api === 'anthropic-messages' && m.role === 'assistant' && Array.isArray(m.content)) {
+      const uses = (m.content as Array<{ type?: string; id?: string }>)
+        .filter((b) => b.type === 'tool_use')
+        .map((b) => b.id);
+      if (!uses.length) continue;
+      const next = messages[i + 1];
+      const blocks = Array.isArray(next?.content)
+        ? (next!.content as Array<{ type?: string; tool_use_id?: string }>)
+        : [];
+      const leading: string[] = [];
+      for (const b of blocks) {
+        if (b.type !== 'tool_result') break;
+        leading.push(b.tool_use_id ?? '');
+      }
+      const missing = uses.filter((id) => !leading.includes(id ?? ''));
+      if (next?.role !== 'user' || missing.length) {
+        return `tool_use ids were found without tool_result blocks immediately after: ${missing.join(', ')}. Each tool_use block must have a corresponding tool_result block in the next message.`;
+      }
+    }
+  }
+  return undefined;
 }

@@ -137,6 +137,43 @@ export const RetrySchema = z
   })
   .strict();
 
+export const ToolLimitsSchema = z
+  .object({
+    steps: z.number().int().min(0).max(50).describe('Tool calls the role may make in one pass (0: none).'),
+    inputTokens: z
+      .number()
+      .int()
+      .positive()
+      .describe('Input tokens the role may spend across its tool loop; then it must answer with what it has.'),
+    usd: z.number().positive().optional().describe('US dollars the role may spend across its tool loop.'),
+  })
+  .strict();
+
+const toolLimits = (steps: number, inputTokens: number, usd: number) =>
+  ToolLimitsSchema.default({ steps, inputTokens, usd });
+
+export const ToolsSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Let the scout, the architect and (for reading) the implementer explore the workspace with read-only tools: search, read_file, list_dir, find_symbol, repo_map.',
+      ),
+    scout: toolLimits(12, 120_000, 0.3),
+    architect: toolLimits(8, 120_000, 0.5),
+    implementer: toolLimits(6, 80_000, 0.3),
+    maxResultChars: z
+      .number()
+      .int()
+      .min(1000)
+      .max(100_000)
+      .default(12_000)
+      .describe('Longest tool result a model is shown; longer ones are cut with a note.'),
+  })
+  .strict();
+export type ToolsPolicy = z.infer<typeof ToolsSchema>;
+
 export const RulesSchema = z
   .object({
     reviewerVendorMustDiffer: z.boolean().default(true),
@@ -147,6 +184,7 @@ export const RulesSchema = z
     protectedPaths: z.array(z.string()).default(DEFAULT_PROTECTED_PATHS),
     timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
     retry: RetrySchema.default(RetrySchema.parse({})),
+    tools: ToolsSchema.default(ToolsSchema.parse({})),
   })
   .strict();
 

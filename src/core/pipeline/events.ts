@@ -86,6 +86,30 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
       })
       .optional(),
   }),
+  /** A role called a read-only tool (search, read_file, list_dir, find_symbol, repo_map). */
+  z.object({
+    ...base,
+    type: z.literal('tool-called'),
+    stage: StageSchema,
+    round: z.number().int(),
+    callId: z.string(),
+    tool: z.string(),
+    /** The arguments as the model wrote them (JSON, capped). */
+    args: z.string(),
+  }),
+  /** The tool's result went back to the role (as fenced data); `paths` are files whose contents it showed. */
+  z.object({
+    ...base,
+    type: z.literal('tool-result'),
+    stage: StageSchema,
+    round: z.number().int(),
+    callId: z.string(),
+    tool: z.string(),
+    ok: z.boolean(),
+    summary: z.string(),
+    chars: z.number().int().nonnegative(),
+    paths: z.array(z.string()),
+  }),
   z.object({
     ...base,
     type: z.literal('artifact-ready'),

@@ -28,7 +28,17 @@ import { RunCancelled, StageFailure, type EventInput, type RunContext } from './
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { diffArtifactOf, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
 import { criticCandidates, finalOwnerCandidates } from './runtimeCandidates';
-import { answerQuestion, architectStage, fileArtifacts, scoutStage, type StageKit } from './planningStages';
+import {
+  answerQuestion,
+  architectStage,
+  fileArtifacts,
+  readThenCall,
+  scoutStage,
+  type StageKit,
+} from './planningStages';
+import { makeExploreKit } from './exploreKit';
+import { sharedCodebase } from '../context/codebase';
+import { ripgrepOnPath } from '../context/ripgrepPath';
 import { criticReview } from './criticStage';
 import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
@@ -220,6 +230,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const task = opts.task;
     const userPaths = contextPaths;
 
+    const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
+    const editor = opts.editor ?? { activeFile: opts.context?.filePaths?.[0] };
     const kit: StageKit = {
       task,
       nonce,
@@ -230,6 +242,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       specsOf,
       outBudget,
       emit,
+      explore: makeExploreKit(codebase, policy, task, userPaths, editor),
     };
     if (!decision.producesEdits) {
       state.answer = await answerQuestion(kit, decision.stages[0]!);
@@ -315,17 +328,19 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           reusedImpl ??
           (await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
             const fresh = revision === undefined;
-            if (fresh) implSession.addUser(P.implementerMessage(task, plan, findings, implFiles.files, nonce));
-            else implSession.addUser(P.implementerRevision(revision!.review, revision!.by, nonce));
+            const user = fresh
+              ? P.implementerMessage(task, plan, findings, implFiles.files, nonce)
+              : P.implementerRevision(revision!.review, revision!.by, nonce);
             revision = undefined;
             const artifacts = fresh
               ? ['task', ...(plan ? ['plan'] : findings ? ['findings'] : []), ...fileArtifacts(implFiles.files)]
               : ['review'];
             for (let attempt = 0; ; attempt++) {
-              const { text, spec, stopReason, maxOutputTokens } = await sr.call(
-                implSession,
-                attempt === 0 ? artifacts : ['edit-problems'],
-              );
+              // The first call may read first (tools); a retry after unresolved edits goes straight to the model.
+              const { text, spec, stopReason, maxOutputTokens } =
+                attempt === 0
+                  ? await readThenCall(kit, sr, implSession, user, artifacts)
+                  : await sr.call(implSession, ['edit-problems']);
               // A reply cut off at the output limit may hold only some of the intended edits: never apply part of a change.
               const out: EditsOutcome =
                 stopReason === 'max-tokens'

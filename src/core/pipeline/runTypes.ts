@@ -17,6 +17,8 @@ import type { Outcome, PipelineListener } from './events';
 import type { VerifyOutcome } from '../verify/verifySchema';
 import type { StageRetryInfo } from './runContext';
 import type { WorkspaceReader } from './workspaceReader';
+import type { Codebase } from '../context/codebase';
+import type { EditorContext } from '../context/locate';
 
 export interface GateRequest {
   gateId: string;
@@ -41,6 +43,13 @@ export interface RunTaskOptions {
   /** Workspace root: edits are resolved against the files under it. */
   root: string;
   workspace: WorkspaceReader;
+  /**
+   * The workspace's index and ripgrep, for the locator and the roles' read-only tools. The extension
+   * passes its warm, watcher-fed index; without one, the run builds an index of `root` on first use.
+   */
+  codebase?: Codebase;
+  /** The editor around the task (active and open files), which the locator weighs. */
+  editor?: EditorContext;
   /**
    * Asks a person; resolves true to apply, false to reject, or { sendBack } to have the implementer
    * revise the change with the person's notes and findings in this same run (then review and the gate

@@ -6,12 +6,12 @@ import type { ModelSpec, Stage } from '../config/policySchema';
 import { shouldFallBack } from '../providers/chain';
 import { resilientStream } from '../providers/resilientStream';
 import { timeoutsFor } from '../providers/resilienceOptions';
-import { ProviderError, type ToolSpec } from '../providers/types';
+import { messageText, ProviderError, type ChatRequest, type ToolCall, type ToolSpec } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens, costOf } from '../routing/estimate';
 import type { RoleSession } from '../sessions/roleSession';
 import type { StageSnapshot } from './events';
-import { RunCancelled, StageFailure, type RunContext } from './runContext';
+import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 
 /** Default output-token allowance per call when the model declares none. */
 export const STAGE_OUTPUT_TOKENS: Record<Stage, number> = {
@@ -31,6 +31,21 @@ export interface CallResult {
   maxOutputTokens: number;
   /** Arguments (JSON text) of the tool call the model made, when it was offered one. */
   toolArguments?: string;
+  /** Calls of the exploration tools offered (native tool calling), in order; empty when none. */
+  toolCalls: ToolCall[];
+  /** The model that answered took tools natively (else the tool loop uses its text protocol). */
+  nativeTools: boolean;
+}
+
+/** Read-only tools offered for exploring (see toolLoop.ts); 'none' keeps them declared but asks for the answer. */
+export interface ExploreTools {
+  tools: ToolSpec[];
+  choice: 'auto' | 'none';
+}
+
+/** Whether a model takes tools through its provider's native tool calling. */
+export function usesNativeTools(spec: ModelSpec): boolean {
+  return spec.capabilities.includes('tools') && spec.provider !== 'vscode-lm';
 }
 
 /** A tool the model is asked to answer through, when it declares the 'tools' capability. */
@@ -73,6 +88,11 @@ export class StageRun {
     };
   }
 
+  /** Emits a run event (the tool loop reports its calls through the stage that makes them). */
+  emit(event: EventInput): void {
+    this.ctx.emit(event);
+  }
+
   /** The model currently owning the stage (changes after a fallback). */
   get model(): ModelSpec {
     return this.candidates[0]!;
@@ -106,7 +126,12 @@ export class StageRun {
   }
 
   /** Sends the session as it stands (the caller has added the user message) and returns the reply text. */
-  async call(session: RoleSession, artifacts: readonly string[], answerTool?: CallTool): Promise<CallResult> {
+  async call(
+    session: RoleSession,
+    artifacts: readonly string[],
+    answerTool?: CallTool,
+    explore?: ExploreTools,
+  ): Promise<CallResult> {
     const { ctx } = this;
     if (!this.started) {
       this.started = true;
@@ -147,12 +172,15 @@ export class StageRun {
         throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
       }
       // Forced tool calls only for models that declare tools; others answer in text (both are accepted).
-      const useTool = answerTool && spec.capabilities.includes('tools');
+      const native = usesNativeTools(spec);
+      const useTool = answerTool && native;
       const request = session.request({
         signal: ctx.signal,
         maxOutputTokens: admission.maxOutputTokens,
-        ...(useTool ? { tools: [answerTool.tool], toolChoice: { name: answerTool.tool.name } } : {}),
+        ...toolFields(native, answerTool, explore),
       });
+      // A model without native tools (a fallback, say) reads earlier tool turns as text.
+      if (!native) request.messages = request.messages.map((m) => ({ role: m.role, content: messageText(m) }));
       const entry = ctx.boundary.record({
         stage: this.stage,
         round: this.round,
@@ -168,14 +196,18 @@ export class StageRun {
         round: this.round,
         modelId: spec.id,
         artifacts: entry.artifacts,
-        sent: { system: entry.system, messages: entry.messages },
-        chars: entry.system.length + entry.messages.reduce((n, m) => n + m.content.length, 0),
+        sent: {
+          system: entry.system,
+          messages: entry.messages.map((m) => ({ role: m.role, content: messageText(m) })),
+        },
+        chars: entry.system.length + entry.messages.reduce((n, m) => n + messageText(m).length, 0),
       });
 
       let text = '';
       let usage: { inputTokens: number; outputTokens: number } | undefined;
       let stopReason = 'stop';
       let toolArguments: string | undefined;
+      const toolCalls: ToolCall[] = [];
       const it = resilientStream(provider, request, {
         retry: ctx.policy.rules.retry,
         timeouts: timeoutsFor(ctx.policy.rules.timeouts, spec),
@@ -206,13 +238,10 @@ export class StageRun {
             usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
           } else if (ev.type === 'done') {
             stopReason = ev.stopReason;
-          } else if (
-            ev.type === 'tool-call' &&
-            useTool &&
-            ev.name === answerTool.tool.name &&
-            toolArguments === undefined
-          ) {
-            toolArguments = ev.argumentsJson;
+          } else if (ev.type === 'tool-call' && useTool && ev.name === answerTool.tool.name) {
+            toolArguments ??= ev.argumentsJson;
+          } else if (ev.type === 'tool-call' && native && explore) {
+            toolCalls.push({ id: ev.id, name: ev.name, argumentsJson: ev.argumentsJson });
           }
         }
       } catch (e) {
@@ -236,12 +265,22 @@ export class StageRun {
       const cost = costOf(spec, used, ctx.priceLookup);
       ctx.budget.record(this.stage, cost, used.outputTokens);
       session.recordOutputTokens(used.outputTokens);
-      // The role's history keeps what it answered as text: tool traffic is carried as text artifacts.
-      session.addAssistant(toolArguments !== undefined ? `${text}${text ? '\n' : ''}${toolArguments}` : text);
+      // An answer through the answer tool is kept as text (no result is owed for it); exploration
+      // calls stay native, so the tool loop can send their results back in the next turn.
+      if (toolArguments !== undefined) session.addAssistant(`${text}${text ? '\n' : ''}${toolArguments}`);
+      else session.addAssistant(text, toolCalls);
       this.snapshot.tokensIn += used.inputTokens;
       this.snapshot.tokensOut += used.outputTokens;
       this.snapshot.costUsd += cost;
-      return { text, spec, stopReason, maxOutputTokens: admission.maxOutputTokens, toolArguments };
+      return {
+        text,
+        spec,
+        stopReason,
+        maxOutputTokens: admission.maxOutputTokens,
+        toolArguments,
+        toolCalls: toolArguments !== undefined ? [] : toolCalls,
+        nativeTools: native,
+      };
     }
   }
 
@@ -262,6 +301,18 @@ export class StageRun {
     this.ctx.emit({ type: 'stage-failed', snapshot: s, error: info });
     return s;
   }
+}
+
+/** The tools and tool choice a request carries: the answer tool forced, or the exploration tools offered. */
+function toolFields(native: boolean, answerTool?: CallTool, explore?: ExploreTools): Partial<ChatRequest> {
+  if (!native) return {};
+  if (explore) {
+    const tools = [...explore.tools, ...(answerTool ? [answerTool.tool] : [])];
+    if (explore.choice === 'auto') return { tools, toolChoice: 'auto' };
+    // Tools stay declared (earlier turns used them) while the model is asked for its answer now.
+    return { tools, toolChoice: answerTool ? { name: answerTool.tool.name } : 'none' };
+  }
+  return answerTool ? { tools: [answerTool.tool], toolChoice: { name: answerTool.tool.name } } : {};
 }
 
 function cpuSince(c0: NodeJS.CpuUsage): number {

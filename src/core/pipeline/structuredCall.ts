@@ -7,6 +7,7 @@ import { invalidJsonFeedback } from '../sessions/prompts';
 import { parseJsonReply } from './jsonReply';
 import { StageFailure } from './runContext';
 import type { CallResult, CallTool, StageRun } from './stageRun';
+import { explore, type ExploreOptions } from './toolLoop';
 
 export function cutOff(maxOutputTokens: number): string {
   return `the reply was cut off at the output limit (${maxOutputTokens} tokens); keep it shorter`;
@@ -28,8 +29,8 @@ export async function structuredCall<S extends z.ZodType>(
   artifacts: string[],
   schema: S,
   what: string,
+  exploring?: Omit<ExploreOptions, 'answerTool'>,
 ): Promise<z.infer<S>> {
-  session.addUser(user);
   // Models that declare tools answer through a forced tool whose parameters are the schema itself.
   const tool: CallTool = {
     tool: {
@@ -38,7 +39,12 @@ export async function structuredCall<S extends z.ZodType>(
       parameters: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     },
   };
-  let reply = await sr.call(session, artifacts, tool);
+  let reply: CallResult;
+  if (exploring) reply = await explore(sr, session, user, artifacts, { ...exploring, answerTool: tool });
+  else {
+    session.addUser(user);
+    reply = await sr.call(session, artifacts, tool);
+  }
   let parsed = parseReply(reply, schema);
   if (!parsed.ok) {
     const error =

@@ -76,28 +76,67 @@ function buildParams(cfg: AnthropicProviderConfig, req: ChatRequest): MessageCre
       input_schema: { type: 'object' as const, ...t.parameters },
     }));
     if (req.toolChoice) {
-      params.tool_choice = req.toolChoice === 'auto' ? { type: 'auto' } : { type: 'tool', name: req.toolChoice.name };
+      params.tool_choice =
+        req.toolChoice === 'auto' || req.toolChoice === 'none'
+          ? { type: req.toolChoice }
+          : { type: 'tool', name: req.toolChoice.name };
     }
   }
   return params;
 }
 
+type Block =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
+type WireTurn = { role: 'user' | 'assistant'; content: string | Block[] };
+
 /**
  * The Messages API rejects empty text blocks and expects turns to alternate starting with the user;
  * role sessions can produce neither on purpose, but an empty model reply or two notes in a row can.
+ * Tool calls become `tool_use` blocks on the assistant turn; their results `tool_result` blocks that
+ * open the next user turn (the API wants them first). Turns without tool parts stay plain strings.
  */
-export function normaliseMessages(
-  messages: ChatRequest['messages'],
-): Array<{ role: 'user' | 'assistant'; content: string }> {
-  const out: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+export function normaliseMessages(messages: ChatRequest['messages']): WireTurn[] {
+  const out: WireTurn[] = [];
   for (const m of messages) {
-    const content = m.content.trim() ? m.content : '(empty)';
+    const turn = toTurn(m);
     const last = out[out.length - 1];
-    if (last && last.role === m.role) last.content += `\n\n${content}`;
-    else out.push({ role: m.role, content });
+    if (last && last.role === turn.role) {
+      if (typeof last.content === 'string' && typeof turn.content === 'string') last.content += `\n\n${turn.content}`;
+      else last.content = [...asBlocks(last.content), ...asBlocks(turn.content)];
+    } else out.push(turn);
   }
   if (out[0]?.role === 'assistant') out.unshift({ role: 'user', content: '(continue)' });
   return out;
+}
+
+function toTurn(m: ChatRequest['messages'][number]): WireTurn {
+  const text = m.content.trim() ? m.content : '';
+  if (!m.toolCalls?.length && !m.toolResults?.length) return { role: m.role, content: text || '(empty)' };
+  const blocks: Block[] = (m.toolResults ?? []).map((r) => ({
+    type: 'tool_result',
+    tool_use_id: r.callId,
+    content: r.content || '(empty)',
+    ...(r.isError ? { is_error: true } : {}),
+  }));
+  if (text) blocks.push({ type: 'text', text });
+  for (const c of m.toolCalls ?? [])
+    blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseInput(c.argumentsJson) });
+  return { role: m.role, content: blocks };
+}
+
+function asBlocks(content: string | Block[]): Block[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
+
+function parseInput(json: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(json || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
 }
 
 async function* streamMessages(

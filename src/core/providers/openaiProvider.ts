@@ -3,7 +3,11 @@
 // from their deltas. The SDK never retries (maxRetries 0) and its timeout is far away: the retry
 // layer in resilientStream.ts owns retries and the clock.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { toProviderError, type Failure, type FailureContext } from './providerErrors';
 import { displayUrl } from './scrub';
 import { assertUsableKey, SDK_TIMEOUT_MS, sdkFailureOf } from './sdkShared';
@@ -82,7 +86,7 @@ function buildParams(
     ...(streamOptions ? { stream_options: { include_usage: true } } : {}),
     messages: [
       ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
-      ...req.messages.map((m) => ({ role: m.role, content: m.content })),
+      ...wireMessages(req.messages),
     ],
   };
   if (maxTokens !== undefined) {
@@ -99,10 +103,32 @@ function buildParams(
     }));
     if (req.toolChoice) {
       params.tool_choice =
-        req.toolChoice === 'auto' ? 'auto' : { type: 'function', function: { name: req.toolChoice.name } };
+        req.toolChoice === 'auto' || req.toolChoice === 'none'
+          ? req.toolChoice
+          : { type: 'function', function: { name: req.toolChoice.name } };
     }
   }
   return params;
+}
+
+/** Tool results become `tool` messages right after the assistant turn that called them; calls ride on that turn. */
+export function wireMessages(messages: ChatRequest['messages']): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [];
+  for (const m of messages) {
+    for (const r of m.toolResults ?? []) out.push({ role: 'tool', tool_call_id: r.callId, content: r.content });
+    if (m.role === 'assistant' && m.toolCalls?.length) {
+      out.push({
+        role: 'assistant',
+        content: m.content || null,
+        tool_calls: m.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function' as const,
+          function: { name: c.name, arguments: c.argumentsJson },
+        })),
+      });
+    } else if (m.content || !m.toolResults?.length) out.push({ role: m.role, content: m.content });
+  }
+  return out;
 }
 
 async function* streamChat(

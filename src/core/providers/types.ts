@@ -1,10 +1,41 @@
 // The one streaming interface every provider implements, and the error every provider throws.
 // Vendor-neutral and vscode-free: the pipeline, the CLI and the extension all speak only this.
 
-/** A message in a role's own history. Tool traffic is carried as text artifacts, not as SDK objects. */
+/** A tool call as the model made it (arguments as one JSON string). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  argumentsJson: string;
+}
+
+/** The result of one tool call, sent back to the model in the next user turn. */
+export interface ToolResultPart {
+  callId: string;
+  name: string;
+  content: string;
+  isError?: boolean;
+}
+
+/**
+ * A message in a role's own history, vendor-neutral. Native tool calling adds two parts: an
+ * assistant turn may carry the tool calls the model made (after its text), and the user turn that
+ * follows carries their results (sent before its text). Each provider maps them to its wire shape.
+ */
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
+  toolCalls?: ToolCall[];
+  toolResults?: ToolResultPart[];
+}
+
+/** A message as plain text (tool calls and results written out), for logs and "what this role saw". */
+export function messageText(m: ChatMessage): string {
+  const parts: string[] = [];
+  for (const r of m.toolResults ?? [])
+    parts.push(`[result of ${r.name} ${r.callId}${r.isError ? ' (error)' : ''}]\n${r.content}`);
+  if (m.content) parts.push(m.content);
+  for (const c of m.toolCalls ?? []) parts.push(`[tool call ${c.id}] ${c.name} ${c.argumentsJson}`);
+  return parts.join('\n\n');
 }
 
 /** A tool the model may call; `parameters` is a JSON Schema object. */
@@ -20,8 +51,8 @@ export interface ChatRequest {
   maxOutputTokens?: number;
   temperature?: number;
   tools?: ToolSpec[];
-  /** 'auto' lets the model choose; a name forces that tool. */
-  toolChoice?: 'auto' | { name: string };
+  /** 'auto' lets the model choose; 'none' keeps the tools declared but asks for text; a name forces that tool. */
+  toolChoice?: 'auto' | 'none' | { name: string };
   /** Cancels the call; a cancelled call throws ProviderError kind 'cancelled'. */
   signal?: AbortSignal;
   /**

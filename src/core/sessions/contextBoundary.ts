@@ -3,7 +3,7 @@
 // see" view and the isolation tests (the critic's entries must never contain the implementer's
 // conversation). Kept in memory for the run; the ledger stores only the artifact names.
 import type { Stage } from '../config/policySchema';
-import type { ChatMessage } from '../providers/types';
+import { messageText, type ChatMessage } from '../providers/types';
 
 export interface BoundaryEntry {
   stage: Stage;
@@ -23,7 +23,11 @@ export class ContextBoundaryLog {
     const copy: BoundaryEntry = {
       ...entry,
       artifacts: [...entry.artifacts],
-      messages: entry.messages.map((m) => ({ ...m })),
+      messages: entry.messages.map((m) => ({
+        ...m,
+        ...(m.toolCalls ? { toolCalls: m.toolCalls.map((c) => ({ ...c })) } : {}),
+        ...(m.toolResults ? { toolResults: m.toolResults.map((r) => ({ ...r })) } : {}),
+      })),
     };
     this.entries.push(copy);
     return copy;
@@ -41,7 +45,7 @@ export class ContextBoundaryLog {
   /** The full text a role saw, joined, for "did X reach Y" checks and the UI's plain view. */
   textSeenBy(stage: Stage): string {
     return this.seenBy(stage)
-      .map((e) => [e.system, ...e.messages.map((m) => `${m.role}: ${m.content}`)].join('\n'))
+      .map((e) => [e.system, ...e.messages.map((m) => `${m.role}: ${messageText(m)}`)].join('\n'))
       .join('\n\n');
   }
 }

@@ -13,7 +13,9 @@ const MAX_PICKS = 200;
 export async function markBenchmark(svc: Services, args: unknown[]): Promise<string | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Switchyard: open a local folder first; the benchmark set is stored in the workspace (.switchyard/benchmarks.json).');
+    void vscode.window.showErrorMessage(
+      'Switchyard: open a local folder first; the benchmark set is stored in the workspace (.switchyard/benchmarks.json).',
+    );
     return undefined;
   }
   const file = ledgerLocation(svc.shell.context);
@@ -25,7 +27,9 @@ export async function markBenchmark(svc: Services, args: unknown[]): Promise<str
     return undefined;
   }
   if (records.length === 0) {
-    void vscode.window.showInformationMessage(`Switchyard: no runs with a change in the ledger yet (${file}). Route a task first, then mark it.`);
+    void vscode.window.showInformationMessage(
+      `Switchyard: no runs with a change in the ledger yet (${file}). Route a task first, then mark it.`,
+    );
     return undefined;
   }
   let record: RunRecord | undefined;
@@ -47,7 +51,12 @@ export async function markBenchmark(svc: Services, args: unknown[]): Promise<str
           detail: `${new Date(r.startedAt).toLocaleString()} · ${r.filesChanged.join(', ') || 'no files'} · $${r.totals.costUsd.toFixed(4)}`,
           record: r,
         })),
-      { title: 'Mark a run as a benchmark item', placeHolder: 'Pick a good, representative task', matchOnDescription: true, matchOnDetail: true },
+      {
+        title: 'Mark a run as a benchmark item',
+        placeHolder: 'Pick a good, representative task',
+        matchOnDescription: true,
+        matchOnDetail: true,
+      },
     );
     record = pick?.record;
   }

@@ -3,7 +3,13 @@
 // provider "vscode-lm" and `model` set to the chat model's id or family.
 import * as vscode from 'vscode';
 import type { ModelSpec } from '../../core/config/policySchema';
-import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from '../../core/providers/types';
+import {
+  messageText,
+  ProviderError,
+  type ChatRequest,
+  type Provider,
+  type StreamEvent,
+} from '../../core/providers/types';
 
 /** Finds the VS Code chat model for a spec: by id first, then by family. */
 export async function selectLmModel(spec: Pick<ModelSpec, 'model'>): Promise<vscode.LanguageModelChat | undefined> {
@@ -68,9 +74,10 @@ async function* streamLm(spec: ModelSpec, request: ChatRequest): AsyncIterable<S
   const messages = [
     vscode.LanguageModelChatMessage.User(request.system),
     ...request.messages.map((m) =>
+      // Tool calls and results travel as text here (the tool loop uses its text protocol for vscode-lm).
       m.role === 'user'
-        ? vscode.LanguageModelChatMessage.User(m.content)
-        : vscode.LanguageModelChatMessage.Assistant(m.content),
+        ? vscode.LanguageModelChatMessage.User(messageText(m))
+        : vscode.LanguageModelChatMessage.Assistant(messageText(m)),
     ),
   ];
   const cts = new vscode.CancellationTokenSource();

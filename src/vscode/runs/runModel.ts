@@ -3,6 +3,7 @@
 // plain Node. Streamed text is not kept here per token: the panel gets deltas, and the model keeps
 // only a capped tail per stage for a panel that opens late.
 import type { PipelineEvent, StageSnapshot } from '../../core/pipeline/events';
+import { messageText, type ToolCall, type ToolResultPart } from '../../core/providers/types';
 import type { Plan, Findings, DiffArtifact, Answer } from '../../core/sessions/artifacts';
 import type {
   FindingView,
@@ -13,7 +14,7 @@ import type {
   StageState,
   StageView,
 } from '../../protocol/panelProtocol';
-import { PANEL_STAGES } from '../../protocol/panelProtocol';
+import { MAX_TOOL_VIEWS, PANEL_STAGES } from '../../protocol/panelProtocol';
 import { callsView } from './callsView';
 
 /** Enough output for a late-opening panel to show the recent work without holding whole transcripts. */
@@ -33,7 +34,17 @@ function mapState(s: StageSnapshot['state']): StageState {
 }
 
 function emptyStage(stage: PanelStage): StageView {
-  return { stage, state: 'waiting', rejected: [], round: 1, inputTokens: 0, outputTokens: 0, costUsd: 0, saw: [] };
+  return {
+    stage,
+    state: 'waiting',
+    rejected: [],
+    round: 1,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    saw: [],
+    tools: [],
+  };
 }
 
 export class RunModel {
@@ -186,6 +197,29 @@ export class RunModel {
         ];
         return true;
       }
+      case 'tool-called': {
+        const s = this.stage(e.stage);
+        if (s.tools.length >= MAX_TOOL_VIEWS) s.tools.shift();
+        s.tools.push({
+          id: e.callId,
+          tool: e.tool,
+          args: e.args.slice(0, 600),
+          state: 'running',
+          paths: [],
+          round: e.round,
+        });
+        return true;
+      }
+      case 'tool-result': {
+        const call = this.stage(e.stage).tools.find((t) => t.id === e.callId && t.round === e.round);
+        if (call) {
+          call.state = e.ok ? 'done' : 'failed';
+          call.summary = e.summary.slice(0, 20_000);
+          call.chars = e.chars;
+          call.paths = e.paths.slice(0, 50);
+        }
+        return true;
+      }
       case 'artifact-ready': {
         const a = e.artifact;
         if (a.kind === 'diff') {
@@ -271,7 +305,12 @@ export class RunModel {
     entries: ReadonlyArray<{
       stage: PanelStage;
       system: string;
-      messages: ReadonlyArray<{ role: string; content: string }>;
+      messages: ReadonlyArray<{
+        role: string;
+        content: string;
+        toolCalls?: ToolCall[];
+        toolResults?: ToolResultPart[];
+      }>;
     }>,
   ): void {
     const seen = new Map<PanelStage, number>();
@@ -280,7 +319,10 @@ export class RunModel {
       seen.set(e.stage, i + 1);
       const item = this.view.stages.find((s) => s.stage === e.stage)?.saw[i];
       if (!item) continue;
-      const full = [`system: ${e.system}`, ...e.messages.map((m) => `${m.role}: ${m.content}`)].join('\n\n');
+      const full = [
+        `system: ${e.system}`,
+        ...e.messages.map((m) => `${m.role}: ${messageText({ ...m, role: m.role === 'user' ? 'user' : 'assistant' })}`),
+      ].join('\n\n');
       item.text =
         full.length > SAW_TEXT_CAP
           ? `${full.slice(0, SAW_TEXT_CAP)}\n… (${full.length - SAW_TEXT_CAP} more characters)`

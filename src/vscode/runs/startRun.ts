@@ -229,6 +229,8 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           providerFor,
           root,
           workspace: fsWorkspaceReader(root),
+          codebase: svc.codebases.forRoot(root),
+          editor: { activeFile: opts.editor.activePath },
           gate: (request) => reviewGate(svc, run, request, root, opts.openDiffOnGate ?? true),
           apply,
           verify: policy.verify

@@ -15,7 +15,9 @@ export function costChart(series: readonly ModelSeries[]): string {
   if (days.length === 0) return '<p class="muted">No trusted changes in this range yet: nothing to chart.</p>';
   const max = Math.max(...series.flatMap((s) => s.points.map((p) => p.costPerTrustedChange)), 0) || 1;
   const x = (day: string) =>
-    days.length === 1 ? (PAD.left + W - PAD.right) / 2 : PAD.left + (days.indexOf(day) * (W - PAD.left - PAD.right)) / (days.length - 1);
+    days.length === 1
+      ? (PAD.left + W - PAD.right) / 2
+      : PAD.left + (days.indexOf(day) * (W - PAD.left - PAD.right)) / (days.length - 1);
   const y = (v: number) => PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom);
   const lines = series.map((s, i) => {
     const cls = `s${i % SERIES_CLASSES}`;
@@ -33,9 +35,14 @@ export function costChart(series: readonly ModelSeries[]): string {
 <text x="${PAD.left - 4}" y="${H - PAD.bottom}" text-anchor="end">$0</text>
 <text x="${PAD.left}" y="${H - 6}">${esc(days[0])}</text>
 ${days.length > 1 ? `<text x="${W - PAD.right}" y="${H - 6}" text-anchor="end">${esc(days[days.length - 1])}</text>` : ''}`;
-  const summary = series.map((s) => `${s.modelId}: ${s.points.map((p) => `${p.day} ${usd(p.costPerTrustedChange)}`).join(', ')}`).join('; ');
+  const summary = series
+    .map((s) => `${s.modelId}: ${s.points.map((p) => `${p.day} ${usd(p.costPerTrustedChange)}`).join(', ')}`)
+    .join('; ');
   const legend = series
-    .map((s, i) => `<span><svg width="12" height="6" aria-hidden="true"><line x1="0" y1="3" x2="12" y2="3" class="s${i % SERIES_CLASSES} line"/></svg> ${esc(s.modelId)}</span>`)
+    .map(
+      (s, i) =>
+        `<span><svg width="12" height="6" aria-hidden="true"><line x1="0" y1="3" x2="12" y2="3" class="s${i % SERIES_CLASSES} line"/></svg> ${esc(s.modelId)}</span>`,
+    )
     .join('');
   return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(`Cost per trusted change over time. ${summary}`)}">${axis}${lines.join('')}</svg>
 <div class="legend">${legend}</div>`;

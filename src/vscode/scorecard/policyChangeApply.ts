@@ -59,23 +59,47 @@ export async function acceptPolicySuggestion(
   try {
     edit = editStageChain(before, suggestion.stage, suggestion.toChain);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Switchyard: could not prepare the change to ${WORKSPACE_POLICY_PATH}: ${(err as Error).message}. Fix the file and accept again.`);
+    void vscode.window.showErrorMessage(
+      `Switchyard: could not prepare the change to ${WORKSPACE_POLICY_PATH}: ${(err as Error).message}. Fix the file and accept again.`,
+    );
     return undefined;
   }
-  const proposedUri = vscode.Uri.from({ scheme: PROPOSED_POLICY_SCHEME, path: `/${WORKSPACE_POLICY_PATH}`, query: `t=${Date.now()}` });
+  const proposedUri = vscode.Uri.from({
+    scheme: PROPOSED_POLICY_SCHEME,
+    path: `/${WORKSPACE_POLICY_PATH}`,
+    query: `t=${Date.now()}`,
+  });
   proposedContent(context).set(proposedUri, edit.after);
   const left = exists ? fileUri : vscode.Uri.from({ scheme: PROPOSED_POLICY_SCHEME, path: '/empty.json' });
-  await vscode.commands.executeCommand('vscode.diff', left, proposedUri, `routing.json ↔ proposed (${suggestion.candidate} first for ${suggestion.stage})`, { preview: true });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    left,
+    proposedUri,
+    `routing.json ↔ proposed (${suggestion.candidate} first for ${suggestion.stage})`,
+    { preview: true },
+  );
   const question = `Apply this change to ${WORKSPACE_POLICY_PATH}? stages.${suggestion.stage}: ${JSON.stringify(suggestion.fromChain)} → ${JSON.stringify(suggestion.toChain)}`;
   const yes = opts.confirm
     ? await opts.confirm(question)
-    : (await vscode.window.showWarningMessage(question, { modal: true, detail: edit.how === 'in-place' ? 'Only that array changes; comments and layout stay.' : 'The file is rewritten as plain JSON (comments are not kept); the diff shows everything that changes.' }, 'Apply')) === 'Apply';
+    : (await vscode.window.showWarningMessage(
+        question,
+        {
+          modal: true,
+          detail:
+            edit.how === 'in-place'
+              ? 'Only that array changes; comments and layout stay.'
+              : 'The file is rewritten as plain JSON (comments are not kept); the diff shows everything that changes.',
+        },
+        'Apply',
+      )) === 'Apply';
   if (!yes) return undefined;
   const we = new vscode.WorkspaceEdit();
   if (exists) {
     const doc = await vscode.workspace.openTextDocument(fileUri);
     if (doc.getText() !== before) {
-      void vscode.window.showErrorMessage(`Switchyard: ${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`);
+      void vscode.window.showErrorMessage(
+        `Switchyard: ${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`,
+      );
       return undefined;
     }
     we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(before!.length)), edit.after);
@@ -83,7 +107,9 @@ export async function acceptPolicySuggestion(
     we.createFile(fileUri, { ignoreIfExists: false, contents: new TextEncoder().encode(edit.after) });
   }
   if (!(await vscode.workspace.applyEdit(we))) {
-    void vscode.window.showErrorMessage(`Switchyard: VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
+    void vscode.window.showErrorMessage(
+      `Switchyard: VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`,
+    );
     return undefined;
   }
   if (exists) await (await vscode.workspace.openTextDocument(fileUri)).save();

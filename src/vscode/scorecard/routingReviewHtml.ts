@@ -10,9 +10,12 @@ function figures(r: RoutingReviewReport): string {
   const b = r.candidateSide;
   const better = (x: number | null, y: number | null, lowerIsBetter: boolean) =>
     x === null || y === null || x === y ? '' : (lowerIsBetter ? y < x : y > x) ? ' class="good"' : ' class="bad"';
-  const verify = (s: ArmSummary) => (s.verifyPassRate === null ? 'not run' : `${pct(s.verifyPassRate)} (${s.verifyPassed}/${s.verified})`);
-  const f = (s: ArmSummary) => `${s.findings.critical} / ${s.findings.major} / ${s.findings.minor} / ${s.findings.info}`;
-  const row = (name: string, x: string, y: string, cls = '') => `<tr><th scope="row" class="l">${esc(name)}</th><td>${esc(x)}</td><td${cls}>${esc(y)}</td></tr>`;
+  const verify = (s: ArmSummary) =>
+    s.verifyPassRate === null ? 'not run' : `${pct(s.verifyPassRate)} (${s.verifyPassed}/${s.verified})`;
+  const f = (s: ArmSummary) =>
+    `${s.findings.critical} / ${s.findings.major} / ${s.findings.minor} / ${s.findings.info}`;
+  const row = (name: string, x: string, y: string, cls = '') =>
+    `<tr><th scope="row" class="l">${esc(name)}</th><td>${esc(x)}</td><td${cls}>${esc(y)}</td></tr>`;
   return `<table aria-label="Current routing and candidate side by side"><thead><tr><th class="l"></th><th>Current (${esc(a.headModelId ?? 'none')})</th><th>Candidate (${esc(r.candidate)})</th></tr></thead><tbody>
 ${row('Approval rate', `${pct(a.approvalRate)} (${a.approved}/${a.items})`, `${pct(b.approvalRate)} (${b.approved}/${b.items})`, better(a.approvalRate, b.approvalRate, false))}
 ${row('Verification pass rate', verify(a), verify(b), better(a.verifyPassRate, b.verifyPassRate, false))}
@@ -31,7 +34,8 @@ function items(r: RoutingReviewReport): string {
     `${esc(s.outcome)} · ${esc(s.finalVerdict)}${s.verified === undefined ? '' : s.verified ? ' · tests passed' : ' · <span class="bad">tests failed</span>'} · ${usd(s.costUsd)}${s.stageModel ? ` · ${esc(s.stageModel)}` : ''}`;
   return `<table aria-label="Each benchmark item"><thead><tr><th class="l">Task</th><th class="l">Current</th><th class="l">Candidate</th></tr></thead><tbody>${r.items
     .map(
-      (i) => `<tr><td class="task">${esc(i.task)}${i.base === 'restored' ? '<br><span class="muted">replayed on the files as they were before the accepted change</span>' : ''}${i.drift.length ? `<br><span class="muted">files changed since marked: ${esc(i.drift.join(', '))}</span>` : ''}</td><td class="l">${side(i.current)}</td><td class="l">${side(i.candidate)}</td></tr>`,
+      (i) =>
+        `<tr><td class="task">${esc(i.task)}${i.base === 'restored' ? '<br><span class="muted">replayed on the files as they were before the accepted change</span>' : ''}${i.drift.length ? `<br><span class="muted">files changed since marked: ${esc(i.drift.join(', '))}</span>` : ''}</td><td class="l">${side(i.current)}</td><td class="l">${side(i.candidate)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
@@ -40,7 +44,9 @@ export function routingReviewBody(r: RoutingReviewReport, accepted?: string): st
   const s = r.suggestion;
   const suggestion = s.recommend
     ? `<div class="suggestion"><p><strong>Suggested:</strong> put ${esc(s.candidate)} first in <code>stages.${esc(s.stage)}</code>: <code>${esc(JSON.stringify(s.fromChain))}</code> → <code>${esc(JSON.stringify(s.toChain))}</code></p><ul>${s.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${
-        accepted ? `<p class="good">${esc(accepted)}</p>` : '<button id="accept">Accept… (shows the change to .switchyard/routing.json first)</button>'
+        accepted
+          ? `<p class="good">${esc(accepted)}</p>`
+          : '<button id="accept">Accept… (shows the change to .switchyard/routing.json first)</button>'
       }</div>`
     : `<div class="suggestion"><p><strong>Keep the current routing</strong> for ${esc(s.stage)}.</p><ul>${s.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
   return `<h2>${esc(r.candidate)} as ${esc(r.stage)}: ${r.current.items} benchmark item(s), replayed in scratch copies</h2>

@@ -11,7 +11,7 @@ export type PipelineNode =
       type: 'artifact';
       runId: string;
       stage: PanelStage;
-      kind: 'plan' | 'diff' | 'review' | 'findings' | 'answer' | 'saw';
+      kind: 'plan' | 'diff' | 'review' | 'findings' | 'answer' | 'saw' | 'tools';
     }
   | { type: 'history' }
   | { type: 'day'; day: string }
@@ -67,6 +67,7 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
       const a = run.model.artifacts;
       const s = run.model.view.stages.find((x) => x.stage === node.stage);
       if (s?.saw.length) kids.push({ ...node, type: 'artifact', kind: 'saw' });
+      if (s?.tools.length) kids.push({ ...node, type: 'artifact', kind: 'tools' });
       if (node.stage === 'scout' && a.findings) kids.push({ ...node, type: 'artifact', kind: 'findings' });
       if (node.stage === 'architect' && a.plan) kids.push({ ...node, type: 'artifact', kind: 'plan' });
       if (node.stage === 'implementer' && a.diff) kids.push({ ...node, type: 'artifact', kind: 'diff' });
@@ -134,10 +135,20 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
           findings: 'Findings',
           answer: 'Answer',
           saw: 'What this role saw',
+          tools: 'Tool calls',
         };
         const item = new vscode.TreeItem(labels[node.kind], vscode.TreeItemCollapsibleState.None);
         item.id = `artifact:${node.runId}:${node.stage}:${node.kind}`;
-        if (node.kind === 'diff') {
+        if (node.kind === 'tools') {
+          const calls = run?.model.view.stages.find((x) => x.stage === node.stage)?.tools ?? [];
+          const read = new Set(calls.filter((c) => c.tool === 'read_file').flatMap((c) => c.paths));
+          item.description = `${calls.length} call(s)${read.size ? ` · ${read.size} file(s) read` : ''}`;
+          item.tooltip = new vscode.MarkdownString().appendText(
+            calls.map((c) => `${c.tool} ${c.args}${c.summary ? ` → ${c.summary}` : ''}`).join('\n'),
+          );
+          item.iconPath = new vscode.ThemeIcon('search');
+          item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+        } else if (node.kind === 'diff') {
           const d = run?.model.artifacts.diff;
           item.description = d ? `${d.files.length} file(s) +${d.addedLines} −${d.removedLines}` : '';
           item.iconPath = new vscode.ThemeIcon('diff');

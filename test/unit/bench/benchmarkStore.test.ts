@@ -57,12 +57,24 @@ test('an item from a run record keeps the task, the accepted diff and the hashes
     assert.ok(text.endsWith('}\n') && text.includes('\n  "items": ['));
     const loaded = await loadBenchmarkSet(root);
     assert.deepEqual(loaded, BenchmarkSetSchema.parse(set));
-    assert.deepEqual(loaded.items.map((i) => i.id), ['R1', 'R2']);
+    assert.deepEqual(
+      loaded.items.map((i) => i.id),
+      ['R1', 'R2'],
+    );
 
     // Marking the same run again replaces it in place; removing by id drops it.
     const again = addBenchmarkItem(loaded, { ...item, note: 'updated' });
-    assert.deepEqual(again.items.map((i) => [i.id, i.note ?? null]), [['R1', 'updated'], ['R2', null]]);
-    assert.deepEqual(removeBenchmarkItem(again, 'R1').items.map((i) => i.id), ['R2']);
+    assert.deepEqual(
+      again.items.map((i) => [i.id, i.note ?? null]),
+      [
+        ['R1', 'updated'],
+        ['R2', null],
+      ],
+    );
+    assert.deepEqual(
+      removeBenchmarkItem(again, 'R1').items.map((i) => i.id),
+      ['R2'],
+    );
     assert.equal(removeBenchmarkItem(again, 'nope').items.length, 2);
 
     // Drift: nothing changed yet; then README.md changes and src/missing.ts appears.
@@ -92,9 +104,18 @@ test('a missing file is an empty set; a broken one is an error naming the file a
     assert.deepEqual(await loadBenchmarkSet(root), emptyBenchmarkSet());
     mkdirSync(join(root, '.switchyard'));
     writeFileSync(join(root, '.switchyard/benchmarks.json'), '{ "version": 1, "items": [ ');
-    await assert.rejects(loadBenchmarkSet(root), (e: unknown) => e instanceof BenchmarkFileError && /benchmarks\.json is not valid JSON/.test(e.message));
-    writeFileSync(join(root, '.switchyard/benchmarks.json'), JSON.stringify({ version: 1, items: [{ id: 'x', addedAt: 'now' }] }));
-    await assert.rejects(loadBenchmarkSet(root), (e: unknown) => e instanceof BenchmarkFileError && /at items\.0\.task/.test(e.message));
+    await assert.rejects(
+      loadBenchmarkSet(root),
+      (e: unknown) => e instanceof BenchmarkFileError && /benchmarks\.json is not valid JSON/.test(e.message),
+    );
+    writeFileSync(
+      join(root, '.switchyard/benchmarks.json'),
+      JSON.stringify({ version: 1, items: [{ id: 'x', addedAt: 'now' }] }),
+    );
+    await assert.rejects(
+      loadBenchmarkSet(root),
+      (e: unknown) => e instanceof BenchmarkFileError && /at items\.0\.task/.test(e.message),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

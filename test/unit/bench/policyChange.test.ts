@@ -8,14 +8,29 @@ import { parseJsonc } from '../../../src/core/config/jsonc';
 import type { ArmSummary } from '../../../src/core/bench/armSummary';
 
 const arm = (o: Partial<ArmSummary>): ArmSummary => ({
-  label: 'x', items: 3, approved: 3, approvalRate: 1, verified: 0, verifyPassed: 0, verifyPassRate: null,
-  findings: { critical: 0, major: 0, minor: 0, info: 0 }, tokensIn: 0, tokensOut: 0, costUsd: 0, elapsedMs: 0,
-  failed: 0, trustedChanges: 3, costPerTrustedChange: 0.01, headUsed: 3, ...o,
+  label: 'x',
+  items: 3,
+  approved: 3,
+  approvalRate: 1,
+  verified: 0,
+  verifyPassed: 0,
+  verifyPassRate: null,
+  findings: { critical: 0, major: 0, minor: 0, info: 0 },
+  tokensIn: 0,
+  tokensOut: 0,
+  costUsd: 0,
+  elapsedMs: 0,
+  failed: 0,
+  trustedChanges: 3,
+  costPerTrustedChange: 0.01,
+  headUsed: 3,
+  ...o,
 });
 
 test('the rule: never worse on approvals, verification or serious findings; then cheaper or approved more often', () => {
   const cur = arm({});
-  const s = (c: Partial<ArmSummary>, chain = ['sonnet', 'gpt']) => suggestPolicyChange('implementer', 'newbie', chain, cur, arm(c));
+  const s = (c: Partial<ArmSummary>, chain = ['sonnet', 'gpt']) =>
+    suggestPolicyChange('implementer', 'newbie', chain, cur, arm(c));
   assert.equal(s({ costPerTrustedChange: 0.005 }).recommend, true);
   assert.deepEqual(s({ costPerTrustedChange: 0.005 }).toChain, ['newbie', 'sonnet', 'gpt']);
   assert.deepEqual(s({ costPerTrustedChange: 0.005 }, ['sonnet', 'newbie']).toChain, ['newbie', 'sonnet']);
@@ -23,8 +38,17 @@ test('the rule: never worse on approvals, verification or serious findings; then
   assert.equal(dearer.recommend, false);
   assert.match(dearer.reasons.join(' '), /Not cheaper per trusted change \(\$0\.0200 vs \$0\.0100\)/);
   assert.equal(s({ approvalRate: 2 / 3, costPerTrustedChange: 0.001 }).recommend, false);
-  assert.equal(s({ costPerTrustedChange: 0.005, findings: { critical: 0, major: 1, minor: 0, info: 0 } }).recommend, false);
-  const cv = suggestPolicyChange('implementer', 'newbie', ['sonnet'], arm({ verifyPassRate: 1 }), arm({ verifyPassRate: 0.5, costPerTrustedChange: 0.001 }));
+  assert.equal(
+    s({ costPerTrustedChange: 0.005, findings: { critical: 0, major: 1, minor: 0, info: 0 } }).recommend,
+    false,
+  );
+  const cv = suggestPolicyChange(
+    'implementer',
+    'newbie',
+    ['sonnet'],
+    arm({ verifyPassRate: 1 }),
+    arm({ verifyPassRate: 0.5, costPerTrustedChange: 0.001 }),
+  );
   assert.match(cv.reasons[0]!, /Verification passes less often: 50% vs 100%/);
   assert.match(s({ headUsed: 0 }).reasons[0]!, /did not do the implementer stage in any replay/);
   assert.match(s({}, ['newbie', 'sonnet']).reasons[0]!, /already leads/);

@@ -24,16 +24,31 @@ test('asked once for the workspace root, remembered, then run in any scratch roo
     const stored = new Set<string>();
     const asked: string[] = [];
     const approvals = { has: (h: string) => stored.has(h), add: (h: string) => void stored.add(h) };
-    const v = await replayVerifier({ policy, root, trusted: true, approvals, askApproval: async (c) => (asked.push(c), true) });
+    const v = await replayVerifier({
+      policy,
+      root,
+      trusted: true,
+      approvals,
+      askApproval: async (c) => (asked.push(c), true),
+    });
     assert.deepEqual(asked, [COMMAND]);
     assert.ok(stored.has(approvalHash(COMMAND, root)), 'remembered for the real workspace');
     assert.ok(v.verify);
-    const resolved = await resolveEdits(parsePatch('--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+hello\n', 'udiff'), scratchA);
+    const resolved = await resolveEdits(
+      parsePatch('--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+hello\n', 'udiff'),
+      scratchA,
+    );
     assert.ok(resolved.ok);
     const ok = await v.verify!(scratchA, resolved.resolved, new AbortController().signal);
     assert.equal(ok.status, 'ran');
     assert.equal(ok.status === 'ran' && ok.result.passed, true);
-    const again = await replayVerifier({ policy, root, trusted: true, approvals, askApproval: async () => assert.fail('asked twice') });
+    const again = await replayVerifier({
+      policy,
+      root,
+      trusted: true,
+      approvals,
+      askApproval: async () => assert.fail('asked twice'),
+    });
     assert.ok(again.verify, 'a remembered approval is not asked again');
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -47,11 +62,26 @@ test('declined or untrusted: no verification in the replays, and a note says why
     const approvals = { has: () => false, add: () => undefined };
     const no = await replayVerifier({ policy, root, trusted: true, approvals, askApproval: async () => false });
     assert.equal(no.verify, undefined);
-    assert.match(no.note!, /verification not run in the replays: skipped: the verify command was not approved: test -f marker\.txt && test -f new\.txt/);
-    const untrusted = await replayVerifier({ policy, root, trusted: false, approvals, askApproval: async () => assert.fail('never asked when untrusted') });
+    assert.match(
+      no.note!,
+      /verification not run in the replays: skipped: the verify command was not approved: test -f marker\.txt && test -f new\.txt/,
+    );
+    const untrusted = await replayVerifier({
+      policy,
+      root,
+      trusted: false,
+      approvals,
+      askApproval: async () => assert.fail('never asked when untrusted'),
+    });
     assert.equal(untrusted.verify, undefined);
     assert.match(untrusted.note!, /workspace not trusted/);
-    const none = await replayVerifier({ policy: RoutingPolicySchema.parse({}), root, trusted: true, approvals, askApproval: async () => true });
+    const none = await replayVerifier({
+      policy: RoutingPolicySchema.parse({}),
+      root,
+      trusted: true,
+      approvals,
+      askApproval: async () => true,
+    });
     assert.deepEqual(none, {});
   } finally {
     rmSync(root, { recursive: true, force: true });

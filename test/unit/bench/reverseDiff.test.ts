@@ -61,9 +61,33 @@ test('a change and its reverse: update, create and delete come back byte-identic
 });
 
 test('hunk ranges and rename headers swap sides', () => {
-  const d = ['diff --git a/x.ts b/y.ts', 'rename from x.ts', 'rename to y.ts', '--- a/x.ts', '+++ b/y.ts', '@@ -3,2 +3,3 @@', ' keep', '-old', '+new', '+more', ''].join('\n');
+  const d = [
+    'diff --git a/x.ts b/y.ts',
+    'rename from x.ts',
+    'rename to y.ts',
+    '--- a/x.ts',
+    '+++ b/y.ts',
+    '@@ -3,2 +3,3 @@',
+    ' keep',
+    '-old',
+    '+new',
+    '+more',
+    '',
+  ].join('\n');
   assert.equal(
     reverseUnifiedDiff(d),
-    ['diff --git a/y.ts b/x.ts', 'rename from y.ts', 'rename to x.ts', '--- a/y.ts', '+++ b/x.ts', '@@ -3,3 +3,2 @@', ' keep', '+old', '-new', '-more', ''].join('\n'),
+    [
+      'diff --git a/y.ts b/x.ts',
+      'rename from y.ts',
+      'rename to x.ts',
+      '--- a/y.ts',
+      '+++ b/x.ts',
+      '@@ -3,3 +3,2 @@',
+      ' keep',
+      '+old',
+      '-new',
+      '-more',
+      '',
+    ].join('\n'),
   );
 });

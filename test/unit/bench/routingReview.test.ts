@@ -13,7 +13,6 @@ import type { RoutingPolicy } from '../../../src/core/config/policySchema';
 import { startLoopbackServer } from '../../support/loopbackServer';
 import { benchHandler, benchPolicy, benchSet, KEY, makeWorkspace, treeHash, VERIFY } from './support';
 
-
 function hostFor(policy: RoutingPolicy): ReplayHost {
   return {
     availability: () => undefined,
@@ -50,7 +49,14 @@ test('candidate as implementer: side-by-side figures, per-item outcomes, workspa
       onProgress: (p) => progress.push(`${p.side}:${p.index + 1}/${p.total}`),
     });
     assert.equal(treeHash(root), before, 'the workspace is byte-identical after six replays');
-    assert.deepEqual(progress, ['current:1/3', 'current:2/3', 'current:3/3', 'candidate:1/3', 'candidate:2/3', 'candidate:3/3']);
+    assert.deepEqual(progress, [
+      'current:1/3',
+      'current:2/3',
+      'current:3/3',
+      'candidate:1/3',
+      'candidate:2/3',
+      'candidate:3/3',
+    ]);
     // Each replay: one implementer call + one critic call; nothing else reached the server.
     assert.equal(server.requests.length, 12);
     assert.equal(server.requests.filter((r) => r.model === 'newbie-test').length, 3);
@@ -92,7 +98,13 @@ test('candidate as implementer: side-by-side figures, per-item outcomes, workspa
     assert.ok(c.elapsedMs > 0 && n.elapsedMs > 0);
 
     assert.deepEqual(
-      report.items.map((i) => [i.itemId, i.current.outcome, i.candidate.outcome, i.candidate.stageModel, i.candidate.verified]),
+      report.items.map((i) => [
+        i.itemId,
+        i.current.outcome,
+        i.candidate.outcome,
+        i.candidate.stageModel,
+        i.candidate.verified,
+      ]),
       [
         ['item-1', 'applied', 'applied', 'newbie', true],
         ['item-2', 'applied', 'applied', 'newbie', true],
@@ -115,7 +127,14 @@ test('a candidate that matches the approvals for less money is suggested at the 
     server.setHandler(benchHandler({ candidateWrongOnRange: false }));
     const policy = benchPolicy(server); // no verify command: the pass rate is n/a on both sides
     const before = treeHash(root);
-    const report = await reviewRouting({ root, set: benchSet(), policy, stage: 'implementer', candidate: 'newbie', host: hostFor(policy) });
+    const report = await reviewRouting({
+      root,
+      set: benchSet(),
+      policy,
+      stage: 'implementer',
+      candidate: 'newbie',
+      host: hostFor(policy),
+    });
     assert.equal(treeHash(root), before);
     assert.equal(report.current.verifyPassRate, null);
     assert.equal(report.candidateSide.verifyPassRate, null);
@@ -137,7 +156,9 @@ test('an unknown candidate is refused before any replay, naming the known models
     const policy = benchPolicy(server);
     await assert.rejects(
       reviewRouting({ root, set: benchSet(), policy, stage: 'implementer', candidate: 'nope', host: hostFor(policy) }),
-      (e: unknown) => e instanceof CandidateError && /"nope" is not in the routing policy \(known: sonnet, gpt, newbie\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof CandidateError &&
+        /"nope" is not in the routing policy \(known: sonnet, gpt, newbie\)/.test(e.message),
     );
     assert.equal(server.requests.length, 0);
   } finally {
@@ -196,16 +217,49 @@ test('an item whose accepted change is already in the workspace replays on the f
       '+This project routes tasks.',
       '',
     ].join('\n');
-    const set = { version: 1 as const, items: [{ id: 'typo', task: 'Fix typo in README.md', addedAt: '2026-11-01T00:00:00.000Z', contextFiles: [], acceptedDiff }] };
-    const report = await reviewRouting({ root, set, policy, stage: 'implementer', candidate: 'newbie', host: hostFor(policy) });
+    const set = {
+      version: 1 as const,
+      items: [
+        {
+          id: 'typo',
+          task: 'Fix typo in README.md',
+          addedAt: '2026-11-01T00:00:00.000Z',
+          contextFiles: [],
+          acceptedDiff,
+        },
+      ],
+    };
+    const report = await reviewRouting({
+      root,
+      set,
+      policy,
+      stage: 'implementer',
+      candidate: 'newbie',
+      host: hostFor(policy),
+    });
     assert.equal(report.items[0]!.base, 'restored');
     // The implementer's SEARCH text ("projcet") only exists once the fix was taken back in the scratch.
     assert.equal(report.items[0]!.current.outcome, 'applied', report.items[0]!.current.message);
     assert.equal(report.items[0]!.candidate.outcome, 'applied', report.items[0]!.candidate.message);
     assert.equal(treeHash(root), before, 'the workspace keeps its fixed README');
     // A reference that no longer fits the files: replayed on today's files, and said so.
-    const stale = { ...set, items: [{ ...set.items[0]!, acceptedDiff: acceptedDiff.replace('+This project routes tasks.', '+This project routes all tasks.') }] };
-    const r2 = await reviewRouting({ root, set: stale, policy, stage: 'implementer', candidate: 'newbie', host: hostFor(policy) });
+    const stale = {
+      ...set,
+      items: [
+        {
+          ...set.items[0]!,
+          acceptedDiff: acceptedDiff.replace('+This project routes tasks.', '+This project routes all tasks.'),
+        },
+      ],
+    };
+    const r2 = await reviewRouting({
+      root,
+      set: stale,
+      policy,
+      stage: 'implementer',
+      candidate: 'newbie',
+      host: hostFor(policy),
+    });
     assert.equal(r2.items[0]!.base, 'as-is');
     assert.equal(r2.items[0]!.current.outcome, 'failed', 'the task cannot be redone on the already-fixed file');
     assert.equal(treeHash(root), before);

@@ -6,7 +6,8 @@ import { buildScorecardView, type ScorecardView } from '../../../src/core/bench/
 import { ScorecardFilterSchema } from '../../../src/core/bench/scorecardFilters';
 import { FIXTURE, NOW } from './scorecardFixture';
 
-const close = (a: number | null, b: number, what: string) => assert.ok(a !== null && Math.abs(a - b) < 1e-12, `${what}: ${a} ≠ ${b}`);
+const close = (a: number | null, b: number, what: string) =>
+  assert.ok(a !== null && Math.abs(a - b) < 1e-12, `${what}: ${a} ≠ ${b}`);
 const row = (v: ScorecardView, model: string, role: string) => {
   const r = v.rows.find((x) => x.modelId === model && x.role === role);
   assert.ok(r, `row ${model}/${role}`);
@@ -65,7 +66,13 @@ test('all runs: per model and role, per stage, overall, and the chart series', (
   // gpt: R1 (11-20, $0.0095), R3 (11-21, $0.015). gpt-mini: R4 (10-01, $0.025).
   // sonnet: R4 (10-01, $0.025), R1 (11-20, $0.0095), R3 (11-21, $0.015).
   assert.deepEqual(v.series, [
-    { modelId: 'gpt', points: [{ day: '2026-11-20', costPerTrustedChange: 0.0095, trustedChanges: 1 }, { day: '2026-11-21', costPerTrustedChange: 0.015, trustedChanges: 1 }] },
+    {
+      modelId: 'gpt',
+      points: [
+        { day: '2026-11-20', costPerTrustedChange: 0.0095, trustedChanges: 1 },
+        { day: '2026-11-21', costPerTrustedChange: 0.015, trustedChanges: 1 },
+      ],
+    },
     { modelId: 'gpt-mini', points: [{ day: '2026-10-01', costPerTrustedChange: 0.025, trustedChanges: 1 }] },
     {
       modelId: 'sonnet',
@@ -88,7 +95,10 @@ test('a 30-day range drops the October run', () => {
   assert.equal(s.medianMs, 1000);
   close(s.costUsd, 0.018, 'cost');
   close(s.costPerTrustedChange, 0.01225, 'per trusted');
-  assert.equal(v.rows.some((r) => r.modelId === 'gpt-mini'), false);
+  assert.equal(
+    v.rows.some((r) => r.modelId === 'gpt-mini'),
+    false,
+  );
   assert.equal(v.overall.runs, 3);
 });
 

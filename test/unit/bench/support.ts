@@ -13,7 +13,8 @@ import { roleOf, messagesText } from '../pipeline/harness';
 export const FILES: Record<string, string> = {
   'README.md': '# Demo\n\nThis projcet routes tasks.\n',
   'src/limits.ts': 'export const LIMIT = 10;\n',
-  'src/range.ts': 'export function range(n: number) {\n  const out = [];\n  for (let i = 0; i < n - 1; i++) out.push(i);\n  return out;\n}\n',
+  'src/range.ts':
+    'export function range(n: number) {\n  const out = [];\n  for (let i = 0; i < n - 1; i++) out.push(i);\n  return out;\n}\n',
 };
 
 export const TASKS = [
@@ -67,9 +68,33 @@ export function benchPolicyInput(server: LoopbackServer, verifyCommand?: string,
   const k = keyEnv ? { apiKeyEnv: keyEnv } : {};
   return {
     models: [
-      { id: 'sonnet', provider: 'anthropic', model: 'claude-sonnet-test', vendor: 'anthropic', baseUrl: server.anthropicBaseUrl, price: price(3, 15), ...k },
-      { id: 'gpt', provider: 'openai', model: 'gpt-test', vendor: 'openai', baseUrl: server.openaiBaseUrl, price: price(1.25, 10), ...k },
-      { id: 'newbie', provider: 'openai', model: 'newbie-test', vendor: 'mistral', baseUrl: server.openaiBaseUrl, price: price(0.5, 2), ...k },
+      {
+        id: 'sonnet',
+        provider: 'anthropic',
+        model: 'claude-sonnet-test',
+        vendor: 'anthropic',
+        baseUrl: server.anthropicBaseUrl,
+        price: price(3, 15),
+        ...k,
+      },
+      {
+        id: 'gpt',
+        provider: 'openai',
+        model: 'gpt-test',
+        vendor: 'openai',
+        baseUrl: server.openaiBaseUrl,
+        price: price(1.25, 10),
+        ...k,
+      },
+      {
+        id: 'newbie',
+        provider: 'openai',
+        model: 'newbie-test',
+        vendor: 'mistral',
+        baseUrl: server.openaiBaseUrl,
+        price: price(0.5, 2),
+        ...k,
+      },
     ],
     stages: { scout: [], architect: [], implementer: ['sonnet'], critic: ['gpt'], finalOwner: [] },
     rules: {
@@ -98,9 +123,17 @@ const sr = (path: string, from: string, to: string): string =>
 const RIGHT: Record<string, string> = {
   README: sr('README.md', 'This projcet routes tasks.', 'This project routes tasks.'),
   LIMIT: sr('src/limits.ts', 'export const LIMIT = 10;', 'export const MAX_ITEMS = 10;'),
-  'off-by-one': sr('src/range.ts', '  for (let i = 0; i < n - 1; i++) out.push(i);', '  for (let i = 0; i < n; i++) out.push(i);'),
+  'off-by-one': sr(
+    'src/range.ts',
+    '  for (let i = 0; i < n - 1; i++) out.push(i);',
+    '  for (let i = 0; i < n; i++) out.push(i);',
+  ),
 };
-const WRONG_RANGE = sr('src/range.ts', '  for (let i = 0; i < n - 1; i++) out.push(i);', '  for (let i = 0; i <= n; i++) out.push(i); // BUG');
+const WRONG_RANGE = sr(
+  'src/range.ts',
+  '  for (let i = 0; i < n - 1; i++) out.push(i);',
+  '  for (let i = 0; i <= n; i++) out.push(i); // BUG',
+);
 
 export const USAGE = {
   implementer: { inputTokens: 1000, outputTokens: 200 },
@@ -129,7 +162,15 @@ export function benchHandler(opts: HandlerOptions = {}) {
         ? {
             verdict: 'request-changes',
             summary: 'loop runs past the end',
-            findings: [{ file: 'src/range.ts', startLine: 3, endLine: 3, severity: 'major', message: 'i <= n includes n itself' }],
+            findings: [
+              {
+                file: 'src/range.ts',
+                startLine: 3,
+                endLine: 3,
+                severity: 'major',
+                message: 'i <= n includes n itself',
+              },
+            ],
           }
         : { verdict: 'approve', summary: 'looks right', findings: [] };
       return { text: '```json\n' + JSON.stringify(review) + '\n```', usage: USAGE.critic };

@@ -20,7 +20,10 @@ const NONCE = 'bm9uY2Vub25jZW5vbmNl';
 function checkShell(html: string) {
   // The attribute is escaped (' as &#39;); the browser reads it back as the panel's CSP.
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;/g, "'");
-  assert.ok(csp?.startsWith(`default-src 'none'; script-src 'nonce-${NONCE}'; style-src https://webview.test 'nonce-${NONCE}'`), csp);
+  assert.ok(
+    csp?.startsWith(`default-src 'none'; script-src 'nonce-${NONCE}'; style-src https://webview.test 'nonce-${NONCE}'`),
+    csp,
+  );
   const scripts = [...html.matchAll(/<script\b([^>]*)>/g)];
   assert.equal(scripts.length, 1);
   assert.match(scripts[0]![1]!, new RegExp(`nonce="${NONCE}"`));
@@ -37,8 +40,14 @@ test('scorecard HTML: filters selected, figures, stage table, chart, escaped ids
   const html = scorecardHtml(view, 'https://webview.test', NONCE, 'Ledger: /tmp/runs.jsonl');
   checkShell(html);
   assert.match(html, /<option value="all" selected>All time<\/option>/);
-  assert.match(html, /<strong>4<\/strong> run\(s\), 3 applied, <strong>3<\/strong> trusted change\(s\), total \$0\.0655, cost per trusted change <strong>\$0\.0165<\/strong>/);
-  assert.match(html, /<tr><td>sonnet<\/td><td class="l">Implementer<\/td><td>4<\/td><td>75%<\/td><td>\$0\.0165<\/td><td>3<\/td><td class="wide">2\.0s<\/td><td class="wide">\$0\.0380<\/td><td class="wide">6000→1100<\/td><\/tr>/);
+  assert.match(
+    html,
+    /<strong>4<\/strong> run\(s\), 3 applied, <strong>3<\/strong> trusted change\(s\), total \$0\.0655, cost per trusted change <strong>\$0\.0165<\/strong>/,
+  );
+  assert.match(
+    html,
+    /<tr><td>sonnet<\/td><td class="l">Implementer<\/td><td>4<\/td><td>75%<\/td><td>\$0\.0165<\/td><td>3<\/td><td class="wide">2\.0s<\/td><td class="wide">\$0\.0380<\/td><td class="wide">6000→1100<\/td><\/tr>/,
+  );
   assert.match(html, /<tr><td>Implementer<\/td><td>4<\/td><td>0<\/td><td class="bad">1<\/td><td>1<\/td><\/tr>/);
   assert.doesNotMatch(html, /<img/);
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
@@ -50,13 +59,22 @@ test('scorecard HTML: filters selected, figures, stage table, chart, escaped ids
 
 test('the chart: days in order on the x axis, zero at the bottom, the largest value at the top', () => {
   const svg = costChart([
-    { modelId: 'a', points: [{ day: '2026-11-01', costPerTrustedChange: 0.02, trustedChanges: 1 }, { day: '2026-11-03', costPerTrustedChange: 0.01, trustedChanges: 2 }] },
+    {
+      modelId: 'a',
+      points: [
+        { day: '2026-11-01', costPerTrustedChange: 0.02, trustedChanges: 1 },
+        { day: '2026-11-03', costPerTrustedChange: 0.01, trustedChanges: 2 },
+      ],
+    },
     { modelId: 'b', points: [{ day: '2026-11-02', costPerTrustedChange: 0.005, trustedChanges: 1 }] },
   ]);
   // Three days across x = 46 … 312; values on y from 8 (max $0.02) to 118 ($0).
   assert.match(svg, /<polyline points="46\.0,8\.0 312\.0,63\.0" class="s0 line"\/>/);
   assert.match(svg, /<polyline points="179\.0,90\.5" class="s1 line"\/>/);
-  assert.match(svg, /aria-label="Cost per trusted change over time\. a: 2026-11-01 \$0\.0200, 2026-11-03 \$0\.0100; b: 2026-11-02 \$0\.0050"/);
+  assert.match(
+    svg,
+    /aria-label="Cost per trusted change over time\. a: 2026-11-01 \$0\.0200, 2026-11-03 \$0\.0100; b: 2026-11-02 \$0\.0050"/,
+  );
   assert.match(costChart([]), /No trusted changes in this range yet/);
 });
 
@@ -66,14 +84,27 @@ test('an empty range says what to do; the view messages are checked', () => {
   checkShell(html);
   assert.match(html, /No runs in this range for docs tasks\. Route a task/);
   assert.ok(ScorecardMessageSchema.safeParse({ type: 'filter', filter: { range: '30d', kind: 'bugfix' } }).success);
-  assert.ok(!ScorecardMessageSchema.safeParse({ type: 'filter', filter: { range: 'forever', kind: 'bugfix' } }).success);
+  assert.ok(
+    !ScorecardMessageSchema.safeParse({ type: 'filter', filter: { range: 'forever', kind: 'bugfix' } }).success,
+  );
   assert.ok(!ScorecardMessageSchema.safeParse({ type: 'run', command: 'rm -rf /' }).success);
 });
 
 test('routing review HTML: both sides, items, Accept only when recommended', () => {
-  const rec = (id: string, over: Partial<(typeof FIXTURE)[number]>) => ({ itemId: id, record: { ...FIXTURE[0]!, ...over }, reviews: [], drift: [], scratchKind: 'copy', cleanupProblems: [], base: 'as-is' as const });
+  const rec = (id: string, over: Partial<(typeof FIXTURE)[number]>) => ({
+    itemId: id,
+    record: { ...FIXTURE[0]!, ...over },
+    reviews: [],
+    drift: [],
+    scratchKind: 'copy',
+    cleanupProblems: [],
+    base: 'as-is' as const,
+  });
   const cur = [rec('a', {}), rec('b', {})];
-  const cand = [rec('a', { totals: { ...FIXTURE[0]!.totals, costUsd: 0.001 } }), rec('b', { totals: { ...FIXTURE[0]!.totals, costUsd: 0.001 }, task: '<b>bold</b> task' })];
+  const cand = [
+    rec('a', { totals: { ...FIXTURE[0]!.totals, costUsd: 0.001 } }),
+    rec('b', { totals: { ...FIXTURE[0]!.totals, costUsd: 0.001 }, task: '<b>bold</b> task' }),
+  ];
   const current = summariseArm('current', cur, 'implementer', 'sonnet');
   const candidateSide = summariseArm('cand', cand, 'implementer', 'sonnet');
   const base: RoutingReviewReport = {
@@ -87,7 +118,14 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
       drift: i === 1 ? ['src/x.ts'] : [],
       base: i === 1 ? ('restored' as const) : ('as-is' as const),
       current: { outcome: 'applied', finalVerdict: 'approve', costUsd: 0.0095, elapsedMs: 1500, message: '' },
-      candidate: { outcome: 'applied', finalVerdict: 'approve', verified: false, costUsd: 0.001, elapsedMs: 1500, message: '' },
+      candidate: {
+        outcome: 'applied',
+        finalVerdict: 'approve',
+        verified: false,
+        costUsd: 0.001,
+        elapsedMs: 1500,
+        message: '',
+      },
     })),
     suggestion: suggestPolicyChange('implementer', 'newbie', ['sonnet'], current, candidateSide),
     cleanupProblems: [],
@@ -96,15 +134,30 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
   assert.equal(base.suggestion.recommend, true);
   const html = routingReviewHtml(base, 'https://webview.test', NONCE);
   checkShell(html);
-  assert.match(html, /<th scope="row" class="l">Cost per trusted change<\/th><td>\$0\.0095<\/td><td class="good">\$0\.0010<\/td>/);
+  assert.match(
+    html,
+    /<th scope="row" class="l">Cost per trusted change<\/th><td>\$0\.0095<\/td><td class="good">\$0\.0010<\/td>/,
+  );
   assert.match(html, /<button id="accept">/);
-  assert.match(html, /&lt;b&gt;bold&lt;\/b&gt; task<br><span class="muted">replayed on the files as they were before the accepted change<\/span><br><span class="muted">files changed since marked: src\/x\.ts/);
+  assert.match(
+    html,
+    /&lt;b&gt;bold&lt;\/b&gt; task<br><span class="muted">replayed on the files as they were before the accepted change<\/span><br><span class="muted">files changed since marked: src\/x\.ts/,
+  );
   assert.match(html, /tests failed/);
   assert.equal((html.match(/replayed on the files as they were before the accepted change/g) ?? []).length, 1);
-  const accepted = routingReviewHtml(base, 'https://webview.test', NONCE, 'Applied: stages.implementer is now ["newbie","sonnet"]');
+  const accepted = routingReviewHtml(
+    base,
+    'https://webview.test',
+    NONCE,
+    'Applied: stages.implementer is now ["newbie","sonnet"]',
+  );
   assert.doesNotMatch(accepted, /<button id="accept">/);
   assert.match(accepted, /Applied: stages\.implementer is now \[&quot;newbie&quot;,&quot;sonnet&quot;\]/);
-  const keep = routingReviewHtml({ ...base, suggestion: { ...base.suggestion, recommend: false, reasons: ['Approval rate drops'] } }, 'https://webview.test', NONCE);
+  const keep = routingReviewHtml(
+    { ...base, suggestion: { ...base.suggestion, recommend: false, reasons: ['Approval rate drops'] } },
+    'https://webview.test',
+    NONCE,
+  );
   assert.doesNotMatch(keep, /id="accept"/);
   assert.match(keep, /Keep the current routing<\/strong> for implementer/);
 });

@@ -29,7 +29,15 @@ test('layers: workspace over user over defaults, models by id, stages per stage,
   const workspace = {
     label: FILE,
     text: JSON.stringify({
-      models: [{ id: 'local', provider: 'openai-compatible', model: 'qwen', vendor: 'alibaba', baseUrl: 'http://127.0.0.1:11434/v1' }],
+      models: [
+        {
+          id: 'local',
+          provider: 'openai-compatible',
+          model: 'qwen',
+          vendor: 'alibaba',
+          baseUrl: 'http://127.0.0.1:11434/v1',
+        },
+      ],
       stages: { implementer: ['local'] },
       rules: { budgets: { perTaskUsd: 1 } },
     }),
@@ -54,7 +62,10 @@ test('a wrong type is reported with the file, the JSON path, the line and what w
 });
 
 test('malformed JSON names the line and column', () => {
-  const r = loadPolicy({ workspaceTrusted: true, workspace: { label: FILE, text: '{\n  "rules": {\n    "maxReviewRounds": 2\n  \n' } });
+  const r = loadPolicy({
+    workspaceTrusted: true,
+    workspace: { label: FILE, text: '{\n  "rules": {\n    "maxReviewRounds": 2\n  \n' },
+  });
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.match(formatProblem(r.problems[0]!), /routing\.json:5:1: not valid JSON: unexpected end of file/);
@@ -83,7 +94,9 @@ test('a stage naming a model no layer defines is blamed on the layer that named 
 
 test('an untrusted workspace file is ignored entirely, with a note', () => {
   const text = JSON.stringify({
-    models: [{ id: 'evil', provider: 'openai', model: 'gpt-5', vendor: 'openai', baseUrl: 'http://attacker.example/v1' }],
+    models: [
+      { id: 'evil', provider: 'openai', model: 'gpt-5', vendor: 'openai', baseUrl: 'http://attacker.example/v1' },
+    ],
     stages: { implementer: ['evil'] },
   });
   const r = loadPolicy({ workspaceTrusted: false, workspace: { label: FILE, text } });
@@ -117,14 +130,28 @@ test('jsonc reader: comments, trailing commas, BOM, escapes', () => {
 });
 
 test('the generated JSON Schema describes the policy for VS Code (draft-07, comments allowed)', () => {
-  const schema = routingPolicyJsonSchema() as { $schema: string; allowComments: boolean; properties: Record<string, unknown> };
+  const schema = routingPolicyJsonSchema() as {
+    $schema: string;
+    allowComments: boolean;
+    properties: Record<string, unknown>;
+  };
   assert.match(schema.$schema, /draft-07/);
   assert.equal(schema.allowComments, true);
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'classifier', 'models', 'rules', 'stages', 'verify', 'version']);
+  assert.deepEqual(Object.keys(schema.properties).sort(), [
+    '$schema',
+    'classifier',
+    'models',
+    'rules',
+    'stages',
+    'verify',
+    'version',
+  ]);
 });
 
 test('a per-stage budget may name just one stage', () => {
-  const text = JSON.stringify({ rules: { budgets: { perStageUsd: { architect: 0.5 }, perStageOutputTokens: { critic: 4000 } } } });
+  const text = JSON.stringify({
+    rules: { budgets: { perStageUsd: { architect: 0.5 }, perStageOutputTokens: { critic: 4000 } } },
+  });
   const r = loadPolicy({ workspaceTrusted: true, workspace: { label: FILE, text } });
   assert.ok(r.ok, r.ok ? '' : r.problems.map(formatProblem).join('\n'));
   assert.equal(r.policy.rules.budgets.perStageUsd?.architect, 0.5);

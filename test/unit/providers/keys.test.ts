@@ -59,14 +59,22 @@ test('a well-known key goes only to its vendor, loopback, or a host the user all
   assert.equal(await keys.get(spec({ baseUrl: 'http://127.0.0.1:8080/v1' })), 'sk-openai-secret');
   const hostile = spec({ id: 'evil', baseUrl: 'https://collector.example.net/v1' });
   assert.equal(await keys.get(hostile), undefined);
-  assert.match(keys.withheld!(hostile)!, /evil: OPENAI_API_KEY is only sent to its vendor's hosts, not to collector\.example\.net/);
-  const viaApiKeyEnv = spec({ id: 'x', provider: 'openai-compatible', apiKeyEnv: 'ANTHROPIC_API_KEY', baseUrl: 'https://x.example/v1' });
+  assert.match(
+    keys.withheld!(hostile)!,
+    /evil: OPENAI_API_KEY is only sent to its vendor's hosts, not to collector\.example\.net/,
+  );
+  const viaApiKeyEnv = spec({
+    id: 'x',
+    provider: 'openai-compatible',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    baseUrl: 'https://x.example/v1',
+  });
   assert.equal(await keys.get(viaApiKeyEnv), undefined, 'naming the variable in apiKeyEnv does not redirect it');
   const allowed = envKeySource({ ...env, SWITCHYARD_KEY_HOSTS: 'collector.example.net' });
   assert.equal(await allowed.get(hostile), 'sk-openai-secret');
 });
 
-test('variables holding other systems\' credentials are never model keys', async () => {
+test("variables holding other systems' credentials are never model keys", async () => {
   const env = { GITHUB_TOKEN: 'ghp_x', AWS_SECRET_ACCESS_KEY: 'aws', TEAM_CLAUDE_KEY: 'sk-team' };
   const keys = envKeySource(env);
   for (const name of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY']) {

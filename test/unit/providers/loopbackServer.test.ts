@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { startLoopbackServer } from '../../support/loopbackServer';
+import { startLoopbackServer, toolTurnProblem } from '../../support/loopbackServer';
 import { createProvider } from '../../../src/core/providers/createProvider';
 import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
 
@@ -168,4 +168,46 @@ test('a scripted reply that throws becomes a 400 naming the problem (not retried
   } finally {
     await server.close();
   }
+});
+
+test('like the real APIs, the loopback server refuses a tool call left without its result', async () => {
+  const call = { role: 'assistant', content: null, tool_calls: [{ id: 'a' }, { id: 'b' }] };
+  assert.match(
+    toolTurnProblem('openai-chat', {
+      messages: [{ role: 'user', content: 'q' }, call, { role: 'tool', tool_call_id: 'a', content: 'r' }],
+    }) ?? '',
+    /missing: b/,
+  );
+  assert.equal(
+    toolTurnProblem('openai-chat', {
+      messages: [
+        call,
+        { role: 'tool', tool_call_id: 'a', content: 'r' },
+        { role: 'tool', tool_call_id: 'b', content: 'r' },
+      ],
+    }),
+    undefined,
+  );
+  const use = { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'search', input: {} }] };
+  assert.match(
+    toolTurnProblem('anthropic-messages', {
+      messages: [use, { role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    }) ?? '',
+    /without tool_result blocks immediately after: t1/,
+  );
+  assert.equal(
+    toolTurnProblem('anthropic-messages', {
+      messages: [
+        use,
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: 'ok' },
+            { type: 'text', text: 'note' },
+          ],
+        },
+      ],
+    }),
+    undefined,
+  );
 });

@@ -308,3 +308,46 @@ test('the human gate lists every reason to confirm, once', () => {
   m.view.review!.verdict = 'approve';
   assert.deepEqual(m.humanGateReasons(), [], 'an approved change with no gate needs only the Apply click');
 });
+
+test("a role's tool calls show on its stage, each with its result, and the view stays valid for the panel", () => {
+  const m = new RunModel('r1', 'fix it');
+  m.apply({ ...base, type: 'decision-made', decision });
+  const called = { ...base, stage: 'scout' as const, round: 1 };
+  assert.equal(
+    m.apply({ ...called, type: 'tool-called', callId: 'c1', tool: 'search', args: '{"pattern":"login"}' }),
+    true,
+  );
+  assert.deepEqual(
+    m.stage('scout').tools.map((t) => t.state),
+    ['running'],
+  );
+  m.apply({
+    ...called,
+    type: 'tool-result',
+    callId: 'c1',
+    tool: 'search',
+    ok: true,
+    summary: '"login": 2 hit(s) in 1 file(s)',
+    chars: 120,
+    paths: [],
+  });
+  m.apply({ ...called, type: 'tool-called', callId: 'c2', tool: 'read_file', args: '{"path":".env"}' });
+  m.apply({
+    ...called,
+    type: 'tool-result',
+    callId: 'c2',
+    tool: 'read_file',
+    ok: false,
+    summary: 'read_file failed: .env looks like it holds secrets',
+    chars: 80,
+    paths: [],
+  });
+  assert.deepEqual(
+    m.stage('scout').tools.map((t) => [t.tool, t.state, t.summary]),
+    [
+      ['search', 'done', '"login": 2 hit(s) in 1 file(s)'],
+      ['read_file', 'failed', 'read_file failed: .env looks like it holds secrets'],
+    ],
+  );
+  assert.equal(RunViewSchema.safeParse(m.view).success, true);
+});

@@ -1,0 +1,243 @@
+// Localization figures for `npm run bench` (section "localization"), or alone: node bench/localization.mjs
+// On real commits of public repositories (bench/localization/commits.json, built by
+// bench/localizationSet.mjs from mirrors in /work/.mirror): task = the commit's subject, truth = the
+// source files it modified, tree = its parent commit. For each case the index is built cold on the
+// parent tree and the locator ranks files for the subject; a plain BM25 over file contents ranks
+// the same files in the same run, as the baseline. Reported per split: "tune" (the repositories the
+// locator's weights were adjusted on) and "heldout" (never looked at while tuning): hit@1, hit@5,
+// hit@10 (a truth file in the top k), recall@10 (share of truth files in the top 10), and time per
+// query cold (index build + locate) and warm (locate on a built index). Then `switchyard locate` on a
+// ~3,000-file repository (denoland/std), cold (no cache) and warm (cache present), end to end.
+// Nothing is downloaded: repositories missing from the mirror are skipped and counted.
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mirrorDir } from './localizationSet.mjs';
+
+async function loadCore(root) {
+  // Inside the repository, so the bundle finds @vscode/tree-sitter-wasm in node_modules.
+  const outfile = join(root, 'out/bench/localizationCore.cjs');
+  await esbuild.build({
+    stdin: {
+      contents: [
+        "export { RepoIndex } from './src/core/context/repoIndex';",
+        "export { locate } from './src/core/context/locate';",
+        "export { looksSecret } from './src/core/pipeline/workspaceReader';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    outfile,
+    logLevel: 'warning',
+  });
+  return createRequire(import.meta.url)(outfile);
+}
+
+function sh(cwd, cmd, args) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${cwd}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The baseline: Okapi BM25 (k1 1.2, b 0.75) over lower-cased word tokens of each file's contents. */
+function bm25Rank(root, paths, query) {
+  const docs = [];
+  const df = new Map();
+  for (const p of paths) {
+    let text = '';
+    try {
+      text = readFileSync(join(root, p), 'utf8');
+    } catch {
+      continue;
+    }
+    const tf = new Map();
+    let len = 0;
+    for (const w of text.toLowerCase().match(/[a-z0-9_]+/g) ?? []) {
+      tf.set(w, (tf.get(w) ?? 0) + 1);
+      len++;
+    }
+    for (const w of tf.keys()) df.set(w, (df.get(w) ?? 0) + 1);
+    docs.push({ p, tf, len });
+  }
+  const avg = docs.reduce((n, d) => n + d.len, 0) / Math.max(1, docs.length);
+  const q = [...new Set(query.toLowerCase().match(/[a-z0-9_]+/g) ?? [])];
+  const n = docs.length;
+  const scored = docs.map((d) => {
+    let s = 0;
+    for (const w of q) {
+      const tf = d.tf.get(w) ?? 0;
+      if (!tf) continue;
+      const idf = Math.log(1 + (n - (df.get(w) ?? 0) + 0.5) / ((df.get(w) ?? 0) + 0.5));
+      s += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * d.len) / avg));
+    }
+    return { p: d.p, s };
+  });
+  return scored
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s)
+    .map((x) => x.p);
+}
+
+/**
+ * Checks out a commit, leaving out files of 4 MiB and more: snapshots in the mirror do not carry
+ * them (the index would skip them as huge anyway), and git refuses a checkout with missing blobs.
+ */
+function checkoutWithoutHugeFiles(clone, sha) {
+  const huge = sh(clone, 'git', ['ls-tree', '-r', '-l', sha])
+    .split('\n')
+    .map((l) => /^\S+ blob \S+\s+(\S+)\t(.*)$/.exec(l))
+    // A size git cannot tell ("BAD", "-") means the blob is not in the mirror.
+    .filter((m) => m && (!/^\d+$/.test(m[1]) || Number(m[1]) >= 4 * 1024 * 1024))
+    .map((m) => m[2]);
+  sh(clone, 'git', ['config', 'core.sparseCheckout', huge.length ? 'true' : 'false']);
+  mkdirSync(join(clone, '.git/info'), { recursive: true });
+  writeFileSync(join(clone, '.git/info/sparse-checkout'), ['/*', ...huge.map((p) => `!/${p}`)].join('\n') + '\n');
+  sh(clone, 'git', ['checkout', '-q', '-f', '--detach', sha]);
+}
+
+function metrics(ranked, truth) {
+  const pos = truth.map((t) => ranked.indexOf(t)).filter((i) => i >= 0);
+  const best = pos.length ? Math.min(...pos) : Infinity;
+  return {
+    hit1: best < 1 ? 1 : 0,
+    hit5: best < 5 ? 1 : 0,
+    hit10: best < 10 ? 1 : 0,
+    recall10: pos.filter((i) => i < 10).length / truth.length,
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : 0;
+};
+const pct = (x) => Math.round(x * 1000) / 10;
+
+async function runRepo(core, entry, work, log) {
+  const dir = mirrorDir(entry.repo);
+  if (!existsSync(dir)) return undefined;
+  const clone = join(work, entry.repo.replace('/', '+'));
+  sh(work, 'git', ['clone', '-q', '--shared', '--no-checkout', dir, clone]);
+  const rows = [];
+  for (const c of entry.cases) {
+    try {
+      checkoutWithoutHugeFiles(clone, c.parent);
+    } catch (e) {
+      log(
+        `  ${entry.repo} ${c.sha.slice(0, 8)}: skipped, the parent tree could not be checked out (${String(e).split('\n')[0]})`,
+      );
+      continue;
+    }
+    sh(clone, 'git', ['clean', '-q', '-fdx']);
+    const t0 = performance.now();
+    const index = await core.RepoIndex.build(clone, { isSecret: core.looksSecret });
+    const ours = await core.locate(index, c.subject, { limit: 10 });
+    const cold = performance.now() - t0;
+    const t1 = performance.now();
+    await core.locate(index, c.subject, { limit: 10 });
+    const warm = performance.now() - t1;
+    const base = bm25Rank(clone, [...index.files.keys()], c.subject);
+    rows.push({
+      repo: entry.repo,
+      subject: c.subject,
+      truth: c.files,
+      top: ours.slice(0, 3).map((f) => f.path),
+      ours: metrics(
+        ours.map((f) => f.path),
+        c.files,
+      ),
+      bm25: metrics(base, c.files),
+      cold,
+      warm,
+      files: index.files.size,
+    });
+  }
+  const h1 = rows.reduce((n, r) => n + r.ours.hit1, 0);
+  log(`  ${entry.repo} (${entry.split}): hit@1 ${h1}/${rows.length}`);
+  return rows;
+}
+
+function summarise(rows) {
+  const avg = (pick) => (rows.length ? rows.reduce((n, r) => n + pick(r), 0) / rows.length : 0);
+  const out = { cases: rows.length, repos: new Set(rows.map((r) => r.repo)).size };
+  for (const k of ['hit1', 'hit5', 'hit10', 'recall10']) {
+    out[k] = pct(avg((r) => r.ours[k]));
+    out[`bm25.${k}`] = pct(avg((r) => r.bm25[k]));
+  }
+  out.coldMsMedian = Math.round(median(rows.map((r) => r.cold)));
+  out.warmMsMedian = Math.round(median(rows.map((r) => r.warm)) * 10) / 10;
+  out.warmMsMax = Math.round(Math.max(0, ...rows.map((r) => r.warm)) * 10) / 10;
+  return out;
+}
+
+/** `switchyard locate` end to end on a ~3,000-file repository: cold (no cache) and warm (cache), median of 3. */
+function cliTiming(root, work) {
+  const dir = mirrorDir('denoland/std');
+  if (!existsSync(dir) || !existsSync(join(root, 'dist/cli.js'))) return {};
+  const clone = join(work, 'std');
+  sh(work, 'git', ['clone', '-q', '--shared', dir, clone]);
+  const cache = join(work, 'cache');
+  const task = 'parse YAML anchors and aliases in nested sequences';
+  const once = () => {
+    const t0 = performance.now();
+    sh(root, process.execPath, ['dist/cli.js', 'locate', task, '--root', clone, '--json', '--cache-dir', cache]);
+    return performance.now() - t0;
+  };
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < 3; i++) {
+    rmSync(cache, { recursive: true, force: true });
+    cold.push(once());
+    warm.push(once());
+  }
+  const files = sh(clone, 'git', ['ls-files']).split('\n').filter(Boolean).length;
+  return {
+    'cli3k.files': files,
+    'cli3k.coldMsMedian': Math.round(median(cold)),
+    'cli3k.warmMsMedian': Math.round(median(warm)),
+  };
+}
+
+export async function run({ root = fileURLToPath(new URL('..', import.meta.url)), log = console.log } = {}) {
+  const set = JSON.parse(readFileSync(join(root, 'bench/localization/commits.json'), 'utf8'));
+  const only = process.env.LOCALIZATION_SPLIT;
+  const core = await loadCore(root);
+  const work = mkdtempSync(join(tmpdir(), 'switchyard-localization-'));
+  const results = {};
+  try {
+    const rows = { tune: [], heldout: [] };
+    let missing = 0;
+    for (const entry of set.repos) {
+      if (only && entry.split !== only) continue;
+      const got = await runRepo(core, entry, work, log);
+      if (!got) missing++;
+      else rows[entry.split].push(...got);
+    }
+    for (const split of ['tune', 'heldout']) {
+      if (!rows[split].length) continue;
+      for (const [k, v] of Object.entries(summarise(rows[split]))) results[`${split}.${k}`] = v;
+    }
+    results.reposMissing = missing;
+    if (process.env.LOCALIZATION_MISSES) {
+      for (const r of [...rows.tune, ...rows.heldout].filter((x) => !x.ours.hit1)) {
+        log(`MISS ${r.repo}: ${r.subject}\n   truth ${r.truth.join(' ')}\n   top   ${r.top.join(' ')}`);
+      }
+    }
+    if (!only) Object.assign(results, cliTiming(root, work));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(await run());
+}

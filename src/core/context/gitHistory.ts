@@ -1,0 +1,68 @@
+// What git history says about each file: how often and how lately it changed, and which files
+// changed together with it. Read once per index build from `git log` (the last N non-merge commits),
+// so a repository without git, or a shallow one, simply has less history.
+import { runGit } from '../verify/git';
+
+export interface FileHistory {
+  /** Commits in the window that touched the file. */
+  commits: number;
+  /** Unix seconds of the newest of them. */
+  lastChange: number;
+}
+
+export interface History {
+  head: string | undefined;
+  /** Newest commit time in the window (the reference point for "recent"). */
+  newest: number;
+  files: Map<string, FileHistory>;
+  /** Each commit's files (commits touching more than MAX_COMMIT_FILES are left out: reformatting, renames). */
+  commits: string[][];
+}
+
+export const HISTORY_COMMITS = 1000;
+const MAX_COMMIT_FILES = 30;
+
+export async function readHead(root: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '-q', 'HEAD'], root);
+  return r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined;
+}
+
+export async function readHistory(root: string, maxCommits = HISTORY_COMMITS): Promise<History> {
+  const [head, log] = await Promise.all([
+    readHead(root),
+    runGit(['log', '--no-merges', `-n${maxCommits}`, '--format=%x01%ct', '--name-only', '--no-renames'], root),
+  ]);
+  const files = new Map<string, FileHistory>();
+  const commits: string[][] = [];
+  let newest = 0;
+  if (log.code !== 0) return { head, newest, files, commits };
+  for (const chunk of log.stdout.toString('utf8').split('\x01')) {
+    if (!chunk.trim()) continue;
+    const lines = chunk.split('\n');
+    const time = Number(lines[0]) || 0;
+    newest = Math.max(newest, time);
+    const touched = lines.slice(1).filter((l) => l.length > 0);
+    for (const f of touched) {
+      const h = files.get(f);
+      if (h) {
+        h.commits++;
+        h.lastChange = Math.max(h.lastChange, time);
+      } else files.set(f, { commits: 1, lastChange: time });
+    }
+    if (touched.length > 1 && touched.length <= MAX_COMMIT_FILES) commits.push(touched);
+  }
+  return { head, newest, files, commits };
+}
+
+/** Files that changed in the same commits as `file`, most often first. */
+export function coChanged(history: History, file: string, limit = 10): Array<{ path: string; times: number }> {
+  const counts = new Map<string, number>();
+  for (const c of history.commits) {
+    if (!c.includes(file)) continue;
+    for (const other of c) if (other !== file) counts.set(other, (counts.get(other) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([path, times]) => ({ path, times }));
+}

@@ -1,0 +1,262 @@
+// The locator: ranks the workspace's files (and the symbols in them) for a task, before any model
+// runs. Deterministic and explainable: every file comes with the reasons it ranks where it does.
+// Signals: BM25 over identifier subwords; the same over path segments; paths, file names and
+// identifiers the task names; definitions (tree-sitter) whose names match, for the leading files;
+// import-graph centrality (PageRank); how often and how lately git saw the file change; and the
+// editor (the active file, open files, their imports, what changes together with them).
+import type { Definition } from './definitions';
+import type { FileEntry } from './fileEntry';
+import { queryTerms, type QueryTerms } from './queryTerms';
+import type { RepoIndex } from './repoIndex';
+import { identTerm, subwords } from './tokenize';
+import { W } from './locateWeights';
+
+export interface EditorContext {
+  /** Workspace-relative path of the file in the active editor. */
+  activeFile?: string;
+  openFiles?: readonly string[];
+}
+
+export interface LocateOptions {
+  editor?: EditorContext;
+  limit?: number;
+}
+
+export interface Located {
+  path: string;
+  score: number;
+  why: string[];
+  /** Definitions in the file that match the task, best first ("Router.handle"). */
+  symbols: string[];
+}
+
+interface Scored {
+  e: FileEntry;
+  score: number;
+  why: string[];
+  matched: Array<[string, number]>;
+  symbols: string[];
+}
+
+export async function locate(index: RepoIndex, task: string, opts: LocateOptions = {}): Promise<Located[]> {
+  const q = queryTerms(task);
+  const limit = opts.limit ?? 20;
+  const scored: Scored[] = [];
+  for (const e of index.files.values()) {
+    const s = scoreFile(index, q, e);
+    if (s) scored.push(s);
+  }
+  applyTestTwins(index, scored);
+  applyEditor(index, scored, opts.editor);
+  scored.sort((a, b) => b.score - a.score);
+  // Definitions decide between the leading files: parse those (tree-sitter, cached in the index).
+  const head = scored.slice(0, Math.max(W.parseTop, limit));
+  await Promise.all(head.map(async (s) => applyDefinitions(s, q, await index.definitions(s.e.path), index)));
+  head.sort((a, b) => b.score - a.score);
+  return head.slice(0, limit).map((s) => ({
+    path: s.e.path,
+    score: Math.round(s.score * 1000) / 1000,
+    why: s.why.length ? s.why : ['weak match'],
+    symbols: s.symbols.slice(0, 8),
+  }));
+}
+
+function idf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+function scoreFile(index: RepoIndex, q: QueryTerms, e: FileEntry): Scored | undefined {
+  const n = index.files.size;
+  let content = 0;
+  let pathScore = 0;
+  const matched: Array<[string, number]> = [];
+  const pathHits: string[] = [];
+  const norm = 1 - W.b + (W.b * e.length) / index.avgLength;
+  const fileName = new Set(e.pathTerms.slice(e.pathTerms.length - lastSegmentTerms(e.path)));
+  for (const [t, w] of q.terms) {
+    const tf = e.terms.get(t) ?? 0;
+    if (tf > 0) {
+      const part = (w * idf(index.df.get(t) ?? 0, n) * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
+      content += part;
+      matched.push([t, tf]);
+    }
+    if (e.pathTerms.includes(t)) {
+      const weight = fileName.has(t) ? W.fileNameTerm : W.dirTerm;
+      pathScore += w * weight * idf(index.pathDf.get(t) ?? 0, n);
+      pathHits.push(t);
+    }
+  }
+  const mention = mentionScore(q, e);
+  if (content === 0 && pathScore === 0 && mention.score === 0) return undefined;
+  const why: string[] = [...mention.why];
+  if (pathHits.length) why.push(`path matches: ${pathHits.join(', ')}`);
+  matched.sort((a, b) => b[1] - a[1]);
+  if (matched.length)
+    why.push(
+      `mentions ${matched
+        .slice(0, 4)
+        .map(([t, c]) => `${t} ×${c}`)
+        .join(', ')}`,
+    );
+  let score = (content + pathScore) * roleFactor(q, e) * prior(index, e, why) + mention.score;
+  if (!Number.isFinite(score)) score = 0;
+  return { e, score, why, matched, symbols: [] };
+}
+
+function lastSegmentTerms(path: string): number {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[A-Za-z0-9]+$/, '');
+  let n = 0;
+  for (const m of base.matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)) {
+    const parts = subwords(m[0]).length;
+    n += parts + (parts > 1 ? 1 : 0);
+  }
+  return n;
+}
+
+function mentionScore(q: QueryTerms, e: FileEntry): { score: number; why: string[] } {
+  let score = 0;
+  const why: string[] = [];
+  const base = e.path.slice(e.path.lastIndexOf('/') + 1);
+  for (const p of q.paths) {
+    const clean = p.replace(/^\.?\//, '');
+    if (e.path === clean || e.path.endsWith('/' + clean)) {
+      score += W.pathNamed;
+      why.push(`named in the task (${p})`);
+    } else if (!clean.includes('/') && base === clean) {
+      score += W.fileNameNamed;
+      why.push(`file name named in the task (${p})`);
+    } else if (clean.includes('/') && !/\.[a-z]+$/i.test(clean) && e.path.startsWith(clean + '/')) {
+      score += W.dirNamed;
+      why.push(`in a folder the task names (${p})`);
+    }
+  }
+  for (const id of q.identifiers) {
+    const whole = identTerm(id.split('.').pop()!);
+    if ((e.terms.get(whole) ?? 0) > 0 && subwords(id.split('.').pop()!).length > 1) score += W.identifierUsed;
+  }
+  return { score, why };
+}
+
+function roleFactor(q: QueryTerms, e: FileEntry): number {
+  switch (e.role) {
+    case 'source':
+      return 1;
+    case 'test':
+      return q.aboutTests ? W.testWhenAsked : W.test;
+    case 'docs':
+      return q.aboutDocs ? W.docsWhenAsked : W.docs;
+    case 'config':
+      return W.config;
+    default:
+      return W.data;
+  }
+}
+
+/** Centrality and history as a multiplier on the lexical score, with a reason when either is notable. */
+function prior(index: RepoIndex, e: FileEntry, why: string[]): number {
+  const rank = index.rank.get(e.path) ?? 0;
+  const importers = index.importedBy.get(e.path)?.length ?? 0;
+  if (rank > 0.2 && importers >= 3) why.push(`central: imported by ${importers} files`);
+  const h = index.history.files.get(e.path);
+  let recent = 0;
+  if (h) {
+    const ageDays = Math.max(0, (index.history.newest - h.lastChange) / 86_400);
+    recent = Math.log1p(h.commits) / Math.log1p(50) + 1 / (1 + ageDays / 90);
+    if (h.commits >= 5)
+      why.push(`changed in ${h.commits} of the last ${index.history.commits.length || 'few'} commits`);
+  }
+  return 1 + W.rank * Math.sqrt(rank) + W.history * Math.min(2, recent);
+}
+
+function applyEditor(index: RepoIndex, scored: Scored[], editor?: EditorContext): void {
+  if (!editor?.activeFile && !editor?.openFiles?.length) return;
+  const byPath = new Map(scored.map((s) => [s.e.path, s]));
+  const top = scored.reduce((m, s) => Math.max(m, s.score), 1);
+  const bump = (p: string, amount: number, reason: string) => {
+    let s = byPath.get(p);
+    const e = index.files.get(p);
+    if (!s && e) {
+      s = { e, score: 0, why: [], matched: [], symbols: [] };
+      scored.push(s);
+      byPath.set(p, s);
+    }
+    if (!s) return;
+    s.score += top * amount;
+    s.why.unshift(reason);
+  };
+  const active = editor.activeFile;
+  if (active) {
+    bump(active, W.activeFile, 'the active file in the editor');
+    for (const p of index.imports.get(active) ?? []) bump(p, W.activeNeighbour, 'imported by the active file');
+    for (const p of index.importedBy.get(active) ?? []) bump(p, W.activeNeighbour / 2, 'imports the active file');
+    for (const c of index.coChanged(active, 5)) {
+      if (c.times >= 2) bump(c.path, W.activeNeighbour, `changes together with the active file (${c.times} commits)`);
+    }
+  }
+  for (const p of editor.openFiles ?? []) if (p !== active) bump(p, W.openFile, 'open in the editor');
+}
+
+function applyDefinitions(s: Scored, q: QueryTerms, defs: readonly Definition[], index: RepoIndex): void {
+  const n = index.files.size;
+  const wanted = new Set(q.identifiers.map((i) => i.split('.').pop()!.toLowerCase()));
+  const hits: Array<{ label: string; score: number }> = [];
+  for (const d of defs) {
+    const label = d.container ? `${d.container}.${d.name}` : d.name;
+    let score = 0;
+    if (wanted.has(d.name.toLowerCase())) score += W.definesNamed;
+    for (const t of new Set(subwords(d.name))) {
+      const w = q.terms.get(t);
+      if (w) score += w * idf(index.df.get(t) ?? 0, n) * W.defTerm * (d.kind === 'method' ? 0.5 : 1);
+    }
+    if (score > 0) hits.push({ label, score });
+  }
+  if (!hits.length) return;
+  hits.sort((a, b) => b.score - a.score);
+  const named = hits.filter((h) => h.score >= W.definesNamed);
+  s.score += named.length ? W.definesNamed : Math.min(W.defCap, hits[0]!.score);
+  s.symbols = [...new Set(hits.map((h) => h.label))];
+  s.why.unshift(
+    named.length
+      ? `defines ${named
+          .map((h) => h.label)
+          .slice(0, 3)
+          .join(', ')} (named in the task)`
+      : `defines ${hits
+          .map((h) => h.label)
+          .slice(0, 3)
+          .join(', ')}`,
+  );
+}
+
+/** The name a test file tests: test_termui.py → termui, router_test.go → router, FooTest.java → Foo. */
+export function testedName(path: string): string | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[A-Za-z0-9]+$/, '');
+  const m = /^test_(.+)$|^(.+?)[._-](test|spec|tests)$|^(.+?)Tests?$/.exec(base);
+  const name = m?.[1] ?? m?.[2] ?? m?.[4];
+  return name && name.length > 1 ? name : undefined;
+}
+
+/**
+ * A test that matches the task points at the code it tests: tests often say a feature's words more
+ * plainly than the code. The source file with the tested name inherits part of the test's score.
+ */
+function applyTestTwins(index: RepoIndex, scored: Scored[]): void {
+  const byName = index.sourcesByBaseName();
+  const byPath = new Map(scored.map((s) => [s.e.path, s]));
+  for (const t of scored.filter((x) => x.e.role === 'test')) {
+    const name = testedName(t.e.path);
+    const twins = name ? (byName.get(name) ?? []) : [];
+    if (twins.length === 0 || twins.length > 3) continue;
+    for (const p of twins) {
+      let s = byPath.get(p);
+      if (!s) {
+        const e = index.files.get(p)!;
+        s = { e, score: 0, why: [], matched: [], symbols: [] };
+        scored.push(s);
+        byPath.set(p, s);
+      }
+      s.score += t.score * W.testTwin;
+      s.why.push(`its test ${t.e.path} matches the task`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// The locator's weights, in one place. Tuned on the repositories listed as "tune" in
+// bench/localization/commits.json and checked on the others (see bench/localization.mjs).
+export const W = {
+  /** BM25 over identifier subwords. */
+  k1: 1.2,
+  b: 0.5,
+  /** A task word in the file name / in a folder name, times its path IDF. */
+  fileNameTerm: 2.0,
+  dirTerm: 0.7,
+  /** Paths the task names. */
+  pathNamed: 40,
+  fileNameNamed: 25,
+  dirNamed: 4,
+  /** A compound identifier the task names, used in the file. */
+  identifierUsed: 3,
+  /** Definitions (leading files only). */
+  parseTop: 40,
+  definesNamed: 12,
+  defTerm: 0.6,
+  defCap: 8,
+  /** Share of a matching test's score its source file inherits. */
+  testTwin: 0.5,
+  /** Role multipliers. */
+  test: 0.55,
+  testWhenAsked: 1.1,
+  docs: 0.25,
+  docsWhenAsked: 0.9,
+  config: 0.35,
+  data: 0.2,
+  /** Priors: PageRank and history, as multipliers on the lexical score. */
+  rank: 0.35,
+  history: 0.3,
+  /** Editor context, as a share of the best score. */
+  activeFile: 1.2,
+  activeNeighbour: 0.3,
+  openFile: 0.1,
+};

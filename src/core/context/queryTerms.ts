@@ -1,0 +1,63 @@
+// What a task says, for the locator: its words as the same stemmed subwords the index holds, the
+// identifiers it names (`parseHeader`, snake_case, Foo.bar, backticked code), and the paths and
+// file names it names (src/x.ts, router.go). Each kind weighs differently when files are ranked.
+import { identTerm, STOP, stem, subwords } from './tokenize';
+
+export interface QueryTerms {
+  /** Stemmed subwords with weights (repeated words count more, up to a point). */
+  terms: Map<string, number>;
+  /** Identifiers the task names, as written. */
+  identifiers: string[];
+  /** Path-like mentions (with a slash or a file extension), as written. */
+  paths: string[];
+  /** The task talks about tests, so test files are not held back. */
+  aboutTests: boolean;
+  /** The task talks about documentation. */
+  aboutDocs: boolean;
+}
+
+const CODE_SPAN = /`([^`\n]{1,120})`/g;
+const PATHISH =
+  /(?:^|[\s("'`[])((?:[\w.-]+\/)*[\w-]+\.[A-Za-z][A-Za-z0-9]{0,7}|(?:[\w.-]+\/)+[\w.-]+)(?=$|[\s)"'`,:;!?\]]|\.(?:\s|$))/g;
+const WORD = /[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*(?:\(\))?/g;
+const NOT_FILES = /^(e\.g|i\.e|etc|vs|v\d.*|\d+(\.\d+)*)$/i;
+
+/** Looks like code rather than English: camelCase, snake_case, a call, a dotted name, an acronym with lower case. */
+function looksLikeIdentifier(w: string): boolean {
+  return /[a-z][A-Z]|[A-Z]{2,}[a-z]|_|\(\)$|\.[a-z_]/.test(w) || /^[A-Z][a-z]+[A-Z]/.test(w);
+}
+
+export function queryTerms(task: string): QueryTerms {
+  const terms = new Map<string, number>();
+  const identifiers = new Set<string>();
+  const paths = new Set<string>();
+  const add = (t: string, w: number) => terms.set(t, Math.min(3, (terms.get(t) ?? 0) + w));
+
+  for (const m of task.matchAll(PATHISH)) {
+    const p = m[1]!.replace(/[.]+$/, '');
+    if (!NOT_FILES.test(p) && /[/]|\.[a-z]{1,5}$/i.test(p) && !/^[a-z]+\.[a-z]+\(/.test(p)) paths.add(p);
+  }
+  for (const m of task.matchAll(CODE_SPAN)) {
+    for (const w of m[1]!.matchAll(WORD)) identifiers.add(w[0].replace(/\(\)$/, ''));
+  }
+  for (const m of task.matchAll(WORD)) {
+    const raw = m[0].replace(/\(\)$/, '');
+    if (looksLikeIdentifier(m[0]) && !paths.has(raw)) identifiers.add(raw);
+    for (const part of raw.split('.')) {
+      const subs = subwords(part);
+      for (const s of subs) add(s, 1);
+      // A plain word that is not a stop word but splits to nothing (e.g. "io") still counts.
+      if (subs.length === 0 && part.length >= 2 && !STOP.has(part.toLowerCase())) add(stem(part.toLowerCase()), 1);
+    }
+  }
+  for (const id of identifiers) {
+    for (const part of id.split('.')) if (subwords(part).length > 1) add(identTerm(part), 2);
+  }
+  return {
+    terms,
+    identifiers: [...identifiers].filter((i) => !paths.has(i)),
+    paths: [...paths],
+    aboutTests: /\b(tests?|spec|specs|testing|unit test|coverage|flaky)\b/i.test(task),
+    aboutDocs: /\b(docs?|documentation|readme|changelog)\b/i.test(task),
+  };
+}

@@ -1,0 +1,122 @@
+// Terms for lexical matching. Code names things in compounds (parseHeaderValue, parse_header,
+// HTTPServer), tasks in words ("parse the header value"), so both sides are cut into the same
+// lower-case subwords, lightly stemmed (headers → header, parsing → pars). A whole identifier is
+// kept as a term of its own too, so a task that names `parseHeaderValue` matches it exactly.
+
+const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+const SUBWORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+
+/** Words too common in code or in tasks to say anything about where a change goes. */
+export const STOP = new Set(
+  // English
+  (
+    'a an the and or but not no nor of to in on at by for from with without into onto over under as is are was were be been ' +
+    'being it its this that these those there here then than so if else when while where which who whom what why how do does ' +
+    'did done can could should would will shall may might must have has had i we you he she they them our your their my me us ' +
+    'all any some each every more most less few many much also just only very too via per vs etc eg ie e g ' +
+    // task verbs that name the kind of change, not the place
+    'fix fixes fixed fixing add adds added adding support supports allow allows use uses using update updates updated make makes ' +
+    'remove removes removed change changes changed improve improves improved handle handles handled ensure correct correctly ' +
+    'properly issue issues bug bugs problem instead new now when should prevent avoid refactor cleanup clean minor small ' +
+    // keywords and names every file has
+    'const let var function return true false null undefined none nil self this new import export from default class def func ' +
+    'fn pub mut impl struct enum type interface package public private protected static void int string bool async await try ' +
+    'catch throw throws raise except finally elif lambda yield with assert pass break continue case switch err error ok'
+  ).split(' '),
+);
+
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.length > 4 && w.endsWith('sses')) return w.slice(0, -2);
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  // parse/parsing/parsed/parser all meet at "pars"; a trailing e or er is dropped the same way.
+  if (w.length > 4 && w.endsWith('er')) w = w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+  return w;
+}
+
+const splitCache = new Map<string, string[]>();
+
+/** The stemmed subwords of one identifier (cached: code repeats its identifiers endlessly). */
+export function subwords(ident: string): string[] {
+  let out = splitCache.get(ident);
+  if (out) return out;
+  out = [];
+  for (const m of ident.matchAll(SUBWORD)) {
+    const w = m[0].toLowerCase();
+    if (w.length < 2 || STOP.has(w) || /^\d+$/.test(w)) continue;
+    out.push(stem(w));
+  }
+  if (splitCache.size > 200_000) splitCache.clear();
+  splitCache.set(ident, out);
+  return out;
+}
+
+/** The whole identifier as a term: lower case, no separators, so parse_header and parseHeader meet. */
+export function identTerm(ident: string): string {
+  return ident.toLowerCase().replace(/[_$]/g, '');
+}
+
+/** Whole identifiers in a text with their counts: a hand-rolled scanner (regex match objects cost ~3x). */
+export function identifierCounts(text: string): Map<string, number> {
+  const seen = new Map<string, number>();
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isIdentStart(c)) {
+      const start = i;
+      i++;
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      if (i - start >= 2 && i - start <= 64) {
+        const id = text.slice(start, i);
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+      }
+    } else if (c >= 48 && c <= 57) {
+      // A number: skip it whole so "0x1f" or "10px" does not yield identifiers.
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+    } else i++;
+  }
+  return seen;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/**
+ * Counts of every term in a text: subwords of each identifier, and whole compound identifiers
+ * (those with more than one subword) as their own terms.
+ */
+export function termCounts(text: string, into: Map<string, number> = new Map()): Map<string, number> {
+  for (const [id, n] of identifierCounts(text)) {
+    const parts = subwords(id);
+    for (const p of parts) into.set(p, (into.get(p) ?? 0) + n);
+    if (parts.length > 1) {
+      const whole = identTerm(id);
+      into.set(whole, (into.get(whole) ?? 0) + n);
+    }
+  }
+  return into;
+}
+
+/** Terms of a path: each folder and the file name cut into subwords (src/http/headerParser.ts → src, http, header, pars). */
+export function pathTerms(path: string): string[] {
+  const noExt = path.replace(/\.[A-Za-z0-9]+$/, '');
+  const out: string[] = [];
+  for (const seg of noExt.split(/[/\\]/)) {
+    for (const m of seg.matchAll(IDENT)) {
+      const parts = subwords(m[0]);
+      out.push(...parts);
+      if (parts.length > 1) out.push(identTerm(m[0]));
+    }
+  }
+  return out;
+}
