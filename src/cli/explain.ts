@@ -8,6 +8,7 @@ import { classify } from '../core/routing/classifier';
 import { allAvailable, decide } from '../core/routing/decide';
 import { explainDecision } from '../core/routing/explainDecision';
 import { mentionedPaths } from '../core/routing/stagePlan';
+import { residencyPaths } from '../core/residency/residencyPaths';
 import { filesUnderRoot } from './policyForCli';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
@@ -60,7 +61,11 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     assumedKeys = true;
     availability = allAvailable;
   }
-  const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
+  const decision = decide(classification, policy, availability, {
+    task,
+    knownFiles: files.length,
+    files: await residencyPaths(root, files),
+  });
   // kind, risk and signals first and at the top level: scripts read these without digging.
   if (parsed.values.json) {
     const { kind, risk, ...rest } = decision;

@@ -165,6 +165,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
   try {
     result = await reviewDiff({
       diff,
+      root,
       task: values.task,
       policy,
       availability,
