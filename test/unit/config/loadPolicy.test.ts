@@ -120,7 +120,7 @@ test('the generated JSON Schema describes the policy for VS Code (draft-07, comm
   const schema = routingPolicyJsonSchema() as { $schema: string; allowComments: boolean; properties: Record<string, unknown> };
   assert.match(schema.$schema, /draft-07/);
   assert.equal(schema.allowComments, true);
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'classifier', 'models', 'rules', 'stages', 'verify', 'version']);
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'classifier', 'models', 'rules', 'stages', 'vendors', 'verify', 'version']);
 });
 
 test('a per-stage budget may name just one stage', () => {

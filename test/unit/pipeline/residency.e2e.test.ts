@@ -9,8 +9,10 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
 import { RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
+import { createProvider } from '../../../src/core/providers/createProvider';
+import { reviewDiff } from '../../../src/core/review/reviewDiff';
 import type { LoopbackServer } from '../../support/loopbackServer';
-import { approve, json, roleOf, searchReplace, startHarness, testPolicy, type Harness } from './harness';
+import { approve, json, KEY, roleOf, searchReplace, startHarness, testPolicy, type Harness } from './harness';
 
 const SECRET = 'PAYMENTS-SECRET-7f3a';
 const FEE_LINE = `export const FEE = 0.029; // ${SECRET}`;
@@ -239,6 +241,37 @@ test('a symlink is judged by the file it points at', async () => {
     const impl = r.decision.stages.find((s) => s.stage === 'implementer')!;
     assert.equal(impl.modelId, 'sonnet');
     assert.ok(r.decision.files?.includes('src/payments/charge.ts'));
+  } finally {
+    await h.close();
+  }
+});
+
+test('the review verb screens its reviewers on every file of the diff', async () => {
+  const h = await startHarness({ 'src/payments/charge.ts': CHARGE });
+  try {
+    const policy = residencyPolicy(h.server, { critic: ['ds', 'gpt'] });
+    const diff = [
+      'diff --git a/src/payments/charge.ts b/src/payments/charge.ts',
+      '--- a/src/payments/charge.ts',
+      '+++ b/src/payments/charge.ts',
+      '@@ -1,2 +1,2 @@',
+      `-${FEE_LINE}`,
+      `+${FEE_LINE.replace('0.029', '0.03')}`,
+      ' export function charge(cents: number) {',
+      '',
+    ].join('\n');
+    h.queues.critic.push(approve());
+    const r = await reviewDiff({
+      diff,
+      root: h.root,
+      policy,
+      availability: () => undefined,
+      providerFor: (spec) => createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl }),
+      resilience: { sleep: async () => {}, random: () => 0 },
+    });
+    assert.equal(r.reviewer.modelId, 'gpt');
+    assert.equal(toCn(h).length, 0);
+    assert.equal(carriesSecret(h).length, 1);
   } finally {
     await h.close();
   }
