@@ -35,6 +35,7 @@ import { StageRun } from './stageRun';
 import { cutOff } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
 import { residencyPaths } from '../residency/residencyPaths';
+import { residencyViolations } from '../residency/residencyRules';
 import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
@@ -100,8 +101,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const notes: string[] = [];
     const id = policy.classifier.model;
     const spec = id ? policy.models.find((m) => m.id === id) : undefined;
+    const files = await residencyPaths(opts.root, contextPaths);
     if (spec) {
-      const missing = opts.availability(spec);
+      // The classifier reads the task (and the selection in it): rules for every stage cover it too.
+      const missing = opts.availability(spec) ?? residencyViolations(policy, undefined, spec, files)[0]?.reason;
       if (missing) notes.push(`classifier model ${spec.id} not used: ${missing}; the local classification stands`);
       else {
         const timeouts = {
@@ -129,7 +132,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const d = decide(classification, policy, opts.availability, {
       task: opts.task,
       knownFiles: contextPaths.length,
-      files: await residencyPaths(opts.root, contextPaths),
+      files,
       priceLookup: opts.priceLookup,
       localClassification: classification === local ? undefined : local,
     });

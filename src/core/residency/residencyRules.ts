@@ -48,9 +48,9 @@ export function filesUnderRule(rule: ResidencyRule, files: readonly string[]): s
   return files.filter((f) => match(f));
 }
 
-/** Whether a rule applies to a request of this stage carrying these files. */
-export function ruleApplies(rule: ResidencyRule, stage: Stage, files: readonly string[]): boolean {
-  if (rule.stages && !rule.stages.includes(stage)) return false;
+/** Whether a rule applies to a request of this stage (none: a call outside the stages, like the classifier's) carrying these files. */
+export function ruleApplies(rule: ResidencyRule, stage: Stage | undefined, files: readonly string[]): boolean {
+  if (rule.stages && (stage === undefined || !rule.stages.includes(stage))) return false;
   return !rule.paths || filesUnderRule(rule, files).length > 0;
 }
 
@@ -80,7 +80,7 @@ export function ruleScope(rule: ResidencyRule): string {
 /** Every rule that forbids this model this stage's work on these files (empty: it may see it). */
 export function residencyViolations(
   policy: RoutingPolicy,
-  stage: Stage,
+  stage: Stage | undefined,
   spec: ModelSpec,
   files: readonly string[],
 ): ResidencyViolation[] {

@@ -276,3 +276,29 @@ test('the review verb screens its reviewers on every file of the diff', async ()
     await h.close();
   }
 });
+
+test('the classifier model reads the task, so a rule for every stage keeps it out too', async () => {
+  const h = await startHarness({ 'src/payments/charge.ts': CHARGE });
+  try {
+    const policy = RoutingPolicySchema.parse({
+      ...residencyPolicy(h.server, { implementer: ['sonnet'], critic: ['gpt'] }),
+      classifier: { model: 'ds' },
+    });
+    h.queues.classifier.push(json({ kind: 'feature', risk: 'low', needsPlan: false, reasons: ['x'] }));
+    scriptHighRisk(h);
+    const r = await h.run('Change the fee constant in src/payments/charge.ts to 0.03', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(toCn(h).length, 0);
+    assert.ok(
+      r.decision.warnings.some((w) =>
+        /classifier model ds not used: region cn not allowed for src\/payments\/\*\* \(rules\.residency\[0\]\); the local classification stands/.test(
+          w,
+        ),
+      ),
+      r.decision.warnings.join(' | '),
+    );
+    assert.equal(r.decision.classification.source, 'local');
+  } finally {
+    await h.close();
+  }
+});
