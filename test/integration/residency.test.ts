@@ -6,16 +6,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { RunViewSchema } from '../../src/protocol/panelProtocol';
-import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import {
-  CRITIC_KEY,
-  CRITIC_KEY_NAME,
-  IMPLEMENTER_KEY,
-  IMPLEMENTER_KEY_NAME,
-  cartTeam,
-  loopbackPolicy,
-} from './extensionFixtures';
-import { mainModule, waitFor } from './hostHelpers';
+import type { LoopbackServer } from '../support/loopbackServer';
+import { loopbackPolicy } from './extensionFixtures';
+import { mainModule, newRunAtDecision, useLoopbackTeam } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
 const REASON = 'region cn not allowed for src/cart.ts (rules.residency[0] in .switchyard/routing.json)';
@@ -39,36 +32,15 @@ function residencyPolicy(server: LoopbackServer): string {
 }
 
 suite('data residency', () => {
-  let server: LoopbackServer;
-  const policyUri = () =>
-    vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.switchyard', 'routing.json');
-
-  suiteSetup(async function () {
-    if (!vscode.workspace.isTrusted) this.skip();
-    server = await startLoopbackServer();
-    server.setHandler(cartTeam());
-    await vscode.workspace.fs.writeFile(policyUri(), new TextEncoder().encode(residencyPolicy(server)));
-    await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
-    await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
-    await mainModule().currentServices()!.policy.reload();
-  });
-
-  suiteTeardown(async () => {
-    const svc = mainModule().currentServices();
-    if (svc?.runs.current?.live) await vscode.commands.executeCommand('switchyard.rejectChange');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await server?.close();
-  });
+  const server = useLoopbackTeam(residencyPolicy);
 
   test('a run on a file under a path rule routes around the forbidden region, and the panel names the rule', async function () {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
     assert.equal(svc.policy.valid, true, svc.policy.problems.join('\n'));
+    const previous = svc.runs.current?.runId;
     void vscode.commands.executeCommand('switchyard.routeTask', TASK, { openDiffOnGate: false });
-    const run = await waitFor('the run to wait for a decision', () => {
-      const r = svc.runs.current;
-      return r && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
-    });
+    const run = await newRunAtDecision(previous);
     assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
 
     // What the panel is sent: the rule in words, and each rejection with its reason.
@@ -88,10 +60,12 @@ suite('data residency', () => {
     }
     // The bytes on the wire: the cn model was never called; the file went only to allowed models.
     assert.deepEqual(
-      server.requests.filter((r) => r.model === 'loop-cn').map((r) => r.path),
+      server()
+        .requests.filter((r) => r.model === 'loop-cn')
+        .map((r) => r.path),
       [],
     );
-    assert.ok(server.requests.some((r) => r.rawBody.includes('discountPercent')));
+    assert.ok(server().requests.some((r) => r.rawBody.includes('discountPercent')));
   });
 
   test('re-running a stage with the forbidden model is refused with the reason', async function () {
@@ -102,7 +76,7 @@ suite('data residency', () => {
     assert.equal(started, undefined);
     assert.equal(svc.runs.current!.runId, before, 'no new run started');
     assert.equal(
-      server.requests.filter((r) => r.model === 'loop-cn').length,
+      server().requests.filter((r) => r.model === 'loop-cn').length,
       0,
       'and nothing was sent to the forbidden model',
     );

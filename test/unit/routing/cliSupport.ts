@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VerbIo } from '../../../src/cli/verbIo';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../../support/loopbackServer';
-import { roleOf, type Role } from '../pipeline/harness';
+import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer';
+import { answerByRole } from '../pipeline/harness';
 
 export function io(cwd: string, env: Record<string, string | undefined> = {}, ask?: VerbIo['ask']) {
   const out: string[] = [];
@@ -29,23 +29,11 @@ export function workspace(files: Record<string, string>): string {
 
 export async function modelServer(): Promise<{
   server: LoopbackServer;
-  queues: Record<Role, Reply[]>;
+  queues: ReturnType<typeof answerByRole>;
   env: Record<string, string>;
 }> {
   const server = await startLoopbackServer();
-  const queues: Record<Role, Reply[]> = {
-    classifier: [],
-    scout: [],
-    architect: [],
-    answer: [],
-    implementer: [],
-    critic: [],
-    finalOwner: [],
-  };
-  server.setHandler((req) => {
-    const role = roleOf(req);
-    return role ? queues[role].shift() : undefined;
-  });
+  const queues = answerByRole(server);
   const env = {
     OPENAI_API_KEY: 'sk-openai-test-123456',
     ANTHROPIC_API_KEY: 'sk-ant-test-123456',
