@@ -3,6 +3,7 @@
 // This zod schema is the single source for the TypeScript types, the runtime check of
 // `.switchyard/routing.json`, and the JSON Schema VS Code uses to complete and validate that file.
 import { z } from 'zod';
+import { globProblem } from './pathGlob';
 
 export const STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
 export const StageSchema = z.enum(STAGES);
@@ -51,7 +52,11 @@ export const ResidencyRuleSchema = z
         z
           .string()
           .min(1)
-          .regex(/^(?![\\/]|[A-Za-z]:|\.\.(?:\/|$))/, 'a glob relative to the workspace root, e.g. "src/payments/**"'),
+          .regex(/^(?![\\/]|[A-Za-z]:|\.\.(?:\/|$))/, 'a glob relative to the workspace root, e.g. "src/payments/**"')
+          .superRefine((p, ctx) => {
+            const problem = globProblem(p);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
       )
       .min(1)
       .optional()

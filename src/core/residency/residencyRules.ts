@@ -4,8 +4,8 @@
 // path globs match a file the request carries (workspace-relative, normalised, real paths included);
 // it then rejects every model it does not allow. Unknown facts fail closed: a rule about regions
 // rejects a model whose region nobody declared, because "somewhere" is not an allowed region.
-import picomatch from 'picomatch';
 import type { ModelSpec, ResidencyRule, RoutingPolicy, Stage } from '../config/policySchema';
+import { globMatcher } from '../config/pathGlob';
 
 export interface ResidencyViolation {
   /** Where the rule is: "rules.residency[0]", plus the layer it came from when known. */
@@ -35,7 +35,18 @@ function matcherFor(globs: readonly string[]): (path: string) => boolean {
   const key = globs.join('\0');
   let m = matchers.get(key);
   if (!m) {
-    m = picomatch([...globs], { dot: true, nocase: NOCASE });
+    // The same files are checked call after call as a run goes on: remember each answer (bounded).
+    const match = globMatcher(globs, { nocase: NOCASE });
+    const seen = new Map<string, boolean>();
+    m = (path) => {
+      let hit = seen.get(path);
+      if (hit === undefined) {
+        if (seen.size >= 10_000) seen.clear();
+        hit = match(path);
+        seen.set(path, hit);
+      }
+      return hit;
+    };
     matchers.set(key, m);
   }
   return m;
