@@ -1,11 +1,14 @@
 // Data residency through the CLI: `explain` shows the rules that shaped the decision and the models
 // they kept out; `route` against the loopback server keeps the forbidden file's bytes away from the
-// forbidden region's model, shows why on stderr, and records the rules in the ledger line.
+// forbidden region's model, shows why on stderr, and records the rules in the ledger line; `review`
+// passes over a reviewer the rules forbid for a file of the diff.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExplain } from '../../../src/cli/explain';
+import { runReview } from '../../../src/cli/review';
 import { runRoute } from '../../../src/cli/route';
 import type { LoopbackServer, Reply } from '../../support/loopbackServer';
 import { io, modelServer, workspace } from './cliSupport';
@@ -101,5 +104,32 @@ test('route: the forbidden file never reaches the cn model; the reason is shown 
     await server.close();
     rmSync(root, { recursive: true, force: true });
     rmSync(ledger, { force: true });
+  }
+});
+
+test('review: a reviewer the rules forbid for a file of the diff is passed over, and stderr says why', async () => {
+  const { server, queues, env } = await modelServer();
+  const root = workspace({ 'src/geo/regions.ts': REGIONS, '.switchyard/routing.json': policyFile(server) });
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    writeFileSync(join(root, 'src/geo/regions.ts'), REGIONS.replace('tabel', 'table'));
+    queues.critic.push({ text: '```json\n{"verdict":"approve","summary":"fine","findings":[]}\n```' });
+    const t = io(root, env);
+    assert.equal(await runReview([], t.io), 0, t.err.join('\n'));
+    assert.match(
+      t.err.join('\n'),
+      /– ds may not see this diff: region cn not allowed for src\/geo\/\*\* \(rules\.residency\[0\] in .*routing\.json\)/,
+    );
+    assert.deepEqual(
+      server.requests.map((r) => r.model),
+      ['gpt-5'],
+    );
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
   }
 });
