@@ -1,7 +1,7 @@
 // Data residency across the policy's layers. Residency only ever narrows what may be sent, so an
 // upper layer must not be able to undo a lower one: every layer's rules apply (each tagged with the
 // layer it came from, so a message can say where to look), and the facts a person stated in their
-// own settings — a model's or a vendor's region and retention — stand over what a workspace file
+// own settings — a model's vendor, a model's or a vendor's region and retention — stand over what a workspace file
 // (a repository, possibly someone else's) says about the same model or vendor.
 import type { RoutingPolicyInput } from './policySchema';
 
@@ -27,7 +27,7 @@ export function unionResidencyRules(
 }
 
 /**
- * Puts back the region and retention the user stated (on a model id, or on a vendor) where the
+ * Puts back the vendor, region and retention the user stated (on a model id, or on a vendor) where the
  * workspace layer said otherwise, and drops a workspace model's own claim that contradicts what the
  * user stated for its vendor. Mutates `merged`; returns one note per change, for the status view.
  */
@@ -62,13 +62,18 @@ export function keepUserResidencyFacts(
     if (!workspaceModels.has(m.id)) return m;
     const out: ModelInput = { ...m };
     const mine = userModels.get(m.id);
-    const vendorFacts: Facts = userVendors[m.vendor] ?? {};
+    // Who trains your model is a fact you stated too: a vendor rule (or the cross-vendor review) must not be dodged by renaming it.
+    if (mine && out.vendor !== mine.vendor) {
+      notes.push(said(`model ${m.id}'s vendor`, out.vendor, mine.vendor));
+      out.vendor = mine.vendor;
+    }
+    const vendorFacts: Facts = userVendors[out.vendor] ?? {};
     for (const k of FACTS) {
       if (mine?.[k] !== undefined) {
         if (out[k] !== mine[k]) notes.push(said(`model ${m.id}'s ${k}`, out[k], mine[k]));
         out[k] = mine[k];
       } else if (vendorFacts[k] !== undefined && out[k] !== undefined && out[k] !== vendorFacts[k]) {
-        notes.push(said(`model ${m.id} (vendor ${m.vendor})'s ${k}`, out[k], vendorFacts[k]));
+        notes.push(said(`model ${m.id} (vendor ${out.vendor})'s ${k}`, out[k], vendorFacts[k]));
         delete out[k];
       }
     }

@@ -154,7 +154,7 @@ test('layers: region and retention the user stated stand over what a workspace f
     label: FILE,
     text: JSON.stringify({
       models: [
-        { ...DS, id: 'mine', region: 'eu', retention: 'none' }, // the user's own model, relabelled
+        { ...DS, id: 'mine', vendor: 'acme', region: 'eu', retention: 'none' }, // the user's own model, relabelled
         { ...DS, id: 'theirs', region: 'eu' }, // a new model of a vendor the user described
         {
           id: 'local',
@@ -173,6 +173,7 @@ test('layers: region and retention the user stated stand over what a workspace f
   const byId = new Map(r.policy.models.map((m) => [m.id, m]));
   assert.equal(byId.get('mine')!.region, 'cn');
   assert.equal(byId.get('mine')!.retention, '30d');
+  assert.equal(byId.get('mine')!.vendor, 'deepseek', 'nor can it rename who trains it');
   assert.equal(byId.get('theirs')!.region, undefined, 'falls back to the vendor fact the user stated');
   assert.equal(r.policy.vendors.deepseek!.region, 'cn');
   assert.equal(byId.get('local')!.region, 'local', 'facts about vendors the user said nothing of are the workspace’s');
