@@ -66,6 +66,14 @@ export function renderHeader(run: RunView): HTMLElement {
     signals,
     cost,
     run.reasons.length ? h('p', { class: 'reasons muted' }, run.reasons.join(' ')) : null,
+    run.residency.length
+      ? h(
+          'div',
+          { class: 'residency', 'data-testid': 'residency', role: 'note' },
+          h('strong', {}, 'Data residency'),
+          h('ul', {}, ...run.residency.map((line) => h('li', {}, line))),
+        )
+      : null,
     run.verification
       ? h(
           'p',

@@ -12,6 +12,7 @@ import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot } from '../core/context/locateInRoot';
 import { looksSecret } from '../core/pipeline/workspaceReader';
 import { renderLocated } from './locate';
+import { residencyPaths } from '../core/residency/residencyPaths';
 import { filesUnderRoot } from './policyForCli';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
@@ -69,7 +70,11 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     assumedKeys = true;
     availability = allAvailable;
   }
-  const decision = decide(classification, policy, availability, { task, knownFiles: files.length });
+  const decision = decide(classification, policy, availability, {
+    task,
+    knownFiles: files.length,
+    files: await residencyPaths(root, files),
+  });
   // The files the task likely touches (the local index; offline, cached): a reader sees where it lands.
   const likely = parsed.values['no-locate']
     ? []

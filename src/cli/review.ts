@@ -165,6 +165,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
   try {
     result = await reviewDiff({
       diff,
+      root,
       task: values.task,
       policy,
       availability,
@@ -174,6 +175,9 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
         createProvider(spec, { apiKey: await keys.get(spec), baseUrl: envBaseUrl(spec, io.env) }),
       listeners: [
         (e) => {
+          if (e.type === 'stage-started')
+            for (const r of e.snapshot.rejected)
+              if (r.code === 'residency') io.err(`– ${r.modelId} may not see this diff: ${r.reason}`);
           if (e.type === 'fallback-taken')
             io.err(`↪ ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId}`);
         },

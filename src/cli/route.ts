@@ -66,7 +66,9 @@ function progress(io: VerbIo): (e: PipelineEvent) => void {
         break;
       case 'fallback-taken':
         io.err(
-          `↪ ${e.stage}: ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId} (${e.toVendor})`,
+          e.error.kind === 'residency'
+            ? `↪ ${e.stage}: ${e.fromModelId} may not see this work (${e.error.message}); ${e.toModelId} (${e.toVendor}) takes over`
+            : `↪ ${e.stage}: ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId} (${e.toVendor})`,
         );
         break;
       case 'review-ready':

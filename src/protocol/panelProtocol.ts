@@ -125,6 +125,8 @@ export const RunViewSchema = z.object({
   gates: z.array(text).max(50).default([]),
   /** Why these stages run (from the decision). */
   reasons: z.array(text).max(50).default([]),
+  /** The data-residency rules that shaped the run: one line each, then the models they kept out as files were read. */
+  residency: z.array(text).max(100).default([]),
   estimatedCostUsd: cost.optional(),
   actualCostUsd: cost.default(0),
   stages: z.array(StageViewSchema).max(5),

@@ -5,45 +5,18 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { applyCurrent } from '../../src/vscode/runs/runActions';
-import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import {
-  CRITIC_KEY,
-  CRITIC_KEY_NAME,
-  IMPLEMENTER_KEY,
-  IMPLEMENTER_KEY_NAME,
-  cartTeam,
-  loopbackPolicy,
-} from './extensionFixtures';
-import { mainModule, waitFor } from './hostHelpers';
+import { loopbackPolicy } from './extensionFixtures';
+import { mainModule, newRunAtDecision, useLoopbackTeam, waitFor } from './hostHelpers';
 
 suite('the human gate', () => {
-  let server: LoopbackServer;
+  useLoopbackTeam((s) => loopbackPolicy(s, { gateOnRisk: ['medium', 'high'] }));
   const cart = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'cart.ts');
-
-  suiteSetup(async function () {
-    if (!vscode.workspace.isTrusted) this.skip();
-    server = await startLoopbackServer();
-    server.setHandler(cartTeam());
-    await vscode.workspace.fs.writeFile(
-      vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.switchyard', 'routing.json'),
-      new TextEncoder().encode(loopbackPolicy(server, { gateOnRisk: ['medium', 'high'] })),
-    );
-    await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
-    await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
-    await mainModule().currentServices()!.policy.reload();
-  });
-
-  suiteTeardown(async () => {
-    const svc = mainModule().currentServices();
-    if (svc?.runs.current?.live) await vscode.commands.executeCommand('switchyard.rejectChange');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await server?.close();
-  });
 
   test('Apply on a gated change asks in a modal with its reasons, and writes nothing without a yes', async function () {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
     const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
+    const previous = svc.runs.current?.runId;
     void vscode.commands.executeCommand(
       'switchyard.routeTask',
       'Fix the negative total in src/cart.ts when the discount is over 100%',
@@ -51,10 +24,7 @@ suite('the human gate', () => {
         openDiffOnGate: false,
       },
     );
-    const run = await waitFor('the gated run to wait for a person', () => {
-      const r = svc.runs.current;
-      return r && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
-    });
+    const run = await newRunAtDecision(previous);
     assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
     const reasons = run.model.humanGateReasons();
     assert.ok(

@@ -5,16 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { proposedUri } from '../../src/vscode/review/proposedContent';
-import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import {
-  CRITIC_KEY,
-  CRITIC_KEY_NAME,
-  IMPLEMENTER_KEY,
-  IMPLEMENTER_KEY_NAME,
-  cartTeam,
-  loopbackPolicy,
-} from './extensionFixtures';
-import { mainModule, waitFor } from './hostHelpers';
+import { cartTeam } from './extensionFixtures';
+import { mainModule, newRunAtDecision, useLoopbackTeam, waitFor } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
 
@@ -25,40 +17,13 @@ async function routeToDecision(task = TASK, args: unknown[] = []) {
     args.length ? 'switchyard.rerunStage' : 'switchyard.routeTask',
     ...(args.length ? args : [task]),
   );
-  const run = await waitFor(
-    'a new run to wait for a decision',
-    () => {
-      const r = svc.runs.current;
-      return r && r.runId !== before && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
-    },
-    60_000,
-  );
+  const run = await newRunAtDecision(before);
   assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
   return { svc, run, done };
 }
 
 suite('acting on review findings', () => {
-  let server: LoopbackServer;
-
-  suiteSetup(async function () {
-    if (!vscode.workspace.isTrusted) this.skip();
-    server = await startLoopbackServer();
-    server.setHandler(cartTeam());
-    await vscode.workspace.fs.writeFile(
-      vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.switchyard', 'routing.json'),
-      new TextEncoder().encode(loopbackPolicy(server)),
-    );
-    await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
-    await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
-    await mainModule().currentServices()!.policy.reload();
-  });
-
-  suiteTeardown(async () => {
-    const svc = mainModule().currentServices();
-    if (svc?.runs.current?.live) await vscode.commands.executeCommand('switchyard.rejectChange');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await server?.close();
-  });
+  const server = useLoopbackTeam();
 
   test('"Apply suggestion" rewrites the proposed lines and settles the thread', async function () {
     this.timeout(60_000);
@@ -94,8 +59,8 @@ suite('acting on review findings', () => {
     this.timeout(90_000);
     const { svc, run } = await routeToDecision();
     const finding = run.model.view.review!.findings[0]!;
-    server.reset();
-    server.setHandler(cartTeam());
+    server().reset();
+    server().setHandler(cartTeam());
     const sent = await vscode.commands.executeCommand('switchyard.sendFindingBack', svc.comments.thread(finding.id));
     assert.equal(sent, true, 'sent back through the waiting gate');
     assert.equal(run.model.finding(finding.id)!.status, 'sent-back');
@@ -106,14 +71,14 @@ suite('acting on review findings', () => {
       60_000,
     );
     assert.equal(svc.runs.current, run, 'the same run goes on; no new run');
-    const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
+    const implReq = server().requests.find((r) => r.system.includes('You are the implementer'))!;
     const body = JSON.stringify(implReq.body);
     assert.match(body, /asked for changes to your diff/);
     assert.ok(body.includes(finding.message.slice(0, 30)), 'the finding reached the implementer');
     // Its own session: the first attempt (its earlier reply) is in the history it was sent.
     assert.ok(body.includes('Clamp the discount before applying it.'), 'the implementer’s history was kept');
     // Only the implementer and the reviewer worked again: no scout or architect for a revision.
-    assert.ok(server.requests.every((r) => /You are the (implementer|critic)/.test(r.system)));
+    assert.ok(server().requests.every((r) => /You are the (implementer|critic)/.test(r.system)));
     // With no open finding, an empty note sends nothing back; the run keeps waiting.
     for (const f of run.model.view.review!.findings) f.status = 'dismissed';
     assert.equal(await vscode.commands.executeCommand('switchyard.sendBack', '  '), undefined);
@@ -132,8 +97,8 @@ suite('acting on review findings', () => {
     const first = svc.runs.current!;
     assert.equal(await vscode.commands.executeCommand('switchyard.rejectChange'), true);
     await waitFor('the run to finish', () => first.model.finished);
-    server.reset();
-    server.setHandler(cartTeam());
+    server().reset();
+    server().setHandler(cartTeam());
     void vscode.commands.executeCommand('switchyard.sendBack', 'Clamp in the caller instead');
     const next = await waitFor(
       'a new run to reach a decision',
@@ -144,7 +109,7 @@ suite('acting on review findings', () => {
       60_000,
     );
     assert.equal(next.model.view.state, 'awaiting-approval', next.model.view.message);
-    const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
+    const implReq = server().requests.find((r) => r.system.includes('You are the implementer'))!;
     assert.match(JSON.stringify(implReq.body), /A reviewer asked for changes to the previous attempt/);
     assert.ok(JSON.stringify(implReq.body).includes('Clamp in the caller instead'), 'the note reached the implementer');
     // The replaced run let go of its documents: no file contents held, no diff tab left open.
@@ -181,8 +146,8 @@ suite('acting on review findings', () => {
       run.model.artifacts.findings && run.model.artifacts.plan,
       'the first run went through scout and architect',
     );
-    server.reset();
-    server.setHandler(cartTeam());
+    server().reset();
+    server().setHandler(cartTeam());
     const { run: next } = await routeToDecision(risky, ['implementer', 'loop-gpt']);
     const stage = (s: string) => next.model.view.stages.find((x) => x.stage === s)!;
     assert.equal(stage('scout').state, 'skipped');
@@ -191,10 +156,10 @@ suite('acting on review findings', () => {
     assert.match(stage('architect').why ?? '', /plan reused/);
     assert.equal(stage('implementer').modelId, 'loop-gpt');
     assert.ok(
-      !server.requests.some((r) => /You are the (scout|architect)/.test(r.system)),
+      !server().requests.some((r) => /You are the (scout|architect)/.test(r.system)),
       'scout or architect was asked again',
     );
-    const impl = server.requests.find((r) => r.system.includes('You are the implementer'))!;
+    const impl = server().requests.find((r) => r.system.includes('You are the implementer'))!;
     assert.ok(
       JSON.stringify(impl.body).includes('Clamp the discount to 0..100'),
       'the reused plan reached the implementer',
@@ -202,20 +167,20 @@ suite('acting on review findings', () => {
     assert.deepEqual(next.model.artifacts.plan, run.model.artifacts.plan);
 
     // Re-running the reviewer is a second opinion on the same change: the implementer is not asked again.
-    server.reset();
-    server.setHandler(cartTeam());
+    server().reset();
+    server().setHandler(cartTeam());
     const { run: third } = await routeToDecision(risky, ['critic', 'loop-claude']);
     const s3 = (s: string) => third.model.view.stages.find((x) => x.stage === s)!;
     assert.equal(s3('implementer').state, 'skipped');
     assert.match(s3('implementer').why ?? '', new RegExp(`change by loop-gpt reused from the previous run`));
     assert.ok(
-      !server.requests.some((r) => r.system.includes('You are the implementer')),
+      !server().requests.some((r) => r.system.includes('You are the implementer')),
       'the implementer was asked again',
     );
     assert.equal(third.model.artifacts.diff?.diff, next.model.artifacts.diff?.diff, 'the same change was reviewed');
     // The pick reviews: loop-claude (anthropic) is of another vendor than the change's author, loop-gpt.
     assert.equal(s3('critic').modelId, 'loop-claude');
-    assert.ok(server.requests.some((r) => r.model === 'loop-claude' && r.system.includes('You are the critic')));
+    assert.ok(server().requests.some((r) => r.model === 'loop-claude' && r.system.includes('You are the critic')));
     assert.ok(third.resolved, 'the reused change is at the gate, ready to apply');
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { DEFAULT_POLICY } from './defaultPolicy';
 import { JsoncSyntaxError, parseJsonc, pathKey, type JsoncLocation } from './jsonc';
 import { RoutingPolicyShape, RoutingPolicySchema, type RoutingPolicy, type RoutingPolicyInput } from './policySchema';
+import { keepUserResidencyFacts, tagResidencyRules, unionResidencyRules } from './residencyLayers';
 
 export interface PolicyLayerSource {
   /** Shown in errors: a file path or "User settings (switchyard.policy)". */
@@ -62,7 +63,12 @@ function readLayer(source: PolicyLayerSource, problems: PolicyProblem[]): Parsed
       locations = parsed.locations;
     } catch (err) {
       if (!(err instanceof JsoncSyntaxError)) throw err;
-      problems.push({ source: source.label, path: '', location: err.location, message: `not valid JSON: ${err.reason}` });
+      problems.push({
+        source: source.label,
+        path: '',
+        location: err.location,
+        message: `not valid JSON: ${err.reason}`,
+      });
       return undefined;
     }
   }
@@ -108,7 +114,8 @@ function deepMerge(base: unknown, over: unknown): unknown {
 /**
  * Merges raw layers, upper over lower: models by id (an upper model replaces a lower one of the
  * same id), stage chains per stage (a layer that names a stage's chain replaces it), rules deeply
- * (arrays replaced), everything else replaced.
+ * (arrays replaced — except rules.residency, where every layer's rules apply: residency only
+ * narrows, so no layer may remove another's), everything else replaced.
  */
 export function mergeLayers(layers: RoutingPolicyInput[]): RoutingPolicyInput {
   const models = new Map<string, NonNullable<RoutingPolicyInput['models']>[number]>();
@@ -119,7 +126,10 @@ export function mergeLayers(layers: RoutingPolicyInput[]): RoutingPolicyInput {
     merged = deepMerge(merged, rest) as Record<string, unknown>;
   }
   delete merged.$schema;
-  return { ...(merged as RoutingPolicyInput), models: [...models.values()] };
+  const out: RoutingPolicyInput = { ...(merged as RoutingPolicyInput), models: [...models.values()] };
+  const residency = unionResidencyRules(layers);
+  if (residency?.length) out.rules = { ...out.rules, residency };
+  return out;
 }
 
 /** Finds which layer last set a path, so a cross-reference error points at the right file. */
@@ -152,21 +162,25 @@ export function loadPolicy(options: LoadPolicyOptions): PolicyLoadResult {
   const problems: PolicyProblem[] = [];
   const notes: string[] = [];
   const layers: ParsedLayer[] = [{ label: 'built-in defaults', input: options.defaults ?? DEFAULT_POLICY }];
+  let user: ParsedLayer | undefined;
+  let workspace: ParsedLayer | undefined;
   if (options.user) {
-    const layer = readLayer(options.user, problems);
-    if (layer) layers.push(layer);
+    user = readLayer(options.user, problems);
+    if (user) layers.push(user);
   }
   if (options.workspace) {
     if (!options.workspaceTrusted) {
       notes.push(`${options.workspace.label} ignored: the workspace is not trusted, so only user settings apply.`);
     } else {
-      const layer = readLayer(options.workspace, problems);
-      if (layer) layers.push(layer);
+      workspace = readLayer(options.workspace, problems);
+      if (workspace) layers.push(workspace);
     }
   }
   if (problems.length > 0) return { ok: false, problems, notes };
 
-  const merged = RoutingPolicySchema.safeParse(mergeLayers(layers.map((l) => l.input)));
+  const input = mergeLayers(layers.map((l) => tagResidencyRules(l.input, l.label)));
+  notes.push(...keepUserResidencyFacts(input, user?.input, workspace));
+  const merged = RoutingPolicySchema.safeParse(input);
   if (!merged.success) {
     for (const issue of merged.error.issues) {
       const origin = blame(layers, issue.path);

@@ -3,6 +3,7 @@
 // This zod schema is the single source for the TypeScript types, the runtime check of
 // `.switchyard/routing.json`, and the JSON Schema VS Code uses to complete and validate that file.
 import { z } from 'zod';
+import { globProblem } from './pathGlob';
 
 export const STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
 export const StageSchema = z.enum(STAGES);
@@ -21,6 +22,75 @@ export const ProviderKindSchema = z
   );
 
 export const CapabilitySchema = z.enum(['tools', 'structured-output', 'reasoning', 'long-context', 'vision']);
+
+// ── data residency ──────────────────────────────────────────────────────────────────────────
+// Free-form lower-case codes: the policy compares them, it does not interpret them.
+export const RegionSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case code such as "us", "eu", "cn" or "local"');
+export const RetentionSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case code such as "none" or "30d"');
+const VendorNameSchema = z.string().regex(/^[a-z0-9-]+$/, 'a lower-case vendor name such as "openai"');
+
+export const VendorFactsSchema = z
+  .object({
+    region: RegionSchema.optional().describe('Where this vendor processes data, for its models that declare none.'),
+    retention: RetentionSchema.optional().describe(
+      'How long this vendor keeps prompts, for its models that declare none.',
+    ),
+  })
+  .strict();
+
+const regionList = (what: string) => z.array(RegionSchema).min(1).optional().describe(what);
+
+/** Which models may see which work. A rule applies to a request when its stages (if any) include the
+ * request's stage and its paths (if any) match a file the request carries; it then rejects every
+ * model its constraints do not allow. Rules only narrow: none can widen what another forbids. */
+export const ResidencyRuleSchema = z
+  .object({
+    paths: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^(?![\\/]|[A-Za-z]:|\.\.(?:\/|$))/, 'a glob relative to the workspace root, e.g. "src/payments/**"')
+          .superRefine((p, ctx) => {
+            const problem = globProblem(p);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        'Globs on workspace-relative paths ("src/payments/**"); the rule applies to work that carries a matching file.',
+      ),
+    stages: z.array(StageSchema).min(1).optional().describe('The stages the rule applies to (all when left out).'),
+    allowRegions: regionList(
+      'Only models processing data in these regions; a model with no declared region is not allowed.',
+    ),
+    denyRegions: regionList(
+      'No model processing data in these regions; a model with no declared region is not allowed.',
+    ),
+    allowVendors: z.array(VendorNameSchema).min(1).optional().describe('Only models of these vendors.'),
+    denyVendors: z.array(VendorNameSchema).min(1).optional().describe('No model of these vendors.'),
+    requireRetention: z
+      .array(RetentionSchema)
+      .min(1)
+      .optional()
+      .describe('Only models whose declared retention is one of these (e.g. ["none"]).'),
+    origin: z
+      .object({ source: z.string(), index: z.number().int().nonnegative() })
+      .strict()
+      .optional()
+      .describe(
+        'Set by Switchyard when it merges the policy layers (which file, which index); a value in a file is ignored.',
+      ),
+  })
+  .strict()
+  .refine(
+    (r) => r.allowRegions || r.denyRegions || r.allowVendors || r.denyVendors || r.requireRetention,
+    'a residency rule needs at least one of allowRegions, denyRegions, allowVendors, denyVendors, requireRetention',
+  );
+export type ResidencyRule = z.infer<typeof ResidencyRuleSchema>;
 
 export const ModelSpecSchema = z
   .object({
@@ -65,6 +135,12 @@ export const ModelSpecSchema = z
       .describe(
         "This model's own timeouts, over rules.timeouts: for a slow local model, or one that thinks for minutes before its first token.",
       ),
+    region: RegionSchema.optional().describe(
+      'Where this model processes data ("us", "eu", "cn", "local", …), as your contract says; over vendors.<vendor>.region. rules.residency reads it.',
+    ),
+    retention: RetentionSchema.optional().describe(
+      'Whether and how long the provider keeps prompts ("none", "30d", …), as your contract says; over vendors.<vendor>.retention.',
+    ),
   })
   .strict();
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
@@ -185,6 +261,12 @@ export const RulesSchema = z
     timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
     retry: RetrySchema.default(RetrySchema.parse({})),
     tools: ToolsSchema.default(ToolsSchema.parse({})),
+    residency: z
+      .array(ResidencyRuleSchema)
+      .default([])
+      .describe(
+        'Data residency: which models may see which work, per stage and per path. Rules from your settings and from the workspace file all apply.',
+      ),
   })
   .strict();
 
@@ -201,6 +283,10 @@ export const RoutingPolicyShape = z
     $schema: z.string().optional(),
     version: z.literal(1).default(1),
     models: z.array(ModelSpecSchema).default([]),
+    vendors: z
+      .record(VendorNameSchema, VendorFactsSchema)
+      .default({})
+      .describe('Facts per vendor (where it processes data, whether it keeps prompts), for models that state none.'),
     stages: StageChainsSchema.default(StageChainsSchema.parse({})),
     rules: RulesSchema.default(RulesSchema.parse({})),
     classifier: z

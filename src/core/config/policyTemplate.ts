@@ -36,7 +36,10 @@ export const POLICY_TEMPLATE = `// Switchyard routing policy for this workspace 
     "humanGate": {
       "onRisk": ["high"]
     }
-    // "protectedPaths": [".git/**", ".vscode/**", ".env*", ".github/workflows/**", ".switchyard/routing.json"]
+    // "protectedPaths": [".git/**", ".vscode/**", ".env*", ".github/workflows/**", ".switchyard/routing.json"],
+    // Data residency: which models may see which work (declare "region"/"retention" on models or
+    // under "vendors"; a model with no declared region is not allowed by a region rule).
+    // "residency": [{ "paths": ["src/payments/**"], "allowRegions": ["eu"] }]
   }
 
   // Run the tests on every proposed change before review (asked for approval once):

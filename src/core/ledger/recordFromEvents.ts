@@ -1,6 +1,8 @@
 // Folds a run's PipelineEvents into its RunRecord. The ledger is just another listener: anything
 // the record says, the events said first, so the sidebar, the panel and the ledger cannot disagree.
+import type { Stage } from '../config/policySchema';
 import type { PipelineEvent } from '../pipeline/events';
+import type { RejectedAlternative, RoutingDecision } from '../routing/decisionSchema';
 import { RUN_RECORD_VERSION, type RunRecord } from './runRecordSchema';
 
 export class RunRecorder {
@@ -127,5 +129,32 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
     filesChanged: applied.length ? applied : diffFiles,
     totals: finished.totals,
     error: finished.error ? { kind: finished.error.kind, message: finished.error.message } : undefined,
+    residency: residencyOf(d, events),
+  };
+}
+
+/** The residency rules of the run and every model they kept out: the decision's, then those found as files were read. */
+function residencyOf(d: RoutingDecision, events: readonly PipelineEvent[]): RunRecord['residency'] {
+  if (!d.residency) return undefined;
+  const excluded: NonNullable<RunRecord['residency']>['excluded'] = [];
+  const seen = new Set<string>();
+  const add = (stage: Stage, r: RejectedAlternative, at: 'decision' | 'run') => {
+    const key = `${stage}|${r.modelId}|${r.rule}`;
+    if (r.code !== 'residency' || !r.rule || seen.has(key)) return;
+    seen.add(key);
+    excluded.push({ stage, modelId: r.modelId, rule: r.rule, reason: r.reason, at });
+  };
+  for (const s of d.stages) for (const r of s.rejected) add(s.stage, r, 'decision');
+  for (const e of events)
+    if (e.type === 'stage-finished' || e.type === 'stage-failed')
+      for (const r of e.snapshot.rejected) add(e.snapshot.stage, r, 'run');
+  return {
+    rules: d.residency.map((r) => ({
+      rule: r.rule,
+      summary: r.summary,
+      applied: r.applies || excluded.some((x) => x.rule === r.rule),
+      files: r.files,
+    })),
+    excluded,
   };
 }

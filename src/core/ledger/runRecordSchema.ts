@@ -69,6 +69,23 @@ export const RunRecordSchema = z.object({
   filesChanged: z.array(z.string()),
   totals: z.object({ tokensIn: z.number(), tokensOut: z.number(), costUsd: z.number(), elapsedMs: z.number() }),
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  /** Data residency, when the policy has rules: each rule, whether it bore on this run, and every model it kept out (when deciding, or at run time as files were read). */
+  residency: z
+    .object({
+      rules: z.array(
+        z.object({ rule: z.string(), summary: z.string(), applied: z.boolean(), files: z.array(z.string()) }),
+      ),
+      excluded: z.array(
+        z.object({
+          stage: StageSchema,
+          modelId: z.string(),
+          rule: z.string(),
+          reason: z.string(),
+          at: z.enum(['decision', 'run']),
+        }),
+      ),
+    })
+    .optional(),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 

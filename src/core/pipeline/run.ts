@@ -44,6 +44,8 @@ import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
 import { cutOff } from './structuredCall';
 import { looksSecret, readContextFiles } from './workspaceReader';
+import { residencyPaths } from '../residency/residencyPaths';
+import { residencyViolations } from '../residency/residencyRules';
 import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
@@ -91,7 +93,13 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     now,
     providerMs: 0,
     providerCpuMs: 0,
+    touchedFiles: new Set(),
   };
+  /** Files whose contents are about to reach a role: the residency rules screen every call against them. */
+  const touch = async (paths: Iterable<string>) => {
+    for (const p of await residencyPaths(opts.root, paths)) ctx.touchedFiles!.add(p);
+  };
+  ctx.noteRead = touch;
 
   const contextPaths = [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)];
   /** Tokens and cost spent outside any stage (the classifier model), added to the run's totals. */
@@ -107,8 +115,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     // local call costs nothing and waits for no one.
     const unsure = local.calls ? local.calls.kind.uncertain || local.calls.risk.uncertain : true;
     const spec = id && unsure ? policy.models.find((m) => m.id === id) : undefined;
+    const files = await residencyPaths(opts.root, contextPaths);
     if (spec) {
-      const missing = opts.availability(spec);
+      // The classifier reads the task (and the selection in it): rules for every stage cover it too.
+      const missing = opts.availability(spec) ?? residencyViolations(policy, undefined, spec, files)[0]?.reason;
       if (missing) notes.push(`classifier model ${spec.id} not used: ${missing}; the local classification stands`);
       else {
         const timeouts = {
@@ -136,12 +146,15 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const d = decide(classification, policy, opts.availability, {
       task: opts.task,
       knownFiles: contextPaths.length,
+      files,
       priceLookup: opts.priceLookup,
       localClassification: classification === local ? undefined : local,
     });
     return { ...d, warnings: [...d.warnings, ...notes] };
   }
   emit({ type: 'decision-made', decision });
+  // The task names these files (and carries the selection): every role's request carries them.
+  await touch(decision.files ?? contextPaths);
 
   const state: Partial<Pick<RunResult, 'answer' | 'diff' | 'resolved' | 'review'>> = {};
   let stagePasses = 0;
@@ -187,7 +200,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const fromModel = modelPaths.filter(
       (p) => protectedMatches(p, policy.rules.protectedPaths).length === 0 && !looksSecret(p),
     );
-    return readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
+    const read = await readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
+    await touch(read.files.map((f) => f.path));
+    return read;
   }
 
   async function askGate(
@@ -225,7 +240,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
   // ── the run ───────────────────────────────────────────────────────────────────────────────
   async function execute(): Promise<{ outcome: Outcome; message: string }> {
-    if (decision.blockedReason) throw new StageFailure({ kind: 'no-model', message: decision.blockedReason });
+    if (decision.blockedReason) {
+      const kind = decision.gates.some((g) => g.code === 'residency') ? 'residency' : 'no-model';
+      throw new StageFailure({ kind, message: decision.blockedReason });
+    }
     const nonce = randomBytes(9).toString('hex');
     const task = opts.task;
     const userPaths = contextPaths;
@@ -259,6 +277,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       return artifact.value;
     };
     const { findings: oldFindings, plan: oldPlan } = opts.reuse ?? {};
+    // An earlier run's artifacts carry what their roles read: at least the files they name.
+    await touch([...(oldFindings?.relevantFiles.map((f) => f.path) ?? []), ...(oldPlan?.filesToTouch ?? [])]);
     const findings =
       reused('scout', oldFindings && { kind: 'findings', value: oldFindings }) ??
       (await scoutStage(kit, stageOf('scout')));
@@ -360,6 +380,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
                   modelId: spec.id,
                 });
               }
+              // The problems quote the files the edits aimed at (closest text): those reach the model too.
+              await touch(out.problems.flatMap((p) => (p.path ? [p.path] : [])));
               implSession.addUser(P.implementerResolveFailure(out.problems, nonce));
             }
           }));
@@ -375,6 +397,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         implementerVendor = impl.spec.vendor;
         resolved = impl.resolved;
         diff = diffArtifactOf(resolved);
+        await touch(diff.files);
         state.diff = diff;
         state.resolved = resolved;
         emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });

@@ -34,6 +34,15 @@ export interface RunContext {
   providerMs: number;
   /** CPU milliseconds this process spent while waiting on providers (SDK parsing, HTTP), for the same figure on a busy machine. */
   providerCpuMs: number;
+  /**
+   * Workspace files (relative, real paths included) whose contents this run has read into a role's
+   * context, or that reached one through an artifact (findings, plan, diff, edit problems). It only
+   * grows: what one role read flows on in its artifacts. Every call is screened against it by the
+   * data-residency rules before anything is sent. Add a file BEFORE the message carrying it is sent.
+   */
+  touchedFiles?: Set<string>;
+  /** Adds files a tool returned (their contents are about to reach the role) to touchedFiles. */
+  noteRead?(paths: readonly string[]): Promise<void>;
 }
 
 export type StageRetryInfo = RetryInfo & { stage: Stage; round: number };

@@ -27,7 +27,10 @@ export function criticCandidates(
   implementerVendor: string,
 ): CriticCandidates {
   const planned = decision.stages.find((s) => s.stage === 'critic');
-  const budgetRejected = new Set(planned?.rejected.filter((r) => r.code === 'budget').map((r) => r.modelId) ?? []);
+  // Kept out when deciding for budget or residency: still out (residency is screened again on what is sent).
+  const budgetRejected = new Set(
+    planned?.rejected.filter((r) => r.code === 'budget' || r.code === 'residency').map((r) => r.modelId) ?? [],
+  );
   const rejected = (planned?.rejected ?? []).filter((r) => r.code !== 'vendor-rule' && r.code !== 'lower-priority');
   const get = specOf(policy);
   const ready = policy.stages.critic

@@ -9,6 +9,7 @@ import { timeoutsFor } from '../providers/resilienceOptions';
 import { messageText, ProviderError, type ChatRequest, type ToolCall, type ToolSpec } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens, costOf } from '../routing/estimate';
+import { noModelLeftMessage, screenCandidates } from '../residency/residencyRules';
 import type { RoleSession } from '../sessions/roleSession';
 import type { StageSnapshot } from './events';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
@@ -93,6 +94,11 @@ export class StageRun {
     this.ctx.emit(event);
   }
 
+  /** Files a tool is about to hand the role: the next call is screened against them (residency). */
+  async noteRead(paths: readonly string[]): Promise<void> {
+    if (paths.length) await this.ctx.noteRead?.(paths);
+  }
+
   /** The model currently owning the stage (changes after a fallback). */
   get model(): ModelSpec {
     return this.candidates[0]!;
@@ -125,6 +131,55 @@ export class StageRun {
     this.snapshot.why = `fallback: ${from.id} failed (${kind}), so ${to.id} (${to.vendor}) took over`;
   }
 
+  /**
+   * Drops the models the data-residency rules forbid for what this run has read so far, before
+   * anything is sent: rejected with the rule named; a model already working hands over as a fallback
+   * does; with none left the stage fails naming the rule, and nothing is sent.
+   */
+  private screenResidency(): void {
+    const files = [...(this.ctx.touchedFiles ?? [])];
+    const { allowed, excluded } = screenCandidates(this.ctx.policy, this.stage, this.candidates, files);
+    if (excluded.length === 0) return;
+    const head = this.candidates[0]!;
+    for (const { spec, violation } of excluded) {
+      this.snapshot.rejected.push({
+        modelId: spec.id,
+        vendor: spec.vendor,
+        code: 'residency',
+        reason: violation.reason,
+        rule: violation.rule,
+      });
+    }
+    const to = allowed[0];
+    if (!to) {
+      const all = excluded.map((x) => ({ modelId: x.spec.id, reason: x.violation.reason }));
+      const named = excluded.flatMap((x) => x.violation.files);
+      throw new StageFailure({
+        kind: 'residency',
+        message: noModelLeftMessage(ROLE_LABELS[this.stage].toLowerCase(), this.stage, all, named),
+        modelId: head.id,
+      });
+    }
+    if (to !== head) {
+      const reason = excluded.find((x) => x.spec === head)!.violation.reason;
+      if (this.started) {
+        this.ctx.emit({
+          type: 'fallback-taken',
+          stage: this.stage,
+          fromModelId: head.id,
+          toModelId: to.id,
+          toVendor: to.vendor,
+          error: { kind: 'residency', message: reason, modelId: head.id },
+          discardPartial: false,
+        });
+      }
+      this.snapshot.modelId = to.id;
+      this.snapshot.vendor = to.vendor;
+      this.snapshot.why = `data residency: ${head.id} may not see this work (${reason}), so ${to.id} (${to.vendor}) owns the ${this.stage}`;
+    }
+    this.candidates = allowed;
+  }
+
   /** Sends the session as it stands (the caller has added the user message) and returns the reply text. */
   async call(
     session: RoleSession,
@@ -134,12 +189,14 @@ export class StageRun {
   ): Promise<CallResult> {
     const { ctx } = this;
     if (!this.started) {
+      this.screenResidency();
       this.started = true;
       this.snapshot.state = 'running';
       ctx.emit({ type: 'stage-started', snapshot: this.snap() });
     }
     for (;;) {
       if (ctx.signal.aborted) throw new RunCancelled();
+      this.screenResidency();
       const spec = this.candidates[0]!;
       const hasNext = this.candidates.length > 1;
       const wanted = Math.min(spec.maxOutputTokens ?? STAGE_OUTPUT_TOKENS[this.stage], session.outputTokensLeft);

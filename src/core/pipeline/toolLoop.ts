@@ -128,6 +128,8 @@ async function runOne(sr: StageRun, o: ExploreOptions, call: ToolCall, allowed: 
   if (text.length > o.maxResultChars) {
     text = `${text.slice(0, o.maxResultChars)}\n… cut at ${o.maxResultChars} characters: narrow the request`;
   }
+  // Before the result is sent: the residency rules screen the next call against these files.
+  await sr.noteRead(result.paths);
   const content = dataBlock(`TOOL RESULT ${call.name}`, text, o.nonce);
   sr.emit({
     type: 'tool-result',

@@ -12,6 +12,8 @@ import type { Provider } from '../providers/types';
 import type { ModelAvailability } from '../routing/decide';
 import type { PriceLookup } from '../routing/estimate';
 import { ContextBoundaryLog } from '../sessions/contextBoundary';
+import { parseUnifiedDiff } from '../edits/parseUnifiedDiff';
+import { residencyPaths } from '../residency/residencyPaths';
 import { criticMessage, criticSystem } from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -29,6 +31,8 @@ export interface ReviewDiffOptions {
   providerFor(spec: ModelSpec): Provider | Promise<Provider>;
   /** The vendor whose model wrote the change (if a model did): the reviewer must be another. */
   authorVendor?: string;
+  /** The workspace the diff belongs to: residency rules match its files' real paths (symlinks resolved). */
+  root?: string;
   /** Total line count of each file's new content, to check findings' anchors (unknown files are only checked against the diff). */
   newLineCounts?: ReadonlyMap<string, number>;
   listeners?: PipelineListener[];
@@ -100,6 +104,8 @@ export async function reviewDiff(opts: ReviewDiffOptions): Promise<DiffReview> {
     now: Date.now,
     providerMs: 0,
     providerCpuMs: 0,
+    // The reviewer sees every file of the diff, old and new sides: residency screens it on all of them.
+    touchedFiles: new Set(await diffResidencyPaths(opts.diff, opts.root)),
   };
   const nonce = randomBytes(9).toString('hex');
   const why = `${candidates[0]!.id} (${candidates[0]!.vendor}): first ready model in stages.critic${opts.authorVendor ? ` from a vendor other than the author's (${opts.authorVendor})` : ''}`;
@@ -141,4 +147,14 @@ export async function reviewDiff(opts: ReviewDiffOptions): Promise<DiffReview> {
     tokensOut: snap.tokensOut,
     boundary: ctx.boundary,
   };
+}
+
+async function diffResidencyPaths(diff: string, root: string | undefined): Promise<string[]> {
+  let paths: string[];
+  try {
+    paths = parseUnifiedDiff(diff).files.flatMap((e) => (e.newPath ? [e.path, e.newPath] : [e.path]));
+  } catch {
+    paths = [...diffNewLines(diff).keys()];
+  }
+  return residencyPaths(root, paths);
 }

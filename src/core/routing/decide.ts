@@ -14,6 +14,7 @@ import {
 } from './decisionSchema';
 import { costOf, priceFor, STAGE_TOKEN_ESTIMATE, type PriceLookup } from './estimate';
 import { dependence, orderFinalOwners } from './finalOwnerOrder';
+import { appliedResidency, residencyRejection, residencyStop } from './residencyDecision';
 import { planStages } from './stagePlan';
 
 /** Why a model cannot be called right now (e.g. "OPENAI_API_KEY is not set"), or undefined when it can. */
@@ -23,6 +24,11 @@ export interface DecideOptions {
   task?: string;
   /** Files already known to be involved (editor context + paths the task names). */
   knownFiles?: number;
+  /**
+   * Those files, workspace-relative (real paths of symlinks included), for the data-residency rules.
+   * Later the locator's ranked files join them here; files found at run time are checked as they are read.
+   */
+  files?: readonly string[];
   /** When a model classified the task, the local result shown beside it. */
   localClassification?: Classification;
   priceLookup?: PriceLookup;
@@ -52,6 +58,12 @@ function walkChain(
     const spec = byId.get(id);
     if (!spec) {
       rejected.push({ modelId: id, code: 'unknown-model', reason: `"${id}" is not defined under models` });
+      continue;
+    }
+    // Residency first: a model that may not see this work is out whatever else is true of it.
+    const barred = residencyRejection(policy, stage, spec, opts.files ?? []);
+    if (barred) {
+      rejected.push(barred);
       continue;
     }
     const missing = availability(spec);
@@ -135,6 +147,15 @@ export function decide(
   const stages: StageDecision[] = [];
   let blockedReason: string | undefined;
   let implementerVendor: string | undefined;
+  const files = opts.files ?? [];
+  /** A stage that residency left with no model stops the run before anything is sent. */
+  const residencyBlocks = (stage: Stage, rejected: readonly RejectedAlternative[]): boolean => {
+    const reason = residencyStop(stage, rejected, files);
+    if (!reason) return false;
+    blockedReason = blockedReason ? `${blockedReason} ${reason}` : reason;
+    gates.push({ code: 'residency', at: 'before-run', reason });
+    return true;
+  };
 
   for (const stage of plan.stages) {
     const walk = walkChain(stage, policy, availability, opts);
@@ -150,6 +171,10 @@ export function decide(
       const allowedIds = new Set(pick.allowed.map((a) => a.modelId));
       const usable = walk.usable.filter((m) => allowedIds.has(m.id));
       const rejected = [...walk.rejected, ...pick.rejected];
+      if (usable.length === 0 && residencyBlocks(stage, rejected)) {
+        stages.push(stageDecision(stage, [], rejected, gates[gates.length - 1]!.reason, opts));
+        continue;
+      }
       if (usable.length === 0) {
         const reason = implementerVendor
           ? noReviewerReason(
@@ -185,15 +210,18 @@ export function decide(
           : 'first usable model in stages.finalOwner') +
         (dep(top) > 0 ? '; no independent model is ready, so it shares a vendor or model with an earlier role' : '');
     }
-    if (usable.length === 0) {
+    if (usable.length === 0 && residencyBlocks(stage, walk.rejected)) {
+      why = gates[gates.length - 1]!.reason;
+    } else if (usable.length === 0) {
       const tried = walk.rejected.map((r) => `${r.modelId}: ${r.reason}`).join('; ');
       why =
         policy.stages[stage].length === 0
           ? `stages.${stage} lists no model`
           : `no model in stages.${stage} is ready (${tried})`;
       if (stage === 'implementer' || plan.answerStage === stage) {
-        blockedReason = `${why}; set a key or edit .switchyard/routing.json`;
-        gates.push({ code: 'no-implementer', at: 'before-run', reason: blockedReason });
+        const reason = `${why}; set a key or edit .switchyard/routing.json`;
+        blockedReason = blockedReason ? `${blockedReason} ${reason}` : reason;
+        gates.push({ code: 'no-implementer', at: 'before-run', reason });
       } else {
         warnings.push(`${ROLE_LABELS[stage]} skipped: ${why}`);
       }
@@ -243,5 +271,7 @@ export function decide(
     reasons: plan.reasons,
     warnings,
     blockedReason,
+    residency: appliedResidency(policy, stages, files),
+    files: files.length ? [...files] : undefined,
   };
 }

@@ -13,6 +13,7 @@ export const RejectionCodeSchema = z.enum([
   'unknown-model', // named in a chain but not in models
   'lower-priority', // usable, kept as a fallback behind the chosen model
   'outage', // failed at run time; a fallback took over
+  'residency', // a rules.residency rule forbids it this work (see `rule`)
 ]);
 export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 
@@ -21,6 +22,8 @@ export const RejectedAlternativeSchema = z.object({
   vendor: z.string().optional(),
   code: RejectionCodeSchema,
   reason: z.string(),
+  /** The policy rule that rejected it, e.g. "rules.residency[0]" (residency rejections). */
+  rule: z.string().optional(),
 });
 export type RejectedAlternative = z.infer<typeof RejectedAlternativeSchema>;
 
@@ -55,6 +58,7 @@ export const GateCodeSchema = z.enum([
   'block', // the reviewer blocked
   'escalation', // rounds exhausted, diff too large, …
   'no-implementer', // no model can implement
+  'residency', // data residency leaves a stage with no model
 ]);
 export type GateCode = z.infer<typeof GateCodeSchema>;
 
@@ -65,6 +69,20 @@ export const GateSchema = z.object({
   reason: z.string(),
 });
 export type Gate = z.infer<typeof GateSchema>;
+
+/** One rules.residency rule as it bore on this task: the panel, `explain` and the record show these. */
+export const AppliedResidencyRuleSchema = z.object({
+  rule: z.string(),
+  /** What it says, in words: "src/payments/**: regions eu only". */
+  summary: z.string(),
+  /** Whether it applies to a stage of this task with the files known when deciding (more may be found at run time). */
+  applies: z.boolean(),
+  /** The task's files under its globs. */
+  files: z.array(z.string()),
+  /** The models it kept from a stage. */
+  excluded: z.array(z.object({ stage: StageSchema, modelId: z.string() })),
+});
+export type AppliedResidencyRule = z.infer<typeof AppliedResidencyRuleSchema>;
 
 export const RoutingDecisionSchema = z.object({
   task: z.string(),
@@ -86,5 +104,9 @@ export const RoutingDecisionSchema = z.object({
   warnings: z.array(z.string()),
   /** Why the run cannot start at all, if it cannot. */
   blockedReason: z.string().optional(),
+  /** The data-residency rules of the policy and how each bore on this task (absent when it has none). */
+  residency: z.array(AppliedResidencyRuleSchema).optional(),
+  /** The task's files the decision judged residency by (editor context, paths the task names). */
+  files: z.array(z.string()).optional(),
 });
 export type RoutingDecision = z.infer<typeof RoutingDecisionSchema>;

@@ -2,7 +2,7 @@
 // what the task is, why it was classified so, which model owns each stage and why, what was
 // rejected and why, the gates and the estimate. The UI renders the same data its own way.
 import type { Call, Classification } from './classificationSchema';
-import type { RoutingDecision } from './decisionSchema';
+import { ROLE_LABELS, type AppliedResidencyRule, type RoutingDecision } from './decisionSchema';
 
 function usd(n: number): string {
   return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
@@ -64,6 +64,11 @@ export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } 
   if (d.producesEdits)
     out.push(`Review rounds: at most ${d.maxReviewRounds} request-changes round(s), then escalation`);
   out.push('');
+  if (d.residency?.length) {
+    out.push('Data residency (the rules that shape which models may see this work):');
+    for (const r of d.residency) out.push(`  - ${residencyLine(r)}`);
+    out.push('');
+  }
   if (d.gates.length) {
     out.push('Gates:');
     for (const g of d.gates)
@@ -77,4 +82,16 @@ export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } 
   for (const w of d.warnings) out.push(`Warning: ${w}`);
   if (d.blockedReason) out.push(`Cannot run: ${d.blockedReason}`);
   return out.join('\n');
+}
+
+/** One residency rule as it bore on the task: what it says, whether it applies, whom it kept out. */
+export function residencyLine(r: AppliedResidencyRule): string {
+  const head = `${r.rule}: ${r.summary}`;
+  if (!r.applies) return `${head} — does not apply to the files known so far (checked again as files are read)`;
+  const files = r.files.length ? ` to ${r.files.join(', ')}` : '';
+  const byModel = new Map<string, string[]>();
+  for (const x of r.excluded)
+    byModel.set(x.modelId, [...(byModel.get(x.modelId) ?? []), ROLE_LABELS[x.stage].toLowerCase()]);
+  const kept = [...byModel].map(([m, stages]) => `${m} from the ${stages.join(', ')}`);
+  return `${head} — applies${files}; ${kept.length ? `kept ${kept.join('; ')}` : 'every chosen model is allowed'}`;
 }

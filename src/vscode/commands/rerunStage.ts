@@ -5,6 +5,9 @@
 // the run being replaced are reused as they were.
 import * as vscode from 'vscode';
 import { STAGES, type Stage } from '../../core/config/policySchema';
+import { residencyPaths } from '../../core/residency/residencyPaths';
+import { residencyViolations } from '../../core/residency/residencyRules';
+import { mentionedPaths } from '../../core/routing/stagePlan';
 import { gatherContext } from '../runs/gatherContext';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
@@ -33,6 +36,21 @@ export async function rerunStage(svc: Services, args: unknown[]) {
   }
   const current = run.model.view.stages.find((s) => s.stage === stage)?.modelId;
   const readiness = await svc.refreshStatus();
+  const task = run.model.view.task;
+  const editor = gatherContext();
+  const { findings, plan, diff } = run.model.artifacts;
+  // What the re-run will carry before this stage's first call: the task's files and the reused artifacts'.
+  const files = await residencyPaths(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', [
+    ...(editor.context.filePaths ?? []),
+    ...mentionedPaths(task),
+    ...(findings?.relevantFiles.map((f) => f.path) ?? []),
+    ...(plan?.filesToTouch ?? []),
+    ...(diff?.files ?? []),
+  ]);
+  const barred = (id: string): string | undefined => {
+    const spec = svc.policy.policy.models.find((m) => m.id === id);
+    return spec && residencyViolations(svc.policy.policy, stage, spec, files)[0]?.reason;
+  };
   const modelId =
     typeof args[1] === 'string'
       ? args[1]
@@ -43,18 +61,23 @@ export async function rerunStage(svc: Services, args: unknown[]) {
               .map((m) => ({
                 label: m.id,
                 description: `${m.vendor} · ${m.tier}`,
-                detail: readiness.reasons.get(m.id) ?? 'ready',
+                detail: barred(m.id) ? `not allowed here: ${barred(m.id)}` : (readiness.reasons.get(m.id) ?? 'ready'),
                 id: m.id,
               })),
             { title: `Re-run the ${ROLE_NAMES[stage]} with which model?` },
           )
         )?.id;
   if (!modelId) return undefined;
+  const forbidden = barred(modelId);
+  if (forbidden) {
+    void vscode.window.showWarningMessage(
+      `Switchyard: ${modelId} may not own the ${ROLE_NAMES[stage]} for this task: ${forbidden}. Pick another model, or change rules.residency.`,
+    );
+    return undefined;
+  }
   const chain = [modelId, ...svc.policy.policy.stages[stage].filter((id) => id !== modelId)];
-  const task = run.model.view.task;
   // What the stages before this one produced, as they were (a re-run scout or architect starts afresh).
   const before = STAGES.slice(0, STAGES.indexOf(stage));
-  const { findings, plan, diff } = run.model.artifacts;
   const author = run.model.view.stages.find((s) => s.stage === 'implementer')?.modelId ?? run.reusedAuthor;
   const reuse = {
     from: `the previous run (${run.runId})`,
@@ -66,5 +89,5 @@ export async function rerunStage(svc: Services, args: unknown[]) {
       : {}),
   };
   if (run.live) run.abort.abort();
-  return startRun(svc, { task, editor: gatherContext(), stageOverride: { [stage]: chain }, reuse });
+  return startRun(svc, { task, editor, stageOverride: { [stage]: chain }, reuse });
 }

@@ -5,6 +5,8 @@
 import type { PipelineEvent, StageSnapshot } from '../../core/pipeline/events';
 import { messageText, type ToolCall, type ToolResultPart } from '../../core/providers/types';
 import type { Plan, Findings, DiffArtifact, Answer } from '../../core/sessions/artifacts';
+import { ROLE_LABELS, type RejectedAlternative } from '../../core/routing/decisionSchema';
+import { residencyLine } from '../../core/routing/explainDecision';
 import type {
   FindingView,
   PanelStage,
@@ -56,6 +58,8 @@ export class RunModel {
   /** Cost per stage and round, so a repeated implementer/critic pass adds rather than overwrites. */
   private readonly passCost = new Map<string, { in: number; out: number; cost: number; ms: number }>();
   gateReasons: string[] = [];
+  /** Residency exclusions already shown (stage|model|rule), so each is said once. */
+  private readonly residencySeen = new Set<string>();
 
   constructor(runId: string, task: string, startedAt = Date.now()) {
     this.startedAt = startedAt;
@@ -66,6 +70,7 @@ export class RunModel {
       signals: [],
       gates: [],
       reasons: [],
+      residency: [],
       actualCostUsd: 0,
       stages: [],
       diffFiles: [],
@@ -100,6 +105,7 @@ export class RunModel {
     s.why = snap.why;
     s.round = snap.round;
     s.rejected = snap.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
+    this.noteResidency(snap.stage, snap.rejected, 'At run time, ');
     this.passCost.set(`${snap.stage}:${snap.round}`, {
       in: snap.tokensIn,
       out: snap.tokensOut,
@@ -140,6 +146,7 @@ export class RunModel {
         // A gate that only repeats why the run cannot start is said once, as the run's message.
         this.view.gates = d.gates.map((g) => g.reason).filter((r) => !d.blockedReason || !d.blockedReason.includes(r));
         this.view.reasons = d.reasons ?? [];
+        this.view.residency = (d.residency ?? []).map(residencyLine);
         this.view.estimatedCostUsd = d.estimatedCostUsd;
         for (const sd of d.stages) {
           const s = this.stage(sd.stage);
@@ -150,6 +157,7 @@ export class RunModel {
               ? `${sd.why} ${sd.unavailableReason}`.trim()
               : sd.why;
           s.rejected = sd.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
+          this.noteResidency(sd.stage, sd.rejected);
           s.estimatedCostUsd = sd.estimate.costUsd;
         }
         if (d.blockedReason) this.view.message = d.blockedReason;
@@ -180,7 +188,8 @@ export class RunModel {
       case 'fallback-taken': {
         const s = this.stage(e.stage);
         if (e.discardPartial) this.outputs.delete(e.stage);
-        s.rejected = [...s.rejected, { modelId: e.fromModelId, reason: `failed at run time: ${e.error.message}` }];
+        const why = e.error.kind === 'residency' ? 'kept out by data residency' : 'failed at run time';
+        s.rejected = [...s.rejected, { modelId: e.fromModelId, reason: `${why}: ${e.error.message}` }];
         s.modelId = e.toModelId;
         s.vendor = e.toVendor;
         return true;
@@ -297,6 +306,16 @@ export class RunModel {
         this.finishedAt = e.at;
         return true;
       }
+    }
+  }
+
+  /** Remembers residency rejections; those found after the decision (files read at run time) get a line of their own. */
+  private noteResidency(stage: PanelStage, rejected: readonly RejectedAlternative[], prefix?: string): void {
+    for (const r of rejected) {
+      const key = `${stage}|${r.modelId}|${r.rule}`;
+      if (r.code !== 'residency' || this.residencySeen.has(key)) continue;
+      this.residencySeen.add(key);
+      if (prefix) this.view.residency.push(`${prefix}${ROLE_LABELS[stage]}: ${r.modelId} kept out — ${r.reason}`);
     }
   }
 

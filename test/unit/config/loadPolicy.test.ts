@@ -143,6 +143,7 @@ test('the generated JSON Schema describes the policy for VS Code (draft-07, comm
     'models',
     'rules',
     'stages',
+    'vendors',
     'verify',
     'version',
   ]);

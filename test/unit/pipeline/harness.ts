@@ -54,6 +54,26 @@ export function messagesText(req: RecordedRequest): string {
     .join('\n');
 }
 
+/** One queue of replies per role, answered in order by the role's system prompt (a function reply is called with the request). */
+export function answerByRole(server: LoopbackServer): Record<Role, Array<Reply | ((req: RecordedRequest) => Reply)>> {
+  const queues: Record<Role, Array<Reply | ((req: RecordedRequest) => Reply)>> = {
+    classifier: [],
+    scout: [],
+    architect: [],
+    answer: [],
+    implementer: [],
+    critic: [],
+    finalOwner: [],
+  };
+  server.setHandler((req) => {
+    const role = roleOf(req);
+    const next = role ? queues[role].shift() : undefined;
+    if (!next) return undefined;
+    return typeof next === 'function' ? next(req) : next;
+  });
+  return queues;
+}
+
 export const KEY = 'sk-test-0123456789abcdef';
 
 export function testPolicy(server: LoopbackServer, overrides: Partial<RoutingPolicyInput> = {}): RoutingPolicy {
@@ -119,21 +139,7 @@ export async function startHarness(files: Record<string, string>): Promise<Harne
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
-  const queues: Harness['queues'] = {
-    classifier: [],
-    scout: [],
-    architect: [],
-    answer: [],
-    implementer: [],
-    critic: [],
-    finalOwner: [],
-  };
-  server.setHandler((req) => {
-    const role = roleOf(req);
-    const next = role ? queues[role].shift() : undefined;
-    if (!next) return undefined;
-    return typeof next === 'function' ? next(req) : next;
-  });
+  const queues = answerByRole(server);
   const h: Harness = {
     server,
     root,

@@ -95,7 +95,7 @@ for (const [wire, modelId] of [
       assert.deepEqual(
         results.map((e) => [e.tool, e.ok, e.paths]),
         [
-          ['search', true, []],
+          ['search', true, ['src/auth/login.ts']],
           ['read_file', true, ['src/auth/login.ts']],
         ],
       );

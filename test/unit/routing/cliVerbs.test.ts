@@ -3,63 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExplain } from '../../../src/cli/explain';
 import { runReview } from '../../../src/cli/review';
 import { runRoute } from '../../../src/cli/route';
 import { runStats } from '../../../src/cli/stats';
-import type { VerbIo } from '../../../src/cli/verbIo';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../../support/loopbackServer';
-import { roleOf, type Role } from '../pipeline/harness';
-
-function io(cwd: string, env: Record<string, string | undefined> = {}, ask?: VerbIo['ask']) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env, cwd, ask } satisfies VerbIo,
-  };
-}
-
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(root, rel, '..'), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
-}
-
-async function modelServer(): Promise<{
-  server: LoopbackServer;
-  queues: Record<Role, Reply[]>;
-  env: Record<string, string>;
-}> {
-  const server = await startLoopbackServer();
-  const queues: Record<Role, Reply[]> = {
-    classifier: [],
-    scout: [],
-    architect: [],
-    answer: [],
-    implementer: [],
-    critic: [],
-    finalOwner: [],
-  };
-  server.setHandler((req) => {
-    const role = roleOf(req);
-    return role ? queues[role].shift() : undefined;
-  });
-  const env = {
-    OPENAI_API_KEY: 'sk-openai-test-123456',
-    ANTHROPIC_API_KEY: 'sk-ant-test-123456',
-    OPENAI_BASE_URL: server.openaiBaseUrl,
-    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
-  };
-  return { server, queues, env };
-}
+import type { Reply } from '../../support/loopbackServer';
+import { roleOf } from '../pipeline/harness';
+import { io, modelServer, workspace } from './cliSupport';
 
 const README = '# Demo\n\nThis projcet routes tasks.\n';
 const fix: Reply = {

@@ -4,6 +4,8 @@ import { RunModel, OUTPUT_TAIL_CHARS, SAW_TEXT_CAP } from '../../../src/vscode/r
 import type { PipelineEvent, StageSnapshot } from '../../../src/core/pipeline/events';
 import type { RoutingDecision } from '../../../src/core/routing/decisionSchema';
 import { RunViewSchema } from '../../../src/protocol/panelProtocol';
+import { renderHeader } from '../../../webview/renderRun';
+import { FakeText, installFakeDom, walk } from '../hostile/fakeDom';
 
 const base = { runId: 'r1', at: 1 };
 
@@ -350,4 +352,66 @@ test("a role's tool calls show on its stage, each with its result, and the view 
     ],
   );
   assert.equal(RunViewSchema.safeParse(m.view).success, true);
+});
+
+test('data residency: the rules that shaped the decision, then models kept out as files were read at run time', () => {
+  const m = new RunModel('r1', 'fix it');
+  const residency = {
+    rule: 'rules.residency[0]',
+    summary: 'src/payments/**: not regions cn',
+    applies: true,
+    files: ['src/payments/charge.ts'],
+    excluded: [{ stage: 'implementer' as const, modelId: 'ds' }],
+  };
+  const reason = 'region cn not allowed for src/payments/** (rules.residency[0])';
+  const rejected = {
+    modelId: 'ds',
+    vendor: 'deepseek',
+    code: 'residency' as const,
+    reason,
+    rule: 'rules.residency[0]',
+  };
+  m.apply({
+    ...base,
+    type: 'decision-made',
+    decision: {
+      ...decision,
+      residency: [residency],
+      stages: decision.stages.map((s) => (s.stage === 'implementer' ? { ...s, rejected: [rejected] } : s)),
+    },
+  });
+  assert.deepEqual(m.view.residency, [
+    'rules.residency[0]: src/payments/**: not regions cn — applies to src/payments/charge.ts; kept ds from the implementer',
+  ]);
+  // The implementer's snapshot repeats the decision's rejection: not a new line. The critic's is new.
+  m.apply({ ...base, type: 'stage-started', snapshot: snap({ rejected: [rejected] }) });
+  m.apply({
+    ...base,
+    type: 'stage-started',
+    snapshot: snap({ stage: 'critic', role: 'Critic', modelId: 'gpt-5', vendor: 'openai', rejected: [rejected] }),
+  });
+  assert.equal(m.view.residency.length, 2);
+  assert.equal(m.view.residency[1], `At run time, Critic: ds kept out — ${reason}`);
+  assert.ok(m.view.stages.find((s) => s.stage === 'critic')!.rejected.some((r) => r.reason === reason));
+  assert.ok(RunViewSchema.safeParse(m.view).success);
+});
+
+test('the panel header lists the residency lines as text', () => {
+  const uninstall = installFakeDom();
+  try {
+    const m = new RunModel('r1', 'fix it');
+    m.view.residency = ['rules.residency[0]: src/payments/**: not regions cn — applies'];
+    const root = renderHeader(m.view) as unknown as Parameters<typeof walk>[0];
+    const section = [...walk(root)].find(
+      (n) => !(n instanceof FakeText) && n.attributes.get('data-testid') === 'residency',
+    );
+    assert.ok(section, 'a residency section');
+    const text = [...walk(section as Parameters<typeof walk>[0])]
+      .filter((n): n is InstanceType<typeof FakeText> => n instanceof FakeText)
+      .map((n) => n.data)
+      .join('|');
+    assert.equal(text, 'Data residency|rules.residency[0]: src/payments/**: not regions cn — applies');
+  } finally {
+    uninstall();
+  }
 });

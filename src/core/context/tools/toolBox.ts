@@ -122,7 +122,8 @@ export class ToolBox {
           ok: true,
           text,
           summary: `"${a.pattern}": ${out.hits.length} hit(s) in ${files.length} file(s)`,
-          paths: [],
+          // The matching lines reach the model: the files they come from count as read (residency).
+          paths: files,
         };
       }
       case 'read_file': {
