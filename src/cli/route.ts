@@ -17,8 +17,8 @@ import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { runVerifyStage } from '../core/verify/verifyStage';
-import { filesUnderRoot } from './policyForCli';
-import { verbArgs, verbPolicy, verbTask } from './verbArgs';
+import { filesUnderRoot, unvettedWorkspaceModels } from './policyForCli';
+import { verbArgs, verbLoadedPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
@@ -123,8 +123,9 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   const task = verbTask(verb, parsed.positionals);
   if (typeof task === 'number') return task;
   const root = resolve(io.cwd, v.root ?? '.');
-  const policy = await verbPolicy(verb, root);
-  if (typeof policy === 'number') return policy;
+  const loaded = await verbLoadedPolicy(verb, root);
+  if (typeof loaded === 'number') return loaded;
+  const policy = loaded.policy;
   const given = filesUnderRoot(v.file, root, io.cwd);
   if (given.outside.length) {
     io.err(`switchyard route: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);
@@ -146,8 +147,11 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     const why = req.reasons.map((r) => `  - ${r}`).join('\n');
     if (!io.prompt) {
       if (io.ask) return io.ask(`Apply this change?\n${why}\n[y/N] `);
+      const vouch = req.codes.includes('workspace-policy')
+        ? `\nTo let --yes apply what this workspace's own models approve, list ${root} in SWITCHYARD_TRUST_WORKSPACE_MODELS.`
+        : '';
       io.err(
-        `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.`,
+        `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.${vouch}`,
       );
       return false;
     }
@@ -202,6 +206,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
               })
           : undefined,
       confirmEveryApply: !v.yes,
+      unvettedModelIds: unvettedWorkspaceModels(loaded, root, io.env),
       listeners: [
         (e) => {
           if (e.type === 'decision-made') io.err(explainDecision(e.decision) + '\n');

@@ -21,9 +21,10 @@ import { ContextBoundaryLog } from '../sessions/contextBoundary';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { BudgetGuard } from './budget';
-import { planEscalation, type GateReason } from './escalation';
+import { planEscalation, workspaceReviewerGate, type GateReason } from './escalation';
 import type { Artifact, ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
-import { protectedMatches } from './protectedPaths';
+import { checkModelRead } from '../paths/modelRead';
+import { protectedHitsOnDisk } from '../paths/protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { diffArtifactOf, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
@@ -33,7 +34,7 @@ import { criticReview } from './criticStage';
 import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
 import { cutOff } from './structuredCall';
-import { looksSecret, readContextFiles } from './workspaceReader';
+import { readContextFiles } from './workspaceReader';
 import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
@@ -172,12 +173,21 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     }
   }
 
-  /** Files a model named are read only when safe: protected or secret-looking paths are never sent unless the user named them. */
+  /** Files are read only when safe (paths/modelRead.ts): protected or secret-looking ones, by name or by what a link points to, never unless the user named them. */
   async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {
-    const fromModel = modelPaths.filter(
-      (p) => protectedMatches(p, policy.rules.protectedPaths).length === 0 && !looksSecret(p),
-    );
-    return readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
+    const named = new Set(userPaths);
+    const safe: string[] = [];
+    const refused: string[] = [];
+    for (const p of [...userPaths, ...modelPaths]) {
+      const check = await checkModelRead(opts.root, p, {
+        protectedPaths: policy.rules.protectedPaths,
+        userNamed: named.has(p),
+      });
+      if (check.ok) safe.push(p);
+      else if (named.has(p)) refused.push(`skipped ${p}: ${check.reason}`);
+    }
+    const read = await readContextFiles(opts.workspace, safe);
+    return { ...read, notes: [...refused, ...read.notes] };
   }
 
   async function askGate(
@@ -421,9 +431,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
       // escalation
       const touched = diff.files;
-      const protectedHits = touched.flatMap((f) =>
-        protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })),
-      );
+      const protectedHits = await protectedHitsOnDisk(opts.root, touched, policy.rules.protectedPaths);
       const esc = planEscalation(policy, {
         risk: decision.risk,
         protectedHits,
@@ -435,6 +443,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const human: GateReason[] = [...esc.human];
       let finalReview = lastCritic?.review;
       let finalVerdict = lastCritic?.review.verdict;
+      const reviewers = [lastCritic?.spec.id];
       if (esc.finalOwner.length) {
         const fo = finalOwnerCandidates(policy, decision, opts.availability, implementerVendor, lastCritic?.spec.id);
         if (fo.length === 0) {
@@ -457,6 +466,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           const checked = r.review;
           finalReview = checked;
           finalVerdict = checked.verdict;
+          reviewers.push(r.spec.id);
           if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock)
             human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
           if (checked.verdict === 'request-changes' && policy.rules.escalation.onDisagreement && !roundsExhausted) {
@@ -465,6 +475,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         }
       }
       state.review = finalReview;
+      const byWorkspace = workspaceReviewerGate(opts.unvettedModelIds, reviewers);
+      if (byWorkspace) human.push(byWorkspace);
 
       // What the verdict allows before any gate.
       if (finalVerdict === 'block' && !policy.rules.humanGate.onBlock) {

@@ -55,6 +55,7 @@ export const GateCodeSchema = z.enum([
   'block', // the reviewer blocked
   'escalation', // rounds exhausted, diff too large, …
   'no-implementer', // no model can implement
+  'workspace-policy', // the approving review came from a model the workspace's policy file defines
 ]);
 export type GateCode = z.infer<typeof GateCodeSchema>;
 

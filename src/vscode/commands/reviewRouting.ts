@@ -25,7 +25,9 @@ export interface ReviewRoutingResult {
 export async function reviewRouting(svc: Services, args: unknown[]): Promise<ReviewRoutingResult | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Switchyard: open a local folder first; the benchmark set lives in its .switchyard/benchmarks.json.');
+    void vscode.window.showErrorMessage(
+      'Switchyard: open a local folder first; the benchmark set lives in its .switchyard/benchmarks.json.',
+    );
     return undefined;
   }
   const root = folder.uri.fsPath;
@@ -82,11 +84,13 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
   if (!stage) return undefined;
   const why = readiness.reasons.get(modelId);
   if (why) {
-    void vscode.window.showErrorMessage(`Switchyard: ${modelId} cannot be called: ${why}. Fix that first ("Switchyard: Set API key").`);
+    void vscode.window.showErrorMessage(
+      `Switchyard: ${modelId} cannot be called: ${why}. Fix that first ("Switchyard: Set API key").`,
+    );
     return undefined;
   }
 
-  const keySource = svc.keys.keySource({ trusted: () => svc.policy.trusted, workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl) });
+  const keySource = svc.keys.keySource(svc.policy);
   const providerFor = async (spec: ModelSpec) => {
     const name = keyEnvFor(spec);
     return createProvider(spec, {
@@ -110,7 +114,10 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
     askApproval: async (command) =>
       (await vscode.window.showWarningMessage(
         'The routing policy asks Switchyard to run a command on each replayed change, in scratch copies of this workspace. Run it?',
-        { modal: true, detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment.` },
+        {
+          modal: true,
+          detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment.`,
+        },
         'Run it',
       )) === 'Run it',
     secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
@@ -122,7 +129,11 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
   let report: RoutingReviewReport;
   try {
     report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Switchyard: reviewing ${candidate} as ${ROLE_NAMES[chosenStage]}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Switchyard: reviewing ${candidate} as ${ROLE_NAMES[chosenStage]}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort('cancelled'));
@@ -134,7 +145,9 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
           stage: chosenStage,
           candidate,
           host: {
-            availability: (spec) => readiness.reasons.get(spec.id) ?? (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
+            availability: (spec) =>
+              readiness.reasons.get(spec.id) ??
+              (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
             providerFor,
             verify: verifier.verify,
             signal: ac.signal,

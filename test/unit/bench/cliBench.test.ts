@@ -26,7 +26,13 @@ function io(cwd: string, home: string, env: Record<string, string> = {}): Captur
     asked: [],
     out: (t) => c.stdout.push(t),
     err: (t) => c.stderr.push(t),
-    env: { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), PATH: process.env['PATH'], BENCH_KEY: KEY, ...env },
+    env: {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      PATH: process.env['PATH'],
+      SWITCHYARD_BENCH_KEY: KEY,
+      ...env,
+    },
     cwd,
     ask: async (q) => {
       c.asked.push(q);
@@ -43,9 +49,10 @@ async function setup(opts: { verify?: boolean; items?: boolean } = {}) {
   mkdirSync(join(root, '.switchyard'));
   writeFileSync(
     join(root, '.switchyard/routing.json'),
-    JSON.stringify(benchPolicyInput(server, opts.verify ? VERIFY : undefined, 'BENCH_KEY'), null, 2) + '\n',
+    JSON.stringify(benchPolicyInput(server, opts.verify ? VERIFY : undefined, 'SWITCHYARD_BENCH_KEY'), null, 2) + '\n',
   );
-  if (opts.items !== false) writeFileSync(join(root, '.switchyard/benchmarks.json'), JSON.stringify(benchSet(), null, 2));
+  if (opts.items !== false)
+    writeFileSync(join(root, '.switchyard/benchmarks.json'), JSON.stringify(benchSet(), null, 2));
   return {
     server,
     root,
@@ -80,7 +87,10 @@ test('bench --stage implementer --model newbie: the side-by-side table, per item
     assert.match(lineWith(out, 'cost per trusted change'), /\$0\.0095\s+\$0\.0044$/);
     assert.match(lineWith(out, 'trusted changes'), /3\s+2$/);
     assert.match(lineWith(out, 'item-3'), /today\s+applied\/approve\s+rejected\/request-changes ✗verify$/);
-    assert.match(out, /Suggestion: keep the current routing for implementer\.\n  - Approval rate drops: 67% vs 100% now\./);
+    assert.match(
+      out,
+      /Suggestion: keep the current routing for implementer\.\n  - Approval rate drops: 67% vs 100% now\./,
+    );
     assert.equal(c.stderr.filter((l) => l.startsWith('▶')).length, 6);
   } finally {
     await s.close();
@@ -92,7 +102,11 @@ test('bench --json and --apply: a recommended change is written into routing.jso
   try {
     s.server.setHandler(benchHandler({ candidateWrongOnRange: false }));
     const c = io(s.root, s.home);
-    assert.equal(await runBench(['--stage', 'implementer', '--model', 'newbie', '--json', '--apply'], c), 0, c.stderr.join('\n'));
+    assert.equal(
+      await runBench(['--stage', 'implementer', '--model', 'newbie', '--json', '--apply'], c),
+      0,
+      c.stderr.join('\n'),
+    );
     const report = JSON.parse(c.stdout.join('\n'));
     assert.equal(report.suggestion.recommend, true);
     assert.equal(report.current.approvalRate, 1);
@@ -125,7 +139,10 @@ test('refusals: usage, unknown model, empty or broken set — each with its exit
     writeFileSync(join(s.root, '.switchyard/benchmarks.json'), JSON.stringify(benchSet()));
     r = await run('--stage', 'implementer', '--model', 'gpt-9');
     assert.equal(r.code, 3);
-    assert.match(r.err, /"gpt-9" is not in the routing policy \(known: .*sonnet, gpt, newbie\)\. Add it under "models"/);
+    assert.match(
+      r.err,
+      /"gpt-9" is not in the routing policy \(known: .*sonnet, gpt, newbie\)\. Add it under "models"/,
+    );
     writeFileSync(join(s.root, '.switchyard/benchmarks.json'), '{"version": 2, "items": []}');
     r = await run('list');
     assert.equal(r.code, 4);
@@ -144,7 +161,11 @@ test('bench add / list / remove from a ledger, and bench stats with filters', as
     const ledger = join(s.home, 'runs.jsonl');
     writeFileSync(ledger, FIXTURE.map((r) => JSON.stringify(r)).join('\n') + '\n');
     let c = io(s.root, s.home);
-    assert.equal(await runBench(['add', 'R1', '--ledger', ledger, '--note', 'typical docs fix'], c), 0, c.stderr.join('\n'));
+    assert.equal(
+      await runBench(['add', 'R1', '--ledger', ledger, '--note', 'typical docs fix'], c),
+      0,
+      c.stderr.join('\n'),
+    );
     assert.match(c.stdout[0]!, /Marked run R1 .*with its accepted diff/);
     c = io(s.root, s.home);
     assert.equal(await runBench(['add', 'R2', '--ledger', ledger], c), 0);
@@ -159,7 +180,10 @@ test('bench add / list / remove from a ledger, and bench stats with filters', as
     c = io(s.root, s.home);
     assert.equal(await runBench(['remove', 'R2'], c), 0);
     const set = JSON.parse(readFileSync(join(s.root, '.switchyard/benchmarks.json'), 'utf8'));
-    assert.deepEqual(set.items.map((i: { id: string }) => i.id), ['R1']);
+    assert.deepEqual(
+      set.items.map((i: { id: string }) => i.id),
+      ['R1'],
+    );
     assert.equal(set.items[0].note, 'typical docs fix');
     c = io(s.root, s.home);
     assert.equal(await runBench(['remove', 'R2'], c), 2);
@@ -175,7 +199,10 @@ test('bench add / list / remove from a ledger, and bench stats with filters', as
     const text = c.stdout.join('\n');
     assert.match(text, /^sonnet\s+implementer\s+4\s+75%\s+2\.0s\s+6000→1100\s+\$0\.0380\s+3\s+\$0\.0165$/m);
     assert.match(text, /^implementer\s+4\s+0\s+1\s+1$/m);
-    assert.match(text, /4 run\(s\), 3 applied, 3 trusted change\(s\), total \$0\.0655, cost per trusted change \$0\.0165/);
+    assert.match(
+      text,
+      /4 run\(s\), 3 applied, 3 trusted change\(s\), total \$0\.0655, cost per trusted change \$0\.0165/,
+    );
     c = io(s.root, s.home);
     assert.equal(await runBench(['stats', '--ledger', ledger, '--range', 'week'], c), 2);
     assert.match(c.stderr[0]!, /--range/);

@@ -31,6 +31,7 @@ test('envKeySource reads the right variable and treats blank as missing', async 
     ANTHROPIC_API_KEY: '  ',
     OPENROUTER_API_KEY: 'sk-or',
     MY_KEY: 'custom',
+    SWITCHYARD_KEY_ENV_ALLOW: 'MY_KEY',
   });
   assert.equal(await keys.get(spec({})), 'sk-openai');
   assert.equal(await keys.get(spec({ provider: 'anthropic' })), undefined);
@@ -59,15 +60,28 @@ test('a well-known key goes only to its vendor, loopback, or a host the user all
   assert.equal(await keys.get(spec({ baseUrl: 'http://127.0.0.1:8080/v1' })), 'sk-openai-secret');
   const hostile = spec({ id: 'evil', baseUrl: 'https://collector.example.net/v1' });
   assert.equal(await keys.get(hostile), undefined);
-  assert.match(keys.withheld!(hostile)!, /evil: OPENAI_API_KEY is only sent to its vendor's hosts, not to collector\.example\.net/);
-  const viaApiKeyEnv = spec({ id: 'x', provider: 'openai-compatible', apiKeyEnv: 'ANTHROPIC_API_KEY', baseUrl: 'https://x.example/v1' });
+  assert.match(
+    keys.withheld!(hostile)!,
+    /evil: OPENAI_API_KEY is only sent to its vendor's hosts, not to collector\.example\.net/,
+  );
+  const viaApiKeyEnv = spec({
+    id: 'x',
+    provider: 'openai-compatible',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    baseUrl: 'https://x.example/v1',
+  });
   assert.equal(await keys.get(viaApiKeyEnv), undefined, 'naming the variable in apiKeyEnv does not redirect it');
   const allowed = envKeySource({ ...env, SWITCHYARD_KEY_HOSTS: 'collector.example.net' });
   assert.equal(await allowed.get(hostile), 'sk-openai-secret');
 });
 
-test('variables holding other systems\' credentials are never model keys', async () => {
-  const env = { GITHUB_TOKEN: 'ghp_x', AWS_SECRET_ACCESS_KEY: 'aws', TEAM_CLAUDE_KEY: 'sk-team' };
+test("variables holding other systems' credentials are never model keys, even when allowed", async () => {
+  const env = {
+    GITHUB_TOKEN: 'ghp_x',
+    AWS_SECRET_ACCESS_KEY: 'aws',
+    TEAM_CLAUDE_KEY: 'sk-team',
+    SWITCHYARD_KEY_ENV_ALLOW: 'GITHUB_TOKEN,TEAM_CLAUDE_KEY',
+  };
   const keys = envKeySource(env);
   for (const name of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY']) {
     const s = spec({ id: 'm', provider: 'openai-compatible', apiKeyEnv: name, baseUrl: 'https://llm.example/v1' });
@@ -75,5 +89,5 @@ test('variables holding other systems\' credentials are never model keys', async
     assert.match(keys.withheld!(s)!, new RegExp(`${name} is not sent to models`));
   }
   const own = spec({ provider: 'anthropic', apiKeyEnv: 'TEAM_CLAUDE_KEY', baseUrl: 'https://gateway.example/v1' });
-  assert.equal(await keys.get(own), 'sk-team', "a model's own variable goes where the policy says");
+  assert.equal(await keys.get(own), 'sk-team', 'a variable the user allowed goes where the policy says');
 });
