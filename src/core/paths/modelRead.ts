@@ -14,15 +14,21 @@ export interface ModelReadOptions {
    * that file, so its own name is not held against it. Naming a link does not share what it points to.
    */
   userNamed?: boolean;
+  /**
+   * Judge only whether the file looks like it holds secrets, not whether it is protected: for a diff a
+   * person asked to have reviewed, a change to a CI workflow is exactly what the reviewer should see.
+   */
+  secretsOnly?: boolean;
 }
 
 export type ModelReadCheck =
   | { ok: true; path: string; realPath: string; abs: string; exists: boolean }
   | { ok: false; path: string; reason: string };
 
-function whyNot(path: string, protectedPaths: readonly string[]): string | undefined {
+function whyNot(path: string, opts: ModelReadOptions): string | undefined {
   if (looksSecret(path)) return 'looks like it holds secrets';
-  const hits = protectedMatches(path, protectedPaths);
+  if (opts.secretsOnly) return undefined;
+  const hits = protectedMatches(path, opts.protectedPaths);
   return hits.length ? `is protected (${hits.join(', ')})` : undefined;
 }
 
@@ -40,11 +46,11 @@ export async function checkModelRead(root: string, relPath: string, opts: ModelR
   if (!where.ok) return { ok: false, path, reason: where.reason };
   const aliased = where.rel.toLowerCase() !== path.toLowerCase();
   if (!opts.userNamed) {
-    const named = whyNot(path, opts.protectedPaths);
+    const named = whyNot(path, opts);
     if (named) return { ok: false, path, reason: `${path} ${named}; it is not sent to models unless you name it` };
   }
   if (aliased || !opts.userNamed) {
-    const real = whyNot(where.rel, opts.protectedPaths);
+    const real = whyNot(where.rel, opts);
     if (real)
       return { ok: false, path, reason: `${path} is a link to ${where.rel}, which ${real}; it is not sent to models` };
   }
