@@ -10,7 +10,7 @@ import { PolicyFileError, readWorkspacePolicy } from '../core/config/policyFile'
 export class CliPolicyError extends Error {}
 
 type PolicyLoaded = Extract<PolicyLoadResult, { ok: true }>;
-export type CliPolicy = Pick<PolicyLoaded, 'policy' | 'sources' | 'provenance'>;
+export type CliPolicy = Pick<PolicyLoaded, 'policy' | 'sources' | 'provenance' | 'notes'>;
 
 export async function policyForCli(root: string): Promise<CliPolicy> {
   let workspace;
@@ -30,7 +30,7 @@ export async function policyForCli(root: string): Promise<CliPolicy> {
       `the routing policy is invalid:\n${result.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\nFix the file (or delete it to use the built-in defaults) and run again.`,
     );
   }
-  return { policy: result.policy, sources: result.sources, provenance: result.provenance };
+  return { policy: result.policy, sources: result.sources, provenance: result.provenance, notes: result.notes };
 }
 
 /**

@@ -45,7 +45,10 @@ export async function verbPolicy(verb: Verb, root: string): Promise<RoutingPolic
 /** The policy with which layer chose what (the workspace's own models, the user's key names). */
 export async function verbLoadedPolicy(verb: Verb, root: string): Promise<CliPolicy | number> {
   try {
-    return await policyForCli(root);
+    const loaded = await policyForCli(root);
+    // What the workspace file asked for and did not get (a loosened rule) is said, never silent.
+    for (const note of loaded.notes) verb.io.err(`switchyard ${verb.name}: note: ${note}`);
+    return loaded;
   } catch (err) {
     if (!(err instanceof CliPolicyError)) throw err;
     verb.io.err(`switchyard ${verb.name}: ${err.message}`);

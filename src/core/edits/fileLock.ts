@@ -24,7 +24,8 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -51,7 +52,7 @@ async function breakIfAbandoned(lockPath: string): Promise<{ broken: boolean; ho
         () => 0,
       )) >
       5000;
-  if ((!empty && !alive(pid)) || oldEmpty) {
+  if ((!empty && !processAlive(pid)) || oldEmpty) {
     await unlink(lockPath).catch(() => undefined);
     return { broken: true, holder: `pid ${pid}` };
   }

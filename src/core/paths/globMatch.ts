@@ -22,18 +22,26 @@ function compile(glob: string): Segment[] {
   return out;
 }
 
-/** One segment: "*" is any run of characters, "?" exactly one; everything else is literal. */
-function segmentMatches(pattern: string, name: string): boolean {
+/**
+ * The greedy wildcard walk over any sequence: `star` items match any run (none included), every
+ * other item matches exactly one element for which `one` holds. On a mismatch the last star takes one
+ * more element; earlier stars never need revisiting, so the walk is O(pattern × subject) at worst.
+ */
+function wildcardMatch<P, S>(
+  pattern: ArrayLike<P>,
+  subject: ArrayLike<S>,
+  isStar: (p: P) => boolean,
+  one: (p: P, s: S) => boolean,
+): boolean {
   let p = 0;
   let n = 0;
   let star = -1;
   let starN = 0;
-  while (n < name.length) {
-    const c = pattern[p];
-    if (c === '*') {
+  while (n < subject.length) {
+    if (p < pattern.length && isStar(pattern[p]!)) {
       star = p++;
       starN = n;
-    } else if (p < pattern.length && (c === '?' || c === name[n])) {
+    } else if (p < pattern.length && one(pattern[p]!, subject[n]!)) {
       p++;
       n++;
     } else if (star >= 0) {
@@ -41,32 +49,27 @@ function segmentMatches(pattern: string, name: string): boolean {
       n = ++starN;
     } else return false;
   }
-  while (pattern[p] === '*') p++;
+  while (p < pattern.length && isStar(pattern[p]!)) p++;
   return p === pattern.length;
 }
 
-/** The same walk one level up: segments against folders, "**" as the star. */
-function segmentsMatch(pattern: readonly Segment[], parts: readonly string[]): boolean {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let starN = 0;
-  while (n < parts.length) {
-    const seg = pattern[p];
-    if (seg === GLOBSTAR) {
-      star = p++;
-      starN = n;
-    } else if (seg !== undefined && segmentMatches(seg, parts[n]!)) {
-      p++;
-      n++;
-    } else if (star >= 0) {
-      p = star + 1;
-      n = ++starN;
-    } else return false;
-  }
-  while (pattern[p] === GLOBSTAR) p++;
-  return p === pattern.length;
-}
+/** One name: "*" is any run of characters, "?" exactly one; everything else is literal. */
+const nameMatches = (pattern: string, name: string): boolean =>
+  wildcardMatch(
+    pattern,
+    name,
+    (c) => c === '*',
+    (c, ch) => c === '?' || c === ch,
+  );
+
+/** A path's folders and name: "**" is any run of them, each other segment one name. */
+const segmentsMatch = (pattern: readonly Segment[], parts: readonly string[]): boolean =>
+  wildcardMatch(
+    pattern,
+    parts,
+    (seg) => seg === GLOBSTAR,
+    (seg, part) => seg !== GLOBSTAR && nameMatches(seg, part),
+  );
 
 export type GlobMatcher = (path: string) => boolean;
 

@@ -214,3 +214,39 @@ test('M2: glob patterns built to backtrack are matched in linear time (used to t
     [],
   );
 });
+
+test('M2: the new matcher agrees with a regular-expression glob on 20,000 small random cases', () => {
+  // The reference: the old regex translation (fine at these sizes), case-folded like the new one.
+  const reference = (glob: string, path: string): boolean => {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+      const c = glob[i]!;
+      if (
+        c === '*' &&
+        glob[i + 1] === '*' &&
+        (i === 0 || glob[i - 1] === '/') &&
+        (glob[i + 2] === '/' || i + 2 === glob.length)
+      ) {
+        re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+        i += glob[i + 2] === '/' ? 2 : 1;
+      } else if (c === '*') re += '[^/]*';
+      else if (c === '?') re += '[^/]';
+      else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    const dirStar = glob.endsWith('/**') && path === glob.slice(0, -3);
+    return dirStar || new RegExp(`^${re}$`, 'i').test(path);
+  };
+  let seed = 7;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const pick = (xs: string[]) => xs[rand(xs.length)]!;
+  for (let k = 0; k < 20_000; k++) {
+    const glob = Array.from({ length: 1 + rand(4) }, () =>
+      pick(['**', 'a', 'b*', '*a', '?', 'a?b', '*', '.e*', 'A']),
+    ).join('/');
+    const path = Array.from({ length: 1 + rand(4) }, () =>
+      pick(['a', 'b', 'ab', 'aab', '.env', 'x', 'axb', 'ba']),
+    ).join('/');
+    const got = protectedMatches(path, [glob]).includes(glob);
+    assert.equal(got, reference(glob, path), `${glob} vs ${path}`);
+  }
+});
