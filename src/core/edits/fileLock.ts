@@ -59,9 +59,37 @@ async function breakIfAbandoned(lockPath: string): Promise<{ broken: boolean; ho
   return { broken: false, holder: empty ? 'starting' : `pid ${pid}` };
 }
 
-/** Runs `fn` holding the lock at `lockPath` (created beside it; removed afterwards, whatever happens). */
+/** Waiters of this process, per lock path, in order: they queue here instead of polling the file. */
+const queues = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` holding the lock at `lockPath` (the file is removed afterwards, whatever happens). Callers
+ * in this process take turns in order; other processes are kept out by the file.
+ */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  const before = queues.get(lockPath) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const tail = before.then(() => mine);
+  queues.set(lockPath, tail);
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const start = Date.now();
+    await Promise.race([
+      before,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new LockTimeout(lockPath, 'this process', Date.now() - start)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return await withFileLock(lockPath, fn, timeoutMs);
+  } finally {
+    release();
+    if (queues.get(lockPath) === tail) queues.delete(lockPath);
+  }
+}
+
+async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
   const start = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {

@@ -23,7 +23,6 @@ import { RoleSession } from '../sessions/roleSession';
 import { BudgetGuard } from './budget';
 import { planEscalation, workspaceReviewerGate, type GateReason } from './escalation';
 import type { Artifact, ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
-import { checkModelRead } from '../paths/modelRead';
 import { protectedHitsOnDisk } from '../paths/protectedPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
@@ -34,7 +33,7 @@ import { criticReview } from './criticStage';
 import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
 import { cutOff } from './structuredCall';
-import { readContextFiles } from './workspaceReader';
+import { safeContextFiles } from './safeContextFiles';
 import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
@@ -175,19 +174,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
   /** Files are read only when safe (paths/modelRead.ts): protected or secret-looking ones, by name or by what a link points to, never unless the user named them. */
   async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {
-    const named = new Set(userPaths);
-    const safe: string[] = [];
-    const refused: string[] = [];
-    for (const p of [...userPaths, ...modelPaths]) {
-      const check = await checkModelRead(opts.root, p, {
-        protectedPaths: policy.rules.protectedPaths,
-        userNamed: named.has(p),
-      });
-      if (check.ok) safe.push(p);
-      else if (named.has(p)) refused.push(`skipped ${p}: ${check.reason}`);
-    }
-    const read = await readContextFiles(opts.workspace, safe);
-    return { ...read, notes: [...refused, ...read.notes] };
+    return safeContextFiles(opts.root, opts.workspace, policy.rules.protectedPaths, userPaths, modelPaths);
   }
 
   async function askGate(
