@@ -1,4 +1,5 @@
 // What `switchyard apply` may touch of the process, injected so tests run the verb in-process.
+import { terminalSafe } from './terminalText';
 export interface ApplyIo {
   /** The whole of standard input, or undefined once it passes `maxBytes` (reading stops there). */
   readStdin(maxBytes: number): Promise<string | undefined>;
@@ -23,7 +24,8 @@ export function applyProcessIo(): ApplyIo {
       }
       return Buffer.concat(chunks).toString('utf8');
     },
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    // Paths in a patch are the repository's: a file name can carry escape sequences too.
+    out: (t) => process.stdout.write(terminalSafe(t)),
+    err: (t) => process.stderr.write(terminalSafe(t)),
   };
 }

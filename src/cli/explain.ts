@@ -10,7 +10,7 @@ import { explainDecision } from '../core/routing/explainDecision';
 import { mentionedPaths } from '../core/routing/stagePlan';
 import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot } from '../core/context/locateInRoot';
-import { looksSecret } from '../core/pipeline/workspaceReader';
+import { looksSecret } from '../core/paths/secretPaths';
 import { renderLocated } from './locate';
 import { residencyPaths } from '../core/residency/residencyPaths';
 import { filesUnderRoot } from './policyForCli';

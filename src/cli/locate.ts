@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot, NotAFolderError } from '../core/context/locateInRoot';
 import type { Located } from '../core/context/locate';
-import { looksSecret } from '../core/pipeline/workspaceReader';
+import { looksSecret } from '../core/paths/secretPaths';
 import { filesUnderRoot } from './policyForCli';
 import { verbArgs, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';

@@ -9,7 +9,7 @@ import { runLocate } from './locate';
 import { runReview } from './review';
 import { runRoute } from './route';
 import { runStats } from './stats';
-import { processIo } from './verbIo';
+import { EXIT, processIo } from './verbIo';
 
 export interface VerbEntry {
   summary: string;
@@ -58,7 +58,7 @@ export function usage(verbs: Record<string, VerbEntry> = VERBS): string {
   ].join('\n');
 }
 
-/** Runs one command line; resolves to the exit code (0 ok, 1 refused/failed, 2 usage error). */
+/** Runs one command line; resolves to the exit code (each verb's own, 2 usage error, 70 internal error). */
 export async function runCli(
   argv: string[],
   verbs: Record<string, VerbEntry> = VERBS,
@@ -81,17 +81,17 @@ export async function runCli(
     print.err(`switchyard: unknown command "${verb}".\n${usage(verbs)}`);
     return 2;
   }
-  return entry.run(rest);
+  try {
+    return await entry.run(rest);
+  } catch (e) {
+    // Not "rejected" (1): nothing the user did; a bug to report, with where it happened.
+    print.err(`switchyard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.internal;
+  }
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`switchyard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -12,26 +12,35 @@ import { resolveAvailability } from '../core/routing/availability';
 import { splitFileText } from '../core/edits/fileText';
 import { resolveInsideRoot } from '../core/edits/safePath';
 import { diffNewLines } from '../core/review/numberDiff';
+import { splitDiffByFile } from '../core/review/splitDiff';
+import { checkModelRead } from '../core/paths/modelRead';
+import { scrubSecrets } from '../core/providers/scrub';
 import { reviewDiff } from '../core/review/reviewDiff';
 import { SeveritySchema, type Severity } from '../core/review/reviewSchema';
 import { reviewToSarif } from '../core/review/sarif';
 import { formatReview } from './route';
+import { policyKeyValues } from './policyForCli';
 import { verbArgs, verbPolicy } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 const run = promisify(execFile);
 
-export const REVIEW_HELP = `usage: switchyard review [--base REF] [--format text|json|sarif] [--root DIR] [--task TEXT] [--author-vendor VENDOR] [--fail-on SEVERITY] [--untracked]
+export const REVIEW_HELP = `usage: switchyard review [--base REF] [--format text|json|sarif] [--root DIR] [--task TEXT] [--author-vendor VENDOR] [--fail-on SEVERITY] [--untracked] [--include-secret-files]
   Reviews the working tree's changes (git diff against --base, default HEAD; staged and unstaged,
-  and, with --untracked, new files) with the first ready model of stages.critic.
+  and, with --untracked, new files) with the first ready model of stages.critic. Files that look
+  like they hold secrets (.env*, keys, credentials — by name or through a symlink) are left out of
+  what the reviewer is sent, and named on stderr; --include-secret-files sends them too. The output
+  is scrubbed of your keys and key-shaped strings, like the run ledger.
   --format        text (default), json (the Review), or sarif (SARIF 2.1.0 for code scanning)
   --task TEXT     what the change is meant to do, so the reviewer can judge it against that
   --author-vendor the vendor of the model that wrote the change: the reviewer will be another vendor's
   --untracked     include new files git does not track yet
+  --include-secret-files  also send the changes to secret-looking files to the reviewer
   --fail-on SEV   exit 1 when a finding is at least this severe (info|minor|major|critical);
                   default: exit 1 unless the verdict is approve
 exit codes: 0 approved (or nothing to review), 1 changes requested / blocked / findings at --fail-on,
-            2 usage error, 3 a provider or configuration error (invalid policy, no reviewer, git failed)`;
+            2 usage error, 3 a provider or configuration error (invalid policy, no reviewer, git failed),
+            70 an internal error (a bug: the message says where)`;
 
 const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
 
@@ -83,6 +92,21 @@ async function workingTreeLineCounts(root: string, files: Iterable<string>): Pro
   return counts;
 }
 
+/** The diff without the sections of secret-looking files (by name or real path), each left out named on stderr. */
+async function withoutSecretFiles(diff: string, root: string, io: VerbIo): Promise<string> {
+  const kept: string[] = [];
+  for (const section of splitDiffByFile(diff)) {
+    let refused: string | undefined;
+    for (const path of section.paths) {
+      const check = await checkModelRead(root, path, { protectedPaths: [], secretsOnly: true });
+      if (!check.ok) refused ??= `${path} (${check.reason})`;
+    }
+    if (refused) io.err(`switchyard review: left out ${refused}; pass --include-secret-files to have it reviewed.`);
+    else kept.push(section.text);
+  }
+  return kept.join('');
+}
+
 export async function runReview(args: string[], io: VerbIo): Promise<number> {
   const verb = { name: 'review', help: REVIEW_HELP, io };
   const parsed = verbArgs(verb, {
@@ -95,6 +119,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
       'author-vendor': { type: 'string' },
       'fail-on': { type: 'string' },
       untracked: { type: 'boolean', default: false },
+      'include-secret-files': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -130,6 +155,7 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     );
     diff = r.stdout;
     if (values.untracked) diff += await untrackedDiff(root);
+    if (!values['include-secret-files']) diff = await withoutSecretFiles(diff, root, io);
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     io.err(
@@ -191,11 +217,13 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     throw err;
   }
   const { review, reviewer } = result;
-  if (format === 'json') io.out(JSON.stringify({ ...review, reviewer }, null, 2));
-  else if (format === 'sarif') io.out(JSON.stringify(reviewToSarif(review, reviewer, '0.1.0'), null, 2));
+  // SARIF is often uploaded: what a reviewer echoed (a key, a token in the diff) is scrubbed as the ledger is.
+  const show = (text: string) => io.out(scrubSecrets(text, ...policyKeyValues(policy, io.env)));
+  if (format === 'json') show(JSON.stringify({ ...review, reviewer }, null, 2));
+  else if (format === 'sarif') show(JSON.stringify(reviewToSarif(review, reviewer, '0.1.0'), null, 2));
   else {
-    io.out(formatReview(review, `${reviewer.modelId} (${reviewer.vendor})`));
-    io.out(`(${result.tokensIn}→${result.tokensOut} tokens, $${result.costUsd.toFixed(4)})`);
+    show(formatReview(review, `${reviewer.modelId} (${reviewer.vendor})`));
+    show(`(${result.tokensIn}→${result.tokensOut} tokens, $${result.costUsd.toFixed(4)})`);
   }
   for (const u of result.unanchored)
     io.err(`switchyard review: note: a finding at ${u.file}:${u.startLine} is outside the change (${u.note})`);

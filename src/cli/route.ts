@@ -12,13 +12,14 @@ import type { GateAnswer, GateRequest } from '../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
+import { scrubSecrets } from '../core/providers/scrub';
 import { resolveAvailability } from '../core/routing/availability';
 import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { runVerifyStage } from '../core/verify/verifyStage';
-import { filesUnderRoot } from './policyForCli';
-import { verbArgs, verbPolicy, verbTask } from './verbArgs';
+import { filesUnderRoot, policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
+import { verbArgs, verbLoadedPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
@@ -36,9 +37,10 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --json         print the result (outcome, decision, diff, review, record) as JSON on stdout
   --no-verify    skip the policy's verify command (it otherwise runs on each diff in a scratch copy,
                  after you approve the command once; without a terminal it is skipped)
-exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, or edits that did not resolve;
-            nothing written), 2 usage error, 3 a provider or configuration error (invalid policy, no model,
-            budget), 130 cancelled (Ctrl-C; nothing applied)`;
+exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, edits that did not resolve, or a
+            file that changed before it could be written; nothing written), 2 usage error, 3 a provider or
+            configuration error (invalid policy, no model, budget), 70 an internal error (a bug: the message
+            says where; nothing applied), 130 cancelled (Ctrl-C; nothing applied)`;
 
 const usd = (n: number): string => `$${n.toFixed(4)}`;
 
@@ -125,8 +127,9 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   const task = verbTask(verb, parsed.positionals);
   if (typeof task === 'number') return task;
   const root = resolve(io.cwd, v.root ?? '.');
-  const policy = await verbPolicy(verb, root);
-  if (typeof policy === 'number') return policy;
+  const loaded = await verbLoadedPolicy(verb, root);
+  if (typeof loaded === 'number') return loaded;
+  const policy = loaded.policy;
   const given = filesUnderRoot(v.file, root, io.cwd);
   if (given.outside.length) {
     io.err(`switchyard route: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);
@@ -144,12 +147,16 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       out(req.diff.diff);
       printedDiff = true;
     }
-    if (req.review) out(formatReview(req.review));
+    // The diff is shown as it will be written; a review's words are scrubbed (a model may echo a key).
+    if (req.review) out(scrubSecrets(formatReview(req.review), ...policyKeyValues(policy, io.env)));
     const why = req.reasons.map((r) => `  - ${r}`).join('\n');
     if (!io.prompt) {
       if (io.ask) return io.ask(`Apply this change?\n${why}\n[y/N] `);
+      const vouch = req.codes.includes('workspace-policy')
+        ? `\nTo let --yes apply what this workspace's own models approve, list ${root} in SWITCHYARD_TRUST_WORKSPACE_MODELS.`
+        : '';
       io.err(
-        `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.`,
+        `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.${vouch}`,
       );
       return false;
     }
@@ -204,6 +211,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
               })
           : undefined,
       confirmEveryApply: !v.yes,
+      unvettedModelIds: unvettedWorkspaceModels(loaded, root, io.env),
       listeners: [
         (e) => {
           if (e.type === 'decision-made') io.err(explainDecision(e.decision) + '\n');
@@ -223,31 +231,34 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   if (result.answer) out(result.answer.text);
   if (result.diff && !printedDiff && result.outcome !== 'cancelled') {
     out(result.diff.diff);
-    if (result.review) out(formatReview(result.review));
+    if (result.review) out(scrubSecrets(formatReview(result.review), ...policyKeyValues(policy, io.env)));
   }
   if (!v['no-ledger']) {
     const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
-    const knownKeys = policy.models.map((m) => keyEnvFor(m)).map((name) => (name ? io.env[name] : undefined));
     try {
-      await appendRecord(file, result.record, ...knownKeys);
+      await appendRecord(file, result.record, ...policyKeyValues(policy, io.env));
     } catch (err) {
       io.err(`switchyard route: the run was not recorded in ${file}: ${(err as Error).message}`);
     }
   }
   if (v.json) {
+    // Scrubbed as the ledger is: a key a model echoed, or one in the diff, is not printed either.
     io.out(
-      JSON.stringify(
-        {
-          outcome: result.outcome,
-          message: result.message,
-          decision: result.decision,
-          answer: result.answer,
-          diff: result.diff?.diff,
-          review: result.review,
-          record: result.record,
-        },
-        null,
-        2,
+      scrubSecrets(
+        JSON.stringify(
+          {
+            outcome: result.outcome,
+            message: result.message,
+            decision: result.decision,
+            answer: result.answer,
+            diff: result.diff?.diff,
+            review: result.review,
+            record: result.record,
+          },
+          null,
+          2,
+        ),
+        ...policyKeyValues(policy, io.env),
       ),
     );
   }
@@ -261,7 +272,16 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     case 'cancelled':
       return EXIT.cancelled;
     case 'failed':
-      // Edits that did not resolve are a rejection (nothing written); everything else is a provider or configuration error.
-      return result.record.error?.kind === 'edit-resolve' ? EXIT.rejected : EXIT.config;
+      return exitForFailure(result.record.error?.kind);
   }
+}
+
+/**
+ * Edits that did not resolve, and a file that changed before it could be written, are rejections
+ * (nothing written); an unexpected error is internal (a bug); the rest are provider or configuration errors.
+ */
+function exitForFailure(kind: string | undefined): number {
+  if (kind === 'edit-resolve' || kind === 'apply') return EXIT.rejected;
+  if (kind === 'internal') return EXIT.internal;
+  return EXIT.config;
 }

@@ -3,7 +3,7 @@
 // policy is a configuration error, exit 3). Each returns the value, or the exit code to return.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RoutingPolicy } from '../core/config/policySchema';
-import { CliPolicyError, policyForCli } from './policyForCli';
+import { CliPolicyError, policyForCli, type CliPolicy } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
 interface Verb {
@@ -38,8 +38,17 @@ export function verbTask(verb: Verb, positionals: string[]): string | number {
 }
 
 export async function verbPolicy(verb: Verb, root: string): Promise<RoutingPolicy | number> {
+  const loaded = await verbLoadedPolicy(verb, root);
+  return typeof loaded === 'number' ? loaded : loaded.policy;
+}
+
+/** The policy with which layer chose what (the workspace's own models, the user's key names). */
+export async function verbLoadedPolicy(verb: Verb, root: string): Promise<CliPolicy | number> {
   try {
-    return (await policyForCli(root)).policy;
+    const loaded = await policyForCli(root);
+    // What the workspace file asked for and did not get (a loosened rule) is said, never silent.
+    for (const note of loaded.notes) verb.io.err(`switchyard ${verb.name}: note: ${note}`);
+    return loaded;
   } catch (err) {
     if (!(err instanceof CliPolicyError)) throw err;
     verb.io.err(`switchyard ${verb.name}: ${err.message}`);

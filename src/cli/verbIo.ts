@@ -1,5 +1,6 @@
 // What a CLI verb of the routing engine gets from the process, injected so tests run verbs in-process:
 // output streams, environment, working directory, and stdin for gate prompts.
+import { terminalSafe } from './terminalText';
 export interface VerbIo {
   out(text: string): void;
   err(text: string): void;
@@ -24,14 +25,24 @@ export const EXIT = {
    * (3), as the README documents ("a provider or configuration error").
    */
   failed: 4,
+  /** An internal error: a bug, not the user's input or a provider (EX_SOFTWARE in sysexits.h). Nothing was applied. */
+  internal: 70,
   /** Interrupted (Ctrl-C): nothing was applied. */
   cancelled: 130,
 } as const;
 
-export function processIo(): VerbIo {
+/** Where the process's text goes; tests pass their own sinks to see the exact bytes. */
+export interface ProcessStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** The real process: every line passes through terminalSafe, so no model text drives the terminal. */
+export function processIo(streams: ProcessStreams = process): VerbIo {
+  const line = (t: string) => terminalSafe(t.endsWith('\n') ? t : `${t}\n`);
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => streams.stdout.write(line(t)),
+    err: (t) => streams.stderr.write(line(t)),
     env: process.env,
     cwd: process.cwd(),
     ask: terminalAsk(),
@@ -48,7 +59,7 @@ export function terminalPrompt(): VerbIo['prompt'] {
     // Ctrl-C at the prompt is an empty answer (a "no"), not a hang.
     const sigint = new Promise<string>((res) => rl.once('SIGINT', () => res('')));
     try {
-      return (await Promise.race([rl.question(question), sigint])).trim();
+      return (await Promise.race([rl.question(terminalSafe(question)), sigint])).trim();
     } finally {
       rl.close();
     }

@@ -54,7 +54,7 @@ export class Services implements vscode.Disposable {
   async refreshStatus(): Promise<Readiness> {
     await this.policy.ready();
     renderStatus(this.shell.statusItem, this.policy, this.readiness);
-    this.readiness = await computeReadiness(this.policy.policy, this.keys);
+    this.readiness = await computeReadiness(this.policy.policy, this.keys, this.policy);
     renderStatus(this.shell.statusItem, this.policy, this.readiness);
     return this.readiness;
   }

@@ -4,8 +4,10 @@
 // different vendors at that server. Nothing here is product code.
 import type { LoopbackServer, RecordedRequest, Reply } from '../support/loopbackServer';
 
-export const IMPLEMENTER_KEY_NAME = 'LOOPBACK_ANTHROPIC_KEY';
-export const CRITIC_KEY_NAME = 'LOOPBACK_OPENAI_KEY';
+// SWITCHYARD_…_KEY names: a workspace policy may only name keys of that form (or ones the user's own
+// settings configure), so a repository cannot pick which stored key goes to the server it names.
+export const IMPLEMENTER_KEY_NAME = 'SWITCHYARD_LOOPBACK_ANTHROPIC_KEY';
+export const CRITIC_KEY_NAME = 'SWITCHYARD_LOOPBACK_OPENAI_KEY';
 export const IMPLEMENTER_KEY = 'sk-loop-impl-5f1e0c9a7b';
 export const CRITIC_KEY = 'sk-loop-critic-2d8b4e6f13';
 

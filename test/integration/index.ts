@@ -29,6 +29,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'policyErrors.test.ts': () => require('./policyErrors.test'),
   'untrusted.test.ts': () => require('./untrusted.test'),
   'hostileHost.test.ts': () => require('./hostileHost.test'),
+  'keyDestinations.test.ts': () => require('./keyDestinations.test'),
   'cancelRun.test.ts': () => require('./cancelRun.test'),
   'reviewActions.test.ts': () => require('./reviewActions.test'),
   'editorContext.test.ts': () => require('./editorContext.test'),

@@ -28,8 +28,22 @@ export function benchmarksFile(root: string): string {
   return join(root, BENCHMARKS_PATH);
 }
 
+/**
+ * Where the set really is: `.switchyard` (or the file) may be a symlink the repository committed, and
+ * the set is read and written only where it lands inside the root.
+ */
+async function setLocation(root: string): Promise<string> {
+  const where = await resolveInsideRoot(root, BENCHMARKS_PATH);
+  if (!where.ok) {
+    throw new BenchmarkFileError(
+      `${benchmarksFile(root)} is not used: ${where.reason} (outside the workspace). Make .switchyard a folder inside the workspace.`,
+    );
+  }
+  return where.abs;
+}
+
 export async function loadBenchmarkSet(root: string): Promise<BenchmarkSet> {
-  const file = benchmarksFile(root);
+  const file = await setLocation(root);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -61,7 +75,7 @@ export function parseBenchmarkSet(text: string, file = BENCHMARKS_PATH): Benchma
 
 /** Writes the set (pretty JSON, stable order) through a temp file and a rename, so a crash never leaves half a file. */
 export async function saveBenchmarkSet(root: string, set: BenchmarkSet): Promise<string> {
-  const file = benchmarksFile(root);
+  const file = await setLocation(root);
   const checked = BenchmarkSetSchema.parse(set);
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -95,7 +109,9 @@ export async function hashContextFiles(root: string, paths: readonly string[]): 
     let sha256: string | null = null;
     if (where.exists) {
       try {
-        sha256 = createHash('sha256').update(await readFile(where.abs)).digest('hex');
+        sha256 = createHash('sha256')
+          .update(await readFile(where.abs))
+          .digest('hex');
       } catch {
         // A directory or an unreadable file is not context we can pin: leave it out.
         continue;

@@ -23,6 +23,9 @@ export class JsoncSyntaxError extends Error {
   }
 }
 
+/** Deeper than any real policy; a file nested past it is refused (recursion would otherwise overflow the stack). */
+export const MAX_JSONC_DEPTH = 64;
+
 export function pathKey(path: ReadonlyArray<PropertyKey>): string {
   return path.map(String).join('/');
 }
@@ -76,7 +79,16 @@ export function parseJsonc(text: string): JsoncResult {
       if (c === '\n') fail('line break inside a string');
       if (c === '\\') {
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e !== undefined && e in simple) {
           out += simple[e];
           i += 2;
@@ -95,6 +107,9 @@ export function parseJsonc(text: string): JsoncResult {
     skipTrivia();
     locations.set(pathKey(path), locate(i));
     const c = text[i];
+    if ((c === '{' || c === '[') && path.length >= MAX_JSONC_DEPTH) {
+      fail(`nested deeper than ${MAX_JSONC_DEPTH} levels; a routing policy never is`);
+    }
     if (c === '{') {
       i++;
       const obj: Record<string, unknown> = {};
@@ -109,7 +124,13 @@ export function parseJsonc(text: string): JsoncResult {
         skipTrivia();
         if (text[i] !== ':') fail(`expected ':' after "${key}"`);
         i++;
-        obj[key] = readValue([...path, key]);
+        // Defined, not assigned: a "__proto__" key stays an ordinary (and, to the schema, unknown) key.
+        Object.defineProperty(obj, key, {
+          value: readValue([...path, key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         skipTrivia();
         if (text[i] === ',') i++;
         else if (text[i] !== '}') fail("expected ',' or '}'");

@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from './defaultPolicy';
 import { JsoncSyntaxError, parseJsonc, pathKey, type JsoncLocation } from './jsonc';
 import { RoutingPolicyShape, RoutingPolicySchema, type RoutingPolicy, type RoutingPolicyInput } from './policySchema';
 import { keepUserResidencyFacts, tagResidencyRules, unionResidencyRules } from './residencyLayers';
+import { limitWorkspaceLayer, withFixedProtection } from './workspaceLimits';
 
 export interface PolicyLayerSource {
   /** Shown in errors: a file path or "User settings (switchyard.policy)". */
@@ -24,8 +25,16 @@ export interface PolicyProblem {
   message: string;
 }
 
+/** Which layer chose what, for the rules that depend on who wrote the policy (keys, unattended apply). */
+export interface PolicyProvenance {
+  /** Models whose definition (endpoint included) came from the workspace file, a repository's choice. */
+  workspaceModelIds: string[];
+  /** Key variable names the user's own settings give their models: names the user configured. */
+  userKeyEnvNames: string[];
+}
+
 export type PolicyLoadResult =
-  | { ok: true; policy: RoutingPolicy; sources: string[]; notes: string[] }
+  | { ok: true; policy: RoutingPolicy; sources: string[]; notes: string[]; provenance: PolicyProvenance }
   | { ok: false; problems: PolicyProblem[]; notes: string[] };
 
 export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -52,10 +61,22 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** A policy is a few kilobytes; anything near this is not one, and is refused before it is parsed. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
 function readLayer(source: PolicyLayerSource, problems: PolicyProblem[]): ParsedLayer | undefined {
   let value = source.value;
   let locations: Map<string, JsoncLocation> | undefined;
   if (source.text !== undefined) {
+    if (source.text.length > MAX_POLICY_BYTES) {
+      problems.push({
+        source: source.label,
+        path: '',
+        location: { line: 1, column: 1 },
+        message: `the file is larger than ${MAX_POLICY_BYTES} bytes (${source.text.length}); a routing policy is a few kilobytes, so it was not parsed`,
+      });
+      return undefined;
+    }
     if (source.text.trim() === '') return undefined; // an empty file is no layer, not an error
     try {
       const parsed = parseJsonc(source.text);
@@ -164,16 +185,24 @@ export function loadPolicy(options: LoadPolicyOptions): PolicyLoadResult {
   const layers: ParsedLayer[] = [{ label: 'built-in defaults', input: options.defaults ?? DEFAULT_POLICY }];
   let user: ParsedLayer | undefined;
   let workspace: ParsedLayer | undefined;
+  const provenance: PolicyProvenance = { workspaceModelIds: [], userKeyEnvNames: [] };
   if (options.user) {
     user = readLayer(options.user, problems);
     if (user) layers.push(user);
+    for (const m of user?.input.models ?? []) if (m.apiKeyEnv) provenance.userKeyEnvNames.push(m.apiKeyEnv);
   }
   if (options.workspace) {
     if (!options.workspaceTrusted) {
       notes.push(`${options.workspace.label} ignored: the workspace is not trusted, so only user settings apply.`);
     } else {
-      workspace = readLayer(options.workspace, problems);
-      if (workspace) layers.push(workspace);
+      const layer = readLayer(options.workspace, problems);
+      if (layer) {
+        const limited = limitWorkspaceLayer(mergeLayers(layers.map((l) => l.input)), layer.input, layer.label);
+        notes.push(...limited.notes);
+        workspace = { ...layer, input: limited.layer };
+        layers.push(workspace);
+        provenance.workspaceModelIds = (layer.input.models ?? []).map((m) => m.id);
+      }
     }
   }
   if (problems.length > 0) return { ok: false, problems, notes };
@@ -193,7 +222,9 @@ export function loadPolicy(options: LoadPolicyOptions): PolicyLoadResult {
     }
     return { ok: false, problems, notes };
   }
-  return { ok: true, policy: merged.data, sources: layers.map((l) => l.label), notes };
+  const policy = merged.data;
+  policy.rules.protectedPaths = withFixedProtection(policy.rules.protectedPaths);
+  return { ok: true, policy, sources: layers.map((l) => l.label), notes, provenance };
 }
 
 /**
@@ -201,7 +232,7 @@ export function loadPolicy(options: LoadPolicyOptions): PolicyLoadResult {
  * problems, so a typo in routing.json never silently changes routing or stops work.
  */
 export class PolicyStore {
-  private current: { policy: RoutingPolicy; sources: string[] } | undefined;
+  private current: { policy: RoutingPolicy; sources: string[]; provenance: PolicyProvenance } | undefined;
   private lastProblems: PolicyProblem[] = [];
   private lastNotes: string[] = [];
 
@@ -209,7 +240,7 @@ export class PolicyStore {
     const result = loadPolicy(options);
     this.lastNotes = result.notes;
     if (result.ok) {
-      this.current = { policy: result.policy, sources: result.sources };
+      this.current = { policy: result.policy, sources: result.sources, provenance: result.provenance };
       this.lastProblems = [];
     } else {
       this.lastProblems = result.problems;
@@ -217,7 +248,7 @@ export class PolicyStore {
         // Nothing good yet: fall back to user settings and defaults, never to nothing.
         const fallback = loadPolicy({ ...options, workspace: undefined });
         const base = fallback.ok ? fallback : loadPolicy({ workspaceTrusted: false, defaults: options.defaults });
-        if (base.ok) this.current = { policy: base.policy, sources: base.sources };
+        if (base.ok) this.current = { policy: base.policy, sources: base.sources, provenance: base.provenance };
       }
     }
     return result;
@@ -230,6 +261,10 @@ export class PolicyStore {
 
   get sources(): string[] {
     return this.current?.sources ?? [];
+  }
+
+  get provenance(): PolicyProvenance {
+    return this.current?.provenance ?? { workspaceModelIds: [], userKeyEnvNames: [] };
   }
 
   get problems(): PolicyProblem[] {

@@ -1,4 +1,4 @@
-// The policy's path globs (rules.residency paths), matched in linear time. Regex-based matchers (picomatch,
+// Path globs (rules.residency paths, rules.protectedPaths), matched in linear time. Regex-based matchers (picomatch,
 // minimatch) backtrack: "**/a*a*a*a*b" against a 250-character name takes seconds, and both the
 // pattern (a workspace policy) and the path (a task, a model's findings) can come from someone
 // else. Here a pattern compiles to a short list of items and a path is matched by carrying the set

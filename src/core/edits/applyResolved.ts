@@ -3,7 +3,7 @@
 // written to a temporary file beside its target; only then are they moved into place, keeping
 // the originals as backups until the last move succeeded, so a failure half-way is rolled back.
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, link, mkdir, open, readFile, realpath, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import {
   type ApplyOutcome,
@@ -13,6 +13,7 @@ import {
   ResolvedPlanSchema,
 } from './editPlan';
 import { sha256Hex } from './fileText';
+import { LockTimeout, rootLockPath, withLock } from './fileLock';
 import { resolveInsideRoot } from './safePath';
 
 type Step = { undo: () => Promise<void> };
@@ -61,11 +62,29 @@ async function hashOf(abs: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Applies under a lock per workspace root, held from the first check of each file's base to the last
+ * rename: two processes applying to the same file could otherwise both pass the check and both report
+ * success while the second rename silently replaced the first change.
+ */
 export async function applyResolved(
   resolved: ResolvedPlan,
   root: string,
   opts: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
+  const realRoot = await realpath(root).catch(() => nodePath.resolve(root));
+  try {
+    return await withLock(await rootLockPath(realRoot), () => applyUnlocked(resolved, root, opts));
+  } catch (e) {
+    if (!(e instanceof LockTimeout)) throw e;
+    return {
+      ok: false,
+      problems: [{ kind: 'io', message: `${e.message}; nothing was written. Try again once it has finished.` }],
+    };
+  }
+}
+
+async function applyUnlocked(resolved: ResolvedPlan, root: string, opts: ApplyOptions): Promise<ApplyOutcome> {
   const checked = ResolvedPlanSchema.safeParse(resolved);
   if (!checked.success) {
     const i = checked.error.issues[0];

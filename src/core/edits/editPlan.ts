@@ -134,10 +134,54 @@ export type ResolveOutcome =
 
 export type ApplyOutcome = { ok: true; written: string[] } | { ok: false; problems: EditProblem[] };
 
+/**
+ * More edit blocks (hunks) than any real change has: a patch past it is refused before it is parsed
+ * or matched (a million blocks took minutes and gigabytes before failing).
+ */
+export const MAX_EDIT_BLOCKS = 10_000;
+/** Problems listed one by one; the rest are counted in a last line. */
+export const MAX_LISTED_PROBLEMS = 100;
+
+/** The first MAX_LISTED_PROBLEMS problems and, when there were more, one line counting the rest. */
+export function limitProblems(problems: EditProblem[]): EditProblem[] {
+  if (problems.length <= MAX_LISTED_PROBLEMS) return problems;
+  const rest = problems.length - MAX_LISTED_PROBLEMS;
+  return [
+    ...problems.slice(0, MAX_LISTED_PROBLEMS),
+    {
+      kind: problems[MAX_LISTED_PROBLEMS]!.kind,
+      message: `and ${rest} more problems (only the first ${MAX_LISTED_PROBLEMS} are listed)`,
+    },
+  ];
+}
+
+/** Hunks in a plan that may not have been checked yet (anything not an array counts as none). */
+export function planBlockCount(plan: unknown): number {
+  const files = (plan as { files?: unknown } | undefined)?.files;
+  if (!Array.isArray(files)) return 0;
+  let n = 0;
+  for (const f of files) {
+    const hunks = (f as { hunks?: unknown } | undefined)?.hunks;
+    n += Array.isArray(hunks) ? Math.max(1, hunks.length) : 1;
+  }
+  return n;
+}
+
+/** The problem for a plan or patch with more blocks than MAX_EDIT_BLOCKS. */
+export function tooManyBlocks(count: number): EditProblem {
+  return {
+    kind: 'parse',
+    message: `the patch has ${count} edit blocks, more than ${MAX_EDIT_BLOCKS}; nothing was read or written. Split it into smaller patches.`,
+  };
+}
+
 /** Thrown by the parsers: the patch text itself is malformed. */
 export class PatchParseError extends Error {
-  constructor(readonly problems: EditProblem[]) {
-    super(problems.map((p) => p.message).join('\n'));
+  readonly problems: EditProblem[];
+  constructor(problems: EditProblem[]) {
+    const listed = limitProblems(problems);
+    super(listed.map((p) => p.message).join('\n'));
+    this.problems = listed;
     this.name = 'PatchParseError';
   }
 }

@@ -1,6 +1,13 @@
 // One entry for every text edit format: picks the parser (or tells the formats apart for
 // 'auto') and returns one EditPlan. Throws PatchParseError when the text is not a patch.
-import { type EditFormat, type EditPlan, type FormatOption, PatchParseError } from './editPlan';
+import {
+  type EditFormat,
+  type EditPlan,
+  type FormatOption,
+  MAX_EDIT_BLOCKS,
+  PatchParseError,
+  tooManyBlocks,
+} from './editPlan';
 import { looksLikeApplyPatch, parseApplyPatch } from './parseApplyPatch';
 import { looksLikeSearchReplace, parseSearchReplace } from './parseSearchReplace';
 import { looksLikeUnifiedDiff, parseUnifiedDiff } from './parseUnifiedDiff';
@@ -23,7 +30,19 @@ function formatsPresent(text: string): EditFormat[] {
   return found;
 }
 
+/** Lines that open an edit block in any format: counted before anything is parsed. */
+const BLOCK_START = /^(?:<{7}|@@|\*\*\* (?:Add|Update|Delete) File)/gm;
+
+function blockCount(text: string): number {
+  let n = 0;
+  BLOCK_START.lastIndex = 0;
+  while (BLOCK_START.exec(text)) n++;
+  return n;
+}
+
 export function parsePatch(text: string, format: FormatOption = 'auto'): EditPlan {
+  const blocks = blockCount(text);
+  if (blocks > MAX_EDIT_BLOCKS) throw new PatchParseError([tooManyBlocks(blocks)]);
   if (format === 'auto') {
     // Parsing one format would silently skip the other's edits: half a change is worse than none.
     const present = formatsPresent(text);

@@ -4,6 +4,10 @@
 import {
   type EditPlan,
   EditPlanSchema,
+  limitProblems,
+  MAX_EDIT_BLOCKS,
+  planBlockCount,
+  tooManyBlocks,
   type EditProblem,
   type FileEdit,
   type ResolveOutcome,
@@ -31,7 +35,9 @@ export function pathsTouched(plan: EditPlan): string[] {
  * does not exist. Paths the plan only creates need no entry.
  */
 export function resolveAgainst(input: EditPlan, files: ReadonlyMap<string, FileSnapshot>): ResolveOutcome {
-  // Plans also arrive from tool calls and other processes: check the shape (and fill defaults).
+  // Plans also arrive from tool calls and other processes: bound the work first, then check the shape.
+  const blocks = planBlockCount(input);
+  if (blocks > MAX_EDIT_BLOCKS) return { ok: false, problems: [tooManyBlocks(blocks)], resolvedFiles: [] };
   const checked = EditPlanSchema.safeParse(input);
   if (!checked.success) {
     return {
@@ -82,10 +88,10 @@ export function resolveAgainst(input: EditPlan, files: ReadonlyMap<string, FileS
       newPath = np.path;
     }
     const r = resolveOne(edit, path.path, newPath, files, claim);
-    if ('problems' in r) problems.push(...r.problems);
+    if ('problems' in r) for (const p of r.problems) problems.push(p);
     else resolved.push(r.file);
   }
-  if (problems.length) return { ok: false, problems, resolvedFiles: resolved };
+  if (problems.length) return { ok: false, problems: limitProblems(problems), resolvedFiles: resolved };
   return { ok: true, resolved: { format: plan.format, files: resolved } };
 }
 

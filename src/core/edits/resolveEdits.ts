@@ -3,6 +3,7 @@
 // with the pure resolver.
 import { readFile, stat } from 'node:fs/promises';
 import type { EditPlan, EditProblem, ResolveOutcome } from './editPlan';
+import { limitProblems, MAX_EDIT_BLOCKS, planBlockCount, tooManyBlocks } from './editPlan';
 import { DEFAULT_MAX_BYTES, type FileSnapshot, snapshotFromBytes } from './fileText';
 import { resolveAgainst } from './resolveAgainst';
 import { normalizeEditPath, resolveInsideRoot } from './safePath';
@@ -89,6 +90,8 @@ export async function readPlanFiles(
 }
 
 export async function resolveEdits(plan: EditPlan, root: string, opts: ResolveOptions = {}): Promise<ResolveOutcome> {
+  const blocks = planBlockCount(plan);
+  if (blocks > MAX_EDIT_BLOCKS) return { ok: false, problems: [tooManyBlocks(blocks)], resolvedFiles: [] };
   const { files, problems } = await readPlanFiles(plan, root, opts);
   const outcome = resolveAgainst(plan, files);
   if (problems.length === 0) return outcome;
@@ -98,5 +101,5 @@ export async function resolveEdits(plan: EditPlan, root: string, opts: ResolveOp
   const resolvedFiles = (outcome.ok ? outcome.resolved.files : outcome.resolvedFiles).filter(
     (f) => !unreadable.has(f.path),
   );
-  return { ok: false, problems: [...problems, ...extra], resolvedFiles };
+  return { ok: false, problems: limitProblems([...problems, ...extra]), resolvedFiles };
 }

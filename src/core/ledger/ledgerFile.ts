@@ -4,6 +4,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { withLock } from '../edits/fileLock';
 import { scrubSecrets } from '../providers/scrub';
 import { RunRecordSchema, type RunRecord } from './runRecordSchema';
 
@@ -15,8 +16,9 @@ export async function appendRecord(
   const checked = RunRecordSchema.parse(record);
   const line = scrubSecrets(JSON.stringify(checked), ...knownKeys);
   await mkdir(dirname(file), { recursive: true });
-  // One write call per line with O_APPEND: concurrent runs do not interleave inside a line.
-  await appendFile(file, `${line}\n`, { encoding: 'utf8', mode: 0o600 });
+  // O_APPEND alone does not keep lines whole: Node writes a long line in several write() calls, and
+  // two processes' calls interleave (records carry diffs of megabytes). A lock beside the file does.
+  await withLock(`${file}.lock`, () => appendFile(file, `${line}\n`, { encoding: 'utf8', mode: 0o600 }));
 }
 
 export interface LedgerRead {

@@ -63,3 +63,20 @@ export function planEscalation(policy: RoutingPolicy, f: EscalationFacts): Escal
   if (f.noReviewer) human.push({ code: 'no-cross-vendor-reviewer', reason: f.noReviewer });
   return { finalOwner, human };
 }
+
+/**
+ * A review by a model the repository's own policy file defines (its endpoint included) is not one a
+ * change may be applied on unattended: that repository could answer "approve" to itself. Returns the
+ * human-gate reason when any of the reviewers the apply rests on is such a model.
+ */
+export function workspaceReviewerGate(
+  unvettedModelIds: readonly string[] | undefined,
+  reviewerIds: ReadonlyArray<string | undefined>,
+): GateReason | undefined {
+  const hits = [...new Set(reviewerIds.filter((id): id is string => !!id && !!unvettedModelIds?.includes(id)))];
+  if (!hits.length) return undefined;
+  return {
+    code: 'workspace-policy',
+    reason: `the review came from ${hits.join(', ')}, defined by the workspace's .switchyard/routing.json: a repository's own models cannot approve its changes unattended`,
+  };
+}

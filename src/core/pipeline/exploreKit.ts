@@ -5,9 +5,9 @@ import type { RoutingPolicy, Stage } from '../config/policySchema';
 import type { Codebase } from '../context/codebase';
 import { locate, type EditorContext, type Located } from '../context/locate';
 import { ToolBox, type ToolName } from '../context/tools/toolBox';
-import { protectedMatches } from './protectedPaths';
+import { protectedMatches } from '../paths/protectedPaths';
 import type { ExploreOptions } from './toolLoop';
-import { looksSecret } from './workspaceReader';
+import { looksSecret } from '../paths/secretPaths';
 
 export interface ExploreKit {
   /** Files ranked for the task by the locator, best first (empty when the index cannot be built). */

@@ -21,9 +21,10 @@ import { ContextBoundaryLog } from '../sessions/contextBoundary';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { BudgetGuard } from './budget';
-import { planEscalation, type GateReason } from './escalation';
+import { planEscalation, workspaceReviewerGate, type GateReason } from './escalation';
 import type { Artifact, ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
-import { protectedMatches } from './protectedPaths';
+import { protectedHitsOnDisk } from '../paths/protectedPaths';
+import { looksSecret } from '../paths/secretPaths';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { diffArtifactOf, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
@@ -43,9 +44,9 @@ import { criticReview } from './criticStage';
 import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
 import { cutOff } from './structuredCall';
-import { looksSecret, readContextFiles } from './workspaceReader';
 import { residencyPaths } from '../residency/residencyPaths';
 import { residencyViolations } from '../residency/residencyRules';
+import { safeContextFiles } from './safeContextFiles';
 import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
@@ -195,12 +196,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     }
   }
 
-  /** Files a model named are read only when safe: protected or secret-looking paths are never sent unless the user named them. */
+  /** Files are read only when safe (paths/modelRead.ts): protected or secret-looking ones, by name or by what a link points to, never unless the user named them. */
   async function filesFor(userPaths: readonly string[], modelPaths: readonly string[]) {
-    const fromModel = modelPaths.filter(
-      (p) => protectedMatches(p, policy.rules.protectedPaths).length === 0 && !looksSecret(p),
-    );
-    const read = await readContextFiles(opts.workspace, [...userPaths, ...fromModel]);
+    const read = await safeContextFiles(opts.root, opts.workspace, policy.rules.protectedPaths, userPaths, modelPaths);
     await touch(read.files.map((f) => f.path));
     return read;
   }
@@ -459,9 +457,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
 
       // escalation
       const touched = diff.files;
-      const protectedHits = touched.flatMap((f) =>
-        protectedMatches(f, policy.rules.protectedPaths).map((pattern) => ({ path: f, pattern })),
-      );
+      const protectedHits = await protectedHitsOnDisk(opts.root, touched, policy.rules.protectedPaths);
       const esc = planEscalation(policy, {
         risk: decision.risk,
         protectedHits,
@@ -473,6 +469,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       const human: GateReason[] = [...esc.human];
       let finalReview = lastCritic?.review;
       let finalVerdict = lastCritic?.review.verdict;
+      const reviewers = [lastCritic?.spec.id];
       if (esc.finalOwner.length) {
         const fo = finalOwnerCandidates(policy, decision, opts.availability, implementerVendor, lastCritic?.spec.id);
         if (fo.length === 0) {
@@ -495,6 +492,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           const checked = r.review;
           finalReview = checked;
           finalVerdict = checked.verdict;
+          reviewers.push(r.spec.id);
           if (checked.verdict === 'block' && lastCritic?.review.verdict !== 'block' && policy.rules.humanGate.onBlock)
             human.push({ code: 'block', reason: `the final owner (${r.spec.id}) blocked this change` });
           if (checked.verdict === 'request-changes' && policy.rules.escalation.onDisagreement && !roundsExhausted) {
@@ -503,6 +501,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         }
       }
       state.review = finalReview;
+      const byWorkspace = workspaceReviewerGate(opts.unvettedModelIds, reviewers);
+      if (byWorkspace) human.push(byWorkspace);
 
       // What the verdict allows before any gate.
       if (finalVerdict === 'block' && !policy.rules.humanGate.onBlock) {

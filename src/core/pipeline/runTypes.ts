@@ -65,6 +65,11 @@ export interface RunTaskOptions {
   verify?(resolved: ResolvedPlan, signal: AbortSignal): Promise<VerifyOutcome>;
   /** Ask the gate before applying even when no rule requires it (the CLI without --yes). */
   confirmEveryApply?: boolean;
+  /**
+   * Models whose definition came from the workspace's policy file and that the user has not vouched
+   * for (`PolicyProvenance.workspaceModelIds`): a change one of them approved always asks a person.
+   */
+  unvettedModelIds?: readonly string[];
   listeners?: PipelineListener[];
   /**
    * A call is being retried on the same model after a wait (rate limit, overload): show it so a pause

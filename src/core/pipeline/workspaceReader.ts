@@ -63,17 +63,6 @@ export function fsWorkspaceReader(root: string): WorkspaceReader {
   };
 }
 
-/**
- * Files that look like they hold secrets. A path a MODEL suggests (scout findings, plan) is never read
- * into any role's context when it matches; a path the user named is (they chose to share it).
- */
-const SECRET_LOOKING =
-  /(^|\/)(\.env[^/]*|\.npmrc|\.pypirc|\.netrc|\.git-credentials|id_(rsa|dsa|ecdsa|ed25519)[^/]*|[^/]*\.(pem|key|p12|pfx|keystore|jks)|(credentials|secrets?)(\.[a-z]+)?)$/i;
-
-export function looksSecret(path: string): boolean {
-  return SECRET_LOOKING.test(path.replace(/\\/g, '/'));
-}
-
 export const MAX_FILE_CHARS = 60_000;
 export const MAX_CONTEXT_CHARS = 240_000;
 export const MAX_CONTEXT_FILES = 20;

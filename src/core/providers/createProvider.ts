@@ -5,6 +5,7 @@ import type { ModelSpec } from '../config/policySchema';
 import { createAnthropicProvider } from './anthropicProvider';
 import { keyEnvFor } from './keys';
 import { createOpenAIProvider } from './openaiProvider';
+import { sameOriginFetch } from './sameOriginFetch';
 import { ProviderError, type Provider } from './types';
 
 export interface CreateProviderOptions {
@@ -32,7 +33,7 @@ export function createProvider(spec: ModelSpec, opts: CreateProviderOptions = {}
     apiKey: opts.apiKey,
     keyHint,
     maxOutputTokens: spec.maxOutputTokens,
-    fetch: opts.fetch,
+    fetch: sameOriginFetch(opts.fetch),
   };
   switch (spec.provider) {
     case 'openai':

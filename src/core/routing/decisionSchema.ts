@@ -59,6 +59,7 @@ export const GateCodeSchema = z.enum([
   'escalation', // rounds exhausted, diff too large, …
   'no-implementer', // no model can implement
   'residency', // data residency leaves a stage with no model
+  'workspace-policy', // the approving review came from a model the workspace's policy file defines
 ]);
 export type GateCode = z.infer<typeof GateCodeSchema>;
 

@@ -90,10 +90,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
     return undefined;
   }
 
-  const keySource = svc.keys.keySource({
-    trusted: () => svc.policy.trusted,
-    workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl),
-  });
+  const keySource = svc.keys.keySource(svc.policy);
   const providerFor = async (spec: ModelSpec) => {
     const name = keyEnvFor(spec);
     return createProvider(spec, {

@@ -4,7 +4,7 @@
 // good policy and exposes the precise problems (the status bar shows a warning, the command
 // shows them with links to the file).
 import * as vscode from 'vscode';
-import { formatProblem, PolicyStore, type PolicyLoadResult } from '../../core/config/loadPolicy';
+import { formatProblem, PolicyStore, type PolicyLoadResult, type PolicyProvenance } from '../../core/config/loadPolicy';
 import type { RoutingPolicy } from '../../core/config/policySchema';
 import { SETTINGS_SECTION, SettingKeys, WORKSPACE_POLICY_PATH } from '../../core/config/settingsKeys';
 
@@ -102,6 +102,11 @@ export class PolicyService implements vscode.Disposable {
 
   get sources(): string[] {
     return this.store.sources;
+  }
+
+  /** Which layer chose what: the workspace file's own models, the key names the user's settings configure. */
+  get provenance(): PolicyProvenance {
+    return this.store.provenance;
   }
 
   get problems(): string[] {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Codebase } from '../../core/context/codebase';
 import { RepoIndex } from '../../core/context/repoIndex';
 import { ripgrepOnPath, vscodeRipgrep } from '../../core/context/ripgrepPath';
-import { looksSecret } from '../../core/pipeline/workspaceReader';
+import { looksSecret } from '../../core/paths/secretPaths';
 
 const DEBOUNCE_MS = 300;
 const IGNORED = /(^|\/)(\.git|node_modules|\.vscode-test|dist|out)(\/|$)/;

@@ -174,10 +174,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   if (previous) await svc.content.clearRun(previous.runId);
   svc.panel.show(true);
 
-  const keySource = svc.keys.keySource({
-    trusted: () => svc.policy.trusted,
-    workspaceChoseUrl: (s) => svc.policy.workspaceChoseUrl(s.baseUrl),
-  });
+  const keySource = svc.keys.keySource(svc.policy);
   // Keys used in this run, only so the ledger's scrubber can blank them if one slipped into a record.
   const usedKeys = new Set<string>();
   const providerFor = async (spec: ModelSpec) => {

@@ -2,7 +2,11 @@
 // only when a model is about to be called, never logged, never put in settings or sent to the
 // webview. In an untrusted workspace no key goes to a base URL that a workspace file chose; the
 // policy loader already drops the workspace file there, and this checks again at the last step.
+// Where a key may go is core's rule (keyWithheldReason), the same as the CLI's: a well-known key only
+// to its vendor's hosts (never over plain http), any other name only when the user's own settings
+// configure it or it is a SWITCHYARD_…_KEY name — a repository's policy cannot pick a stored key.
 import * as vscode from 'vscode';
+import type { PolicyProvenance } from '../../core/config/loadPolicy';
 import type { ModelSpec } from '../../core/config/policySchema';
 import { secretKeyFor } from '../../core/config/settingsKeys';
 import { keyEnvFor, keyWithheldReason, type KeySource } from '../../core/providers/keys';
@@ -37,22 +41,30 @@ export class ApiKeys {
   }
 
   /**
-   * A KeySource for the pipeline. `workspaceChoseUrl(spec)` says whether this model's base URL came
-   * from a workspace file; when the workspace is untrusted such a model gets no key.
+   * A KeySource for the pipeline. `policy.workspaceChoseUrl(url)` says whether this model's base URL
+   * came from a workspace file (when the workspace is untrusted such a model gets no key);
+   * `policy.provenance.userKeyEnvNames` are the key names the user's own settings configure.
    */
-  keySource(opts: { trusted: () => boolean; workspaceChoseUrl: (spec: ModelSpec) => boolean }): KeySource {
+  keySource(policy: KeyPolicyView): KeySource {
+    const withheld = (spec: ModelSpec): string | undefined => {
+      const name = keyEnvFor(spec);
+      return name ? keyWithheldReason(spec, name, {}, { userNames: policy.provenance.userKeyEnvNames }) : undefined;
+    };
     return {
       get: async (spec) => {
-        if (!opts.trusted() && opts.workspaceChoseUrl(spec)) return undefined;
+        if (!policy.trusted && policy.workspaceChoseUrl(spec.baseUrl)) return undefined;
         const name = keyEnvFor(spec);
-        if (!name || keyWithheldReason(spec, name, {})) return undefined;
+        if (!name || withheld(spec)) return undefined;
         return (await this.secrets.get(secretKeyFor(name))) || undefined;
       },
-      // The same destination rule as the CLI: a well-known key never goes to a host a policy chose.
-      withheld: (spec) => {
-        const name = keyEnvFor(spec);
-        return name ? keyWithheldReason(spec, name, {}) : undefined;
-      },
+      withheld,
     };
   }
+}
+
+/** What the key rule needs to know about the policy in force (PolicyService provides it). */
+export interface KeyPolicyView {
+  readonly trusted: boolean;
+  workspaceChoseUrl(baseUrl: string | undefined): boolean;
+  readonly provenance: PolicyProvenance;
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
 import { STAGES } from '../../core/config/policySchema';
 import { keyEnvFor } from '../../core/providers/keys';
-import type { ApiKeys } from './apiKeys';
+import type { ApiKeys, KeyPolicyView } from './apiKeys';
 
 export interface Readiness {
   /** model id → undefined when ready, else why not. */
@@ -25,7 +25,12 @@ async function lmOffers(spec: ModelSpec): Promise<boolean> {
   }
 }
 
-export async function computeReadiness(policy: RoutingPolicy, keys: ApiKeys): Promise<Readiness> {
+export async function computeReadiness(
+  policy: RoutingPolicy,
+  keys: ApiKeys,
+  keyPolicy?: KeyPolicyView,
+): Promise<Readiness> {
+  const withheld = keyPolicy ? keys.keySource(keyPolicy).withheld : undefined;
   const reasons = new Map<string, string | undefined>();
   const names = policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n));
   const present = await keys.present(names);
@@ -41,7 +46,7 @@ export async function computeReadiness(policy: RoutingPolicy, keys: ApiKeys): Pr
         m.provider === 'openai-compatible' ? undefined : `no key name for ${m.id}; set apiKeyEnv in the policy`,
       );
     } else {
-      reasons.set(m.id, present.has(name) ? undefined : `no ${name} stored: run "Switchyard: Set API key"`);
+      reasons.set(m.id, present.has(name) ? withheld?.(m) : `no ${name} stored: run "Switchyard: Set API key"`);
     }
   }
   const configuredStages = STAGES.filter((s) => policy.stages[s].length > 0);

@@ -26,7 +26,13 @@ function io(cwd: string, home: string, env: Record<string, string> = {}): Captur
     asked: [],
     out: (t) => c.stdout.push(t),
     err: (t) => c.stderr.push(t),
-    env: { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), PATH: process.env['PATH'], BENCH_KEY: KEY, ...env },
+    env: {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      PATH: process.env['PATH'],
+      SWITCHYARD_BENCH_KEY: KEY,
+      ...env,
+    },
     cwd,
     ask: async (q) => {
       c.asked.push(q);
@@ -43,7 +49,7 @@ async function setup(opts: { verify?: boolean; items?: boolean } = {}) {
   mkdirSync(join(root, '.switchyard'));
   writeFileSync(
     join(root, '.switchyard/routing.json'),
-    JSON.stringify(benchPolicyInput(server, opts.verify ? VERIFY : undefined, 'BENCH_KEY'), null, 2) + '\n',
+    JSON.stringify(benchPolicyInput(server, opts.verify ? VERIFY : undefined, 'SWITCHYARD_BENCH_KEY'), null, 2) + '\n',
   );
   if (opts.items !== false)
     writeFileSync(join(root, '.switchyard/benchmarks.json'), JSON.stringify(benchSet(), null, 2));

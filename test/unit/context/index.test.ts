@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { loadIndexWithCache, saveIndex } from '../../../src/core/context/indexCache';
 import { locate } from '../../../src/core/context/locate';
 import { RepoIndex } from '../../../src/core/context/repoIndex';
-import { looksSecret } from '../../../src/core/pipeline/workspaceReader';
+import { looksSecret } from '../../../src/core/paths/secretPaths';
 import { makeOpenaiRepo, type FixtureRepo } from './fixtureRepo';
 
 let fx: FixtureRepo;

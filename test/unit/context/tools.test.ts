@@ -10,8 +10,8 @@ import { RepoIndex } from '../../../src/core/context/repoIndex';
 import { ripgrepOnPath } from '../../../src/core/context/ripgrepPath';
 import { ToolBox } from '../../../src/core/context/tools/toolBox';
 import { DEFAULT_PROTECTED_PATHS } from '../../../src/core/config/policySchema';
-import { protectedMatches } from '../../../src/core/pipeline/protectedPaths';
-import { looksSecret } from '../../../src/core/pipeline/workspaceReader';
+import { protectedMatches } from '../../../src/core/paths/protectedPaths';
+import { looksSecret } from '../../../src/core/paths/secretPaths';
 
 let root: string;
 let outside: string;

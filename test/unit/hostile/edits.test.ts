@@ -84,8 +84,6 @@ test('a symlinked directory pointing outside is not written through', async () =
 });
 
 const PROTECTED: Array<[string, string]> = [
-  ['.git/config', '[core]\n\tbare = false\n'],
-  ['.git/hooks/post-checkout', '#!/bin/sh\nexit 0\n'],
   ['.vscode/settings.json', '{\n  "editor.tabSize": 2\n}\n'],
   ['.env', 'DATABASE_URL=postgres://localhost/dev\n'],
   ['.env.production', 'DATABASE_URL=postgres://prod/db\n'],
@@ -247,6 +245,27 @@ test('a stale base (the file was edited after the diff was made) is refused; the
   });
 });
 
+// Git's own files run code (hooks, config such as core.fsmonitor): the edit engine refuses them
+// outright, as `git apply` does, so even a person answering yes at the gate cannot get one written.
+for (const [path, content] of [
+  ['.git/config', '[core]\n\tbare = false\n'],
+  ['.git/hooks/post-checkout', '#!/bin/sh\nexit 0\n'],
+  ['.git//config', '[core]\n\tbare = false\n'],
+] as const) {
+  test(`a path inside .git (${path}) is refused by the edit engine, even with a yes at the gate`, async () => {
+    const real = path.replace('//', '/');
+    const firstLine = content.split('\n')[0]!;
+    const h = await editCase({
+      files: { [real]: content },
+      reply: searchReplace(path, firstLine, `${firstLine} # changed`),
+      gate: () => true,
+      expect: /edit-resolve.*inside a \.git folder/,
+    });
+    assert.equal(h.gates.length, 0, 'nothing reached the gate');
+    assert.equal(h.applied.length, 0);
+  });
+}
+
 // Spellings of a protected path that normalise to it: each must still stop at the gate.
 const PROTECTED_SPELLINGS: Array<[string, string, string]> = [
   ['src/../.vscode/settings.json', '.vscode/settings.json', '  "a": 1'],
@@ -254,7 +273,6 @@ const PROTECTED_SPELLINGS: Array<[string, string, string]> = [
   ['.vscode//settings.json', '.vscode/settings.json', '  "a": 1'],
   ['.vscode/./settings.json', '.vscode/settings.json', '  "a": 1'],
   ['src\\..\\.vscode\\settings.json', '.vscode/settings.json', '  "a": 1'],
-  ['.git//config', '.git/config', '[core]'],
   ['.github/workflows/../workflows/ci.yml', '.github/workflows/ci.yml', 'name: ci'],
   ['config/.env.production', 'config/.env.production', 'A=1'],
   ['.switchyard//routing.json', '.switchyard/routing.json', '  "rules": {}'],
@@ -264,7 +282,6 @@ for (const [spelled, real, line] of PROTECTED_SPELLINGS) {
   test(`a protected path spelled "${spelled}" still stops at the gate; nothing is written`, async () => {
     const content: Record<string, string> = {
       '.vscode/settings.json': '{\n  "a": 1\n}\n',
-      '.git/config': '[core]\n',
       '.github/workflows/ci.yml': 'name: ci\n',
       'config/.env.production': 'A=1\n',
       '.switchyard/routing.json': '{\n  "rules": {}\n}\n',

@@ -6,7 +6,8 @@ import { RoutingPolicySchema, type ModelSpec } from '../../../src/core/config/po
 import { BudgetGuard, MIN_USEFUL_OUTPUT_TOKENS } from '../../../src/core/pipeline/budget';
 import { planEscalation } from '../../../src/core/pipeline/escalation';
 import { parseJsonReply } from '../../../src/core/pipeline/jsonReply';
-import { protectedMatches } from '../../../src/core/pipeline/protectedPaths';
+import { protectedMatches } from '../../../src/core/paths/protectedPaths';
+import { looksSecret } from '../../../src/core/paths/secretPaths';
 import { anchorFindings } from '../../../src/core/review/anchorFindings';
 import { noReviewerReason, pickReviewers } from '../../../src/core/review/crossVendorRule';
 import { diffNewLines, diffSize, numberDiff } from '../../../src/core/review/numberDiff';
@@ -16,12 +17,7 @@ import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
 import { RoleSession } from '../../../src/core/sessions/roleSession';
 import { DEFAULT_PROTECTED_PATHS } from '../../../src/core/config/policySchema';
 import { diffArtifactOf, newLineCounts, resolveImplementerReply } from '../../../src/core/pipeline/implementerEdits';
-import {
-  fsWorkspaceReader,
-  looksSecret,
-  MAX_FILE_CHARS,
-  readContextFiles,
-} from '../../../src/core/pipeline/workspaceReader';
+import { fsWorkspaceReader, MAX_FILE_CHARS, readContextFiles } from '../../../src/core/pipeline/workspaceReader';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -31,6 +31,7 @@ test('envKeySource reads the right variable and treats blank as missing', async 
     ANTHROPIC_API_KEY: '  ',
     OPENROUTER_API_KEY: 'sk-or',
     MY_KEY: 'custom',
+    SWITCHYARD_KEY_ENV_ALLOW: 'MY_KEY',
   });
   assert.equal(await keys.get(spec({})), 'sk-openai');
   assert.equal(await keys.get(spec({ provider: 'anthropic' })), undefined);
@@ -74,8 +75,13 @@ test('a well-known key goes only to its vendor, loopback, or a host the user all
   assert.equal(await allowed.get(hostile), 'sk-openai-secret');
 });
 
-test("variables holding other systems' credentials are never model keys", async () => {
-  const env = { GITHUB_TOKEN: 'ghp_x', AWS_SECRET_ACCESS_KEY: 'aws', TEAM_CLAUDE_KEY: 'sk-team' };
+test("variables holding other systems' credentials are never model keys, even when allowed", async () => {
+  const env = {
+    GITHUB_TOKEN: 'ghp_x',
+    AWS_SECRET_ACCESS_KEY: 'aws',
+    TEAM_CLAUDE_KEY: 'sk-team',
+    SWITCHYARD_KEY_ENV_ALLOW: 'GITHUB_TOKEN,TEAM_CLAUDE_KEY',
+  };
   const keys = envKeySource(env);
   for (const name of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY']) {
     const s = spec({ id: 'm', provider: 'openai-compatible', apiKeyEnv: name, baseUrl: 'https://llm.example/v1' });
@@ -83,5 +89,5 @@ test("variables holding other systems' credentials are never model keys", async 
     assert.match(keys.withheld!(s)!, new RegExp(`${name} is not sent to models`));
   }
   const own = spec({ provider: 'anthropic', apiKeyEnv: 'TEAM_CLAUDE_KEY', baseUrl: 'https://gateway.example/v1' });
-  assert.equal(await keys.get(own), 'sk-team', "a model's own variable goes where the policy says");
+  assert.equal(await keys.get(own), 'sk-team', 'a variable the user allowed goes where the policy says');
 });
