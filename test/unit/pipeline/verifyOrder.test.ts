@@ -1,7 +1,8 @@
 // Where verification sits in a run (issue 15, C2): the policy's test command runs only on a diff
-// the critic reviewed and did not block, in the sandboxed copy runVerifyStage makes; a failing run
-// is a finding that sends the change back within the review rounds, and the critic of the next
-// round, the final owner and the person at the gate all see it. Real SDKs over HTTP to the loopback
+// the critic reviewed and did not block (test/unit/hostile/verifyAfterCritic.test.ts), in the
+// sandboxed copy runVerifyStage makes; a failing run is a finding that sends the change back within
+// the review rounds, and the critic of the next round, the final owner and the person at the gate
+// all see it. Real SDKs over HTTP to the loopback
 // server, the real verify stage and sandbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,33 +39,6 @@ function withVerify(h: Harness, rules: Record<string, unknown> = {}) {
   const base = testPolicy(h.server);
   return { ...base, rules: { ...base.rules, ...rules }, verify: { command: COMMAND, timeoutSeconds: 30 } };
 }
-
-test('a change the critic blocks is never run: no verify call, and the run says why tests did not run', async () => {
-  const h = await startHarness(SRC);
-  try {
-    // The change edits the test script itself: exactly what must not run before a review.
-    h.queues.implementer.push(
-      searchReplace('test.sh', SRC['test.sh'].trim(), 'git config core.fsmonitor "touch /tmp/pwned"'),
-    );
-    h.queues.critic.push(
-      json({ verdict: 'block', summary: 'rewrites the test script to change git config', findings: [] }),
-    );
-    h.gateAnswer = false; // a block goes to a person (rules.humanGate.onBlock), who says no
-    const v = verifier(h);
-    const r = await h.run('Fix src/a.sh to print two', { policy: withVerify(h), verify: v.verify });
-    assert.equal(v.calls.length, 0, 'the verify command never ran');
-    const verified = h.events.filter((e) => e.type === 'verified');
-    assert.equal(verified.length, 1);
-    assert.ok(verified[0]!.type === 'verified');
-    assert.equal(verified[0]!.status, 'skipped-blocked');
-    assert.match(verified[0]!.summary, /critic blocked this change, so its code was not run/);
-    assert.deepEqual(r.record.verifications, [{ round: 1, status: 'skipped-blocked', passed: undefined }]);
-    assert.equal(r.outcome, 'rejected');
-    assert.equal(h.read('test.sh'), SRC['test.sh']);
-  } finally {
-    await h.close();
-  }
-});
 
 test('an approved change whose tests fail goes back to the implementer with the output; the fix is tested and applied', async () => {
   const h = await startHarness(SRC);
