@@ -14,18 +14,18 @@ async function pids(): Promise<number[]> {
 
 /** Tasks (threads count, as RLIMIT_NPROC counts them) whose real uid is `uid`. */
 export async function tasksOwnedBy(uid: number): Promise<number> {
-  let total = 0;
-  for (const pid of await pids()) {
-    try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      const realUid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
-      if (realUid !== uid) continue;
-      total += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return total;
+  const counts = await Promise.all(
+    (await pids()).map(async (pid) => {
+      try {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8');
+        if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) return 0;
+        return Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+      } catch {
+        return 0; // gone while we looked
+      }
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** The pid namespace a process is in, as the kernel names it ("pid:[4026532177]"). */
@@ -39,9 +39,7 @@ export async function pidNamespaceOf(pid: number): Promise<string | undefined> {
 
 /** Pids (as this process sees them) of every live process in the pid namespace `ns`. */
 export async function membersOf(ns: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const pid of await pids()) {
-    if ((await pidNamespaceOf(pid)) === ns) found.push(pid);
-  }
-  return found;
+  const all = await pids();
+  const spaces = await Promise.all(all.map(pidNamespaceOf));
+  return all.filter((_, i) => spaces[i] === ns);
 }
