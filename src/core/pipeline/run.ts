@@ -418,10 +418,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           mustDiffer: policy.rules.reviewerVendorMustDiffer,
         });
         // verify — after the review, never on a change the critic blocked; failing tests are a finding.
-        const checked = withTestFailure(review.review, await testRound(round, review.review.verdict));
+        const tested = await testRound(round, review.review.verdict);
+        const checked = withTestFailure(review.review, tested);
         lastCritic = { review: checked, spec: review.spec };
         criticReviews.push(checked);
-        if (checked.verdict === 'request-changes') revision = { review: checked, by: review.spec.id };
+        const by = tested?.failed ? `${review.spec.id}, and the project's test command` : review.spec.id;
+        if (checked.verdict === 'request-changes') revision = { review: checked, by };
         if (checked.verdict !== 'request-changes') break;
         if (round - firstRound + 1 > policy.rules.maxReviewRounds) {
           roundsExhausted = true;

@@ -102,3 +102,13 @@ export async function copyTree(
     }
   }
 }
+
+/** Whether anything (a file, a folder, a dangling link) is at `p`. */
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

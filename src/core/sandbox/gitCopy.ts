@@ -6,9 +6,9 @@
 // The clone borrows the repository's object store through git's alternates file (`--shared`)
 // instead of copying gigabytes of history. Git itself never writes into an alternate; inside the
 // sandbox the object store is mounted read-only, so nothing can.
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { copyEntry, copyTree, type CopyBudget, type NodeModulesHandler } from './copyTree';
+import { copyEntry, copyTree, exists, type CopyBudget, type NodeModulesHandler } from './copyTree';
 import { gitOrThrow, runGit, splitNul } from './git';
 
 const BASELINE_IDENTITY = [
@@ -142,13 +142,4 @@ export async function alternatesOf(objectsDir: string, depth = 0): Promise<strin
     out.push(abs, ...(await alternatesOf(abs, depth + 1)));
   }
   return out;
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -17,7 +17,7 @@ import { chmod, lstat, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from '
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ReadOnlyMount, SandboxLayout } from './bwrapArgs';
-import { copyTree, type CopyBudget, type NodeModulesHandler } from './copyTree';
+import { copyTree, exists, type CopyBudget, type NodeModulesHandler } from './copyTree';
 import { runGit } from './git';
 import { alternatesOf, carryOverChanges, cloneAt, commitBaseline, ignoredNodeModules } from './gitCopy';
 import { SCRATCH_PREFIX, sweepStaleScratch, writeOwner } from './sweepScratch';
@@ -272,15 +272,6 @@ async function gitTop(dir: string): Promise<string | undefined> {
 
 function copyBudget(opts: IsolatedCopyOptions): CopyBudget {
   return { bytes: 0, maxBytes: opts.maxCopyBytes ?? 1024 * 1024 * 1024 };
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Dispose runs once however often it is called, and reports failures instead of throwing. */
