@@ -35,7 +35,10 @@ const INSTALL_HINT =
 
 const cache = new Map<string, Promise<SandboxSupport>>();
 
-/** The sandbox this machine offers, or why there is none. Cached per PATH and user. */
+/**
+ * The sandbox this machine offers, or why there is none. A working sandbox is remembered per PATH
+ * and user; a missing one is asked about again next time (the user may have installed bubblewrap).
+ */
 export function probeSandbox(opts: ProbeOptions = {}): Promise<SandboxSupport> {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
@@ -45,6 +48,7 @@ export function probeSandbox(opts: ProbeOptions = {}): Promise<SandboxSupport> {
   if (!p) {
     p = probe(env, platform, euid);
     cache.set(key, p);
+    void p.then((s) => !s.ok && cache.delete(key));
   }
   return p;
 }
