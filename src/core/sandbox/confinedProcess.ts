@@ -51,7 +51,7 @@ export async function runConfined(opts: ConfinedRunOptions): Promise<ConfinedExi
   const runAs = opts.isolation.kind === 'sandbox' ? opts.isolation.support.runAs : undefined;
   if (runAs) for (const w of opts.layout.writable) await chownTree(w, runAs.uid, runAs.gid);
   try {
-    return await new Supervisor(opts, plan.infoFd).run(plan.file, plan.args);
+    return await new Supervisor(opts, plan.infoFd).run(plan.file, plan.args, plan.bwrapOptions);
   } finally {
     if (runAs) {
       const me = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };

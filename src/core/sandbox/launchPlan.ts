@@ -29,9 +29,17 @@ export interface LaunchPlan {
   args: string[];
   /** bwrap reports its child's pid and namespaces on fd 3. */
   infoFd: boolean;
+  /**
+   * bwrap's own options, to be written NUL-separated to the child's fd 4 (`--args 4`) rather than
+   * put on its command line: the environment is in them, and any process can read a command line.
+   */
+  bwrapOptions?: string[];
   /** The user the command runs as (its uid decides whose tasks the process limit counts). */
   uid: number;
 }
+
+/** The child's fd bwrap reads its options from (after stdin, stdout, stderr and the info pipe). */
+export const ARGS_FD = 4;
 
 export async function launchPlan(input: LaunchInput): Promise<LaunchPlan> {
   const hostEnv = input.hostEnv ?? process.env;
@@ -62,9 +70,8 @@ export async function launchPlan(input: LaunchInput): Promise<LaunchPlan> {
     infoFd: 3,
   });
   const inner = [s.prlimit, ...prlimitArgs(input.limits, await tasksOwnedBy(uid)), ...input.argv];
-  if (s.runAs) {
-    const args = [...setprivArgs(s.runAs), s.bwrap, ...sandbox, '--', ...inner];
-    return { file: s.runAs.setpriv, args, infoFd: true, uid };
-  }
-  return { file: s.bwrap, args: [...sandbox, '--', ...inner], infoFd: true, uid };
+  const bwrap = [s.bwrap, '--args', String(ARGS_FD), '--', ...inner];
+  const plan = { infoFd: true, uid, bwrapOptions: sandbox };
+  if (s.runAs) return { ...plan, file: s.runAs.setpriv, args: [...setprivArgs(s.runAs), ...bwrap] };
+  return { ...plan, file: bwrap[0]!, args: bwrap.slice(1) };
 }

@@ -6,6 +6,7 @@
 // bwrap's init exits too and takes any leftovers with it. Unsandboxed, the command leads its own
 // process group and the group gets the same TERM-then-KILL (a setsid escapee is out of its reach).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ConfinedExit, ConfinedRunOptions } from './confinedProcess';
 import { watchDisk, type DiskWatch } from './diskWatch';
@@ -13,6 +14,10 @@ import { membersOf, pidNamespaceOf } from './processTable';
 import { formatBytes } from './sandboxLimits';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+type Io = 'ignore' | 'pipe';
+/** stdin, stdout, stderr; in the sandbox also bwrap's info pipe (fd 3) and its options pipe (fd 4). */
+const PLAIN_STDIO: Io[] = ['ignore', 'pipe', 'pipe'];
+const SANDBOX_STDIO: Io[] = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'];
 const SIGNAL_NAMES: Record<number, string> = {
   1: 'SIGHUP',
   2: 'SIGINT',
@@ -55,22 +60,33 @@ export class Supervisor {
     this.grace = Math.min(Math.max(opts.killGraceMs ?? 2000, 0), MAX_TIMER_MS);
   }
 
-  run(file: string, args: string[]): Promise<ConfinedExit> {
+  /** Starts `file args`; in the sandbox, bwrap's options go through a pipe (`--args`), not the command line. */
+  run(file: string, args: string[], bwrapOptions: string[] = []): Promise<ConfinedExit> {
     return new Promise((resolve) => {
       this.resolve = resolve;
+      let proc: ChildProcess;
+      const devNull = openDevNull();
       try {
-        this.proc = spawn(file, args, {
+        proc = spawn(file, args, {
           // The sandbox sets its own directory and environment; bwrap itself needs neither.
           cwd: this.sandboxed ? '/' : this.opts.layout.cwd,
           env: this.sandboxed ? { PATH: '/usr/bin:/bin' } : this.opts.env,
           detached: true,
-          stdio: this.sandboxed ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+          stdio: withCovers(this.sandboxed ? SANDBOX_STDIO : PLAIN_STDIO, devNull),
         });
       } catch (e) {
         this.startError = `${(e as Error).message} (cwd ${this.opts.layout.cwd})`;
         return this.finish();
+      } finally {
+        if (devNull !== undefined) closeSync(devNull);
       }
-      this.watch(this.proc);
+      this.proc = proc;
+      if (this.sandboxed) {
+        const pipe = proc.stdio[4] as NodeJS.WritableStream | null;
+        pipe?.on('error', () => undefined); // bwrap gone already: its exit says why
+        pipe?.end(bwrapOptions.map((a) => `${a}\0`).join(''));
+      }
+      this.watch(proc);
       this.armLimits();
     });
   }
@@ -193,6 +209,35 @@ export class Supervisor {
       ...(this.startError !== undefined ? { startError: this.startError } : {}),
       durationMs: Math.round((this.endedAt ?? performance.now()) - this.started),
     });
+  }
+}
+
+/**
+ * `stdio`, then /dev/null in place of every further fd this process has open: a descriptor the host
+ * inherited without close-on-exec (a pipe, a socket to something) would otherwise pass on to the
+ * command, sandbox or not. (libuv's 'ignore' leaves such a descriptor alone above fd 2, hence an
+ * explicit /dev/null.)
+ */
+function withCovers(stdio: Io[], devNull: number | undefined): Array<Io | number> {
+  if (devNull === undefined) return stdio;
+  let open: number[];
+  try {
+    open = readdirSync('/proc/self/fd').map(Number);
+  } catch {
+    return stdio; // no /proc: not Linux
+  }
+  const top = Math.max(stdio.length - 1, ...open);
+  const rest = Array.from({ length: top + 1 - stdio.length }, (_, i) =>
+    open.includes(stdio.length + i) ? devNull : ('ignore' as const),
+  );
+  return [...stdio, ...rest];
+}
+
+function openDevNull(): number | undefined {
+  try {
+    return openSync('/dev/null', 'r');
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,7 +2,8 @@
 // found from outside by a tag in their command line, since pids inside the sandbox's own pid
 // namespace mean nothing out here.
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -112,6 +113,44 @@ describe('runConfined in the sandbox', () => {
     });
     assert.match(r.startError ?? '', /the sandbox could not start: .*no-such-folder/);
     assert.doesNotMatch(r.out, /never/);
+  });
+
+  it('a descriptor the host inherited without close-on-exec does not reach the command', async () => {
+    // A host process (here: a child node) holding an inherited pipe at fd 7, as a launcher can leave one.
+    const probe = path.join(dir, 'probe.ts');
+    const src = path.resolve(__dirname, '../../../src/core/sandbox');
+    writeFileSync(
+      probe,
+      [
+        `import { runConfined } from ${JSON.stringify(path.join(src, 'confinedProcess'))};`,
+        `import { chooseIsolation } from ${JSON.stringify(path.join(src, 'chooseIsolation'))};`,
+        `import { DEFAULT_LIMITS } from ${JSON.stringify(path.join(src, 'sandboxLimits'))};`,
+        `const work = ${JSON.stringify(path.join(dir, 'work'))};`,
+        'void (async () => {',
+        '  const isolation = await chooseIsolation();',
+        "  if ('refused' in isolation) throw new Error(isolation.refused);",
+        '  for (const iso of [isolation, { kind: "unsandboxed", why: "both modes" } as const]) {',
+        "    await runConfined({ argv: ['/bin/sh', '-c', 'ls -l /proc/self/fd'], layout: { cwd: work, home: work, writable: [work], readOnly: [] },",
+        "      env: { PATH: '/usr/bin:/bin' }, isolation: iso, limits: DEFAULT_LIMITS, timeoutMs: 20000,",
+        '      onData: (_s, c) => process.stdout.write(c) });',
+        '  }',
+        '})();',
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', probe], {
+      cwd: path.resolve(__dirname, '../../..'),
+      stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((r.stdout.match(/total/g) ?? []).length, 2, r.stdout);
+    assert.doesNotMatch(
+      r.stdout,
+      /^\S+\s+\d+\s+\S+\s+\S+\s+\d+\s+.*\s7 -> (pipe|socket):/m,
+      'fd 7 is not the inherited pipe',
+    );
+    assert.match(r.stdout, /\s7 -> \/dev\/null/);
   });
 
   it('leaves nothing running after a normal exit', async () => {
