@@ -3,39 +3,27 @@
 // with its own git directory, uncommitted changes carried over, a baseline commit) beside what the
 // verify stage did before (`git worktree add` + remove of the same repository), and starting a
 // confined `/bin/sh -c true` (bubblewrap, prlimit; as root via setpriv) beside a plain spawn of it.
-// Medians of several runs; the code is compiled the way it ships (esbuild) before it is measured.
-import * as esbuild from 'esbuild';
+// Medians of several runs; the code is compiled the way it ships (bundleTs.mjs) before it is measured.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTs } from './bundleTs.mjs';
 
 const RUNS = 5;
 
-async function load(root, work) {
-  const outfile = join(work, 'sandbox.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        "export { createIsolatedCopy } from './src/core/sandbox/isolatedCopy';",
-        "export { runConfined } from './src/core/sandbox/confinedProcess';",
-        "export { chooseIsolation } from './src/core/sandbox/chooseIsolation';",
-        "export { DEFAULT_LIMITS } from './src/core/sandbox/sandboxLimits';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    outfile,
-    logLevel: 'warning',
+function load(root, work) {
+  return bundleTs({
+    contents: [
+      "export { createIsolatedCopy } from './src/core/sandbox/isolatedCopy';",
+      "export { runConfined } from './src/core/sandbox/confinedProcess';",
+      "export { chooseIsolation } from './src/core/sandbox/chooseIsolation';",
+      "export { DEFAULT_LIMITS } from './src/core/sandbox/sandboxLimits';",
+    ].join('\n'),
+    resolveDir: root,
+    outfile: join(work, 'sandbox.cjs'),
   });
-  return createRequire(import.meta.url)(outfile);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
