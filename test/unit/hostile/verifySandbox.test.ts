@@ -60,9 +60,10 @@ function processesWith(marker: string): number[] {
 
 describe('hostile repository vs the verify stage', () => {
   let ws: TempWorkspace | undefined;
+  const made: TempWorkspace[] = [];
   const homes: string[] = [];
   afterEach(() => {
-    ws?.cleanup();
+    for (const w of made.splice(0)) w.cleanup();
     for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true });
   });
 
@@ -72,6 +73,7 @@ describe('hostile repository vs the verify stage', () => {
     over: Partial<VerifyStageInput> & { limits?: Partial<SandboxLimits> } = {},
   ): Promise<{ outcome: VerifyOutcome; output: string }> {
     ws = makeWorkspace({ git: true });
+    made.push(ws);
     writeFileSync(path.join(ws.root, 'test.sh'), `${ORIGINAL}\n`);
     writeFileSync(path.join(ws.root, '.gitignore'), 'node_modules/\n');
     mkdirSync(path.join(ws.root, 'node_modules/dep'), { recursive: true });
