@@ -1,6 +1,6 @@
 // Everything a fresh machine needs before Switchyard can build, start, or be tested, done only
 // when missing so that it costs nothing the second time:
-//   1. Debian packages for the real VS Code host and the browser (root + apt only),
+//   1. Debian packages for the real VS Code host, the browser and the verify sandbox (root + apt only),
 //   2. npm dependencies (`npm ci` when node_modules is missing or older than the lockfile),
 //   3. the isolated VS Code host under .vscode-test/host (scripts/installHost.mjs).
 // Uses only Node built-ins: it runs before node_modules exists.
@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'patch'];
+const APT_PACKAGES = ['chromium', 'ripgrep', 'bubblewrap', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'patch'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });

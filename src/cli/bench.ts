@@ -18,6 +18,8 @@ import type { ArmSummary } from '../core/bench/armSummary';
 import { CandidateError, parseStage } from '../core/bench/candidatePolicy';
 import { editStageChain } from '../core/bench/policyEdit';
 import { replayVerifier } from '../core/bench/replayVerifier';
+import { describeRun } from '../core/verify/verifyApproval';
+import { allowUnsandboxed } from './verifyOptIn';
 import { reviewRouting, type RoutingReviewReport } from '../core/bench/routingReview';
 import { ScorecardFilterSchema } from '../core/bench/scorecardFilters';
 import { buildScorecardView } from '../core/bench/scorecardView';
@@ -220,12 +222,13 @@ async function review(v: Values, root: string, io: VerbIo): Promise<number> {
           // The CLI runs where the user chose to run it; the command still needs their approval once.
           trusted: true,
           approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
-          askApproval: async (command) =>
+          askApproval: async (command, details) =>
             io.ask
               ? io.ask(
-                  `Run the policy's verify command on each replayed change, in scratch copies of the workspace?\n  ${command}\n[y/N] `,
+                  `Run the policy's verify command on each replayed change?\n  ${command}\n${describeRun(details)}\n[y/N] `,
                 )
               : false,
+          isolation: { allowUnsandboxed: allowUnsandboxed(false, io.env) },
           secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
           env: io.env as NodeJS.ProcessEnv,
         })

@@ -17,12 +17,14 @@ import { resolveAvailability } from '../core/routing/availability';
 import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
+import { describeRun } from '../core/verify/verifyApproval';
 import { runVerifyStage } from '../core/verify/verifyStage';
+import { allowUnsandboxed } from './verifyOptIn';
 import { filesUnderRoot, policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
 import { verbArgs, verbLoadedPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
-export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
+export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify] [--verify-unsandboxed]
   Routes the task through the stages its decision names (see "switchyard explain"), with the models
   of .switchyard/routing.json (or the built-in policy) and keys from the environment
   (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
@@ -35,8 +37,11 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --ledger FILE  where to append the run record (default: $SWITCHYARD_LEDGER or ~/.local/state/switchyard/runs.jsonl)
   --no-ledger    do not record the run
   --json         print the result (outcome, decision, diff, review, record) as JSON on stdout
-  --no-verify    skip the policy's verify command (it otherwise runs on each diff in a scratch copy,
-                 after you approve the command once; without a terminal it is skipped)
+  --no-verify    skip the policy's verify command (it otherwise runs on each diff the critic did not
+                 block, in a sandboxed copy, after you approve the command once; without a terminal it is skipped)
+  --verify-unsandboxed
+                 on a machine without the sandbox (bubblewrap), run the verify command anyway, in a copy
+                 but unconfined (also SWITCHYARD_VERIFY_UNSANDBOXED=1); without it, the command is not run there
 exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, edits that did not resolve, or a
             file that changed before it could be written; nothing written), 2 usage error, 3 a provider or
             configuration error (invalid policy, no model, budget), 70 an internal error (a bug: the message
@@ -119,6 +124,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       'no-ledger': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'no-verify': { type: 'boolean', default: false },
+      'verify-unsandboxed': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -199,12 +205,13 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
                 // The CLI runs where the user chose to run it; the command still needs their approval once.
                 trusted: true,
                 approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
-                askApproval: async (command) =>
+                askApproval: async (command, details) =>
                   io.ask
                     ? io.ask(
-                        `Run the policy's verify command on the change, in a scratch copy of the workspace?\n  ${command}\n[y/N] `,
+                        `Run the policy's verify command on the change?\n  ${command}\n${describeRun(details)}\n[y/N] `,
                       )
                     : false,
+                isolation: { allowUnsandboxed: allowUnsandboxed(v['verify-unsandboxed'], io.env) },
                 secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
                 env: io.env as NodeJS.ProcessEnv,
                 signal,

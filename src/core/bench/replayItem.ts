@@ -10,7 +10,7 @@ import { runTask } from '../pipeline/run';
 import type { RunTaskOptions } from '../pipeline/runTypes';
 import { fsWorkspaceReader } from '../pipeline/workspaceReader';
 import type { Review } from '../review/reviewSchema';
-import { createScratchWorkspace, type ScratchOptions } from '../verify/scratchWorkspace';
+import { createIsolatedCopy, type IsolatedCopyOptions } from '../sandbox/isolatedCopy';
 import type { VerifyOutcome } from '../verify/verifySchema';
 import type { BenchmarkItem } from './benchmarkSchema';
 import { contextDrift } from './benchmarkStore';
@@ -26,7 +26,7 @@ export interface ReplayHost {
    * host wires runVerifyStage with its trust answer and approvals. Omit to skip verification.
    */
   verify?(root: string, resolved: ResolvedPlan, signal: AbortSignal): Promise<VerifyOutcome>;
-  scratch?: ScratchOptions;
+  scratch?: IsolatedCopyOptions;
   signal?: AbortSignal;
   resilience?: RunTaskOptions['resilience'];
   priceLookup?: RunTaskOptions['priceLookup'];
@@ -71,7 +71,9 @@ export async function replayItem(
   host: ReplayHost,
 ): Promise<ReplayResult> {
   const drift = await contextDrift(root, item);
-  const scratch = await createScratchWorkspace(root, host.scratch);
+  // No command runs in this copy itself (verify makes its own sandboxed copy of it), so its
+  // node_modules may be a link: the verify copy mounts the folder it resolves to, read-only.
+  const scratch = await createIsolatedCopy(root, { nodeModules: 'link', ...host.scratch });
   const reviews: Review[] = [];
   let result;
   let base: ReplayResult['base'] = 'as-is';

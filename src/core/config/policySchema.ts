@@ -272,8 +272,18 @@ export const RulesSchema = z
 
 export const VerifySchema = z
   .object({
-    command: z.string().min(1).describe('Runs in a scratch copy of the workspace; asked for approval once.'),
+    command: z
+      .string()
+      .min(1)
+      .describe('Runs in a sandboxed copy of the workspace, after the critic; asked for approval once.'),
     timeoutSeconds: z.number().positive().default(300),
+    env: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'))
+      .max(64)
+      .optional()
+      .describe(
+        'Environment variables to pass to the command besides PATH, locale and TERM (shown when you approve it; credentials are never passed).',
+      ),
   })
   .strict();
 

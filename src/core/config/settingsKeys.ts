@@ -10,6 +10,8 @@ export const SettingKeys = {
   ledgerPath: 'ledgerPath',
   /** How many recent tasks the input box offers. */
   recentTasks: 'recentTasks',
+  /** Run the verify command without a sandbox where there is none (user settings only). */
+  verifyAllowUnsandboxed: 'verify.allowUnsandboxed',
 } as const;
 
 /** Path of the workspace policy file, relative to the workspace root. */

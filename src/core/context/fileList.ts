@@ -4,7 +4,7 @@
 // is anything the caller's secret rule matches (decided on the path; contents are checked later).
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { runGit, splitNul } from '../verify/git';
+import { runGit, splitNul } from '../sandbox/git';
 import { extOf } from './languages';
 
 /** Folders never indexed when walking (git already leaves out what .gitignore names). */

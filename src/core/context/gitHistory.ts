@@ -1,7 +1,7 @@
 // What git history says about each file: how often and how lately it changed, and which files
 // changed together with it. Read once per index build from `git log` (the last N non-merge commits),
 // so a repository without git, or a shallow one, simply has less history.
-import { runGit } from '../verify/git';
+import { runGit } from '../sandbox/git';
 
 export interface FileHistory {
   /** Commits in the window that touched the file. */

@@ -1,7 +1,7 @@
 // The critic: a model of ANOTHER vendor than the implementer's reviews the diff. It sees only the task,
-// the plan, the diff (with new-file line numbers), its own previous review and the verification note —
-// never the implementer's conversation. The cross-vendor rule is checked again on the model that
-// actually answered, fallbacks included.
+// the plan, the diff (with new-file line numbers) and its own previous review (which carries the test
+// output when the previous version failed verification) — never the implementer's conversation. The
+// cross-vendor rule is checked again on the model that actually answered, fallbacks included.
 import type { ModelSpec } from '../config/policySchema';
 import type { ResolvedPlan } from '../edits/editPlan';
 import { anchorFindings } from '../review/anchorFindings';
@@ -23,7 +23,6 @@ export interface CriticInput {
   diff: DiffArtifact;
   resolved: ResolvedPlan;
   previous: Review | undefined;
-  verification: string | undefined;
   implementerVendor: string;
   mustDiffer: boolean;
 }
@@ -33,17 +32,11 @@ export async function criticReview(kit: StageKit, input: CriticInput): Promise<{
   const why = `${first.id} (${first.vendor}): first ready critic whose vendor differs from the implementer's (${input.implementerVendor})`;
   const r = await kit.runStage('critic', input.round, input.critics.specs, why, input.critics.rejected, async (sr) => {
     const session = new RoleSession('critic', P.criticSystem(kit.nonce), kit.outBudget('critic'));
-    const artifacts = [
-      'task',
-      ...(input.plan ? ['plan'] : []),
-      'diff',
-      ...(input.previous ? ['previous-review'] : []),
-      ...(input.verification ? ['verification'] : []),
-    ];
+    const artifacts = ['task', ...(input.plan ? ['plan'] : []), 'diff', ...(input.previous ? ['previous-review'] : [])];
     const review = await structuredCall(
       sr,
       session,
-      P.criticMessage(kit.task, input.plan, numberDiff(input.diff.diff), input.previous, kit.nonce, input.verification),
+      P.criticMessage(kit.task, input.plan, numberDiff(input.diff.diff), input.previous, kit.nonce),
       artifacts,
       ReviewSchema,
       'Review JSON',

@@ -24,6 +24,8 @@ export interface FinalOwnerInput {
   criticReviews: readonly Review[];
   implementerVendor: string;
   round: number;
+  /** What the last test run on this diff came to (verifyNoteForCritic), when the policy has a verify command. */
+  verification?: string;
 }
 
 export async function finalOwnerReview(
@@ -49,6 +51,7 @@ export async function finalOwnerReview(
         ...(input.plan ? ['plan'] : []),
         'diff',
         ...(input.criticReviews.length ? ['reviews'] : []),
+        ...(input.verification ? ['verification'] : []),
       ];
       const review = await structuredCall(
         sr,
@@ -60,6 +63,7 @@ export async function finalOwnerReview(
           input.criticReviews,
           input.reasons,
           kit.nonce,
+          input.verification,
         ),
         artifacts,
         ReviewSchema,

@@ -1,5 +1,5 @@
 // runTask(): the pipeline for one task as a small state machine —
-//   decide → [answer] | [scout] → [architect] → (implement → review)×rounds → [final owner] → gate → apply
+//   decide → [answer] | [scout] → [architect] → (implement → review → verify)×rounds → [final owner] → gate → apply
 // Each role runs in its own RoleSession and receives only typed artifacts; every step is an event.
 // Nothing is written here: apply is the host's callback, called only after the review and gates
 // allow it and only if the run was not cancelled. Routing, gates and paths come from the policy and
@@ -47,7 +47,8 @@ import { cutOff } from './structuredCall';
 import { residencyPaths } from '../residency/residencyPaths';
 import { residencyViolations } from '../residency/residencyRules';
 import { safeContextFiles } from './safeContextFiles';
-import { verifyNoteForCritic, verifySummary } from '../verify/verifyFinding';
+import { verifyNoteForCritic } from '../verify/verifyFinding';
+import { verifyReviewedDiff, withTestFailure, type Tested } from './verifyStep';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
 export const MAX_EDIT_RETRIES = 1;
@@ -307,6 +308,23 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     let revision: { review: Review; by: string } | undefined;
     let lastRound = 0;
     let humanSendBacks = 0;
+    let lastTested: Tested | undefined;
+
+    /** The policy's test command on this round's diff, in the host's sandbox; not run on a blocked change. */
+    async function testRound(round: number, verdict: Review['verdict'] | undefined): Promise<Tested | undefined> {
+      if (!policy.verify || !opts.verify) return undefined;
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const verify = opts.verify;
+      lastTested = await verifyReviewedDiff({ round, resolved, verdict, verify, signal: ac.signal, emit }).finally(
+        () => {
+          hostMs += performance.now() - t0;
+          hostCpuMs += cpuSince(c0);
+        },
+      );
+      if (ac.signal.aborted) throw new RunCancelled();
+      return lastTested;
+    }
 
     /** The earlier run's change, when it still fits the files: reviewed as this run's first round. */
     async function reusedImplementation() {
@@ -400,29 +418,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         state.resolved = resolved;
         emit({ type: 'artifact-ready', stage: 'implementer', round, artifact: { kind: 'diff', value: diff } });
 
-        // verify: the policy's test command on this diff, in a scratch copy (the host runs it)
-        let verification: string | undefined;
-        if (policy.verify && opts.verify) {
-          const t0 = performance.now();
-          const c0 = process.cpuUsage();
-          const outcome = await opts.verify(resolved, ac.signal).finally(() => {
-            hostMs += performance.now() - t0;
-            const c = process.cpuUsage(c0);
-            hostCpuMs += (c.user + c.system) / 1000;
-          });
-          if (ac.signal.aborted) throw new RunCancelled();
-          const summary = verifySummary(outcome);
-          emit({
-            type: 'verified',
-            round,
-            status: outcome.status,
-            passed: outcome.status === 'ran' ? outcome.result.passed : undefined,
-            summary,
-          });
-          // Not run is said as such, so the critic never reads silence as a pass.
-          verification = verifyNoteForCritic(outcome);
-        }
-
         const critics = criticCandidates(policy, decision, opts.availability, implementerVendor);
         if (critics.specs.length === 0) {
           noReviewer = noReviewerReason(
@@ -430,6 +425,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
             critics.considered.map((m) => ({ modelId: m.id, vendor: m.vendor })),
           );
           emit({ type: 'stage-skipped', stage: 'critic', reason: noReviewer });
+          await testRound(round, undefined);
           break;
         }
         const review = await criticReview(kit, {
@@ -439,14 +435,16 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           diff,
           resolved,
           previous: lastCritic?.review,
-          verification,
           implementerVendor,
           mustDiffer: policy.rules.reviewerVendorMustDiffer,
         });
-        const checked = review.review;
-        lastCritic = review;
+        // verify — after the review, never on a change the critic blocked; failing tests are a finding.
+        const tested = await testRound(round, review.review.verdict);
+        const checked = withTestFailure(review.review, tested);
+        lastCritic = { review: checked, spec: review.spec };
         criticReviews.push(checked);
-        if (checked.verdict === 'request-changes') revision = { review: checked, by: review.spec.id };
+        const by = tested?.failed ? `${review.spec.id}, and the project's test command` : review.spec.id;
+        if (checked.verdict === 'request-changes') revision = { review: checked, by };
         if (checked.verdict !== 'request-changes') break;
         if (round - firstRound + 1 > policy.rules.maxReviewRounds) {
           roundsExhausted = true;
@@ -488,6 +486,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
             criticReviews,
             implementerVendor,
             round: lastRound,
+            verification: lastTested && verifyNoteForCritic(lastTested.outcome),
           });
           const checked = r.review;
           finalReview = checked;

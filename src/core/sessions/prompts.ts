@@ -227,15 +227,12 @@ export function criticMessage(
   numberedDiff: string,
   previous: Review | undefined,
   nonce: string,
-  verification?: string,
 ): string {
   const parts = [dataBlock('TASK', task, nonce)];
   if (plan) parts.push(dataBlock('PLAN', JSON.stringify(plan, null, 2), nonce));
   if (previous)
     parts.push(dataBlock('YOUR PREVIOUS REVIEW (of the earlier diff)', JSON.stringify(previous, null, 2), nonce));
   parts.push(dataBlock('DIFF (new-file line numbers on the left)', numberedDiff, nonce));
-  if (verification)
-    parts.push(dataBlock("VERIFICATION (the project's test command on this diff)", verification, nonce));
   return parts.join('\n\n');
 }
 
@@ -255,11 +252,14 @@ export function finalOwnerMessage(
   reviews: readonly Review[],
   reasons: readonly string[],
   nonce: string,
+  verification?: string,
 ): string {
   const parts = [dataBlock('TASK', task, nonce), `Why you were called in: ${reasons.join('; ')}`];
   if (plan) parts.push(dataBlock('PLAN', JSON.stringify(plan, null, 2), nonce));
   parts.push(dataBlock('CRITIC REVIEWS (oldest first)', JSON.stringify(reviews, null, 2), nonce));
   parts.push(dataBlock('DIFF (new-file line numbers on the left)', numberedDiff, nonce));
+  if (verification)
+    parts.push(dataBlock("VERIFICATION (the project's test command on this diff)", verification, nonce));
   return parts.join('\n\n');
 }
 

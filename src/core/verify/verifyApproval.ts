@@ -11,14 +11,27 @@ export interface ApprovalStore {
   add(hash: string): void | Promise<void>;
 }
 
-/** Shows the user the exact command and resolves true only on an explicit yes. */
-export type AskApproval = (command: string) => Promise<boolean>;
+/** How the command would run, shown with it and part of what is approved. */
+export interface ApprovalDetails {
+  /** 'unsandboxed' only when the user opted in on a machine without the sandbox. */
+  isolation: 'sandbox' | 'unsandboxed';
+  /** Environment variable names the policy asks to pass (beyond PATH, locale and TERM). */
+  passEnv: string[];
+}
 
-/** The remembered key: sha256 over the workspace root and the command, exactly as written. */
-export function approvalHash(command: string, root: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ v: 1, root: path.resolve(root), command }))
-    .digest('hex');
+/** Shows the user the exact command (and how it would run) and resolves true only on an explicit yes. */
+export type AskApproval = (command: string, details?: ApprovalDetails) => Promise<boolean>;
+
+/**
+ * The remembered key: sha256 over the workspace root and the command, exactly as written, and —
+ * when it runs unsandboxed or with extra variables — those too.
+ */
+export function approvalHash(command: string, root: string, details?: ApprovalDetails): string {
+  const plain = !details || (details.isolation === 'sandbox' && details.passEnv.length === 0);
+  const key = plain
+    ? { v: 1, root: path.resolve(root), command }
+    : { v: 2, root: path.resolve(root), command, isolation: details.isolation, env: [...details.passEnv].sort() };
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
 export type ApprovalDecision =
@@ -31,6 +44,7 @@ export interface ApprovalRequest {
   trusted: boolean;
   approvals: ApprovalStore;
   askApproval: AskApproval;
+  details?: ApprovalDetails;
 }
 
 export async function checkVerifyAllowed(req: ApprovalRequest): Promise<ApprovalDecision> {
@@ -43,7 +57,7 @@ export async function checkVerifyAllowed(req: ApprovalRequest): Promise<Approval
         'trust the workspace to let Switchyard run it.',
     };
   }
-  const hash = approvalHash(req.command, req.root);
+  const hash = approvalHash(req.command, req.root, req.details);
   let remembered = false;
   try {
     remembered = await req.approvals.has(hash);
@@ -53,7 +67,7 @@ export async function checkVerifyAllowed(req: ApprovalRequest): Promise<Approval
   if (remembered) return { allowed: true, how: 'remembered' };
   let yes: boolean;
   try {
-    yes = await req.askApproval(req.command);
+    yes = await req.askApproval(req.command, req.details);
   } catch (e) {
     return {
       allowed: false,
@@ -79,4 +93,16 @@ export async function checkVerifyAllowed(req: ApprovalRequest): Promise<Approval
     };
   }
   return { allowed: true, how: 'approved-now' };
+}
+
+/** What a person is told, besides the command itself, when asked to approve it. */
+export function describeRun(details: ApprovalDetails | undefined): string {
+  const how =
+    details?.isolation === 'unsandboxed'
+      ? 'It runs WITHOUT a sandbox (you allowed that on this machine): in a copy of the workspace, but it can read your files and reach the network.'
+      : 'It runs in a sandbox, on each change the reviewer did not block: a copy of the workspace with its own git directory, no network, no access to your home folder, keys or the real workspace, and limits on processes, memory, disk and time.';
+  const env = details?.passEnv.length
+    ? ` The policy also passes these environment variables to it: ${details.passEnv.join(', ')}.`
+    : '';
+  return `${how}${env} Your answer is remembered for this exact command in this workspace.`;
 }

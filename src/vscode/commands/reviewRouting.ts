@@ -8,6 +8,7 @@ import { loadBenchmarkSet } from '../../core/bench/benchmarkStore';
 import { BENCHMARKS_PATH } from '../../core/bench/benchmarkSchema';
 import { CandidateError, parseStage } from '../../core/bench/candidatePolicy';
 import { replayVerifier } from '../../core/bench/replayVerifier';
+import { askVerifyApproval, verifyApprovals, verifyIsolation } from '../runs/verifyHost';
 import { reviewRouting as runReview, type RoutingReviewReport } from '../../core/bench/routingReview';
 import { STAGES, type ModelSpec, type Stage } from '../../core/config/policySchema';
 import { createProvider } from '../../core/providers/createProvider';
@@ -99,27 +100,13 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
       vscodeLm: createVscodeLmProvider,
     });
   };
-  const state = svc.shell.context.workspaceState;
-  const APPROVALS_KEY = 'switchyard.verifyApprovals'; // the key startRun remembers approvals under
   const verifier = await replayVerifier({
     policy,
     root,
     trusted: vscode.workspace.isTrusted,
-    approvals: {
-      has: (hash) => state.get<string[]>(APPROVALS_KEY, []).includes(hash),
-      add: async (hash) => {
-        await state.update(APPROVALS_KEY, [...state.get<string[]>(APPROVALS_KEY, []), hash]);
-      },
-    },
-    askApproval: async (command) =>
-      (await vscode.window.showWarningMessage(
-        'The routing policy asks Switchyard to run a command on each replayed change, in scratch copies of this workspace. Run it?',
-        {
-          modal: true,
-          detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment.`,
-        },
-        'Run it',
-      )) === 'Run it',
+    approvals: verifyApprovals(svc.shell.context.workspaceState),
+    askApproval: askVerifyApproval('on each replayed change'),
+    isolation: verifyIsolation(),
     secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
   });
   if (verifier.note) void vscode.window.showWarningMessage(`Switchyard: ${verifier.note}`);

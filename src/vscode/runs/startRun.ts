@@ -15,6 +15,7 @@ import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { createProvider } from '../../core/providers/createProvider';
 import { keyEnvFor } from '../../core/providers/keys';
 import { runVerifyStage } from '../../core/verify/verifyStage';
+import { askVerifyApproval, verifyApprovals, verifyIsolation } from './verifyHost';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import { applyChange } from '../review/applyChange';
 import { registerDocuments } from '../review/diffPreview';
@@ -80,9 +81,7 @@ async function reviewGate(
   return answer;
 }
 
-const APPROVALS_KEY = 'switchyard.verifyApprovals';
-
-/** The policy's verify command on the proposed change, in a scratch copy: only in a trusted
+/** The policy's verify command on the proposed change, in a sandboxed copy: only in a trusted
  * workspace, and only after the person approved that exact command (remembered per workspace). */
 function verifyInScratch(
   svc: Services,
@@ -91,27 +90,14 @@ function verifyInScratch(
   resolved: ResolvedPlan,
   signal: AbortSignal,
 ) {
-  const state = svc.shell.context.workspaceState;
   return runVerifyStage({
     root,
     resolvedPlan: resolved,
     verify: policy.verify!,
     trusted: vscode.workspace.isTrusted,
-    approvals: {
-      has: (hash) => state.get<string[]>(APPROVALS_KEY, []).includes(hash),
-      add: async (hash) => {
-        await state.update(APPROVALS_KEY, [...state.get<string[]>(APPROVALS_KEY, []), hash]);
-      },
-    },
-    askApproval: async (command) =>
-      (await vscode.window.showWarningMessage(
-        'The routing policy asks Switchyard to run a command on each proposed change, in a scratch copy of this workspace. Run it?',
-        {
-          modal: true,
-          detail: `${command}\n\nIt runs with your user rights; API keys are withheld from its environment. Switchyard remembers your answer for this exact command in this workspace.`,
-        },
-        'Run it',
-      )) === 'Run it',
+    approvals: verifyApprovals(svc.shell.context.workspaceState),
+    askApproval: askVerifyApproval('on each proposed change the reviewer did not block'),
+    isolation: verifyIsolation(),
     secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
     signal,
   });

@@ -3,7 +3,17 @@
 // an in-memory ApprovalStore, and a liveness check for pids that sees through zombies.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parsePatch } from '../../../src/core/edits/parsePatch';
@@ -33,6 +43,9 @@ export function git(args: string[], cwd: string): string {
 
 export function makeWorkspace(opts: { git: boolean }): TempWorkspace {
   const base = mkdtempSync(path.join(tmpdir(), 'switchyard-vtest-'));
+  // mkdtemp makes the folder private; a root host's sandbox runs as nobody and must reach the
+  // scratch folders and node_modules inside it, as it reaches /tmp in real use.
+  chmodSync(base, 0o755);
   const root = path.join(base, 'project');
   cpSync(FIXTURE, root, { recursive: true });
   const scratchTmp = path.join(base, 'scratch');

@@ -2,11 +2,15 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Isolation } from '../../../src/core/sandbox/launchPlan';
 import { runVerification } from '../../../src/core/verify/runVerification';
 import { VerifyResultSchema } from '../../../src/core/verify/verifySchema';
 import { groupMembers, makeWorkspace, pgidOf, pidAlive, waitFor, type TempWorkspace } from './helpers';
 
 const node = JSON.stringify(process.execPath);
+// These cases test the unsandboxed mode (a process group in the copy, what a user who opted out
+// gets); the sandboxed one has its own cases in test/unit/sandbox and test/unit/hostile/verify.
+const UNSANDBOXED: Isolation = { kind: 'unsandboxed', why: 'the process-group mode under test' };
 
 describe('runVerification', () => {
   let ws: TempWorkspace;
@@ -16,7 +20,12 @@ describe('runVerification', () => {
   afterEach(() => ws.cleanup());
 
   it('passes when the command exits 0 and keeps its output', async () => {
-    const r = await runVerification({ command: `${node} test/run.js`, cwd: ws.root, timeoutMs: 20_000 });
+    const r = await runVerification({
+      isolation: UNSANDBOXED,
+      command: `${node} test/run.js`,
+      cwd: ws.root,
+      timeoutMs: 20_000,
+    });
     VerifyResultSchema.parse(r);
     assert.equal(r.exitCode, 0);
     assert.equal(r.signal, null);
@@ -29,6 +38,7 @@ describe('runVerification', () => {
 
   it('fails with the exit code and stderr when the command fails', async () => {
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: 'echo to-out; echo to-err >&2; exit 3',
       cwd: ws.root,
       timeoutMs: 10_000,
@@ -41,6 +51,7 @@ describe('runVerification', () => {
   it('kills the whole process group at the time limit, grandchild included', async () => {
     const pidFile = path.join(ws.outDir, 'pids.json');
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)}`,
       cwd: ws.root,
       // Generous: the child must have started and written its pids before the limit, even on a loaded machine.
@@ -61,6 +72,7 @@ describe('runVerification', () => {
     const pidFile = path.join(ws.outDir, 'pids.json');
     const started = Date.now();
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `trap '' TERM; ${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)} --ignore-term`,
       cwd: ws.root,
       timeoutMs: 5000,
@@ -76,6 +88,7 @@ describe('runVerification', () => {
     const pidFile = path.join(ws.outDir, 'pids.json');
     const ac = new AbortController();
     const running = runVerification({
+      isolation: UNSANDBOXED,
       command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)}`,
       cwd: ws.root,
       timeoutMs: 60_000,
@@ -103,6 +116,7 @@ describe('runVerification', () => {
     const ac = new AbortController();
     ac.abort();
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `touch ${JSON.stringify(marker)}`,
       cwd: ws.root,
       timeoutMs: 5000,
@@ -115,6 +129,7 @@ describe('runVerification', () => {
   it('leaves no background process behind after a normal exit', async () => {
     const pidFile = path.join(ws.outDir, 'pids.json');
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       // The shell waits until the background child has written its pids, then exits normally.
       command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)} & while [ ! -s ${JSON.stringify(pidFile)} ]; do sleep 0.05; done; echo done`,
       cwd: ws.root,
@@ -133,6 +148,7 @@ describe('runVerification', () => {
     try {
       const started = Date.now();
       const r = await runVerification({
+        isolation: UNSANDBOXED,
         command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)} --escape`,
         cwd: ws.root,
         timeoutMs: 5000,
@@ -152,6 +168,7 @@ describe('runVerification', () => {
     writeFileSync(path.join(ws.outDir, 'leak.txt'), `config says ${key}\nand hunter2secret\n`);
     const chunks: string[] = [];
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `cat ${JSON.stringify(path.join(ws.outDir, 'leak.txt'))}`,
       cwd: ws.root,
       timeoutMs: 10_000,
@@ -165,6 +182,7 @@ describe('runVerification', () => {
 
   it('withholds secrets from the environment and passes harmless variables', async () => {
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `${node} tools/printEnv.js`,
       cwd: ws.root,
       timeoutMs: 10_000,
@@ -178,8 +196,11 @@ describe('runVerification', () => {
         SWITCHYARD_HARMLESS: 'visible',
       },
       secretEnvNames: ['MY_PROVIDER_KEY_ENV'],
+      // The environment is an allow-list now (issue 15, M3): a harmless variable passes when named.
+      passEnv: ['SWITCHYARD_HARMLESS', 'MY_PROVIDER_KEY_ENV'],
     });
     assert.equal(r.exitCode, 0, r.outputTail);
+    assert.deepEqual(r.refusedEnv, ['MY_PROVIDER_KEY_ENV'], 'a credential is refused even when named');
     const seen = JSON.parse(/ENV (.*)/.exec(r.outputTail)![1]) as Record<string, string | null>;
     assert.equal(seen.OPENAI_API_KEY, null);
     assert.equal(seen.ANTHROPIC_API_KEY, null);
@@ -200,6 +221,7 @@ describe('runVerification', () => {
 
   it('keeps only a bounded tail of a noisy command', async () => {
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `${node} tools/noisy.js 20000`,
       cwd: ws.root,
       timeoutMs: 20_000,
@@ -219,7 +241,13 @@ describe('runVerification', () => {
 
   it('a firehose (`yes`) until the time limit: killed, memory bounded, tail only', async () => {
     const before = process.memoryUsage().rss;
-    const r = await runVerification({ command: 'yes switchyard', cwd: ws.root, timeoutMs: 3000, killGraceMs: 300 });
+    const r = await runVerification({
+      isolation: UNSANDBOXED,
+      command: 'yes switchyard',
+      cwd: ws.root,
+      timeoutMs: 3000,
+      killGraceMs: 300,
+    });
     assert.equal(r.timedOut, true);
     assert.ok(r.outputBytes > 100_000, `${r.outputBytes} bytes written`);
     assert.ok(r.outputTail.length <= 8 * 1024);
@@ -229,7 +257,12 @@ describe('runVerification', () => {
   });
 
   it('a limit beyond what a timer holds is not turned into an instant kill', async () => {
-    const r = await runVerification({ command: 'sleep 0.3; echo finished', cwd: ws.root, timeoutMs: 1e10 });
+    const r = await runVerification({
+      isolation: UNSANDBOXED,
+      command: 'sleep 0.3; echo finished',
+      cwd: ws.root,
+      timeoutMs: 1e10,
+    });
     assert.equal(r.timedOut, false);
     assert.equal(r.passed, true);
     assert.equal(r.outputTail, 'finished');
@@ -238,6 +271,7 @@ describe('runVerification', () => {
   it('streams output chunks to onOutput as they arrive', async () => {
     const chunks: string[] = [];
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: 'echo first; sleep 0.2; echo second',
       cwd: ws.root,
       timeoutMs: 10_000,
@@ -249,6 +283,7 @@ describe('runVerification', () => {
 
   it('a throwing onOutput listener does not break the run', async () => {
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: 'echo a; echo b',
       cwd: ws.root,
       timeoutMs: 10_000,
@@ -261,7 +296,7 @@ describe('runVerification', () => {
   });
 
   it('reports a command spawn refuses outright (a NUL byte) without throwing', async () => {
-    const r = await runVerification({ command: 'echo a\0b', cwd: ws.root, timeoutMs: 5000 });
+    const r = await runVerification({ isolation: UNSANDBOXED, command: 'echo a\0b', cwd: ws.root, timeoutMs: 5000 });
     assert.equal(r.passed, false);
     assert.equal(r.exitCode, null);
     assert.ok(r.startError, 'startError set');
@@ -270,6 +305,7 @@ describe('runVerification', () => {
   it('on Windows says why it cannot run instead of half-killing a tree', async () => {
     const marker = path.join(ws.outDir, 'ran');
     const r = await runVerification({
+      isolation: UNSANDBOXED,
       command: `touch ${JSON.stringify(marker)}`,
       cwd: ws.root,
       timeoutMs: 5000,
@@ -281,13 +317,24 @@ describe('runVerification', () => {
   });
 
   it('reports a missing shell without throwing', async () => {
-    const r = await runVerification({ command: 'true', cwd: ws.root, timeoutMs: 5000, shell: '/nonexistent/sh' });
+    const r = await runVerification({
+      isolation: UNSANDBOXED,
+      command: 'true',
+      cwd: ws.root,
+      timeoutMs: 5000,
+      shell: '/nonexistent/sh',
+    });
     assert.equal(r.passed, false);
     assert.match(r.startError ?? '', /ENOENT/);
   });
 
   it('reports a command that cannot start (missing folder) without throwing', async () => {
-    const r = await runVerification({ command: 'true', cwd: path.join(ws.root, 'missing'), timeoutMs: 5000 });
+    const r = await runVerification({
+      isolation: UNSANDBOXED,
+      command: 'true',
+      cwd: path.join(ws.root, 'missing'),
+      timeoutMs: 5000,
+    });
     assert.equal(r.passed, false);
     assert.ok(r.startError);
     assert.match(r.startError!, /missing/);

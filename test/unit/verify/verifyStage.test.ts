@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { verifyFindingText } from '../../../src/core/verify/verifyFinding';
@@ -22,6 +22,10 @@ import {
 
 const node = JSON.stringify(process.execPath);
 const TEST_COMMAND = `${node} test/run.js`;
+// Cases that watch the command from outside (a marker file, pid files in a folder beside the
+// workspace) run in the unsandboxed mode a user can opt into, where that folder is reachable; the
+// sandbox hides it. Their sandboxed counterparts are in verifyStageSandbox.test.ts and the hostile suite.
+const UNSANDBOXED = { allowUnsandboxed: true, support: { ok: false as const, reason: 'opted out for this case' } };
 
 function ran(outcome: VerifyOutcome) {
   VerifyOutcomeSchema.parse(outcome);
@@ -75,7 +79,7 @@ describe('runVerifyStage', () => {
     writeFileSync(path.join(ws.root, 'notes.txt'), 'uncommitted\n');
     const outcome = await stage({}, true);
     const r = ran(outcome);
-    assert.equal(outcome.status === 'ran' && outcome.scratch?.kind, 'git-worktree');
+    assert.equal(outcome.status === 'ran' && outcome.scratch?.kind, 'git-clone');
     assert.equal(outcome.status === 'ran' && outcome.scratch?.carriedOverCount, 1);
     assert.equal(r.passed, true);
     assert.equal(r.exitCode, 0);
@@ -115,9 +119,11 @@ describe('runVerifyStage', () => {
     assert.match(r.outputTail, /not ok - add\(2, 3\) is 5/);
   });
 
-  it('a git repository that cannot take a worktree is verified in a copy, and the outcome says so', async () => {
+  it('a git repository that cannot be cloned is verified in a copy, and the outcome says so', async () => {
     ws = makeWorkspace({ git: true });
-    writeFileSync(path.join(ws.root, '.git/worktrees'), 'in the way\n');
+    // A blob missing from the object store (a partial clone offline): the checkout would be incomplete.
+    const blob = git(['rev-parse', 'HEAD:README.md'], ws.root).trim();
+    rmSync(path.join(ws.root, '.git/objects', blob.slice(0, 2), blob.slice(2)));
     const outcome = await stage({ patch: BREAKING_PATCH }, false);
     const r = ran(outcome);
     assert.equal(r.exitCode, 1);
@@ -166,7 +172,10 @@ describe('runVerifyStage', () => {
     const approvals = memoryApprovals();
 
     const no = asker(false);
-    const declined = await stage({ approvals, askApproval: no, verify: { command, timeoutSeconds: 5 } }, false);
+    const declined = await stage(
+      { approvals, askApproval: no, verify: { command, timeoutSeconds: 5 }, isolation: UNSANDBOXED },
+      false,
+    );
     assert.equal(declined.status, 'skipped-not-approved');
     assert.deepEqual(no.asked, [command], 'the exact command was shown');
     assert.equal(existsSync(marker), false);
@@ -174,7 +183,12 @@ describe('runVerifyStage', () => {
 
     const yes = asker(true);
     assert.equal(
-      ran(await stage({ approvals, askApproval: yes, verify: { command, timeoutSeconds: 5 } }, false)).passed,
+      ran(
+        await stage(
+          { approvals, askApproval: yes, verify: { command, timeoutSeconds: 5 }, isolation: UNSANDBOXED },
+          false,
+        ),
+      ).passed,
       true,
     );
     assert.equal(existsSync(marker), true);
@@ -182,14 +196,19 @@ describe('runVerifyStage', () => {
 
     const again = asker(false);
     assert.equal(
-      ran(await stage({ approvals, askApproval: again, verify: { command, timeoutSeconds: 5 } }, false)).passed,
+      ran(
+        await stage(
+          { approvals, askApproval: again, verify: { command, timeoutSeconds: 5 }, isolation: UNSANDBOXED },
+          false,
+        ),
+      ).passed,
       true,
     );
     assert.deepEqual(again.asked, [], 'remembered: not asked again');
 
     const changed = `${command} `;
     const asked = await stage(
-      { approvals, askApproval: again, verify: { command: changed, timeoutSeconds: 5 } },
+      { approvals, askApproval: again, verify: { command: changed, timeoutSeconds: 5 }, isolation: UNSANDBOXED },
       false,
     );
     assert.equal(asked.status, 'skipped-not-approved');
@@ -205,6 +224,7 @@ describe('runVerifyStage', () => {
           // Generous, so the child has surely written its pids before the limit on a loaded machine.
           verify: { command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)}`, timeoutSeconds: 5 },
           killGraceMs: 500,
+          isolation: UNSANDBOXED,
         },
         true,
       ),
@@ -221,7 +241,8 @@ describe('runVerifyStage', () => {
     const r = ran(
       await stage(
         {
-          verify: { command: `${node} tools/printEnv.js`, timeoutSeconds: 10 },
+          // An allow-list now (issue 15, M3): the harmless variable passes because the policy names it.
+          verify: { command: `${node} tools/printEnv.js`, timeoutSeconds: 10, env: ['SWITCHYARD_HARMLESS'] },
           env: {
             ...process.env,
             OPENAI_API_KEY: 'sk-live-openai-abcdefghijklmnop',
@@ -370,6 +391,7 @@ describe('runVerifyStage', () => {
           {
             signal: ac.signal,
             killGraceMs: 500,
+            isolation: UNSANDBOXED,
             verify: { command: `${node} tools/spawnGrandchild.js ${JSON.stringify(pidFile)}`, timeoutSeconds: 60 },
           },
           true,

@@ -14,7 +14,9 @@ import {
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { applyResolved } from '../../../src/core/edits/applyResolved';
-import { applyPlanToScratch, createScratchWorkspace, ScratchError } from '../../../src/core/verify/scratchWorkspace';
+import type { ResolvedPlan } from '../../../src/core/edits/editPlan';
+import { createIsolatedCopy, ScratchError, type IsolatedCopy } from '../../../src/core/sandbox/isolatedCopy';
+import { alignBases } from '../../../src/core/verify/alignBases';
 import {
   BREAKING_PATCH,
   git,
@@ -23,13 +25,22 @@ import {
   treeHash,
   worktreeCount,
   type TempWorkspace,
-} from './helpers';
+} from '../verify/helpers';
 
-describe('createScratchWorkspace', () => {
+// What the verify stage does before running: bring edited files to their base, then apply.
+async function applyPlanToScratch(scratch: IsolatedCopy, resolved: ResolvedPlan) {
+  scratch.notes.push(...(await alignBases(scratch.source, scratch.root, resolved)));
+  return applyResolved(resolved, scratch.root);
+}
+
+// Issue 15 (C2) replaced the shared git worktree by a clone with its own git directory, and the
+// node_modules symlink by a read-only mount: the expectations about `kind`, the worktree count and
+// node_modules below changed with it; everything else is as before.
+describe('createIsolatedCopy', () => {
   let ws: TempWorkspace | undefined;
   afterEach(() => ws?.cleanup());
 
-  it('in a git repository: a detached worktree at HEAD plus the uncommitted changes', async () => {
+  it('in a git repository: a clone at HEAD with its own git directory, plus the uncommitted changes', async () => {
     ws = makeWorkspace({ git: true });
     const { root } = ws;
     writeFileSync(path.join(root, '.gitignore'), 'ignored.log\nbuild/\n');
@@ -51,11 +62,19 @@ describe('createScratchWorkspace', () => {
     const before = treeHash(root);
     const indexBefore = readFileSync(path.join(root, '.git/index'));
 
-    const scratch = await createScratchWorkspace(root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(root, { tmpDir: ws.scratchTmp });
     try {
-      assert.equal(scratch.kind, 'git-worktree');
+      assert.equal(scratch.kind, 'git-clone');
       assert.ok(scratch.root.startsWith(realpathSync(ws.scratchTmp)));
-      assert.equal(worktreeCount(root), 2);
+      assert.equal(worktreeCount(root), 1, 'no worktree is added to the repository');
+      assert.equal(
+        realpathSync(path.resolve(scratch.root, git(['rev-parse', '--git-common-dir'], scratch.root).trim())),
+        realpathSync(path.join(scratch.root, '.git')),
+        'its git directory is its own',
+      );
+      assert.equal(git(['remote'], scratch.root).trim(), '', 'no remote points back at the repository');
+      assert.equal(git(['status', '--porcelain'], scratch.root), '', 'the baseline holds the working tree');
+      assert.equal(git(['rev-parse', 'HEAD'], scratch.root).trim(), scratch.baseline);
       const s = (p: string) => path.join(scratch.root, p);
       assert.equal(readFileSync(s('src/math.js'), 'utf8'), readFileSync(path.join(root, 'src/math.js'), 'utf8'));
       assert.equal(existsSync(s('README.md')), false, 'deletion carried over');
@@ -64,12 +83,17 @@ describe('createScratchWorkspace', () => {
       assert.equal(readFileSync(s('staged.txt'), 'utf8'), 'staged\n');
       assert.equal(existsSync(s('ignored.log')), false, 'ignored files stay out');
       assert.equal(existsSync(s('build')), false, 'ignored folders stay out');
-      // node_modules is not ignored here: it is still linked rather than copied file by file.
-      assert.ok(lstatSync(s('node_modules')).isSymbolicLink(), 'node_modules is linked');
-      assert.equal(readFileSync(s('node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
+      // node_modules is not ignored here: it is still not copied file by file, nor linked, but an
+      // empty mount point the sandbox mounts the real folder on, read-only.
+      assert.ok(lstatSync(s('node_modules')).isDirectory(), 'a mount point, not a symlink');
+      assert.deepEqual(readdirSync(s('node_modules')), []);
+      assert.deepEqual(scratch.mounts[0], {
+        source: realpathSync(path.join(root, 'node_modules')),
+        target: s('node_modules'),
+      });
       assert.deepEqual([...scratch.carriedOver].sort(), [
         'README.md',
-        'node_modules/ (linked)',
+        'node_modules/ (dependencies)',
         'src/deep/er/file.txt',
         'src/math.js',
         'src/new.js',
@@ -77,7 +101,7 @@ describe('createScratchWorkspace', () => {
       ]);
       // Edits land in the scratch only.
       const resolved = await resolvePatch(root, BREAKING_PATCH);
-      const applied = await applyPlanToScratch(scratch, resolved, applyResolved);
+      const applied = await applyPlanToScratch(scratch, resolved);
       assert.equal(applied.ok, true, JSON.stringify(applied));
       assert.match(readFileSync(s('src/math.js'), 'utf8'), /a - b/);
       assert.doesNotMatch(readFileSync(path.join(root, 'src/math.js'), 'utf8'), /a - b/);
@@ -92,19 +116,24 @@ describe('createScratchWorkspace', () => {
     assert.equal(readFileSync(path.join(root, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
   });
 
-  it('an untracked nested repository is copied without its .git, its node_modules linked', async () => {
+  it('an untracked nested repository is copied without its .git, its node_modules mounted', async () => {
     ws = makeWorkspace({ git: true });
     const nested = path.join(ws.root, 'tools/nested');
     mkdirSync(path.join(nested, 'node_modules/dep'), { recursive: true });
     git(['init', '--quiet'], nested);
     writeFileSync(path.join(nested, 'index.js'), 'nested\n');
     writeFileSync(path.join(nested, 'node_modules/dep/index.js'), 'dep\n');
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     try {
       const s = path.join(scratch.root, 'tools/nested');
       assert.equal(readFileSync(path.join(s, 'index.js'), 'utf8'), 'nested\n');
       assert.equal(existsSync(path.join(s, '.git')), false);
-      assert.ok(lstatSync(path.join(s, 'node_modules')).isSymbolicLink());
+      assert.ok(
+        scratch.mounts.some(
+          (m) =>
+            m.target === path.join(s, 'node_modules') && m.source === realpathSync(path.join(nested, 'node_modules')),
+        ),
+      );
     } finally {
       assert.deepEqual(await scratch.dispose(), []);
     }
@@ -118,7 +147,7 @@ describe('createScratchWorkspace', () => {
     git(['add', path.join('src', names[0])], ws.root);
     git(['commit', '--quiet', '-m', 'one tracked'], ws.root);
     writeFileSync(path.join(ws.root, 'src', names[0]), 'modified\n');
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     try {
       assert.equal(readFileSync(path.join(scratch.root, 'src', names[0]), 'utf8'), 'modified\n');
       for (const n of names.slice(1)) assert.equal(readFileSync(path.join(scratch.root, 'src', n), 'utf8'), `${n}\n`);
@@ -131,9 +160,9 @@ describe('createScratchWorkspace', () => {
     ws = makeWorkspace({ git: true });
     const sub = path.join(ws.root, 'src');
     writeFileSync(path.join(sub, 'local.js'), 'untracked\n');
-    const scratch = await createScratchWorkspace(sub, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(sub, { tmpDir: ws.scratchTmp });
     try {
-      assert.equal(scratch.kind, 'git-worktree');
+      assert.equal(scratch.kind, 'git-clone');
       assert.equal(path.basename(scratch.root), 'src');
       assert.equal(readFileSync(path.join(scratch.root, 'local.js'), 'utf8'), 'untracked\n');
       assert.ok(existsSync(path.join(scratch.root, '..', 'test/run.js')), 'the rest of the repository is there too');
@@ -149,11 +178,11 @@ describe('createScratchWorkspace', () => {
     git(['add', '.gitattributes'], ws.root);
     git(['commit', '--quiet', '-m', 'crlf on checkout'], ws.root);
     const resolved = await resolvePatch(ws.root, BREAKING_PATCH);
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     try {
       const other = readFileSync(path.join(scratch.root, 'test/run.js'), 'utf8');
       assert.match(other, /\r\n/, 'git wrote CRLF into the worktree');
-      const applied = await applyPlanToScratch(scratch, resolved, applyResolved);
+      const applied = await applyPlanToScratch(scratch, resolved);
       assert.equal(applied.ok, true, JSON.stringify(applied));
       assert.equal(readFileSync(path.join(scratch.root, 'src/math.js'), 'utf8'), resolved.files[0].after);
       assert.deepEqual(scratch.notes, [], 'the workspace bytes matched; no note needed');
@@ -175,7 +204,7 @@ describe('createScratchWorkspace', () => {
     // An uncommitted edit inside the submodule is part of what the user sees.
     writeFileSync(path.join(ws.root, 'vendor/lib/lib.js'), 'exports.v = 2;\n');
     const before = treeHash(ws.root);
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     try {
       assert.equal(readFileSync(path.join(scratch.root, 'vendor/lib/lib.js'), 'utf8'), 'exports.v = 2;\n');
       assert.equal(existsSync(path.join(scratch.root, 'vendor/lib/.git')), false);
@@ -187,7 +216,7 @@ describe('createScratchWorkspace', () => {
     assert.equal(worktreeCount(ws.root), 1);
   });
 
-  it('a plain folder: a copy without .git, node_modules linked, symlinks kept as links', async () => {
+  it('a plain folder: a copy without .git, node_modules mounted, symlinks kept as links', async () => {
     ws = makeWorkspace({ git: false });
     const { root } = ws;
     mkdirSync(path.join(root, 'node_modules/dep'), { recursive: true });
@@ -198,18 +227,21 @@ describe('createScratchWorkspace', () => {
     symlinkSync(path.join(root, 'src/math.js'), path.join(root, 'absolute-link.js'));
     const before = treeHash(root);
 
-    const scratch = await createScratchWorkspace(root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(root, { tmpDir: ws.scratchTmp });
     try {
       assert.equal(scratch.kind, 'copy');
       const s = (p: string) => path.join(scratch.root, p);
       assert.equal(readFileSync(s('src/math.js'), 'utf8'), readFileSync(path.join(root, 'src/math.js'), 'utf8'));
       assert.equal(existsSync(s('.git')), false);
-      assert.ok(lstatSync(s('node_modules')).isSymbolicLink());
+      assert.deepEqual(scratch.mounts, [
+        { source: realpathSync(path.join(root, 'node_modules')), target: s('node_modules') },
+      ]);
+      assert.equal(scratch.baseline, undefined, 'no repository unless asked for one');
       assert.equal(readlinkSync(s('relative-link.js')), 'src/math.js');
       // An absolute link into the workspace is re-aimed at the scratch, so writes stay there.
       assert.equal(readlinkSync(s('absolute-link.js')), s('src/math.js'));
       const resolved = await resolvePatch(root, BREAKING_PATCH);
-      assert.equal((await applyPlanToScratch(scratch, resolved, applyResolved)).ok, true);
+      assert.equal((await applyPlanToScratch(scratch, resolved)).ok, true);
       assert.match(readFileSync(s('src/math.js'), 'utf8'), /a - b/);
     } finally {
       assert.deepEqual(await scratch.dispose(), []);
@@ -222,7 +254,7 @@ describe('createScratchWorkspace', () => {
   it('a repository without a commit is copied', async () => {
     ws = makeWorkspace({ git: false });
     git(['init', '--quiet'], ws.root);
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     try {
       assert.equal(scratch.kind, 'copy');
       assert.ok(existsSync(path.join(scratch.root, 'test/run.js')));
@@ -231,15 +263,20 @@ describe('createScratchWorkspace', () => {
     }
   });
 
-  it('falls back to a copy, with a note, when git cannot add a worktree', async () => {
+  it('falls back to a copy, with a note, when git cannot clone', async () => {
     ws = makeWorkspace({ git: true });
-    // A file where git keeps its worktree admin folders makes `git worktree add` fail.
-    writeFileSync(path.join(ws.root, '.git/worktrees'), 'in the way\n');
+    // A blob missing from the object store (as in a partial clone offline): HEAD still resolves,
+    // but checking it out fails.
+    const blob = git(['rev-parse', 'HEAD:README.md'], ws.root).trim();
+    rmSync(path.join(ws.root, '.git/objects', blob.slice(0, 2), blob.slice(2)), { force: true });
     writeFileSync(path.join(ws.root, 'untracked.txt'), 'seen\n');
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     try {
       assert.equal(scratch.kind, 'copy');
-      assert.match(scratch.notes.join('\n'), /git worktree failed, so a plain copy was made instead: git worktree add/);
+      assert.match(
+        scratch.notes.join('\n'),
+        /git clone failed, so a plain copy was made instead: checking out HEAD left 1 file\(s\) unreadable: README\.md/,
+      );
       assert.equal(readFileSync(path.join(scratch.root, 'untracked.txt'), 'utf8'), 'seen\n');
     } finally {
       await scratch.dispose();
@@ -250,7 +287,7 @@ describe('createScratchWorkspace', () => {
   it('refuses a copy over the size budget, cleaning up what it made', async () => {
     ws = makeWorkspace({ git: false });
     await assert.rejects(
-      createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 100 }),
+      createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 100 }),
       (e: unknown) => e instanceof ScratchError && /too much for a verification run/.test((e as Error).message),
     );
     assert.deepEqual(readdirSync(ws.scratchTmp), []);
@@ -260,11 +297,11 @@ describe('createScratchWorkspace', () => {
     ws = makeWorkspace({ git: true });
     writeFileSync(path.join(ws.root, 'big-untracked.bin'), Buffer.alloc(50_000, 1));
     await assert.rejects(
-      createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 20_000 }),
+      createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp, maxCopyBytes: 20_000 }),
       (e: unknown) =>
         e instanceof ScratchError &&
         /too much for a verification run/.test(e.message) &&
-        /git worktree failed/.test(e.message),
+        /git clone failed/.test(e.message),
     );
     assert.deepEqual(readdirSync(ws.scratchTmp), []);
     assert.equal(worktreeCount(ws.root), 1);
@@ -274,7 +311,7 @@ describe('createScratchWorkspace', () => {
     ws = makeWorkspace({ git: false });
     const bad = path.join(ws.outDir, 'no-such-tmp');
     await assert.rejects(
-      createScratchWorkspace(ws.root, { tmpDir: bad }),
+      createIsolatedCopy(ws.root, { tmpDir: bad }),
       (e: unknown) => e instanceof ScratchError && e.message.includes(bad) && /TMPDIR/.test(e.message),
     );
   });
@@ -283,15 +320,15 @@ describe('createScratchWorkspace', () => {
     ws = makeWorkspace({ git: false });
     const missing = path.join(ws.root, 'nope');
     await assert.rejects(
-      createScratchWorkspace(missing, { tmpDir: ws.scratchTmp }),
+      createIsolatedCopy(missing, { tmpDir: ws.scratchTmp }),
       new RegExp(missing.replace(/[/.]/g, '\\$&')),
     );
     assert.deepEqual(readdirSync(ws.scratchTmp), []);
   });
 
-  it('dispose is idempotent and prunes a worktree whose folder vanished', async () => {
+  it('dispose is idempotent, also when the folder vanished', async () => {
     ws = makeWorkspace({ git: true });
-    const scratch = await createScratchWorkspace(ws.root, { tmpDir: ws.scratchTmp });
+    const scratch = await createIsolatedCopy(ws.root, { tmpDir: ws.scratchTmp });
     rmSync(scratch.container, { recursive: true, force: true });
     await scratch.dispose();
     await scratch.dispose();

@@ -1,7 +1,7 @@
-// File copying for the scratch workspace: one entry at a time (regular files keep their mode,
+// File copying for the isolated copy: one entry at a time (regular files keep their mode,
 // symlinks stay symlinks) and whole trees with a skip list and a size budget. Never follows a
 // symlink out of the tree it copies, so a link cannot drag a home directory into the scratch.
-import { chmod, copyFile, constants, lstat, mkdir, readdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
+import { chmod, copyFile, constants, lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 
 export interface CopyBudget {
@@ -36,7 +36,13 @@ function inside(root: string, p: string): boolean {
  * symlink that points inside `srcRoot` is re-aimed at the same place inside `dstRoot`, so writes
  * through it land in the scratch and not in the workspace.
  */
-export async function copyEntry(srcRoot: string, dstRoot: string, rel: string, budget?: CopyBudget): Promise<void> {
+export async function copyEntry(
+  srcRoot: string,
+  dstRoot: string,
+  rel: string,
+  budget?: CopyBudget,
+  nodeModules?: NodeModulesHandler,
+): Promise<void> {
   const src = path.join(srcRoot, rel);
   const dst = path.join(dstRoot, rel);
   const st = await lstat(src);
@@ -55,16 +61,19 @@ export async function copyEntry(srcRoot: string, dstRoot: string, rel: string, b
     await chmod(dst, st.mode & 0o7777);
   } else if (st.isDirectory()) {
     // A whole folder (a nested repository git lists as "dir/"): same rules as a copied workspace.
-    await copyTree(src, dst, { skip: new Set(['.git', 'node_modules']), linkNodeModules: true, budget });
+    await copyTree(src, dst, { skip: new Set(['.git', 'node_modules']), nodeModules, budget });
   }
   // Sockets, FIFOs and devices are not copied: tests cannot use a copy of them anyway.
 }
 
+/** What becomes of a skipped `node_modules` folder (isolatedCopy.ts: a mount point, a copy or a link). */
+export type NodeModulesHandler = (src: string, dst: string) => Promise<void>;
+
 export interface CopyTreeOptions {
   /** Directory names skipped at any depth. */
   skip: Set<string>;
-  /** Skipped `node_modules` folders become symlinks to the originals so tests can still run. */
-  linkNodeModules: boolean;
+  /** Called for each skipped `node_modules` folder, so tests can still find their dependencies. */
+  nodeModules?: NodeModulesHandler;
   budget?: CopyBudget;
 }
 
@@ -82,14 +91,24 @@ export async function copyTree(
     const to = path.join(dst, e.name);
     // A `.git` file (submodules, worktrees) points into the user's repository: skipped like the folder.
     if ((e.isDirectory() || e.name === '.git') && opts.skip.has(e.name)) {
-      if (e.name === 'node_modules' && opts.linkNodeModules) await symlink(await realpath(from), to);
+      if (e.name === 'node_modules' && opts.nodeModules) await opts.nodeModules(from, to);
       continue;
     }
     if (e.isDirectory()) {
       // Directories keep the default mode: a read-only one copied as such would block cleanup.
       await copyTree(from, to, opts, top, dstTop);
     } else {
-      await copyEntry(top, dstTop, path.relative(top, from), opts.budget);
+      await copyEntry(top, dstTop, path.relative(top, from), opts.budget, opts.nodeModules);
     }
+  }
+}
+
+/** Whether anything (a file, a folder, a dangling link) is at `p`. */
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
   }
 }

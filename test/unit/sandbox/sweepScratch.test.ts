@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { OWNER_FILE, SCRATCH_PREFIX, sweepStaleScratch } from '../../../src/core/verify/sweepScratch';
+import { OWNER_FILE, SCRATCH_PREFIX, sweepStaleScratch } from '../../../src/core/sandbox/sweepScratch';
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {

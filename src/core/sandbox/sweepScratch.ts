@@ -1,12 +1,14 @@
 // Removes scratch folders a crashed or killed host left behind. Each container holds an owner
 // file naming the process that made it; a container whose owner is gone and that is over an hour
 // old, or any over a day old, is deleted. Runs before a new scratch is made, so leftovers never
-// pile up in the temp folder. Worktree admin entries those folders left in the user's repository
-// are cleared by the `git worktree prune` that every worktree dispose runs.
+// pile up in the temp folder. (A scratch is a clone with its own git directory, so nothing of it
+// is left in the user's repository.)
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
-export const SCRATCH_PREFIX = 'switchyard-verify-';
+export const SCRATCH_PREFIX = 'switchyard-scratch-';
+/** Earlier releases named their containers so; still swept. */
+const OLD_PREFIXES = ['switchyard-verify-'];
 export const OWNER_FILE = 'switchyard-owner.json';
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 // A dead owner alone is not enough: a host in another pid namespace sharing this temp folder
@@ -32,7 +34,7 @@ export async function sweepStaleScratch(tmpDir: string, now = Date.now()): Promi
   const removed: string[] = [];
   let names: string[];
   try {
-    names = (await readdir(tmpDir)).filter((n) => n.startsWith(SCRATCH_PREFIX));
+    names = (await readdir(tmpDir)).filter((n) => [SCRATCH_PREFIX, ...OLD_PREFIXES].some((p) => n.startsWith(p)));
   } catch {
     return removed;
   }
