@@ -13,7 +13,7 @@ import {
   type TaskContext,
   type WeighedFeature,
 } from './classificationSchema';
-import { asksOnly, HIGH_RISK_RULES, requestsChange, type RiskRule } from './classifierRules';
+import { asksOnly, HIGH_RISK_RULES, requestsChange, runtimeSupport, type RiskRule } from './classifierRules';
 import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
 import { riskFromPaths, type PathRisk } from './riskFromPaths';
 import { securityReport, type SecurityReport } from './securityReport';
@@ -281,18 +281,19 @@ function decideKind(task: string, f: TaskFeatures, score: HeadScore<TaskKind>): 
   const report = securityReport(title, clean);
   // A change asked for politely is still a change: the likeliest kind that is not a question.
   const requests = !asks && requestsChange(title) && score.ranked[0]!.label === 'question';
-  const kind = asks
-    ? 'question'
-    : report
-      ? 'bugfix'
-      : score.ranked.find((r) => !requests || r.label !== 'question')!.label;
+  const learned = score.ranked.find((r) => !requests || r.label !== 'question')!.label;
+  // Supporting a new language or runtime version is build and tooling work, not new behaviour.
+  const runtime = learned === 'feature' && runtimeSupport(title);
+  const kind = asks ? 'question' : report ? 'bugfix' : runtime ? 'chore' : learned;
   const rule = asks
     ? 'phrased as a question that asks for no change'
     : report
       ? `reports a security hole (‘${report.hole}’)`
-      : requests
-        ? 'asks for a change'
-        : undefined;
+      : runtime
+        ? 'supports a language or runtime version'
+        : requests
+          ? 'asks for a change'
+          : undefined;
   const kindCall = callOf(score, kind, f, rule);
   const explicit = asks || (EXPLICIT[kind] ?? []).some((id) => f.surface.has(id)) || asksInBody(kind, f);
   // A docs, tests-only or question call changes nothing only when it is sure (less sure will do when

@@ -122,7 +122,7 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
   {
     id: 'docs',
     pattern: w(
-      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|\\.adoc|examples? in the|clarif\\w*|mention\\w*|explanation|instructions|case stud(?:y|ies)|how-?to guides?',
+      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|\\.adoc|examples? in the|clarif\\w*|mention\\w*|explanation|instructions|case stud(?:y|ies)|how-?to guides?|(?:add|adds|added|adding|new|more) (?:an? |some )?examples? (?:for|of|on|to|showing)|[\\w./-]*\\.(?:md|mdx|rst|adoc)',
     ),
   },
   {
@@ -210,6 +210,14 @@ const FAULT = w(
 /** A change asked for in question form ("Can you add a retry?", "Fix the parser?"). */
 const CHANGE = w('fix\\w*|add|implement\\w*|remove|rename|refactor\\w*|bump|upgrade|update|change|support|make');
 const REQUEST = /^(?:(?:can|could|would|will) (?:you|we|someone|somebody)|please|pls|let'?s)\b/i;
+
+/** Support for a language or runtime version ("Add support for Python 3.12", "feat: support node 20"): build and tooling work. */
+const RUNTIME_SUPPORT = w(
+  '(?:support\\w*|add|adds|added|drop\\w*) (?:for )?(?:python|py|node(?:\\.?js)?|ruby|php|java|jdk|go|golang|rust|django|rails|perl|elixir|dotnet|deno|bun|typescript) ?(?:>=? ?)?v?\\d+(?:\\.\\d+)*',
+);
+export function runtimeSupport(title: string): boolean {
+  return RUNTIME_SUPPORT.test(title);
+}
 
 /** A change requested in question form ("Can you add a retry to the fetch helper?"): not a question. */
 export function requestsChange(title: string): boolean {

@@ -117,7 +117,7 @@ const EVIDENCE = w(
 
 /** A title that makes the task docs, a case study or teaching material about a vulnerability class. */
 const DOCS_TITLE = w(
-  'docs?|documentation|document(?:s|ed|ing)?|readme|changelog|guides?|tutorials?|docstrings?|typos?|wiki|faq|\\.md|\\.mdx|\\.rst|\\.adoc|case stud(?:y|ies)|cheat ?sheets?|course|lessons?|chapters?|(?:add|new|create) (?:a )?(?:content|page|section)|content (?:page|for)|explain(?:s|ed|er|ing)?|templates?|taxonomy|writeup|write-up|article',
+  'docs?|documentation|document(?:s|ed|ing)?|readme|changelog|guides?|tutorials?|docstrings?|typos?|wiki|faq|[\\w./-]*\\.(?:md|mdx|rst|adoc)|(?:more )?information (?:on|about)|examples? (?:for|of|on)|case stud(?:y|ies)|cheat ?sheets?|course|lessons?|chapters?|(?:add|new|create) (?:a )?(?:content|page|section)|content (?:page|for)|explain(?:s|ed|er|ing)?|templates?|taxonomy|writeup|write-up|article',
 );
 /** Body phrases that make it teaching material whatever the title says. */
 const DOCS_BODY = w('case stud(?:y|ies)|content page|cheat ?sheet');
