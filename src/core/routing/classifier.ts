@@ -16,7 +16,7 @@ import {
 import { asksOnly, HIGH_RISK_RULES, requestsChange, runtimeSupport, type RiskRule } from './classifierRules';
 import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
 import { riskFromPaths, type PathRisk } from './riskFromPaths';
-import { securityReport, type SecurityReport } from './securityReport';
+import { securityReport, securityTooling, type SecurityReport } from './securityReport';
 import { featureLabel, isStopWord, splitTask, taskFeatures, type TaskFeatures } from './textFeatures';
 
 /** Kinds whose work changes no product behaviour: the rubric makes them low risk, whatever they mention. */
@@ -134,6 +134,8 @@ interface RiskInput {
   changes: boolean;
   /** The title says what kind of work it is ("docs:", "Update the README", "How do I …?"). */
   explicit: boolean;
+  /** It is about a security scanner or its false positive (securityReport.ts). */
+  tooling: boolean;
   /** The docs/tests/question call is at least RISK_POLICY.lowKindSure. */
   sure: boolean;
   report?: SecurityReport;
@@ -194,6 +196,9 @@ function decideRisk(x: RiskInput): RiskCall {
     const files = x.paths.map((p) => `${p.path} (${p.label})`).join(', ');
     return { risk: 'high', why: `high: ${files}`, rule: `file in play: ${x.paths[0]!.path}` };
   }
+  // Security tooling (a scanner step, its false positive) is the rubric's medium, not a hole.
+  if (x.tooling && x.strong.every((r) => r.id === 'security' || r.id === 'auth'))
+    return { risk: 'medium', why: 'medium: security tooling, not the product', rule: 'security tooling' };
   if (learned === 'high' || (x.strong.length && pLow(x.score) < RISK_POLICY.ruleUnlessLow)) {
     const rules = x.strong.map((r) => `${r.label} ‘${x.surface.get(`r:${r.id}`)}’`);
     return rules.length
@@ -352,6 +357,7 @@ export function classify(
     changes,
     explicit,
     sure,
+    tooling: securityTooling(splitTask(task).clean),
     report,
     score: score.risk,
     strong,

@@ -125,6 +125,10 @@ const DOCS_BODY = w('case stud(?:y|ies)|content page|cheat ?sheet');
 const TOOLING = w(
   'false positives?|false negatives?|vulnerable dependenc\\w*|dependenc(?:y|ies) vulnerab\\w*|npm audit|yarn audit|dependabot|renovate|snyk|trivy|grype|bandit|semgrep|codeql|bump(?:s|ed)?|upgrade (?:\\S+ )?(?:to|from)|update (?:\\S+ )?to v?\\d|(?:in|of) (?:a |the )?dependenc(?:y|ies)|base image',
 );
+/** A security scanner or its findings' noise: the rubric's "security tooling", a medium change. */
+const SCANNER = w(
+  'false positives?|false negatives?|npm audit|yarn audit|snyk|trivy|grype|bandit|semgrep|codeql|gitleaks|trufflehog',
+);
 const TEST_CUE = KIND_CUES.find((c) => c.id === 'test')!.pattern;
 
 export interface SecurityReport {
@@ -154,4 +158,9 @@ export function securityReport(title: string, clean: string): SecurityReport | u
     hole: hole[0].replace(/^[^a-z0-9]+/, ''),
     cue: cue ? cue[0].replace(/^[^a-z0-9]+/, '') : 'named in the title',
   };
+}
+
+/** Whether the task is about security tooling (a scanner, its false positive), not the product. */
+export function securityTooling(clean: string): boolean {
+  return SCANNER.test(clean);
 }

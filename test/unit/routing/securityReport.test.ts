@@ -64,3 +64,14 @@ test('a change requested in question form is not a question', () => {
   assert.notEqual(c.kind, 'question');
   assert.equal(c.calls?.kind.rule, 'asks for a change');
 });
+
+test('security tooling (a scanner step, its false positive) is medium, not a hole', () => {
+  for (const task of [
+    'Fix authentication bypass false positive',
+    'fix(security): make the Bandit step gate on something',
+  ]) {
+    const c = classify(task);
+    assert.equal(c.risk, 'medium', `${task}: ${c.reasons[1]}`);
+    assert.equal(c.calls?.risk.rule, 'security tooling');
+  }
+});
