@@ -3,12 +3,15 @@
 // on the held-out test split — kind, risk and needs_plan accuracy, per-kind recall, the risk
 // confusion matrix, high-risk tasks called low, low-risk tasks called high — and the same on the
 // dev split, reported apart. Beside it, in the same run and on the same texts: a twenty-line keyword
-// baseline (below) and the classifier as it was before it was rebuilt (commit 86f9d50, read from
-// git at bench time), so every figure has its comparison. Also p50/p99 of classify() per call.
+// baseline (below), the classifier as it was before it was rebuilt (commit 86f9d50) and as round 1
+// of the rebuild shipped it (commit 6b2e36a), both read from git at bench time, so every figure has
+// its comparison. The test split is reported whole (`test.*`) and as the original 174 texts of
+// round 1 (`test174.*`, rows without `round`), so round 2's figures compare with round 1's.
+// Also p50/p99 of classify() per call.
 // Targets (issue: routing on real tasks): kind, risk, needs_plan ≥ 85%; no high called low; at most
 // 3% of low called high; p99 under 5 ms.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { bundleTs } from './bundleTs.mjs';
 
 const OLD_COMMIT = '86f9d50';
+/** The classifier as round 1 of the rebuild shipped it (merged into main). */
+const ROUND1_COMMIT = '6b2e36a';
 const KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS = ['low', 'medium', 'high'];
 
@@ -90,6 +95,17 @@ async function loadOld(root, work) {
       c.signals.includes('several modules');
     return { kind: c.kind, risk: c.risk, needsPlan: planned };
   };
+}
+
+/** The classifier as it was at `commit`, whole: its source tree from git, today's node_modules. */
+async function loadAt(root, work, commit) {
+  const dir = join(work, `src-${commit}`);
+  mkdirSync(dir);
+  const tar = execFileSync('git', ['archive', commit, 'src/core'], { cwd: root, maxBuffer: 64 << 20 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const mod = await bundle(work, commit, `export { classify } from '${join(dir, 'src/core/routing/classifier')}';`);
+  return (text) => mod.classify(text);
 }
 
 const pct = (a, b) => (b ? Math.round((1000 * a) / b) / 10 : 0);
@@ -174,13 +190,29 @@ export async function run({ root }) {
     } catch (err) {
       oldNote = `unavailable: commit ${OLD_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
     }
+    let round1Call;
+    let round1Note = `the classifier at ${ROUND1_COMMIT} (round 1 of the rebuild)`;
+    try {
+      round1Call = await loadAt(root, work, ROUND1_COMMIT);
+    } catch (err) {
+      round1Note = `unavailable: commit ${ROUND1_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
+    }
     const test = readSplit(root, 'test');
+    const test174 = test.filter((t) => !t.round);
     const dev = readSplit(root, 'dev');
     const out = {};
-    const contenders = [['new', newCall], ['baseline', keywordBaseline], ...(oldCall ? [['old', oldCall]] : [])];
+    const contenders = [
+      ['new', newCall],
+      ['baseline', keywordBaseline],
+      ...(oldCall ? [['old', oldCall]] : []),
+      ...(round1Call ? [['round1', round1Call]] : []),
+    ];
     for (const [name, call] of contenders) Object.assign(out, flatten(`test.${name}`, measure(test, call), true));
+    for (const [name, call] of contenders)
+      Object.assign(out, flatten(`test174.${name}`, measure(test174, call), false));
     for (const [name, call] of contenders) Object.assign(out, flatten(`dev.${name}`, measure(dev, call), false));
     out['old.source'] = oldNote;
+    out['round1.source'] = round1Note;
     const lat = latency(current.classify, test);
     out['latency.p50Ms'] = lat.p50Ms;
     out['latency.p99Ms'] = lat.p99Ms;

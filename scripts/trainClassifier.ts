@@ -41,12 +41,18 @@ export function loadSplit(name: 'train' | 'dev' | 'test'): LabelledTask[] {
 
 export const TRAINING = {
   /** A feature must appear in this many training texts to get a weight. */
-  minCount: 2,
+  minCount: 3,
   l2: 0.006,
   iterations: 400,
   learningRate: 0.05,
   /** Extra weight on high-risk examples: calling high low is the costly error. */
   highRiskWeight: 1.6,
+  /** A feature none of whose weights reaches this is left out: it moves little and costs bytes. */
+  keepAbove: 0.02,
+  /** L2 on the rubric's cues and structural marks, relative to words (they carry across repositories). */
+  cueL2: 1,
+  /** Each text weighs 1 / (texts from its repository)^this: one repository's wording does not dominate. */
+  repoPower: 0.5,
 };
 
 /** Multinomial logistic regression by full-batch Adam: returns [features × classes] weights and biases. */
@@ -54,9 +60,10 @@ function fitSoftmax(
   rows: number[][],
   labels: number[],
   classes: number,
-  features: number,
+  l2: Float64Array,
   sampleWeight: number[],
 ): { w: Float64Array; b: Float64Array } {
+  const features = l2.length;
   const w = new Float64Array(features * classes);
   const b = new Float64Array(classes);
   const mw = new Float64Array(w.length);
@@ -64,7 +71,7 @@ function fitSoftmax(
   const mb = new Float64Array(classes);
   const vb = new Float64Array(classes);
   const total = sampleWeight.reduce((a, x) => a + x, 0);
-  const { l2, iterations, learningRate } = TRAINING;
+  const { iterations, learningRate } = TRAINING;
   for (let it = 1; it <= iterations; it++) {
     const gw = new Float64Array(w.length);
     const gb = new Float64Array(classes);
@@ -80,7 +87,7 @@ function fitSoftmax(
         for (const f of rows[n]!) gw[f * classes + c]! += g;
       }
     }
-    for (let i = 0; i < w.length; i++) gw[i]! += l2 * w[i]!;
+    for (let i = 0; i < w.length; i++) gw[i]! += l2[Math.floor(i / classes)]! * w[i]!;
     const c1 = 1 - 0.9 ** it;
     const c2 = 1 - 0.999 ** it;
     for (let i = 0; i < w.length; i++) {
@@ -114,14 +121,19 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string): Model
   const index = new Map(vocab.map((id, i) => [id, i]));
   const rows = featureLists.map((ids) => ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined));
 
+  const l2 = Float64Array.from(vocab, (id) => TRAINING.l2 * (/^[ksr]:/.test(id) ? TRAINING.cueL2 : 1));
+  const perRepo = new Map<string, number>();
+  for (const t of tasks) perRepo.set(t.repo, (perRepo.get(t.repo) ?? 0) + 1);
+  const repoW = tasks.map((t) => perRepo.get(t.repo)! ** -TRAINING.repoPower);
+  const weighted = (w: number[]): number[] => w.map((x, n) => x * repoW[n]!);
   const kindY = tasks.map((t) => KINDS.indexOf(t.kind));
   const riskY = tasks.map((t) => RISKS.indexOf(t.risk));
   const planY = tasks.map((t) => (t.needs_plan ? 1 : 0));
   const riskW = balanced(riskY, 3).map((x, n) => (riskY[n] === 2 ? x * TRAINING.highRiskWeight : x));
-  const kind = fitSoftmax(rows, kindY, 7, vocab.length, balanced(kindY, 7));
-  const risk = fitSoftmax(rows, riskY, 3, vocab.length, riskW);
+  const kind = fitSoftmax(rows, kindY, 7, l2, weighted(balanced(kindY, 7)));
+  const risk = fitSoftmax(rows, riskY, 3, l2, weighted(riskW));
   // The plan head is a two-class softmax; its logit is the difference of the two classes.
-  const plan = fitSoftmax(rows, planY, 2, vocab.length, balanced(planY, 2));
+  const plan = fitSoftmax(rows, planY, 2, l2, weighted(balanced(planY, 2)));
 
   const features: Record<string, number[]> = {};
   vocab.forEach((id, f) => {
@@ -131,7 +143,7 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string): Model
       plan.w[f * 2 + 1]! - plan.w[f * 2]!,
     ].map(round);
     // A feature that moves nothing is left out: it only makes the file bigger.
-    if (row.some((x) => Math.abs(x) >= 0.02)) features[id] = row;
+    if (row.some((x) => Math.abs(x) >= TRAINING.keepAbove)) features[id] = row;
   });
   return {
     version: 1,

@@ -13,9 +13,10 @@ import {
   type TaskContext,
   type WeighedFeature,
 } from './classificationSchema';
-import { asksOnly, HIGH_RISK_RULES, type RiskRule } from './classifierRules';
+import { asksOnly, HIGH_RISK_RULES, requestsChange, runtimeSupport, type RiskRule } from './classifierRules';
 import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
 import { riskFromPaths, type PathRisk } from './riskFromPaths';
+import { securityReport, securityTooling, type SecurityReport } from './securityReport';
 import { featureLabel, isStopWord, splitTask, taskFeatures, type TaskFeatures } from './textFeatures';
 
 /** Kinds whose work changes no product behaviour: the rubric makes them low risk, whatever they mention. */
@@ -27,9 +28,19 @@ export const CONFIDENT = 0.55;
  * `highAt` — the model's P(high) from which the risk is high even when another class is likelier
  * (missing high costs most); `ruleUnlessLow` — a strong rule sets high unless the model is at least
  * this sure the change is low-risk ("Typo in the Change Password label"), then it is medium;
- * `lowKindSure` — how sure a docs/test/question call must be for its topic words to set no risk.
+ * `lowKindSure` — how sure a docs/test/question call must be for its topic words to set no risk
+ * (`lowKindExplicitSure` when the title says it is docs, tests or a question);
+ * `lowChangeSure` — how sure of "low" the model must be for a fix or chore to be low (a feature or a
+ * refactor never is: none in the labelled set).
  */
-export const RISK_POLICY = { highAt: 0.6, ruleUnlessLow: 0.5, lowKindSure: 0.5, lowKindRuleHigh: 0.2 };
+export const RISK_POLICY = {
+  highAt: 0.6,
+  ruleUnlessLow: 0.5,
+  lowKindSure: 0.5,
+  lowKindExplicitSure: 0.3,
+  lowKindRuleHigh: 0.2,
+  lowChangeSure: 0.5,
+};
 /** Error diagnostics in the editor point at a bugfix: this many log-odds toward it. */
 const DIAGNOSTICS_BOOST = 2;
 const SCOPE_WIDE =
@@ -121,6 +132,13 @@ function modelRisk(score: HeadScore<Risk>): Risk {
 interface RiskInput {
   kind: TaskKind;
   changes: boolean;
+  /** The title says what kind of work it is ("docs:", "Update the README", "How do I …?"). */
+  explicit: boolean;
+  /** It is about a security scanner or its false positive (securityReport.ts). */
+  tooling: boolean;
+  /** The docs/tests/question call is at least RISK_POLICY.lowKindSure. */
+  sure: boolean;
+  report?: SecurityReport;
   score: HeadScore<Risk>;
   strong: RiskRule[];
   mentioned: boolean;
@@ -129,28 +147,58 @@ interface RiskInput {
   surface: Map<string, string>;
 }
 
-/** The risk and why, from the model and the rule layer (see RISK_POLICY for the thresholds). */
-function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
-  const learned = modelRisk(x.score);
+type RiskCall = { risk: Risk; why: string; rule?: string };
+
+/**
+ * Docs, tests-only and questions change no product behaviour: low, whatever subjects they mention
+ * (rubric) — when the call is sure and the title says so. A high-risk subject in a call the title
+ * does not back ("Stored XSS in Comments" read as docs) or one the model reads as the work itself,
+ * and a concrete security hole in a question, are never low.
+ */
+function lowKindRisk(x: RiskInput): RiskCall {
   const names = x.strong.map((r) => r.label).join(', ');
-  if (!x.changes && x.kind !== 'question' && x.strong.length && pHigh(x.score) >= RISK_POLICY.lowKindRuleHigh)
-    // Sure it is docs/tests/a question, yet the model reads the named subject as the work itself
-    // ("Stored XSS in Comments" read as docs): not low.
+  if (x.report)
+    return {
+      risk: 'medium',
+      why: `medium: ${x.kind} work, but it describes a security hole (‘${x.report.hole}’)`,
+      rule: 'security hole named',
+    };
+  // The title says docs/tests/question and the call is sure: the rubric's case, low whatever it names
+  // ("Document the encryption key rotation"). Otherwise a strong subject the model reads as the work
+  // keeps it off low.
+  const readAsWork = x.kind !== 'question' && !x.sure && pHigh(x.score) >= RISK_POLICY.lowKindRuleHigh;
+  if (x.strong.length && (!x.explicit || readAsWork))
     return {
       risk: 'medium',
       why: `medium: ${x.kind} work, but it names ${names} as if it were the work`,
       rule: 'subject named',
     };
-  if (!x.changes)
+  return {
+    risk: 'low',
+    why: `low: ${x.kind} work changes no product behaviour${x.mentioned ? ' (the subjects it mentions set no risk)' : ''}`,
+    rule: `${x.kind} work`,
+  };
+}
+
+/** The risk and why, from the model and the rule layer (see RISK_POLICY for the thresholds). */
+function decideRisk(x: RiskInput): RiskCall {
+  const learned = modelRisk(x.score);
+  const names = x.strong.map((r) => r.label).join(', ');
+  if (!x.changes) return lowKindRisk(x);
+  // A reported security hole is high whatever shape the text takes (rubric: a security hole).
+  if (x.report)
     return {
-      risk: 'low',
-      why: `low: ${x.kind} work changes no product behaviour${x.mentioned ? ' (the subjects it mentions set no risk)' : ''}`,
-      rule: `${x.kind} work`,
+      risk: 'high',
+      why: `high: reports a security hole ‘${x.report.hole}’ (‘${x.report.cue}’)`,
+      rule: 'security hole reported',
     };
   if (x.paths.length) {
     const files = x.paths.map((p) => `${p.path} (${p.label})`).join(', ');
     return { risk: 'high', why: `high: ${files}`, rule: `file in play: ${x.paths[0]!.path}` };
   }
+  // Security tooling (a scanner step, its false positive) is the rubric's medium, not a hole.
+  if (x.tooling && x.strong.every((r) => r.id === 'security' || r.id === 'auth'))
+    return { risk: 'medium', why: 'medium: security tooling, not the product', rule: 'security tooling' };
   if (learned === 'high' || (x.strong.length && pLow(x.score) < RISK_POLICY.ruleUnlessLow)) {
     const rules = x.strong.map((r) => `${r.label} ‘${x.surface.get(`r:${r.id}`)}’`);
     return rules.length
@@ -174,7 +222,10 @@ function decideRisk(x: RiskInput): { risk: Risk; why: string; rule?: string } {
   // Formatting changes how code looks, not what it does.
   if (x.surface.has('k:style:title'))
     return { risk: 'low', why: `low: formatting only (‘${x.surface.get('k:style:title')}’)`, rule: 'formatting' };
-  return learned === 'low'
+  // New behaviour and restructuring are never low in the labelled set; a fix or a chore is low only
+  // when the model is sure it is a copy or housekeeping change ("Typo in the settings title").
+  const smallChange = (x.kind === 'bugfix' || x.kind === 'chore') && pLow(x.score) >= RISK_POLICY.lowChangeSure;
+  return learned === 'low' && smallChange
     ? { risk: 'low', why: 'low: a small change that does not alter how the product behaves' }
     : { risk: 'medium', why: 'medium: an ordinary change to product behaviour' };
 }
@@ -200,6 +251,72 @@ function contextSignals(ctx: ParsedContext, kinds: { changes: boolean }): { sign
   return { signals, paths };
 }
 
+/** Which title cue (or conventional-commit prefix) says a docs, tests-only or question task is one. */
+const EXPLICIT: Partial<Record<TaskKind, string[]>> = {
+  docs: ['k:docs:title', 's:cc-docs'],
+  test: ['k:test:title', 's:cc-test'],
+  question: ['k:question:title', 's:question-title'],
+};
+
+/** A question call whose body asks ("… am I supposed to set any permissions?") and whose title names no change. */
+function asksInBody(kind: TaskKind, f: TaskFeatures): boolean {
+  const change = ['k:fix:title', 'k:feature:title', 'k:refactor:title', 'k:bug:title'];
+  return (
+    kind === 'question' &&
+    f.surface.has('s:question-body') &&
+    !f.surface.has('k:report') &&
+    !change.some((id) => f.surface.has(id))
+  );
+}
+
+interface KindDecision {
+  kind: TaskKind;
+  kindCall: Call;
+  asks: boolean;
+  report?: SecurityReport;
+  explicit: boolean;
+  sure: boolean;
+  changes: boolean;
+}
+
+/** The kind: the rule layer first (a reported security hole, a title that only asks), then the model. */
+function decideKind(task: string, f: TaskFeatures, score: HeadScore<TaskKind>): KindDecision {
+  const { title, clean } = splitTask(task);
+  const asks = asksOnly(title);
+  const report = securityReport(title, clean);
+  // A change asked for politely is still a change: the likeliest kind that is not a question.
+  const requests = !asks && requestsChange(title) && score.ranked[0]!.label === 'question';
+  const learned = score.ranked.find((r) => !requests || r.label !== 'question')!.label;
+  // Supporting a new language or runtime version is build and tooling work, not new behaviour.
+  const runtime = learned === 'feature' && runtimeSupport(title);
+  const kind = asks ? 'question' : report ? 'bugfix' : runtime ? 'chore' : learned;
+  const rule = asks
+    ? 'phrased as a question that asks for no change'
+    : report
+      ? `reports a security hole (‘${report.hole}’)`
+      : runtime
+        ? 'supports a language or runtime version'
+        : requests
+          ? 'asks for a change'
+          : undefined;
+  const kindCall = callOf(score, kind, f, rule);
+  const explicit = asks || (EXPLICIT[kind] ?? []).some((id) => f.surface.has(id)) || asksInBody(kind, f);
+  // A docs, tests-only or question call changes nothing only when it is sure (less sure will do when
+  // the title says so); an unsure one is weighed like a change, so a misread kind cannot hide a
+  // high-risk task.
+  const sure = explicit ? RISK_POLICY.lowKindExplicitSure : RISK_POLICY.lowKindSure;
+  const changes = !LOW_KINDS.has(kind) || (!asks && kindCall.confidence < sure);
+  return {
+    kind,
+    kindCall,
+    asks,
+    report,
+    explicit,
+    sure: asks || kindCall.confidence >= RISK_POLICY.lowKindSure,
+    changes,
+  };
+}
+
 /** `model` is the shipped one; the training script passes others to compare choices on the dev split. */
 export function classify(
   task: string,
@@ -210,18 +327,20 @@ export function classify(
   const f = taskFeatures(task);
   const hasErrors = ctx.diagnostics.some((d) => d.severity === 'error');
   const score = scoreFeatures(f.ids, hasErrors ? { bugfix: DIAGNOSTICS_BOOST } : {}, model);
-  // Rule layer, kind: a title that only asks is a question whatever nouns it carries.
-  const asks = asksOnly(splitTask(task).title);
-  const kind = asks ? 'question' : score.kind.ranked[0]!.label;
-  const kindCall = callOf(score.kind, kind, f, asks ? 'phrased as a question that asks for no change' : undefined);
-  // A docs, tests-only or question call changes nothing only when it is sure; an unsure one is
-  // weighed like a change, so a misread kind cannot hide a high-risk task.
-  const changes = !LOW_KINDS.has(kind) || (!asks && kindCall.confidence < RISK_POLICY.lowKindSure);
+  const { kind, kindCall, asks, report, explicit, sure, changes } = decideKind(task, f, score.kind);
 
   // Rule layer, risk. A high-risk subject counts only when the task changes code; in a question,
   // a docs task or a tests-only task it is a topic word, and the rubric says topic words set nothing.
   const subjects = HIGH_RISK_RULES.filter((r) => f.surface.has(`r:${r.id}`));
   const { signals, paths } = contextSignals(ctx, { changes });
+  if (report)
+    signals.push({
+      id: 'security-report',
+      label: 'security hole reported',
+      evidence: `${report.hole} (${report.cue})`,
+      kind: asks ? undefined : 'bugfix',
+      risk: changes ? 'high' : 'medium',
+    });
   for (const r of subjects)
     signals.push({
       id: r.id,
@@ -233,12 +352,25 @@ export function classify(
   signals.push(...scope);
   const strong = subjects.filter((r) => r.strong);
   const mentioned = subjects.length > 0 || paths.length > 0;
-  const decided = decideRisk({ kind, changes, score: score.risk, strong, mentioned, paths, scope, surface: f.surface });
+  const decided = decideRisk({
+    kind,
+    changes,
+    explicit,
+    sure,
+    tooling: securityTooling(splitTask(task).clean),
+    report,
+    score: score.risk,
+    strong,
+    mentioned,
+    paths,
+    scope,
+    surface: f.surface,
+  });
   const risk = decided.risk;
   const riskCall = callOf(score.risk, risk, f, decided.rule);
   const explained = (call: Call): string =>
     call.features.length ? `: ${call.features.map((x) => x.label).join(', ')}` : '';
-  const kindWhy = `${kind} (${asks ? 'rule' : pct(kindCall.confidence)})${explained(kindCall)}`;
+  const kindWhy = `${kind} (${kindCall.rule ? 'rule' : pct(kindCall.confidence)})${explained(kindCall)}`;
   const riskWhy = `${decided.why} [model ${pct(score.risk.ranked.find((r) => r.label === risk)?.p ?? 0)}${explained(riskCall)}]`;
 
   // Plan: every high-risk change; otherwise a cross-cutting change the model or the scope says so.

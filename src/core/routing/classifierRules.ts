@@ -63,7 +63,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'security (?:vulnerab\\w*|issue|fix|hole|breach|bug|flaw|risk)|vulnerab\\w*|cve-?\\d+|xss|cross[- ]site|csrf|xsrf|ssrf|\\w*[- ]?injection|sanitiz\\w*|unsaniti[sz]ed|escape (?:user )?input|(?:path|directory) traversal|rce|remote code execution|open redirect|clickjacking|owasp|exploit\\w*|malicious|attacker|cors|allowed origins?|content security policy|csp|rate limit\\w*|file uploads?|uploaded files?|upload (?:handler|endpoint|validation)',
+      'security (?:vulnerab\\w*|issue|fix|hole|breach|bug|flaw|risk)|vulnerab\\w*|xss|cross[- ]site|csrf|xsrf|ssrf|\\w*[- ]?injection|sanitiz\\w*|unsaniti[sz]ed|escape (?:user )?input|(?:path|directory) traversal|rce|remote code execution|open redirect|clickjacking|owasp|exploit\\w*|malicious|attacker|cors|allowed origins?|content security policy|csp|rate limit\\w*|file uploads?|uploaded files?|upload (?:handler|endpoint|validation)',
     ),
   },
   {
@@ -72,7 +72,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'payments?|billing|invoic\\w*|stripe|paypal|braintree|checkout|charged|charges?|double[- ]charg\\w*|refunds?|subscriptions?|credit cards?|tax(?:es)?|purchase orders?|order creation',
+      'payments?|billing|invoic\\w*|stripe|paypal|braintree|(?<!actions/|git )checkout|charged|charges?|double[- ]charg\\w*|refunds?|subscriptions?|credit cards?|tax(?:es)?|purchase orders?|order creation',
     ),
   },
   {
@@ -108,7 +108,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'terraform|\\.tf|kubernetes|k8s|helm charts?|ingress|cloudformation|vpc|subnets?|route tables?|iam (?:roles?|polic\\w*|permissions?)|security groups?|s3 buckets?|load balancers?|firewall|production (?:database|server|cluster|environment|infrastructure|deploy\\w*)|deploy\\w* to production',
+      'terraform(?![- ](?:version|fmt|validate|docs|lint))|\\.tf|kubernetes|k8s|helm charts?|ingress|cloudformation|vpc|subnets?|route tables?|iam (?:roles?|polic\\w*|permissions?)|security groups?|s3 buckets?|load balancers?|firewall|production (?:database|server|cluster|environment|infrastructure|deploy\\w*)|deploy\\w* to production',
     ),
   },
 ];
@@ -122,7 +122,14 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
   {
     id: 'docs',
     pattern: w(
-      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|examples? in the|clarif\\w*|mention\\w*|explanation|instructions',
+      'docs?|documentation|document(?:ed|ing|s)?|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|\\.adoc|examples? in the|clarif\\w*|mention\\w*|explanation|instructions|case stud(?:y|ies)|how-?to guides?|(?:add|adds|added|adding|new|more) (?:an? |some )?examples? (?:for|of|on|to|showing)|[\\w./-]*\\.(?:md|mdx|rst|adoc)',
+    ),
+  },
+  {
+    // Words docs tasks use that other work uses too ("Add SAML to the list of strategies", "page").
+    id: 'docs-weak',
+    pattern: w(
+      'list of|links?|pages?|sections?|notes?|tips?|screencasts?|website|content|descriptions?|translations?|translat\\w+|examples?|snippets?|information (?:on|about)',
     ),
   },
   {
@@ -135,6 +142,20 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
     id: 'bug',
     pattern: w(
       "bugs?|crash\\w*|errors?|exceptions?|broken|breaks?|fails?|failing|failure|wrong|incorrect\\w*|doesn'?t work|does not work|not working|no longer|hangs?|hanging|freez\\w*|leaks?|leaking|regression|traceback|\\w+error|panic\\w*|segfault|undefined|null|unexpected\\w*|instead of|should not|shouldn'?t|can'?t|cannot|unable|missing|infinite loop|duplicate\\w*|twice",
+    ),
+  },
+  {
+    // The scaffolding of a report of wrong behaviour, as issue templates and reporters write it.
+    id: 'report',
+    pattern: w(
+      "steps to reproduce|to reproduce|reproduc\\w+|expected (?:behaviou?r|results?|output)|actual (?:behaviou?r|results?|output)|what happened|describe the bug|current behaviou?r|observed|used to work|worked (?:before|fine|in)|stopped working|no longer|since (?:version|v?\\d|upgrading|updating)|after (?:upgrading|updating)|regression|i get|i got|i'?m getting|getting (?:an? )?(?:error|exception)|throws?|raises?|has no effect|is ignored|(?:os|browser|version): ",
+    ),
+  },
+  {
+    // The scaffolding of a request for new behaviour.
+    id: 'request',
+    pattern: w(
+      "is your feature request|describe the solution|describe alternatives|feature requests?|proposals?|proposed solution|use cases?|motivation|as an? \\w+,? i want|would be (?:nice|great|helpful|useful|cool|awesome)|it'?d be|i'?d (?:like|love)|i would (?:like|love)|(?:could|can|would) you (?:please )?add|please add|would love|nice to have|suggestions?|suggest\\w*|wish",
     ),
   },
   {
@@ -181,7 +202,7 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
 
 /** Words that open a question ("how do I…", "is there a way…", "any plans to…"); not "can't", "doesn't". */
 const QUESTION_OPENER =
-  /^(?:q:\s*|\[?question\]?:?\s*)?(?:what|why|how|where|when|which|who|whose|is|are|was|does|do|did|can|could|should|would|will|may|any (?:plans|way|idea)|explain|is there)\b(?!'t|n't| not)/i;
+  /^(?:q:\s*|\[?question\]?:?\s*)?(?:what|why|how|where|when(?= (?:will|is|are|does|do|did|can|could|should|would|was|to)\b)|which|who|whose|is|are|was|does|do|did|can|could|should|would|will|may|any (?:plans|way|idea)|explain|is there)\b(?!'t|n't| not)/i;
 /** A fault reported in question form ("Crash on save?", "Why can't I log in?"): a bug, not a question. */
 const FAULT = w(
   "crash\\w*|error|exception|bug|broken|fails?|failing|can'?t|cannot|doesn'?t|won'?t|isn'?t|not working|race condition",
@@ -189,6 +210,20 @@ const FAULT = w(
 /** A change asked for in question form ("Can you add a retry?", "Fix the parser?"). */
 const CHANGE = w('fix\\w*|add|implement\\w*|remove|rename|refactor\\w*|bump|upgrade|update|change|support|make');
 const REQUEST = /^(?:(?:can|could|would|will) (?:you|we|someone|somebody)|please|pls|let'?s)\b/i;
+
+/** Support for a language or runtime version ("Add support for Python 3.12", "feat: support node 20"): build and tooling work. */
+const RUNTIME_SUPPORT = w(
+  '(?:support\\w*|add|adds|added|drop\\w*) (?:for )?(?:python|py|node(?:\\.?js)?|ruby|php|java|jdk|go|golang|rust|django|rails|perl|elixir|dotnet|deno|bun|typescript) ?(?:>=? ?)?v?\\d+(?:\\.\\d+)*',
+);
+export function runtimeSupport(title: string): boolean {
+  return RUNTIME_SUPPORT.test(title);
+}
+
+/** A change requested in question form ("Can you add a retry to the fetch helper?"): not a question. */
+export function requestsChange(title: string): boolean {
+  const t = title.trim();
+  return REQUEST.test(t) && CHANGE.test(t);
+}
 
 /** A title phrased as a question ("Will there be Python 3.12 support?", "How to use it ?"). */
 export function isQuestionForm(title: string): boolean {

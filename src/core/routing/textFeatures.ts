@@ -5,6 +5,8 @@
 // Reporter's priority tags ("[HIGH]", "P1") and URLs are dropped first: the rubric says they are
 // not the work, and a URL carries repository names ("extended-ssrf-search") that are not either.
 import { HIGH_RISK_RULES, KIND_CUES, isQuestionForm } from './classifierRules';
+import { securityReport } from './securityReport';
+import { fixSubjectTypos } from './subjectTypos';
 
 const PRIORITY_TAG =
   /\[\s*(?:high|low|medium|critical|urgent|blocker|major|minor|trivial|p[0-4]|prio(?:rity)?[ :-]*\w+)\s*\]|\bP[0-4]\b/gi;
@@ -42,7 +44,7 @@ export function stem(word: string): string {
 }
 
 export interface TextParts {
-  /** Lower-cased, NFKC, tags and URLs removed. */
+  /** Lower-cased, NFKC, tags and URLs removed, misspelt high-risk subjects spelt right. */
   clean: string;
   title: string;
   body: string;
@@ -51,7 +53,7 @@ export interface TextParts {
 export function splitTask(task: string): TextParts {
   const norm = task.normalize('NFKC').replace(/\r\n?/g, '\n');
   const noUrls = norm.replace(URL, ' ');
-  const clean = noUrls.replace(PRIORITY_TAG, ' ').toLowerCase();
+  const clean = fixSubjectTypos(noUrls.replace(PRIORITY_TAG, ' ').toLowerCase());
   const nl = clean.trim().indexOf('\n');
   const trimmed = clean.trim();
   return {
@@ -85,6 +87,7 @@ function structural(parts: TextParts, raw: string): string[] {
   if (isQuestionForm(parts.title)) out.push('s:question-title');
   if (/\?\s*$/m.test(parts.body)) out.push('s:question-body');
   if (!parts.body) out.push('s:title-only');
+  if (securityReport(parts.title, parts.clean)) out.push('s:security-report');
   const cc = CONVENTIONAL.exec(parts.title);
   if (cc)
     out.push(
@@ -123,12 +126,23 @@ export function taskFeatures(task: string): TaskFeatures {
     if (m) add(`r:${rule.id}`, m[0].trim());
   }
   // Cues in the title say more than the same cue deep in a body, so they are features of their own.
+  const titleCues: string[] = [];
   for (const cue of KIND_CUES) {
     const inTitle = cue.pattern.exec(parts.title);
-    if (inTitle) add(`k:${cue.id}:title`, inTitle[0].replace(/^[^a-z0-9]+/i, ''));
+    if (inTitle) {
+      add(`k:${cue.id}:title`, inTitle[0].replace(/^[^a-z0-9]+/i, ''));
+      titleCues.push(cue.id);
+    }
     const m = cue.pattern.exec(parts.clean);
     if (m) add(`k:${cue.id}`, m[0].replace(/^[^a-z0-9]+/i, ''));
   }
+  // Two cues in one title mean something neither does alone: "fix" + "docs" is docs work, "run" +
+  // "tests" on "CI" is a chore, "add" + "tests" is tests-only.
+  for (let i = 0; i < titleCues.length; i++)
+    for (let j = i + 1; j < titleCues.length; j++) add(`x:${titleCues[i]}+${titleCues[j]}`);
+  // The title's opening verb, after any "type(scope):" prefix or "[tag]": what the task does.
+  const opening = /^(?:\[[^\]]*\]\s*|\w+(?:\([^)]*\))?!?:\s*)*([a-z]+)/.exec(parts.title);
+  if (opening) add(`v:${stem(opening[1]!)}`, opening[1]);
   return { ids: [...surface.keys()].sort(), surface };
 }
 
@@ -142,6 +156,7 @@ const STRUCT_LABELS: Record<string, string> = {
   's:question-title': 'phrased as a question',
   's:question-body': 'asks a question',
   's:title-only': 'a title alone',
+  's:security-report': 'reports a security hole',
 };
 
 /** How a feature reads to a person: "'charged twice'", "a traceback", "'stripe' (payments / billing)". */
