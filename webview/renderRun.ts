@@ -1,7 +1,7 @@
 // Renders a RunView into the panel's sections. Structure is rebuilt from the view on each state
 // message (a few per stage, small); the streaming output <pre> nodes are kept and moved, never
 // rebuilt, so live text is not lost or re-sent.
-import type { FindingView, PanelStage, RunView, StageView } from '../src/protocol/panelProtocol';
+import type { FindingView, PanelStage, ReviewView, RunView, StageView } from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
 import type { OutputStreams } from './outputStreams';
 
@@ -192,22 +192,27 @@ function findingItem(f: FindingView, actions: Actions): HTMLElement {
   );
 }
 
-export function renderReview(run: RunView, actions: Actions): HTMLElement | null {
-  const r = run.review;
-  if (!r) return null;
+function reviewSection(r: ReviewView, actions: Actions): HTMLElement {
+  const who = r.stage === 'finalOwner' ? 'Final owner' : 'Review';
   return h(
     'section',
-    { class: 'review', 'aria-label': 'Review' },
-    h('h2', {}, 'Review: ', h('span', { class: `verdict verdict-${r.verdict}`, 'data-testid': 'verdict' }, r.verdict)),
+    { class: `review review-${r.stage}`, 'aria-label': who, 'data-stage': r.stage },
+    h('h2', {}, `${who}: `, h('span', { class: `verdict verdict-${r.verdict}`, 'data-testid': 'verdict' }, r.verdict)),
     h(
       'p',
       { class: 'muted' },
-      `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}${r.stage === 'finalOwner' ? ', the final owner' : ''}, round ${r.round}`,
+      `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}, round ${r.round}`,
     ),
     r.findings.length
       ? h('ul', { class: 'findings' }, ...r.findings.map((f) => findingItem(f, actions)))
       : h('p', {}, 'No findings.'),
   );
+}
+
+/** Every review of the change as it stands: the critic's, then the final owner's second opinion. */
+export function renderReview(run: RunView, actions: Actions): HTMLElement | null {
+  if (!run.reviews.length) return null;
+  return h('div', { class: 'reviews' }, ...run.reviews.map((r) => reviewSection(r, actions)));
 }
 
 export function renderActions(run: RunView, actions: Actions): HTMLElement {

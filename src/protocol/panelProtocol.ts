@@ -95,7 +95,11 @@ export const RunViewSchema = z.object({
   estimatedCostUsd: cost.optional(),
   actualCostUsd: cost.default(0),
   stages: z.array(StageViewSchema).max(5),
-  review: ReviewViewSchema.optional(),
+  /**
+   * The reviews of the change as it stands, at most one per reviewing stage (the critic's latest
+   * round, then the final owner's): a second opinion never hides the first one's findings.
+   */
+  reviews: z.array(ReviewViewSchema).max(2).default([]),
   diffFiles: z.array(z.string().max(2000)).max(1000).default([]),
   /** The policy's verify command on the latest diff, when it has one. */
   verification: z

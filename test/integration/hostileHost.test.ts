@@ -167,7 +167,7 @@ suite('hostile input in the extension host', () => {
     const run = await runToDecision('Fix the negative total in src/cart.ts when the discount is over 100%');
     try {
       assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
-      const reasons = run.model.gateReasons.join(' ');
+      const reasons = run.model.humanGateReasons().join(' ');
       assert.match(reasons, /\.vscode\/settings\.json/);
       assert.match(reasons, /\.git\/hooks\/pre-commit/);
       await vscode.commands.executeCommand('switchyard.rejectChange');

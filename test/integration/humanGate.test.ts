@@ -44,6 +44,7 @@ suite('the human gate', () => {
     this.timeout(60_000);
     const svc = mainModule().currentServices()!;
     const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
+    const earlier = svc.runs.current;
     void vscode.commands.executeCommand(
       'switchyard.routeTask',
       'Fix the negative total in src/cart.ts when the discount is over 100%',
@@ -53,7 +54,7 @@ suite('the human gate', () => {
     );
     const run = await waitFor('the gated run to wait for a person', () => {
       const r = svc.runs.current;
-      return r && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
+      return r && r !== earlier && (r.model.view.state === 'awaiting-approval' || r.model.finished) && r;
     });
     assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
     const reasons = run.model.humanGateReasons();
@@ -75,6 +76,7 @@ suite('the human gate', () => {
     // Answer the modal as a person would: VS Code will not show one under test, so stand in for it
     // (this module's copy of applyCurrent asks through this vscode.window).
     const asked: string[] = [];
+    const buttons: string[][] = [];
     const original = vscode.window.showWarningMessage;
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = async (
       message: string,
@@ -82,7 +84,9 @@ suite('the human gate', () => {
     ) => {
       const opts = rest[0] as vscode.MessageOptions | undefined;
       asked.push(`${message} ${opts?.detail ?? ''}`);
-      return rest.find((r) => r === 'Apply change');
+      const items = rest.slice(1) as vscode.MessageItem[];
+      buttons.push(items.map((i) => i.title));
+      return items.find((i) => i.title === 'Apply change');
     };
     try {
       const result = await applyCurrent(svc);
@@ -93,6 +97,8 @@ suite('the human gate', () => {
     assert.equal(asked.length, 1, 'asked once');
     assert.match(asked[0]!, /needs your confirmation to apply the change to src\/cart\.ts/);
     assert.match(asked[0]!, /medium risk/i, 'the modal names its reasons');
+    // The first button is the dialog's default (Enter): the safe choice, not Apply.
+    assert.deepEqual(buttons[0], ['Keep reviewing', 'Apply change']);
     await waitFor('the run to end applied', () => run.model.finished && run.model.view.state === 'applied');
     const after = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
     assert.notEqual(after, before);

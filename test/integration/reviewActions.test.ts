@@ -9,6 +9,7 @@ import { startLoopbackServer, type LoopbackServer } from '../support/loopbackSer
 import {
   CRITIC_KEY,
   CRITIC_KEY_NAME,
+  CART_FIXED_LINES,
   IMPLEMENTER_KEY,
   IMPLEMENTER_KEY_NAME,
   cartTeam,
@@ -17,6 +18,8 @@ import {
 import { mainModule, waitFor } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
+const cartUri = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'cart.ts');
+let originalCart = '';
 
 async function routeToDecision(task = TASK, args: unknown[] = []) {
   const svc = mainModule().currentServices()!;
@@ -51,6 +54,7 @@ suite('acting on review findings', () => {
     await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
     await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
     await mainModule().currentServices()!.policy.reload();
+    originalCart = new TextDecoder().decode(await vscode.workspace.fs.readFile(cartUri()));
   });
 
   suiteTeardown(async () => {
@@ -60,10 +64,10 @@ suite('acting on review findings', () => {
     await server?.close();
   });
 
-  test('"Apply suggestion" rewrites the proposed lines and settles the thread', async function () {
+  test('"Apply suggestion", then "Apply change": the suggestion is in the file on disk', async function () {
     this.timeout(60_000);
-    const { svc, run } = await routeToDecision();
-    const finding = run.model.view.review!.findings[0]!;
+    const { svc, run, done } = await routeToDecision();
+    const finding = run.model.view.reviews[0]!.findings[0]!;
     const thread = svc.comments.thread(finding.id)!;
     await vscode.commands.executeCommand('switchyard.applySuggestion', thread);
     const proposed = await vscode.workspace.openTextDocument(thread.uri);
@@ -71,40 +75,48 @@ suite('acting on review findings', () => {
       'the proposed document to show the suggestion',
       () => proposed.getText().split('\n')[15] === finding.suggestion,
     );
-    assert.equal(
-      run.resolved!.files[0]!.after.split('\n')[15],
-      finding.suggestion,
-      'what Apply would write includes the suggestion',
-    );
     assert.equal(thread.state, vscode.CommentThreadState.Resolved);
     assert.equal(run.model.finding(finding.id)!.status, 'applied');
+    const applied = (await vscode.commands.executeCommand('switchyard.applyChange')) as { applied: boolean };
+    assert.equal(applied.applied, true);
+    await done;
+    // What a person sees in the file afterwards: the bytes on disk, not a copy held by the extension.
+    const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(cartUri()));
+    assert.equal(onDisk.split('\n')[15], finding.suggestion, 'the applied suggestion is on disk');
+    assert.ok(onDisk.includes(CART_FIXED_LINES[1]!), 'and the rest of the change with it');
+    assert.equal(run.model.view.state, 'applied');
+    await vscode.workspace.fs.writeFile(cartUri(), new TextEncoder().encode(originalCart));
   });
 
-  test('"Reject change" ends the run without writing', async function () {
-    this.timeout(30_000);
-    const svc = mainModule().currentServices()!;
-    const run = svc.runs.current!;
+  test('"Reject change" ends the run without writing, and says who rejected it — no "human gate" when no rule asked', async function () {
+    this.timeout(60_000);
+    const { svc, run } = await routeToDecision();
     assert.equal(await vscode.commands.executeCommand('switchyard.rejectChange'), true);
     await waitFor('the run to finish rejected', () => run.model.finished);
     assert.equal(run.model.view.state, 'rejected');
+    assert.equal(run.model.view.message, 'rejected: you rejected the change; nothing was applied');
     assert.equal(svc.comments.count, 0);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(cartUri())), originalCart);
+    const diffTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.path.includes(run.runId));
+    await waitFor('the rejected change’s diff tab to close', () => diffTabs().length === 0, 10_000);
   });
 
   test('"Send back" on a finding hands it to the same run’s implementer, which revises in its own session; "Dismiss" settles one', async function () {
     this.timeout(90_000);
     const { svc, run } = await routeToDecision();
-    const finding = run.model.view.review!.findings[0]!;
+    const finding = run.model.findings[0]!;
     server.reset();
     server.setHandler(cartTeam());
     const sent = await vscode.commands.executeCommand('switchyard.sendFindingBack', svc.comments.thread(finding.id));
     assert.equal(sent, true, 'sent back through the waiting gate');
     assert.equal(run.model.finding(finding.id)!.status, 'sent-back');
-    assert.equal(run.resolved, undefined, 'the old change can no longer be applied');
-    await waitFor(
-      'the revised change back at the gate',
-      () => run.resolved && run.model.view.state === 'awaiting-approval',
-      60_000,
-    );
+    assert.equal(run.decision.isOpen, false, 'the old change can no longer be applied');
+    await waitFor('the revised change back at the gate', () => run.decision.isOpen, 60_000);
+    assert.equal(run.model.view.state, 'awaiting-approval');
+    assert.doesNotMatch(run.model.view.message ?? '', /Sent back/, '"Sent back…" does not outlive the revision');
     assert.equal(svc.runs.current, run, 'the same run goes on; no new run');
     const implReq = server.requests.find((r) => r.system.includes('You are the implementer'))!;
     const body = JSON.stringify(implReq.body);
@@ -115,11 +127,11 @@ suite('acting on review findings', () => {
     // Only the implementer and the reviewer worked again: no scout or architect for a revision.
     assert.ok(server.requests.every((r) => /You are the (implementer|critic)/.test(r.system)));
     // With no open finding, an empty note sends nothing back; the run keeps waiting.
-    for (const f of run.model.view.review!.findings) f.status = 'dismissed';
+    for (const f of run.model.findings) f.status = 'dismissed';
     assert.equal(await vscode.commands.executeCommand('switchyard.sendBack', '  '), undefined);
-    assert.ok(run.pendingDecision && run.resolved, 'the run still waits at its gate with its change');
-    for (const f of run.model.view.review!.findings) f.status = 'open';
-    const again = run.model.view.review!.findings[0]!;
+    assert.ok(run.decision.isOpen, 'the run still waits at its gate with its change');
+    for (const f of run.model.findings) f.status = 'open';
+    const again = run.model.findings[0]!;
     assert.notEqual(again.id, finding.id, 'the revised change got a new review');
     await waitFor('the new review’s threads', () => svc.comments.thread(again.id));
     await vscode.commands.executeCommand('switchyard.dismissFinding', svc.comments.thread(again.id));
@@ -167,7 +179,7 @@ suite('acting on review findings', () => {
     assert.equal(impl.modelId, 'loop-gpt');
     const critic = run.model.view.stages.find((s) => s.stage === 'critic')!;
     assert.equal(critic.vendor, 'anthropic', 'the reviewer is still of another vendor than the implementer');
-    assert.equal(run.resolved!.files[0]!.path, 'src/cart.ts');
+    assert.equal(run.decision.plan!.files[0]!.path, 'src/cart.ts');
     // The policy file itself is unchanged.
     assert.deepEqual(svc.policy.policy.stages.implementer, ['loop-claude']);
     await vscode.commands.executeCommand('switchyard.rejectChange');
@@ -216,7 +228,7 @@ suite('acting on review findings', () => {
     // The pick reviews: loop-claude (anthropic) is of another vendor than the change's author, loop-gpt.
     assert.equal(s3('critic').modelId, 'loop-claude');
     assert.ok(server.requests.some((r) => r.model === 'loop-claude' && r.system.includes('You are the critic')));
-    assert.ok(third.resolved, 'the reused change is at the gate, ready to apply');
+    assert.ok(third.decision.isOpen, 'the reused change is at the gate, ready to apply');
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });
 });

@@ -14,6 +14,7 @@ import type {
   StageView,
 } from '../../protocol/panelProtocol';
 import { PANEL_STAGES } from '../../protocol/panelProtocol';
+import type { DecisionEvent } from './runDecision';
 
 /** Enough output for a late-opening panel to show the recent work without holding whole transcripts. */
 export const OUTPUT_TAIL_CHARS = 200_000;
@@ -43,7 +44,10 @@ export class RunModel {
   finishedAt?: number;
   /** Cost per stage and round, so a repeated implementer/critic pass adds rather than overwrites. */
   private readonly passCost = new Map<string, { in: number; out: number; cost: number; ms: number }>();
-  gateReasons: string[] = [];
+  /** The rules that stopped the run at its gate (codes and one sentence each); none for a plain confirmation. */
+  gate: { codes: string[]; reasons: string[] } = { codes: [], reasons: [] };
+  /** The message a send-back put up, replaced once the revised change reaches the gate. */
+  private sentBackNotice: string | undefined;
 
   constructor(runId: string, task: string, startedAt = Date.now()) {
     this.startedAt = startedAt;
@@ -56,6 +60,7 @@ export class RunModel {
       reasons: [],
       actualCostUsd: 0,
       stages: [],
+      reviews: [],
       diffFiles: [],
     };
   }
@@ -117,8 +122,39 @@ export class RunModel {
   }
 
   /** Folds one event in. Returns false for a stream delta (structure unchanged), true otherwise. */
-  apply(e: PipelineEvent): boolean {
+  apply(e: PipelineEvent | DecisionEvent): boolean {
     switch (e.type) {
+      case 'change-ready':
+        this.view.state = 'awaiting-approval';
+        this.gate = { codes: e.codes, reasons: e.codes.length ? e.reasons : [] };
+        // "Sent back…" was true until the revision arrived; now the revised change is what waits.
+        if (this.sentBackNotice !== undefined && this.view.message === this.sentBackNotice)
+          this.view.message = 'The revised change is back: review it, then apply, reject or send it back again.';
+        this.sentBackNotice = undefined;
+        return true;
+      case 'suggestion-applied':
+      case 'finding-dismissed': {
+        const f = this.finding(e.findingId);
+        if (f) f.status = e.type === 'suggestion-applied' ? 'applied' : 'dismissed';
+        return true;
+      }
+      case 'sent-back': {
+        for (const id of e.findingIds) {
+          const f = this.finding(id);
+          if (f) f.status = 'sent-back';
+        }
+        const what = [
+          e.findingIds.length ? `${e.findingIds.length} finding${e.findingIds.length === 1 ? '' : 's'}` : '',
+          e.note ? 'your note' : '',
+        ]
+          .filter(Boolean)
+          .join(' and ');
+        this.sentBackNotice = `Sent back to the implementer with ${what}; the revised change is reviewed again before it reaches you.`;
+        this.view.message = this.sentBackNotice;
+        return true;
+      }
+      case 'decided':
+        return true;
       case 'decision-made': {
         const d = e.decision;
         this.view.kind = d.kind;
@@ -189,6 +225,8 @@ export class RunModel {
         if (a.kind === 'diff') {
           this.artifacts.diff = a.value;
           this.view.diffFiles = a.value.files;
+          // A new change: the reviews so far were of another diff.
+          this.view.reviews = [];
         } else if (a.kind === 'plan') this.artifacts.plan = a.value;
         else if (a.kind === 'findings') this.artifacts.findings = a.value;
         else this.artifacts.answer = a.value;
@@ -214,7 +252,10 @@ export class RunModel {
           round: e.round,
           findings,
         };
-        this.view.review = review;
+        // One review per reviewing stage: the final owner's second opinion sits beside the critic's.
+        this.view.reviews = [...this.view.reviews.filter((r) => r.stage !== e.stage), review].sort(
+          (a, b) => (a.stage === 'critic' ? 0 : 1) - (b.stage === 'critic' ? 0 : 1),
+        );
         return true;
       }
       case 'verified':
@@ -224,9 +265,8 @@ export class RunModel {
         this.view.message = `Escalated to ${e.to === 'human' ? 'a person' : 'a stronger model'}: ${e.reasons.join('; ')}`;
         return true;
       case 'gate-waiting':
-        // The host's gate sets 'awaiting-approval' once the diff is ready to look at; until then
-        // nothing could be applied, so the run still shows as running.
-        this.gateReasons = e.reasons;
+        // 'awaiting-approval' comes with the decision owner's change-ready, once the diff is ready to
+        // look at; until then nothing could be applied, so the run still shows as running.
         return true;
       case 'gate-resolved':
         if (this.view.state === 'awaiting-approval') this.setRunState('running');
@@ -286,16 +326,22 @@ export class RunModel {
     }
   }
 
-  /** Why a person must confirm before this change is applied (empty: the Apply click is enough):
-   * the pipeline's gate reasons, the decision's gates, and a review that did not approve. */
+  /**
+   * Why a person must confirm before this change is applied (empty: the Apply click is enough): the
+   * rules that stopped the run at its gate (the pipeline re-checks at the gate what the decision
+   * predicted, so the decision's own gate lines would only repeat them in other words), then a review
+   * that did not approve, unless a rule already says so. Each reason once.
+   */
   humanGateReasons(): string[] {
-    const reasons = [...this.gateReasons];
-    for (const g of this.view.gates) if (!reasons.includes(g)) reasons.push(g);
-    const review = this.view.review;
-    if (!review) reasons.push('no reviewer looked at this change');
-    else if (review.verdict !== 'approve')
-      reasons.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
-    return reasons;
+    const { codes, reasons } = this.gate;
+    const out = [...reasons];
+    const review = this.finalReview;
+    if (!review) {
+      if (!codes.includes('no-cross-vendor-reviewer')) out.push('no reviewer looked at this change');
+    } else if (review.verdict === 'block' ? !codes.includes('block') : review.verdict !== 'approve') {
+      if (!codes.includes('escalation')) out.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
+    }
+    return [...new Set(out)];
   }
 
   get finished(): boolean {
@@ -303,6 +349,22 @@ export class RunModel {
   }
 
   finding(id: string): FindingView | undefined {
-    return this.view.review?.findings.find((f) => f.id === id);
+    for (const r of this.view.reviews) {
+      const f = r.findings.find((x) => x.id === id);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** Every finding of the change as it stands (critic's, then the final owner's). */
+  get findings(): FindingView[] {
+    return this.view.reviews.flatMap((r) => r.findings);
+  }
+
+  /** The review the apply decision rests on: the final owner's when it ran, else the critic's. */
+  get finalReview(): ReviewView | undefined {
+    return (
+      this.view.reviews.find((r) => r.stage === 'finalOwner') ?? this.view.reviews.find((r) => r.stage === 'critic')
+    );
   }
 }

@@ -5,10 +5,8 @@
 import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
-import { parsePatch } from '../../core/edits/parsePatch';
 import { appendRecord } from '../../core/ledger/ledgerFile';
 import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
-import { resolveEdits } from '../../core/edits/resolveEdits';
 import { runTask } from '../../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
@@ -17,7 +15,6 @@ import { keyEnvFor } from '../../core/providers/keys';
 import { runVerifyStage } from '../../core/verify/verifyStage';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import { applyChange } from '../review/applyChange';
-import { registerDocuments } from '../review/diffPreview';
 import type { Services } from '../services';
 import type { EditorContext } from './gatherContext';
 import { ROLE_NAMES } from '../sidebar/pipelineTree';
@@ -47,36 +44,14 @@ function taskWithSelection(task: string, editor: EditorContext): string {
   return `${task}\n\nSelected in ${s.path} (lines ${s.startLine}-${s.endLine}):\n\`\`\`\n${s.text}\n\`\`\``;
 }
 
-/** The person's review of the diff: resolves when they apply, reject, send back or cancel. */
-async function reviewGate(
-  svc: Services,
-  run: ActiveRun,
-  request: GateRequest,
-  root: string,
-  openDiff: boolean,
-): Promise<GateAnswer> {
-  if (!request.diff) return false;
-  // The gate carries the diff text; re-resolving it against the same untouched files gives the
-  // exact before/after the diff editor shows (the pipeline's own plan is what `apply` writes).
-  const outcome = await resolveEdits(parsePatch(request.diff.diff, 'udiff'), root);
-  if (!outcome.ok) {
-    run.model.view.message = `The proposed change no longer fits the files: ${outcome.problems.map((p) => p.message).join('; ')}`;
-    svc.runs.touch(run);
-    return false;
-  }
-  run.resolved = outcome.resolved;
-  run.model.gateReasons = request.codes.length ? request.reasons : [];
-  registerDocuments(svc.content, run.runId, outcome.resolved);
-  if (run.model.view.review) svc.comments.show(run.runId, run.model.view.review);
-  run.model.view.state = 'awaiting-approval';
-  svc.runs.touch(run);
-  const decided = new Promise<GateAnswer>((resolve) => {
-    run.pendingDecision = { reasons: request.reasons, resolve };
-    request.signal.addEventListener('abort', () => resolve(false), { once: true });
-  });
-  if (openDiff) await showDiff(svc).catch(() => undefined);
-  const answer = await decided;
-  run.pendingDecision = undefined;
+/** The person's review of the diff: the run's decision owner waits for Apply, Reject, Send back or Cancel. */
+function reviewGate(svc: Services, run: ActiveRun, request: GateRequest, openDiff: boolean): Promise<GateAnswer> {
+  // The pipeline hands over the exact plan it reviewed; a gate without one has nothing to apply.
+  if (!request.resolved) return Promise.resolve({ reject: 'there was no resolved change to review' });
+  const answer = run.decision.awaitDecision(request.resolved, request.signal, request);
+  // Opening the diff is for the person; the gate's answer never waits on the editor (a decision
+  // made while it was still opening closes the tab, see ProposedContent.closeTabs).
+  if (openDiff) void showDiff(svc, { automatic: true }).catch(() => undefined);
   return answer;
 }
 
@@ -166,7 +141,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   const previous = svc.runs.current;
   if (previous?.live) {
     previous.abort.abort('replaced by a new run');
-    previous.pendingDecision?.resolve(false);
+    previous.decision.cancel();
   }
   const run = svc.runs.start(runId, opts.task);
   run.reusedAuthor = opts.reuse?.implementation?.modelId;
@@ -190,21 +165,17 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
       vscodeLm: createVscodeLmProvider,
     });
   };
+  // Writes the plan the gate's answer carried (the person's accepted suggestions included).
   const apply = async (resolved: ResolvedPlan): Promise<ApplyOutcome> => {
     const r = await applyChange(resolved);
     if (r.applied) {
-      run.resolved = resolved;
-      svc.comments.clear();
-      run.applyWaiter?.({
+      run.decision.reportApply({
         applied: true,
         message: `Applied to ${r.files.join(', ')}. Undo in the file takes it back.`,
       });
-      run.applyWaiter = undefined;
       return { ok: true, written: r.files };
     }
-    void vscode.window.showErrorMessage(r.message);
-    run.applyWaiter?.({ applied: false, message: r.message });
-    run.applyWaiter = undefined;
+    run.decision.reportApply({ applied: false, message: r.message });
     return { ok: false, problems: [{ kind: 'stale', message: r.message }] };
   };
 
@@ -229,7 +200,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           providerFor,
           root,
           workspace: fsWorkspaceReader(root),
-          gate: (request) => reviewGate(svc, run, request, root, opts.openDiffOnGate ?? true),
+          gate: (request) => reviewGate(svc, run, request, opts.openDiffOnGate ?? true),
           apply,
           verify: policy.verify
             ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
@@ -240,11 +211,9 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           signal: run.abort.signal,
           runId,
         });
-        run.resolved ??= result.resolved;
         run.model.attachBoundary(result.boundary.all());
         await recordRun(svc, result, usedKeys);
-        run.applyWaiter?.({ applied: result.outcome === 'applied', message: result.message });
-        run.applyWaiter = undefined;
+        run.decision.finish({ applied: result.outcome === 'applied', message: result.message });
         svc.runs.touch(run);
         const msg = `Switchyard: ${result.message}`;
         if (result.outcome === 'failed') void showFailure(svc, msg);
@@ -252,11 +221,18 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
         return result;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        run.model.view.state = run.abort.signal.aborted ? 'cancelled' : 'failed';
-        run.model.view.message = message;
-        run.applyWaiter?.({ applied: false, message });
-        run.applyWaiter = undefined;
-        svc.runs.touch(run);
+        // runTask reports failures as its outcome; reaching here is a bug in the host's own callbacks.
+        // The view still ends the way every run ends: by folding the run's last event.
+        svc.runs.handle(run, {
+          type: 'run-finished',
+          runId,
+          at: Date.now(),
+          outcome: run.abort.signal.aborted ? 'cancelled' : 'failed',
+          message,
+          totals: { tokensIn: 0, tokensOut: 0, costUsd: run.model.view.actualCostUsd, elapsedMs: 0 },
+          error: { kind: 'internal', message },
+        });
+        run.decision.finish({ applied: false, message });
         void vscode.window.showErrorMessage(`Switchyard: the run stopped: ${message}`);
         return undefined;
       }
