@@ -19,6 +19,7 @@ import {
   cartTeam,
   loopbackPolicy,
 } from './extensionFixtures';
+import { ledgerLocation } from '../../src/vscode/scorecard/ledgerLocation';
 import { mainModule, waitFor } from './hostHelpers';
 
 function root(): vscode.Uri {
@@ -88,7 +89,8 @@ suite('hostile input in the extension host', () => {
     model: { view: unknown; outputs: Map<string, string> };
   }): Promise<string[]> {
     const svc = mainModule().currentServices()!;
-    const ledger = vscode.Uri.joinPath(svc.shell.context.globalStorageUri, 'runs.jsonl').fsPath;
+    void svc;
+    const ledger = ledgerLocation();
     // The record is appended just after the run finishes: wait for this run's line, so it is swept.
     await waitFor('the run’s ledger line', () => {
       try {

@@ -4,6 +4,8 @@
 // another model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { runStats } from '../../src/cli/stats';
+import { defaultLedgerPath } from '../../src/core/ledger/ledgerFile';
 import { proposedUri } from '../../src/vscode/review/proposedContent';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
 import {
@@ -86,6 +88,17 @@ suite('acting on review findings', () => {
     assert.ok(onDisk.includes(CART_FIXED_LINES[1]!), 'and the rest of the change with it');
     assert.equal(run.model.view.state, 'applied');
     await vscode.workspace.fs.writeFile(cartUri(), new TextEncoder().encode(originalCart));
+    // One ledger for the editor and the CLI: `switchyard stats` (no --ledger) sees this run.
+    const ledger = defaultLedgerPath(process.env);
+    assert.ok(ledger.startsWith(process.env.XDG_STATE_HOME!), `a test run keeps its records to itself: ${ledger}`);
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: process.env, cwd: '/' };
+    assert.equal(await runStats(['--json'], io), 0);
+    const card = JSON.parse(out.join('')) as { ledger: string; overall: { runs: number; applied: number } };
+    assert.equal(card.ledger, ledger);
+    assert.ok(card.overall.applied >= 1, out.join(''));
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(ledger)));
+    assert.ok(lines.includes(`"runId":"${run.runId}"`), 'the run is recorded in the shared ledger');
   });
 
   test('"Reject change" ends the run without writing, and says who rejected it — no "human gate" when no rule asked', async function () {

@@ -6,7 +6,7 @@ import { addBenchmarkItem, itemFromRecord, loadBenchmarkSet, saveBenchmarkSet } 
 import { readRecords } from '../../core/ledger/ledgerFile';
 import type { RunRecord } from '../../core/ledger/runRecordSchema';
 import type { Services } from '../services';
-import { ledgerLocation } from '../scorecard/ledgerLocation';
+import { ledgerFile } from '../scorecard/ledgerLocation';
 
 const MAX_PICKS = 200;
 
@@ -16,7 +16,7 @@ export async function markBenchmark(svc: Services, args: unknown[]): Promise<str
     void vscode.window.showErrorMessage('Switchyard: open a local folder first; the benchmark set is stored in the workspace (.switchyard/benchmarks.json).');
     return undefined;
   }
-  const file = ledgerLocation(svc.shell.context);
+  const file = await ledgerFile(svc.shell.context);
   let records: RunRecord[];
   try {
     records = (await readRecords(file)).records.filter((r) => r.outcome !== 'answered');

@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
 import { appendRecord } from '../../core/ledger/ledgerFile';
-import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
 import { runTask } from '../../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
@@ -15,6 +14,7 @@ import { keyEnvFor } from '../../core/providers/keys';
 import { runVerifyStage } from '../../core/verify/verifyStage';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import { applyChange } from '../review/applyChange';
+import { ledgerFile, ledgerLocation } from '../scorecard/ledgerLocation';
 import type { Services } from '../services';
 import type { EditorContext } from './gatherContext';
 import { ROLE_NAMES } from '../sidebar/pipelineTree';
@@ -105,11 +105,11 @@ async function showFailure(svc: Services, message: string): Promise<void> {
   else if (choice === 'Open routing panel') svc.panel.show();
 }
 
-/** Appends the run's record to the ledger (switchyard.ledgerPath, else the extension's storage). */
+/** Appends the run's record to the ledger (switchyard.ledgerPath, else the one the CLI shares). */
 async function recordRun(svc: Services, result: RunResult, keys: Set<string>): Promise<void> {
-  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(SettingKeys.ledgerPath, '').trim();
-  const file = configured || vscode.Uri.joinPath(svc.shell.context.globalStorageUri, 'runs.jsonl').fsPath;
+  let file = ledgerLocation();
   try {
+    file = await ledgerFile(svc.shell.context);
     await appendRecord(file, result.record, ...keys);
   } catch (err) {
     void vscode.window.showWarningMessage(
