@@ -3,6 +3,7 @@
 // rebuilt, so live text is not lost or re-sent.
 import type { FindingView, PanelStage, ReviewView, RunView, StageView } from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
+import { renderMarkdown } from './markdown';
 import type { OutputStreams } from './outputStreams';
 
 export const STAGE_LABELS: Record<PanelStage, string> = {
@@ -31,6 +32,7 @@ export interface Actions {
   cancel(): void;
   revealFinding(id: string): void;
   selectStage(stage: PanelStage): void;
+  openLink(href: string): void;
 }
 
 export function renderHeader(run: RunView): HTMLElement {
@@ -63,7 +65,9 @@ export function renderHeader(run: RunView): HTMLElement {
     badges,
     signals,
     cost,
-    run.reasons.length ? h('p', { class: 'reasons muted' }, run.reasons.join(' ')) : null,
+    run.reasons.length
+      ? h('ul', { class: 'reasons muted', 'aria-label': 'Why these stages' }, ...run.reasons.map((r) => h('li', {}, r)))
+      : null,
     run.verification
       ? h(
           'p',
@@ -82,6 +86,18 @@ export function renderHeader(run: RunView): HTMLElement {
       : null,
     run.gates.length ? h('p', { class: 'gates' }, 'Human gate: ', run.gates.join('; ')) : null,
     run.message ? h('p', { class: 'message', role: 'note' }, run.message) : null,
+    ...run.notes.map((n) => h('p', { class: 'note', role: 'note' }, n)),
+  );
+}
+
+/** A question's answer, as markdown rendered without HTML; links go through the host. */
+export function renderAnswer(run: RunView, actions: Actions): HTMLElement | null {
+  if (!run.answer) return null;
+  return h(
+    'section',
+    { class: 'answer', 'aria-label': 'Answer' },
+    h('h2', {}, 'Answer'),
+    renderMarkdown(run.answer, actions.openLink),
   );
 }
 

@@ -184,6 +184,34 @@ suite('acting on review findings', () => {
     assert.ok(!diffs().some((d) => d.modified.path.includes(first.runId)), 'a diff of the replaced run is still open');
   });
 
+  test('"Re-run stage" on the critic starts from the same editor context: no scout appears and is paid for', async function () {
+    this.timeout(90_000);
+    const svc = mainModule().currentServices()!;
+    // The person routes with the file open: the task names its file, so no scout.
+    await vscode.window.showTextDocument(cartUri());
+    const unnamed = 'Fix the negative total when the discount is over 100%';
+    const { run } = await routeToDecision(unnamed);
+    assert.ok(!run.model.view.stages.some((s) => s.stage === 'scout'), 'routed without a scout');
+    // By the time they re-run the reviewer, the diff (not the file) is the active editor.
+    await waitFor('the diff to be the active editor', () =>
+      vscode.window.activeTextEditor?.document.uri.scheme === 'switchyard-proposed' ? true : undefined,
+    ).catch(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+    server.reset();
+    server.setHandler(cartTeam());
+    // A reviewer of the author's vendor cannot review: refused with the reason, not silently replaced.
+    assert.equal(await vscode.commands.executeCommand('switchyard.rerunStage', 'critic', 'loop-claude'), undefined);
+    assert.equal(svc.runs.current, run, 'no run was started');
+    assert.equal(server.requests.length, 0);
+    const { run: again } = await routeToDecision(unnamed, ['critic', 'loop-gpt']);
+    assert.deepEqual(again.editor, run.editor, 'the re-run keeps the editor context of the run it re-runs');
+    assert.ok(
+      !server.requests.some((r) => /You are the (scout|architect|implementer)/.test(r.system)),
+      `only the critic was asked: ${server.requests.map((r) => r.system.slice(0, 24)).join(' | ')}`,
+    );
+    assert.ok(!again.model.view.stages.some((s) => s.stage === 'scout'));
+    await vscode.commands.executeCommand('switchyard.rejectChange');
+  });
+
   test('"Re-run stage" puts the chosen model first for that stage', async function () {
     this.timeout(90_000);
     const svc = mainModule().currentServices()!;

@@ -215,7 +215,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   async function execute(): Promise<{ outcome: Outcome; message: string }> {
     if (decision.blockedReason) throw new StageFailure({ kind: 'no-model', message: decision.blockedReason });
     const nonce = randomBytes(9).toString('hex');
-    const task = opts.task;
+    // The roles read what the host attached (the editor's selection); routing and the record do not.
+    const task = opts.attachedContext ? `${opts.task}\n\n${opts.attachedContext}` : opts.task;
     const userPaths = contextPaths;
 
     const kit: StageKit = {

@@ -41,6 +41,11 @@ export type GateAnswer =
 
 export interface RunTaskOptions {
   task: string;
+  /**
+   * Text the host attaches for the roles to read after the task (the editor's selection, fenced). It
+   * is never classified, searched for file names or recorded: code is context, not the task.
+   */
+  attachedContext?: string;
   context?: TaskContext;
   policy: RoutingPolicy;
   availability: ModelAvailability;

@@ -5,7 +5,6 @@
 // attached to the task.
 import * as vscode from 'vscode';
 import type { FindingView } from '../../protocol/panelProtocol';
-import { gatherContext } from '../runs/gatherContext';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
 
@@ -63,7 +62,8 @@ async function resend(svc: Services, findings: FindingView[], note: string | und
   }
   const task = run.model.view.task.replace(/\n\nA reviewer asked for changes[\s\S]*$/, '');
   if (run.live) run.abort.abort('sent back: routed again as a new run');
-  return startRun(svc, { task: task + feedback(findings, note ?? ''), editor: gatherContext() });
+  // The same editor context as the run it follows: the active editor now is likely the diff.
+  return startRun(svc, { task: task + feedback(findings, note ?? ''), editor: run.editor });
 }
 
 /** The whole change; args[0] may carry the note (scripts and tests), else the person is asked. */

@@ -3,15 +3,14 @@
 // dismissed, a send-back, the decision), never a command's own bookkeeping. Once the change is
 // applied or rejected, its diff tabs close: they would show content that is not what is on disk.
 import type * as vscode from 'vscode';
-import type { PipelineEvent } from '../../core/pipeline/events';
-import type { DecisionEvent } from '../runs/runDecision';
+import type { RunEvent } from '../runs/runModel';
 import type { ActiveRun, RunRegistry } from '../runs/runRegistry';
 import { registerDocuments } from './diffPreview';
 import type { ProposedContent } from './proposedContent';
 import type { ReviewComments } from './reviewComments';
 
 export function followRuns(runs: RunRegistry, content: ProposedContent, comments: ReviewComments): vscode.Disposable {
-  const react = (run: ActiveRun, e: PipelineEvent | DecisionEvent): void => {
+  const react = (run: ActiveRun, e: RunEvent): void => {
     if (run !== runs.current) return;
     switch (e.type) {
       case 'change-ready':

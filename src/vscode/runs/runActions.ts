@@ -124,6 +124,22 @@ export function dismissFinding(svc: Services, findingId: string): void {
   if (f) run.decision.dismiss(f);
 }
 
+/**
+ * A link in a model's answer, clicked in the panel: only web and mail links, opened by VS Code, which
+ * asks before it opens a site the person has not trusted. Anything else (command:, file:, javascript:)
+ * is refused.
+ */
+export async function openLink(href: string): Promise<boolean> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return false;
+  }
+  if (!['http', 'https', 'mailto'].includes(uri.scheme)) return false;
+  return vscode.env.openExternal(uri);
+}
+
 export function panelHandlers(svc: Services): PanelRequestHandlers {
   return {
     'run/cancel': async () => ({ cancelled: cancelRun(svc) }),
@@ -140,6 +156,7 @@ export function panelHandlers(svc: Services): PanelRequestHandlers {
       return { sent, message: sent ? (svc.runs.current?.model.view.message ?? '') : '' };
     },
     'keys/set': async () => ({ stored: Boolean(await vscode.commands.executeCommand('switchyard.setApiKey')) }),
+    'link/open': async ({ href }) => ({ opened: await openLink(href) }),
     'stage/rerun': async ({ stage }) => ({
       started: Boolean(await vscode.commands.executeCommand('switchyard.rerunStage', stage)),
     }),

@@ -21,6 +21,12 @@ export const OUTPUT_TAIL_CHARS = 200_000;
 /** Per call, how much of what a role was sent the panel shows (the protocol caps text at 20,000). */
 export const SAW_TEXT_CAP = 19_000;
 
+/** What the extension itself says about a run (e.g. it used the last good policy): shown once as a note. */
+export type HostEvent = { type: 'note'; text: string };
+
+/** Everything a run's view is folded from. */
+export type RunEvent = PipelineEvent | DecisionEvent | HostEvent;
+
 export interface RunArtifacts {
   findings?: Findings;
   plan?: Plan;
@@ -62,6 +68,7 @@ export class RunModel {
       stages: [],
       reviews: [],
       diffFiles: [],
+      notes: [],
     };
   }
 
@@ -122,8 +129,11 @@ export class RunModel {
   }
 
   /** Folds one event in. Returns false for a stream delta (structure unchanged), true otherwise. */
-  apply(e: PipelineEvent | DecisionEvent): boolean {
+  apply(e: RunEvent): boolean {
     switch (e.type) {
+      case 'note':
+        if (!this.view.notes.includes(e.text)) this.view.notes.push(e.text.slice(0, SAW_TEXT_CAP));
+        return true;
       case 'change-ready':
         this.view.state = 'awaiting-approval';
         this.gate = { codes: e.codes, reasons: e.codes.length ? e.reasons : [] };
@@ -160,8 +170,8 @@ export class RunModel {
         this.view.kind = d.kind;
         this.view.risk = d.risk;
         this.view.signals = d.classification.details.map((sig) => ({ id: sig.label, detail: sig.evidence }));
-        // A gate that only repeats why the run cannot start is said once, as the run's message.
-        this.view.gates = d.gates.map((g) => g.reason).filter((r) => !d.blockedReason || !d.blockedReason.includes(r));
+        // A run that cannot start has no gate to reach: why it cannot start is said once, as its message.
+        this.view.gates = d.blockedReason ? [] : d.gates.map((g) => g.reason);
         this.view.reasons = d.reasons ?? [];
         this.view.estimatedCostUsd = d.estimatedCostUsd;
         for (const sd of d.stages) {
@@ -169,9 +179,11 @@ export class RunModel {
           s.modelId = sd.modelId;
           s.vendor = sd.vendor;
           s.why =
-            sd.unavailableReason && !sd.why.includes(sd.unavailableReason)
-              ? `${sd.why} ${sd.unavailableReason}`.trim()
-              : sd.why;
+            d.blockedReason && !sd.modelId
+              ? 'not run: the run cannot start (see the message above; the models and why each is not ready are listed below)'
+              : sd.unavailableReason && !sd.why.includes(sd.unavailableReason)
+                ? `${sd.why} ${sd.unavailableReason}`.trim()
+                : sd.why;
           s.rejected = sd.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
           s.estimatedCostUsd = sd.estimate.costUsd;
         }
@@ -229,7 +241,11 @@ export class RunModel {
           this.view.reviews = [];
         } else if (a.kind === 'plan') this.artifacts.plan = a.value;
         else if (a.kind === 'findings') this.artifacts.findings = a.value;
-        else this.artifacts.answer = a.value;
+        else {
+          this.artifacts.answer = a.value;
+          this.view.answer =
+            a.value.text.length > SAW_TEXT_CAP ? `${a.value.text.slice(0, SAW_TEXT_CAP)}\n\n…` : a.value.text;
+        }
         return true;
       }
       case 'review-ready': {

@@ -3,10 +3,11 @@
 // change to a run's view is an event folded into its model here; the sidebar, the panel and the
 // review comments listen.
 import * as vscode from 'vscode';
-import type { PipelineEvent } from '../../core/pipeline/events';
 import type { PanelStage, RunState } from '../../protocol/panelProtocol';
+import type { EditorContext } from './gatherContext';
 import { RunDecision, type DecisionEvent } from './runDecision';
-import { RunModel } from './runModel';
+import type { PipelineEvent } from '../../core/pipeline/events';
+import { RunModel, type RunEvent } from './runModel';
 
 export interface RunSummary {
   runId: string;
@@ -25,7 +26,13 @@ export class ActiveRun {
   /** Who wrote a change this run reused from an earlier one (its implementer stage shows as skipped). */
   reusedAuthor?: string;
 
-  constructor(runId: string, task: string, onDecision: (run: ActiveRun, e: DecisionEvent) => void) {
+  constructor(
+    runId: string,
+    task: string,
+    /** What the editor showed when the task was routed: a re-run or a send-back starts from the same. */
+    readonly editor: EditorContext,
+    onDecision: (run: ActiveRun, e: DecisionEvent) => void,
+  ) {
     this.model = new RunModel(runId, task);
     this.decision = new RunDecision((e) => onDecision(this, e));
   }
@@ -54,20 +61,20 @@ export class RunRegistry implements vscode.Disposable {
   readonly onDelta = this.deltas.event;
   /** A stage's partial output was discarded (a fallback model starts over). */
   readonly onClear = this.clears.event;
-  private readonly events = new vscode.EventEmitter<{ run: ActiveRun; event: PipelineEvent | DecisionEvent }>();
+  private readonly events = new vscode.EventEmitter<{ run: ActiveRun; event: RunEvent }>();
   /** Every event, after the run's model folded it in (the review comments follow these). */
   readonly onEvent = this.events.event;
 
   constructor(private readonly state: vscode.Memento) {}
 
-  start(runId: string, task: string): ActiveRun {
+  start(runId: string, task: string, editor: EditorContext): ActiveRun {
     if (this.current) this.remember(this.current);
-    this.current = new ActiveRun(runId, task, (run, e) => this.handle(run, e));
+    this.current = new ActiveRun(runId, task, editor, (run, e) => this.handle(run, e));
     this.changed.fire(this.current);
     return this.current;
   }
 
-  handle(run: ActiveRun, event: PipelineEvent | DecisionEvent): void {
+  handle(run: ActiveRun, event: RunEvent): void {
     const structural = run.model.apply(event);
     if (event.type === 'stage-delta') this.deltas.fire({ run, stage: event.stage, text: event.text });
     if (event.type === 'fallback-taken' && event.discardPartial) this.clears.fire({ run, stage: event.stage });

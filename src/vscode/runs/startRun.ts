@@ -37,11 +37,12 @@ function withOverride(policy: RoutingPolicy, override?: Partial<Record<Stage, st
   return { ...policy, stages: { ...policy.stages, ...override } };
 }
 
-function taskWithSelection(task: string, editor: EditorContext): string {
+/** The selection as context for the roles (fenced and labelled so it reads as data); never classified. */
+function selectionBlock(editor: EditorContext): string | undefined {
   const s = editor.selection;
-  if (!s) return task;
-  // The selection is context for the roles; fenced and labelled so it reads as data.
-  return `${task}\n\nSelected in ${s.path} (lines ${s.startLine}-${s.endLine}):\n\`\`\`\n${s.text}\n\`\`\``;
+  if (!s) return undefined;
+  const fence = '`'.repeat(Math.max(3, ...[...s.text.matchAll(/`{3,}/g)].map((m) => m[0].length + 1)));
+  return `Selected in ${s.path} (lines ${s.startLine}-${s.endLine}):\n${fence}\n${s.text}\n${fence}`;
 }
 
 /** The person's review of the diff: the run's decision owner waits for Apply, Reject, Send back or Cancel. */
@@ -127,11 +128,6 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     return undefined;
   }
   await svc.policy.ready();
-  if (!svc.policy.valid) {
-    void vscode.window.showWarningMessage(
-      `Switchyard: the routing policy has problems, so this run uses the last good policy. ${svc.policy.problems.join(' · ')}`,
-    );
-  }
   const readiness = await svc.refreshStatus();
   const policy = withOverride(svc.policy.policy, opts.stageOverride);
   const root = folder.uri.fsPath;
@@ -143,8 +139,14 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     previous.abort.abort('replaced by a new run');
     previous.decision.cancel();
   }
-  const run = svc.runs.start(runId, opts.task);
+  const run = svc.runs.start(runId, opts.task, opts.editor);
   run.reusedAuthor = opts.reuse?.implementation?.modelId;
+  // Said in the panel, for this run: a toast would outlive the fix (the status bar clears by itself).
+  if (!svc.policy.valid)
+    svc.runs.handle(run, {
+      type: 'note',
+      text: `This run uses the last good routing policy: ${svc.policy.problems.join(' · ')}`,
+    });
   svc.comments.clear();
   if (previous) await svc.content.clearRun(previous.runId);
   svc.panel.show(true);
@@ -191,7 +193,8 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
       });
       try {
         const result = await runTask({
-          task: taskWithSelection(opts.task, opts.editor),
+          task: opts.task,
+          attachedContext: selectionBlock(opts.editor),
           context: opts.editor.context,
           policy,
           availability: (spec) =>
@@ -216,8 +219,11 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
         run.decision.finish({ applied: result.outcome === 'applied', message: result.message });
         svc.runs.touch(run);
         const msg = `Switchyard: ${result.message}`;
-        if (result.outcome === 'failed') void showFailure(svc, msg);
-        else void vscode.window.showInformationMessage(msg);
+        // A failure is said once: in the panel (with its "Set API key" button) when the panel is in
+        // view, else as a notification with the next step.
+        if (result.outcome === 'failed') {
+          if (!svc.panel.visible) void showFailure(svc, msg);
+        } else void vscode.window.showInformationMessage(msg);
         return result;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -21,7 +21,17 @@ body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size
 h2 { font-size: 1.05em; margin: 14px 0 6px; }
 
 .scroll { overflow-x: auto; }
-@media (max-width: 440px) { .wide { display: none; } }
+.narrow { display: none; }
+/* A sidebar is narrow: every figure that matters stays in view, no column hides past the edge. The
+   role moves under the model, headers wrap, and time, cost and tokens wait for a wider view. */
+@media (max-width: 440px) {
+  .wide, td.l, th.l { display: none; }
+  .narrow { display: block; }
+  th { white-space: normal; vertical-align: bottom; }
+  th, td { padding: 2px 4px; }
+}
+.role { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+p, .muted { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
 th, td { text-align: right; padding: 2px 6px; border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); white-space: nowrap; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; }

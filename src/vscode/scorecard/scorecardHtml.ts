@@ -8,11 +8,24 @@ import type { ScorecardView } from '../../core/bench/scorecardView';
 import { costChart } from './costChart';
 import { esc, page, pct, secs, usd } from './htmlParts';
 
-const RANGE_LABEL: Record<string, string> = { '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days', all: 'All time' };
-const STAGE_LABEL: Record<string, string> = { scout: 'Scout', architect: 'Architect', implementer: 'Implementer', critic: 'Critic', finalOwner: 'Final owner' };
+const RANGE_LABEL: Record<string, string> = {
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+  all: 'All time',
+};
+const STAGE_LABEL: Record<string, string> = {
+  scout: 'Scout',
+  architect: 'Architect',
+  implementer: 'Implementer',
+  critic: 'Critic',
+  finalOwner: 'Final owner',
+};
 
 function options(values: readonly string[], selected: string, label: (v: string) => string): string {
-  return values.map((v) => `<option value="${esc(v)}"${v === selected ? ' selected' : ''}>${esc(label(v))}</option>`).join('');
+  return values
+    .map((v) => `<option value="${esc(v)}"${v === selected ? ' selected' : ''}>${esc(label(v))}</option>`)
+    .join('');
 }
 
 export function scorecardBody(view: ScorecardView, ledgerNote?: string): string {
@@ -29,12 +42,14 @@ export function scorecardBody(view: ScorecardView, ledgerNote?: string): string 
   }
   const rows = view.rows
     .map(
-      (r) => `<tr><td>${esc(r.modelId)}</td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td>${r.runs}</td><td>${pct(r.acceptanceRate)}</td><td>${usd(r.costPerTrustedChange)}</td><td>${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
+      (r) =>
+        `<tr><td>${esc(r.modelId)}<span class="narrow role">${esc(STAGE_LABEL[r.role] ?? r.role)}</span></td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td>${r.runs}</td><td>${pct(r.acceptanceRate)}</td><td>${usd(r.costPerTrustedChange)}</td><td>${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
     )
     .join('');
   const stages = view.stages
     .map(
-      (s) => `<tr><td>${esc(STAGE_LABEL[s.stage] ?? s.stage)}</td><td>${s.runs}</td><td>${s.skipped}</td><td${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td>${s.fellBack}</td></tr>`,
+      (s) =>
+        `<tr><td>${esc(STAGE_LABEL[s.stage] ?? s.stage)}</td><td>${s.runs}</td><td>${s.skipped}</td><td${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td>${s.fellBack}</td></tr>`,
     )
     .join('');
   return `${filters}
