@@ -246,6 +246,7 @@ export function renderActions(run: RunView, actions: Actions): HTMLElement {
   if (run.diffFiles.length && run.state === 'awaiting-approval') add('Send back', actions.sendBack, true);
   if (run.state === 'running' || run.state === 'awaiting-approval') add('Cancel run', actions.cancel, true);
   // A run that could not start for want of a key: the fix, one click away.
-  if (run.state === 'failed' && /Set API key/.test(run.message ?? '')) add('Set API key', actions.setApiKey);
+  if (run.state === 'failed' && /\bno [A-Z0-9_]+ stored\b|Set API key/.test(run.message ?? ''))
+    add('Set API key', actions.setApiKey);
   return bar;
 }

@@ -10,7 +10,7 @@
 //   ...
 //   await host.close();
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -140,7 +140,8 @@ export function copyWorkspace(source = sampleWorkspace, into) {
 
 /**
  * Starts the VS Code server on a free loopback port (or `port`) with fresh data folders and waits
- * until it serves the workbench. `isolateState: false` keeps the user's XDG state folder (npm start:
+ * until it serves the workbench. `extraExtensions`: folders of extensions to install beside the one
+ * under development (the server loads a single development path). `isolateState: false` keeps the user's XDG state folder (npm start:
  * the editor's runs then land in the ledger the CLI reads); tests get one inside their data folder. `trust: true` keeps Workspace Trust on (for trust tests);
  * `extensionsDir` / `dataRoot` reuse folders (kept at close); `smokeTestDriver: false` leaves out the
  * automation hooks tests need; `gallery: true` keeps the marketplace code-server configures;
@@ -171,6 +172,7 @@ async function startServerOnce({
   dataRoot: keptDataRoot,
   env: extraEnv = {},
   isolateState = true,
+  extraExtensions = [],
 } = {}) {
   if (!existsSync(serverMain)) {
     throw new Error(
@@ -191,6 +193,12 @@ async function startServerOnce({
     extensions: extensionsDir ?? join(dataRoot, 'extensions'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  // Extensions installed beside the one under development (test fixtures), linked in by folder name.
+  for (const dir of extraExtensions) {
+    const m = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const link = join(dirs.extensions, `${m.publisher}.${m.name}-${m.version}`);
+    if (!existsSync(link)) symlinkSync(resolve(dir), link, 'dir');
+  }
   const listenPort = port ?? (await freePort());
   const args = [
     serverMain,

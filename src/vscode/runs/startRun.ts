@@ -93,10 +93,13 @@ function verifyInScratch(
   });
 }
 
+/** A message that says a key is missing (readiness: "no NAME stored"; a provider: "Set API key"). */
+const NEEDS_KEY = /\bno [A-Z0-9_]+ stored\b|Set API key/;
+
 /** A failed run's message, with the next step as a button: set a key, fix the policy, or look closer. */
 async function showFailure(svc: Services, message: string): Promise<void> {
   const actions = [
-    /Set API key/.test(message) ? 'Set API key' : undefined,
+    NEEDS_KEY.test(message) ? 'Set API key' : undefined,
     /routing\.json|policy/.test(message) ? 'Open routing policy' : undefined,
     'Open routing panel',
   ].filter((a): a is string => Boolean(a));

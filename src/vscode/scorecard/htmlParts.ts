@@ -22,13 +22,16 @@ h2 { font-size: 1.05em; margin: 14px 0 6px; }
 
 .scroll { overflow-x: auto; }
 .narrow { display: none; }
-/* A sidebar is narrow: every figure that matters stays in view, no column hides past the edge. The
-   role moves under the model, headers wrap, and time, cost and tokens wait for a wider view. */
+/* A sidebar is narrow: no column may hide past its edge. Each table row becomes a short block (the
+   model and its role, then each figure with its name), and time, cost and tokens wait for a wider view. */
 @media (max-width: 440px) {
-  .wide, td.l, th.l { display: none; }
-  .narrow { display: block; }
-  th { white-space: normal; vertical-align: bottom; }
-  th, td { padding: 2px 4px; }
+  .wide, td.l, th.l, thead { display: none; }
+  .narrow { display: inline; }
+  table, tbody, tr { display: block; }
+  tr { padding: 4px 0; border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); }
+  td { display: inline-block; border: none; padding: 0 10px 0 0; text-align: left; }
+  td.head { display: block; font-weight: 600; }
+  td[data-label]::before { content: attr(data-label) " "; color: var(--vscode-descriptionForeground); }
 }
 .role { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
 p, .muted { overflow-wrap: anywhere; }

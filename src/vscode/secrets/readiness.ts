@@ -41,7 +41,8 @@ export async function computeReadiness(policy: RoutingPolicy, keys: ApiKeys): Pr
         m.provider === 'openai-compatible' ? undefined : `no key name for ${m.id}; set apiKeyEnv in the policy`,
       );
     } else {
-      reasons.set(m.id, present.has(name) ? undefined : `no ${name} stored: run "Switchyard: Set API key"`);
+      // Says which key; where to set it is said once by whoever shows this (a "Set API key" button).
+      reasons.set(m.id, present.has(name) ? undefined : `no ${name} stored`);
     }
   }
   const configuredStages = STAGES.filter((s) => policy.stages[s].length > 0);

@@ -20,7 +20,7 @@ test('a reviewer of the author’s vendor and a model without a key are not offe
   const readiness = new Map<string, string | undefined>([
     ['claude', undefined],
     ['gemini', undefined],
-    ['gpt', 'no OPENAI_API_KEY stored: run "Switchyard: Set API key"'],
+    ['gpt', 'no OPENAI_API_KEY stored'],
     ['haiku', undefined],
   ]);
   const choices = rerunChoices('critic', policy, { implementerVendor: 'anthropic', readiness });
@@ -28,7 +28,7 @@ test('a reviewer of the author’s vendor and a model without a key are not offe
     choices.map((c) => `${c.spec.id}: ${c.blocked ?? 'ready'}`),
     [
       'gemini: ready',
-      'gpt: no OPENAI_API_KEY stored: run "Switchyard: Set API key"',
+      'gpt: no OPENAI_API_KEY stored',
       "haiku: same vendor as the change's author (anthropic): a reviewer must be from another vendor",
       "claude: same vendor as the change's author (anthropic): a reviewer must be from another vendor",
     ],
