@@ -33,6 +33,7 @@ const timeoutMs = Number(process.env.SWITCHYARD_INTEGRATION_TIMEOUT_MS ?? 300_00
 // Suites for the trust-on pass are found by this word in their title (see passes()).
 const UNTRUSTED_GREP = 'untrusted';
 const testsEntry = join(repoRoot, 'out', 'test', 'integration', 'index.js');
+const lmFixture = join(repoRoot, 'test', 'fixtures', 'lm-provider');
 
 function say(line) {
   process.stdout.write(`[integration] ${line}\n`);
@@ -78,7 +79,9 @@ function formatLogArgs(args) {
 async function runPass({ label, trust, grep }) {
   const started = Date.now();
   const env = grep ? { SWITCHYARD_TEST_GREP: grep } : {};
-  const host = await startHost({ trust, env });
+  // Beside Switchyard, a fixture extension that registers a language model (vscodeLm.test.ts). It is
+  // installed, not a second development path: the server loads only one of those.
+  const host = await startHost({ trust, env, extraExtensions: [lmFixture] });
   let result;
   let exitCode;
   let timer;

@@ -105,6 +105,8 @@ async function startWeb(folder) {
       gallery: false,
       dataRoot: join(stateDir, 'data'),
       extensionsDir,
+      // The editor's runs go to the user's ledger, where `switchyard stats` reads them.
+      isolateState: false,
     });
   } catch (err) {
     fail(err.message);

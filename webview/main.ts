@@ -9,7 +9,15 @@ import type { PanelStage, RunView } from '../src/protocol/panelProtocol';
 import { h } from './dom';
 import { HostChannel } from './hostChannel';
 import { OutputStreams } from './outputStreams';
-import { renderActions, renderHeader, renderReview, renderStrip, renderTabs, type Actions } from './renderRun';
+import {
+  renderActions,
+  renderAnswer,
+  renderHeader,
+  renderReview,
+  renderStrip,
+  renderTabs,
+  type Actions,
+} from './renderRun';
 
 const app = document.getElementById('app')!;
 const streams = new OutputStreams();
@@ -20,17 +28,34 @@ let selected = 0;
 let pickedByReader = false;
 let tabs: HTMLElement | null = null;
 const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+/** The run and decision point the status line speaks about: it is cleared when either moves on. */
+let statusFor = '';
+const decisionPoint = (r: RunView | null) => (r ? `${r.runId}:${r.state === 'awaiting-approval' ? 'gate' : ''}` : '');
 
 function report(p: Promise<unknown>): void {
+  const asked = decisionPoint(run);
+  const show = (text: string) => {
+    status.textContent = text;
+    // A reply that arrives after the run moved on (a new run, a new change at the gate) is not shown.
+    statusFor = text ? asked : '';
+  };
   p.then(
-    (r) => {
-      const msg = r && typeof r === 'object' && 'message' in r ? String((r as { message: unknown }).message) : '';
-      status.textContent = msg;
-    },
-    (e: unknown) => {
-      status.textContent = e instanceof Error ? e.message : String(e);
-    },
+    (r) => show(r && typeof r === 'object' && 'message' in r ? String((r as { message: unknown }).message) : ''),
+    (e: unknown) => show(e instanceof Error ? e.message : String(e)),
   );
+}
+
+/** What the last button press said stays only while it is about the run as it stands. */
+function clearStaleStatus(): void {
+  if (!statusFor) return;
+  const now = decisionPoint(run);
+  const [runNow, gateNow] = now.split(':');
+  const [runThen, gateThen] = statusFor.split(':');
+  // A new run, or a new change reaching the gate, makes an earlier "Applied…" or "Sent back…" stale.
+  if (runNow !== runThen || (gateNow === 'gate' && gateThen !== 'gate')) {
+    status.textContent = '';
+    statusFor = '';
+  }
 }
 
 const actions: Actions = {
@@ -41,6 +66,7 @@ const actions: Actions = {
   setApiKey: () => report(channel.request('keys/set', {})),
   cancel: () => report(channel.request('run/cancel', {})),
   revealFinding: (findingId) => report(channel.request('finding/reveal', { findingId })),
+  openLink: (href) => report(channel.request('link/open', { href })),
   selectStage: (stage: PanelStage) => {
     if (!run) return;
     selected = Math.max(
@@ -62,6 +88,7 @@ function selectTab(index: number): void {
 const sections = {
   header: h('div', { class: 'header' }),
   strip: h('div', { class: 'strip-wrap' }),
+  answer: h('div', { class: 'answer-wrap' }),
   review: h('div', { class: 'review-wrap' }),
   actions: h('div', { class: 'actions-wrap' }),
   tabs: h('div', { class: 'tabs-wrap' }),
@@ -74,10 +101,21 @@ function render(): void {
     return;
   }
   if (!sections.header.isConnected)
-    app.replaceChildren(sections.header, sections.strip, sections.actions, status, sections.review, sections.tabs);
+    app.replaceChildren(
+      sections.header,
+      sections.strip,
+      sections.actions,
+      status,
+      sections.answer,
+      sections.review,
+      sections.tabs,
+    );
+  clearStaleStatus();
   sections.header.replaceChildren(renderHeader(run));
   sections.strip.replaceChildren(renderStrip(run, actions));
   sections.actions.replaceChildren(renderActions(run, actions));
+  const answer = renderAnswer(run, actions);
+  sections.answer.replaceChildren(...(answer ? [answer] : []));
   const review = renderReview(run, actions);
   sections.review.replaceChildren(...(review ? [review] : []));
   // Tabs are rebuilt only when the set of stages changes; otherwise their "saw" lists are refreshed in place.

@@ -1,8 +1,9 @@
 // Renders a RunView into the panel's sections. Structure is rebuilt from the view on each state
 // message (a few per stage, small); the streaming output <pre> nodes are kept and moved, never
 // rebuilt, so live text is not lost or re-sent.
-import type { FindingView, PanelStage, RunView, StageView, ToolCallView } from '../src/protocol/panelProtocol';
+import type { FindingView, PanelStage, ReviewView, RunView, StageView, ToolCallView } from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
+import { renderMarkdown } from './markdown';
 import { renderCalls } from './renderCalls';
 import type { OutputStreams } from './outputStreams';
 
@@ -32,6 +33,7 @@ export interface Actions {
   cancel(): void;
   revealFinding(id: string): void;
   selectStage(stage: PanelStage): void;
+  openLink(href: string): void;
 }
 
 export function renderHeader(run: RunView): HTMLElement {
@@ -65,7 +67,9 @@ export function renderHeader(run: RunView): HTMLElement {
     ...renderCalls(run),
     signals,
     cost,
-    run.reasons.length ? h('p', { class: 'reasons muted' }, run.reasons.join(' ')) : null,
+    run.reasons.length
+      ? h('ul', { class: 'reasons muted', 'aria-label': 'Why these stages' }, ...run.reasons.map((r) => h('li', {}, r)))
+      : null,
     run.residency.length
       ? h(
           'div',
@@ -92,6 +96,18 @@ export function renderHeader(run: RunView): HTMLElement {
       : null,
     run.gates.length ? h('p', { class: 'gates' }, 'Human gate: ', run.gates.join('; ')) : null,
     run.message ? h('p', { class: 'message', role: 'note' }, run.message) : null,
+    ...run.notes.map((n) => h('p', { class: 'note', role: 'note' }, n)),
+  );
+}
+
+/** A question's answer, as markdown rendered without HTML; links go through the host. */
+export function renderAnswer(run: RunView, actions: Actions): HTMLElement | null {
+  if (!run.answer) return null;
+  return h(
+    'section',
+    { class: 'answer', 'aria-label': 'Answer' },
+    h('h2', {}, 'Answer'),
+    renderMarkdown(run.answer, actions.openLink),
   );
 }
 
@@ -227,22 +243,27 @@ function findingItem(f: FindingView, actions: Actions): HTMLElement {
   );
 }
 
-export function renderReview(run: RunView, actions: Actions): HTMLElement | null {
-  const r = run.review;
-  if (!r) return null;
+function reviewSection(r: ReviewView, actions: Actions): HTMLElement {
+  const who = r.stage === 'finalOwner' ? 'Final owner' : 'Review';
   return h(
     'section',
-    { class: 'review', 'aria-label': 'Review' },
-    h('h2', {}, 'Review: ', h('span', { class: `verdict verdict-${r.verdict}`, 'data-testid': 'verdict' }, r.verdict)),
+    { class: `review review-${r.stage}`, 'aria-label': who, 'data-stage': r.stage },
+    h('h2', {}, `${who}: `, h('span', { class: `verdict verdict-${r.verdict}`, 'data-testid': 'verdict' }, r.verdict)),
     h(
       'p',
       { class: 'muted' },
-      `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}${r.stage === 'finalOwner' ? ', the final owner' : ''}, round ${r.round}`,
+      `by ${r.reviewerModel}${r.reviewerVendor ? ` (${r.reviewerVendor})` : ''}, round ${r.round}`,
     ),
     r.findings.length
       ? h('ul', { class: 'findings' }, ...r.findings.map((f) => findingItem(f, actions)))
       : h('p', {}, 'No findings.'),
   );
+}
+
+/** Every review of the change as it stands: the critic's, then the final owner's second opinion. */
+export function renderReview(run: RunView, actions: Actions): HTMLElement | null {
+  if (!run.reviews.length) return null;
+  return h('div', { class: 'reviews' }, ...run.reviews.map((r) => reviewSection(r, actions)));
 }
 
 export function renderActions(run: RunView, actions: Actions): HTMLElement {
@@ -260,6 +281,7 @@ export function renderActions(run: RunView, actions: Actions): HTMLElement {
   if (run.diffFiles.length && run.state === 'awaiting-approval') add('Send back', actions.sendBack, true);
   if (run.state === 'running' || run.state === 'awaiting-approval') add('Cancel run', actions.cancel, true);
   // A run that could not start for want of a key: the fix, one click away.
-  if (run.state === 'failed' && /Set API key/.test(run.message ?? '')) add('Set API key', actions.setApiKey);
+  if (run.state === 'failed' && /\bno [A-Z0-9_]+ stored\b|Set API key/.test(run.message ?? ''))
+    add('Set API key', actions.setApiKey);
   return bar;
 }

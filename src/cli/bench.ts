@@ -21,14 +21,14 @@ import { replayVerifier } from '../core/bench/replayVerifier';
 import { describeRun } from '../core/verify/verifyApproval';
 import { allowUnsandboxed } from './verifyOptIn';
 import { reviewRouting, type RoutingReviewReport } from '../core/bench/routingReview';
-import { ScorecardFilterSchema } from '../core/bench/scorecardFilters';
-import { buildScorecardView } from '../core/bench/scorecardView';
 import { WORKSPACE_POLICY_PATH } from '../core/config/settingsKeys';
 import { defaultLedgerPath, readRecords } from '../core/ledger/ledgerFile';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
+import { printScorecard } from './stats';
+import { pct, secs, table, usd } from './textTable';
 import { verbArgs, verbPolicy } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
@@ -51,20 +51,6 @@ exit codes: 0 done, 2 usage error, 3 invalid policy or unknown model, 4 a file c
             5 the benchmark set is empty, 130 cancelled`;
 
 const EMPTY_SET = 5;
-
-const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-const usd = (x: number | null) => (x === null ? '—' : `$${x.toFixed(4)}`);
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-
-function table(header: string[], rows: string[][], leftCols = 1): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i < leftCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-}
 
 /** The side-by-side table as text; also what the tests read. */
 export function formatReport(r: RoutingReviewReport): string {
@@ -161,7 +147,7 @@ export async function runBench(args: string[], io: VerbIo): Promise<number> {
       case 'remove':
         return await remove(rest[0], root, io);
       case 'stats':
-        return await stats(v, io);
+        return await printScorecard(v, io, { verb: 'bench stats', unreadable: EXIT.failed });
       default:
         io.err(`switchyard bench: unknown subcommand "${sub}".\n${BENCH_HELP}`);
         return EXIT.usage;
@@ -364,57 +350,5 @@ async function remove(id: string | undefined, root: string, io: VerbIo): Promise
   }
   await saveBenchmarkSet(root, next);
   io.out(`Removed ${id} from the benchmark set.`);
-  return EXIT.ok;
-}
-
-async function stats(v: Values, io: VerbIo): Promise<number> {
-  const f = ScorecardFilterSchema.safeParse({ range: v.range ?? 'all', kind: v.kind ?? 'all' });
-  if (!f.success) {
-    io.err(`switchyard bench stats: ${f.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
-    return EXIT.usage;
-  }
-  const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
-  let read;
-  try {
-    read = await readRecords(file);
-  } catch (err) {
-    io.err(`switchyard bench stats: ${(err as Error).message}`);
-    return EXIT.failed;
-  }
-  for (const p of read.problems) io.err(`switchyard bench stats: ${file}:${p.line}: skipped: ${p.message}`);
-  const view = buildScorecardView(read.records, f.data, Date.now());
-  if (v.json) {
-    io.out(JSON.stringify({ ledger: file, ...view }, null, 2));
-    return EXIT.ok;
-  }
-  const o = view.overall;
-  io.out(
-    [
-      `Ledger: ${file} (range ${f.data.range}, kind ${f.data.kind})`,
-      '',
-      ...table(
-        ['model', 'role', 'runs', 'accepted', 'median', 'tokens in→out', 'cost', 'trusted', 'cost/trusted'],
-        view.rows.map((r) => [
-          r.modelId,
-          r.role,
-          String(r.runs),
-          pct(r.acceptanceRate),
-          secs(r.medianMs),
-          `${r.tokensIn}→${r.tokensOut}`,
-          usd(r.costUsd),
-          String(r.trustedChanges),
-          usd(r.costPerTrustedChange),
-        ]),
-        2,
-      ),
-      '',
-      ...table(
-        ['stage', 'runs', 'skipped', 'failed', 'fell back'],
-        view.stages.map((s) => [s.stage, String(s.runs), String(s.skipped), String(s.failed), String(s.fellBack)]),
-      ),
-      '',
-      `${o.runs} run(s), ${o.applied} applied, ${o.trustedChanges} trusted change(s), total ${usd(o.costUsd)}, cost per trusted change ${usd(o.costPerTrustedChange)}`,
-    ].join('\n'),
-  );
   return EXIT.ok;
 }

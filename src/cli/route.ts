@@ -49,9 +49,33 @@ exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, edits t
 
 const usd = (n: number): string => `$${n.toFixed(4)}`;
 
-function progress(io: VerbIo): (e: PipelineEvent) => void {
+/**
+ * What this run already told the person, so a reason is said once: the decision names why the critic
+ * cannot run, and the skipped stage, the escalation and the prompt then point back to it.
+ */
+class SaidOnce {
+  private readonly said = new Set<string>();
+  note(...texts: string[]): void {
+    for (const t of texts) this.said.add(t.trim());
+  }
+  has(text: string): boolean {
+    return this.said.has(text.trim());
+  }
+  /** The texts not said yet, now counted as said. */
+  unsaid(texts: readonly string[]): string[] {
+    const fresh = [...new Set(texts)].filter((t) => !this.has(t));
+    this.note(...fresh);
+    return fresh;
+  }
+}
+
+function progress(io: VerbIo, said: SaidOnce): (e: PipelineEvent) => void {
   return (e) => {
     switch (e.type) {
+      case 'decision-made':
+        io.err(explainDecision(e.decision) + '\n');
+        said.note(...e.decision.stages.map((s) => s.why), ...e.decision.gates.map((g) => g.reason));
+        break;
       case 'stage-started':
         io.err(
           `▶ ${e.snapshot.role}${e.snapshot.round > 1 ? ` (round ${e.snapshot.round})` : ''} · ${e.snapshot.modelId} (${e.snapshot.vendor}) …`,
@@ -69,7 +93,8 @@ function progress(io: VerbIo): (e: PipelineEvent) => void {
           io.err(`✗ ${e.snapshot.role} · ${e.snapshot.modelId}: ${e.error.message}`);
         break;
       case 'stage-skipped':
-        io.err(`– ${e.stage} skipped: ${e.reason}`);
+        io.err(`– ${e.stage} skipped${said.has(e.reason) ? ' (see above)' : `: ${e.reason}`}`);
+        said.note(e.reason);
         break;
       case 'fallback-taken':
         io.err(
@@ -86,12 +111,16 @@ function progress(io: VerbIo): (e: PipelineEvent) => void {
       case 'verified':
         io.err(`${e.passed === false ? '✗' : '●'} ${e.summary}`);
         break;
-      case 'escalated':
-        io.err(`⚠ escalated to ${e.to === 'human' ? 'a person' : 'the final owner'}: ${e.reasons.join('; ')}`);
+      case 'escalated': {
+        const fresh = said.unsaid(e.reasons);
+        io.err(
+          `⚠ escalated to ${e.to === 'human' ? 'a person' : 'the final owner'}: ${fresh.length ? fresh.join('; ') : 'for the reasons above'}`,
+        );
         break;
+      }
       case 'run-finished':
         io.err(
-          `${e.outcome}: ${e.message} (${e.totals.tokensIn}→${e.totals.tokensOut} tokens, ${usd(e.totals.costUsd)}, ${(e.totals.elapsedMs / 1000).toFixed(1)}s)`,
+          `${e.message.startsWith(e.outcome) ? e.message : `${e.outcome}: ${e.message}`} (${e.totals.tokensIn}→${e.totals.tokensOut} tokens, ${usd(e.totals.costUsd)}, ${(e.totals.elapsedMs / 1000).toFixed(1)}s)`,
         );
         break;
     }
@@ -147,6 +176,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   });
 
   let printedDiff = false;
+  const said = new SaidOnce();
   const out = (t: string) => (v.json ? io.err(t) : io.out(t));
   const gate = async (req: GateRequest): Promise<GateAnswer> => {
     if (req.diff) {
@@ -155,24 +185,32 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     }
     // The diff is shown as it will be written; a review's words are scrubbed (a model may echo a key).
     if (req.review) out(scrubSecrets(formatReview(req.review), ...policyKeyValues(policy, io.env)));
-    const why = req.reasons.map((r) => `  - ${r}`).join('\n');
+    // A rule that needs a person names itself; a plain confirmation (no --yes) has no rule to name.
+    const fresh = said.unsaid(req.reasons);
+    const why = !req.codes.length
+      ? ''
+      : fresh.length
+        ? `\n${fresh.map((r) => `  - ${r}`).join('\n')}`
+        : ' (a person must confirm, for the reasons above)';
     if (!io.prompt) {
-      if (io.ask) return io.ask(`Apply this change?\n${why}\n[y/N] `);
+      if (io.ask) return (await io.ask(`Apply this change?${why}\n[y/N] `)) ? true : { reject: 'you answered no' };
+      // Said once, as the run's outcome (and in the record): why nothing was applied, and what to do.
       const vouch = req.codes.includes('workspace-policy')
-        ? `\nTo let --yes apply what this workspace's own models approve, list ${root} in SWITCHYARD_TRUST_WORKSPACE_MODELS.`
+        ? `; to let --yes apply what this workspace's own models approve, list ${root} in SWITCHYARD_TRUST_WORKSPACE_MODELS`
         : '';
-      io.err(
-        `switchyard route: a person must confirm before applying:\n${why}\nNo terminal to ask on, so nothing was applied. Run it in a terminal to confirm.${vouch}`,
-      );
-      return false;
+      return {
+        reject: req.codes.length
+          ? `a person must confirm (${[...new Set(req.codes)].join(', ')}: see above) and there is no terminal to ask on; run it in a terminal${vouch}`
+          : 'not confirmed: there is no terminal to ask on; pass --yes to apply a change the review approves',
+      };
     }
     // A person at a terminal may also send the change back to the implementer with a note.
     for (;;) {
       const answer = (
-        await io.prompt(`Apply this change?\n${why}\n[y]es / [N]o / [s]end back to the implementer: `)
+        await io.prompt(`Apply this change?${why}\n[y]es / [N]o / [s]end back to the implementer: `)
       ).toLowerCase();
       if (/^y(es)?$/.test(answer)) return true;
-      if (!/^s(end( back)?)?$/.test(answer)) return false;
+      if (!/^s(end( back)?)?$/.test(answer)) return { reject: answer ? 'you answered no' : 'you did not answer' };
       const note = await io.prompt('What should the implementer change? ');
       if (note) return { sendBack: note, findings: req.review?.findings ?? [] };
       io.err('An empty note sends nothing back; answer again.');
@@ -219,12 +257,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
           : undefined,
       confirmEveryApply: !v.yes,
       unvettedModelIds: unvettedWorkspaceModels(loaded, root, io.env),
-      listeners: [
-        (e) => {
-          if (e.type === 'decision-made') io.err(explainDecision(e.decision) + '\n');
-        },
-        progress(io),
-      ],
+      listeners: [progress(io, said)],
       signal: ac.signal,
       onRetry: (r) =>
         io.err(

@@ -17,7 +17,7 @@ export function verbArgs<C extends ParseArgsConfig>(verb: Verb, config: C): Retu
   try {
     parsed = parseArgs(config);
   } catch (err) {
-    verb.io.err(`switchyard ${verb.name}: ${(err as Error).message}\n${verb.help}`);
+    verb.io.err(`switchyard ${verb.name}: ${argsProblem(err as Error & { code?: string })}\n${verb.help}`);
     return EXIT.usage;
   }
   if ((parsed.values as { help?: boolean }).help) {
@@ -25,6 +25,17 @@ export function verbArgs<C extends ParseArgsConfig>(verb: Verb, config: C): Retu
     return EXIT.ok;
   }
   return parsed;
+}
+
+/**
+ * node:util's parseArgs error in our words: its unknown-option message ends in an unbalanced quote
+ * and suggests '--' for positionals, which no verb needs.
+ */
+function argsProblem(err: Error & { code?: string }): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(err.message);
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown)
+    return `unknown option ${unknown[1]}; the options are below.`;
+  return err.message;
 }
 
 /** The task, from the words after the verb. */

@@ -130,13 +130,21 @@ export const RunViewSchema = z.object({
   estimatedCostUsd: cost.optional(),
   actualCostUsd: cost.default(0),
   stages: z.array(StageViewSchema).max(5),
-  review: ReviewViewSchema.optional(),
+  /**
+   * The reviews of the change as it stands, at most one per reviewing stage (the critic's latest
+   * round, then the final owner's): a second opinion never hides the first one's findings.
+   */
+  reviews: z.array(ReviewViewSchema).max(2).default([]),
   diffFiles: z.array(z.string().max(2000)).max(1000).default([]),
   /** The policy's verify command on the latest diff, when it has one. */
   verification: z
     .object({ status: z.string().max(100), passed: z.boolean().optional(), summary: text, round: count })
     .optional(),
   message: text.optional(),
+  /** Things the host says about this run (e.g. it used the last good policy), each once. */
+  notes: z.array(text).max(20).default([]),
+  /** A question's answer (markdown, rendered safely by the panel: no HTML, links through the host). */
+  answer: text.optional(),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 
@@ -172,6 +180,8 @@ export const WebviewRequests = {
   'change/sendBack': [z.object({}), z.object({ sent: z.boolean(), message: text })],
   'keys/set': [z.object({}), z.object({ stored: z.boolean() })],
   'stage/rerun': [z.object({ stage: PanelStageSchema }), z.object({ started: z.boolean() })],
+  /** A link in a rendered answer: the host opens it (http, https or mailto only, VS Code asks first). */
+  'link/open': [z.object({ href: z.string().max(2000) }), z.object({ opened: z.boolean() })],
 } as const;
 
 export type HostNotificationName = keyof typeof HostNotifications;

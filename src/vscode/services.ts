@@ -8,6 +8,7 @@ import { panelHandlers } from './runs/runActions';
 import { RunRegistry, type ActiveRun } from './runs/runRegistry';
 import { PROPOSED_SCHEME, ProposedContent } from './review/proposedContent';
 import { ReviewComments } from './review/reviewComments';
+import { followRuns } from './review/reviewSurfaces';
 import { ApiKeys } from './secrets/apiKeys';
 import { computeReadiness, type Readiness } from './secrets/readiness';
 import type { Shell } from './shell';
@@ -46,6 +47,7 @@ export class Services implements vscode.Disposable {
       this.keys.onDidChange(() => void this.refreshStatus()),
       vscode.lm.onDidChangeChatModels(() => void this.refreshStatus()),
       this.runs.onDidChange((run) => this.updateContextKeys(run)),
+      followRuns(this.runs, this.content, this.comments),
     );
     void this.policy.ready();
   }
@@ -65,8 +67,7 @@ export class Services implements vscode.Disposable {
     const keys = {
       'switchyard.hasRun': Boolean(run),
       'switchyard.runLive': Boolean(run?.live),
-      'switchyard.hasChange':
-        Boolean(run?.resolved) && run?.model.view.state !== 'applied' && run?.model.view.state !== 'rejected',
+      'switchyard.hasChange': Boolean(run?.decision.isOpen),
     };
     for (const [k, v] of Object.entries(keys)) {
       if (this.contextKeys.get(k) === v) continue;

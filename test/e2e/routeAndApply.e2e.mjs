@@ -13,6 +13,7 @@ import {
   frameForWebview,
   runCommand,
   screenshot,
+  setApiKey,
   startWorkbench,
   waitForInputBox,
 } from './support/workbench.mjs';
@@ -40,24 +41,9 @@ after(async () => {
   await server?.close();
 });
 
-async function setKey(page, name, value) {
-  await runCommand(page, 'Switchyard: Set API key');
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.click();
-  const input = await waitForInputBox(page);
-  assert.equal(await input.getAttribute('type'), 'password', 'the key box hides what is typed');
-  await input.fill(value);
-  await page.keyboard.press('Enter');
-  await page
-    .locator('.notifications-toasts .notification-toast', { hasText: `stored ${name}` })
-    .first()
-    .waitFor({ timeout: 15_000 });
-}
-
 test('the person stores both keys with "Switchyard: Set API key"', async () => {
-  await setKey(wb.page, fx.IMPLEMENTER_KEY_NAME, fx.IMPLEMENTER_KEY);
-  await setKey(wb.page, fx.CRITIC_KEY_NAME, fx.CRITIC_KEY);
+  await setApiKey(wb.page, fx.IMPLEMENTER_KEY_NAME, fx.IMPLEMENTER_KEY);
+  await setApiKey(wb.page, fx.CRITIC_KEY_NAME, fx.CRITIC_KEY);
   const status = wb.page.locator('.statusbar-item', { hasText: 'Switchyard' }).first();
   await status.filter({ hasText: '5/5 stages ready' }).waitFor({ timeout: 15_000 });
   await screenshot(wb.page, 'journey2-1-keys-stored');

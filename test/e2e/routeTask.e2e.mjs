@@ -12,7 +12,6 @@ import {
   screenshot,
   startWorkbench,
   waitForInputBox,
-  waitForNotification,
 } from './support/workbench.mjs';
 
 const TITLE = 'Switchyard: Route this task';
@@ -60,28 +59,34 @@ test('the routing panel opens and shows the task, and how sure the classifier wa
   await screenshot(wb.page, 'route-task-4-panel');
 });
 
-test('with no key stored, Switchyard says how to make a model ready', async () => {
+test('with no key stored, Switchyard says so once: the panel’s message and its "Set API key" button, not every card and a toast', async () => {
   const page = wb.page;
-  const toast = await waitForNotification(page, 'Set API key', { timeout: 20_000 });
-  assert.match(await toast.innerText(), /Switchyard/);
-  await screenshot(page, 'route-task-5-guidance');
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  const message = panel.locator('.message', { hasText: 'no ANTHROPIC_API_KEY stored' });
+  await message.waitFor({ timeout: 20_000 });
+  const button = panel.locator('.actions vscode-button', { hasText: 'Set API key' });
+  await button.waitFor({ timeout: 15_000 });
+  // The cards point at the message instead of repeating it, and a run that cannot start has no gate line.
+  const whys = await panel.locator('.stage .why').allInnerTexts();
+  assert.ok(whys.length > 0);
+  assert.ok(
+    whys.every((w) => /^not run: the run cannot start \(see the message above/.test(w)),
+    `a stage card repeats the reason: ${whys.join(' | ')}`,
+  );
+  assert.equal(await panel.locator('.gates').count(), 0, 'no "Human gate" line for a run that never started');
+  // Which key each model lacks, once each; where to set it, once: the button beside the message.
+  const text = await panel.locator('body').innerText();
+  assert.equal((text.match(/no ANTHROPIC_API_KEY stored/g) ?? []).length, 1, text);
+  assert.equal((text.match(/Set API key/g) ?? []).length, 1, 'only the button says where');
+  // The panel is in view and says it: no toast repeats it.
+  await page.waitForTimeout(1_500);
+  const toasts = await page.locator('.notifications-toasts .notification-toast', { hasText: 'Set API key' }).count();
+  assert.equal(toasts, 0, 'a toast repeats the panel’s message');
   // Every error on screen is Switchyard's own, actionable message: VS Code itself reported nothing
   // (e.g. "command not found", "No view is registered with id …").
   const foreign = (await errorNotifications(page)).filter((t) => !/Source: Switchyard/.test(t));
   assert.deepEqual(foreign, [], 'VS Code showed an error while routing the task');
-});
-
-test('the panel offers "Set API key" beside the message, and its stage cards do not repeat that message', async () => {
-  const page = wb.page;
-  const panel = await frameForWebview(page, 'Switchyard routing');
-  const button = panel.locator('.actions vscode-button', { hasText: 'Set API key' });
-  await button.waitFor({ timeout: 15_000 });
-  const whys = await panel.locator('.stage .why').allInnerTexts();
-  assert.ok(whys.length > 0);
-  assert.ok(
-    whys.every((w) => !/no model in stages/.test(w)),
-    `a stage card repeats the run message: ${whys.join(' | ')}`,
-  );
+  await screenshot(page, 'route-task-5-guidance');
   await button.click();
   await page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row')

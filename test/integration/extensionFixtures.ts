@@ -23,7 +23,12 @@ export const HOSTILE_MARKUP =
 /** The routing policy the tests write to .switchyard/routing.json. */
 export function loopbackPolicy(
   server: LoopbackServer,
-  opts: { gateOnRisk?: Array<'low' | 'medium' | 'high'> } = {},
+  opts: {
+    gateOnRisk?: Array<'low' | 'medium' | 'high'>;
+    escalateOnRisk?: Array<'low' | 'medium' | 'high'>;
+    /** Local models that need no key (as an OpenAI-compatible server on loopback does): no key to store. */
+    keyless?: boolean;
+  } = {},
 ): string {
   const base = `${server.url}/v1`;
   const policy = {
@@ -35,7 +40,7 @@ export function loopbackPolicy(
         model: 'loop-claude',
         vendor: 'anthropic',
         baseUrl: base,
-        apiKeyEnv: IMPLEMENTER_KEY_NAME,
+        ...(opts.keyless ? {} : { apiKeyEnv: IMPLEMENTER_KEY_NAME }),
         price: { inputPerMTok: 3, outputPerMTok: 15 },
       },
       {
@@ -44,7 +49,7 @@ export function loopbackPolicy(
         model: 'loop-gpt',
         vendor: 'openai',
         baseUrl: base,
-        apiKeyEnv: CRITIC_KEY_NAME,
+        ...(opts.keyless ? {} : { apiKeyEnv: CRITIC_KEY_NAME }),
         price: { inputPerMTok: 1, outputPerMTok: 8 },
       },
     ],
@@ -57,7 +62,12 @@ export function loopbackPolicy(
     },
     rules: {
       maxReviewRounds: 1,
-      escalation: { onRisk: [], onProtectedPaths: true, maxDiffLines: 400, onDisagreement: false },
+      escalation: {
+        onRisk: opts.escalateOnRisk ?? [],
+        onProtectedPaths: true,
+        maxDiffLines: 400,
+        onDisagreement: false,
+      },
       humanGate: { onRisk: opts.gateOnRisk ?? [], onProtectedPaths: true, onBlock: true },
       timeouts: { firstTokenSeconds: 20, idleSeconds: 20, totalSeconds: 120 },
       retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 1 },
@@ -75,6 +85,12 @@ export interface TeamOptions {
   implementerChunks?: number;
   chunkDelayMs?: number;
   verdict?: 'approve' | 'request-changes' | 'block';
+  /** The critic's finding's severity (default minor). */
+  severity?: 'info' | 'minor' | 'major' | 'critical';
+  /** The final owner approves with no findings of its own (default: it answers as the critic does). */
+  finalOwnerApprovesClean?: boolean;
+  /** The answer to a question (default a one-line plain answer). */
+  answer?: string;
 }
 
 /** Answers every role of a run on src/cart.ts. Returns undefined for a request it does not recognise. */
@@ -128,6 +144,9 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
       const chunks = Array.from({ length: n }, (_, i) => text.slice(i * size, (i + 1) * size)).filter(Boolean);
       return { text: chunks, chunkDelayMs: opts.chunkDelayMs ?? 5 };
     }
+    if (sys.includes('You are the final owner') && opts.finalOwnerApprovesClean) {
+      return { text: json({ verdict: 'approve', summary: 'Clamping is the right fix.', findings: [] }) };
+    }
     if (sys.includes('You are the critic') || sys.includes('You are the final owner')) {
       return {
         text: json({
@@ -138,7 +157,7 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
               file: 'src/cart.ts',
               startLine: 16,
               endLine: 16,
-              severity: 'minor',
+              severity: opts.severity ?? 'minor',
               // Markup a model might write: it must show as these characters, never render or run.
               message: `Say why the discount is clamped, so nobody removes the clamp later. ${HOSTILE_MARKUP}`,
               suggestion:
@@ -148,7 +167,7 @@ export function cartTeam(opts: TeamOptions = {}): (req: RecordedRequest) => Repl
         }),
       };
     }
-    if (sys.includes('You answer a question')) return { text: 'totalCents is in src/cart.ts.' };
+    if (sys.includes('You answer a question')) return { text: opts.answer ?? 'totalCents is in src/cart.ts.' };
     return undefined;
   };
 }

@@ -19,6 +19,7 @@ import {
   cartTeam,
   loopbackPolicy,
 } from './extensionFixtures';
+import { ledgerLocation } from '../../src/vscode/scorecard/ledgerLocation';
 import { mainModule, waitFor } from './hostHelpers';
 
 function root(): vscode.Uri {
@@ -91,7 +92,8 @@ suite('hostile input in the extension host', () => {
     model: { view: unknown; outputs: Map<string, string> };
   }): Promise<string[]> {
     const svc = mainModule().currentServices()!;
-    const ledger = vscode.Uri.joinPath(svc.shell.context.globalStorageUri, 'runs.jsonl').fsPath;
+    void svc;
+    const ledger = ledgerLocation();
     // The record is appended just after the run finishes: wait for this run's line, so it is swept.
     await waitFor('the run’s ledger line', () => {
       try {
@@ -191,7 +193,7 @@ suite('hostile input in the extension host', () => {
     const run = await runToDecision('Fix the negative total in src/cart.ts when the discount is over 100%');
     try {
       assert.equal(run.model.view.state, 'awaiting-approval', run.model.view.message);
-      const reasons = run.model.gateReasons.join(' ');
+      const reasons = run.model.humanGateReasons().join(' ');
       assert.match(reasons, /\.vscode\/settings\.json/);
       await vscode.commands.executeCommand('switchyard.rejectChange');
       await waitFor('the run to finish', () => run.model.finished);

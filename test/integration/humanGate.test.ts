@@ -45,6 +45,7 @@ suite('the human gate', () => {
     // Answer the modal as a person would: VS Code will not show one under test, so stand in for it
     // (this module's copy of applyCurrent asks through this vscode.window).
     const asked: string[] = [];
+    const buttons: string[][] = [];
     const original = vscode.window.showWarningMessage;
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = async (
       message: string,
@@ -52,7 +53,9 @@ suite('the human gate', () => {
     ) => {
       const opts = rest[0] as vscode.MessageOptions | undefined;
       asked.push(`${message} ${opts?.detail ?? ''}`);
-      return rest.find((r) => r === 'Apply change');
+      const items = rest.slice(1) as vscode.MessageItem[];
+      buttons.push(items.map((i) => i.title));
+      return items.find((i) => i.title === 'Apply change');
     };
     try {
       const result = await applyCurrent(svc);
@@ -63,6 +66,8 @@ suite('the human gate', () => {
     assert.equal(asked.length, 1, 'asked once');
     assert.match(asked[0]!, /needs your confirmation to apply the change to src\/cart\.ts/);
     assert.match(asked[0]!, /medium risk/i, 'the modal names its reasons');
+    // The first button is the dialog's default (Enter): the safe choice, not Apply.
+    assert.deepEqual(buttons[0], ['Keep reviewing', 'Apply change']);
     await waitFor('the run to end applied', () => run.model.finished && run.model.view.state === 'applied');
     const after = new TextDecoder().decode(await vscode.workspace.fs.readFile(cart()));
     assert.notEqual(after, before);

@@ -36,6 +36,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'streaming.test.ts': () => require('./streaming.test'),
   'humanGate.test.ts': () => require('./humanGate.test'),
   'vscodeLm.test.ts': () => require('./vscodeLm.test'),
+  'anthropicCritic.test.ts': () => require('./anthropicCritic.test'),
   'routingReview.test.ts': () => require('./routingReview.test'),
   'proposedContent.test.ts': () => require('./proposedContent.test'),
   'residency.test.ts': () => require('./residency.test'),

@@ -4,11 +4,15 @@
 // another model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { runStats } from '../../src/cli/stats';
+import { defaultLedgerPath } from '../../src/core/ledger/ledgerFile';
 import { proposedUri } from '../../src/vscode/review/proposedContent';
-import { cartTeam } from './extensionFixtures';
+import { CART_FIXED_LINES, cartTeam } from './extensionFixtures';
 import { mainModule, newRunAtDecision, useLoopbackTeam, waitFor } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
+const cartUri = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'cart.ts');
+let originalCart = '';
 
 async function routeToDecision(task = TASK, args: unknown[] = []) {
   const svc = mainModule().currentServices()!;
@@ -24,11 +28,14 @@ async function routeToDecision(task = TASK, args: unknown[] = []) {
 
 suite('acting on review findings', () => {
   const server = useLoopbackTeam();
+  suiteSetup(async () => {
+    originalCart = new TextDecoder().decode(await vscode.workspace.fs.readFile(cartUri()));
+  });
 
-  test('"Apply suggestion" rewrites the proposed lines and settles the thread', async function () {
+  test('"Apply suggestion", then "Apply change": the suggestion is in the file on disk', async function () {
     this.timeout(60_000);
-    const { svc, run } = await routeToDecision();
-    const finding = run.model.view.review!.findings[0]!;
+    const { svc, run, done } = await routeToDecision();
+    const finding = run.model.view.reviews[0]!.findings[0]!;
     const thread = svc.comments.thread(finding.id)!;
     await vscode.commands.executeCommand('switchyard.applySuggestion', thread);
     const proposed = await vscode.workspace.openTextDocument(thread.uri);
@@ -36,40 +43,59 @@ suite('acting on review findings', () => {
       'the proposed document to show the suggestion',
       () => proposed.getText().split('\n')[15] === finding.suggestion,
     );
-    assert.equal(
-      run.resolved!.files[0]!.after.split('\n')[15],
-      finding.suggestion,
-      'what Apply would write includes the suggestion',
-    );
     assert.equal(thread.state, vscode.CommentThreadState.Resolved);
     assert.equal(run.model.finding(finding.id)!.status, 'applied');
+    const applied = (await vscode.commands.executeCommand('switchyard.applyChange')) as { applied: boolean };
+    assert.equal(applied.applied, true);
+    await done;
+    // What a person sees in the file afterwards: the bytes on disk, not a copy held by the extension.
+    const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(cartUri()));
+    assert.equal(onDisk.split('\n')[15], finding.suggestion, 'the applied suggestion is on disk');
+    assert.ok(onDisk.includes(CART_FIXED_LINES[1]!), 'and the rest of the change with it');
+    assert.equal(run.model.view.state, 'applied');
+    await vscode.workspace.fs.writeFile(cartUri(), new TextEncoder().encode(originalCart));
+    // One ledger for the editor and the CLI: `switchyard stats` (no --ledger) sees this run.
+    const ledger = defaultLedgerPath(process.env);
+    assert.ok(ledger.startsWith(process.env.XDG_STATE_HOME!), `a test run keeps its records to itself: ${ledger}`);
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: process.env, cwd: '/' };
+    assert.equal(await runStats(['--json'], io), 0);
+    const card = JSON.parse(out.join('')) as { ledger: string; overall: { runs: number; applied: number } };
+    assert.equal(card.ledger, ledger);
+    assert.ok(card.overall.applied >= 1, out.join(''));
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(ledger)));
+    assert.ok(lines.includes(`"runId":"${run.runId}"`), 'the run is recorded in the shared ledger');
   });
 
-  test('"Reject change" ends the run without writing', async function () {
-    this.timeout(30_000);
-    const svc = mainModule().currentServices()!;
-    const run = svc.runs.current!;
+  test('"Reject change" ends the run without writing, and says who rejected it — no "human gate" when no rule asked', async function () {
+    this.timeout(60_000);
+    const { svc, run } = await routeToDecision();
     assert.equal(await vscode.commands.executeCommand('switchyard.rejectChange'), true);
     await waitFor('the run to finish rejected', () => run.model.finished);
     assert.equal(run.model.view.state, 'rejected');
+    assert.equal(run.model.view.message, 'rejected: you rejected the change; nothing was applied');
     assert.equal(svc.comments.count, 0);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(cartUri())), originalCart);
+    const diffTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.path.includes(run.runId));
+    await waitFor('the rejected change’s diff tab to close', () => diffTabs().length === 0, 10_000);
   });
 
   test('"Send back" on a finding hands it to the same run’s implementer, which revises in its own session; "Dismiss" settles one', async function () {
     this.timeout(90_000);
     const { svc, run } = await routeToDecision();
-    const finding = run.model.view.review!.findings[0]!;
+    const finding = run.model.findings[0]!;
     server().reset();
     server().setHandler(cartTeam());
     const sent = await vscode.commands.executeCommand('switchyard.sendFindingBack', svc.comments.thread(finding.id));
     assert.equal(sent, true, 'sent back through the waiting gate');
     assert.equal(run.model.finding(finding.id)!.status, 'sent-back');
-    assert.equal(run.resolved, undefined, 'the old change can no longer be applied');
-    await waitFor(
-      'the revised change back at the gate',
-      () => run.resolved && run.model.view.state === 'awaiting-approval',
-      60_000,
-    );
+    assert.equal(run.decision.isOpen, false, 'the old change can no longer be applied');
+    await waitFor('the revised change back at the gate', () => run.decision.isOpen, 60_000);
+    assert.equal(run.model.view.state, 'awaiting-approval');
+    assert.doesNotMatch(run.model.view.message ?? '', /Sent back/, '"Sent back…" does not outlive the revision');
     assert.equal(svc.runs.current, run, 'the same run goes on; no new run');
     const implReq = server().requests.find((r) => r.system.includes('You are the implementer'))!;
     const body = JSON.stringify(implReq.body);
@@ -80,11 +106,11 @@ suite('acting on review findings', () => {
     // Only the implementer and the reviewer worked again: no scout or architect for a revision.
     assert.ok(server().requests.every((r) => /You are the (implementer|critic)/.test(r.system)));
     // With no open finding, an empty note sends nothing back; the run keeps waiting.
-    for (const f of run.model.view.review!.findings) f.status = 'dismissed';
+    for (const f of run.model.findings) f.status = 'dismissed';
     assert.equal(await vscode.commands.executeCommand('switchyard.sendBack', '  '), undefined);
-    assert.ok(run.pendingDecision && run.resolved, 'the run still waits at its gate with its change');
-    for (const f of run.model.view.review!.findings) f.status = 'open';
-    const again = run.model.view.review!.findings[0]!;
+    assert.ok(run.decision.isOpen, 'the run still waits at its gate with its change');
+    for (const f of run.model.findings) f.status = 'open';
+    const again = run.model.findings[0]!;
     assert.notEqual(again.id, finding.id, 'the revised change got a new review');
     await waitFor('the new review’s threads', () => svc.comments.thread(again.id));
     await vscode.commands.executeCommand('switchyard.dismissFinding', svc.comments.thread(again.id));
@@ -124,6 +150,34 @@ suite('acting on review findings', () => {
     assert.ok(!diffs().some((d) => d.modified.path.includes(first.runId)), 'a diff of the replaced run is still open');
   });
 
+  test('"Re-run stage" on the critic starts from the same editor context: no scout appears and is paid for', async function () {
+    this.timeout(90_000);
+    const svc = mainModule().currentServices()!;
+    // The person routes with the file open: the task names its file, so no scout.
+    await vscode.window.showTextDocument(cartUri());
+    const unnamed = 'Fix the negative total when the discount is over 100%';
+    const { run } = await routeToDecision(unnamed);
+    assert.ok(!run.model.view.stages.some((s) => s.stage === 'scout'), 'routed without a scout');
+    // By the time they re-run the reviewer, the diff (not the file) is the active editor.
+    await waitFor('the diff to be the active editor', () =>
+      vscode.window.activeTextEditor?.document.uri.scheme === 'switchyard-proposed' ? true : undefined,
+    ).catch(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+    server().reset();
+    server().setHandler(cartTeam());
+    // A reviewer of the author's vendor cannot review: refused with the reason, not silently replaced.
+    assert.equal(await vscode.commands.executeCommand('switchyard.rerunStage', 'critic', 'loop-claude'), undefined);
+    assert.equal(svc.runs.current, run, 'no run was started');
+    assert.equal(server().requests.length, 0);
+    const { run: again } = await routeToDecision(unnamed, ['critic', 'loop-gpt']);
+    assert.deepEqual(again.editor, run.editor, 'the re-run keeps the editor context of the run it re-runs');
+    assert.ok(
+      !server().requests.some((r) => /You are the (scout|architect|implementer)/.test(r.system)),
+      `only the critic was asked: ${server().requests.map((r) => r.system.slice(0, 24)).join(' | ')}`,
+    );
+    assert.ok(!again.model.view.stages.some((s) => s.stage === 'scout'));
+    await vscode.commands.executeCommand('switchyard.rejectChange');
+  });
+
   test('"Re-run stage" puts the chosen model first for that stage', async function () {
     this.timeout(90_000);
     const svc = mainModule().currentServices()!;
@@ -132,7 +186,7 @@ suite('acting on review findings', () => {
     assert.equal(impl.modelId, 'loop-gpt');
     const critic = run.model.view.stages.find((s) => s.stage === 'critic')!;
     assert.equal(critic.vendor, 'anthropic', 'the reviewer is still of another vendor than the implementer');
-    assert.equal(run.resolved!.files[0]!.path, 'src/cart.ts');
+    assert.equal(run.decision.plan!.files[0]!.path, 'src/cart.ts');
     // The policy file itself is unchanged.
     assert.deepEqual(svc.policy.policy.stages.implementer, ['loop-claude']);
     await vscode.commands.executeCommand('switchyard.rejectChange');
@@ -181,7 +235,7 @@ suite('acting on review findings', () => {
     // The pick reviews: loop-claude (anthropic) is of another vendor than the change's author, loop-gpt.
     assert.equal(s3('critic').modelId, 'loop-claude');
     assert.ok(server().requests.some((r) => r.model === 'loop-claude' && r.system.includes('You are the critic')));
-    assert.ok(third.resolved, 'the reused change is at the gate, ready to apply');
+    assert.ok(third.decision.isOpen, 'the reused change is at the gate, ready to apply');
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });
 });

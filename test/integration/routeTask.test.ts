@@ -127,7 +127,7 @@ suite('route a task end to end', () => {
     const base = await vscode.workspace.openTextDocument(input.original);
     assert.equal(base.getText(), original);
     assert.equal(svc.comments.count, 1);
-    const finding = svc.runs.current!.model.view.review!.findings[0]!;
+    const finding = svc.runs.current!.model.findings[0]!;
     const thread = svc.comments.thread(finding.id)!;
     assert.equal(thread.uri.toString(), input.modified.toString());
     assert.equal(thread.range?.start.line, 15);

@@ -13,7 +13,7 @@ suite('streaming to the routing panel', () => {
     await vscode.commands.executeCommand('switchyard.openPanel');
     const svc = mainModule().currentServices()!;
     await waitFor('the panel handshake', () => svc.panel.isReady);
-    const run = svc.runs.start(`stream-${Date.now()}`, 'stream a long reply');
+    const run = svc.runs.start(`stream-${Date.now()}`, 'stream a long reply', { context: {} });
     const base = svc.panel.stats.deltaMessages;
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();

@@ -10,7 +10,7 @@
 //   ...
 //   await host.close();
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -140,7 +140,9 @@ export function copyWorkspace(source = sampleWorkspace, into) {
 
 /**
  * Starts the VS Code server on a free loopback port (or `port`) with fresh data folders and waits
- * until it serves the workbench. `trust: true` keeps Workspace Trust on (for trust tests);
+ * until it serves the workbench. `extraExtensions`: folders of extensions to install beside the one
+ * under development (the server loads a single development path). `isolateState: false` keeps the user's XDG state folder (npm start:
+ * the editor's runs then land in the ledger the CLI reads); tests get one inside their data folder. `trust: true` keeps Workspace Trust on (for trust tests);
  * `extensionsDir` / `dataRoot` reuse folders (kept at close); `smokeTestDriver: false` leaves out the
  * automation hooks tests need; `gallery: true` keeps the marketplace code-server configures;
  * `echo` copies the server's output to stdout; `env` adds variables for the server and its
@@ -169,6 +171,8 @@ async function startServerOnce({
   smokeTestDriver = true,
   dataRoot: keptDataRoot,
   env: extraEnv = {},
+  isolateState = true,
+  extraExtensions = [],
 } = {}) {
   if (!existsSync(serverMain)) {
     throw new Error(
@@ -189,6 +193,12 @@ async function startServerOnce({
     extensions: extensionsDir ?? join(dataRoot, 'extensions'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  // Extensions installed beside the one under development (test fixtures), linked in by folder name.
+  for (const dir of extraExtensions) {
+    const m = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const link = join(dirs.extensions, `${m.publisher}.${m.name}-${m.version}`);
+    if (!existsSync(link)) symlinkSync(resolve(dir), link, 'dir');
+  }
   const listenPort = port ?? (await freePort());
   const args = [
     serverMain,
@@ -217,6 +227,12 @@ async function startServerOnce({
     // A developer's own model keys and endpoints stay out of the extension host: runs are the same on
     // every machine, and a real key can never reach a test server or a screenshot.
     if (PROVIDER_ENV.test(k)) delete env[k];
+  }
+  if (isolateState) {
+    // The run ledger defaults to the user's XDG state folder (shared with the CLI): a test run writes
+    // its records into its own data folder instead, never into the developer's history.
+    delete env.SWITCHYARD_LEDGER;
+    env.XDG_STATE_HOME = join(dataRoot, 'state');
   }
   Object.assign(env, extraEnv);
   // code-server's build points the extension gallery at open-vsx.org; an empty gallery turns it off,

@@ -1,7 +1,7 @@
 // The ledger on disk: one JSON line per run, appended; read back tolerantly (a torn or foreign line
 // is reported with its line number and skipped, never fatal). Every line passes through the secret
 // scrubber on the way in, so a key that slipped into a diff or an error never lands on disk.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { withLock } from '../edits/fileLock';
@@ -60,9 +60,40 @@ export function parseLedger(text: string): LedgerRead {
   return { records, problems };
 }
 
-/** Where the CLI keeps the ledger: $SWITCHYARD_LEDGER, else the XDG state folder (never inside the workspace, where it could be committed). */
+/**
+ * The one default ledger, shared by the CLI and the editor so `switchyard stats` sees both:
+ * $SWITCHYARD_LEDGER, else $XDG_STATE_HOME/switchyard/runs.jsonl, else ~/.local/state/switchyard/runs.jsonl
+ * (never inside the workspace, where it could be committed). `--ledger` and the editor's
+ * `switchyard.ledgerPath` setting override it.
+ */
 export function defaultLedgerPath(env: Record<string, string | undefined>): string {
   if (env['SWITCHYARD_LEDGER']) return env['SWITCHYARD_LEDGER'];
   const state = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
   return join(state, 'switchyard', 'runs.jsonl');
+}
+
+/**
+ * Moves the runs of an older ledger (the editor kept one in its own storage before the ledger was
+ * shared) into `to`: every record whose run is not there yet is appended, oldest first, then the old
+ * file is renamed to `<from>.moved` so it is read once. A missing `from` is nothing to do. Lines that
+ * are not run records stay in the renamed file, untouched. Returns how many runs were moved.
+ */
+export async function migrateLedger(from: string, to: string): Promise<number> {
+  if (from === to) return 0;
+  let old: LedgerRead;
+  try {
+    old = parseLedger(await readFile(from, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw new Error(`Could not read the earlier run ledger ${from}: ${(err as Error).message}`);
+  }
+  const have = new Set((await readRecords(to)).records.map((r) => r.runId));
+  const moving = old.records.filter((r) => !have.has(r.runId)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  if (moving.length) {
+    await mkdir(dirname(to), { recursive: true });
+    const lines = moving.map((r) => `${JSON.stringify(RunRecordSchema.parse(r))}\n`).join('');
+    await appendFile(to, lines, { encoding: 'utf8', mode: 0o600 });
+  }
+  await rename(from, `${from}.moved`);
+  return moving.length;
 }

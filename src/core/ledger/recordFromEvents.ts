@@ -92,6 +92,8 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
         break;
       case 'applied':
         applied = e.files;
+        // What was written, when a person accepted suggestions at the gate: the record keeps that diff.
+        if (e.diff) diff = e.diff;
         break;
     }
   }

@@ -154,7 +154,13 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     /** The person sent the change back to the implementer (approved is false; the run goes on). */
     sentBack: z.boolean().optional(),
   }),
-  z.object({ ...base, type: z.literal('applied'), files: z.array(z.string()) }),
+  z.object({
+    ...base,
+    type: z.literal('applied'),
+    files: z.array(z.string()),
+    /** The diff written, when a person changed the reviewed one at the gate (accepted suggestions). */
+    diff: z.string().optional(),
+  }),
   z.object({ ...base, type: z.literal('rejected'), reason: z.string() }),
   z.object({ ...base, type: z.literal('cancelled'), stage: StageSchema.optional(), reason: z.string() }),
   z.object({

@@ -41,6 +41,7 @@ import { makeExploreKit } from './exploreKit';
 import { sharedCodebase } from '../context/codebase';
 import { ripgrepOnPath } from '../context/ripgrepPath';
 import { criticReview } from './criticStage';
+import { GateAnswerError, readGateAnswer } from './gateAnswer';
 import { finalOwnerReview } from './finalOwnerStage';
 import { StageRun } from './stageRun';
 import { cutOff } from './structuredCall';
@@ -230,8 +231,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     emit({
       type: 'gate-resolved',
       gateId,
-      approved: approved === true,
-      ...(typeof approved === 'object' ? { sentBack: true } : {}),
+      approved: approved === true || (typeof approved === 'object' && 'apply' in approved),
+      ...(typeof approved === 'object' && 'sendBack' in approved ? { sentBack: true } : {}),
     });
     if (ac.signal.aborted) throw new RunCancelled();
     return approved;
@@ -244,7 +245,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       throw new StageFailure({ kind, message: decision.blockedReason });
     }
     const nonce = randomBytes(9).toString('hex');
-    const task = opts.task;
+    // The roles read what the host attached (the editor's selection); routing and the record do not.
+    const task = opts.attachedContext ? `${opts.task}\n\n${opts.attachedContext}` : opts.task;
     const userPaths = contextPaths;
 
     const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
@@ -325,6 +327,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       if (ac.signal.aborted) throw new RunCancelled();
       return lastTested;
     }
+    /** The diff written when a person accepted suggestions at the gate (the reviewed one otherwise). */
+    let editedAtGate: string | undefined;
 
     /** The earlier run's change, when it still fits the files: reviewed as this run's first round. */
     async function reusedImplementation() {
@@ -526,8 +530,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         const reasons = uniqueHuman.length
           ? uniqueHuman.map((h) => h.reason)
           : [`${lastCritic?.spec.id ?? 'the reviewer'} approved the change; apply it?`];
-        const answer = await askGate([...new Set(uniqueHuman.map((h) => h.code))], reasons, diff, finalReview);
-        if (typeof answer === 'object') {
+        const answer = readGateAnswer(
+          await askGate([...new Set(uniqueHuman.map((h) => h.code))], reasons, diff, finalReview),
+          resolved,
+          uniqueHuman.length > 0,
+        );
+        if (answer.kind === 'send-back') {
           if (humanSendBacks >= MAX_HUMAN_SEND_BACKS) {
             emit({ type: 'rejected', reason: `sent back more than ${MAX_HUMAN_SEND_BACKS} times` });
             return {
@@ -537,14 +545,20 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
           }
           humanSendBacks++;
           revision = {
-            review: { verdict: 'request-changes', summary: answer.sendBack, findings: answer.findings ?? [] },
+            review: { verdict: 'request-changes', summary: answer.note, findings: answer.answer.findings ?? [] },
             by: 'a person at the review gate',
           };
           continue;
         }
-        if (!answer) {
-          emit({ type: 'rejected', reason: 'declined at the human gate' });
-          return { outcome: 'rejected', message: 'rejected at the human gate; nothing was applied' };
+        if (answer.kind === 'reject') {
+          emit({ type: 'rejected', reason: answer.reason });
+          const why = answer.reason === 'declined at the human gate' ? ' at the human gate' : `: ${answer.reason}`;
+          return { outcome: 'rejected', message: `rejected${why}; nothing was applied` };
+        }
+        if (answer.edited) {
+          resolved = answer.plan;
+          state.resolved = resolved;
+          editedAtGate = diffArtifactOf(resolved).diff;
         }
       }
       break;
@@ -565,7 +579,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         message: `The change could not be applied: ${problemList(applied.problems)}. Nothing was written.`,
       });
     }
-    emit({ type: 'applied', files: applied.written });
+    emit({ type: 'applied', files: applied.written, ...(editedAtGate ? { diff: editedAtGate } : {}) });
     return { outcome: 'applied', message: `applied to ${applied.written.length} file(s)` };
   }
 
@@ -579,6 +593,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         type: 'cancelled',
         reason: typeof opts.signal?.reason === 'string' ? opts.signal.reason : 'cancelled by the user',
       });
+    } else if (e instanceof GateAnswerError) {
+      outcome = 'failed';
+      error = { kind: 'apply', message: e.message };
+      message = e.message;
     } else if (e instanceof StageFailure) {
       outcome = 'failed';
       error = e.info;

@@ -32,10 +32,22 @@ export interface GateRequest {
   signal: AbortSignal;
 }
 
-export type GateAnswer = boolean | { sendBack: string; findings?: Finding[] };
+/**
+ * true applies the reviewed plan; `{ apply }` applies that plan as a person accepted it at the gate
+ * (the same files against the same bases, with reviewer suggestions applied to their new content);
+ * false or `{ reject }` (saying why, in the record and the run's message) writes nothing; `{ sendBack }`
+ * has the implementer revise in this run.
+ */
+export type GateAnswer =
+  boolean | { apply: ResolvedPlan } | { reject: string } | { sendBack: string; findings?: Finding[] };
 
 export interface RunTaskOptions {
   task: string;
+  /**
+   * Text the host attaches for the roles to read after the task (the editor's selection, fenced). It
+   * is never classified, searched for file names or recorded: code is context, not the task.
+   */
+  attachedContext?: string;
   context?: TaskContext;
   policy: RoutingPolicy;
   availability: ModelAvailability;
@@ -51,9 +63,9 @@ export interface RunTaskOptions {
   /** The editor around the task (active and open files), which the locator weighs. */
   editor?: EditorContext;
   /**
-   * Asks a person; resolves true to apply, false to reject, or { sendBack } to have the implementer
-   * revise the change with the person's notes and findings in this same run (then review and the gate
-   * again). Called only before applying.
+   * Asks a person; resolves true (or { apply: plan }) to apply, false (or { reject: why }) to reject, or
+   * { sendBack } to have the implementer revise the change with the person's notes and findings in this
+   * same run (then review and the gate again). Called only before applying.
    */
   gate(request: GateRequest): Promise<GateAnswer>;
   /** Writes the resolved plan (the CLI: applyResolved; the extension: a WorkspaceEdit). */

@@ -16,6 +16,7 @@ import {
 import { asksOnly, HIGH_RISK_RULES, requestsChange, runtimeSupport, type RiskRule } from './classifierRules';
 import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
 import { riskFromPaths, type PathRisk } from './riskFromPaths';
+import { mentionedPaths } from './stagePlan';
 import { securityReport, securityTooling, type SecurityReport } from './securityReport';
 import { featureLabel, isStopWord, splitTask, taskFeatures, type TaskFeatures } from './textFeatures';
 
@@ -374,8 +375,12 @@ export function classify(
   const riskWhy = `${decided.why} [model ${pct(score.risk.ranked.find((r) => r.label === risk)?.p ?? 0)}${explained(riskCall)}]`;
 
   // Plan: every high-risk change; otherwise a cross-cutting change the model or the scope says so.
+  // The rubric: a local fix needs no plan. A bugfix whose task and context name one file, and
+  // nothing says it is wide, is that fix (the model's plan score leans on words like "bug in").
+  const files = new Set([...ctx.filePaths, ...mentionedPaths(task)]);
+  const localFix = kind === 'bugfix' && files.size === 1 && scope.length === 0;
   const needsPlan =
-    risk === 'high' || (changes && (score.plan >= 0.5 || scope.some((s) => s.id !== 'large-selection')));
+    risk === 'high' || (changes && !localFix && (score.plan >= 0.5 || scope.some((s) => s.id !== 'large-selection')));
   return {
     kind,
     risk,

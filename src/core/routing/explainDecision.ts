@@ -71,8 +71,12 @@ export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } 
   }
   if (d.gates.length) {
     out.push('Gates:');
-    for (const g of d.gates)
-      out.push(`  - ${g.at === 'before-run' ? 'before the run' : 'before applying'} (${g.code}): ${g.reason}`);
+    for (const g of d.gates) {
+      // A gate that only repeats why a stage has no model points at that stage instead.
+      const stage = d.stages.find((s) => s.why === g.reason);
+      const reason = stage ? `see ${stage.role} above` : g.reason;
+      out.push(`  - ${g.at === 'before-run' ? 'before the run' : 'before applying'} (${g.code}): ${reason}`);
+    }
   } else {
     out.push('Gates: none (applies after an approving cross-vendor review, or asks when --yes is not given)');
   }

@@ -64,6 +64,16 @@ export function planStages(c: Classification, policy: RoutingPolicy, opts: Stage
     stages.add('finalOwner');
     reasons.push(`${c.risk} risk escalates to the final owner (rules.escalation.onRisk)`);
   }
+  // What does not run is said too, so nobody wonders where the scout went.
+  if (!stages.has('scout'))
+    reasons.push(
+      `no scout: the task or its context names ${opts.knownFiles === 1 ? 'the file' : `${opts.knownFiles} files`} to start from`,
+    );
+  if (!stages.has('architect')) reasons.push(`no architect: a ${c.risk}-risk ${c.kind} change needs no plan first`);
+  if (!stages.has('finalOwner'))
+    reasons.push(
+      `no final owner: ${c.risk} risk does not escalate (rules.escalation.onRisk: ${policy.rules.escalation.onRisk.join(', ') || 'none'}); later facts (protected paths, a large diff, disagreement) still can`,
+    );
   const order: Stage[] = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'];
   return { stages: order.filter((s) => stages.has(s)), reasons };
 }
@@ -71,10 +81,15 @@ export function planStages(c: Classification, policy: RoutingPolicy, opts: Stage
 const PATH_LIKE =
   /(?:^|[\s"'`(])((?:[\w.-]+\/)*[\w-]+\.[a-z][a-z0-9]{0,5}|README|LICENSE|Makefile|Dockerfile|CHANGELOG)(?=$|[\s"'`),:;])/g;
 
-/** File paths a task text names ("fix the typo in README.md", "src/auth/login.ts"). */
+/**
+ * File paths a task text names ("fix the typo in README.md", "src/auth/login.ts"). Code quoted in a
+ * fenced block (a selection the editor attached) is not the task naming files: `options.long` in
+ * the selected code is a property, not a file.
+ */
 export function mentionedPaths(task: string): string[] {
   const out = new Set<string>();
-  for (const m of task.matchAll(PATH_LIKE)) {
+  const prose = task.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^\1[^\n]*$|(?![\s\S]))/gm, '\n');
+  for (const m of prose.matchAll(PATH_LIKE)) {
     const p = m[1]!.replace(/[.]+$/, '');
     // "e.g" / "i.e" / version numbers are not files.
     if (/^(e\.g|i\.e|etc)$/i.test(p) || /^\d+(\.\d+)+$/.test(p)) continue;

@@ -6,7 +6,7 @@ import { addBenchmarkItem, itemFromRecord, loadBenchmarkSet, saveBenchmarkSet } 
 import { readRecords } from '../../core/ledger/ledgerFile';
 import type { RunRecord } from '../../core/ledger/runRecordSchema';
 import type { Services } from '../services';
-import { ledgerLocation } from '../scorecard/ledgerLocation';
+import { ledgerFile } from '../scorecard/ledgerLocation';
 
 const MAX_PICKS = 200;
 
@@ -18,7 +18,7 @@ export async function markBenchmark(svc: Services, args: unknown[]): Promise<str
     );
     return undefined;
   }
-  const file = ledgerLocation(svc.shell.context);
+  const file = await ledgerFile(svc.shell.context);
   let records: RunRecord[];
   try {
     records = (await readRecords(file)).records.filter((r) => r.outcome !== 'answered');

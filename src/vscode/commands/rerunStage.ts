@@ -6,12 +6,11 @@
 import * as vscode from 'vscode';
 import { STAGES, type Stage } from '../../core/config/policySchema';
 import { residencyPaths } from '../../core/residency/residencyPaths';
-import { residencyViolations } from '../../core/residency/residencyRules';
 import { mentionedPaths } from '../../core/routing/stagePlan';
-import { gatherContext } from '../runs/gatherContext';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
 import { ROLE_NAMES } from '../sidebar/pipelineTree';
+import { rerunChoices, type RerunChoice } from './rerunChoices';
 
 function stageArg(arg: unknown): Stage | undefined {
   if (typeof arg === 'string' && (STAGES as readonly string[]).includes(arg)) return arg as Stage;
@@ -37,48 +36,42 @@ export async function rerunStage(svc: Services, args: unknown[]) {
   const current = run.model.view.stages.find((s) => s.stage === stage)?.modelId;
   const readiness = await svc.refreshStatus();
   const task = run.model.view.task;
-  const editor = gatherContext();
   const { findings, plan, diff } = run.model.artifacts;
-  // What the re-run will carry before this stage's first call: the task's files and the reused artifacts'.
+  const author = run.model.view.stages.find((s) => s.stage === 'implementer')?.modelId ?? run.reusedAuthor;
+  const policy = svc.policy.policy;
+  // What the re-run will carry before this stage's first call: the task's files and the reused
+  // artifacts'. A model the residency rules keep from them is listed as blocked, with the rule.
   const files = await residencyPaths(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', [
-    ...(editor.context.filePaths ?? []),
+    ...(run.editor.context.filePaths ?? []),
     ...mentionedPaths(task),
     ...(findings?.relevantFiles.map((f) => f.path) ?? []),
     ...(plan?.filesToTouch ?? []),
     ...(diff?.files ?? []),
   ]);
-  const barred = (id: string): string | undefined => {
-    const spec = svc.policy.policy.models.find((m) => m.id === id);
-    return spec && residencyViolations(svc.policy.policy, stage, spec, files)[0]?.reason;
-  };
+  const choices = rerunChoices(stage, policy, {
+    implementerVendor: policy.models.find((m) => m.id === author)?.vendor,
+    readiness: readiness.reasons,
+    files,
+  });
   const modelId =
     typeof args[1] === 'string'
       ? args[1]
-      : (
-          await vscode.window.showQuickPick(
-            svc.policy.policy.models
-              .filter((m) => m.id !== current)
-              .map((m) => ({
-                label: m.id,
-                description: `${m.vendor} · ${m.tier}`,
-                detail: barred(m.id) ? `not allowed here: ${barred(m.id)}` : (readiness.reasons.get(m.id) ?? 'ready'),
-                id: m.id,
-              })),
-            { title: `Re-run the ${ROLE_NAMES[stage]} with which model?` },
-          )
-        )?.id;
+      : await pickModel(
+          stage,
+          choices.filter((c) => c.spec.id !== current),
+        );
   if (!modelId) return undefined;
-  const forbidden = barred(modelId);
-  if (forbidden) {
-    void vscode.window.showWarningMessage(
-      `Switchyard: ${modelId} may not own the ${ROLE_NAMES[stage]} for this task: ${forbidden}. Pick another model, or change rules.residency.`,
+  // A model that cannot run this stage would be replaced by another without a word: refuse instead.
+  const blocked = choices.find((c) => c.spec.id === modelId)?.blocked;
+  if (blocked || !choices.some((c) => c.spec.id === modelId)) {
+    void vscode.window.showErrorMessage(
+      `Switchyard: ${modelId} cannot re-run the ${ROLE_NAMES[stage]}: ${blocked ?? 'it is not in the routing policy'}. Pick a model marked ready.`,
     );
     return undefined;
   }
   const chain = [modelId, ...svc.policy.policy.stages[stage].filter((id) => id !== modelId)];
   // What the stages before this one produced, as they were (a re-run scout or architect starts afresh).
   const before = STAGES.slice(0, STAGES.indexOf(stage));
-  const author = run.model.view.stages.find((s) => s.stage === 'implementer')?.modelId ?? run.reusedAuthor;
   const reuse = {
     from: `the previous run (${run.runId})`,
     ...(before.includes('scout') && findings ? { findings } : {}),
@@ -89,5 +82,31 @@ export async function rerunStage(svc: Services, args: unknown[]) {
       : {}),
   };
   if (run.live) run.abort.abort();
-  return startRun(svc, { task, editor, stageOverride: { [stage]: chain }, reuse });
+  // The editor context of the run being re-run: the editor shows the diff by now, and a different
+  // context could change the decision (a scout where there was none, paid for again).
+  return startRun(svc, { task, editor: run.editor, stageOverride: { [stage]: chain }, reuse });
+}
+
+/** The picker: ready models first; the others below a separator, each with why it cannot run. */
+async function pickModel(stage: Stage, choices: RerunChoice[]): Promise<string | undefined> {
+  type Item = vscode.QuickPickItem & { id?: string };
+  const item = (c: RerunChoice): Item => ({
+    label: c.blocked ? `$(circle-slash) ${c.spec.id}` : c.spec.id,
+    description: `${c.spec.vendor} · ${c.spec.tier}`,
+    detail: c.blocked ?? 'ready',
+    id: c.spec.id,
+  });
+  const ready = choices.filter((c) => !c.blocked).map(item);
+  const blocked = choices.filter((c) => c.blocked).map(item);
+  const items: Item[] = [
+    ...ready,
+    ...(blocked.length
+      ? [{ label: 'Cannot run this stage now', kind: vscode.QuickPickItemKind.Separator } as Item, ...blocked]
+      : []),
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `Re-run the ${ROLE_NAMES[stage]} with which model?`,
+    placeHolder: ready.length ? undefined : 'No other model can run this stage now: each says why',
+  });
+  return pick?.id;
 }

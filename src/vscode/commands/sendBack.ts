@@ -4,11 +4,7 @@
 // (applied, rejected, failed), sending back routes the task again as a new run with the findings
 // attached to the task.
 import * as vscode from 'vscode';
-import { SeveritySchema, type Finding } from '../../core/review/reviewSchema';
 import type { FindingView } from '../../protocol/panelProtocol';
-import { rejectCurrent } from '../runs/runActions';
-import { gatherContext } from '../runs/gatherContext';
-import type { ActiveRun } from '../runs/runRegistry';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
 
@@ -27,18 +23,6 @@ function feedback(findings: FindingView[], note: string): string {
   return parts.join(' ');
 }
 
-function toFinding(f: FindingView): Finding {
-  const severity = SeveritySchema.safeParse(f.severity);
-  return {
-    file: f.file,
-    startLine: f.startLine,
-    endLine: f.endLine,
-    severity: severity.success ? severity.data : 'minor',
-    message: f.message,
-    ...(f.suggestion !== undefined ? { suggestion: f.suggestion } : {}),
-  };
-}
-
 /** The person's note for the implementer; undefined when they dismissed the box. */
 async function askNote(findings: FindingView[]): Promise<string | undefined> {
   return vscode.window.showInputBox({
@@ -52,45 +36,12 @@ async function askNote(findings: FindingView[]): Promise<string | undefined> {
   });
 }
 
-/** Hands the change back to this run's implementer through the waiting gate. */
-function sendBackInRun(
-  svc: Services,
-  run: ActiveRun,
-  gate: NonNullable<ActiveRun['pendingDecision']>,
-  findings: FindingView[],
-  note: string,
-): boolean {
-  for (const f of findings) f.status = 'sent-back';
-  svc.comments.clear();
-  // The old change can no longer be applied; the revised one arrives at the gate again.
-  run.resolved = undefined;
-  const what = [
-    findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : '',
-    note ? 'your note' : '',
-  ]
-    .filter(Boolean)
-    .join(' and ');
-  run.model.view.message = `Sent back to the implementer with ${what}; the revised change is reviewed again before it reaches you.`;
-  svc.runs.touch(run);
-  gate.resolve({
-    sendBack: note || 'A person sent the change back: address these findings.',
-    findings: findings.map(toFinding),
-  });
-  return true;
-}
-
 async function resend(svc: Services, findings: FindingView[], note: string | undefined) {
   const run = svc.runs.current;
   if (!run) throw new Error('There is no run to send back.');
-  if (run.pendingDecision && run.live) {
+  if (run.decision.isOpen) {
     const text = note ?? (await askNote(findings));
     if (text === undefined) return undefined;
-    // The gate may have closed while the box was open (cancelled, or answered elsewhere).
-    const gate = run.pendingDecision;
-    if (!gate || !run.live) {
-      void vscode.window.showInformationMessage('Switchyard: the run is no longer waiting for a decision.');
-      return undefined;
-    }
     if (!findings.length && !text.trim()) {
       // Nothing to act on: no open finding and no note (a script passed an empty one).
       void vscode.window.showInformationMessage(
@@ -98,7 +49,10 @@ async function resend(svc: Services, findings: FindingView[], note: string | und
       );
       return undefined;
     }
-    return sendBackInRun(svc, run, gate, findings, text.trim());
+    // The gate may have closed while the box was open (cancelled, or answered elsewhere).
+    if (run.decision.sendBack(text.trim(), findings)) return true;
+    void vscode.window.showInformationMessage('Switchyard: the run is no longer waiting for a decision.');
+    return undefined;
   }
   if (!findings.length && !note) {
     void vscode.window.showInformationMessage(
@@ -106,18 +60,15 @@ async function resend(svc: Services, findings: FindingView[], note: string | und
     );
     return undefined;
   }
-  for (const f of findings) {
-    f.status = 'sent-back';
-    svc.comments.settle(f.id, 'sent-back');
-  }
   const task = run.model.view.task.replace(/\n\nA reviewer asked for changes[\s\S]*$/, '');
-  if (!rejectCurrent(svc)) run.abort.abort();
-  return startRun(svc, { task: task + feedback(findings, note ?? ''), editor: gatherContext() });
+  if (run.live) run.abort.abort('sent back: routed again as a new run');
+  // The same editor context as the run it follows: the active editor now is likely the diff.
+  return startRun(svc, { task: task + feedback(findings, note ?? ''), editor: run.editor });
 }
 
 /** The whole change; args[0] may carry the note (scripts and tests), else the person is asked. */
 export async function sendBack(svc: Services, args: unknown[] = []) {
-  const open = svc.runs.current?.model.view.review?.findings.filter((f) => f.status === 'open') ?? [];
+  const open = svc.runs.current?.model.findings.filter((f) => f.status === 'open') ?? [];
   return resend(svc, open, typeof args[0] === 'string' ? args[0] : undefined);
 }
 

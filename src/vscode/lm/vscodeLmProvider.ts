@@ -3,13 +3,8 @@
 // provider "vscode-lm" and `model` set to the chat model's id or family.
 import * as vscode from 'vscode';
 import type { ModelSpec } from '../../core/config/policySchema';
-import {
-  messageText,
-  ProviderError,
-  type ChatRequest,
-  type Provider,
-  type StreamEvent,
-} from '../../core/providers/types';
+import { ProviderError, type ChatRequest, type Provider, type StreamEvent } from '../../core/providers/types';
+import { lmStopReason, toLmToolOptions, toLmTurns, toolCallEvent } from './lmConversion';
 
 /** Finds the VS Code chat model for a spec: by id first, then by family. */
 export async function selectLmModel(spec: Pick<ModelSpec, 'model'>): Promise<vscode.LanguageModelChat | undefined> {
@@ -70,40 +65,35 @@ async function* streamLm(spec: ModelSpec, request: ChatRequest): AsyncIterable<S
       spec.id,
     );
   }
-  // vscode.lm has no system role: the system prompt goes first as a user message.
-  const messages = [
-    vscode.LanguageModelChatMessage.User(request.system),
-    ...request.messages.map((m) =>
-      // Tool calls and results travel as text here (the tool loop uses its text protocol for vscode-lm).
-      m.role === 'user'
-        ? vscode.LanguageModelChatMessage.User(messageText(m))
-        : vscode.LanguageModelChatMessage.Assistant(messageText(m)),
-    ),
-  ];
+  // The turns and tool options are computed as plain data (lmConversion.ts), then made vscode objects.
+  const messages = toLmTurns(request).map((t) =>
+    t.role === 'user'
+      ? vscode.LanguageModelChatMessage.User(t.text)
+      : vscode.LanguageModelChatMessage.Assistant(t.text),
+  );
   const cts = new vscode.CancellationTokenSource();
   const onAbort = () => cts.cancel();
   request.signal?.addEventListener('abort', onAbort, { once: true });
-  const tools = request.tools?.map((t) => ({ name: t.name, description: t.description, inputSchema: t.parameters }));
+  const { tools, toolMode } = toLmToolOptions(request);
   const options: vscode.LanguageModelChatRequestOptions = {
     justification: 'Switchyard routes a stage of your task to this model.',
     tools,
-    toolMode:
-      request.toolChoice && request.toolChoice !== 'auto' ? vscode.LanguageModelChatToolMode.Required : undefined,
+    toolMode: toolMode === 'required' ? vscode.LanguageModelChatToolMode.Required : undefined,
   };
   let out = '';
+  let calls = 0;
   try {
     if (request.signal?.aborted)
       throw new ProviderError('cancelled', 'Cancelled before the request was sent.', spec.id);
     const response = await model.sendRequest(messages, options, cts.token);
-    let n = 0;
     for await (const part of response.stream) {
       if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', spec.id);
+      request.onActivity?.();
       if (part instanceof vscode.LanguageModelTextPart) {
         out += part.value;
         yield { type: 'text', text: part.value };
       } else if (part instanceof vscode.LanguageModelToolCallPart) {
-        const id = part.callId || `call_${++n}`;
-        yield { type: 'tool-call', id, name: part.name, argumentsJson: JSON.stringify(part.input ?? {}) };
+        yield toolCallEvent(part, ++calls);
       }
     }
     // The API reports no usage, so count with the model's own tokenizer.
@@ -111,7 +101,7 @@ async function* streamLm(spec: ModelSpec, request: ChatRequest): AsyncIterable<S
     for (const m of messages) inputTokens += await model.countTokens(m);
     const outputTokens = out ? await model.countTokens(out) : 0;
     yield { type: 'usage', inputTokens, outputTokens };
-    yield { type: 'done', stopReason: 'end' };
+    yield { type: 'done', stopReason: lmStopReason(calls > 0) };
   } catch (err) {
     if (request.signal?.aborted) throw new ProviderError('cancelled', 'Cancelled.', spec.id);
     throw toProviderError(err, spec.id);

@@ -20,6 +20,15 @@ export type PanelRequestHandlers = {
 
 export const PANEL_VIEW_TYPE = 'switchyard.routingPanel';
 
+/**
+ * A new panel goes beside the editor when there is one column, else into the last column there is:
+ * two columns side by side (the file or diff, and the panel), never a third squeezed in.
+ */
+function panelColumn(): vscode.ViewColumn {
+  const columns = vscode.window.tabGroups.all.map((g) => g.viewColumn);
+  return columns.length > 1 ? Math.max(...columns) : vscode.ViewColumn.Beside;
+}
+
 export class RoutingPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
@@ -68,13 +77,14 @@ export class RoutingPanel implements vscode.Disposable {
 
   show(preserveFocus = false): void {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, preserveFocus);
+      // Where it already is: revealing it "beside" the active group would open yet another column.
+      this.panel.reveal(this.panel.viewColumn, preserveFocus);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
       'Switchyard routing',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      { viewColumn: panelColumn(), preserveFocus },
       {
         enableScripts: true,
         enableCommandUris: false,

@@ -82,7 +82,9 @@ export async function applyChange(plan: ResolvedPlan): Promise<ApplyResult> {
     const path = f.op === 'rename' && f.newPath ? f.newPath : f.path;
     const uri = vscode.Uri.joinPath(root, path).toString();
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-    if (doc?.isDirty && !(await doc.save())) unsaved.push(path);
+    // save() also answers false when the document is no longer dirty: auto-save (the web workbench's
+    // default) got there first. Only a document still dirty afterwards is really unsaved.
+    if (doc?.isDirty && !(await doc.save()) && doc.isDirty) unsaved.push(path);
   }
   if (unsaved.length) {
     // The edit is in the editors (Undo takes it back) but not on disk: say so rather than claim it.

@@ -1,13 +1,10 @@
 // Opens the proposed change in VS Code's diff editor: the base each edit was made against on the
 // left, the proposed content on the right, both virtual documents (nothing on disk changes).
 import * as vscode from 'vscode';
-import type { ResolvedFile, ResolvedPlan } from '../../core/edits/editPlan';
+import type { ResolvedPlan } from '../../core/edits/editPlan';
+import { displayPath } from '../runs/runDecision';
 import { withoutBom } from './staleCheck';
 import type { ProposedContent } from './proposedContent';
-
-export function displayPath(f: ResolvedFile): string {
-  return f.op === 'rename' && f.newPath ? f.newPath : f.path;
-}
 
 /** Registers the run's documents; returns the proposed-side URI per file path (as findings name them). */
 export function registerDocuments(

@@ -22,6 +22,9 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly opened: vscode.Disposable;
+  private readonly tabsChanged: vscode.Disposable;
+  /** Runs whose change is decided: their diff tabs close, even one that finishes opening afterwards. */
+  private readonly retired = new Set<string>();
 
   constructor() {
     // A change fired while the editor is still loading a document (its content request in flight)
@@ -32,6 +35,7 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
       const text = this.texts.get(doc.uri.toString());
       if (text !== undefined && normalize(doc.getText()) !== normalize(text)) this.changed.fire(doc.uri);
     });
+    this.tabsChanged = vscode.window.tabGroups.onDidChangeTabs((e) => this.closeRetired(e));
   }
 
   set(runId: string, path: string, side: Side, text: string): vscode.Uri {
@@ -52,16 +56,31 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
   async clearRun(runId: string): Promise<void> {
     for (const key of [...this.texts.keys()])
       if (parseProposedUri(vscode.Uri.parse(key))?.runId === runId) this.texts.delete(key);
-    const ours = (u: unknown) =>
-      u instanceof vscode.Uri && u.scheme === PROPOSED_SCHEME && parseProposedUri(u)?.runId === runId;
-    const tabs = vscode.window.tabGroups.all
-      .flatMap((g) => g.tabs)
-      .filter((t) =>
-        t.input instanceof vscode.TabInputTextDiff
-          ? ours(t.input.modified) || ours(t.input.original)
-          : t.input instanceof vscode.TabInputText && ours(t.input.uri),
-      );
+    await this.closeTabs(runId);
+  }
+
+  /**
+   * Closes the run's diff and document tabs once its change is decided (its documents stay known, so
+   * "Open diff" still works), including a tab that was still opening: one that appears later closes too,
+   * until a person asks to see the diff again (`reopen`).
+   */
+  async closeTabs(runId: string): Promise<void> {
+    this.retired.add(runId);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => tabRunId(t) === runId);
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+  }
+
+  /** A person asked to see a decided run's diff: its tabs may stay open. */
+  reopen(runId: string): void {
+    this.retired.delete(runId);
+  }
+
+  private closeRetired(e: vscode.TabChangeEvent): void {
+    const late = e.opened.filter((t) => {
+      const id = tabRunId(t);
+      return id !== undefined && this.retired.has(id);
+    });
+    if (late.length) void vscode.window.tabGroups.close(late, true).then(undefined, () => undefined);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -70,9 +89,18 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
 
   dispose(): void {
     this.opened.dispose();
+    this.tabsChanged.dispose();
     this.changed.dispose();
     this.texts.clear();
   }
+}
+
+/** The run a tab shows a proposed document of, if any. */
+function tabRunId(t: vscode.Tab): string | undefined {
+  const ours = (u: unknown) =>
+    u instanceof vscode.Uri && u.scheme === PROPOSED_SCHEME ? parseProposedUri(u)?.runId : undefined;
+  if (t.input instanceof vscode.TabInputTextDiff) return ours(t.input.modified) ?? ours(t.input.original);
+  return t.input instanceof vscode.TabInputText ? ours(t.input.uri) : undefined;
 }
 
 function normalize(text: string): string {

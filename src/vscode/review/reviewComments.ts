@@ -18,10 +18,10 @@ export class ReviewComments implements vscode.Disposable {
     this.controller.options = { prompt: 'Findings come from the reviewer model', placeHolder: '' };
   }
 
-  /** Replaces the threads with this review's findings (on the proposed documents of `runId`). */
-  show(runId: string, review: ReviewView): void {
+  /** Replaces the threads with these reviews' open findings (on the proposed documents of `runId`). */
+  show(runId: string, reviews: readonly ReviewView[]): void {
     this.clear();
-    for (const f of review.findings) this.add(runId, review, f);
+    for (const review of reviews) for (const f of review.findings) if (f.status === 'open') this.add(runId, review, f);
   }
 
   private add(runId: string, review: ReviewView, f: FindingView): void {
@@ -36,7 +36,7 @@ export class ReviewComments implements vscode.Disposable {
       contextValue: f.suggestion ? 'finding-with-suggestion' : 'finding',
     };
     const thread = this.controller.createCommentThread(uri, range, [comment]);
-    thread.label = `${f.severity} · review round ${review.round}`;
+    thread.label = `${f.severity} · ${review.stage === 'finalOwner' ? 'final owner' : `review round ${review.round}`}`;
     thread.canReply = false;
     thread.contextValue = f.suggestion ? 'switchyard-finding-suggestion' : 'switchyard-finding';
     thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;

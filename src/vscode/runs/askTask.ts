@@ -30,9 +30,18 @@ export function askTask(state: vscode.Memento, hint?: string): Promise<string | 
   }));
   qp.items = recent;
   // The typed text is always the first item, so Enter routes what was typed unless the person
-  // arrows down to a recent task.
+  // arrows down to a recent task. The list is rebuilt here, in the extension host, after the typed
+  // text arrives, so a paste followed at once by Enter reaches us with the old list's highlighted
+  // item selected. What the person picked counts only once they have seen the list built for what
+  // they typed (the workbench then highlights its first row, the typed task); otherwise the typed
+  // text is the task.
+  let shownFor = '';
   qp.onDidChangeValue((value) => {
     qp.items = value.trim() ? [{ label: value, description: 'new task', task: value }, ...recent] : recent;
+  });
+  qp.onDidChangeActive((active) => {
+    const first = active[0];
+    if (first && first.description === 'new task' && first.task === qp.value) shownFor = qp.value;
   });
   return new Promise((resolve) => {
     let done = false;
@@ -43,8 +52,10 @@ export function askTask(state: vscode.Memento, hint?: string): Promise<string | 
       resolve(v?.trim() ? v.trim() : undefined);
     };
     qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0];
-      finish(picked ? picked.task : qp.value);
+      const typed = qp.value;
+      const picked = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (typed.trim() && shownFor !== typed) return finish(typed);
+      finish(picked ? picked.task : typed);
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();

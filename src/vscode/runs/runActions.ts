@@ -3,9 +3,9 @@
 // finding, apply (behind the human gate), reject, and settle single findings. One function each.
 import * as vscode from 'vscode';
 import type { PanelRequestHandlers } from '../panel/routingPanel';
-import { applyChange } from '../review/applyChange';
-import { displayPath, openDiff, registerDocuments } from '../review/diffPreview';
+import { openDiff, registerDocuments } from '../review/diffPreview';
 import type { Services } from '../services';
+import { displayPath, type ApplyReport } from './runDecision';
 import type { ActiveRun } from './runRegistry';
 
 function requireRun(svc: Services): ActiveRun {
@@ -14,31 +14,34 @@ function requireRun(svc: Services): ActiveRun {
   return run;
 }
 
-function requireChange(run: ActiveRun) {
-  if (!run.resolved) {
-    throw new Error(
-      run.live
-        ? 'The implementer has not produced a change yet; wait for the Implementer stage to finish.'
-        : 'This run produced no change to apply.',
-    );
-  }
-  return run.resolved;
-}
-
 export function cancelRun(svc: Services): boolean {
   const run = svc.runs.current;
   if (!run?.live) return false;
   run.abort.abort();
-  run.pendingDecision?.resolve(false);
+  run.decision.cancel();
   return true;
 }
 
-/** Shows the diff and the reviewer's threads on it. */
-export async function showDiff(svc: Services, focusPath?: string, line?: number): Promise<void> {
+/**
+ * Shows the diff and the reviewer's threads on it. `automatic`: opened by the gate, not asked for,
+ * so a decided run's tabs stay closed; a person's own "Open diff" may look at a decided change.
+ */
+export async function showDiff(
+  svc: Services,
+  { focusPath, line, automatic = false }: { focusPath?: string; line?: number; automatic?: boolean } = {},
+): Promise<void> {
   const run = requireRun(svc);
-  const plan = requireChange(run);
+  const plan = run.decision.plan;
+  if (!plan) {
+    throw new Error(
+      run.live
+        ? 'The implementer has not produced a change yet; wait for the Implementer stage to finish.'
+        : 'This run produced no change to look at.',
+    );
+  }
   registerDocuments(svc.content, run.runId, plan);
-  if (run.model.view.review && svc.comments.count === 0) svc.comments.show(run.runId, run.model.view.review);
+  if (!automatic) svc.content.reopen(run.runId);
+  if (run.decision.isOpen && svc.comments.count === 0) svc.comments.show(run.runId, run.model.view.reviews);
   await openDiff(svc.content, run.runId, plan, focusPath, line, svc.panel.viewColumn);
 }
 
@@ -46,26 +49,44 @@ export async function revealFinding(svc: Services, findingId: string): Promise<b
   const run = requireRun(svc);
   const f = run.model.finding(findingId);
   if (!f) return false;
-  await showDiff(svc, f.file, f.startLine);
+  await showDiff(svc, { focusPath: f.file, line: f.startLine });
   const thread = svc.comments.thread(findingId);
   if (thread) thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
   return true;
 }
 
-/** The human gate: a modal confirmation that lists why it is asking. */
+/**
+ * The human gate: a modal confirmation that lists why it is asking. The safe choice comes first, so
+ * Enter (the dialog's default button) keeps the change unapplied.
+ */
 export async function confirmGate(reasons: string[], what: string): Promise<boolean> {
+  const keep: vscode.MessageItem = { title: 'Keep reviewing' };
+  const apply: vscode.MessageItem = { title: 'Apply change' };
   const choice = await vscode.window.showWarningMessage(
     `Switchyard needs your confirmation to ${what}.`,
-    { modal: true, detail: `Reasons:\n${reasons.map((r) => `• ${r}`).join('\n')}` },
-    'Apply change',
+    { modal: true, detail: `Reasons:\n${[...new Set(reasons)].map((r) => `• ${r}`).join('\n')}` },
+    keep,
+    apply,
   );
-  return choice === 'Apply change';
+  return choice === apply;
 }
 
-export async function applyCurrent(svc: Services): Promise<{ applied: boolean; message: string }> {
+export async function applyCurrent(svc: Services): Promise<ApplyReport> {
   const run = requireRun(svc);
-  const plan = requireChange(run);
-  if (run.model.view.state === 'applied') return { applied: false, message: 'This change is already applied.' };
+  const decision = run.decision;
+  if (!decision.isOpen) {
+    const message =
+      run.model.view.state === 'applied'
+        ? 'This change is already applied.'
+        : decision.isAnswered
+          ? 'This change was already decided.'
+          : decision.plan
+            ? 'The run is not waiting for a decision on this change any more.'
+            : run.live
+              ? 'The implementer has not produced a change yet; wait for the Implementer stage to finish.'
+              : 'This run produced no change to apply.';
+    return { applied: false, message };
+  }
   if (!vscode.workspace.isTrusted) {
     // Refuse before the gate is answered, so the run keeps waiting: trusting the workspace and
     // pressing Apply again still works.
@@ -75,78 +96,48 @@ export async function applyCurrent(svc: Services): Promise<{ applied: boolean; m
     return { applied: false, message };
   }
   const reasons = run.model.humanGateReasons();
-  if (
-    reasons.length &&
-    !(await confirmGate(reasons, `apply the change to ${plan.files.map(displayPath).join(', ')}`))
-  ) {
-    return { applied: false, message: 'Not applied: you did not confirm.' };
+  const files = decision.plan!.files.map(displayPath).join(', ');
+  if (reasons.length && !(await confirmGate(reasons, `apply the change to ${files}`))) {
+    return { applied: false, message: 'Not applied: you did not confirm. The change is still waiting for you.' };
   }
-  if (run.pendingDecision) {
-    // The pipeline is waiting at its gate: approving lets it write through its apply callback
-    // (one WorkspaceEdit, see startRun.ts); we wait for that to report back.
-    const done = new Promise<{ applied: boolean; message: string }>((resolve) => (run.applyWaiter = resolve));
-    run.decided = true;
-    run.pendingDecision.resolve(true);
-    return done;
-  }
-  const result = await applyChange(plan);
-  if (!result.applied) {
-    void vscode.window.showErrorMessage(result.message);
-    return { applied: false, message: result.message };
-  }
-  run.model.view.state = 'applied';
-  run.model.view.message = `Applied to ${result.files.join(', ')}. Undo (Ctrl+Z in the file) takes it back.`;
-  svc.comments.clear();
-  svc.runs.touch(run);
-  return { applied: true, message: run.model.view.message };
+  // The gate's answer carries the plan as it stands (with any suggestions applied); the pipeline
+  // writes it through its apply callback (one WorkspaceEdit, see startRun.ts), which reports back.
+  return decision.apply();
 }
 
-export function rejectCurrent(svc: Services): boolean {
-  const run = svc.runs.current;
-  if (!run?.resolved || run.model.view.state === 'applied') return false;
-  run.model.view.state = 'rejected';
-  run.model.view.message = 'You rejected this change; nothing was written.';
-  if (run.pendingDecision) run.decided = true;
-  run.pendingDecision?.resolve(false);
-  svc.comments.clear();
-  svc.runs.touch(run);
-  return true;
+export function rejectCurrent(svc: Services, reason = 'you rejected the change'): boolean {
+  return svc.runs.current?.decision.reject(reason) ?? false;
 }
 
-/** Applies a finding's suggested replacement to the proposed content (not to disk). */
+/** Applies a finding's suggested replacement to the proposed change (written to disk only on Apply). */
 export function applySuggestion(svc: Services, findingId: string): string {
   const run = requireRun(svc);
-  const plan = requireChange(run);
   const f = run.model.finding(findingId);
   if (!f) throw new Error(`No finding ${findingId} in the current run.`);
-  if (f.suggestion === undefined)
-    throw new Error(
-      `The reviewer gave no replacement for ${f.file}:${f.startLine}; send it back to the implementer instead.`,
-    );
-  const file = plan.files.find((x) => displayPath(x) === f.file);
-  if (!file) throw new Error(`The finding names ${f.file}, which is not part of this change.`);
-  const eol = file.after.includes('\r\n') ? '\r\n' : '\n';
-  const lines = file.after.split(eol);
-  if (f.endLine > lines.length)
-    throw new Error(
-      `The finding points at ${f.file}:${f.startLine}-${f.endLine}, past the end of the proposed file (${lines.length} lines).`,
-    );
-  lines.splice(f.startLine - 1, f.endLine - f.startLine + 1, ...f.suggestion.replace(/\r?\n$/, '').split(/\r?\n/));
-  file.after = lines.join(eol);
-  registerDocuments(svc.content, run.runId, plan);
-  f.status = 'applied';
-  svc.comments.settle(findingId, 'applied');
-  svc.runs.touch(run);
-  return `Suggestion applied to the proposed ${f.file}.`;
+  run.decision.applySuggestion(f);
+  return `Suggestion applied to the proposed ${f.file}; Apply writes it.`;
 }
 
 export function dismissFinding(svc: Services, findingId: string): void {
   const run = requireRun(svc);
   const f = run.model.finding(findingId);
-  if (!f) return;
-  f.status = 'dismissed';
-  svc.comments.settle(findingId, 'dismissed');
-  svc.runs.touch(run);
+  if (f) run.decision.dismiss(f);
+}
+
+/**
+ * A link in a model's answer, clicked in the panel: only web and mail links, opened by VS Code, which
+ * asks before it opens a site the person has not trusted. Anything else (command:, file:, javascript:)
+ * is refused.
+ */
+export async function openLink(href: string): Promise<boolean> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return false;
+  }
+  if (!['http', 'https', 'mailto'].includes(uri.scheme)) return false;
+  return vscode.env.openExternal(uri);
 }
 
 export function panelHandlers(svc: Services): PanelRequestHandlers {
@@ -165,6 +156,7 @@ export function panelHandlers(svc: Services): PanelRequestHandlers {
       return { sent, message: sent ? (svc.runs.current?.model.view.message ?? '') : '' };
     },
     'keys/set': async () => ({ stored: Boolean(await vscode.commands.executeCommand('switchyard.setApiKey')) }),
+    'link/open': async ({ href }) => ({ opened: await openLink(href) }),
     'stage/rerun': async ({ stage }) => ({
       started: Boolean(await vscode.commands.executeCommand('switchyard.rerunStage', stage)),
     }),

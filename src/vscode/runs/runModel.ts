@@ -18,11 +18,18 @@ import type {
 } from '../../protocol/panelProtocol';
 import { MAX_TOOL_VIEWS, PANEL_STAGES } from '../../protocol/panelProtocol';
 import { callsView } from './callsView';
+import type { DecisionEvent } from './runDecision';
 
 /** Enough output for a late-opening panel to show the recent work without holding whole transcripts. */
 export const OUTPUT_TAIL_CHARS = 200_000;
 /** Per call, how much of what a role was sent the panel shows (the protocol caps text at 20,000). */
 export const SAW_TEXT_CAP = 19_000;
+
+/** What the extension itself says about a run (e.g. it used the last good policy): shown once as a note. */
+export type HostEvent = { type: 'note'; text: string };
+
+/** Everything a run's view is folded from. */
+export type RunEvent = PipelineEvent | DecisionEvent | HostEvent;
 
 export interface RunArtifacts {
   findings?: Findings;
@@ -57,7 +64,10 @@ export class RunModel {
   finishedAt?: number;
   /** Cost per stage and round, so a repeated implementer/critic pass adds rather than overwrites. */
   private readonly passCost = new Map<string, { in: number; out: number; cost: number; ms: number }>();
-  gateReasons: string[] = [];
+  /** The rules that stopped the run at its gate (codes and one sentence each); none for a plain confirmation. */
+  gate: { codes: string[]; reasons: string[] } = { codes: [], reasons: [] };
+  /** The message a send-back put up, replaced once the revised change reaches the gate. */
+  private sentBackNotice: string | undefined;
   /** Residency exclusions already shown (stage|model|rule), so each is said once. */
   private readonly residencySeen = new Set<string>();
 
@@ -73,7 +83,9 @@ export class RunModel {
       residency: [],
       actualCostUsd: 0,
       stages: [],
+      reviews: [],
       diffFiles: [],
+      notes: [],
     };
   }
 
@@ -135,16 +147,50 @@ export class RunModel {
   }
 
   /** Folds one event in. Returns false for a stream delta (structure unchanged), true otherwise. */
-  apply(e: PipelineEvent): boolean {
+  apply(e: RunEvent): boolean {
     switch (e.type) {
+      case 'note':
+        if (!this.view.notes.includes(e.text)) this.view.notes.push(e.text.slice(0, SAW_TEXT_CAP));
+        return true;
+      case 'change-ready':
+        this.view.state = 'awaiting-approval';
+        this.gate = { codes: e.codes, reasons: e.codes.length ? e.reasons : [] };
+        // "Sent back…" was true until the revision arrived; now the revised change is what waits.
+        if (this.sentBackNotice !== undefined && this.view.message === this.sentBackNotice)
+          this.view.message = 'The revised change is back: review it, then apply, reject or send it back again.';
+        this.sentBackNotice = undefined;
+        return true;
+      case 'suggestion-applied':
+      case 'finding-dismissed': {
+        const f = this.finding(e.findingId);
+        if (f) f.status = e.type === 'suggestion-applied' ? 'applied' : 'dismissed';
+        return true;
+      }
+      case 'sent-back': {
+        for (const id of e.findingIds) {
+          const f = this.finding(id);
+          if (f) f.status = 'sent-back';
+        }
+        const what = [
+          e.findingIds.length ? `${e.findingIds.length} finding${e.findingIds.length === 1 ? '' : 's'}` : '',
+          e.note ? 'your note' : '',
+        ]
+          .filter(Boolean)
+          .join(' and ');
+        this.sentBackNotice = `Sent back to the implementer with ${what}; the revised change is reviewed again before it reaches you.`;
+        this.view.message = this.sentBackNotice;
+        return true;
+      }
+      case 'decided':
+        return true;
       case 'decision-made': {
         const d = e.decision;
         this.view.kind = d.kind;
         this.view.risk = d.risk;
         this.view.signals = d.classification.details.map((sig) => ({ id: sig.label, detail: sig.evidence }));
         this.view.calls = callsView(d);
-        // A gate that only repeats why the run cannot start is said once, as the run's message.
-        this.view.gates = d.gates.map((g) => g.reason).filter((r) => !d.blockedReason || !d.blockedReason.includes(r));
+        // A run that cannot start has no gate to reach: why it cannot start is said once, as its message.
+        this.view.gates = d.blockedReason ? [] : d.gates.map((g) => g.reason);
         this.view.reasons = d.reasons ?? [];
         this.view.residency = (d.residency ?? []).map(residencyLine);
         this.view.estimatedCostUsd = d.estimatedCostUsd;
@@ -153,9 +199,11 @@ export class RunModel {
           s.modelId = sd.modelId;
           s.vendor = sd.vendor;
           s.why =
-            sd.unavailableReason && !sd.why.includes(sd.unavailableReason)
-              ? `${sd.why} ${sd.unavailableReason}`.trim()
-              : sd.why;
+            d.blockedReason && !sd.modelId
+              ? 'not run: the run cannot start (see the message above; the models and why each is not ready are listed below)'
+              : sd.unavailableReason && !sd.why.includes(sd.unavailableReason)
+                ? `${sd.why} ${sd.unavailableReason}`.trim()
+                : sd.why;
           s.rejected = sd.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
           this.noteResidency(sd.stage, sd.rejected);
           s.estimatedCostUsd = sd.estimate.costUsd;
@@ -234,9 +282,15 @@ export class RunModel {
         if (a.kind === 'diff') {
           this.artifacts.diff = a.value;
           this.view.diffFiles = a.value.files;
+          // A new change: the reviews so far were of another diff.
+          this.view.reviews = [];
         } else if (a.kind === 'plan') this.artifacts.plan = a.value;
         else if (a.kind === 'findings') this.artifacts.findings = a.value;
-        else this.artifacts.answer = a.value;
+        else {
+          this.artifacts.answer = a.value;
+          this.view.answer =
+            a.value.text.length > SAW_TEXT_CAP ? `${a.value.text.slice(0, SAW_TEXT_CAP)}\n\n…` : a.value.text;
+        }
         return true;
       }
       case 'review-ready': {
@@ -259,7 +313,10 @@ export class RunModel {
           round: e.round,
           findings,
         };
-        this.view.review = review;
+        // One review per reviewing stage: the final owner's second opinion sits beside the critic's.
+        this.view.reviews = [...this.view.reviews.filter((r) => r.stage !== e.stage), review].sort(
+          (a, b) => (a.stage === 'critic' ? 0 : 1) - (b.stage === 'critic' ? 0 : 1),
+        );
         return true;
       }
       case 'verified':
@@ -269,9 +326,8 @@ export class RunModel {
         this.view.message = `Escalated to ${e.to === 'human' ? 'a person' : 'a stronger model'}: ${e.reasons.join('; ')}`;
         return true;
       case 'gate-waiting':
-        // The host's gate sets 'awaiting-approval' once the diff is ready to look at; until then
-        // nothing could be applied, so the run still shows as running.
-        this.gateReasons = e.reasons;
+        // 'awaiting-approval' comes with the decision owner's change-ready, once the diff is ready to
+        // look at; until then nothing could be applied, so the run still shows as running.
         return true;
       case 'gate-resolved':
         if (this.view.state === 'awaiting-approval') this.setRunState('running');
@@ -349,16 +405,22 @@ export class RunModel {
     }
   }
 
-  /** Why a person must confirm before this change is applied (empty: the Apply click is enough):
-   * the pipeline's gate reasons, the decision's gates, and a review that did not approve. */
+  /**
+   * Why a person must confirm before this change is applied (empty: the Apply click is enough): the
+   * rules that stopped the run at its gate (the pipeline re-checks at the gate what the decision
+   * predicted, so the decision's own gate lines would only repeat them in other words), then a review
+   * that did not approve, unless a rule already says so. Each reason once.
+   */
   humanGateReasons(): string[] {
-    const reasons = [...this.gateReasons];
-    for (const g of this.view.gates) if (!reasons.includes(g)) reasons.push(g);
-    const review = this.view.review;
-    if (!review) reasons.push('no reviewer looked at this change');
-    else if (review.verdict !== 'approve')
-      reasons.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
-    return reasons;
+    const { codes, reasons } = this.gate;
+    const out = [...reasons];
+    const review = this.finalReview;
+    if (!review) {
+      if (!codes.includes('no-cross-vendor-reviewer')) out.push('no reviewer looked at this change');
+    } else if (review.verdict === 'block' ? !codes.includes('block') : review.verdict !== 'approve') {
+      if (!codes.includes('escalation')) out.push(`the reviewer (${review.reviewerModel}) said "${review.verdict}"`);
+    }
+    return [...new Set(out)];
   }
 
   get finished(): boolean {
@@ -366,6 +428,22 @@ export class RunModel {
   }
 
   finding(id: string): FindingView | undefined {
-    return this.view.review?.findings.find((f) => f.id === id);
+    for (const r of this.view.reviews) {
+      const f = r.findings.find((x) => x.id === id);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** Every finding of the change as it stands (critic's, then the final owner's). */
+  get findings(): FindingView[] {
+    return this.view.reviews.flatMap((r) => r.findings);
+  }
+
+  /** The review the apply decision rests on: the final owner's when it ran, else the critic's. */
+  get finalReview(): ReviewView | undefined {
+    return (
+      this.view.reviews.find((r) => r.stage === 'finalOwner') ?? this.view.reviews.find((r) => r.stage === 'critic')
+    );
   }
 }

@@ -1,12 +1,13 @@
-// The runs this window knows: the current one (live model, its cancel switch, the proposed change
-// once the implementer's edit resolves) and summaries of past ones (kept in globalState, no file
-// contents, no secrets). The sidebar, the panel and the review comments listen here.
+// The runs this window knows: the current one (live model, its cancel switch, the owner of its
+// decision) and summaries of past ones (kept in globalState, no file contents, no secrets). Every
+// change to a run's view is an event folded into its model here; the sidebar, the panel and the
+// review comments listen.
 import * as vscode from 'vscode';
-import type { ResolvedPlan } from '../../core/edits/editPlan';
-import type { PipelineEvent } from '../../core/pipeline/events';
-import type { GateAnswer } from '../../core/pipeline/runTypes';
 import type { PanelStage, RunState } from '../../protocol/panelProtocol';
-import { RunModel } from './runModel';
+import type { EditorContext } from './gatherContext';
+import { RunDecision, type DecisionEvent } from './runDecision';
+import type { PipelineEvent } from '../../core/pipeline/events';
+import { RunModel, type RunEvent } from './runModel';
 
 export interface RunSummary {
   runId: string;
@@ -20,31 +21,29 @@ export interface RunSummary {
 export class ActiveRun {
   readonly model: RunModel;
   readonly abort = new AbortController();
-  /** The proposed change, once the edit engine resolved it against the files. */
-  resolved?: ResolvedPlan;
-  /**
-   * Set while the pipeline waits for a person at its gate: true applies, false rejects, and
-   * { sendBack } has this run's implementer revise the change (then review and the gate again).
-   */
-  pendingDecision?: { reasons: string[]; resolve: (answer: GateAnswer) => void };
+  /** The one owner of the person's decision on the proposed change (see runDecision.ts). */
+  readonly decision: RunDecision;
   /** Who wrote a change this run reused from an earlier one (its implementer stage shows as skipped). */
   reusedAuthor?: string;
-  /** Set by a person's Apply while the pipeline goes on to write; settled by the apply callback or the run's end. */
-  applyWaiter?: (result: { applied: boolean; message: string }) => void;
 
-  constructor(runId: string, task: string) {
+  constructor(
+    runId: string,
+    task: string,
+    /** What the editor showed when the task was routed: a re-run or a send-back starts from the same. */
+    readonly editor: EditorContext,
+    onDecision: (run: ActiveRun, e: DecisionEvent) => void,
+  ) {
     this.model = new RunModel(runId, task);
+    this.decision = new RunDecision((e) => onDecision(this, e));
   }
 
   get runId(): string {
     return this.model.runId;
   }
 
-  /** A person answered the gate (apply or reject); the pipeline is finishing on its own. */
-  decided = false;
-
+  /** Still going and not yet decided: a new run replaces it by cancelling it. */
   get live(): boolean {
-    return !this.model.finished && !this.abort.signal.aborted && !this.decided;
+    return !this.model.finished && !this.abort.signal.aborted && !this.decision.isAnswered;
   }
 }
 
@@ -62,20 +61,24 @@ export class RunRegistry implements vscode.Disposable {
   readonly onDelta = this.deltas.event;
   /** A stage's partial output was discarded (a fallback model starts over). */
   readonly onClear = this.clears.event;
+  private readonly events = new vscode.EventEmitter<{ run: ActiveRun; event: RunEvent }>();
+  /** Every event, after the run's model folded it in (the review comments follow these). */
+  readonly onEvent = this.events.event;
 
   constructor(private readonly state: vscode.Memento) {}
 
-  start(runId: string, task: string): ActiveRun {
+  start(runId: string, task: string, editor: EditorContext): ActiveRun {
     if (this.current) this.remember(this.current);
-    this.current = new ActiveRun(runId, task);
+    this.current = new ActiveRun(runId, task, editor, (run, e) => this.handle(run, e));
     this.changed.fire(this.current);
     return this.current;
   }
 
-  handle(run: ActiveRun, event: PipelineEvent): void {
+  handle(run: ActiveRun, event: RunEvent): void {
     const structural = run.model.apply(event);
     if (event.type === 'stage-delta') this.deltas.fire({ run, stage: event.stage, text: event.text });
     if (event.type === 'fallback-taken' && event.discardPartial) this.clears.fire({ run, stage: event.stage });
+    if (event.type !== 'stage-delta') this.events.fire({ run, event });
     if (structural) this.changed.fire(run);
     if (event.type === 'run-finished') this.remember(run);
   }
@@ -88,7 +91,7 @@ export class RunRegistry implements vscode.Disposable {
     };
   }
 
-  /** Something outside the event stream changed the run (a finding dismissed, the change applied). */
+  /** Something outside the event stream changed the run (what each role saw, attached at the end). */
   touch(run: ActiveRun): void {
     this.changed.fire(run);
   }
@@ -114,6 +117,7 @@ export class RunRegistry implements vscode.Disposable {
   dispose(): void {
     this.current?.abort.abort();
     this.changed.dispose();
+    this.events.dispose();
     this.deltas.dispose();
     this.clears.dispose();
   }

@@ -5,10 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
-import { parsePatch } from '../../core/edits/parsePatch';
 import { appendRecord } from '../../core/ledger/ledgerFile';
-import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
-import { resolveEdits } from '../../core/edits/resolveEdits';
 import { runTask } from '../../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
@@ -18,7 +15,7 @@ import { runVerifyStage } from '../../core/verify/verifyStage';
 import { askVerifyApproval, verifyApprovals, verifyIsolation } from './verifyHost';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import { applyChange } from '../review/applyChange';
-import { registerDocuments } from '../review/diffPreview';
+import { ledgerFile, ledgerLocation } from '../scorecard/ledgerLocation';
 import type { Services } from '../services';
 import type { EditorContext } from './gatherContext';
 import { ROLE_NAMES } from '../sidebar/pipelineTree';
@@ -41,43 +38,22 @@ function withOverride(policy: RoutingPolicy, override?: Partial<Record<Stage, st
   return { ...policy, stages: { ...policy.stages, ...override } };
 }
 
-function taskWithSelection(task: string, editor: EditorContext): string {
+/** The selection as context for the roles (fenced and labelled so it reads as data); never classified. */
+function selectionBlock(editor: EditorContext): string | undefined {
   const s = editor.selection;
-  if (!s) return task;
-  // The selection is context for the roles; fenced and labelled so it reads as data.
-  return `${task}\n\nSelected in ${s.path} (lines ${s.startLine}-${s.endLine}):\n\`\`\`\n${s.text}\n\`\`\``;
+  if (!s) return undefined;
+  const fence = '`'.repeat(Math.max(3, ...[...s.text.matchAll(/`{3,}/g)].map((m) => m[0].length + 1)));
+  return `Selected in ${s.path} (lines ${s.startLine}-${s.endLine}):\n${fence}\n${s.text}\n${fence}`;
 }
 
-/** The person's review of the diff: resolves when they apply, reject, send back or cancel. */
-async function reviewGate(
-  svc: Services,
-  run: ActiveRun,
-  request: GateRequest,
-  root: string,
-  openDiff: boolean,
-): Promise<GateAnswer> {
-  if (!request.diff) return false;
-  // The gate carries the diff text; re-resolving it against the same untouched files gives the
-  // exact before/after the diff editor shows (the pipeline's own plan is what `apply` writes).
-  const outcome = await resolveEdits(parsePatch(request.diff.diff, 'udiff'), root);
-  if (!outcome.ok) {
-    run.model.view.message = `The proposed change no longer fits the files: ${outcome.problems.map((p) => p.message).join('; ')}`;
-    svc.runs.touch(run);
-    return false;
-  }
-  run.resolved = outcome.resolved;
-  run.model.gateReasons = request.codes.length ? request.reasons : [];
-  registerDocuments(svc.content, run.runId, outcome.resolved);
-  if (run.model.view.review) svc.comments.show(run.runId, run.model.view.review);
-  run.model.view.state = 'awaiting-approval';
-  svc.runs.touch(run);
-  const decided = new Promise<GateAnswer>((resolve) => {
-    run.pendingDecision = { reasons: request.reasons, resolve };
-    request.signal.addEventListener('abort', () => resolve(false), { once: true });
-  });
-  if (openDiff) await showDiff(svc).catch(() => undefined);
-  const answer = await decided;
-  run.pendingDecision = undefined;
+/** The person's review of the diff: the run's decision owner waits for Apply, Reject, Send back or Cancel. */
+function reviewGate(svc: Services, run: ActiveRun, request: GateRequest, openDiff: boolean): Promise<GateAnswer> {
+  // The pipeline hands over the exact plan it reviewed; a gate without one has nothing to apply.
+  if (!request.resolved) return Promise.resolve({ reject: 'there was no resolved change to review' });
+  const answer = run.decision.awaitDecision(request.resolved, request.signal, request);
+  // Opening the diff is for the person; the gate's answer never waits on the editor (a decision
+  // made while it was still opening closes the tab, see ProposedContent.closeTabs).
+  if (openDiff) void showDiff(svc, { automatic: true }).catch(() => undefined);
   return answer;
 }
 
@@ -103,10 +79,13 @@ function verifyInScratch(
   });
 }
 
+/** A message that says a key is missing (readiness: "no NAME stored"; a provider: "Set API key"). */
+const NEEDS_KEY = /\bno [A-Z0-9_]+ stored\b|Set API key/;
+
 /** A failed run's message, with the next step as a button: set a key, fix the policy, or look closer. */
 async function showFailure(svc: Services, message: string): Promise<void> {
   const actions = [
-    /Set API key/.test(message) ? 'Set API key' : undefined,
+    NEEDS_KEY.test(message) ? 'Set API key' : undefined,
     /routing\.json|policy/.test(message) ? 'Open routing policy' : undefined,
     'Open routing panel',
   ].filter((a): a is string => Boolean(a));
@@ -116,11 +95,11 @@ async function showFailure(svc: Services, message: string): Promise<void> {
   else if (choice === 'Open routing panel') svc.panel.show();
 }
 
-/** Appends the run's record to the ledger (switchyard.ledgerPath, else the extension's storage). */
+/** Appends the run's record to the ledger (switchyard.ledgerPath, else the one the CLI shares). */
 async function recordRun(svc: Services, result: RunResult, keys: Set<string>): Promise<void> {
-  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(SettingKeys.ledgerPath, '').trim();
-  const file = configured || vscode.Uri.joinPath(svc.shell.context.globalStorageUri, 'runs.jsonl').fsPath;
+  let file = ledgerLocation();
   try {
+    file = await ledgerFile(svc.shell.context);
     await appendRecord(file, result.record, ...keys);
   } catch (err) {
     void vscode.window.showWarningMessage(
@@ -138,11 +117,6 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     return undefined;
   }
   await svc.policy.ready();
-  if (!svc.policy.valid) {
-    void vscode.window.showWarningMessage(
-      `Switchyard: the routing policy has problems, so this run uses the last good policy. ${svc.policy.problems.join(' · ')}`,
-    );
-  }
   const readiness = await svc.refreshStatus();
   const policy = withOverride(svc.policy.policy, opts.stageOverride);
   const root = folder.uri.fsPath;
@@ -152,10 +126,16 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   const previous = svc.runs.current;
   if (previous?.live) {
     previous.abort.abort('replaced by a new run');
-    previous.pendingDecision?.resolve(false);
+    previous.decision.cancel();
   }
-  const run = svc.runs.start(runId, opts.task);
+  const run = svc.runs.start(runId, opts.task, opts.editor);
   run.reusedAuthor = opts.reuse?.implementation?.modelId;
+  // Said in the panel, for this run: a toast would outlive the fix (the status bar clears by itself).
+  if (!svc.policy.valid)
+    svc.runs.handle(run, {
+      type: 'note',
+      text: `This run uses the last good routing policy: ${svc.policy.problems.join(' · ')}`,
+    });
   svc.comments.clear();
   if (previous) await svc.content.clearRun(previous.runId);
   svc.panel.show(true);
@@ -173,21 +153,17 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
       vscodeLm: createVscodeLmProvider,
     });
   };
+  // Writes the plan the gate's answer carried (the person's accepted suggestions included).
   const apply = async (resolved: ResolvedPlan): Promise<ApplyOutcome> => {
     const r = await applyChange(resolved);
     if (r.applied) {
-      run.resolved = resolved;
-      svc.comments.clear();
-      run.applyWaiter?.({
+      run.decision.reportApply({
         applied: true,
         message: `Applied to ${r.files.join(', ')}. Undo in the file takes it back.`,
       });
-      run.applyWaiter = undefined;
       return { ok: true, written: r.files };
     }
-    void vscode.window.showErrorMessage(r.message);
-    run.applyWaiter?.({ applied: false, message: r.message });
-    run.applyWaiter = undefined;
+    run.decision.reportApply({ applied: false, message: r.message });
     return { ok: false, problems: [{ kind: 'stale', message: r.message }] };
   };
 
@@ -203,7 +179,8 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
       });
       try {
         const result = await runTask({
-          task: taskWithSelection(opts.task, opts.editor),
+          task: opts.task,
+          attachedContext: selectionBlock(opts.editor),
           context: opts.editor.context,
           policy,
           availability: (spec) =>
@@ -214,7 +191,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           workspace: fsWorkspaceReader(root),
           codebase: svc.codebases.forRoot(root),
           editor: { activeFile: opts.editor.activePath },
-          gate: (request) => reviewGate(svc, run, request, root, opts.openDiffOnGate ?? true),
+          gate: (request) => reviewGate(svc, run, request, opts.openDiffOnGate ?? true),
           apply,
           verify: policy.verify
             ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
@@ -225,23 +202,31 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           signal: run.abort.signal,
           runId,
         });
-        run.resolved ??= result.resolved;
         run.model.attachBoundary(result.boundary.all());
         await recordRun(svc, result, usedKeys);
-        run.applyWaiter?.({ applied: result.outcome === 'applied', message: result.message });
-        run.applyWaiter = undefined;
+        run.decision.finish({ applied: result.outcome === 'applied', message: result.message });
         svc.runs.touch(run);
         const msg = `Switchyard: ${result.message}`;
-        if (result.outcome === 'failed') void showFailure(svc, msg);
-        else void vscode.window.showInformationMessage(msg);
+        // A failure is said once: in the panel (with its "Set API key" button) when the panel is in
+        // view, else as a notification with the next step.
+        if (result.outcome === 'failed') {
+          if (!svc.panel.visible) void showFailure(svc, msg);
+        } else void vscode.window.showInformationMessage(msg);
         return result;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        run.model.view.state = run.abort.signal.aborted ? 'cancelled' : 'failed';
-        run.model.view.message = message;
-        run.applyWaiter?.({ applied: false, message });
-        run.applyWaiter = undefined;
-        svc.runs.touch(run);
+        // runTask reports failures as its outcome; reaching here is a bug in the host's own callbacks.
+        // The view still ends the way every run ends: by folding the run's last event.
+        svc.runs.handle(run, {
+          type: 'run-finished',
+          runId,
+          at: Date.now(),
+          outcome: run.abort.signal.aborted ? 'cancelled' : 'failed',
+          message,
+          totals: { tokensIn: 0, tokensOut: 0, costUsd: run.model.view.actualCostUsd, elapsedMs: 0 },
+          error: { kind: 'internal', message },
+        });
+        run.decision.finish({ applied: false, message });
         void vscode.window.showErrorMessage(`Switchyard: the run stopped: ${message}`);
         return undefined;
       }

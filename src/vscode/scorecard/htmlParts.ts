@@ -21,7 +21,20 @@ body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size
 h2 { font-size: 1.05em; margin: 14px 0 6px; }
 
 .scroll { overflow-x: auto; }
-@media (max-width: 440px) { .wide { display: none; } }
+.narrow { display: none; }
+/* A sidebar is narrow: no column may hide past its edge. Each table row becomes a short block (the
+   model and its role, then each figure with its name), and time, cost and tokens wait for a wider view. */
+@media (max-width: 440px) {
+  .wide, td.l, th.l, thead { display: none; }
+  .narrow { display: inline; }
+  table, tbody, tr { display: block; }
+  tr { padding: 4px 0; border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); }
+  td { display: inline-block; border: none; padding: 0 10px 0 0; text-align: left; }
+  td.head { display: block; font-weight: 600; }
+  td[data-label]::before { content: attr(data-label) " "; color: var(--vscode-descriptionForeground); }
+}
+.role { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+p, .muted { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
 th, td { text-align: right; padding: 2px 6px; border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); white-space: nowrap; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; }

@@ -43,13 +43,13 @@ export function scorecardBody(view: ScorecardView, ledgerNote?: string): string 
   const rows = view.rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.modelId)}</td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td>${r.runs}</td><td>${pct(r.acceptanceRate)}</td><td>${usd(r.costPerTrustedChange)}</td><td>${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
+        `<tr><td class="head">${esc(r.modelId)}<span class="narrow role"> · ${esc(STAGE_LABEL[r.role] ?? r.role)}</span></td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td data-label="runs">${r.runs}</td><td data-label="accepted">${pct(r.acceptanceRate)}</td><td data-label="cost/trusted">${usd(r.costPerTrustedChange)}</td><td data-label="trusted">${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
     )
     .join('');
   const stages = view.stages
     .map(
       (s) =>
-        `<tr><td>${esc(STAGE_LABEL[s.stage] ?? s.stage)}</td><td>${s.runs}</td><td>${s.skipped}</td><td${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td>${s.fellBack}</td></tr>`,
+        `<tr><td class="head">${esc(STAGE_LABEL[s.stage] ?? s.stage)}</td><td data-label="runs">${s.runs}</td><td data-label="skipped">${s.skipped}</td><td data-label="failed"${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td data-label="fell back">${s.fellBack}</td></tr>`,
     )
     .join('');
   return `${filters}

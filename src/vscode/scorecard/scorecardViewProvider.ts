@@ -7,7 +7,7 @@ import { buildScorecardView } from '../../core/bench/scorecardView';
 import { readRecords } from '../../core/ledger/ledgerFile';
 import { makeNonce } from '../panel/panelHtml';
 import type { Services } from '../services';
-import { ledgerLocation } from './ledgerLocation';
+import { ledgerFile } from './ledgerLocation';
 import { ScorecardMessageSchema } from './scorecardProtocol';
 import { scorecardHtml } from './scorecardHtml';
 
@@ -57,7 +57,7 @@ export class ScorecardViewProvider implements vscode.Disposable {
   async render(): Promise<void> {
     const view = this.view;
     if (!view) return;
-    const file = ledgerLocation(this.svc.shell.context);
+    const file = await ledgerFile(this.svc.shell.context);
     let note: string | undefined;
     let records: Awaited<ReturnType<typeof readRecords>>['records'] = [];
     try {

@@ -46,7 +46,8 @@ export async function computeReadiness(
         m.provider === 'openai-compatible' ? undefined : `no key name for ${m.id}; set apiKeyEnv in the policy`,
       );
     } else {
-      reasons.set(m.id, present.has(name) ? withheld?.(m) : `no ${name} stored: run "Switchyard: Set API key"`);
+      // Says which key; where to set it is said once by whoever shows this (a "Set API key" button).
+      reasons.set(m.id, present.has(name) ? withheld?.(m) : `no ${name} stored`);
     }
   }
   const configuredStages = STAGES.filter((s) => policy.stages[s].length > 0);

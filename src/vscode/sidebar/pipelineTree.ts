@@ -39,6 +39,10 @@ function icon(state: StageView['state']): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function usd(n: number): string {
   return n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
 }
@@ -72,7 +76,8 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
       if (node.stage === 'architect' && a.plan) kids.push({ ...node, type: 'artifact', kind: 'plan' });
       if (node.stage === 'implementer' && a.diff) kids.push({ ...node, type: 'artifact', kind: 'diff' });
       if (node.stage === 'implementer' && a.answer) kids.push({ ...node, type: 'artifact', kind: 'answer' });
-      if (node.stage === 'critic' && run.model.view.review) kids.push({ ...node, type: 'artifact', kind: 'review' });
+      if (run.model.view.reviews.some((r) => r.stage === node.stage))
+        kids.push({ ...node, type: 'artifact', kind: 'review' });
       return kids;
     }
     if (node.type === 'history') {
@@ -154,8 +159,9 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
           item.iconPath = new vscode.ThemeIcon('diff');
           item.command = { command: 'switchyard.openDiff', title: 'Open diff' };
         } else if (node.kind === 'review') {
-          const r = run?.model.view.review;
-          item.description = r ? `${r.verdict} · ${r.findings.length} finding(s)` : '';
+          // Each reviewing stage shows its own review: a final owner's approval never hides the critic's findings.
+          const r = run?.model.view.reviews.find((x) => x.stage === node.stage);
+          item.description = r ? `${r.verdict} · ${plural(r.findings.length, 'finding')}` : '';
           item.iconPath = new vscode.ThemeIcon('comment-discussion');
           item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
         } else {

@@ -196,3 +196,32 @@ export async function frameForWebview(page, title, { timeout = 30_000 } = {}) {
     await page.waitForTimeout(250);
   }
 }
+
+/**
+ * Stores an API key the way a person does: "Switchyard: Set API key", pick the key's name, type it
+ * into the password box, Enter; waits for the confirmation.
+ */
+export async function setApiKey(page, name, value) {
+  await runCommand(page, 'Switchyard: Set API key');
+  const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
+  const input = await waitForInputBox(page);
+  if ((await input.getAttribute('type')) !== 'password') throw new Error('the key box does not hide what is typed');
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+  await page
+    .locator('.notifications-toasts .notification-toast', { hasText: `stored ${name}` })
+    .first()
+    .waitFor({ timeout: 15_000 });
+}
+
+/** How many editor groups (columns) the workbench shows. */
+export function editorGroupCount(page) {
+  return page.locator('.part.editor .editor-group-container').count();
+}
+
+/** Titles of the open editor tabs. */
+export async function tabTitles(page) {
+  return (await page.locator('.tabs-container .tab .label-name').allInnerTexts()).map((t) => t.trim());
+}

@@ -106,7 +106,7 @@ test('apply: usage errors exit 2 and say what is wrong', async (t) => {
   const cases: Array<[string[], string, boolean, RegExp]> = [
     [[], GOOD, false, /--root DIR is required/],
     [['--root', root, '--format', 'xml'], GOOD, false, /--format must be one of/],
-    [['--root', root, '--frobnicate'], GOOD, false, /Unknown option '--frobnicate'/],
+    [['--root', root, '--frobnicate'], GOOD, false, /unknown option --frobnicate/],
     [['--root', join(root, 'nope')], GOOD, false, /does not exist/],
     [['--root', join(root, 'a.txt')], GOOD, false, /is not a directory/],
     [['--root', root], '', false, /standard input was empty/],

@@ -99,7 +99,9 @@ test('route --yes with no terminal: a protected-path edit is not applied, stderr
     const before = hashTree(c.root);
     const code = await runRoute(['Fix typo in README.md', '--yes', '--ledger', c.ledger], c.io);
     assert.equal(code, 1, c.err.join('\n'));
-    assert.match(c.err.join('\n'), /a person must confirm[\s\S]*\.vscode\/settings\.json/);
+    // The rule names the path where it is said (once), and the refusal points back at it.
+    assert.match(c.err.join('\n'), /escalated to a person: the diff touches protected paths: \.vscode\/settings\.json/);
+    assert.match(c.err.join('\n'), /a person must confirm \(protected-path: see above\)/);
     assert.equal(treeDiff(before, hashTree(c.root)), '');
     assert.ok(c.server.requests.length > 0);
     assert.ok(c.server.requests.every((q) => c.keys.some((k) => carriedKey(q, k))));
@@ -124,7 +126,9 @@ test('route at a terminal: the prompt names the protected path; answering no wri
     const code = await runRoute(['Fix typo in README.md', '--ledger', c.ledger], c.io);
     assert.equal(code, 1);
     assert.equal(c.asked.length, 1);
-    assert.match(c.asked[0]!, /\.github\/workflows\/ci\.yml/);
+    // The person reads the rule, naming the path, just above the prompt; the prompt points at it.
+    assert.match(c.err.join('\n'), /protected paths: \.github\/workflows\/ci\.yml/);
+    assert.match(c.asked[0]!, /a person must confirm, for the reasons above/);
     assert.equal(treeDiff(before, hashTree(c.root)), '');
     assert.deepEqual(leaks(c), []);
   } finally {

@@ -19,6 +19,7 @@ import {
 import { OutputStreams } from '../../../webview/outputStreams';
 import {
   renderActions,
+  renderAnswer,
   renderHeader,
   renderReview,
   renderStrip,
@@ -238,12 +239,14 @@ test('model output, task text and review findings carrying <script>, onerror= an
       cancel() {},
       revealFinding() {},
       selectStage() {},
+      openLink() {},
     };
     const roots = [
       renderHeader(run),
       renderStrip(run, noop),
       renderTabs(run, streams, 0),
       renderReview(run, noop),
+      renderAnswer(run, noop),
       renderActions(run, noop),
     ].filter(Boolean) as unknown as FakeElement[];
     const ACTIVE = new Set([

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendRecord, defaultLedgerPath, readRecords } from '../../../src/core/ledger/ledgerFile';
+import { appendRecord, defaultLedgerPath, migrateLedger, readRecords } from '../../../src/core/ledger/ledgerFile';
 import { isTrustedChange, type RunRecord } from '../../../src/core/ledger/runRecordSchema';
 import { median, scorecard } from '../../../src/core/ledger/scorecard';
 
@@ -170,4 +170,31 @@ test('the default ledger lives outside the workspace', () => {
   assert.equal(defaultLedgerPath({ SWITCHYARD_LEDGER: '/x/y.jsonl' }), '/x/y.jsonl');
   assert.equal(defaultLedgerPath({ XDG_STATE_HOME: '/state' }), '/state/switchyard/runs.jsonl');
   assert.equal(defaultLedgerPath({ HOME: '/home/u' }), '/home/u/.local/state/switchyard/runs.jsonl');
+});
+
+test('the runs of the editor’s earlier ledger move into the shared one once: none lost, none twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-migrate-'));
+  try {
+    const old = join(dir, 'globalStorage', 'runs.jsonl');
+    const shared = join(dir, 'state', 'switchyard', 'runs.jsonl');
+    const a = { ...record('a', 'applied', [], 'approve'), startedAt: '2025-01-02T00:00:00.000Z' };
+    const b = { ...record('b', 'rejected', [], 'approve'), startedAt: '2025-01-01T00:00:00.000Z' };
+    const c = record('c', 'applied', [], 'approve');
+    await appendRecord(old, a);
+    await appendRecord(old, b);
+    appendFileSync(old, 'not json\n');
+    await appendRecord(old, c);
+    await appendRecord(shared, c); // already there (the CLI recorded it too): not twice
+    assert.equal(await migrateLedger(old, shared), 2);
+    assert.deepEqual(
+      (await readRecords(shared)).records.map((r) => r.runId),
+      ['c', 'b', 'a'],
+      'appended oldest first after what was there',
+    );
+    assert.match(readFileSync(`${old}.moved`, 'utf8'), /not json/, 'the old file is kept, renamed, lines untouched');
+    assert.equal(await migrateLedger(old, shared), 0, 'moved once');
+    assert.equal(await migrateLedger(join(dir, 'none.jsonl'), shared), 0, 'no earlier ledger: nothing to do');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -123,7 +123,9 @@ test('route without --yes and without a terminal applies nothing and exits 1; wi
     const t = io(root, env);
     assert.equal(await runRoute(['Fix typo in README.md', '--no-ledger'], t.io), 1);
     assert.equal(readFileSync(join(root, 'README.md'), 'utf8'), README);
-    assert.match(t.err.join('\n'), /No terminal to ask on, so nothing was applied/);
+    const said = t.err.join('\n');
+    assert.match(said, /rejected: not confirmed: there is no terminal to ask on; pass --yes/, 'the run ends saying why');
+    assert.doesNotMatch(said, /human gate/, 'no rule asked for a person');
 
     queues.implementer.push(fix);
     queues.critic.push(approve);

@@ -172,7 +172,7 @@ test('fallbacks, failures, context and reviews show up where the UI reads them',
       findings: [{ file: 'a.ts', startLine: 3, endLine: 4, severity: 'major', message: 'off by one' }],
     },
   });
-  assert.equal(m.view.review?.verdict, 'request-changes');
+  assert.equal(m.view.reviews[0]?.verdict, 'request-changes');
   assert.equal(m.finding('r1f1')?.message, 'off by one');
   m.apply({
     ...base,
@@ -188,8 +188,9 @@ test('gates, cancellation and the finish set the run state', () => {
   m.apply({ ...base, type: 'decision-made', decision });
   m.apply({ ...base, type: 'gate-waiting', gateId: 'g', reasons: ['risk is high'] });
   assert.equal(m.view.state, 'running', 'awaiting approval only once the host has the diff ready');
-  m.view.state = 'awaiting-approval';
-  assert.deepEqual(m.gateReasons, ['risk is high']);
+  m.apply({ type: 'change-ready', files: ['a.ts'], codes: ['risk'], reasons: ['risk is high'] });
+  assert.equal(m.view.state, 'awaiting-approval');
+  assert.deepEqual(m.humanGateReasons(), ['risk is high', 'no reviewer looked at this change']);
   m.apply({ ...base, type: 'gate-resolved', gateId: 'g', approved: true });
   assert.equal(m.view.state, 'running');
   m.apply({ ...base, type: 'cancelled', reason: 'cancelled by the user' });
@@ -234,7 +235,8 @@ test('a run that cannot start says why once, not in every place', () => {
       blockedReason: why,
     },
   });
-  assert.equal(m.view.stages[0]!.why, why);
+  // Said once, as the run's message; the stage row points there instead of repeating it.
+  assert.match(m.view.stages[0]!.why ?? '', /^not run: the run cannot start \(see the message above/);
   assert.deepEqual(m.view.gates, []);
   assert.equal(m.view.message, why);
   m.apply({
@@ -289,7 +291,6 @@ test('the human gate lists every reason to confirm, once', () => {
   const m = new RunModel('r1', 't');
   assert.deepEqual(m.humanGateReasons(), ['no reviewer looked at this change']);
   m.apply({ ...base, type: 'decision-made', decision });
-  m.gateReasons = ['risk is high', 'touches .github/workflows/ci.yml'];
   m.apply({
     ...base,
     type: 'review-ready',
@@ -300,14 +301,26 @@ test('the human gate lists every reason to confirm, once', () => {
     implementerVendor: 'anthropic',
     review: { verdict: 'request-changes', summary: '', findings: [] },
   });
+  // The decision predicted a risk gate; at the gate the pipeline says it again in its own words: once.
+  m.view.gates = ['high risk (auth): a person confirms before anything is applied'];
+  m.apply({
+    type: 'change-ready',
+    files: ['a.ts'],
+    codes: ['risk', 'protected-path', 'protected-path'],
+    reasons: [
+      'high risk: rules.humanGate.onRisk asks a person to confirm',
+      'the diff touches protected paths: .github/workflows/ci.yml',
+      'the diff touches protected paths: .github/workflows/ci.yml',
+    ],
+  });
   assert.deepEqual(m.humanGateReasons(), [
-    'risk is high',
-    'touches .github/workflows/ci.yml',
+    'high risk: rules.humanGate.onRisk asks a person to confirm',
+    'the diff touches protected paths: .github/workflows/ci.yml',
     'the reviewer (gpt-5) said "request-changes"',
   ]);
-  m.gateReasons = [];
-  m.view.gates = [];
-  m.view.review!.verdict = 'approve';
+  // A plain confirmation ("gpt-5 approved the change; apply it?") is not a reason to stop.
+  m.apply({ type: 'change-ready', files: ['a.ts'], codes: [], reasons: ['gpt-5 approved the change; apply it?'] });
+  m.view.reviews[0]!.verdict = 'approve';
   assert.deepEqual(m.humanGateReasons(), [], 'an approved change with no gate needs only the Apply click');
 });
 
@@ -414,4 +427,71 @@ test('the panel header lists the residency lines as text', () => {
   } finally {
     uninstall();
   }
+});
+
+const reviewOf = (
+  stage: 'critic' | 'finalOwner',
+  verdict: 'approve' | 'request-changes',
+  findings: Array<{ message: string; severity: 'major' | 'minor' }>,
+): PipelineEvent => ({
+  ...base,
+  type: 'review-ready',
+  stage,
+  round: 1,
+  reviewerModelId: stage === 'critic' ? 'gpt-5' : 'o3',
+  reviewerVendor: 'openai',
+  implementerVendor: 'anthropic',
+  review: {
+    verdict,
+    summary: '',
+    findings: findings.map((f, i) => ({ file: 'a.ts', startLine: i + 1, endLine: i + 1, ...f })),
+  },
+});
+
+test("the final owner's review sits beside the critic's: its approval never hides the critic's findings", () => {
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'decision-made', decision });
+  m.apply(reviewOf('critic', 'request-changes', [{ message: 'token compared with ==', severity: 'major' }]));
+  m.apply(reviewOf('finalOwner', 'approve', []));
+  assert.deepEqual(
+    m.view.reviews.map((r) => `${r.stage}:${r.verdict}:${r.findings.length}`),
+    ['critic:request-changes:1', 'finalOwner:approve:0'],
+  );
+  assert.equal(m.findings.length, 1);
+  assert.equal(m.finding('r1f1')?.message, 'token compared with ==');
+  assert.equal(m.finalReview?.stage, 'finalOwner', 'the apply decision rests on the final owner');
+  assert.ok(RunViewSchema.safeParse(m.view).success);
+  // A revised change (a new diff) starts without the reviews of the old one.
+  m.apply({
+    ...base,
+    type: 'artifact-ready',
+    stage: 'implementer',
+    round: 2,
+    artifact: { kind: 'diff', value: { diff: 'd', files: ['a.ts'], addedLines: 1, removedLines: 1 } },
+  });
+  assert.deepEqual(m.view.reviews, []);
+});
+
+test('what a person does to the change is folded in as events: suggestion, dismissal, send-back, the revision', () => {
+  const m = new RunModel('r1', 't');
+  m.apply({ ...base, type: 'decision-made', decision });
+  m.apply(
+    reviewOf('critic', 'approve', [
+      { message: 'say why', severity: 'minor' },
+      { message: 'name it', severity: 'minor' },
+    ]),
+  );
+  m.apply({ type: 'change-ready', files: ['a.ts'], codes: [], reasons: [] });
+  m.apply({ type: 'suggestion-applied', findingId: 'r1f1', file: 'a.ts' });
+  m.apply({ type: 'finding-dismissed', findingId: 'r1f2' });
+  assert.deepEqual(
+    m.findings.map((f) => f.status),
+    ['applied', 'dismissed'],
+  );
+  m.apply({ type: 'sent-back', findingIds: [], note: 'keep it on one line' });
+  assert.match(m.view.message ?? '', /^Sent back to the implementer with your note/);
+  m.apply({ ...base, type: 'gate-resolved', gateId: 'g', approved: false, sentBack: true });
+  m.apply({ type: 'change-ready', files: ['a.ts'], codes: [], reasons: [] });
+  assert.equal(m.view.state, 'awaiting-approval');
+  assert.doesNotMatch(m.view.message ?? '', /Sent back/, '"Sent back" does not outlive the revision');
 });
