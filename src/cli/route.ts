@@ -8,7 +8,7 @@ import { applyResolved } from '../core/edits/applyResolved';
 import { appendRecord, defaultLedgerPath } from '../core/ledger/ledgerFile';
 import type { PipelineEvent } from '../core/pipeline/events';
 import { runTask } from '../core/pipeline/run';
-import type { GateAnswer, GateRequest } from '../core/pipeline/runTypes';
+import type { GateAnswer, GateRequest, RunResult } from '../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
@@ -18,10 +18,12 @@ import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { runVerifyStage } from '../core/verify/verifyStage';
 import { filesUnderRoot } from './policyForCli';
+import { TELEMETRY_HELP, TELEMETRY_OPTIONS, telemetryForCli } from './telemetryForCli';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify]
+                        [--otlp-endpoint URL] [--otlp-capture-content] [--no-telemetry]
   Routes the task through the stages its decision names (see "switchyard explain"), with the models
   of .switchyard/routing.json (or the built-in policy) and keys from the environment
   (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
@@ -36,6 +38,7 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --json         print the result (outcome, decision, diff, review, record) as JSON on stdout
   --no-verify    skip the policy's verify command (it otherwise runs on each diff in a scratch copy,
                  after you approve the command once; without a terminal it is skipped)
+${TELEMETRY_HELP}
 exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, or edits that did not resolve;
             nothing written), 2 usage error, 3 a provider or configuration error (invalid policy, no model,
             budget), 130 cancelled (Ctrl-C; nothing applied)`;
@@ -115,6 +118,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       'no-ledger': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'no-verify': { type: 'boolean', default: false },
+      ...TELEMETRY_OPTIONS,
       help: { type: 'boolean', default: false },
     },
   });
@@ -130,7 +134,13 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     io.err(`switchyard route: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);
     return EXIT.usage;
   }
+  const telemetry = telemetryForCli('route', io, v);
+  if (typeof telemetry === 'number') return telemetry;
   const keys = envKeySource(io.env);
+  // Keys this run may use: the ledger and the telemetry scrub them if a model ever echoed one.
+  const knownKeys = policy.models
+    .map((m) => keyEnvFor(m))
+    .flatMap((name) => (name && io.env[name] ? [io.env[name]] : []));
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
   });
@@ -207,6 +217,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
           if (e.type === 'decision-made') io.err(explainDecision(e.decision) + '\n');
         },
         progress(io),
+        ...(telemetry ? [telemetry.listener({ secrets: knownKeys })] : []),
       ],
       signal: ac.signal,
       onRetry: (r) =>
@@ -225,7 +236,6 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   }
   if (!v['no-ledger']) {
     const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
-    const knownKeys = policy.models.map((m) => keyEnvFor(m)).map((name) => (name ? io.env[name] : undefined));
     try {
       await appendRecord(file, result.record, ...knownKeys);
     } catch (err) {
@@ -249,6 +259,12 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       ),
     );
   }
+  // Bounded: a dead or silent collector delays the exit by at most the export timeout.
+  await telemetry?.shutdown();
+  return exitCodeOf(result);
+}
+
+function exitCodeOf(result: RunResult): number {
   switch (result.outcome) {
     case 'applied':
     case 'answered':

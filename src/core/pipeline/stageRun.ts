@@ -10,6 +10,7 @@ import { ProviderError, type ToolSpec } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens, costOf } from '../routing/estimate';
 import type { RoleSession } from '../sessions/roleSession';
+import { CallWatch } from './callWatch';
 import type { StageSnapshot } from './events';
 import { RunCancelled, StageFailure, type RunContext } from './runContext';
 
@@ -172,8 +173,9 @@ export class StageRun {
         chars: entry.system.length + entry.messages.reduce((n, m) => n + m.content.length, 0),
       });
 
+      const watch = new CallWatch(spec, this.stage, this.round, admission.maxOutputTokens, ctx.now());
       let text = '';
-      let usage: { inputTokens: number; outputTokens: number } | undefined;
+      let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
       let stopReason = 'stop';
       let toolArguments: string | undefined;
       const it = resilientStream(provider, request, {
@@ -181,6 +183,7 @@ export class StageRun {
         timeouts: timeoutsFor(ctx.policy.rules.timeouts, spec),
         ...ctx.resilience,
         onRetry: (info) => {
+          watch.retried();
           ctx.resilience?.onRetry?.(info);
           ctx.onRetry?.({ ...info, stage: this.stage, round: this.round });
         },
@@ -199,13 +202,19 @@ export class StageRun {
           }
           if (r.done) break;
           const ev = r.value;
+          if (ev.type === 'text' || ev.type === 'tool-call') watch.chunk();
           if (ev.type === 'text') {
             text += ev.text;
             ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text: ev.text });
           } else if (ev.type === 'usage') {
-            usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
+            usage = {
+              inputTokens: ev.inputTokens,
+              outputTokens: ev.outputTokens,
+              cachedInputTokens: ev.cachedInputTokens,
+            };
           } else if (ev.type === 'done') {
             stopReason = ev.stopReason;
+            watch.done(ev);
           } else if (
             ev.type === 'tool-call' &&
             useTool &&
@@ -221,7 +230,10 @@ export class StageRun {
           e instanceof ProviderError
             ? e
             : new ProviderError('server', `Model "${spec.id}" failed: ${String(e)}`, spec.id);
-        if (err.kind === 'cancelled' || ctx.signal.aborted) throw new RunCancelled();
+        const cancelled = err.kind === 'cancelled' || ctx.signal.aborted;
+        const error = { kind: err.kind, message: err.message, modelId: spec.id };
+        ctx.emit(watch.event({ status: cancelled ? 'cancelled' : 'failed', error }));
+        if (cancelled) throw new RunCancelled();
         if (hasNext && shouldFallBack(err)) {
           this.fallBack(spec, err.kind, err.message, err.partial);
           continue;
@@ -234,6 +246,9 @@ export class StageRun {
       // A server that sends no usage still costs money: estimate it rather than record zero.
       const used = usage ?? { inputTokens: inputTokens, outputTokens: approxTokens(text) };
       const cost = costOf(spec, used, ctx.priceLookup);
+      ctx.emit(
+        watch.event({ status: 'ok', usage: used, usageEstimated: !usage, costUsd: cost, stopReason, toolArguments }),
+      );
       ctx.budget.record(this.stage, cost, used.outputTokens);
       session.recordOutputTokens(used.outputTokens);
       // The role's history keeps what it answered as text: tool traffic is carried as text artifacts.

@@ -1,0 +1,90 @@
+// The OTLP span and metric exporters: the SDK's own exporter classes and serializers (protobuf or
+// JSON) over our transport (otlpTransport.ts), reporting every failed export to the caller so it
+// can warn once. Built from the configuration alone: unlike the SDK's ready-made exporters, they
+// read no OTEL_* variable, so a header from the environment never goes to an endpoint chosen
+// elsewhere (the extension's settings).
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { AggregationTemporalityPreference, OTLPMetricExporterBase } from '@opentelemetry/exporter-metrics-otlp-http';
+import { ExporterMetrics, OTLPExporterBase, createOtlpNetworkExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  MetricsExporterMetricsHelper,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+  TraceExporterMetricsHelper,
+} from '@opentelemetry/otlp-transformer';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createOtlpTransport, type OtlpTransport } from './otlpTransport';
+import type { OtlpSignal, TelemetryConfig } from './telemetryConfig';
+import type { ExportFailureInfo } from './telemetrySession';
+
+type OnFailure = (f: ExportFailureInfo) => void;
+
+function shared(signal: OtlpSignal) {
+  return { timeoutMillis: signal.timeoutMs, concurrencyLimit: 8, compression: 'none' as const };
+}
+
+function watch(signal: 'traces' | 'metrics', cfg: OtlpSignal, onFailure: OnFailure, cb: (r: ExportResult) => void) {
+  return (r: ExportResult) => {
+    if (r.code !== ExportResultCode.SUCCESS) onFailure({ signal, url: cfg.url, error: r.error });
+    cb(r);
+  };
+}
+
+export function createTraceExporter(cfg: OtlpSignal, onFailure: OnFailure) {
+  const transport = createOtlpTransport(cfg);
+  const delegate = createOtlpNetworkExportDelegate(
+    shared(cfg),
+    cfg.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer,
+    new ExporterMetrics({
+      componentType: 'otlp_http_span_exporter',
+      metricsHelper: TraceExporterMetricsHelper,
+      url: cfg.url,
+      meterProvider: undefined,
+      responseAttributesFromError: () => ({}),
+    }),
+    transport,
+  );
+  class WatchedSpanExporter extends OTLPExporterBase<ReadableSpan[]> {
+    override export(items: ReadableSpan[], cb: (r: ExportResult) => void): void {
+      super.export(items, watch('traces', cfg, onFailure, cb));
+    }
+  }
+  return { exporter: new WatchedSpanExporter(delegate), transport: transport as OtlpTransport };
+}
+
+export function createMetricExporter(
+  cfg: OtlpSignal,
+  temporality: TelemetryConfig['temporality'],
+  onFailure: OnFailure,
+) {
+  const transport = createOtlpTransport(cfg);
+  const delegate = createOtlpNetworkExportDelegate(
+    shared(cfg),
+    cfg.protocol === 'http/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer,
+    new ExporterMetrics({
+      componentType: 'otlp_http_metric_exporter',
+      metricsHelper: MetricsExporterMetricsHelper,
+      url: cfg.url,
+      meterProvider: undefined,
+      responseAttributesFromError: () => ({}),
+    }),
+    transport,
+  );
+  const preference = {
+    cumulative: AggregationTemporalityPreference.CUMULATIVE,
+    delta: AggregationTemporalityPreference.DELTA,
+    lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+  }[temporality];
+  class WatchedMetricExporter extends OTLPMetricExporterBase {
+    override export(items: ResourceMetrics, cb: (r: ExportResult) => void): void {
+      super.export(items, watch('metrics', cfg, onFailure, cb));
+    }
+  }
+  return {
+    exporter: new WatchedMetricExporter(delegate, { temporalityPreference: preference }),
+    transport: transport as OtlpTransport,
+  };
+}
