@@ -12,6 +12,7 @@ import { ApiKeys } from './secrets/apiKeys';
 import { computeReadiness, type Readiness } from './secrets/readiness';
 import type { Shell } from './shell';
 import { PipelineTree } from './sidebar/pipelineTree';
+import { TelemetryService } from './telemetry/telemetryService';
 import { renderStatus } from './status/statusBar';
 
 export class Services implements vscode.Disposable {
@@ -22,6 +23,8 @@ export class Services implements vscode.Disposable {
   readonly content = new ProposedContent();
   readonly comments = new ReviewComments();
   readonly panel: RoutingPanel;
+  /** OpenTelemetry export of runs: off unless the person switched it on in their user settings. */
+  readonly telemetry: TelemetryService;
   readiness: Readiness | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -31,7 +34,9 @@ export class Services implements vscode.Disposable {
     this.runs = new RunRegistry(ctx.globalState);
     this.tree = new PipelineTree(this.runs, () => shell.treeChanged.fire(undefined));
     this.panel = new RoutingPanel(ctx.extensionUri, this.runs, panelHandlers(this));
+    this.telemetry = new TelemetryService(this.keys);
     this.disposables.push(
+      this.telemetry,
       this.policy,
       this.runs,
       this.content,

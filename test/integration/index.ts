@@ -37,6 +37,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'vscodeLm.test.ts': () => require('./vscodeLm.test'),
   'routingReview.test.ts': () => require('./routingReview.test'),
   'proposedContent.test.ts': () => require('./proposedContent.test'),
+  'telemetry.test.ts': () => require('./telemetry.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

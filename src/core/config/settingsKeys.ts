@@ -10,7 +10,17 @@ export const SettingKeys = {
   ledgerPath: 'ledgerPath',
   /** How many recent tasks the input box offers. */
   recentTasks: 'recentTasks',
+  /** OpenTelemetry export of every run (user level only: a workspace cannot turn it on or aim it). */
+  telemetryEnabled: 'telemetry.enabled',
+  /** Base OTLP/HTTP endpoint, e.g. http://localhost:4318. */
+  telemetryEndpoint: 'telemetry.otlpEndpoint',
+  telemetryProtocol: 'telemetry.protocol',
+  /** Prompts, replies and the task text on the spans. */
+  telemetryCaptureContent: 'telemetry.captureContent',
 } as const;
+
+/** The SecretStorage name of the OTLP headers (authorization for a hosted collector), set like a key. */
+export const OTLP_HEADERS_SECRET = 'OTEL_EXPORTER_OTLP_HEADERS';
 
 /** Path of the workspace policy file, relative to the workspace root. */
 export const WORKSPACE_POLICY_PATH = '.switchyard/routing.json';

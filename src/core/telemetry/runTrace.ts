@@ -13,8 +13,8 @@ import type { Attrs, RunTrace, TraceSpan } from './traceTypes';
 
 export interface RunTraceOptions {
   captureContent: boolean;
-  /** Keys used in the run: scrubbed from captured content even if a model echoed one. */
-  secrets?: readonly string[];
+  /** Keys used in the run (read at each use): scrubbed from captured content even if a model echoed one. */
+  secrets?: Iterable<string>;
 }
 
 const ROOT = 'run';

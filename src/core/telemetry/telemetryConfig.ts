@@ -99,6 +99,30 @@ export interface TelemetrySetup {
 
 const PROTOCOLS = OtlpProtocolSchema.options as readonly string[];
 
+/** One signal's settings, checked; a problem line (never with a header value) and undefined when unusable. */
+function checkedSignal(
+  signal: Signal,
+  fields: { url: string; headers: Record<string, string>; protocol: string; timeoutMs: number },
+  problems: string[],
+): OtlpSignal | undefined {
+  const protocol = fields.protocol.trim().toLowerCase();
+  if (!PROTOCOLS.includes(protocol)) {
+    problems.push(
+      `OTLP protocol "${protocol}" is not supported for ${signal}: Switchyard exports over HTTP (http/protobuf or http/json), usually port 4318; no ${signal} are exported.`,
+    );
+    return undefined;
+  }
+  const parsed = OtlpSignalSchema.safeParse({ ...fields, protocol });
+  if (parsed.success) return parsed.data;
+  const field = String(parsed.error.issues[0]!.path[0]);
+  const what =
+    field === 'url'
+      ? `url must be an http:// or https:// URL (${displayUrl(fields.url)})`
+      : `timeoutMs must be a whole number of milliseconds from 50 to 120000 (${fields.timeoutMs})`;
+  problems.push(`OTLP ${signal} settings ignored: ${what}; no ${signal} are exported.`);
+  return undefined;
+}
+
 function signalFromEnv(env: Env, signal: Signal, flagBase: string | undefined, problems: string[]) {
   const S = signal.toUpperCase();
   if (!flagBase && (env[`OTEL_${S}_EXPORTER`] ?? '').trim().toLowerCase() === 'none') return undefined;
@@ -106,30 +130,21 @@ function signalFromEnv(env: Env, signal: Signal, flagBase: string | undefined, p
   const base = flagBase ?? env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
   const url = specific || (base ? signalUrl(base, signal) : undefined);
   if (!url) return undefined;
-  const protocol = (env[`OTEL_EXPORTER_OTLP_${S}_PROTOCOL`] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'] ?? DEFAULT_PROTOCOL)
-    .trim()
-    .toLowerCase();
-  if (!PROTOCOLS.includes(protocol)) {
-    problems.push(
-      `OTLP protocol "${protocol}" is not supported for ${signal}: Switchyard exports over HTTP (http/protobuf or http/json), usually port 4318; no ${signal} are exported.`,
-    );
-    return undefined;
-  }
   const timeoutRaw = env[`OTEL_EXPORTER_OTLP_${S}_TIMEOUT`] ?? env['OTEL_EXPORTER_OTLP_TIMEOUT'];
-  const timeoutMs = timeoutRaw?.trim() ? Number(timeoutRaw) : DEFAULT_TIMEOUT_MS;
   const headers = {
     ...parseHeaderList(env['OTEL_EXPORTER_OTLP_HEADERS'], problems, 'OTEL_EXPORTER_OTLP_HEADERS'),
     ...parseHeaderList(env[`OTEL_EXPORTER_OTLP_${S}_HEADERS`], problems, `OTEL_EXPORTER_OTLP_${S}_HEADERS`),
   };
-  const parsed = OtlpSignalSchema.safeParse({ url, headers, protocol, timeoutMs });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    problems.push(
-      `OTLP ${signal} settings ignored: ${String(issue.path[0])} must be ${issue.path[0] === 'url' ? 'an http:// or https:// URL' : issue.message} (${issue.path[0] === 'url' ? displayUrl(url) : String(timeoutRaw)}); no ${signal} are exported.`,
-    );
-    return undefined;
-  }
-  return parsed.data;
+  return checkedSignal(
+    signal,
+    {
+      url,
+      headers,
+      protocol: env[`OTEL_EXPORTER_OTLP_${S}_PROTOCOL`] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'] ?? DEFAULT_PROTOCOL,
+      timeoutMs: timeoutRaw?.trim() ? Number(timeoutRaw) : DEFAULT_TIMEOUT_MS,
+    },
+    problems,
+  );
 }
 
 /** The CLI's telemetry: flags over the standard environment variables; off when neither names an endpoint. */
@@ -140,16 +155,54 @@ export function telemetryFromEnv(env: Env, flags: CliTelemetryFlags = {}): Telem
   const metrics = signalFromEnv(env, 'metrics', flags.endpoint, problems);
   if (!traces && !metrics) return { problems };
   const temporality = (env['OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'] ?? 'cumulative').trim().toLowerCase();
+  const resource = parseHeaderList(env['OTEL_RESOURCE_ATTRIBUTES'], problems, 'OTEL_RESOURCE_ATTRIBUTES');
   const config: TelemetryConfig = {
     traces,
     metrics,
     captureContent:
       flags.captureContent ??
       (env['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT'] ?? '').trim().toLowerCase() === 'true',
-    serviceName: env['OTEL_SERVICE_NAME']?.trim() || 'switchyard',
-    resourceAttributes: parseHeaderList(env['OTEL_RESOURCE_ATTRIBUTES'], problems, 'OTEL_RESOURCE_ATTRIBUTES'),
+    // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES, as the specification says.
+    serviceName: env['OTEL_SERVICE_NAME']?.trim() || resource['service.name'] || 'switchyard',
+    resourceAttributes: resource,
     surface: 'cli',
     temporality: temporality === 'delta' || temporality === 'lowmemory' ? temporality : 'cumulative',
   };
   return { config, problems };
+}
+
+/** The extension's settings (user level only; the caller never passes a workspace value). */
+export interface TelemetrySettings {
+  /** Base endpoint, e.g. http://localhost:4318. */
+  endpoint: string;
+  protocol: string;
+  captureContent: boolean;
+  /** OTEL_EXPORTER_OTLP_HEADERS format, from SecretStorage. */
+  headers?: string;
+}
+
+export function telemetryFromSettings(s: TelemetrySettings): TelemetrySetup {
+  const problems: string[] = [];
+  const headers = parseHeaderList(s.headers, problems, 'the stored OTEL_EXPORTER_OTLP_HEADERS');
+  const signal = (name: Signal) =>
+    checkedSignal(
+      name,
+      { url: signalUrl(s.endpoint.trim(), name), headers, protocol: s.protocol, timeoutMs: DEFAULT_TIMEOUT_MS },
+      problems,
+    );
+  const traces = signal('traces');
+  const metrics = signal('metrics');
+  if (!traces && !metrics) return { problems: problems.slice(0, 1) };
+  return {
+    config: {
+      traces,
+      metrics,
+      captureContent: s.captureContent,
+      serviceName: 'switchyard',
+      resourceAttributes: {},
+      surface: 'vscode',
+      temporality: 'cumulative',
+    },
+    problems,
+  };
 }

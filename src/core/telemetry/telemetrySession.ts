@@ -57,11 +57,17 @@ export class TelemetrySession {
     return Math.max(this.config.traces?.timeoutMs ?? 0, this.config.metrics?.timeoutMs ?? 0);
   }
 
-  /** A listener for one run. `secrets`: the run's keys, scrubbed from captured content. */
-  listener(opts: { secrets?: readonly string[] } = {}): PipelineListener {
+  /** A listener for one run. `secrets`: the run's keys (read at each use), scrubbed from captured content. */
+  listener(opts: { secrets?: Iterable<string> } = {}): PipelineListener {
+    const own = this.secrets;
     const builder = new RunTraceBuilder({
       captureContent: this.config.captureContent,
-      secrets: [...(opts.secrets ?? []), ...this.secrets],
+      secrets: {
+        *[Symbol.iterator]() {
+          yield* opts.secrets ?? [];
+          yield* own;
+        },
+      },
     });
     return (e) => {
       const run = builder.apply(e);

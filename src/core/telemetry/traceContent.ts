@@ -16,7 +16,8 @@ export class ContentCapture {
   private readonly sent = new Map<string, Sent>();
   private readonly streamed = new Map<string, string>();
 
-  constructor(private readonly secrets: readonly string[] = []) {}
+  /** `secrets` is read at each use: a host may learn a run's keys as its models are set up. */
+  constructor(private readonly secrets: Iterable<string> = []) {}
 
   private static key(stage: string, round: number): string {
     return `${stage}#${round}`;
