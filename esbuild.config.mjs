@@ -53,7 +53,14 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
     plugins: [telemetryChunk],
   },
-  { ...nodeCommon, entryPoints: ['src/core/telemetry/otlpSink.ts'], outfile: 'dist/telemetry.js' },
+  {
+    ...nodeCommon,
+    entryPoints: ['src/core/telemetry/otlpSink.ts'],
+    outfile: 'dist/telemetry.js',
+    // The OpenTelemetry packages' ES module builds tree-shake (their CommonJS ones pull in every
+    // semantic-convention name): 117 KB instead of 308 KB, read when export is switched on.
+    mainFields: ['module', 'main'],
+  },
   {
     bundle: true,
     platform: 'browser',

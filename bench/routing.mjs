@@ -106,7 +106,7 @@ startLoopbackServer().then((server) => {
 });
 `;
 
-async function startServerChild(bundle) {
+export async function startServerChild(bundle) {
   const child = spawn(process.execPath, ['-e', SERVER_CHILD, bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
   const urls = await new Promise((resolve, reject) => {
     let buf = '';

@@ -4,8 +4,6 @@
 import type { SinkFactory } from './telemetrySession';
 
 export async function loadOtlpSink(): Promise<SinkFactory> {
-  // Deferred to a microtask so a caller's listener returns before the chunk is read.
-  await Promise.resolve();
   const m = require('./otlpSink') as typeof import('./otlpSink');
   return m.createOtlpSink;
 }

@@ -115,9 +115,11 @@ test('the session loads the exporter only after the run finished; the run never 
     const r = await h.run('Fix the greeting typo in src/app.ts', {
       listeners: [(e) => (sawRunFinished ||= e.type === 'run-finished'), session.listener()],
     });
-    assert.equal(r.outcome, 'applied', 'the run finished while the exporter was still loading');
+    assert.equal(r.outcome, 'applied');
+    assert.deepEqual(loads, [], 'the export waits a turn of the event loop: the run answered first');
+    await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(loads, ['after run-finished']);
-    assert.equal(exported.length, 0);
+    assert.equal(exported.length, 0, 'the exporter is still loading; nothing waited on it');
     release();
     const t0 = performance.now();
     await session.shutdown(150);
