@@ -17,6 +17,8 @@ export const SettingKeys = {
   telemetryProtocol: 'telemetry.protocol',
   /** Prompts, replies and the task text on the spans. */
   telemetryCaptureContent: 'telemetry.captureContent',
+  /** Metrics as well as traces (off for trace-only collectors). */
+  telemetryMetrics: 'telemetry.metrics',
 } as const;
 
 /** The SecretStorage name of the OTLP headers (authorization for a hosted collector), set like a key. */

@@ -177,6 +177,8 @@ export interface TelemetrySettings {
   endpoint: string;
   protocol: string;
   captureContent: boolean;
+  /** Metrics too; off for collectors that take only traces (Jaeger, Langfuse, Phoenix). */
+  metrics: boolean;
   /** OTEL_EXPORTER_OTLP_HEADERS format, from SecretStorage. */
   headers?: string;
 }
@@ -191,7 +193,7 @@ export function telemetryFromSettings(s: TelemetrySettings): TelemetrySetup {
       problems,
     );
   const traces = signal('traces');
-  const metrics = signal('metrics');
+  const metrics = s.metrics ? signal('metrics') : undefined;
   if (!traces && !metrics) return { problems: problems.slice(0, 1) };
   return {
     config: {

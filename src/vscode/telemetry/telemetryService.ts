@@ -42,6 +42,7 @@ export class TelemetryService implements vscode.Disposable {
       endpoint: user(SettingKeys.telemetryEndpoint, 'http://localhost:4318'),
       protocol: user(SettingKeys.telemetryProtocol, DEFAULT_PROTOCOL),
       captureContent: user<boolean>(SettingKeys.telemetryCaptureContent, false) === true,
+      metrics: user<boolean>(SettingKeys.telemetryMetrics, true) !== false,
       headers: await this.keys.value(OTLP_HEADERS_SECRET),
     });
     for (const p of setup.problems) this.warn(p);

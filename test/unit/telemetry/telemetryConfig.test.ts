@@ -10,7 +10,7 @@ import {
   GenAiMetric,
   Operation,
 } from '../../../src/core/telemetry/genAiConventions';
-import { parseHeaderList, telemetryFromEnv } from '../../../src/core/telemetry/telemetryConfig';
+import { parseHeaderList, telemetryFromEnv, telemetryFromSettings } from '../../../src/core/telemetry/telemetryConfig';
 
 test('off unless an endpoint is named; the base endpoint gets /v1/traces and /v1/metrics', () => {
   assert.equal(telemetryFromEnv({}).config, undefined);
@@ -126,4 +126,31 @@ test('the GenAI names match @opentelemetry/semantic-conventions; provider names 
     'tool_call',
     'content_filter',
   ]);
+});
+
+test('the extension: settings and the stored header string; metrics can be left out; a bad endpoint is one problem', () => {
+  const on = telemetryFromSettings({
+    endpoint: 'https://cloud.langfuse.com/api/public/otel',
+    protocol: 'http/protobuf',
+    captureContent: false,
+    metrics: false,
+    headers: 'Authorization=Basic cGs6c2s=,x-langfuse-ingestion-version=4',
+  });
+  assert.deepEqual(on.problems, []);
+  assert.equal(on.config?.traces?.url, 'https://cloud.langfuse.com/api/public/otel/v1/traces');
+  assert.deepEqual(on.config?.traces?.headers, {
+    Authorization: 'Basic cGs6c2s=',
+    'x-langfuse-ingestion-version': '4',
+  });
+  assert.equal(on.config?.metrics, undefined);
+  assert.equal(on.config?.surface, 'vscode');
+  const bad = telemetryFromSettings({
+    endpoint: 'localhost:4318',
+    protocol: 'http/json',
+    captureContent: false,
+    metrics: true,
+  });
+  assert.equal(bad.config, undefined);
+  assert.equal(bad.problems.length, 1);
+  assert.match(bad.problems[0]!, /must be an http:\/\/ or https:\/\/ URL/);
 });
