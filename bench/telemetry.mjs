@@ -6,7 +6,6 @@
 //               refused): the run's wall time, the time spent inside the telemetry listener, and the
 //               time to flush after the run (what a CLI waits at exit; the extension never waits).
 // The core is compiled the way it ships (esbuild, minified) before it is measured.
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,36 +13,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServerChild } from './routing.mjs';
-
-async function loadCore(root, work) {
-  const outfile = join(work, 'telemetry-core.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        "export { runTask } from './src/core/pipeline/run';",
-        "export { fsWorkspaceReader } from './src/core/pipeline/workspaceReader';",
-        "export { RoutingPolicySchema } from './src/core/config/policySchema';",
-        "export { createProvider } from './src/core/providers/createProvider';",
-        "export { applyResolved } from './src/core/edits/applyResolved';",
-        "export { TelemetrySession } from './src/core/telemetry/telemetrySession';",
-        "export { telemetryFromEnv } from './src/core/telemetry/telemetryConfig';",
-        "export { startLoopbackServer } from './test/support/loopbackServer';",
-        "export { startOtlpReceiver } from './test/support/otlpReceiver';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    outfile,
-    logLevel: 'warning',
-  });
-  return createRequire(import.meta.url)(outfile);
-}
+import { benchPolicy, loadCore, startServerChild } from './routing.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,24 +49,7 @@ async function benchRuns(core, bundle, root) {
   const { urls, stop } = await startServerChild(bundle);
   const otlp = await core.startOtlpReceiver();
   const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-otel-'));
-  const model = (id, provider, vendor, baseUrl) => ({
-    id,
-    provider,
-    model: `${id}-bench`,
-    vendor,
-    baseUrl,
-    price: { inputPerMTok: 1, outputPerMTok: 5 },
-  });
-  const policy = core.RoutingPolicySchema.parse({
-    models: [model('sonnet', 'anthropic', 'anthropic', urls.anthropic), model('gpt', 'openai', 'openai', urls.openai)],
-    stages: {
-      scout: ['sonnet'],
-      architect: ['gpt'],
-      implementer: ['sonnet', 'gpt'],
-      critic: ['gpt', 'sonnet'],
-      finalOwner: ['gpt', 'sonnet'],
-    },
-  });
+  const policy = benchPolicy(core, urls);
   const sessions = {
     off: undefined,
     live: new core.TelemetrySession(
@@ -188,7 +141,16 @@ export async function run({ root }) {
   const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-telemetry-'));
   try {
     mkdirSync(work, { recursive: true });
-    const core = await loadCore(root, work);
+    const core = await loadCore(
+      root,
+      work,
+      [
+        "export { TelemetrySession } from './src/core/telemetry/telemetrySession';",
+        "export { telemetryFromEnv } from './src/core/telemetry/telemetryConfig';",
+        "export { startOtlpReceiver } from './test/support/otlpReceiver';",
+      ],
+      'telemetry-core.cjs',
+    );
     return {
       requireMs: ms(requireMs(root)),
       ...(await benchRuns(core, join(work, 'telemetry-core.cjs'), root)),

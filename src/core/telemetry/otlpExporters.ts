@@ -7,6 +7,8 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { AggregationTemporalityPreference, OTLPMetricExporterBase } from '@opentelemetry/exporter-metrics-otlp-http';
 import { ExporterMetrics, OTLPExporterBase, createOtlpNetworkExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import {
+  type IExporterMetricsHelper,
+  type ISerializer,
   JsonMetricsSerializer,
   JsonTraceSerializer,
   MetricsExporterMetricsHelper,
@@ -16,14 +18,34 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createOtlpTransport, type OtlpTransport } from './otlpTransport';
+import { createOtlpTransport } from './otlpTransport';
 import type { OtlpSignal, TelemetryConfig } from './telemetryConfig';
 import type { ExportFailureInfo } from './telemetrySession';
 
 type OnFailure = (f: ExportFailureInfo) => void;
 
-function shared(signal: OtlpSignal) {
-  return { timeoutMillis: signal.timeoutMs, concurrencyLimit: 8, compression: 'none' as const };
+/** The SDK's export delegate (serializer, bounded queue of in-flight exports) over our transport. */
+function delegateFor<Internal, Response>(
+  cfg: OtlpSignal,
+  serializer: ISerializer<Internal, Response>,
+  componentType: string,
+  metricsHelper: IExporterMetricsHelper<Internal>,
+) {
+  const transport = createOtlpTransport(cfg);
+  const delegate = createOtlpNetworkExportDelegate(
+    { timeoutMillis: cfg.timeoutMs, concurrencyLimit: 8, compression: 'none' },
+    serializer,
+    // The exporter's self-observation metrics go nowhere (no meter provider).
+    new ExporterMetrics({
+      componentType,
+      metricsHelper,
+      url: cfg.url,
+      meterProvider: undefined,
+      responseAttributesFromError: () => ({}),
+    }),
+    transport,
+  );
+  return { delegate, transport };
 }
 
 function watch(signal: 'traces' | 'metrics', cfg: OtlpSignal, onFailure: OnFailure, cb: (r: ExportResult) => void) {
@@ -34,25 +56,18 @@ function watch(signal: 'traces' | 'metrics', cfg: OtlpSignal, onFailure: OnFailu
 }
 
 export function createTraceExporter(cfg: OtlpSignal, onFailure: OnFailure) {
-  const transport = createOtlpTransport(cfg);
-  const delegate = createOtlpNetworkExportDelegate(
-    shared(cfg),
+  const { delegate, transport } = delegateFor(
+    cfg,
     cfg.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer,
-    new ExporterMetrics({
-      componentType: 'otlp_http_span_exporter',
-      metricsHelper: TraceExporterMetricsHelper,
-      url: cfg.url,
-      meterProvider: undefined,
-      responseAttributesFromError: () => ({}),
-    }),
-    transport,
+    'otlp_http_span_exporter',
+    TraceExporterMetricsHelper,
   );
   class WatchedSpanExporter extends OTLPExporterBase<ReadableSpan[]> {
     override export(items: ReadableSpan[], cb: (r: ExportResult) => void): void {
       super.export(items, watch('traces', cfg, onFailure, cb));
     }
   }
-  return { exporter: new WatchedSpanExporter(delegate), transport: transport as OtlpTransport };
+  return { exporter: new WatchedSpanExporter(delegate), transport };
 }
 
 export function createMetricExporter(
@@ -60,18 +75,11 @@ export function createMetricExporter(
   temporality: TelemetryConfig['temporality'],
   onFailure: OnFailure,
 ) {
-  const transport = createOtlpTransport(cfg);
-  const delegate = createOtlpNetworkExportDelegate(
-    shared(cfg),
+  const { delegate, transport } = delegateFor(
+    cfg,
     cfg.protocol === 'http/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer,
-    new ExporterMetrics({
-      componentType: 'otlp_http_metric_exporter',
-      metricsHelper: MetricsExporterMetricsHelper,
-      url: cfg.url,
-      meterProvider: undefined,
-      responseAttributesFromError: () => ({}),
-    }),
-    transport,
+    'otlp_http_metric_exporter',
+    MetricsExporterMetricsHelper,
   );
   const preference = {
     cumulative: AggregationTemporalityPreference.CUMULATIVE,
@@ -85,6 +93,6 @@ export function createMetricExporter(
   }
   return {
     exporter: new WatchedMetricExporter(delegate, { temporalityPreference: preference }),
-    transport: transport as OtlpTransport,
+    transport,
   };
 }

@@ -52,6 +52,17 @@ function step(name: string): { workingDirectory?: string; env: Record<string, st
   return { workingDirectory: value('working-directory'), env, run: script };
 }
 
+/** A repository with the bench workspace's files, its routing policy and benchmark set. */
+function makeRepo(repo: string, policy: object): void {
+  for (const [rel, text] of Object.entries(FILES)) {
+    mkdirSync(join(repo, rel, '..'), { recursive: true });
+    writeFileSync(join(repo, rel), text);
+  }
+  mkdirSync(join(repo, '.switchyard'));
+  writeFileSync(join(repo, '.switchyard/routing.json'), JSON.stringify(policy));
+  writeFileSync(join(repo, '.switchyard/benchmarks.json'), JSON.stringify(benchSet()));
+}
+
 function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   return new Promise((res) => {
     // Actions runs `run:` scripts with: bash --noprofile --norc -eo pipefail {0}
@@ -75,16 +86,7 @@ test('the CI template: its review step replays the set per role, writes the job 
     server.setHandler(benchHandler());
     // The job's layout: the repository and the built CLI side by side.
     const repo = join(parent, 'repo');
-    for (const [rel, text] of Object.entries(FILES)) {
-      mkdirSync(join(repo, rel, '..'), { recursive: true });
-      writeFileSync(join(repo, rel), text);
-    }
-    mkdirSync(join(repo, '.switchyard'));
-    writeFileSync(
-      join(repo, '.switchyard/routing.json'),
-      JSON.stringify(benchPolicyInput(server, VERIFY, 'BENCH_KEY')),
-    );
-    writeFileSync(join(repo, '.switchyard/benchmarks.json'), JSON.stringify(benchSet()));
+    makeRepo(repo, benchPolicyInput(server, VERIFY, 'BENCH_KEY'));
     mkdirSync(join(parent, 'switchyard-cli/dist'), { recursive: true });
     writeFileSync(
       join(parent, 'switchyard-cli/dist/cli.js'),
@@ -152,16 +154,7 @@ test('bench without the keys the models need exits 3 and says so; --markdown pri
   const repo = mkdtempSync(join(tmpdir(), 'switchyard-ci-nokey-'));
   try {
     server.setHandler(benchHandler());
-    for (const [rel, text] of Object.entries(FILES)) {
-      mkdirSync(join(repo, rel, '..'), { recursive: true });
-      writeFileSync(join(repo, rel), text);
-    }
-    mkdirSync(join(repo, '.switchyard'));
-    writeFileSync(
-      join(repo, '.switchyard/routing.json'),
-      JSON.stringify(benchPolicyInput(server, undefined, 'BENCH_KEY')),
-    );
-    writeFileSync(join(repo, '.switchyard/benchmarks.json'), JSON.stringify(benchSet()));
+    makeRepo(repo, benchPolicyInput(server, undefined, 'BENCH_KEY'));
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { HOME: repo }, cwd: repo };

@@ -13,7 +13,7 @@ import { runRoute } from '../../../src/cli/route';
 import type { VerbIo } from '../../../src/cli/verbIo';
 import { startLoopbackServer, type LoopbackServer, type Reply } from '../../support/loopbackServer';
 import type { OtlpPoint, OtlpSpan } from '../../support/otlpDecode';
-import { startOtlpReceiver } from '../../support/otlpReceiver';
+import { startOtlpReceiver, type OtlpReceiver } from '../../support/otlpReceiver';
 import { roleOf, type Role } from '../pipeline/harness';
 
 // Loaded once up front, so the timing tests measure the collector, not the first require of the SDK.
@@ -33,6 +33,7 @@ const APPROVE: Reply = {
 
 interface Setup {
   models: LoopbackServer;
+  otlp: OtlpReceiver;
   queues: Partial<Record<Role, Reply[]>>;
   root: string;
   env: Record<string, string>;
@@ -41,6 +42,7 @@ interface Setup {
 
 async function setup(): Promise<Setup> {
   const models = await startLoopbackServer();
+  const otlp = await startOtlpReceiver();
   const queues: Partial<Record<Role, Reply[]>> = {};
   models.setHandler((req) => {
     const role = roleOf(req);
@@ -51,10 +53,12 @@ async function setup(): Promise<Setup> {
   const env = { ...KEYS, OPENAI_BASE_URL: models.openaiBaseUrl, ANTHROPIC_BASE_URL: models.anthropicBaseUrl };
   return {
     models,
+    otlp,
     queues,
     root,
     env,
     async close() {
+      await otlp.close();
       await models.close();
       rmSync(root, { recursive: true, force: true });
     },
@@ -89,7 +93,7 @@ const point = (points: OtlpPoint[], metric: string, attrs: Record<string, unknow
 
 test('route with OTEL_EXPORTER_OTLP_ENDPOINT: one trace run → stages → model calls, GenAI attributes, metrics; no content, no keys', async () => {
   const s = await setup();
-  const otlp = await startOtlpReceiver();
+  const otlp = s.otlp;
   try {
     scriptFallbackRun(s);
     const t = io(s.root, {
@@ -214,14 +218,13 @@ test('route with OTEL_EXPORTER_OTLP_ENDPOINT: one trace run → stages → model
     );
     assert.doesNotMatch(t.err.join('\n'), /telemetry/);
   } finally {
-    await otlp.close();
     await s.close();
   }
 });
 
 test('--otlp-endpoint with http/json and --otlp-capture-content: prompts and replies on the spans, keys scrubbed', async () => {
   const s = await setup();
-  const otlp = await startOtlpReceiver();
+  const otlp = s.otlp;
   try {
     // The implementer leaks a key into its reply; captured content must not carry it.
     s.queues.implementer = [{ ...FIX, text: `${FIX.text}\n(used ${KEYS.ANTHROPIC_API_KEY})` }];
@@ -256,14 +259,13 @@ test('--otlp-endpoint with http/json and --otlp-capture-content: prompts and rep
     assert.equal(otlp.received(KEYS.ANTHROPIC_API_KEY), false);
     assert.equal(otlp.received(KEYS.OPENAI_API_KEY), false);
   } finally {
-    await otlp.close();
     await s.close();
   }
 });
 
 test('export off: without an endpoint, with --no-telemetry, or with OTEL_SDK_DISABLED nothing leaves', async () => {
   const s = await setup();
-  const otlp = await startOtlpReceiver();
+  const otlp = s.otlp;
   try {
     const cases: Array<[string, string[], Record<string, string>]> = [
       ['no endpoint', [], {}],
@@ -285,7 +287,6 @@ test('export off: without an endpoint, with --no-telemetry, or with OTEL_SDK_DIS
       assert.equal(otlp.requests.length, 0, `${name}: nothing may reach the collector`);
     }
   } finally {
-    await otlp.close();
     await s.close();
   }
 });
@@ -311,7 +312,7 @@ async function tailMs(s: Setup, env: Record<string, string>): Promise<{ ms: numb
 
 test('a dead collector costs the CLI a few milliseconds and one warning line; a silent one at most the export timeout', async () => {
   const s = await setup();
-  const otlp = await startOtlpReceiver();
+  const otlp = s.otlp;
   try {
     // Warm up (first export: the sink is created, its code compiled), then compare with a live collector.
     await tailMs(s, { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url });
@@ -341,7 +342,6 @@ test('a dead collector costs the CLI a few milliseconds and one warning line; a 
     const refused = await tailMs(s, { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url });
     assert.match(refused.err.join('\n'), /could not send \w+ to .* \(HTTP 401: .*loopback collector says no.*\)/);
   } finally {
-    await otlp.close();
     await s.close();
   }
 });
