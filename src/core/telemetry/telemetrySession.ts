@@ -79,13 +79,15 @@ export class TelemetrySession {
     // The export (loading the exporter, building spans, serializing) waits a turn of the event loop,
     // so the run's own last steps — recording, answering its caller — go first.
     const turn = new Promise<void>((resolve) => setImmediate(resolve));
-    this.sink ??= turn.then(() => this.load()).then(
-      (create) => create(this.config, (f) => this.failed(f)),
-      (err: unknown) => {
-        this.warnOnce(`telemetry is off: the exporter could not be loaded (${String(err)}).`);
-        return undefined;
-      },
-    );
+    this.sink ??= turn
+      .then(() => this.load())
+      .then(
+        (create) => create(this.config, (f) => this.failed(f)),
+        (err: unknown) => {
+          this.warnOnce(`telemetry is off: the exporter could not be loaded (${String(err)}).`);
+          return undefined;
+        },
+      );
     const p = turn
       .then(() => this.sink)
       .then((s) => s?.export(run))
