@@ -13,6 +13,8 @@ export async function run({ root }) {
     mainKb: size('main.js'),
     webviewKb: size('webview.js'),
     cliKb: size('cli.js'),
+    // The OpenTelemetry exporter: required by main.js and cli.js only when export is switched on.
+    telemetryKb: size('telemetry.js'),
   };
   const out = mkdtempSync(join(tmpdir(), 'switchyard-vsix-'));
   try {

@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleTs } from './bundleTs.mjs';
 
-function loadCore(root, work) {
+/** The core as it ships; `more` adds export lines (the telemetry section reuses this). */
+export function loadCore(root, work, more = [], name = 'routing.cjs') {
   return bundleTs({
     contents: [
       "export { classify } from './src/core/routing/classifier';",
@@ -23,9 +24,10 @@ function loadCore(root, work) {
       "export { createProvider } from './src/core/providers/createProvider';",
       "export { applyResolved } from './src/core/edits/applyResolved';",
       "export { startLoopbackServer } from './test/support/loopbackServer';",
+      ...more,
     ].join('\n'),
     resolveDir: root,
-    outfile: join(work, 'routing.cjs'),
+    outfile: join(work, name),
   });
 }
 
@@ -106,7 +108,7 @@ startLoopbackServer().then((server) => {
 });
 `;
 
-async function startServerChild(bundle) {
+export async function startServerChild(bundle) {
   const child = spawn(process.execPath, ['-e', SERVER_CHILD, bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
   const urls = await new Promise((resolve, reject) => {
     let buf = '';
@@ -120,9 +122,8 @@ async function startServerChild(bundle) {
   return { urls, stop: () => child.kill() };
 }
 
-async function benchPipeline(core, bundle) {
-  const { urls, stop } = await startServerChild(bundle);
-  const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-ws-'));
+/** Two models of two vendors on the loopback server child, on every stage. */
+export function benchPolicy(core, urls) {
   const model = (id, provider, vendor, baseUrl) => ({
     id,
     provider,
@@ -131,7 +132,7 @@ async function benchPipeline(core, bundle) {
     baseUrl,
     price: { inputPerMTok: 1, outputPerMTok: 5 },
   });
-  const policy = core.RoutingPolicySchema.parse({
+  return core.RoutingPolicySchema.parse({
     models: [model('sonnet', 'anthropic', 'anthropic', urls.anthropic), model('gpt', 'openai', 'openai', urls.openai)],
     stages: {
       scout: ['sonnet'],
@@ -141,6 +142,12 @@ async function benchPipeline(core, bundle) {
       finalOwner: ['gpt', 'sonnet'],
     },
   });
+}
+
+async function benchPipeline(core, bundle) {
+  const { urls, stop } = await startServerChild(bundle);
+  const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-ws-'));
+  const policy = benchPolicy(core, urls);
   // A workspace of realistic size for the scout's listing.
   for (let i = 0; i < 300; i++) {
     mkdirSync(join(work, 'src', `m${i % 20}`), { recursive: true });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-const SECTIONS = ['bundles', 'routing', 'routing-quality', 'edits', 'streaming', 'activation', 'isolation', 'memory', 'load', 'localization', 'residency', 'sandbox'];
+const SECTIONS = ['bundles', 'routing', 'routing-quality', 'edits', 'streaming', 'activation', 'isolation', 'memory', 'load', 'localization', 'residency', 'sandbox', 'telemetry'];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const sections = wanted.length ? wanted : SECTIONS;

@@ -8,7 +8,7 @@ import { applyResolved } from '../core/edits/applyResolved';
 import { appendRecord, defaultLedgerPath } from '../core/ledger/ledgerFile';
 import type { PipelineEvent } from '../core/pipeline/events';
 import { runTask } from '../core/pipeline/run';
-import type { GateAnswer, GateRequest } from '../core/pipeline/runTypes';
+import type { GateAnswer, GateRequest, RunResult } from '../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
@@ -21,10 +21,12 @@ import { describeRun } from '../core/verify/verifyApproval';
 import { runVerifyStage } from '../core/verify/verifyStage';
 import { allowUnsandboxed } from './verifyOptIn';
 import { filesUnderRoot, policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
+import { TELEMETRY_HELP, TELEMETRY_OPTIONS, telemetryForCli } from './telemetryForCli';
 import { verbArgs, verbLoadedPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify] [--verify-unsandboxed]
+                        [--otlp-endpoint URL] [--otlp-capture-content] [--no-telemetry]
   Routes the task through the stages its decision names (see "switchyard explain"), with the models
   of .switchyard/routing.json (or the built-in policy) and keys from the environment
   (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
@@ -42,6 +44,7 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --verify-unsandboxed
                  on a machine without the sandbox (bubblewrap), run the verify command anyway, in a copy
                  but unconfined (also SWITCHYARD_VERIFY_UNSANDBOXED=1); without it, the command is not run there
+${TELEMETRY_HELP}
 exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, edits that did not resolve, or a
             file that changed before it could be written; nothing written), 2 usage error, 3 a provider or
             configuration error (invalid policy, no model, budget), 70 an internal error (a bug: the message
@@ -154,6 +157,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       json: { type: 'boolean', default: false },
       'no-verify': { type: 'boolean', default: false },
       'verify-unsandboxed': { type: 'boolean', default: false },
+      ...TELEMETRY_OPTIONS,
       help: { type: 'boolean', default: false },
     },
   });
@@ -170,7 +174,13 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     io.err(`switchyard route: --file must name files inside the workspace ${root}: ${given.outside.join(', ')}`);
     return EXIT.usage;
   }
+  const telemetry = telemetryForCli('route', io, v);
+  if (typeof telemetry === 'number') return telemetry;
   const keys = envKeySource(io.env);
+  // Keys this run may use: the ledger and the telemetry scrub them if a model ever echoed one.
+  const knownKeys = policy.models
+    .map((m) => keyEnvFor(m))
+    .flatMap((name) => (name && io.env[name] ? [io.env[name]] : []));
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
   });
@@ -257,7 +267,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
           : undefined,
       confirmEveryApply: !v.yes,
       unvettedModelIds: unvettedWorkspaceModels(loaded, root, io.env),
-      listeners: [progress(io, said)],
+      listeners: [progress(io, said), ...(telemetry ? [telemetry.listener({ secrets: knownKeys })] : [])],
       signal: ac.signal,
       onRetry: (r) =>
         io.err(
@@ -302,6 +312,12 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       ),
     );
   }
+  // Bounded: a dead or silent collector delays the exit by at most the export timeout.
+  await telemetry?.shutdown();
+  return exitCodeOf(result);
+}
+
+function exitCodeOf(result: RunResult): number {
   switch (result.outcome) {
     case 'applied':
     case 'answered':

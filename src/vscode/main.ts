@@ -88,4 +88,6 @@ export type { PipelineNode };
 
 export async function deactivate(): Promise<void> {
   services?.runs.current?.abort.abort();
+  // The last run's telemetry, bounded: a dead collector must not hold up VS Code's shutdown.
+  await services?.telemetry.shutdown();
 }

@@ -13,6 +13,7 @@ import { ApiKeys } from './secrets/apiKeys';
 import { computeReadiness, type Readiness } from './secrets/readiness';
 import type { Shell } from './shell';
 import { PipelineTree } from './sidebar/pipelineTree';
+import { TelemetryService } from './telemetry/telemetryService';
 import { renderStatus } from './status/statusBar';
 import { WorkspaceCodebases } from './context/workspaceCodebases';
 
@@ -26,6 +27,8 @@ export class Services implements vscode.Disposable {
   readonly panel: RoutingPanel;
   /** Warm workspace indexes for the locator and the roles' tools, built on a run's first use. */
   readonly codebases = new WorkspaceCodebases();
+  /** OpenTelemetry export of runs: off unless the person switched it on in their user settings. */
+  readonly telemetry: TelemetryService;
   readiness: Readiness | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -35,7 +38,9 @@ export class Services implements vscode.Disposable {
     this.runs = new RunRegistry(ctx.globalState);
     this.tree = new PipelineTree(this.runs, () => shell.treeChanged.fire(undefined));
     this.panel = new RoutingPanel(ctx.extensionUri, this.runs, panelHandlers(this));
+    this.telemetry = new TelemetryService(this.keys);
     this.disposables.push(
+      this.telemetry,
       this.policy,
       this.runs,
       this.content,

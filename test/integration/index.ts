@@ -40,6 +40,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'routingReview.test.ts': () => require('./routingReview.test'),
   'proposedContent.test.ts': () => require('./proposedContent.test'),
   'residency.test.ts': () => require('./residency.test'),
+  'telemetry.test.ts': () => require('./telemetry.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

@@ -78,6 +78,8 @@ export interface Reply {
   firstByteDelayMs?: number;
   /** Omit the usage chunk (OpenAI) even when the request asked for it. */
   omitUsage?: boolean;
+  /** The model the reply says answered (a dated snapshot, as real APIs send); defaults to the requested one. */
+  responseModel?: string;
 }
 
 export type ReplyFn = (req: RecordedRequest) => Reply | undefined;
@@ -375,7 +377,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   async function sendChat(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
     const id = `chatcmpl-loopback${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = rec.model ?? 'loopback-model';
+    const model = reply.responseModel ?? rec.model ?? 'loopback-model';
     const text = textChunks(reply.text);
     const calls = (reply.toolCalls ?? []).map((c, i) => ({
       id: c.id ?? `call_loopback_${i}`,
@@ -457,7 +459,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   async function sendResponses(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
     // Minimal Responses API: text output only, enough for a client that prefers /v1/responses.
     const id = `resp_loopback${requests.length}`;
-    const model = rec.model ?? 'loopback-model';
+    const model = reply.responseModel ?? rec.model ?? 'loopback-model';
     const text = textChunks(reply.text);
     const usage = reply.usage ?? defaultUsage(rec, text.join(''));
     const msgId = `msg_loopback${requests.length}`;
@@ -497,7 +499,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 
   async function sendAnthropic(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
     const id = `msg_loopback${requests.length}`;
-    const model = rec.model ?? 'loopback-model';
+    const model = reply.responseModel ?? rec.model ?? 'loopback-model';
     const text = textChunks(reply.text);
     const calls = (reply.toolCalls ?? []).map((c, i) => ({
       id: c.id ?? `toolu_loopback_${i}`,

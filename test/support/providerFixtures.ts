@@ -45,6 +45,11 @@ export async function drain<T extends StreamEvent>(
   return { events, text: textOf(events) };
 }
 
+/** A `done` event without the served model and reply id, for tests about the stop reason alone. */
+export function stopOf(e: StreamEvent | undefined): StreamEvent | undefined {
+  return e?.type === 'done' ? { type: 'done', stopReason: e.stopReason } : e;
+}
+
 export function textOf(events: StreamEvent[]): string {
   return events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 }

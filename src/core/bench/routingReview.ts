@@ -66,21 +66,29 @@ function side(r: ReplayResult, stage: Stage): ItemSide {
   };
 }
 
-export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingReviewReport> {
-  const { root, set, policy, stage, candidate, host } = input;
-  const candidatePolicy = withCandidate(policy, stage, candidate); // throws CandidateError for an unknown model
-  const total = set.items.length;
-  const run = async (which: 'current' | 'candidate', p: RoutingPolicy): Promise<ReplayResult[]> => {
-    const out: ReplayResult[] = [];
-    for (const [index, item] of set.items.entries()) {
-      if (host.signal?.aborted) break;
-      input.onProgress?.({ side: which, index, total, task: item.task });
-      out.push(await replayItem(root, item, p, host));
-    }
-    return out;
-  };
-  const cur = await run('current', policy);
-  const cand = await run('candidate', candidatePolicy);
+/** Replays every item of the set with one policy, one after another (replays share the user's rate limits). */
+export async function replayArm(
+  input: Pick<RoutingReviewInput, 'root' | 'set' | 'host' | 'onProgress'>,
+  which: 'current' | 'candidate',
+  policy: RoutingPolicy,
+): Promise<ReplayResult[]> {
+  const out: ReplayResult[] = [];
+  const total = input.set.items.length;
+  for (const [index, item] of input.set.items.entries()) {
+    if (input.host.signal?.aborted) break;
+    input.onProgress?.({ side: which, index, total, task: item.task });
+    out.push(await replayItem(input.root, item, policy, input.host));
+  }
+  return out;
+}
+
+/** Both sides' figures, per item, and the suggestion, from replays already made. */
+export function compareArms(
+  input: Pick<RoutingReviewInput, 'set' | 'policy' | 'stage' | 'candidate' | 'host'>,
+  cur: readonly ReplayResult[],
+  cand: readonly ReplayResult[],
+): RoutingReviewReport {
+  const { set, policy, stage, candidate, host } = input;
   const cancelled = Boolean(host.signal?.aborted) || [...cur, ...cand].some((r) => r.record.outcome === 'cancelled');
   const currentHead = policy.stages[stage][0];
   const current = summariseArm('current routing', cur, stage, currentHead);
@@ -102,9 +110,20 @@ export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingR
     items,
     // Half a comparison is no basis for changing the team's routing.
     suggestion: cancelled
-      ? { ...suggestion, recommend: false, reasons: ['The review was cancelled before every item ran on both sides; run it again to get a suggestion.'] }
+      ? {
+          ...suggestion,
+          recommend: false,
+          reasons: ['The review was cancelled before every item ran on both sides; run it again to get a suggestion.'],
+        }
       : suggestion,
-    cleanupProblems: [...cur, ...cand].flatMap((r) => r.cleanupProblems),
+    cleanupProblems: [...new Set([...cur, ...cand].flatMap((r) => r.cleanupProblems))],
     cancelled,
   };
+}
+
+export async function reviewRouting(input: RoutingReviewInput): Promise<RoutingReviewReport> {
+  const candidatePolicy = withCandidate(input.policy, input.stage, input.candidate); // throws CandidateError for an unknown model
+  const cur = await replayArm(input, 'current', input.policy);
+  const cand = await replayArm(input, 'candidate', candidatePolicy);
+  return compareArms(input, cur, cand);
 }

@@ -12,7 +12,19 @@ export const SettingKeys = {
   recentTasks: 'recentTasks',
   /** Run the verify command without a sandbox where there is none (user settings only). */
   verifyAllowUnsandboxed: 'verify.allowUnsandboxed',
+  /** OpenTelemetry export of every run (user level only: a workspace cannot turn it on or aim it). */
+  telemetryEnabled: 'telemetry.enabled',
+  /** Base OTLP/HTTP endpoint, e.g. http://localhost:4318. */
+  telemetryEndpoint: 'telemetry.otlpEndpoint',
+  telemetryProtocol: 'telemetry.protocol',
+  /** Prompts, replies and the task text on the spans. */
+  telemetryCaptureContent: 'telemetry.captureContent',
+  /** Metrics as well as traces (off for trace-only collectors). */
+  telemetryMetrics: 'telemetry.metrics',
 } as const;
+
+/** The SecretStorage name of the OTLP headers (authorization for a hosted collector), set like a key. */
+export const OTLP_HEADERS_SECRET = 'OTEL_EXPORTER_OTLP_HEADERS';
 
 /** Path of the workspace policy file, relative to the workspace root. */
 export const WORKSPACE_POLICY_PATH = '.switchyard/routing.json';

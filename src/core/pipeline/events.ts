@@ -110,6 +110,51 @@ export const PipelineEventSchema = z.discriminatedUnion('type', [
     chars: z.number().int().nonnegative(),
     paths: z.array(z.string()),
   }),
+  /**
+   * One model call ended (a stage pass may make several: a JSON retry, an edit retry, a fallback).
+   * Facts about the call only, for telemetry and cost views; what was sent is on `context-sent`
+   * (just before), the streamed text on `stage-delta`. Emitted for failed calls too, before any
+   * `fallback-taken` they cause.
+   */
+  z.object({
+    ...base,
+    type: z.literal('model-call-finished'),
+    stage: StageSchema,
+    round: z.number().int(),
+    modelId: z.string(),
+    vendor: z.string(),
+    /** The ModelSpec's provider: openai | anthropic | openai-compatible | vscode-lm. */
+    provider: z.string(),
+    /** The model name sent on the wire (ModelSpec.model). */
+    requestModel: z.string(),
+    /** What the server said answered, and its id for the reply, when it said. */
+    responseModel: z.string().optional(),
+    responseId: z.string().optional(),
+    /** Host and port of the policy's base URL for the model, when the policy names one (no path, no credentials). */
+    serverAddress: z.string().optional(),
+    serverPort: z.number().int().optional(),
+    /** ctx.now() when the request was sent; durationMs measured with a monotonic clock. */
+    startedAt: z.number(),
+    durationMs: z.number().nonnegative(),
+    /** From sending to the first streamed text or tool call; absent when none came. */
+    timeToFirstChunkMs: z.number().nonnegative().optional(),
+    maxOutputTokens: z.number().int().nonnegative(),
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    cachedInputTokens: z.number().int().nonnegative().optional(),
+    /** The server reported no usage, so the tokens (and the cost) are estimates. */
+    usageEstimated: z.boolean(),
+    costUsd: z.number().nonnegative(),
+    /** Normalised stop reason of a finished call. */
+    stopReason: z.string().optional(),
+    /** Attempts on this model, retries included. */
+    attempts: z.number().int().positive(),
+    /** The model answered through the forced answer tool: its arguments (JSON text), the reply itself. */
+    toolArguments: z.string().optional(),
+    /** How the call ended: ok, failed (the error says why; a fallback may follow), cancelled. */
+    status: z.enum(['ok', 'failed', 'cancelled']),
+    error: ErrorInfoSchema.optional(),
+  }),
   z.object({
     ...base,
     type: z.literal('artifact-ready'),

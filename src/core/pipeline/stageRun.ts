@@ -11,6 +11,7 @@ import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema
 import { approxTokens, costOf } from '../routing/estimate';
 import { noModelLeftMessage, screenCandidates } from '../residency/residencyRules';
 import type { RoleSession } from '../sessions/roleSession';
+import { CallWatch } from './callWatch';
 import type { StageSnapshot } from './events';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 
@@ -260,8 +261,9 @@ export class StageRun {
         chars: entry.system.length + entry.messages.reduce((n, m) => n + messageText(m).length, 0),
       });
 
+      const watch = new CallWatch(spec, this.stage, this.round, admission.maxOutputTokens, ctx.now());
       let text = '';
-      let usage: { inputTokens: number; outputTokens: number } | undefined;
+      let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
       let stopReason = 'stop';
       let toolArguments: string | undefined;
       const toolCalls: ToolCall[] = [];
@@ -270,6 +272,7 @@ export class StageRun {
         timeouts: timeoutsFor(ctx.policy.rules.timeouts, spec),
         ...ctx.resilience,
         onRetry: (info) => {
+          watch.retried();
           ctx.resilience?.onRetry?.(info);
           ctx.onRetry?.({ ...info, stage: this.stage, round: this.round });
         },
@@ -288,13 +291,19 @@ export class StageRun {
           }
           if (r.done) break;
           const ev = r.value;
+          if (ev.type === 'text' || ev.type === 'tool-call') watch.chunk();
           if (ev.type === 'text') {
             text += ev.text;
             ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text: ev.text });
           } else if (ev.type === 'usage') {
-            usage = { inputTokens: ev.inputTokens, outputTokens: ev.outputTokens };
+            usage = {
+              inputTokens: ev.inputTokens,
+              outputTokens: ev.outputTokens,
+              cachedInputTokens: ev.cachedInputTokens,
+            };
           } else if (ev.type === 'done') {
             stopReason = ev.stopReason;
+            watch.done(ev);
           } else if (ev.type === 'tool-call' && useTool && ev.name === answerTool.tool.name) {
             toolArguments ??= ev.argumentsJson;
           } else if (ev.type === 'tool-call' && native && explore) {
@@ -307,7 +316,10 @@ export class StageRun {
           e instanceof ProviderError
             ? e
             : new ProviderError('server', `Model "${spec.id}" failed: ${String(e)}`, spec.id);
-        if (err.kind === 'cancelled' || ctx.signal.aborted) throw new RunCancelled();
+        const cancelled = err.kind === 'cancelled' || ctx.signal.aborted;
+        const error = { kind: err.kind, message: err.message, modelId: spec.id };
+        ctx.emit(watch.event({ status: cancelled ? 'cancelled' : 'failed', error }));
+        if (cancelled) throw new RunCancelled();
         if (hasNext && shouldFallBack(err)) {
           this.fallBack(spec, err.kind, err.message, err.partial);
           continue;
@@ -320,6 +332,9 @@ export class StageRun {
       // A server that sends no usage still costs money: estimate it rather than record zero.
       const used = usage ?? { inputTokens: inputTokens, outputTokens: approxTokens(text) };
       const cost = costOf(spec, used, ctx.priceLookup);
+      ctx.emit(
+        watch.event({ status: 'ok', usage: used, usageEstimated: !usage, costUsd: cost, stopReason, toolArguments }),
+      );
       ctx.budget.record(this.stage, cost, used.outputTokens);
       session.recordOutputTokens(used.outputTokens);
       // An answer through the answer tool is kept as text (no result is owed for it); exploration

@@ -157,6 +157,7 @@ async function* streamMessages(
   let stopReason: string | null = null;
   let stopped = false;
   const pending: StreamEvent[] = [];
+  const served: { responseModel?: string; responseId?: string } = {};
   try {
     const stream = await getClient().messages.create(buildParams(cfg, req), { signal });
     for await (const ev of stream as AsyncIterable<RawMessageStreamEvent>) {
@@ -164,6 +165,8 @@ async function* streamMessages(
       req.onActivity?.();
       switch (ev.type) {
         case 'message_start': {
+          if (ev.message.model) served.responseModel = ev.message.model;
+          if (ev.message.id) served.responseId = ev.message.id;
           const u = ev.message.usage;
           cachedInputTokens = u.cache_read_input_tokens ?? 0;
           inputTokens = (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + cachedInputTokens;
@@ -211,7 +214,7 @@ async function* streamMessages(
   if (!stopped) throw toProviderError({ type: 'cut', message: 'the stream ended before message_stop' }, ctx);
   yield* pending;
   yield { type: 'usage', inputTokens, outputTokens, ...(cachedInputTokens ? { cachedInputTokens } : {}) };
-  yield { type: 'done', stopReason: normaliseStopReason(stopReason) };
+  yield { type: 'done', stopReason: normaliseStopReason(stopReason), ...served };
 }
 
 function failureOf(err: unknown): Failure {

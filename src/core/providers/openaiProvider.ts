@@ -146,6 +146,7 @@ async function* streamChat(
   let finish: string | null = null;
   let refused = false;
   let usage: StreamEvent | undefined;
+  const served: { responseModel?: string; responseId?: string } = {};
   try {
     let stream;
     try {
@@ -157,6 +158,8 @@ async function* streamChat(
     }
     for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
       req.onActivity?.();
+      if (chunk.model) served.responseModel = chunk.model;
+      if (chunk.id) served.responseId = chunk.id;
       if (chunk.usage) {
         const cached = chunk.usage.prompt_tokens_details?.cached_tokens;
         usage = {
@@ -207,7 +210,7 @@ async function* streamChat(
       : calls.size > 0 && finish === 'stop'
         ? 'tool-calls'
         : normaliseStopReason(finish);
-  yield { type: 'done', stopReason };
+  yield { type: 'done', stopReason, ...served };
 }
 
 /**

@@ -77,8 +77,10 @@ export type StreamEvent =
   /**
    * The model finished. stopReason is normalised: 'stop' (natural end), 'tool-calls', 'max-tokens',
    * 'refused' (content filter / refusal); anything else is passed through as the vendor wrote it.
+   * responseModel / responseId: what the server said answered (often a dated snapshot of the
+   * requested name) and its id for the reply, when the wire carries them (telemetry reports both).
    */
-  | { type: 'done'; stopReason: string };
+  | { type: 'done'; stopReason: string; responseModel?: string; responseId?: string };
 
 /** One configured model, ready to call. Built by a provider factory from a ModelSpec and a key. */
 export interface Provider {

@@ -233,6 +233,9 @@ export class RunModel {
       case 'stage-delta':
         this.appendOutput(e.stage, e.text);
         return false;
+      case 'model-call-finished':
+        // Per-call facts for telemetry; the stage row's totals come with its snapshot.
+        return false;
       case 'fallback-taken': {
         const s = this.stage(e.stage);
         if (e.discardPartial) this.outputs.delete(e.stage);

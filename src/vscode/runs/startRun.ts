@@ -167,6 +167,8 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
     return { ok: false, problems: [{ kind: 'stale', message: r.message }] };
   };
 
+  const telemetry = await svc.telemetry.listenerFor(usedKeys);
+
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Switchyard', cancellable: true },
     async (progress, token) => {
@@ -198,7 +200,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
             : undefined,
           confirmEveryApply: true,
           reuse: opts.reuse,
-          listeners: [listener],
+          listeners: telemetry ? [listener, telemetry] : [listener],
           signal: run.abort.signal,
           runId,
         });

@@ -25,6 +25,11 @@ export class ApiKeys {
     return Boolean(await this.secrets.get(secretKeyFor(keyName)));
   }
 
+  /** A stored secret by name, for the few that are not a model's key (the OTLP headers). */
+  async value(keyName: string): Promise<string | undefined> {
+    return (await this.secrets.get(secretKeyFor(keyName))) || undefined;
+  }
+
   async store(keyName: string, value: string): Promise<void> {
     await this.secrets.store(secretKeyFor(keyName), value.trim());
   }

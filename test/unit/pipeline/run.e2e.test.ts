@@ -70,9 +70,11 @@ test('a trivial task: one implementer pass, a cross-vendor review, applied; the 
     assert.deepEqual(types, [
       'decision-made',
       'stage-started',
+      'model-call-finished',
       'stage-finished',
       'artifact-ready',
       'stage-started',
+      'model-call-finished',
       'stage-finished',
       'review-ready',
       'applied',

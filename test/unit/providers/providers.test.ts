@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { createProvider } from '../../../src/core/providers/createProvider';
 import { costUsd } from '../../../src/core/providers/pricing';
 import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer';
-import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, anthropicSpec, drain, openaiSpec } from '../../support/providerFixtures';
+import {
+  ANTHROPIC_TEST_KEY,
+  OPENAI_TEST_KEY,
+  anthropicSpec,
+  drain,
+  openaiSpec,
+  stopOf,
+} from '../../support/providerFixtures';
 
 let server: LoopbackServer;
 before(async () => {
@@ -17,14 +24,23 @@ beforeEach(() => {
 const request = { system: 'You are terse.', messages: [{ role: 'user' as const, content: 'Say hello.' }] };
 
 test('openai: streams text, usage and a normalised stop reason over real HTTP', async () => {
-  server.script({ text: 'Hello there, world!', usage: { inputTokens: 12, outputTokens: 5 } });
+  server.script({
+    text: 'Hello there, world!',
+    usage: { inputTokens: 12, outputTokens: 5 },
+    responseModel: 'gpt-5-mini-2025-08-07',
+  });
   const p = createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY });
   const { events, text, error } = await drain(p.stream(request));
   assert.equal(error, undefined);
   assert.equal(text, 'Hello there, world!');
   assert.ok(events.filter((e) => e.type === 'text').length > 1, 'text arrives in several deltas');
   assert.deepEqual(events.at(-2), { type: 'usage', inputTokens: 12, outputTokens: 5 });
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'stop' });
+  assert.deepEqual(events.at(-1), {
+    type: 'done',
+    stopReason: 'stop',
+    responseModel: 'gpt-5-mini-2025-08-07',
+    responseId: 'chatcmpl-loopback1',
+  });
 
   const [req] = server.requests;
   assert.equal(req?.path, '/v1/chat/completions');
@@ -38,13 +54,22 @@ test('openai: streams text, usage and a normalised stop reason over real HTTP', 
 });
 
 test('anthropic: streams text and usage; the key travels in one auth header only', async () => {
-  server.script({ text: 'Hi from Claude.', usage: { inputTokens: 30, outputTokens: 7 } });
+  server.script({
+    text: 'Hi from Claude.',
+    usage: { inputTokens: 30, outputTokens: 7 },
+    responseModel: 'claude-sonnet-4-6-20260101',
+  });
   const p = createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY });
   const { events, text, error } = await drain(p.stream(request));
   assert.equal(error, undefined);
   assert.equal(text, 'Hi from Claude.');
   assert.deepEqual(events.at(-2), { type: 'usage', inputTokens: 30, outputTokens: 7 });
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'stop' });
+  assert.deepEqual(events.at(-1), {
+    type: 'done',
+    stopReason: 'stop',
+    responseModel: 'claude-sonnet-4-6-20260101',
+    responseId: 'msg_loopback1',
+  });
   const [req] = server.requests;
   assert.equal(req?.path, '/v1/messages');
   // @anthropic-ai/sdk 1.x sends an API key as a bearer token (0.x used x-api-key).
@@ -87,7 +112,7 @@ test('openai: tool calls are assembled from argument deltas', async () => {
     },
     { type: 'tool-call', id: 'call_b', name: 'list_dir', argumentsJson: JSON.stringify({ path: 'src' }) },
   ]);
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
+  assert.deepEqual(stopOf(events.at(-1)), { type: 'done', stopReason: 'tool-calls' });
   const body = server.requests[0]?.body;
   assert.equal(body.tools[0].type, 'function');
   assert.equal(body.tools[0].function.name, 'read_file');
@@ -114,7 +139,7 @@ test('anthropic: tool use is assembled from input_json_delta', async () => {
     events.filter((e) => e.type === 'tool-call'),
     [{ type: 'tool-call', id: 'toolu_1', name: 'read_file', argumentsJson: '{"path":"README.md"}' }],
   );
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
+  assert.deepEqual(stopOf(events.at(-1)), { type: 'done', stopReason: 'tool-calls' });
   const body = server.requests[0]?.body;
   assert.equal(body.tools[0].name, 'read_file');
   assert.equal(body.tools[0].input_schema.type, 'object');

@@ -12,6 +12,7 @@ import {
   anthropicSpec,
   drain,
   openaiSpec,
+  stopOf,
   until,
 } from '../../support/providerFixtures';
 
@@ -170,15 +171,15 @@ test('an OpenAI refusal is shown as text with stop reason refused', async () => 
   const { events, text, error } = await drain(p.stream(request));
   assert.equal(error, undefined);
   assert.equal(text, "I can't help with that.");
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'refused' });
+  assert.deepEqual(stopOf(events.at(-1)), { type: 'done', stopReason: 'refused' });
 });
 
 test('max-tokens stop reasons reach the caller normalised', async () => {
   server.script({ text: 'cut sh', stopReason: 'length' }, { text: 'cut sh', stopReason: 'max_tokens' });
   const a = await drain(createProvider(openaiSpec(server), { apiKey: OPENAI_TEST_KEY }).stream(request));
   const b = await drain(createProvider(anthropicSpec(server), { apiKey: ANTHROPIC_TEST_KEY }).stream(request));
-  assert.deepEqual(a.events.at(-1), { type: 'done', stopReason: 'max-tokens' });
-  assert.deepEqual(b.events.at(-1), { type: 'done', stopReason: 'max-tokens' });
+  assert.deepEqual(stopOf(a.events.at(-1)), { type: 'done', stopReason: 'max-tokens' });
+  assert.deepEqual(stopOf(b.events.at(-1)), { type: 'done', stopReason: 'max-tokens' });
 });
 
 test('the key is in the auth header of every request and nowhere else', async () => {
@@ -321,7 +322,7 @@ test('SSE comment lines (OpenRouter keep-alives) are ignored; tool calls ending 
     events.map((e) => e.type),
     ['tool-call', 'done'],
   );
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'tool-calls' });
+  assert.deepEqual(stopOf(events.at(-1)), { type: 'done', stopReason: 'tool-calls' });
 });
 
 for (const [label, make] of [
@@ -356,5 +357,5 @@ test('a server that leaves out finish_reason but sends the closing usage chunk i
   const { events, text, error } = await drain(p.stream(request));
   assert.equal(error, undefined);
   assert.equal(text, 'all here');
-  assert.deepEqual(events.at(-1), { type: 'done', stopReason: 'stop' });
+  assert.deepEqual(stopOf(events.at(-1)), { type: 'done', stopReason: 'stop' });
 });
