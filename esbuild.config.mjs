@@ -2,7 +2,8 @@
 //   dist/extension.js  registration only: small so VS Code loads it fast
 //   dist/main.js       everything else the extension needs, required on first use
 //   dist/webview.js    the routing panel's app (browser)
-//   dist/cli.js        the `switchyard` command line
+//   dist/cli.js        the `switchyard` command line: a launcher that loads dist/cliLocate.js for
+//                      `locate` (small, so a warm answer is fast) and dist/cliMain.js for the rest
 //   out/test/...       the integration-test entry that runs inside the extension host
 // Flags: --release (minify, no test bundles), --watch.
 import * as esbuild from 'esbuild';
@@ -30,10 +31,13 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/vscode/main.ts'], outfile: 'dist/main.js', external: ['vscode'] },
   {
     ...nodeCommon,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/entry.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    external: ['./cliLocate.js', './cliMain.js'],
   },
+  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js' },
+  { ...nodeCommon, entryPoints: ['src/cli/locateCli.ts'], outfile: 'dist/cliLocate.js' },
   {
     bundle: true,
     platform: 'browser',

@@ -10,6 +10,7 @@ import { runReview } from './review';
 import { runRoute } from './route';
 import { runStats } from './stats';
 import { processIo } from './verbIo';
+import { exitWhenDone } from './processExit';
 
 export interface VerbEntry {
   summary: string;
@@ -84,14 +85,5 @@ export async function runCli(
   return entry.run(rest);
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`switchyard: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+// Run directly (node --import tsx src/cli/main.ts …); the shipped dist/cli.js runs entry.ts.
+if (require.main === module) exitWhenDone(runCli(process.argv.slice(2)));

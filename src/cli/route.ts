@@ -17,7 +17,7 @@ import { explainDecision } from '../core/routing/explainDecision';
 import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { runVerifyStage } from '../core/verify/verifyStage';
-import { filesUnderRoot } from './policyForCli';
+import { filesUnderRoot } from './filesUnderRoot';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 

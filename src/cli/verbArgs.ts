@@ -3,7 +3,6 @@
 // policy is a configuration error, exit 3). Each returns the value, or the exit code to return.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RoutingPolicy } from '../core/config/policySchema';
-import { CliPolicyError, policyForCli } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
 interface Verb {
@@ -38,6 +37,8 @@ export function verbTask(verb: Verb, positionals: string[]): string | number {
 }
 
 export async function verbPolicy(verb: Verb, root: string): Promise<RoutingPolicy | number> {
+  // Loaded here, not at the top: verbs without a policy (locate) should not load its schema and zod.
+  const { CliPolicyError, policyForCli } = require('./policyForCli') as typeof import('./policyForCli');
   try {
     return (await policyForCli(root)).policy;
   } catch (err) {

@@ -9,7 +9,6 @@ import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeCache, encodeCache, type CacheData } from './indexCacheFormat';
-import { derivedFromPath, type FileEntry } from './fileEntry';
 import { readHeadFast } from './gitHead';
 import { RepoIndex, type IndexOptions } from './repoIndex';
 import { TermDict } from './termDict';
@@ -56,53 +55,13 @@ async function restore(index: RepoIndex, file: string): Promise<boolean> {
     return false;
   }
   if (!c || c.root !== index.root) return false;
-  index.dict = new TermDict(c.terms);
-  const paths = c.files.map((f) => f.p);
-  const imports = new Map<string, string[]>();
-  const rank = new Map<string, number>();
-  c.files.forEach((f, i) => {
-    index.add(entryOf(f, c.termData, c.termOffsets[i]!));
-    if (f.g.length)
-      imports.set(
-        f.p,
-        f.g.map((j) => paths[j]!),
-      );
-    rank.set(f.p, f.r);
-  });
-  index.restoreGraph(imports, rank);
-  index.history = {
-    head: c.head,
-    newest: c.newest,
-    files: new Map(
-      c.history.map(([i, commits, lastChange]) => [
-        paths[i] ?? c.otherPaths[i - paths.length]!,
-        { commits, lastChange },
-      ]),
-    ),
-    commits: c.commits.map((ids) => ids.map((i) => paths[i] ?? c.otherPaths[i - paths.length]!)),
-  };
-  index.dirMtimes = new Map(c.dirs);
-  index.stats = { files: index.files.size, skipped: c.skipped, listedBy: c.listedBy, buildMs: 0 };
+  index.dict = new TermDict(c.dict);
+  for (const e of c.files) index.add(e);
+  index.restoreGraph(c.imports, c.rank);
+  index.history = c.history;
+  index.dirMtimes = c.dirMtimes;
+  index.stats = c.stats;
   return true;
-}
-
-function entryOf(f: CacheData['files'][number], data: Uint32Array, at: number): FileEntry {
-  const tids = data.subarray(at, at + f.n);
-  const tfs = data.subarray(at + f.n, at + 2 * f.n);
-  let length = 0;
-  for (let k = 0; k < tfs.length; k++) length += tfs[k]!;
-  // Everything else is derived from the path again, so a change to those rules needs no new cache version.
-  return {
-    ...derivedFromPath(f.p),
-    path: f.p,
-    size: f.s,
-    mtimeMs: f.m,
-    tids,
-    tfs,
-    length,
-    specs: f.i,
-    ...(f.d ? { defs: f.d } : {}),
-  };
 }
 
 export async function saveIndex(index: RepoIndex, cacheDir = defaultCacheDir()): Promise<void> {
