@@ -2,8 +2,9 @@
 //   dist/extension.js  registration only: small so VS Code loads it fast
 //   dist/main.js       everything else the extension needs, required on first use
 //   dist/webview.js    the routing panel's app (browser)
-//   dist/cli.js        the `switchyard` command line
-//   dist/telemetry.js  the OpenTelemetry exporter, required by main.js and cli.js only when export is on
+//   dist/cli.js        the `switchyard` command line: a launcher that loads dist/cliLocate.js for
+//                      `locate` (small, so a warm answer is fast) and dist/cliMain.js for the rest
+//   dist/telemetry.js  the OpenTelemetry exporter, required by main.js and cliMain.js only when export is on
 //   out/test/...       the integration-test entry that runs inside the extension host
 // Flags: --release (minify, no test bundles), --watch.
 import * as esbuild from 'esbuild';
@@ -49,10 +50,10 @@ const builds = [
   },
   {
     ...nodeCommon,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/entry.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [telemetryChunk],
+    external: ['./cliLocate.js', './cliMain.js'],
   },
   {
     ...nodeCommon,
@@ -62,6 +63,8 @@ const builds = [
     // semantic-convention name): 117 KB instead of 308 KB, read when export is switched on.
     mainFields: ['module', 'main'],
   },
+  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js', plugins: [telemetryChunk] },
+  { ...nodeCommon, entryPoints: ['src/cli/locateCli.ts'], outfile: 'dist/cliLocate.js' },
   {
     bundle: true,
     platform: 'browser',

@@ -13,7 +13,7 @@ import { locateInRoot } from '../core/context/locateInRoot';
 import { looksSecret } from '../core/paths/secretPaths';
 import { renderLocated } from './locate';
 import { residencyPaths } from '../core/residency/residencyPaths';
-import { filesUnderRoot } from './policyForCli';
+import { filesUnderRoot } from './filesUnderRoot';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 

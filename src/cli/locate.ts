@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot, NotAFolderError } from '../core/context/locateInRoot';
 import type { Located } from '../core/context/locate';
 import { looksSecret } from '../core/paths/secretPaths';
-import { filesUnderRoot } from './policyForCli';
+import { filesUnderRoot } from './filesUnderRoot';
 import { verbArgs, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 

@@ -10,6 +10,7 @@ import { runReview } from './review';
 import { runRoute } from './route';
 import { runStats } from './stats';
 import { EXIT, processIo } from './verbIo';
+import { exitWhenDone } from './processExit';
 
 export interface VerbEntry {
   summary: string;
@@ -90,8 +91,5 @@ export async function runCli(
   }
 }
 
-if (require.main === module) {
-  void runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+// Run directly (node --import tsx src/cli/main.ts …); the shipped dist/cli.js runs entry.ts.
+if (require.main === module) exitWhenDone(runCli(process.argv.slice(2)));

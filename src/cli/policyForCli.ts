@@ -1,7 +1,7 @@
 // Loads the routing policy for the CLI verbs of the routing engine (explain, route, review): built-in
 // defaults under the workspace's .switchyard/routing.json, with every problem reported precisely.
 import { realpathSync } from 'node:fs';
-import { delimiter, isAbsolute, relative, resolve, sep } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { formatProblem, loadPolicy, type PolicyLoadResult } from '../core/config/loadPolicy';
 import type { RoutingPolicy } from '../core/config/policySchema';
 import { keyEnvFor } from '../core/providers/keys';
@@ -31,25 +31,6 @@ export async function policyForCli(root: string): Promise<CliPolicy> {
     );
   }
   return { policy: result.policy, sources: result.sources, provenance: result.provenance, notes: result.notes };
-}
-
-/**
- * `--file` arguments as workspace-relative paths: relative ones are taken from the current directory
- * (as a shell user means them), absolute ones must be inside the root. Returns the bad ones apart.
- */
-export function filesUnderRoot(
-  files: readonly string[],
-  root: string,
-  cwd: string,
-): { paths: string[]; outside: string[] } {
-  const paths: string[] = [];
-  const outside: string[] = [];
-  for (const f of files) {
-    const rel = relative(root, resolve(cwd, f));
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) outside.push(f);
-    else paths.push(rel.split(sep).join('/'));
-  }
-  return { paths, outside };
 }
 
 /**

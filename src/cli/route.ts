@@ -20,7 +20,8 @@ import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileAppr
 import { describeRun } from '../core/verify/verifyApproval';
 import { runVerifyStage } from '../core/verify/verifyStage';
 import { allowUnsandboxed } from './verifyOptIn';
-import { filesUnderRoot, policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
+import { filesUnderRoot } from './filesUnderRoot';
+import { policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
 import { TELEMETRY_HELP, TELEMETRY_OPTIONS, telemetryForCli } from './telemetryForCli';
 import { verbArgs, verbLoadedPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';

@@ -3,7 +3,7 @@
 // policy is a configuration error, exit 3). Each returns the value, or the exit code to return.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RoutingPolicy } from '../core/config/policySchema';
-import { CliPolicyError, policyForCli, type CliPolicy } from './policyForCli';
+import type { CliPolicy } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
 interface Verb {
@@ -55,6 +55,8 @@ export async function verbPolicy(verb: Verb, root: string): Promise<RoutingPolic
 
 /** The policy with which layer chose what (the workspace's own models, the user's key names). */
 export async function verbLoadedPolicy(verb: Verb, root: string): Promise<CliPolicy | number> {
+  // Loaded here, not at the top: verbs without a policy (locate) should not load its schema and zod.
+  const { CliPolicyError, policyForCli } = require('./policyForCli') as typeof import('./policyForCli');
   try {
     const loaded = await policyForCli(root);
     // What the workspace file asked for and did not get (a loosened rule) is said, never silent.

@@ -1,12 +1,15 @@
 // One file's entry in the index, built from its bytes: what language and role it has, its terms
-// (identifier subwords with counts), its path terms and its import specifiers. Files that are too
-// large, binary, minified or generated are refused here with the reason, and never tokenized.
-import { lstat, readFile } from 'node:fs/promises';
+// (identifier subwords as dictionary ids, with counts), its path terms and its import specifiers.
+// Files that are too large, binary, minified or generated are refused here with the reason, and
+// never tokenized. Reading is synchronous on purpose: the index reads thousands of small files in
+// time-boxed slices, and a promise per file costs more than the read itself.
+import { lstatSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Definition } from './definitions';
 import { importSpecifiers } from './imports';
 import { fileRole, languageOf, type FileRole, type LangId } from './languages';
-import { pathTerms, termCounts } from './tokenize';
+import type { TermDict } from './termDict';
+import { fileTerms, pathTerms } from './tokenize';
 
 /** Larger files are left out of the index (they are data, bundles or generated code). */
 export const MAX_INDEX_BYTES = 1_000_000;
@@ -17,11 +20,14 @@ export interface FileEntry {
   mtimeMs: number;
   lang: LangId;
   role: FileRole;
-  /** term → occurrences in the file's identifiers. */
-  terms: Map<string, number>;
+  /** Term ids (TermDict) in the file's identifiers, ascending, and how often each occurs. */
+  tids: Uint32Array;
+  tfs: Uint32Array;
   /** Sum of the counts: the document length for BM25. */
   length: number;
   pathTerms: string[];
+  /** How many of the last path terms come from the file name (the rest are folders). */
+  nameTerms: number;
   /** Import specifiers as written; resolved into the graph by the index. */
   specs: string[];
   /** Definitions from tree-sitter, once parsed (lazily: see RepoIndex.definitions). */
@@ -36,52 +42,76 @@ const GENERATED_MARK = /(Code generated .* DO NOT EDIT|@generated\b|auto-generat
 export function contentProblem(text: string, bytes: Buffer): string | undefined {
   if (bytes.subarray(0, 8192).includes(0)) return 'binary';
   if (GENERATED_MARK.test(text.slice(0, 400))) return 'generated';
-  const lines = text.length / Math.max(1, (text.match(/\n/g)?.length ?? 0) + 1);
-  if (text.length > 5000 && lines > 400) return 'minified';
+  if (text.length > 5000 && text.length / (lineCount(text) + 1) > 400) return 'minified';
   return undefined;
 }
 
-export async function readEntry(root: string, rel: string): Promise<EntryResult> {
+function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export function readEntry(root: string, rel: string, dict: TermDict): EntryResult {
   const abs = path.join(root, rel);
   let st;
   try {
-    st = await lstat(abs);
+    st = lstatSync(abs, { throwIfNoEntry: false });
   } catch {
-    return { ok: false, reason: 'missing' };
+    st = undefined;
   }
+  if (!st) return { ok: false, reason: 'missing' };
   // A symlink is never followed by the index: its target may be outside the workspace or a secret.
   if (st.isSymbolicLink()) return { ok: false, reason: 'symlink' };
   if (!st.isFile()) return { ok: false, reason: 'not a file' };
   if (st.size > MAX_INDEX_BYTES) return { ok: false, reason: 'huge' };
   let bytes: Buffer;
   try {
-    bytes = await readFile(abs);
+    bytes = readFileSync(abs);
   } catch {
     return { ok: false, reason: 'unreadable' };
   }
   const text = bytes.toString('utf8');
   const problem = contentProblem(text, bytes);
   if (problem) return { ok: false, reason: problem };
-  return { ok: true, entry: entryFromText(rel, text, st.size, st.mtimeMs) };
+  return { ok: true, entry: entryFromText(rel, text, st.size, st.mtimeMs, dict) };
 }
 
 /** What an entry knows from its path alone: language, role and path terms. */
-export function derivedFromPath(rel: string): Pick<FileEntry, 'lang' | 'role' | 'pathTerms'> {
-  return { lang: languageOf(rel), role: fileRole(rel), pathTerms: pathTerms(rel) };
+export function derivedFromPath(rel: string): Pick<FileEntry, 'lang' | 'role' | 'pathTerms' | 'nameTerms'> {
+  const slash = rel.lastIndexOf('/');
+  const all = pathTerms(rel);
+  const name = slash < 0 ? all.length : all.length - pathTerms(rel.slice(0, slash)).length;
+  return { lang: languageOf(rel), role: fileRole(rel), pathTerms: all, nameTerms: name };
 }
 
-export function entryFromText(rel: string, text: string, size: number, mtimeMs: number): FileEntry {
+export function entryFromText(rel: string, text: string, size: number, mtimeMs: number, dict: TermDict): FileEntry {
   const derived = derivedFromPath(rel);
-  const terms = termCounts(text);
-  let length = 0;
-  for (const n of terms.values()) length += n;
+  const { tids, tfs, length } = fileTerms(text, dict);
   return {
     ...derived,
     path: rel,
     size,
     mtimeMs,
-    terms,
+    tids,
+    tfs,
     length,
     specs: [...new Set(importSpecifiers(rel, text, derived.lang))],
   };
+}
+
+/** How often the term (by id) occurs in the file: a binary search of its sorted ids. */
+export function termCount(e: Pick<FileEntry, 'tids' | 'tfs'>, tid: number | undefined): number {
+  if (tid === undefined) return 0;
+  const ids = e.tids;
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === tid) return e.tfs[mid]!;
+    if (v < tid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
 }

@@ -5,7 +5,7 @@
 // import-graph centrality (PageRank); how often and how lately git saw the file change; and the
 // editor (the active file, open files, their imports, what changes together with them).
 import type { Definition } from './definitions';
-import type { FileEntry } from './fileEntry';
+import { termCount, type FileEntry } from './fileEntry';
 import { queryTerms, type QueryTerms } from './queryTerms';
 import type { RepoIndex } from './repoIndex';
 import { identTerm, subwords } from './tokenize';
@@ -41,9 +41,10 @@ interface Scored {
 export async function locate(index: RepoIndex, task: string, opts: LocateOptions = {}): Promise<Located[]> {
   const q = queryTerms(task);
   const limit = opts.limit ?? 20;
+  const qts = queryTermsFor(index, q);
   const scored: Scored[] = [];
   for (const e of index.files.values()) {
-    const s = scoreFile(index, q, e);
+    const s = scoreFile(index, q, qts, e);
     if (s) scored.push(s);
   }
   applyTestTwins(index, scored);
@@ -65,28 +66,46 @@ function idf(df: number, n: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-function scoreFile(index: RepoIndex, q: QueryTerms, e: FileEntry): Scored | undefined {
+/** A task term with what scoring needs of it, looked up once per query rather than once per file. */
+interface QueryTerm {
+  term: string;
+  weight: number;
+  id: number | undefined;
+  idf: number;
+  pathIdf: number;
+}
+
+function queryTermsFor(index: RepoIndex, q: QueryTerms): QueryTerm[] {
   const n = index.files.size;
+  return [...q.terms].map(([term, weight]) => ({
+    term,
+    weight,
+    id: index.dict.get(term),
+    idf: idf(index.docFreq(term), n),
+    pathIdf: idf(index.pathDf.get(term) ?? 0, n),
+  }));
+}
+
+function scoreFile(index: RepoIndex, q: QueryTerms, qts: readonly QueryTerm[], e: FileEntry): Scored | undefined {
   let content = 0;
   let pathScore = 0;
   const matched: Array<[string, number]> = [];
   const pathHits: string[] = [];
   const norm = 1 - W.b + (W.b * e.length) / index.avgLength;
-  const fileName = new Set(e.pathTerms.slice(e.pathTerms.length - lastSegmentTerms(e.path)));
-  for (const [t, w] of q.terms) {
-    const tf = e.terms.get(t) ?? 0;
+  const nameFrom = e.pathTerms.length - e.nameTerms;
+  for (const qt of qts) {
+    const tf = termCount(e, qt.id);
     if (tf > 0) {
-      const part = (w * idf(index.df.get(t) ?? 0, n) * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
-      content += part;
-      matched.push([t, tf]);
+      content += (qt.weight * qt.idf * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
+      matched.push([qt.term, tf]);
     }
-    if (e.pathTerms.includes(t)) {
-      const weight = fileName.has(t) ? W.fileNameTerm : W.dirTerm;
-      pathScore += w * weight * idf(index.pathDf.get(t) ?? 0, n);
-      pathHits.push(t);
+    const at = e.pathTerms.lastIndexOf(qt.term);
+    if (at >= 0) {
+      pathScore += qt.weight * (at >= nameFrom ? W.fileNameTerm : W.dirTerm) * qt.pathIdf;
+      pathHits.push(qt.term);
     }
   }
-  const mention = mentionScore(q, e);
+  const mention = mentionScore(index, q, e);
   if (content === 0 && pathScore === 0 && mention.score === 0) return undefined;
   const why: string[] = [...mention.why];
   if (pathHits.length) why.push(`path matches: ${pathHits.join(', ')}`);
@@ -103,17 +122,7 @@ function scoreFile(index: RepoIndex, q: QueryTerms, e: FileEntry): Scored | unde
   return { e, score, why, matched, symbols: [] };
 }
 
-function lastSegmentTerms(path: string): number {
-  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[A-Za-z0-9]+$/, '');
-  let n = 0;
-  for (const m of base.matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)) {
-    const parts = subwords(m[0]).length;
-    n += parts + (parts > 1 ? 1 : 0);
-  }
-  return n;
-}
-
-function mentionScore(q: QueryTerms, e: FileEntry): { score: number; why: string[] } {
+function mentionScore(index: RepoIndex, q: QueryTerms, e: FileEntry): { score: number; why: string[] } {
   let score = 0;
   const why: string[] = [];
   const base = e.path.slice(e.path.lastIndexOf('/') + 1);
@@ -132,7 +141,7 @@ function mentionScore(q: QueryTerms, e: FileEntry): { score: number; why: string
   }
   for (const id of q.identifiers) {
     const whole = identTerm(id.split('.').pop()!);
-    if ((e.terms.get(whole) ?? 0) > 0 && subwords(id.split('.').pop()!).length > 1) score += W.identifierUsed;
+    if (index.termCount(e, whole) > 0 && subwords(id.split('.').pop()!).length > 1) score += W.identifierUsed;
   }
   return { score, why };
 }
@@ -206,7 +215,7 @@ function applyDefinitions(s: Scored, q: QueryTerms, defs: readonly Definition[],
     if (wanted.has(d.name.toLowerCase())) score += W.definesNamed;
     for (const t of new Set(subwords(d.name))) {
       const w = q.terms.get(t);
-      if (w) score += w * idf(index.df.get(t) ?? 0, n) * W.defTerm * (d.kind === 'method' ? 0.5 : 1);
+      if (w) score += w * idf(index.docFreq(t), n) * W.defTerm * (d.kind === 'method' ? 0.5 : 1);
     }
     if (score > 0) hits.push({ label, score });
   }

@@ -7,12 +7,14 @@ import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { definitionsOf, type Definition } from './definitions';
-import { readEntry, type FileEntry } from './fileEntry';
+import { readEntry, termCount, type FileEntry } from './fileEntry';
 import { listWorkspaceFiles, skipByName } from './fileList';
 import { coChanged, readHead, readHistory, type History } from './gitHistory';
+import type { FastHead } from './gitHead';
 import { goModuleOf, ImportResolver } from './imports';
 import { grammarOf } from './languages';
 import { pageRank } from './pageRank';
+import { TermDict } from './termDict';
 
 export interface IndexOptions {
   /** The host's rule for secret-looking paths (pipeline/workspaceReader's looksSecret): never indexed. */
@@ -30,13 +32,16 @@ export interface IndexStats {
   buildMs: number;
 }
 
-const BATCH = 48;
+/** Synchronous reading runs in slices this long (ms), with a turn for the event loop between them. */
+const SLICE_MS = 12;
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export class RepoIndex {
   readonly files = new Map<string, FileEntry>();
-  /** Content-term document frequency. */
-  readonly df = new Map<string, number>();
+  /** The vocabulary the files' term ids refer to (replaced wholesale when a cache is restored). */
+  dict = new TermDict();
+  /** Content-term document frequency, by term id. */
+  private dfById = new Int32Array(4096);
   readonly pathDf = new Map<string, number>();
   imports = new Map<string, string[]>();
   importedBy = new Map<string, string[]>();
@@ -49,6 +54,12 @@ export class RepoIndex {
   /** Files came or went or changed since the graph was built. */
   private dirty = true;
   private readonly goModules = new Map<string, string>();
+  /**
+   * Every folder holding a listed file, with its mtime when it was listed: a file added, removed or
+   * renamed changes its folder's mtime, so an unchanged set of folders means an unchanged listing
+   * (how the CLI's cache is trusted without running git). Empty when unknown.
+   */
+  dirMtimes = new Map<string, number>();
 
   constructor(
     readonly root: string,
@@ -57,6 +68,17 @@ export class RepoIndex {
 
   get avgLength(): number {
     return this.files.size ? this.totalLength / this.files.size : 1;
+  }
+
+  /** How many files hold the term. */
+  docFreq(term: string): number {
+    const id = this.dict.get(term);
+    return id === undefined ? 0 : (this.dfById[id] ?? 0);
+  }
+
+  /** How often the file's identifiers hold the term. */
+  termCount(e: FileEntry, term: string): number {
+    return termCount(e, this.dict.get(term));
   }
 
   get head(): string | undefined {
@@ -88,6 +110,9 @@ export class RepoIndex {
       if (why) skipped[why] = (skipped[why] ?? 0) + 1;
       else wanted.push(rel);
     }
+    const dirs = folderMtimes(this.root, listing.files);
+    if (!sameEntries(dirs, this.dirMtimes)) this.generation++;
+    this.dirMtimes = dirs;
     const max = this.options.maxFiles ?? 20_000;
     if (wanted.length > max) skipped['over the file limit'] = wanted.length - max;
     const keep = new Set(wanted.slice(0, max));
@@ -106,6 +131,8 @@ export class RepoIndex {
     const skipped: Record<string, number> = {};
     const readable = paths.filter((p) => !skipByName(p, this.options.isSecret));
     for (const p of readable) this.remove(p);
+    // The listing moved under the folder mtimes: a cache saved now must revalidate with git.
+    this.dirMtimes = new Map();
     await Promise.all([this.readAll(readable, false, skipped), this.readGoMods(readable)]);
     const head = await readHead(this.root);
     if (head !== this.history.head) this.history = await readHistory(this.root, this.options.historyCommits);
@@ -115,18 +142,19 @@ export class RepoIndex {
 
   private async readAll(paths: readonly string[], reuse: boolean, skipped: Record<string, number>): Promise<void> {
     const toRead = reuse ? await this.changedSince(paths) : paths;
-    for (let i = 0; i < toRead.length; i += BATCH) {
-      const batch = toRead.slice(i, i + BATCH);
-      const results = await Promise.all(batch.map((p) => readEntry(this.root, p)));
-      results.forEach((r, j) => {
-        if (r.ok) this.add(r.entry);
-        else {
-          this.remove(batch[j]!);
-          skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
-        }
-      });
-      // Tokenizing is CPU work: give the event loop a turn between batches.
-      await yieldToLoop();
+    let sliceStart = performance.now();
+    for (const rel of toRead) {
+      const r = readEntry(this.root, rel, this.dict);
+      if (r.ok) this.add(r.entry);
+      else {
+        this.remove(rel);
+        skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
+      }
+      // Reading and tokenizing is CPU work: give the event loop a turn every slice.
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToLoop();
+        sliceStart = performance.now();
+      }
     }
   }
 
@@ -160,7 +188,12 @@ export class RepoIndex {
     this.generation++;
     this.files.set(entry.path, entry);
     this.totalLength += entry.length;
-    for (const t of entry.terms.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    if (this.dfById.length < this.dict.size) {
+      const bigger = new Int32Array(Math.max(this.dict.size * 2, 4096));
+      bigger.set(this.dfById);
+      this.dfById = bigger;
+    }
+    for (const t of entry.tids) this.dfById[t]!++;
     for (const t of new Set(entry.pathTerms)) this.pathDf.set(t, (this.pathDf.get(t) ?? 0) + 1);
   }
 
@@ -171,8 +204,43 @@ export class RepoIndex {
     this.generation++;
     this.files.delete(rel);
     this.totalLength -= old.length;
-    for (const t of old.terms.keys()) decrement(this.df, t);
+    for (const t of old.tids) this.dfById[t]!--;
     for (const t of new Set(old.pathTerms)) decrement(this.pathDf, t);
+  }
+
+  /**
+   * True when nothing the index holds can have changed since it was built or restored: HEAD (read
+   * from git's files), every listed folder's mtime and every file's size and mtime are the same.
+   * No process is started; false whenever anything cannot be told, and then refresh() decides.
+   */
+  unchangedOnDisk(head: FastHead): boolean {
+    if (!this.dirMtimes.size || head === 'unknown') return false;
+    if ((head === 'none' ? undefined : head) !== this.history.head) return false;
+    for (const [dir, mtime] of this.dirMtimes) {
+      const st = lstatSync(path.join(this.root, dir), { throwIfNoEntry: false });
+      if (!st?.isDirectory() || st.mtimeMs !== mtime) return false;
+    }
+    for (const e of this.files.values()) {
+      const st = lstatSync(path.join(this.root, e.path), { throwIfNoEntry: false });
+      if (!st?.isFile() || st.size !== e.size || st.mtimeMs !== e.mtimeMs) return false;
+    }
+    return true;
+  }
+
+  /** Takes an import graph and its ranks as they were saved with these very files (see indexCache). */
+  restoreGraph(imports: Map<string, string[]>, rank: Map<string, number>): void {
+    this.imports = imports;
+    this.importedBy = new Map();
+    for (const [from, targets] of imports) {
+      for (const t of targets) {
+        const list = this.importedBy.get(t) ?? [];
+        list.push(from);
+        this.importedBy.set(t, list);
+      }
+    }
+    this.rank = rank;
+    this.baseNames = undefined;
+    this.dirty = false;
   }
 
   private rebuildGraph(): void {
@@ -238,6 +306,29 @@ export class RepoIndex {
   coChanged(rel: string, limit?: number) {
     return coChanged(this.history, rel, limit);
   }
+}
+
+function folderMtimes(root: string, files: readonly string[]): Map<string, number> {
+  const dirs = new Set<string>(['']);
+  for (const f of files) {
+    for (let at = f.lastIndexOf('/'); at > 0; at = f.lastIndexOf('/', at - 1)) {
+      const dir = f.slice(0, at);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const dir of dirs) {
+    const st = lstatSync(path.join(root, dir), { throwIfNoEntry: false });
+    if (st) out.set(dir, st.mtimeMs);
+  }
+  return out;
+}
+
+function sameEntries(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function decrement(map: Map<string, number>, key: string): void {

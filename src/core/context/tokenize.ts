@@ -2,6 +2,7 @@
 // HTTPServer), tasks in words ("parse the header value"), so both sides are cut into the same
 // lower-case subwords, lightly stemmed (headers → header, parsing → pars). A whole identifier is
 // kept as a term of its own too, so a task that names `parseHeaderValue` matches it exactly.
+import type { TermDict } from './termDict';
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const SUBWORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
@@ -44,14 +45,20 @@ const splitCache = new Map<string, string[]>();
 export function subwords(ident: string): string[] {
   let out = splitCache.get(ident);
   if (out) return out;
-  out = [];
+  out = splitSubwords(ident);
+  if (splitCache.size > 200_000) splitCache.clear();
+  splitCache.set(ident, out);
+  return out;
+}
+
+/** subwords() without its cache, for callers that keep their own (the index's TermDict). */
+export function splitSubwords(ident: string): string[] {
+  const out: string[] = [];
   for (const m of ident.matchAll(SUBWORD)) {
     const w = m[0].toLowerCase();
     if (w.length < 2 || STOP.has(w) || /^\d+$/.test(w)) continue;
     out.push(stem(w));
   }
-  if (splitCache.size > 200_000) splitCache.clear();
-  splitCache.set(ident, out);
   return out;
 }
 
@@ -60,9 +67,22 @@ export function identTerm(ident: string): string {
   return ident.toLowerCase().replace(/[_$]/g, '');
 }
 
-/** Whole identifiers in a text with their counts: a hand-rolled scanner (regex match objects cost ~3x). */
-export function identifierCounts(text: string): Map<string, number> {
-  const seen = new Map<string, number>();
+/** A file's terms: ids sorted ascending with their counts, and the sum of the counts (BM25's length). */
+export interface FileTerms {
+  tids: Uint32Array;
+  tfs: Uint32Array;
+  length: number;
+}
+
+/**
+ * Every term of a text, counted: the subwords of each identifier, and compound identifiers (more
+ * than one subword) whole as their own terms. One pass over char codes (regex match objects cost
+ * ~3x); counts go into the dictionary's scratch array by id, so no per-file Map is built.
+ */
+export function fileTerms(text: string, dict: TermDict): FileTerms {
+  let acc = dict.counters();
+  const touched: number[] = [];
+  let length = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -71,16 +91,27 @@ export function identifierCounts(text: string): Map<string, number> {
       const start = i;
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      if (i - start >= 2 && i - start <= 64) {
-        const id = text.slice(start, i);
-        seen.set(id, (seen.get(id) ?? 0) + 1);
+      if (i - start < 2 || i - start > 64) continue;
+      const ids = dict.identTerms(text.slice(start, i));
+      if (dict.size > acc.length) acc = dict.counters();
+      for (let k = 0; k < ids.length; k++) {
+        const t = ids[k]!;
+        if (acc[t] === 0) touched.push(t);
+        acc[t]!++;
       }
+      length += ids.length;
     } else if (c >= 48 && c <= 57) {
       // A number: skip it whole so "0x1f" or "10px" does not yield identifiers.
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
     } else i++;
   }
-  return seen;
+  const tids = Uint32Array.from(touched).sort();
+  const tfs = new Uint32Array(tids.length);
+  for (let k = 0; k < tids.length; k++) {
+    tfs[k] = acc[tids[k]!]!;
+    acc[tids[k]!] = 0;
+  }
+  return { tids, tfs, length };
 }
 
 function isIdentStart(c: number): boolean {
@@ -89,22 +120,6 @@ function isIdentStart(c: number): boolean {
 
 function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
-}
-
-/**
- * Counts of every term in a text: subwords of each identifier, and whole compound identifiers
- * (those with more than one subword) as their own terms.
- */
-export function termCounts(text: string, into: Map<string, number> = new Map()): Map<string, number> {
-  for (const [id, n] of identifierCounts(text)) {
-    const parts = subwords(id);
-    for (const p of parts) into.set(p, (into.get(p) ?? 0) + n);
-    if (parts.length > 1) {
-      const whole = identTerm(id);
-      into.set(whole, (into.get(whole) ?? 0) + n);
-    }
-  }
-  return into;
 }
 
 /** Terms of a path: each folder and the file name cut into subwords (src/http/headerParser.ts → src, http, header, pars). */

@@ -17,8 +17,13 @@ export async function findSymbol(index: RepoIndex, args: { name: string }, rules
   const terms = subwords(last);
   const whole = terms.length > 1 ? identTerm(last) : terms[0];
   if (!whole) return { ok: false, error: `"${args.name}" is not an identifier to look for` };
-  const users = [...index.files.values()].filter((e) => (e.terms.get(whole) ?? 0) > 0 && !refusal(e.path, rules));
-  users.sort((a, b) => (b.terms.get(whole) ?? 0) - (a.terms.get(whole) ?? 0));
+  const uses = new Map<string, number>();
+  for (const e of index.files.values()) {
+    const n = index.termCount(e, whole);
+    if (n > 0 && !refusal(e.path, rules)) uses.set(e.path, n);
+  }
+  const users = [...uses.keys()].map((p) => index.files.get(p)!);
+  users.sort((a, b) => uses.get(b.path)! - uses.get(a.path)!);
   const defs: string[] = [];
   const definers = new Set<string>();
   for (const e of users.slice(0, MAX_CANDIDATES)) {

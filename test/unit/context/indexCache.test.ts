@@ -1,0 +1,83 @@
+// The CLI's index cache on real public source: a current cache answers without git and without
+// reading a source file; any change (a file edited, a file added, a new commit) is noticed; a damaged
+// cache is ignored, never trusted.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readHeadFast } from '../../../src/core/context/gitHead';
+import { loadIndexWithCache, saveIndex } from '../../../src/core/context/indexCache';
+import { locate } from '../../../src/core/context/locate';
+import { looksSecret } from '../../../src/core/paths/secretPaths';
+import { makeOpenaiRepo, type FixtureRepo } from './fixtureRepo';
+
+let fx: FixtureRepo;
+let cacheDir: string;
+const opts = { isSecret: looksSecret };
+
+before(async () => {
+  fx = makeOpenaiRepo();
+  cacheDir = mkdtempSync(join(tmpdir(), 'switchyard-idx-cache-'));
+  const first = await loadIndexWithCache(fx.root, opts, cacheDir);
+  await locate(first.index, 'the SSE stream parser drops the last event', { limit: 5 });
+  await saveIndex(first.index, cacheDir);
+});
+after(() => {
+  fx.dispose();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('HEAD is read from the repository files as git reports it', () => {
+  assert.equal(readHeadFast(fx.root), fx.git('rev-parse', 'HEAD').trim());
+  assert.equal(readHeadFast(join(fx.root, 'src')), fx.git('rev-parse', 'HEAD').trim());
+});
+
+test('a current cache is used as it is: same ranking, graph, history and definitions', async () => {
+  const loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+  assert.equal(loaded.fromCache, true);
+  assert.equal(loaded.untouched, true);
+  const idx = loaded.index;
+  assert.ok(idx.files.size > 250);
+  assert.ok((idx.importedBy.get('src/core/error.ts')?.length ?? 0) > 5);
+  assert.equal(idx.history.files.get('src/core/streaming.ts')?.commits, 3);
+  assert.deepEqual(idx.coChanged('src/core/streaming.ts')[0], { path: 'src/core/error.ts', times: 2 });
+  assert.ok(idx.files.get('src/core/streaming.ts')!.defs?.length, 'definitions parsed before come from the cache');
+  const found = await locate(idx, 'the SSE stream parser drops the last event', { limit: 3 });
+  assert.equal(found[0]!.path, 'src/core/streaming.ts');
+  // Nothing new was parsed or read, so there is nothing to write back.
+  assert.equal(idx.generation, loaded.restored);
+});
+
+test('an edited file, a new file and a new commit each make the cache revalidate', async () => {
+  try {
+    appendFileSync(join(fx.root, 'src/resources/files.ts'), '\nexport const zephyrMarker = 1;\n');
+    let loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.untouched, false);
+    assert.equal((await locate(loaded.index, 'zephyrMarker', { limit: 1 }))[0]!.path, 'src/resources/files.ts');
+    fx.git('checkout', '-q', '--', '.');
+
+    writeFileSync(join(fx.root, 'src/quokkaRelay.ts'), 'export function quokkaRelay() {}\n');
+    loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.untouched, false);
+    assert.equal((await locate(loaded.index, 'quokkaRelay', { limit: 1 }))[0]!.path, 'src/quokkaRelay.ts');
+    rmSync(join(fx.root, 'src/quokkaRelay.ts'));
+
+    fx.git('commit', '-q', '--allow-empty', '-m', 'an empty commit moves HEAD');
+    loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.untouched, false);
+    assert.equal(loaded.index.history.head, fx.git('rev-parse', 'HEAD').trim());
+  } finally {
+    fx.git('checkout', '-q', '--', '.');
+    fx.git('clean', '-q', '-fd');
+  }
+});
+
+test('a damaged cache is ignored and the index is built from the files', async () => {
+  const [name] = readdirSync(cacheDir).filter((f) => f.endsWith('.idx'));
+  const file = join(cacheDir, name!);
+  writeFileSync(file, Buffer.from('SYIX garbage that is not a cache'));
+  const loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+  assert.equal(loaded.fromCache, false);
+  assert.ok(loaded.index.files.has('src/core/streaming.ts'));
+});
