@@ -88,7 +88,6 @@ export function hostIsInstalled() {
 function npmEnv() {
   const env = {
     ...process.env,
-    npm_config_unsafe_perm: 'true',
     npm_config_yes: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',

@@ -5,14 +5,17 @@
 //     the server's --extensionDevelopmentPath, so the repo is linked into the server's extensions
 //     folder instead: reload the window after a rebuild (`npm run watch` in another terminal) to pick
 //     up changes. Stays in the foreground; Ctrl-C stops the server.
-// The workspace is a copy of test/fixtures/sample-workspace in .vscode-test/start/ (kept, with the
-// server's state, between runs, so your edits there survive; delete the folder to start over).
+// The workspace is a copy of test/fixtures/sample-workspace in $XDG_STATE_HOME/switchyard/start/
+// (~/.local/state/switchyard/start/), kept with the server's state between runs so your edits there
+// survive; delete the folder to start over. It is outside this repository on purpose: inside it,
+// VS Code would find the repository's .git above the sample and offer to open that instead.
 // Env: PORT, SWITCHYARD_START_WORKSPACE (open this folder instead), SWITCHYARD_START_WEB=1 (use the
 // server even when `code` is on PATH), SWITCHYARD_START_STATE (state folder; tests use a temp one),
 // SWITCHYARD_SKIP_BUILD=1.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setup } from './setup.mjs';
@@ -21,7 +24,8 @@ import { copyWorkspace, startServer } from '../test/support/vscodeHost.mjs';
 
 // resolve(): no trailing slash, so paths built from it compare equal to other spellings.
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const stateDir = resolve(process.env.SWITCHYARD_START_STATE ?? join(repoRoot, '.vscode-test', 'start'));
+const stateHome = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+const stateDir = resolve(process.env.SWITCHYARD_START_STATE ?? join(stateHome, 'switchyard', 'start'));
 
 function say(line) {
   process.stdout.write(`[start] ${line}\n`);

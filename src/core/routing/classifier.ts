@@ -36,6 +36,8 @@ export const CONFIDENT = 0.55;
  */
 export const RISK_POLICY = {
   highAt: 0.6,
+  /** High with no high-risk subject, file or report behind it: the model alone must be this sure. */
+  modelOnlyHighAt: 0.7,
   ruleUnlessLow: 0.5,
   lowKindSure: 0.5,
   lowKindExplicitSure: 0.3,
@@ -200,7 +202,11 @@ function decideRisk(x: RiskInput): RiskCall {
   // Security tooling (a scanner step, its false positive) is the rubric's medium, not a hole.
   if (x.tooling && x.strong.every((r) => r.id === 'security' || r.id === 'auth'))
     return { risk: 'medium', why: 'medium: security tooling, not the product', rule: 'security tooling' };
-  if (learned === 'high' || (x.strong.length && pLow(x.score) < RISK_POLICY.ruleUnlessLow)) {
+  // The model alone, with no subject named, calls high only when it is sure: a lean from generic
+  // cues ("a file path", "fix" in the title) is not a reason a person could check (dev split: 1 of 4
+  // such calls under 70% was right).
+  const modelHigh = x.strong.length ? learned === 'high' : pHigh(x.score) >= RISK_POLICY.modelOnlyHighAt;
+  if (modelHigh || (x.strong.length && pLow(x.score) < RISK_POLICY.ruleUnlessLow)) {
     const rules = x.strong.map((r) => `${r.label} ‘${x.surface.get(`r:${r.id}`)}’`);
     return rules.length
       ? { risk: 'high', why: `high: ${rules.join(', ')}`, rule: names }

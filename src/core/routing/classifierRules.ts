@@ -210,6 +210,8 @@ const FAULT = w(
 /** A change asked for in question form ("Can you add a retry?", "Fix the parser?"). */
 const CHANGE = w('fix\\w*|add|implement\\w*|remove|rename|refactor\\w*|bump|upgrade|update|change|support|make');
 const REQUEST = /^(?:(?:can|could|would|will) (?:you|we|someone|somebody)|please|pls|let'?s)\b/i;
+/** A change asked for after the question ("Explain the fee, then fix it", "Why does X fail and fix it"). */
+const THEN_CHANGE = /\b(?:then|and then|and)\s+(?:fix|add|implement|remove|rename|refactor|change|update|make)\b/i;
 
 /** Support for a language or runtime version ("Add support for Python 3.12", "feat: support node 20"): build and tooling work. */
 const RUNTIME_SUPPORT = w(
@@ -238,6 +240,6 @@ export function isQuestionForm(title: string): boolean {
 export function asksOnly(title: string): boolean {
   const t = title.trim();
   if (FAULT.test(t)) return false;
-  if (QUESTION_OPENER.test(t) && !REQUEST.test(t)) return true;
+  if (QUESTION_OPENER.test(t) && !REQUEST.test(t) && !THEN_CHANGE.test(t)) return true;
   return /\?\s*$/.test(t) && !CHANGE.test(t);
 }

@@ -20,6 +20,22 @@ test('a topic word in a question sets no risk: the question is low', () => {
   }
 });
 
+test('a question that then asks for a change is the change, not a question', () => {
+  for (const task of [
+    'Explain why the cart total goes negative, then fix it in src/cart.ts',
+    'Why does the retry loop never stop? And fix the backoff in src/retry.ts',
+  ]) {
+    assert.notEqual(classify(task).kind, 'question', task);
+  }
+  assert.equal(classify('Explain how the fee is computed and where it is rounded').kind, 'question');
+});
+
+test('a bugfix that names one file and nothing wide is a local fix: no plan first', () => {
+  const c = classify('Fix the off-by-one bug in src/sum.ts', { filePaths: ['src/sum.ts'] });
+  assert.equal(c.kind, 'bugfix');
+  assert.equal(c.needsPlan, false, c.reasons.join(' | '));
+});
+
 test('a reporter\'s "[HIGH]" tag on a tests-only task is not the work: test, low', () => {
   const c = classify('[HIGH] Add unit tests for the payment webhook handler');
   assert.equal(c.kind, 'test');
