@@ -9,7 +9,7 @@ import { startLoopbackServer, type LoopbackServer } from '../support/loopbackSer
 import { cartTeam, loopbackPolicy } from './extensionFixtures';
 import { mainModule, waitFor } from './hostHelpers';
 
-const KEY_NAME = 'LOOPBACK_CLAUDE_KEY';
+const KEY_NAME = 'SWITCHYARD_LOOPBACK_CLAUDE_KEY';
 const KEY = 'sk-ant-loop-critic-7c1d9e';
 
 suite('a critic on the Anthropic wire protocol', () => {
