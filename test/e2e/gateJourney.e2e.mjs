@@ -23,7 +23,9 @@ const cartPath = () => join(wb.folder, 'src', 'cart.ts');
 before(async () => {
   server = await startLoopbackServer();
   server.setHandler(fx.cartTeam());
-  wb = await startWorkbench({ name: 'gate', viewport: { width: 1600, height: 1000 } });
+  // Without the smoke-test driver: with it, VS Code refuses every modal dialog ("refused to show
+  // dialog in tests"), and the modal is what this journey is about.
+  wb = await startWorkbench({ name: 'gate', viewport: { width: 1600, height: 1000 }, smokeTestDriver: false });
   mkdirSync(join(wb.folder, '.switchyard'), { recursive: true });
   policyFile = join(wb.folder, '.switchyard', 'routing.json');
   // Every risk stops at the human gate.
