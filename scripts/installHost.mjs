@@ -88,6 +88,9 @@ export function hostIsInstalled() {
 function npmEnv() {
   const env = {
     ...process.env,
+    // code-server's postinstall.sh reads this variable itself and exits when run as root without it;
+    // npm 11 no longer knows the setting and warns about it, which is the lesser evil.
+    npm_config_unsafe_perm: 'true',
     npm_config_yes: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
