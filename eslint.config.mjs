@@ -15,7 +15,10 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/protocol/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/vscode may import vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'Only src/vscode may import vscode.' }] },
+      ],
     },
   },
   {
@@ -26,7 +29,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'The webview talks to the host only through src/protocol.' }],
           patterns: [
-            { group: ['**/src/core/**', '**/src/vscode/**', '**/src/cli/**'], message: 'Import only from src/protocol.' },
+            {
+              group: ['**/src/core/**', '**/src/vscode/**', '**/src/cli/**'],
+              message: 'Import only from src/protocol.',
+            },
           ],
         },
       ],

@@ -19,10 +19,14 @@ export async function run({ root }) {
   const out = mkdtempSync(join(tmpdir(), 'switchyard-vsix-'));
   try {
     const vsix = join(out, 'switchyard.vsix');
-    const r = spawnSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'npx',
+      ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     if (r.status !== 0) throw new Error(`vsce package failed: ${r.stderr || r.stdout}`);
     figures.vsixKb = kb(statSync(vsix).size);
     figures.vsixFiles = Number((/(\d+) files/.exec(r.stdout) ?? [])[1] ?? readdirSync(out).length);

@@ -8,7 +8,21 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-const SECTIONS = ['bundles', 'routing', 'routing-quality', 'edits', 'streaming', 'activation', 'isolation', 'memory', 'load', 'localization', 'residency', 'sandbox', 'telemetry'];
+const SECTIONS = [
+  'bundles',
+  'routing',
+  'routing-quality',
+  'edits',
+  'streaming',
+  'activation',
+  'isolation',
+  'memory',
+  'load',
+  'localization',
+  'residency',
+  'sandbox',
+  'telemetry',
+];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const sections = wanted.length ? wanted : SECTIONS;
@@ -41,9 +55,15 @@ for (const name of sections) {
   }
 }
 // Ratios against the baselines measured in the same run.
-const ratio = (a, b) => (typeof results[a] === 'number' && typeof results[b] === 'number' && results[b] > 0 ? Math.round((results[a] / results[b]) * 1000) / 1000 : undefined);
+const ratio = (a, b) =>
+  typeof results[a] === 'number' && typeof results[b] === 'number' && results[b] > 0
+    ? Math.round((results[a] / results[b]) * 1000) / 1000
+    : undefined;
 const derived = {
-  'activation.ratioVsEmptyExtension': ratio('activation.hostActivateMsMedian', 'activation.emptyExtensionHostActivateMsMedian'),
+  'activation.ratioVsEmptyExtension': ratio(
+    'activation.hostActivateMsMedian',
+    'activation.emptyExtensionHostActivateMsMedian',
+  ),
   'load.maxEventLoopDelayVsIdle': ratio('load.maxEventLoopDelayMs', 'load.idleMaxEventLoopDelayMs'),
 };
 for (const [k, v] of Object.entries(derived)) if (v !== undefined) results[k] = v;
@@ -52,7 +72,12 @@ results['meta.node'] = process.version;
 writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
 
 const width = Math.max(...Object.keys(results).map((k) => k.length));
-console.log('\n' + Object.entries(results).map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+console.log(
+  '\n' +
+    Object.entries(results)
+      .map(([k, v]) => `${k.padEnd(width)}  ${v}`)
+      .join('\n'),
+);
 console.log(`\nwritten: bench/results.json`);
 if (failures.length) {
   console.error('\n' + failures.join('\n'));

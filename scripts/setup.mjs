@@ -12,7 +12,17 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, wri
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const APT_PACKAGES = ['chromium', 'ripgrep', 'bubblewrap', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'patch'];
+const APT_PACKAGES = [
+  'chromium',
+  'ripgrep',
+  'bubblewrap',
+  'libkrb5-dev',
+  'libx11-dev',
+  'libxkbfile-dev',
+  'libsecret-1-dev',
+  'pkg-config',
+  'patch',
+];
 export const SETUP_LOG = join(root, '.vscode-test', 'setup.log');
 const verbose = process.env.SWITCHYARD_SETUP_VERBOSE === '1';
 
@@ -50,12 +60,19 @@ export function ensureAptPackages() {
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !has('apt-get', ['--version'])) {
-    throw new Error(`setup: these Debian packages are missing: ${missing.join(' ')}. Install them (as root: apt-get install ${missing.join(' ')}).`);
+    throw new Error(
+      `setup: these Debian packages are missing: ${missing.join(' ')}. Install them (as root: apt-get install ${missing.join(' ')}).`,
+    );
   }
   run('apt-get update', 'apt-get', ['update', '-qq']);
-  run(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  run(
+    `apt-get install ${missing.join(' ')}`,
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
 }
 
 export function ensureNodeModules() {

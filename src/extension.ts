@@ -62,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.window.registerTreeDataProvider('switchyard.pipeline', tree));
   // The scorecard view also loads main.js only when it is first shown.
   context.subscriptions.push(
-    vscode.window.registerWebviewViewProvider('switchyard.scorecard', { resolveWebviewView: (view) => loadMain().resolveScorecard(s, view) }),
+    vscode.window.registerWebviewViewProvider('switchyard.scorecard', {
+      resolveWebviewView: (view) => loadMain().resolveScorecard(s, view),
+    }),
   );
 }
 

@@ -1,7 +1,14 @@
 // Renders a RunView into the panel's sections. Structure is rebuilt from the view on each state
 // message (a few per stage, small); the streaming output <pre> nodes are kept and moved, never
 // rebuilt, so live text is not lost or re-sent.
-import type { FindingView, PanelStage, ReviewView, RunView, StageView, ToolCallView } from '../src/protocol/panelProtocol';
+import type {
+  FindingView,
+  PanelStage,
+  ReviewView,
+  RunView,
+  StageView,
+  ToolCallView,
+} from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderCalls } from './renderCalls';

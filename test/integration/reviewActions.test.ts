@@ -172,7 +172,9 @@ suite('acting on review findings', () => {
     assert.deepEqual(again.editor, run.editor, 'the re-run keeps the editor context of the run it re-runs');
     assert.ok(
       !server().requests.some((r) => /You are the (scout|architect|implementer)/.test(r.system)),
-      `only the critic was asked: ${server().requests.map((r) => r.system.slice(0, 24)).join(' | ')}`,
+      `only the critic was asked: ${server()
+        .requests.map((r) => r.system.slice(0, 24))
+        .join(' | ')}`,
     );
     assert.ok(!again.model.view.stages.some((s) => s.stage === 'scout'));
     await vscode.commands.executeCommand('switchyard.rejectChange');

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import { CRITIC_KEY, CRITIC_KEY_NAME, IMPLEMENTER_KEY, IMPLEMENTER_KEY_NAME, cartTeam, loopbackPolicy } from './extensionFixtures';
+import {
+  CRITIC_KEY,
+  CRITIC_KEY_NAME,
+  IMPLEMENTER_KEY,
+  IMPLEMENTER_KEY_NAME,
+  cartTeam,
+  loopbackPolicy,
+} from './extensionFixtures';
 import { mainModule } from './hostHelpers';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
@@ -19,22 +26,75 @@ interface ReviewResult {
     candidateSide: { items: number; approvalRate: number | null; headUsed: number; costUsd: number };
     suggestion: { recommend: boolean; toChain: string[]; reasons: string[] };
   };
-  shown: { accept(opts: { confirm: (q: string) => Thenable<boolean> }): Promise<string | undefined>; html(): string; panel: vscode.WebviewPanel };
+  shown: {
+    accept(opts: { confirm: (q: string) => Thenable<boolean> }): Promise<string | undefined>;
+    html(): string;
+    panel: vscode.WebviewPanel;
+  };
 }
 
 function record(runId: string) {
   const at = new Date().toISOString();
   return {
-    v: 1, runId, startedAt: at, finishedAt: at, task: TASK, kind: 'bugfix', risk: 'medium', signals: [],
-    decision: { stages: [{ stage: 'implementer', estimatedCostUsd: 0 }, { stage: 'critic', estimatedCostUsd: 0 }], gates: [], estimatedCostUsd: 0 },
+    v: 1,
+    runId,
+    startedAt: at,
+    finishedAt: at,
+    task: TASK,
+    kind: 'bugfix',
+    risk: 'medium',
+    signals: [],
+    decision: {
+      stages: [
+        { stage: 'implementer', estimatedCostUsd: 0 },
+        { stage: 'critic', estimatedCostUsd: 0 },
+      ],
+      gates: [],
+      estimatedCostUsd: 0,
+    },
     stages: [
-      { stage: 'implementer', round: 1, modelId: 'loop-claude', vendor: 'anthropic', state: 'done', tokensIn: 900, tokensOut: 120, costUsd: 0.0045, elapsedMs: 1200 },
-      { stage: 'critic', round: 1, modelId: 'loop-gpt', vendor: 'openai', state: 'done', tokensIn: 1100, tokensOut: 90, costUsd: 0.0018, elapsedMs: 700 },
+      {
+        stage: 'implementer',
+        round: 1,
+        modelId: 'loop-claude',
+        vendor: 'anthropic',
+        state: 'done',
+        tokensIn: 900,
+        tokensOut: 120,
+        costUsd: 0.0045,
+        elapsedMs: 1200,
+      },
+      {
+        stage: 'critic',
+        round: 1,
+        modelId: 'loop-gpt',
+        vendor: 'openai',
+        state: 'done',
+        tokensIn: 1100,
+        tokensOut: 90,
+        costUsd: 0.0018,
+        elapsedMs: 700,
+      },
     ],
     fallbacks: [],
-    reviews: [{ stage: 'critic', round: 1, reviewerModelId: 'loop-gpt', reviewerVendor: 'openai', implementerVendor: 'anthropic', verdict: 'approve', findings: 0 }],
-    gates: [], verifications: [], finalVerdict: 'approve', outcome: 'applied', message: 'applied',
-    diff: '--- a/src/cart.ts\n+++ b/src/cart.ts\n@@ -15 +15 @@\n-x\n+y\n', filesChanged: ['src/cart.ts'],
+    reviews: [
+      {
+        stage: 'critic',
+        round: 1,
+        reviewerModelId: 'loop-gpt',
+        reviewerVendor: 'openai',
+        implementerVendor: 'anthropic',
+        verdict: 'approve',
+        findings: 0,
+      },
+    ],
+    gates: [],
+    verifications: [],
+    finalVerdict: 'approve',
+    outcome: 'applied',
+    message: 'applied',
+    diff: '--- a/src/cart.ts\n+++ b/src/cart.ts\n@@ -15 +15 @@\n-x\n+y\n',
+    filesChanged: ['src/cart.ts'],
     totals: { tokensIn: 2000, tokensOut: 210, costUsd: 0.0063, elapsedMs: 1900 },
   };
 }
@@ -42,7 +102,8 @@ function record(runId: string) {
 suite('routing review and scorecard', () => {
   let server: LoopbackServer;
   let folder: vscode.Uri;
-  const bytes = async (rel: string) => Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, rel))).toString('utf8');
+  const bytes = async (rel: string) =>
+    Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, rel))).toString('utf8');
 
   suiteSetup(async function () {
     if (!vscode.workspace.isTrusted) this.skip();
@@ -53,19 +114,32 @@ suite('routing review and scorecard', () => {
     // The fixture policy plus a cheaper candidate of a third vendor.
     const text = loopbackPolicy(server);
     const policy = JSON.parse(text.slice(text.indexOf('{')));
-    policy.models.push({ ...policy.models[0], id: 'loop-new', model: 'loop-new', vendor: 'mistral', price: { inputPerMTok: 0.2, outputPerMTok: 0.6 } });
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, '.switchyard', 'routing.json'), new TextEncoder().encode(`// team policy\n${JSON.stringify(policy, null, 2)}\n`));
+    policy.models.push({
+      ...policy.models[0],
+      id: 'loop-new',
+      model: 'loop-new',
+      vendor: 'mistral',
+      price: { inputPerMTok: 0.2, outputPerMTok: 0.6 },
+    });
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(folder, '.switchyard', 'routing.json'),
+      new TextEncoder().encode(`// team policy\n${JSON.stringify(policy, null, 2)}\n`),
+    );
     await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
     await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
     await mainModule().currentServices()!.policy.reload();
     const ledger = join(mkdtempSync(join(tmpdir(), 'switchyard-ledger-')), 'runs.jsonl');
     writeFileSync(ledger, `${JSON.stringify(record('run-bench-1'))}\n`);
     // A user-scope setting (the ledger is never kept in the workspace); each test run has fresh user data.
-    await vscode.workspace.getConfiguration('switchyard').update('ledgerPath', ledger, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('switchyard')
+      .update('ledgerPath', ledger, vscode.ConfigurationTarget.Global);
   });
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration('switchyard').update('ledgerPath', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('switchyard')
+      .update('ledgerPath', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server?.close();
   });
@@ -88,7 +162,10 @@ suite('routing review and scorecard', () => {
     const r = await vscode.commands.executeCommand<ReviewResult>('switchyard.reviewRouting', 'loop-new', 'implementer');
     assert.ok(r, 'the review produced a report');
     assert.equal(await bytes('src/cart.ts'), cartBefore, 'replays never touch the workspace');
-    assert.ok(server.requests.slice(requestsBefore).some((q) => q.model === 'loop-new'), 'the candidate was really called');
+    assert.ok(
+      server.requests.slice(requestsBefore).some((q) => q.model === 'loop-new'),
+      'the candidate was really called',
+    );
     assert.equal(r.report.current.items, 1);
     assert.equal(r.report.current.approvalRate, 1);
     assert.equal(r.report.candidateSide.approvalRate, 1);
@@ -103,7 +180,12 @@ suite('routing review and scorecard', () => {
     assert.match(asked, /stages\.implementer: \["loop-claude"\] → \["loop-new","loop-claude"\]/);
     assert.match(done ?? '', /Applied: stages\.implementer is now/);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    assert.ok(tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'switchyard-proposed-policy'), 'the diff was shown first');
+    assert.ok(
+      tabs.some(
+        (t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'switchyard-proposed-policy',
+      ),
+      'the diff was shown first',
+    );
     const after = await bytes('.switchyard/routing.json');
     assert.match(after, /^\/\/ team policy\n/, 'comments survive the edit');
     assert.deepEqual(JSON.parse(after.slice(after.indexOf('{'))).stages.implementer, ['loop-new', 'loop-claude']);

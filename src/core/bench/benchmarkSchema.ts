@@ -12,7 +12,10 @@ export const ContextFileSchema = z.object({
   /** Workspace-relative, forward slashes. */
   path: z.string().min(1),
   /** sha256 hex of the file's bytes when the item was marked; null when the file did not exist. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
 });
 export type ContextFile = z.infer<typeof ContextFileSchema>;
 

@@ -20,9 +20,7 @@ const RANGE_DAYS: Record<TimeRange, number | undefined> = { '7d': 7, '30d': 30, 
 export function filterRecords(records: readonly RunRecord[], filter: ScorecardFilter, nowMs: number): RunRecord[] {
   const days = RANGE_DAYS[filter.range];
   const since = days === undefined ? -Infinity : nowMs - days * DAY_MS;
-  return records.filter(
-    (r) => Date.parse(r.startedAt) >= since && (filter.kind === 'all' || r.kind === filter.kind),
-  );
+  return records.filter((r) => Date.parse(r.startedAt) >= since && (filter.kind === 'all' || r.kind === filter.kind));
 }
 
 export interface StageHealth {

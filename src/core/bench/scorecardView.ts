@@ -49,7 +49,11 @@ export const ScorecardViewSchema = z.object({
 });
 export type ScorecardView = z.infer<typeof ScorecardViewSchema>;
 
-export function buildScorecardView(records: readonly RunRecord[], filter: ScorecardFilter, nowMs: number): ScorecardView {
+export function buildScorecardView(
+  records: readonly RunRecord[],
+  filter: ScorecardFilter,
+  nowMs: number,
+): ScorecardView {
   const picked = filterRecords(records, filter, nowMs);
   const card = scorecard(picked);
   const tokens = tokensByModelRole(picked);

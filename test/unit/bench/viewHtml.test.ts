@@ -40,9 +40,18 @@ test('scorecard HTML: filters selected, figures, stage table, chart, escaped ids
   const html = scorecardHtml(view, 'https://webview.test', NONCE, 'Ledger: /tmp/runs.jsonl');
   checkShell(html);
   assert.match(html, /<option value="all" selected>All time<\/option>/);
-  assert.match(html, /<strong>4<\/strong> run\(s\), 3 applied, <strong>3<\/strong> trusted change\(s\), total \$0\.0655, cost per trusted change <strong>\$0\.0165<\/strong>/);
-  assert.match(html, /<tr><td class="head">sonnet<span class="narrow role"> · Implementer<\/span><\/td><td class="l">Implementer<\/td><td data-label="runs">4<\/td><td data-label="accepted">75%<\/td><td data-label="cost\/trusted">\$0\.0165<\/td><td data-label="trusted">3<\/td><td class="wide">2\.0s<\/td><td class="wide">\$0\.0380<\/td><td class="wide">6000→1100<\/td><\/tr>/);
-  assert.match(html, /<tr><td class="head">Implementer<\/td><td data-label="runs">4<\/td><td data-label="skipped">0<\/td><td data-label="failed" class="bad">1<\/td><td data-label="fell back">1<\/td><\/tr>/);
+  assert.match(
+    html,
+    /<strong>4<\/strong> run\(s\), 3 applied, <strong>3<\/strong> trusted change\(s\), total \$0\.0655, cost per trusted change <strong>\$0\.0165<\/strong>/,
+  );
+  assert.match(
+    html,
+    /<tr><td class="head">sonnet<span class="narrow role"> · Implementer<\/span><\/td><td class="l">Implementer<\/td><td data-label="runs">4<\/td><td data-label="accepted">75%<\/td><td data-label="cost\/trusted">\$0\.0165<\/td><td data-label="trusted">3<\/td><td class="wide">2\.0s<\/td><td class="wide">\$0\.0380<\/td><td class="wide">6000→1100<\/td><\/tr>/,
+  );
+  assert.match(
+    html,
+    /<tr><td class="head">Implementer<\/td><td data-label="runs">4<\/td><td data-label="skipped">0<\/td><td data-label="failed" class="bad">1<\/td><td data-label="fell back">1<\/td><\/tr>/,
+  );
   assert.doesNotMatch(html, /<img/);
   assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
   // One polyline per model in the series (gpt, sonnet, and the hostile-named one).

@@ -33,7 +33,10 @@ test('a selection reaches the roles but is never classified, searched for files 
       .flatMap((e) => (e.type === 'context-sent' ? e.artifacts : []));
     assert.ok(!sent.some((a) => /options\.long|str\.length/.test(a)), `artifacts: ${sent.join(' ')}`);
     const implSaw = messagesText(h.requestsOf('implementer')[0]!);
-    assert.ok(implSaw.includes('Selected in index.js (lines 1-4)') && implSaw.includes('throw new Error(options.long)'), implSaw);
+    assert.ok(
+      implSaw.includes('Selected in index.js (lines 1-4)') && implSaw.includes('throw new Error(options.long)'),
+      implSaw,
+    );
   } finally {
     await h.close();
   }

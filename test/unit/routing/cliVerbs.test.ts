@@ -124,7 +124,11 @@ test('route without --yes and without a terminal applies nothing and exits 1; wi
     assert.equal(await runRoute(['Fix typo in README.md', '--no-ledger'], t.io), 1);
     assert.equal(readFileSync(join(root, 'README.md'), 'utf8'), README);
     const said = t.err.join('\n');
-    assert.match(said, /rejected: not confirmed: there is no terminal to ask on; pass --yes/, 'the run ends saying why');
+    assert.match(
+      said,
+      /rejected: not confirmed: there is no terminal to ask on; pass --yes/,
+      'the run ends saying why',
+    );
     assert.doesNotMatch(said, /human gate/, 'no rule asked for a person');
 
     queues.implementer.push(fix);
