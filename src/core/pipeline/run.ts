@@ -37,7 +37,7 @@ import {
   scoutStage,
   type StageKit,
 } from './planningStages';
-import { makeExploreKit } from './exploreKit';
+import { likelyFilesForResidency, makeExploreKit } from './exploreKit';
 import { sharedCodebase } from '../context/codebase';
 import { ripgrepOnPath } from '../context/ripgrepPath';
 import { criticReview } from './criticStage';
@@ -107,6 +107,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   const contextPaths = [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)];
   /** Tokens and cost spent outside any stage (the classifier model), added to the run's totals. */
   const extra = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
+  const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
+  const editor = opts.editor ?? { activeFile: opts.context?.filePaths?.[0] };
   const decision = opts.decision ?? (await makeDecision());
 
   async function makeDecision() {
@@ -119,6 +121,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const unsure = local.calls ? local.calls.kind.uncertain || local.calls.risk.uncertain : true;
     const spec = id && unsure ? policy.models.find((m) => m.id === id) : undefined;
     const files = await residencyPaths(opts.root, contextPaths);
+    // Rules scoped to paths also weigh the files the locator ranks for the task (see decide.ts).
+    const likelyFiles = await likelyFilesForResidency(policy, codebase, opts.task, editor);
     if (spec) {
       // The classifier reads the task (and the selection in it): rules for every stage cover it too.
       const missing = opts.availability(spec) ?? residencyViolations(policy, undefined, spec, files)[0]?.reason;
@@ -150,6 +154,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       task: opts.task,
       knownFiles: contextPaths.length,
       files,
+      likelyFiles,
       priceLookup: opts.priceLookup,
       localClassification: classification === local ? undefined : local,
     });
@@ -249,8 +254,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const task = opts.attachedContext ? `${opts.task}\n\n${opts.attachedContext}` : opts.task;
     const userPaths = contextPaths;
 
-    const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
-    const editor = opts.editor ?? { activeFile: opts.context?.filePaths?.[0] };
     const kit: StageKit = {
       task,
       nonce,
