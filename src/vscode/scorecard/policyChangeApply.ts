@@ -106,25 +106,27 @@ export async function acceptPolicySuggestion(
     if (!(await vscode.workspace.applyEdit(we)))
       return failed(`VS Code refused to create ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
   } else {
-    // Through the document, so Undo in the file takes the change back; saved at once.
-    const doc = await vscode.workspace.openTextDocument(fileUri);
-    const current = doc.isDirty ? doc.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
+    const current = doc?.isDirty
+      ? doc.getText()
+      : new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
     if (current !== before)
       return failed(`${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`);
-    if (!doc.isDirty && doc.getText() !== current) {
-      // The editor has not caught up with the file on disk yet: a save from it would conflict. Write
-      // the file itself; the open editor reloads it.
+    if (doc?.isDirty) {
+      // Unsaved edits in the editor: the change goes on top of them there, and the file is saved.
+      const we = new vscode.WorkspaceEdit();
+      we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), edit.after);
+      if (!(await vscode.workspace.applyEdit(we)))
+        return failed(`VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
+      if (!(await doc.save()) || doc.isDirty)
+        return failed(
+          `the change to ${WORKSPACE_POLICY_PATH} is in the editor but could not be saved; save the file, or undo there.`,
+        );
+    } else {
+      // The file itself: an open editor reloads it as an undoable edit. (An edit through a document that
+      // has not caught up with the disk yet would conflict on save.)
       await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(edit.after));
-      return applied(suggestion);
     }
-    const we = new vscode.WorkspaceEdit();
-    we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), edit.after);
-    if (!(await vscode.workspace.applyEdit(we)))
-      return failed(`VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
-    if (!(await doc.save()) || doc.isDirty)
-      return failed(
-        `the change to ${WORKSPACE_POLICY_PATH} is in the editor but could not be saved; save the file, or undo there.`,
-      );
   }
   return applied(suggestion);
 }
