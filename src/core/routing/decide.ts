@@ -3,7 +3,7 @@
 // stage (missing key, budget, vendor rule, capability), keeps the rest as ordered fallbacks, and adds
 // the gates the rules require. Nothing a model says reaches this function: routing is policy only.
 import type { ModelSpec, RoutingPolicy, Stage } from '../config/policySchema';
-import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
+import { noReviewerReason, pickReviewers } from './crossVendorRule';
 import type { Classification } from './classificationSchema';
 import {
   ROLE_LABELS,
