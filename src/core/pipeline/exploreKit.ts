@@ -6,7 +6,7 @@ import type { Codebase } from '../context/codebase';
 import { locate, type EditorContext, type Located } from '../context/locate';
 import { ToolBox, type ToolName } from '../context/tools/toolBox';
 import { protectedMatches } from '../paths/protectedPaths';
-import type { ExploreOptions } from './toolLoop';
+import type { ExploreOptions } from '../stage/toolLoop';
 import { looksSecret } from '../paths/secretPaths';
 import { LIKELY_FILES_SCREENED, residencyPaths } from '../residency/residencyPaths';
 

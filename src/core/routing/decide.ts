@@ -4,7 +4,7 @@
 // the gates the rules require. Nothing a model says reaches this function: routing is policy only.
 import type { ModelSpec, RoutingPolicy, Stage } from '../config/policySchema';
 import { residencyViolations } from '../residency/residencyRules';
-import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
+import { noReviewerReason, pickReviewers } from './crossVendorRule';
 import type { Classification } from './classificationSchema';
 import {
   ROLE_LABELS,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
 import { RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
 import { createProvider } from '../../../src/core/providers/createProvider';
-import { reviewDiff } from '../../../src/core/review/reviewDiff';
+import { reviewDiff } from '../../../src/core/pipeline/reviewDiff';
 import type { LoopbackServer } from '../../support/loopbackServer';
 import { approve, json, KEY, roleOf, searchReplace, startHarness, testPolicy, type Harness } from './harness';
 
