@@ -2,6 +2,7 @@
 // the sidebar, the routing panel, the proposed-content documents and the review comments.
 // Everything is disposed through the extension context.
 import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
 import { PolicyService } from './config/policyService';
 import { RoutingPanel } from './panel/routingPanel';
 import { panelHandlers } from './runs/runActions';
@@ -17,7 +18,7 @@ import { TelemetryService } from './telemetry/telemetryService';
 import { renderStatus } from './status/statusBar';
 import { WorkspaceCodebases } from './context/workspaceCodebases';
 
-export class Services implements vscode.Disposable {
+export class Services extends Disposable {
   readonly policy = new PolicyService();
   readonly keys: ApiKeys;
   readonly runs: RunRegistry;
@@ -30,16 +31,18 @@ export class Services implements vscode.Disposable {
   /** OpenTelemetry export of runs: off unless the person switched it on in their user settings. */
   readonly telemetry: TelemetryService;
   readiness: Readiness | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly shell: Shell) {
+    super();
     const ctx = shell.context;
     this.keys = new ApiKeys(ctx.secrets);
     this.runs = new RunRegistry(ctx.globalState);
     this.tree = new PipelineTree(this.runs, () => shell.treeChanged.fire(undefined));
     this.panel = new RoutingPanel(ctx.extensionUri, this.runs, panelHandlers(this));
     this.telemetry = new TelemetryService(this.keys);
-    this.disposables.push(
+    // Disposed newest first: the listeners, then the views, the runs, the policy, the keys last.
+    for (const owned of [
+      this.keys,
       this.telemetry,
       this.policy,
       this.runs,
@@ -53,7 +56,8 @@ export class Services implements vscode.Disposable {
       vscode.lm.onDidChangeChatModels(() => void this.refreshStatus()),
       this.runs.onDidChange((run) => this.updateContextKeys(run)),
       followRuns(this.runs, this.content, this.comments),
-    );
+    ])
+      this._register(owned);
     void this.policy.ready();
   }
 
@@ -79,9 +83,5 @@ export class Services implements vscode.Disposable {
       this.contextKeys.set(k, v);
       void vscode.commands.executeCommand('setContext', k, v);
     }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.reverse()) d.dispose();
   }
 }

@@ -29,7 +29,14 @@ export const OTLP_HEADERS_SECRET = 'OTEL_EXPORTER_OTLP_HEADERS';
 /** Path of the workspace policy file, relative to the workspace root. */
 export const WORKSPACE_POLICY_PATH = '.switchyard/routing.json';
 
+const SECRET_KEY_PREFIX = 'switchyard.apiKey.';
+
 /** SecretStorage key for a provider's API key: one per key name (e.g. OPENAI_API_KEY). */
 export function secretKeyFor(keyName: string): string {
-  return `switchyard.apiKey.${keyName}`;
+  return `${SECRET_KEY_PREFIX}${keyName}`;
+}
+
+/** The key name a SecretStorage key stores (secretKeyFor's inverse); undefined for a secret that is not ours. */
+export function keyNameOfSecret(secretKey: string): string | undefined {
+  return secretKey.startsWith(SECRET_KEY_PREFIX) ? secretKey.slice(SECRET_KEY_PREFIX.length) : undefined;
 }
