@@ -1,4 +1,4 @@
-// Every VS Code setting and secret name Switchyard uses, in one place. The core only names them;
+// Every VS Code setting, secret name and storage key Switchyard uses, in one place. The core only names them;
 // the extension reads them (src/vscode), the CLI uses the environment instead.
 
 export const SETTINGS_SECTION = 'switchyard';
@@ -21,6 +21,21 @@ export const SettingKeys = {
   telemetryCaptureContent: 'telemetry.captureContent',
   /** Metrics as well as traces (off for trace-only collectors). */
   telemetryMetrics: 'telemetry.metrics',
+} as const;
+
+/**
+ * What the extension keeps in VS Code's Memento storage (no file contents, no secrets). The values are
+ * the keys these were always stored under: changing one would forget what people have saved.
+ */
+export const StorageKeys = {
+  /** globalState: summaries of past runs for the sidebar. */
+  runHistory: 'switchyard.runHistory',
+  /** globalState: the tasks offered again in the input box. */
+  recentTasks: 'switchyard.recentTasks',
+  /** workspaceState: hashes of the verify commands a person approved in this workspace. */
+  verifyApprovals: 'switchyard.verifyApprovals',
+  /** workspaceState: the Scorecard's filter. */
+  scorecardFilter: 'switchyard.scorecard.filter',
 } as const;
 
 /** The SecretStorage name of the OTLP headers (authorization for a hosted collector), set like a key. */

@@ -10,12 +10,13 @@ import { CandidateError, parseStage } from '../../core/bench/candidatePolicy';
 import { replayVerifier } from '../../core/bench/replayVerifier';
 import { askVerifyApproval, verifyApprovals, verifyIsolation } from '../runs/verifyHost';
 import { reviewRouting as runReview, type RoutingReviewReport } from '../../core/bench/routingReview';
-import { STAGES, type ModelSpec, type Stage } from '../../core/config/policySchema';
+import type { ModelSpec, Stage } from '../../core/config/policySchema';
+import { STAGES } from '../../core/config/stages';
 import { createProvider } from '../../core/providers/createProvider';
 import { keyEnvFor } from '../../core/providers/keys';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import type { Services } from '../services';
-import { ROLE_NAMES } from '../sidebar/pipelineTree';
+import { ROLE_LABELS } from '../../core/config/stages';
 import { showRoutingReview, type ShownReview } from '../scorecard/routingReviewPanel';
 
 export interface ReviewRoutingResult {
@@ -74,7 +75,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
   } else {
     const pick = await vscode.window.showQuickPick(
       STAGES.map((s) => ({
-        label: ROLE_NAMES[s],
+        label: ROLE_LABELS[s],
         description: policy.stages[s].length ? `now: ${policy.stages[s].join(' → ')}` : 'no chain yet',
         stage: s,
       })),
@@ -118,7 +119,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
     report = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Switchyard: reviewing ${candidate} as ${ROLE_NAMES[chosenStage]}`,
+        title: `Switchyard: reviewing ${candidate} as ${ROLE_LABELS[chosenStage]}`,
         cancellable: true,
       },
       async (progress, token) => {

@@ -3,6 +3,7 @@
 // change to a run's view is an event folded into its model here; the sidebar, the panel and the
 // review comments listen.
 import * as vscode from 'vscode';
+import { StorageKeys } from '../../core/config/settingsKeys';
 import { Disposable } from '../lifecycle';
 import type { PanelStage, RunState } from '../../protocol/panelProtocol';
 import type { EditorContext } from './gatherContext';
@@ -48,7 +49,7 @@ export class ActiveRun {
   }
 }
 
-const HISTORY_KEY = 'switchyard.runHistory';
+const HISTORY_KEY = StorageKeys.runHistory;
 const HISTORY_MAX = 50;
 
 export class RunRegistry extends Disposable {

@@ -3,6 +3,7 @@
 // Cancel, the gate as the moment a person reviews the diff with its comment threads and decides, and
 // apply as one WorkspaceEdit. The pipeline never writes; only `apply` below does.
 import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
 import { appendRecord } from '../../core/ledger/ledgerFile';
@@ -18,7 +19,7 @@ import { applyChange } from '../review/applyChange';
 import { ledgerFile, ledgerLocation } from '../scorecard/ledgerLocation';
 import type { Services } from '../services';
 import type { EditorContext } from './gatherContext';
-import { ROLE_NAMES } from '../sidebar/pipelineTree';
+import { ROLE_LABELS } from '../../core/config/stages';
 import type { ActiveRun } from './runRegistry';
 import { showDiff } from './runActions';
 
@@ -90,8 +91,8 @@ async function showFailure(svc: Services, message: string): Promise<void> {
     'Open routing panel',
   ].filter((a): a is string => Boolean(a));
   const choice = await vscode.window.showErrorMessage(message, ...actions);
-  if (choice === 'Set API key') await vscode.commands.executeCommand('switchyard.setApiKey');
-  else if (choice === 'Open routing policy') await vscode.commands.executeCommand('switchyard.openPolicy');
+  if (choice === 'Set API key') await vscode.commands.executeCommand(Commands.setApiKey);
+  else if (choice === 'Open routing policy') await vscode.commands.executeCommand(Commands.openPolicy);
   else if (choice === 'Open routing panel') svc.panel.show();
 }
 
@@ -175,7 +176,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
       token.onCancellationRequested(() => run.abort.abort());
       const listener = svc.runs.listenerFor(run, (e) => {
         if (e.type === 'stage-started')
-          progress.report({ message: `${ROLE_NAMES[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
+          progress.report({ message: `${ROLE_LABELS[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
         if (e.type === 'gate-waiting')
           progress.report({ message: 'waiting for your decision: review the diff, then Apply, Reject or Send back' });
       });

@@ -8,11 +8,8 @@ import type { IsolationChoice } from '../../core/sandbox/chooseIsolation';
 import { mementoApprovalStore } from '../../core/verify/mementoApprovalStore';
 import { describeRun, type ApprovalStore, type AskApproval } from '../../core/verify/verifyApproval';
 
-/** The key approvals were always remembered under in this extension, so none is asked again. */
-const APPROVALS_KEY = 'switchyard.verifyApprovals';
-
 export function verifyApprovals(state: vscode.Memento): ApprovalStore {
-  return mementoApprovalStore(state, APPROVALS_KEY);
+  return mementoApprovalStore(state);
 }
 
 /** A modal naming the exact command; `what` says when it runs ("on each proposed change"). */

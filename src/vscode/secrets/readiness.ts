@@ -3,7 +3,7 @@
 // offer it. Computed ahead of `decide()`, which wants a synchronous answer.
 import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
-import { STAGES } from '../../core/config/policySchema';
+import { STAGES } from '../../core/config/stages';
 import { keyEnvFor } from '../../core/providers/keys';
 import type { ApiKeys, KeyPolicyView } from './apiKeys';
 
