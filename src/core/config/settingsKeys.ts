@@ -6,7 +6,7 @@ export const SETTINGS_SECTION = 'switchyard';
 export const SettingKeys = {
   /** A routing policy object at user level, layered under `.switchyard/routing.json`. */
   policy: 'policy',
-  /** Where run records go; empty means the extension's global storage. */
+  /** Where run records go; empty means the ledger the CLI uses too (ledgerPathFor). */
   ledgerPath: 'ledgerPath',
   /** How many recent tasks the input box offers. */
   recentTasks: 'recentTasks',

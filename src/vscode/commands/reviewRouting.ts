@@ -13,7 +13,7 @@ import { reviewRouting as runReview, type RoutingReviewReport } from '../../core
 import type { ModelSpec, Stage } from '../../core/config/policySchema';
 import { STAGES } from '../../core/config/stages';
 import { createProvider } from '../../core/providers/createProvider';
-import { keyEnvFor } from '../../core/providers/keys';
+import { keyEnvFor, keyEnvNames } from '../../core/providers/keys';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import type { Services } from '../services';
 import { ROLE_LABELS } from '../../core/config/stages';
@@ -108,7 +108,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
     approvals: verifyApprovals(svc.shell.context.workspaceState),
     askApproval: askVerifyApproval('on each replayed change'),
     isolation: verifyIsolation(),
-    secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
+    secretEnvNames: keyEnvNames(policy.models),
   });
   if (verifier.note) void vscode.window.showWarningMessage(`Switchyard: ${verifier.note}`);
 

@@ -11,7 +11,7 @@ import { runTask } from '../../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { createProvider } from '../../core/providers/createProvider';
-import { keyEnvFor } from '../../core/providers/keys';
+import { keyEnvFor, keyEnvNames } from '../../core/providers/keys';
 import { runVerifyStage } from '../../core/verify/verifyStage';
 import { askVerifyApproval, verifyApprovals, verifyIsolation } from './verifyHost';
 import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
@@ -75,7 +75,7 @@ function verifyInScratch(
     approvals: verifyApprovals(svc.shell.context.workspaceState),
     askApproval: askVerifyApproval('on each proposed change the reviewer did not block'),
     isolation: verifyIsolation(),
-    secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
+    secretEnvNames: keyEnvNames(policy.models),
     signal,
   });
 }
