@@ -20,6 +20,7 @@ import {
 import { sendBack, sendFindingBack } from './commands/sendBack';
 import { setApiKey } from './commands/setApiKey';
 import { showStatus } from './commands/showStatus';
+import { panelHandlers } from './runs/runActions';
 import { scorecardProvider } from './scorecard/scorecardViewProvider';
 import { Services } from './services';
 import type { Shell } from './shell';
@@ -55,7 +56,7 @@ let services: Services | undefined;
 
 function servicesFor(shell: Shell): Services {
   if (!services) {
-    services = new Services(shell);
+    services = new Services(shell, panelHandlers);
     shell.context.subscriptions.push(services);
     void services.refreshStatus();
   }

@@ -4,8 +4,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
 import { PolicyService } from './config/policyService';
-import { RoutingPanel } from './panel/routingPanel';
-import { panelHandlers } from './runs/runActions';
+import { RoutingPanel, type PanelRequestHandlers } from './panel/routingPanel';
 import { RunRegistry, type ActiveRun } from './runs/runRegistry';
 import { PROPOSED_SCHEME, ProposedContent } from './review/proposedContent';
 import { ReviewComments } from './review/reviewComments';
@@ -32,13 +31,17 @@ export class Services extends Disposable {
   readonly telemetry: TelemetryService;
   readiness: Readiness | undefined;
 
-  constructor(readonly shell: Shell) {
+  /** `handlers` answers the panel's requests (runs/runActions.ts); main.ts passes it, so this file needs none of them. */
+  constructor(
+    readonly shell: Shell,
+    handlers: (svc: Services) => PanelRequestHandlers,
+  ) {
     super();
     const ctx = shell.context;
     this.keys = new ApiKeys(ctx.secrets);
     this.runs = new RunRegistry(ctx.globalState);
     this.tree = new PipelineTree(this.runs, () => shell.treeChanged.fire(undefined));
-    this.panel = new RoutingPanel(ctx.extensionUri, this.runs, panelHandlers(this));
+    this.panel = new RoutingPanel(ctx.extensionUri, this.runs, handlers(this));
     this.telemetry = new TelemetryService(this.keys);
     // Disposed newest first: the listeners, then the views, the runs, the policy, the keys last.
     for (const owned of [
