@@ -2,6 +2,7 @@
 // a second bundle required the first time a command runs or the sidebar asks for rows, so
 // activation stays a few milliseconds: no network, no secret reads, no file reads here.
 import * as vscode from 'vscode';
+import { COMMAND_IDS, Commands } from './vscode/commandIds';
 import type { Shell } from './vscode/shell';
 
 type Main = typeof import('./vscode/main');
@@ -14,40 +15,19 @@ function loadMain(): Main {
   return main;
 }
 
-/** Every command the manifest contributes; each one loads main.js on first use. */
-const COMMANDS = [
-  'switchyard.routeTask',
-  'switchyard.routeTaskForFile',
-  'switchyard.openPanel',
-  'switchyard.cancelRun',
-  'switchyard.rerunStage',
-  'switchyard.openDiff',
-  'switchyard.applyChange',
-  'switchyard.rejectChange',
-  'switchyard.sendBack',
-  'switchyard.applySuggestion',
-  'switchyard.dismissFinding',
-  'switchyard.sendFindingBack',
-  'switchyard.setApiKey',
-  'switchyard.openPolicy',
-  'switchyard.showStatus',
-  'switchyard.markBenchmark',
-  'switchyard.reviewRouting',
-] as const;
-
 export function activate(context: vscode.ExtensionContext): void {
   const treeChanged = new vscode.EventEmitter<unknown>();
   const statusItem = vscode.window.createStatusBarItem('switchyard.status', vscode.StatusBarAlignment.Left, 50);
   statusItem.name = 'Switchyard';
   statusItem.text = '$(git-compare) Switchyard';
   statusItem.tooltip = 'Switchyard: click to load the routing policy and provider status';
-  statusItem.command = 'switchyard.showStatus';
+  statusItem.command = Commands.showStatus;
   statusItem.show();
   shell = { context, statusItem, treeChanged };
   const s = shell;
   context.subscriptions.push(treeChanged, statusItem);
 
-  for (const id of COMMANDS) {
+  for (const id of COMMAND_IDS) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, (...args: unknown[]) => loadMain().runCommand(s, id, args)),
     );

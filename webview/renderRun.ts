@@ -9,18 +9,11 @@ import type {
   StageView,
   ToolCallView,
 } from '../src/protocol/panelProtocol';
+import { ROLE_LABELS } from '../src/protocol/panelProtocol';
 import { formatMs, formatUsd, h } from './dom';
 import { renderMarkdown } from './markdown';
 import { renderCalls } from './renderCalls';
 import type { OutputStreams } from './outputStreams';
-
-export const STAGE_LABELS: Record<PanelStage, string> = {
-  scout: 'Scout',
-  architect: 'Architect',
-  implementer: 'Implementer',
-  critic: 'Critic',
-  finalOwner: 'Final owner',
-};
 
 const STATE_ICONS: Record<StageView['state'], string> = {
   waiting: '○',
@@ -138,9 +131,9 @@ function stageCard(s: StageView, actions: Actions, runMessage: string): HTMLElem
     : null;
   const select = h(
     'button',
-    { class: 'stage-select', type: 'button', 'aria-label': `Show ${STAGE_LABELS[s.stage]} output` },
+    { class: 'stage-select', type: 'button', 'aria-label': `Show ${ROLE_LABELS[s.stage]} output` },
     h('span', { class: `state-icon state-${s.state}`, 'aria-hidden': 'true' }, STATE_ICONS[s.state]),
-    h('span', { class: 'stage-name' }, STAGE_LABELS[s.stage]),
+    h('span', { class: 'stage-name' }, ROLE_LABELS[s.stage]),
   );
   select.addEventListener('click', () => actions.selectStage(s.stage));
   return h(
@@ -176,7 +169,7 @@ function toolList(s: StageView): HTMLElement | null {
   if (!s.tools.length) return null;
   return h(
     'ol',
-    { class: 'tools', 'aria-label': `${STAGE_LABELS[s.stage]} tool calls` },
+    { class: 'tools', 'aria-label': `${ROLE_LABELS[s.stage]} tool calls` },
     ...s.tools.map((t) =>
       h(
         'li',
@@ -218,7 +211,7 @@ function sawList(s: StageView): HTMLElement {
 export function renderTabs(run: RunView, streams: OutputStreams, selected: number): HTMLElement {
   const tabs = h('vscode-tabs', { 'selected-index': String(selected), 'aria-label': 'Stage output' });
   for (const s of run.stages) {
-    tabs.append(h('vscode-tab-header', { slot: 'header', 'data-stage': s.stage }, STAGE_LABELS[s.stage]));
+    tabs.append(h('vscode-tab-header', { slot: 'header', 'data-stage': s.stage }, ROLE_LABELS[s.stage]));
     tabs.append(
       h(
         'vscode-tab-panel',

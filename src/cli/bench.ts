@@ -15,7 +15,7 @@ import {
   saveBenchmarkSet,
 } from '../core/bench/benchmarkStore';
 import { WORKSPACE_POLICY_PATH } from '../core/config/settingsKeys';
-import { defaultLedgerPath, readRecords } from '../core/ledger/ledgerFile';
+import { ledgerPathFor, readRecords } from '../core/ledger/ledgerFile';
 import { table } from './textTable';
 import { reviewCommand, type ReviewValues } from './benchReview';
 import { printScorecard } from './stats';
@@ -141,7 +141,7 @@ async function add(runId: string | undefined, v: Values, root: string, io: VerbI
     io.err(`switchyard bench add: give the run id to mark, e.g. switchyard bench add run-abc123\n${BENCH_HELP}`);
     return EXIT.usage;
   }
-  const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
+  const file = ledgerPathFor(v.ledger, io.env, io.cwd);
   let read;
   try {
     read = await readRecords(file);

@@ -15,7 +15,7 @@ import type { ReplayHost } from '../core/bench/replayItem';
 import type { RoutingPolicy, Stage } from '../core/config/policySchema';
 import { WORKSPACE_POLICY_PATH } from '../core/config/settingsKeys';
 import { createProvider } from '../core/providers/createProvider';
-import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
+import { envBaseUrl, envKeySource, keyEnvNames } from '../core/providers/keys';
 import { resolveAvailability } from '../core/routing/availability';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { describeRun } from '../core/verify/verifyApproval';
@@ -60,7 +60,7 @@ async function verifierFor(policy: RoutingPolicy, root: string, v: ReviewValues,
         : false;
     },
     isolation: { allowUnsandboxed: allowUnsandboxed(false, io.env) },
-    secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
+    secretEnvNames: keyEnvNames(policy.models),
     env: io.env as NodeJS.ProcessEnv,
   });
 }

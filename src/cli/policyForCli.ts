@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { delimiter, resolve } from 'node:path';
 import { formatProblem, loadPolicy, type PolicyLoadResult } from '../core/config/loadPolicy';
 import type { RoutingPolicy } from '../core/config/policySchema';
-import { keyEnvFor } from '../core/providers/keys';
+import { keyEnvValues } from '../core/providers/keys';
 import { PolicyFileError, readWorkspacePolicy } from '../core/config/policyFile';
 
 export class CliPolicyError extends Error {}
@@ -60,8 +60,5 @@ function realOrSame(p: string): string {
 
 /** The values of the keys this policy's models use, from the environment: what output and records must never show. */
 export function policyKeyValues(policy: RoutingPolicy, env: Record<string, string | undefined>): string[] {
-  return policy.models
-    .map((m) => keyEnvFor(m))
-    .map((name) => (name ? env[name] : undefined))
-    .filter((v): v is string => !!v);
+  return keyEnvValues(policy.models, env);
 }

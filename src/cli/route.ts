@@ -5,13 +5,13 @@
 // "s" at the prompt sends the change back to the implementer with the person's note (same run).
 import { resolve } from 'node:path';
 import { applyResolved } from '../core/edits/applyResolved';
-import { appendRecord, defaultLedgerPath } from '../core/ledger/ledgerFile';
+import { appendRecord, ledgerPathFor } from '../core/ledger/ledgerFile';
 import type { PipelineEvent } from '../core/stage/events';
 import { runTask } from '../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult } from '../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
 import { createProvider } from '../core/providers/createProvider';
-import { envBaseUrl, envKeySource, keyEnvFor } from '../core/providers/keys';
+import { envBaseUrl, envKeySource, keyEnvNames } from '../core/providers/keys';
 import { scrubSecrets } from '../core/providers/scrub';
 import { resolveAvailability } from '../core/routing/availability';
 import { explainDecision } from '../core/routing/explainDecision';
@@ -179,9 +179,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   if (typeof telemetry === 'number') return telemetry;
   const keys = envKeySource(io.env);
   // Keys this run may use: the ledger and the telemetry scrub them if a model ever echoed one.
-  const knownKeys = policy.models
-    .map((m) => keyEnvFor(m))
-    .flatMap((name) => (name && io.env[name] ? [io.env[name]] : []));
+  const knownKeys = policyKeyValues(policy, io.env);
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
   });
@@ -261,7 +259,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
                       )
                     : false,
                 isolation: { allowUnsandboxed: allowUnsandboxed(v['verify-unsandboxed'], io.env) },
-                secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => !!n),
+                secretEnvNames: keyEnvNames(policy.models),
                 env: io.env as NodeJS.ProcessEnv,
                 signal,
               })
@@ -285,7 +283,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     if (result.review) out(scrubSecrets(formatReview(result.review), ...policyKeyValues(policy, io.env)));
   }
   if (!v['no-ledger']) {
-    const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
+    const file = ledgerPathFor(v.ledger, io.env, io.cwd);
     try {
       await appendRecord(file, result.record, ...policyKeyValues(policy, io.env));
     } catch (err) {

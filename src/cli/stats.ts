@@ -3,11 +3,10 @@
 // per trusted change; then per stage how often it was skipped, failed or fell back. The ledger is the
 // one the editor writes too (see defaultLedgerPath), so runs from both show here. `bench stats` is the
 // same report.
-import { resolve } from 'node:path';
 import { ScorecardFilterSchema } from '../core/bench/scorecardFilters';
 import { buildScorecardView } from '../core/bench/scorecardView';
 import { TaskKindSchema } from '../core/config/policySchema';
-import { defaultLedgerPath, readRecords } from '../core/ledger/ledgerFile';
+import { ledgerPathFor, readRecords } from '../core/ledger/ledgerFile';
 import { pct, secs, table, usd } from './textTable';
 import { verbArgs } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
@@ -60,7 +59,7 @@ export async function printScorecard(
     io.err(`${name}: ${f.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
     return EXIT.usage;
   }
-  const file = v.ledger ? resolve(io.cwd, v.ledger) : defaultLedgerPath(io.env);
+  const file = ledgerPathFor(v.ledger, io.env, io.cwd);
   let read;
   try {
     read = await readRecords(file);

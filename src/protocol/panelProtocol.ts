@@ -5,8 +5,11 @@
 // the host answers with a response carrying the same id.
 // Namespace import: `import { z }` defeats tree-shaking and pulls all of zod (~450 KB) into the webview bundle.
 import * as z from 'zod';
+import { STAGES } from '../core/config/stages';
 
-export const PANEL_STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
+/** The stages in run order, and the role names (the webview may import only src/protocol). */
+export { ROLE_LABELS } from '../core/config/stages';
+export const PANEL_STAGES = STAGES;
 export const PanelStageSchema = z.enum(PANEL_STAGES);
 export type PanelStage = z.infer<typeof PanelStageSchema>;
 

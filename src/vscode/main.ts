@@ -2,6 +2,7 @@
 // Builds the services once and runs commands from a table: one row per command, each command in
 // its own file under commands/.
 import * as vscode from 'vscode';
+import { Commands, type CommandId } from './commandIds';
 import { markBenchmark } from './commands/markBenchmark';
 import { openPolicy } from './commands/openPolicy';
 import { rerunStage } from './commands/rerunStage';
@@ -19,6 +20,7 @@ import {
 import { sendBack, sendFindingBack } from './commands/sendBack';
 import { setApiKey } from './commands/setApiKey';
 import { showStatus } from './commands/showStatus';
+import { panelHandlers } from './runs/runActions';
 import { scorecardProvider } from './scorecard/scorecardViewProvider';
 import { Services } from './services';
 import type { Shell } from './shell';
@@ -26,31 +28,35 @@ import type { PipelineNode, PipelineTree } from './sidebar/pipelineTree';
 
 type Command = (svc: Services, args: unknown[]) => unknown;
 
-const COMMANDS: Record<string, Command> = {
-  'switchyard.routeTask': routeTask,
-  'switchyard.routeTaskForFile': routeTaskForFile,
-  'switchyard.openPanel': openPanel,
-  'switchyard.cancelRun': cancel,
-  'switchyard.rerunStage': rerunStage,
-  'switchyard.openDiff': openDiffCommand,
-  'switchyard.applyChange': applyCommand,
-  'switchyard.rejectChange': rejectCommand,
-  'switchyard.sendBack': sendBack,
-  'switchyard.applySuggestion': applySuggestionCommand,
-  'switchyard.dismissFinding': dismissCommand,
-  'switchyard.sendFindingBack': sendFindingBack,
-  'switchyard.setApiKey': setApiKey,
-  'switchyard.openPolicy': openPolicy,
-  'switchyard.showStatus': showStatus,
-  'switchyard.markBenchmark': markBenchmark,
-  'switchyard.reviewRouting': reviewRouting,
+const COMMANDS: Record<CommandId, Command> = {
+  [Commands.routeTask]: routeTask,
+  [Commands.routeTaskForFile]: routeTaskForFile,
+  [Commands.openPanel]: openPanel,
+  [Commands.cancelRun]: cancel,
+  [Commands.rerunStage]: rerunStage,
+  [Commands.openDiff]: openDiffCommand,
+  [Commands.applyChange]: applyCommand,
+  [Commands.rejectChange]: rejectCommand,
+  [Commands.sendBack]: sendBack,
+  [Commands.applySuggestion]: applySuggestionCommand,
+  [Commands.dismissFinding]: dismissCommand,
+  [Commands.sendFindingBack]: sendFindingBack,
+  [Commands.setApiKey]: setApiKey,
+  [Commands.openPolicy]: openPolicy,
+  [Commands.showStatus]: showStatus,
+  [Commands.markBenchmark]: markBenchmark,
+  [Commands.reviewRouting]: reviewRouting,
 };
+
+function isCommandId(id: string): id is CommandId {
+  return Object.hasOwn(COMMANDS, id);
+}
 
 let services: Services | undefined;
 
 function servicesFor(shell: Shell): Services {
   if (!services) {
-    services = new Services(shell);
+    services = new Services(shell, panelHandlers);
     shell.context.subscriptions.push(services);
     void services.refreshStatus();
   }
@@ -59,7 +65,7 @@ function servicesFor(shell: Shell): Services {
 
 /** Runs one command. Returns what the command returns, so tests can drive commands directly. */
 export async function runCommand(shell: Shell, command: string, args: unknown[]): Promise<unknown> {
-  const run = COMMANDS[command];
+  const run = isCommandId(command) ? COMMANDS[command] : undefined;
   if (!run) {
     void vscode.window.showErrorMessage(
       `Switchyard: unknown command ${command}. Reinstall the extension if this persists.`,

@@ -2,9 +2,9 @@
 // the sidebar, the routing panel, the proposed-content documents and the review comments.
 // Everything is disposed through the extension context.
 import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
 import { PolicyService } from './config/policyService';
-import { RoutingPanel } from './panel/routingPanel';
-import { panelHandlers } from './runs/runActions';
+import { RoutingPanel, type PanelRequestHandlers } from './panel/routingPanel';
 import { RunRegistry, type ActiveRun } from './runs/runRegistry';
 import { PROPOSED_SCHEME, ProposedContent } from './review/proposedContent';
 import { ReviewComments } from './review/reviewComments';
@@ -17,7 +17,7 @@ import { TelemetryService } from './telemetry/telemetryService';
 import { renderStatus } from './status/statusBar';
 import { WorkspaceCodebases } from './context/workspaceCodebases';
 
-export class Services implements vscode.Disposable {
+export class Services extends Disposable {
   readonly policy = new PolicyService();
   readonly keys: ApiKeys;
   readonly runs: RunRegistry;
@@ -30,16 +30,22 @@ export class Services implements vscode.Disposable {
   /** OpenTelemetry export of runs: off unless the person switched it on in their user settings. */
   readonly telemetry: TelemetryService;
   readiness: Readiness | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly shell: Shell) {
+  /** `handlers` answers the panel's requests (runs/runActions.ts); main.ts passes it, so this file needs none of them. */
+  constructor(
+    readonly shell: Shell,
+    handlers: (svc: Services) => PanelRequestHandlers,
+  ) {
+    super();
     const ctx = shell.context;
     this.keys = new ApiKeys(ctx.secrets);
     this.runs = new RunRegistry(ctx.globalState);
     this.tree = new PipelineTree(this.runs, () => shell.treeChanged.fire(undefined));
-    this.panel = new RoutingPanel(ctx.extensionUri, this.runs, panelHandlers(this));
+    this.panel = new RoutingPanel(ctx.extensionUri, this.runs, handlers(this));
     this.telemetry = new TelemetryService(this.keys);
-    this.disposables.push(
+    // Disposed newest first: the listeners, then the views, the runs, the policy, the keys last.
+    for (const owned of [
+      this.keys,
       this.telemetry,
       this.policy,
       this.runs,
@@ -53,7 +59,8 @@ export class Services implements vscode.Disposable {
       vscode.lm.onDidChangeChatModels(() => void this.refreshStatus()),
       this.runs.onDidChange((run) => this.updateContextKeys(run)),
       followRuns(this.runs, this.content, this.comments),
-    );
+    ])
+      this._register(owned);
     void this.policy.ready();
   }
 
@@ -79,9 +86,5 @@ export class Services implements vscode.Disposable {
       this.contextKeys.set(k, v);
       void vscode.commands.executeCommand('setContext', k, v);
     }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.reverse()) d.dispose();
   }
 }

@@ -1,7 +1,8 @@
 // The routing a review replays with: the current policy with the candidate model at the head of one
 // stage's chain (the rest of the chain stays as fallbacks). No hook into runTask is needed: a policy
 // override is exactly what the pipeline already routes by, so the replay is the real pipeline.
-import { STAGES, type RoutingPolicy, type Stage } from '../config/policySchema';
+import type { RoutingPolicy, Stage } from '../config/policySchema';
+import { STAGES } from '../config/stages';
 
 export class CandidateError extends Error {
   constructor(message: string) {

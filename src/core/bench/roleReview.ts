@@ -2,7 +2,8 @@
 // current routing, then once per role with the candidate at the head of that role's chain, and
 // gives each role its own side-by-side report and suggestion. The current side is shared, so N
 // roles cost N + 1 replays of the set rather than 2N.
-import { STAGES, type Stage } from '../config/policySchema';
+import type { Stage } from '../config/policySchema';
+import { STAGES } from '../config/stages';
 import { parseStage, withCandidate } from './candidatePolicy';
 import { compareArms, replayArm, type RoutingReviewInput, type RoutingReviewReport } from './routingReview';
 

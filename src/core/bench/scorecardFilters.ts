@@ -2,7 +2,8 @@
 // per-stage health (how often a stage was skipped, failed, or fell back), and the series behind the
 // chart — cost per trusted change per model, one point per day. Pure functions of run records.
 import { z } from 'zod';
-import { STAGES, TaskKindSchema, type Stage } from '../config/policySchema';
+import { TaskKindSchema, type Stage } from '../config/policySchema';
+import { STAGES } from '../config/stages';
 import { isTrustedChange, type RunRecord } from '../ledger/runRecordSchema';
 
 export const TimeRangeSchema = z.enum(['7d', '30d', '90d', 'all']);

@@ -4,8 +4,8 @@
 // `.switchyard/routing.json`, and the JSON Schema VS Code uses to complete and validate that file.
 import { z } from 'zod';
 import { globProblem } from './pathGlob';
+import { STAGES } from './stages';
 
-export const STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
 export const StageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof StageSchema>;
 

@@ -1,4 +1,4 @@
-// Every VS Code setting and secret name Switchyard uses, in one place. The core only names them;
+// Every VS Code setting, secret name and storage key Switchyard uses, in one place. The core only names them;
 // the extension reads them (src/vscode), the CLI uses the environment instead.
 
 export const SETTINGS_SECTION = 'switchyard';
@@ -6,7 +6,7 @@ export const SETTINGS_SECTION = 'switchyard';
 export const SettingKeys = {
   /** A routing policy object at user level, layered under `.switchyard/routing.json`. */
   policy: 'policy',
-  /** Where run records go; empty means the extension's global storage. */
+  /** Where run records go; empty means the ledger the CLI uses too (ledgerPathFor). */
   ledgerPath: 'ledgerPath',
   /** How many recent tasks the input box offers. */
   recentTasks: 'recentTasks',
@@ -23,13 +23,35 @@ export const SettingKeys = {
   telemetryMetrics: 'telemetry.metrics',
 } as const;
 
+/**
+ * What the extension keeps in VS Code's Memento storage (no file contents, no secrets). The values are
+ * the keys these were always stored under: changing one would forget what people have saved.
+ */
+export const StorageKeys = {
+  /** globalState: summaries of past runs for the sidebar. */
+  runHistory: 'switchyard.runHistory',
+  /** globalState: the tasks offered again in the input box. */
+  recentTasks: 'switchyard.recentTasks',
+  /** workspaceState: hashes of the verify commands a person approved in this workspace. */
+  verifyApprovals: 'switchyard.verifyApprovals',
+  /** workspaceState: the Scorecard's filter. */
+  scorecardFilter: 'switchyard.scorecard.filter',
+} as const;
+
 /** The SecretStorage name of the OTLP headers (authorization for a hosted collector), set like a key. */
 export const OTLP_HEADERS_SECRET = 'OTEL_EXPORTER_OTLP_HEADERS';
 
 /** Path of the workspace policy file, relative to the workspace root. */
 export const WORKSPACE_POLICY_PATH = '.switchyard/routing.json';
 
+const SECRET_KEY_PREFIX = 'switchyard.apiKey.';
+
 /** SecretStorage key for a provider's API key: one per key name (e.g. OPENAI_API_KEY). */
 export function secretKeyFor(keyName: string): string {
-  return `switchyard.apiKey.${keyName}`;
+  return `${SECRET_KEY_PREFIX}${keyName}`;
+}
+
+/** The key name a SecretStorage key stores (secretKeyFor's inverse); undefined for a secret that is not ours. */
+export function keyNameOfSecret(secretKey: string): string | undefined {
+  return secretKey.startsWith(SECRET_KEY_PREFIX) ? secretKey.slice(SECRET_KEY_PREFIX.length) : undefined;
 }

@@ -3,7 +3,7 @@
 // scrubber on the way in, so a key that slipped into a diff or an error never lands on disk.
 import { appendFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { withLock } from '../edits/fileLock';
 import { scrubSecrets } from '../providers/scrub';
 import { RunRecordSchema, type RunRecord } from './runRecordSchema';
@@ -70,6 +70,14 @@ export function defaultLedgerPath(env: Record<string, string | undefined>): stri
   if (env['SWITCHYARD_LEDGER']) return env['SWITCHYARD_LEDGER'];
   const state = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
   return join(state, 'switchyard', 'runs.jsonl');
+}
+
+/**
+ * The ledger a host reads and appends to: the one the person named (the CLI's `--ledger`, the
+ * editor's `switchyard.ledgerPath`), relative to `cwd`, else the default above. The one rule both use.
+ */
+export function ledgerPathFor(given: string | undefined, env: Record<string, string | undefined>, cwd: string): string {
+  return given ? resolve(cwd, given) : defaultLedgerPath(env);
 }
 
 /**

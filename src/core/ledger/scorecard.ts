@@ -2,6 +2,7 @@
 // cost, and the cost per trusted change — the total cost of the runs whose diff was applied after
 // an approving cross-vendor review, divided by how many there were.
 import type { Stage } from '../config/policySchema';
+import { STAGES } from '../config/stages';
 import { isTrustedChange, type RunRecord } from './runRecordSchema';
 
 export interface ScoreRow {
@@ -85,7 +86,7 @@ export function scorecard(records: readonly RunRecord[]): Scorecard {
       acc.set(key, a);
     }
   }
-  const order: Stage[] = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'];
+  const order: readonly Stage[] = STAGES;
   const rows = [...acc.values()]
     .map<ScoreRow>((a) => ({
       modelId: a.modelId,

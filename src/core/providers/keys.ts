@@ -44,6 +44,26 @@ export function keyEnvFor(spec: Pick<ModelSpec, 'provider' | 'baseUrl' | 'apiKey
   return undefined;
 }
 
+type KeyNamed = Pick<ModelSpec, 'provider' | 'baseUrl' | 'apiKeyEnv'>;
+
+/**
+ * The key variables a policy's models use (keyEnvFor of each, each once): what a verify command's
+ * sandbox masks by name, what readiness looks up, and whose values output and records never show.
+ */
+export function keyEnvNames(models: Iterable<KeyNamed>): string[] {
+  const names = new Set<string>();
+  for (const m of models) {
+    const name = keyEnvFor(m);
+    if (name) names.add(name);
+  }
+  return [...names];
+}
+
+/** The values of those variables in `env` (set ones only). */
+export function keyEnvValues(models: Iterable<KeyNamed>, env: Env): string[] {
+  return keyEnvNames(models).flatMap((name) => (env[name] ? [env[name]] : []));
+}
+
 /** Where each well-known key may go: the vendor's own hosts (a policy cannot redirect it elsewhere). */
 const KEY_HOME: Record<string, RegExp> = Object.fromEntries(GATEWAY_KEY_ENV.map(([host, name]) => [name, host]));
 

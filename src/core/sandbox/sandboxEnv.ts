@@ -105,8 +105,3 @@ export function buildSandboxEnv(parent: NodeJS.ProcessEnv, opts: SandboxEnvOptio
   Object.assign(env, { HOME: opts.home, TMPDIR: opts.tmpDir, SHELL: '/bin/sh' });
   return { env, withheld: withheld.sort(), refused: refused.sort(), secretValues };
 }
-
-/** The policy's `apiKeyEnv` names: the keys Switchyard itself uses are masked by name too. */
-export function secretEnvNamesFromPolicy(policy: { models: ReadonlyArray<{ apiKeyEnv?: string }> }): string[] {
-  return [...new Set(policy.models.flatMap((m) => (m.apiKeyEnv ? [m.apiKeyEnv] : [])))];
-}

@@ -1,6 +1,7 @@
 // An ApprovalStore over anything shaped like VS Code's Memento (workspaceState / globalState),
 // typed structurally so core stays vscode-free: the extension passes `context.workspaceState`.
 // Hashes only, like the file store, capped so a long-lived workspace cannot grow it without end.
+import { StorageKeys } from '../config/settingsKeys';
 import type { ApprovalStore } from './verifyApproval';
 
 export interface MementoLike {
@@ -8,7 +9,8 @@ export interface MementoLike {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
-export const APPROVALS_STATE_KEY = 'switchyard.verify.approvedCommands';
+/** The one key approvals are remembered under (the extension always used it; none is asked again). */
+export const APPROVALS_STATE_KEY = StorageKeys.verifyApprovals;
 const MAX_REMEMBERED = 200;
 
 export function mementoApprovalStore(memento: MementoLike, key = APPROVALS_STATE_KEY): ApprovalStore {

@@ -4,12 +4,13 @@
 // scout's findings, the architect's plan and (re-running a reviewer) the implementer's change of
 // the run being replaced are reused as they were.
 import * as vscode from 'vscode';
-import { STAGES, type Stage } from '../../core/config/policySchema';
+import type { Stage } from '../../core/config/policySchema';
+import { STAGES } from '../../core/config/stages';
 import { residencyPaths } from '../../core/residency/residencyPaths';
 import { mentionedPaths } from '../../core/routing/stagePlan';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
-import { ROLE_NAMES } from '../sidebar/pipelineTree';
+import { ROLE_LABELS } from '../../core/config/stages';
 import { rerunChoices, type RerunChoice } from './rerunChoices';
 
 function stageArg(arg: unknown): Stage | undefined {
@@ -27,7 +28,7 @@ export async function rerunStage(svc: Services, args: unknown[]) {
   let stage = stageArg(args[0]);
   if (!stage) {
     const pick = await vscode.window.showQuickPick(
-      run.model.view.stages.map((s) => ({ label: ROLE_NAMES[s.stage], description: s.modelId, stage: s.stage })),
+      run.model.view.stages.map((s) => ({ label: ROLE_LABELS[s.stage], description: s.modelId, stage: s.stage })),
       { title: 'Re-run which stage?' },
     );
     if (!pick) return undefined;
@@ -65,7 +66,7 @@ export async function rerunStage(svc: Services, args: unknown[]) {
   const blocked = choices.find((c) => c.spec.id === modelId)?.blocked;
   if (blocked || !choices.some((c) => c.spec.id === modelId)) {
     void vscode.window.showErrorMessage(
-      `Switchyard: ${modelId} cannot re-run the ${ROLE_NAMES[stage]}: ${blocked ?? 'it is not in the routing policy'}. Pick a model marked ready.`,
+      `Switchyard: ${modelId} cannot re-run the ${ROLE_LABELS[stage]}: ${blocked ?? 'it is not in the routing policy'}. Pick a model marked ready.`,
     );
     return undefined;
   }
@@ -105,7 +106,7 @@ async function pickModel(stage: Stage, choices: RerunChoice[]): Promise<string |
       : []),
   ];
   const pick = await vscode.window.showQuickPick(items, {
-    title: `Re-run the ${ROLE_NAMES[stage]} with which model?`,
+    title: `Re-run the ${ROLE_LABELS[stage]} with which model?`,
     placeHolder: ready.length ? undefined : 'No other model can run this stage now: each says why',
   });
   return pick?.id;

@@ -8,14 +8,11 @@ import { loadBenchmarkSet } from '../../core/bench/benchmarkStore';
 import { BENCHMARKS_PATH } from '../../core/bench/benchmarkSchema';
 import { CandidateError, parseStage } from '../../core/bench/candidatePolicy';
 import { replayVerifier } from '../../core/bench/replayVerifier';
-import { askVerifyApproval, verifyApprovals, verifyIsolation } from '../runs/verifyHost';
 import { reviewRouting as runReview, type RoutingReviewReport } from '../../core/bench/routingReview';
-import { STAGES, type ModelSpec, type Stage } from '../../core/config/policySchema';
-import { createProvider } from '../../core/providers/createProvider';
-import { keyEnvFor } from '../../core/providers/keys';
-import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
+import type { Stage } from '../../core/config/policySchema';
+import { ROLE_LABELS, STAGES } from '../../core/config/stages';
+import { availabilityFrom, providerFactory, verifyHostInput } from '../runs/runHost';
 import type { Services } from '../services';
-import { ROLE_NAMES } from '../sidebar/pipelineTree';
 import { showRoutingReview, type ShownReview } from '../scorecard/routingReviewPanel';
 
 export interface ReviewRoutingResult {
@@ -74,7 +71,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
   } else {
     const pick = await vscode.window.showQuickPick(
       STAGES.map((s) => ({
-        label: ROLE_NAMES[s],
+        label: ROLE_LABELS[s],
         description: policy.stages[s].length ? `now: ${policy.stages[s].join(' → ')}` : 'no chain yet',
         stage: s,
       })),
@@ -91,23 +88,11 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
     return undefined;
   }
 
-  const keySource = svc.keys.keySource(svc.policy);
-  const providerFor = async (spec: ModelSpec) => {
-    const name = keyEnvFor(spec);
-    return createProvider(spec, {
-      apiKey: await keySource.get(spec),
-      keyHint: name ? `"Switchyard: Set API key" → ${name}` : undefined,
-      vscodeLm: createVscodeLmProvider,
-    });
-  };
+  const providerFor = providerFactory(svc);
   const verifier = await replayVerifier({
     policy,
     root,
-    trusted: vscode.workspace.isTrusted,
-    approvals: verifyApprovals(svc.shell.context.workspaceState),
-    askApproval: askVerifyApproval('on each replayed change'),
-    isolation: verifyIsolation(),
-    secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
+    ...verifyHostInput(svc, policy, 'on each replayed change'),
   });
   if (verifier.note) void vscode.window.showWarningMessage(`Switchyard: ${verifier.note}`);
 
@@ -118,7 +103,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
     report = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Switchyard: reviewing ${candidate} as ${ROLE_NAMES[chosenStage]}`,
+        title: `Switchyard: reviewing ${candidate} as ${ROLE_LABELS[chosenStage]}`,
         cancellable: true,
       },
       async (progress, token) => {
@@ -132,9 +117,7 @@ export async function reviewRouting(svc: Services, args: unknown[]): Promise<Rev
           stage: chosenStage,
           candidate,
           host: {
-            availability: (spec) =>
-              readiness.reasons.get(spec.id) ??
-              (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
+            availability: availabilityFrom(readiness),
             providerFor,
             verify: verifier.verify,
             signal: ac.signal,

@@ -1,6 +1,7 @@
 // "Switchyard: Show status" (the status bar click): the policy in force, its problems with the file
 // and line, and which stages have a ready model, with the next step for each gap.
 import * as vscode from 'vscode';
+import { runFailureAction } from '../runs/runHost';
 import type { Services } from '../services';
 import { PolicyService } from '../config/policyService';
 
@@ -28,6 +29,5 @@ export async function showStatus(svc: Services): Promise<void> {
     ? `Switchyard: no ready model for ${missing.join(', ')}. ${[...new Set(missing.flatMap((s) => svc.policy.policy.stages[s].map((id) => readiness.reasons.get(id)).filter(Boolean)))].join('; ')}.${notes}`
     : `Switchyard: policy from ${svc.policy.sources.join(' + ')}; every configured stage has a ready model.${notes}`;
   const choice = await vscode.window.showInformationMessage(msg, 'Set API key', 'Open routing policy');
-  if (choice === 'Set API key') await vscode.commands.executeCommand('switchyard.setApiKey');
-  if (choice === 'Open routing policy') await vscode.commands.executeCommand('switchyard.openPolicy');
+  await runFailureAction(choice);
 }

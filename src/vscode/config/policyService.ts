@@ -4,33 +4,33 @@
 // good policy and exposes the precise problems (the status bar shows a warning, the command
 // shows them with links to the file).
 import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
 import { formatProblem, PolicyStore, type PolicyLoadResult, type PolicyProvenance } from '../../core/config/loadPolicy';
 import type { RoutingPolicy } from '../../core/config/policySchema';
 import { SETTINGS_SECTION, SettingKeys, WORKSPACE_POLICY_PATH } from '../../core/config/settingsKeys';
 
-export class PolicyService implements vscode.Disposable {
+export class PolicyService extends Disposable {
   private readonly store = new PolicyStore();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private lastResult: PolicyLoadResult | undefined;
   /** Base URLs that the workspace file set, so an untrusted workspace never gets a key sent there. */
   private workspaceUrls = new Set<string>();
   private loading: Promise<void> | undefined;
 
   constructor() {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_POLICY_PATH}`);
-    this.disposables.push(
-      watcher,
-      watcher.onDidChange(() => void this.reload()),
-      watcher.onDidCreate(() => void this.reload()),
-      watcher.onDidDelete(() => void this.reload()),
+    super();
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${WORKSPACE_POLICY_PATH}`));
+    this._register(watcher.onDidChange(() => void this.reload()));
+    this._register(watcher.onDidCreate(() => void this.reload()));
+    this._register(watcher.onDidDelete(() => void this.reload()));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS_SECTION}.${SettingKeys.policy}`)) void this.reload();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),
     );
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
   }
 
   static fileUri(): vscode.Uri | undefined {
@@ -123,9 +123,5 @@ export class PolicyService implements vscode.Disposable {
 
   workspaceChoseUrl(baseUrl: string | undefined): boolean {
     return baseUrl !== undefined && this.workspaceUrls.has(baseUrl);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // waits for the app's `ready` before sending anything, answers its requests by id, and streams
 // model output as per-frame batches of deltas. One panel per window, reused across runs.
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../lifecycle';
 import {
   hostNotify,
   parseWebviewMessage,
@@ -29,12 +30,11 @@ function panelColumn(): vscode.ViewColumn {
   return columns.length > 1 ? Math.max(...columns) : vscode.ViewColumn.Beside;
 }
 
-export class RoutingPanel implements vscode.Disposable {
+export class RoutingPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private batcher: DeltaBatcher | undefined;
   private batcherRunId = '';
-  private readonly subscriptions: vscode.Disposable[] = [];
   /** Counts what was posted, so tests and the benchmark can check the message rate. */
   readonly stats = { posted: 0, deltaMessages: 0 };
 
@@ -43,16 +43,26 @@ export class RoutingPanel implements vscode.Disposable {
     private readonly runs: RunRegistry,
     private readonly handlers: PanelRequestHandlers,
   ) {
-    this.subscriptions.push(
-      runs.onDidChange((run) => this.onRunChanged(run)),
+    super();
+    this._register(runs.onDidChange((run) => this.onRunChanged(run)));
+    this._register(
       runs.onDelta(({ run, stage, text }) => {
         if (!this.panel || !this.ready) return;
         this.batcherFor(run).push(stage, text);
       }),
+    );
+    this._register(
       runs.onClear(({ run, stage }) => {
         if (!this.panel || !this.ready) return;
         this.batcherFor(run).drop(stage);
         this.post(hostNotify('stage/clear', { runId: run.runId, stage }));
+      }),
+    );
+    // Disposed first (registered last): the open panel and the batcher of the current run.
+    this._register(
+      toDisposable(() => {
+        this.batcher?.dispose();
+        this.panel?.dispose();
       }),
     );
   }
@@ -178,11 +188,5 @@ export class RoutingPanel implements vscode.Disposable {
     } catch (err) {
       this.post({ kind: 'response', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) });
     }
-  }
-
-  dispose(): void {
-    this.batcher?.dispose();
-    this.panel?.dispose();
-    for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // result, under the `switchyard-proposed:` scheme (read-only, never on disk). Comment threads for
 // review findings sit on the proposed side of these documents.
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../lifecycle';
 
 export const PROPOSED_SCHEME = 'switchyard-proposed';
 
@@ -17,25 +18,27 @@ export function parseProposedUri(uri: vscode.Uri): { side: Side; runId: string; 
   return m ? { side: m[1] as Side, runId: m[2]!, path: m[3]! } : undefined;
 }
 
-export class ProposedContent implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ProposedContent extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
-  private readonly opened: vscode.Disposable;
-  private readonly tabsChanged: vscode.Disposable;
   /** Runs whose change is decided: their diff tabs close, even one that finishes opening afterwards. */
   private readonly retired = new Set<string>();
 
   constructor() {
+    super();
     // A change fired while the editor is still loading a document (its content request in flight)
     // is lost: the document then opens with the old text and stays stale. So when one of our
     // documents opens with text other than what we hold now, fire once more for it.
-    this.opened = vscode.workspace.onDidOpenTextDocument((doc) => {
-      if (doc.uri.scheme !== PROPOSED_SCHEME) return;
-      const text = this.texts.get(doc.uri.toString());
-      if (text !== undefined && normalize(doc.getText()) !== normalize(text)) this.changed.fire(doc.uri);
-    });
-    this.tabsChanged = vscode.window.tabGroups.onDidChangeTabs((e) => this.closeRetired(e));
+    this._register(
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        if (doc.uri.scheme !== PROPOSED_SCHEME) return;
+        const text = this.texts.get(doc.uri.toString());
+        if (text !== undefined && normalize(doc.getText()) !== normalize(text)) this.changed.fire(doc.uri);
+      }),
+    );
+    this._register(vscode.window.tabGroups.onDidChangeTabs((e) => this.closeRetired(e)));
+    this._register(toDisposable(() => this.texts.clear()));
   }
 
   set(runId: string, path: string, side: Side, text: string): vscode.Uri {
@@ -85,13 +88,6 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '';
-  }
-
-  dispose(): void {
-    this.opened.dispose();
-    this.tabsChanged.dispose();
-    this.changed.dispose();
-    this.texts.clear();
   }
 }
 

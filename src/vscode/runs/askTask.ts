@@ -1,9 +1,9 @@
 // Asks for the task: a quick pick that takes free text and offers the recent tasks (kept in
 // globalState, as many as `switchyard.recentTasks`, default 10).
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
+import { SETTINGS_SECTION, SettingKeys, StorageKeys } from '../../core/config/settingsKeys';
 
-const RECENT_KEY = 'switchyard.recentTasks';
+const RECENT_KEY = StorageKeys.recentTasks;
 
 export function recentTasks(state: vscode.Memento): string[] {
   return state.get<string[]>(RECENT_KEY, []);

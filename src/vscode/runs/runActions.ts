@@ -2,6 +2,7 @@
 // title actions, comment thread actions, the notification): cancel, open the diff, jump to a
 // finding, apply (behind the human gate), reject, and settle single findings. One function each.
 import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
 import type { PanelRequestHandlers } from '../panel/routingPanel';
 import { openDiff, registerDocuments } from '../review/diffPreview';
 import type { Services } from '../services';
@@ -152,13 +153,13 @@ export function panelHandlers(svc: Services): PanelRequestHandlers {
     'change/reject': async () => ({ rejected: rejectCurrent(svc) }),
     'change/sendBack': async () => {
       // The command asks for the person's note; the revised change comes back to the gate.
-      const sent = Boolean(await vscode.commands.executeCommand('switchyard.sendBack'));
+      const sent = Boolean(await vscode.commands.executeCommand(Commands.sendBack));
       return { sent, message: sent ? (svc.runs.current?.model.view.message ?? '') : '' };
     },
-    'keys/set': async () => ({ stored: Boolean(await vscode.commands.executeCommand('switchyard.setApiKey')) }),
+    'keys/set': async () => ({ stored: Boolean(await vscode.commands.executeCommand(Commands.setApiKey)) }),
     'link/open': async ({ href }) => ({ opened: await openLink(href) }),
     'stage/rerun': async ({ stage }) => ({
-      started: Boolean(await vscode.commands.executeCommand('switchyard.rerunStage', stage)),
+      started: Boolean(await vscode.commands.executeCommand(Commands.rerunStage, stage)),
     }),
   };
 }

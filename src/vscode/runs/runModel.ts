@@ -5,7 +5,8 @@
 import type { PipelineEvent, StageSnapshot } from '../../core/stage/events';
 import { messageText, type ToolCall, type ToolResultPart } from '../../core/providers/types';
 import type { Plan, Findings, DiffArtifact, Answer } from '../../core/sessions/artifacts';
-import { ROLE_LABELS, type RejectedAlternative } from '../../core/routing/decisionSchema';
+import { ROLE_LABELS } from '../../core/config/stages';
+import type { RejectedAlternative } from '../../core/routing/decisionSchema';
 import { residencyLine } from '../../core/routing/explainDecision';
 import type {
   FindingView,

@@ -3,6 +3,8 @@
 // change to a run's view is an event folded into its model here; the sidebar, the panel and the
 // review comments listen.
 import * as vscode from 'vscode';
+import { StorageKeys } from '../../core/config/settingsKeys';
+import { Disposable } from '../lifecycle';
 import type { PanelStage, RunState } from '../../protocol/panelProtocol';
 import type { EditorContext } from './gatherContext';
 import { RunDecision, type DecisionEvent } from './runDecision';
@@ -47,25 +49,29 @@ export class ActiveRun {
   }
 }
 
-const HISTORY_KEY = 'switchyard.runHistory';
+const HISTORY_KEY = StorageKeys.runHistory;
 const HISTORY_MAX = 50;
 
-export class RunRegistry implements vscode.Disposable {
+export class RunRegistry extends Disposable {
   current: ActiveRun | undefined;
-  private readonly changed = new vscode.EventEmitter<ActiveRun | undefined>();
-  private readonly deltas = new vscode.EventEmitter<{ run: ActiveRun; stage: PanelStage; text: string }>();
-  private readonly clears = new vscode.EventEmitter<{ run: ActiveRun; stage: PanelStage }>();
+  private readonly changed = this._register(new vscode.EventEmitter<ActiveRun | undefined>());
+  private readonly deltas = this._register(
+    new vscode.EventEmitter<{ run: ActiveRun; stage: PanelStage; text: string }>(),
+  );
+  private readonly clears = this._register(new vscode.EventEmitter<{ run: ActiveRun; stage: PanelStage }>());
   /** Structure changed (a new run, a stage moved, a review arrived): re-render. */
   readonly onDidChange = this.changed.event;
   /** Streaming output, for the panel's batcher only. */
   readonly onDelta = this.deltas.event;
   /** A stage's partial output was discarded (a fallback model starts over). */
   readonly onClear = this.clears.event;
-  private readonly events = new vscode.EventEmitter<{ run: ActiveRun; event: RunEvent }>();
+  private readonly events = this._register(new vscode.EventEmitter<{ run: ActiveRun; event: RunEvent }>());
   /** Every event, after the run's model folded it in (the review comments follow these). */
   readonly onEvent = this.events.event;
 
-  constructor(private readonly state: vscode.Memento) {}
+  constructor(private readonly state: vscode.Memento) {
+    super();
+  }
 
   start(runId: string, task: string, editor: EditorContext): ActiveRun {
     if (this.current) this.remember(this.current);
@@ -114,11 +120,9 @@ export class RunRegistry implements vscode.Disposable {
     void this.state.update(HISTORY_KEY, [summary, ...rest].slice(0, HISTORY_MAX));
   }
 
-  dispose(): void {
-    this.current?.abort.abort();
-    this.changed.dispose();
-    this.events.dispose();
-    this.deltas.dispose();
-    this.clears.dispose();
+  /** A run still going when the window closes is aborted before the emitters go. */
+  override dispose(): void {
+    if (!this.isDisposed) this.current?.abort.abort();
+    super.dispose();
   }
 }

@@ -3,24 +3,21 @@
 // Cancel, the gate as the moment a person reviews the diff with its comment threads and decides, and
 // apply as one WorkspaceEdit. The pipeline never writes; only `apply` below does.
 import * as vscode from 'vscode';
-import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
+import type { RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
 import { appendRecord } from '../../core/ledger/ledgerFile';
 import { runTask } from '../../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
-import { createProvider } from '../../core/providers/createProvider';
-import { keyEnvFor } from '../../core/providers/keys';
 import { runVerifyStage } from '../../core/verify/verifyStage';
-import { askVerifyApproval, verifyApprovals, verifyIsolation } from './verifyHost';
-import { createVscodeLmProvider } from '../lm/vscodeLmProvider';
 import { applyChange } from '../review/applyChange';
 import { ledgerFile, ledgerLocation } from '../scorecard/ledgerLocation';
 import type { Services } from '../services';
 import type { EditorContext } from './gatherContext';
-import { ROLE_NAMES } from '../sidebar/pipelineTree';
+import { ROLE_LABELS } from '../../core/config/stages';
 import type { ActiveRun } from './runRegistry';
 import { showDiff } from './runActions';
+import { availabilityFrom, providerFactory, runFailureAction, verifyHostInput } from './runHost';
 
 export interface StartRunOptions {
   task: string;
@@ -70,11 +67,7 @@ function verifyInScratch(
     root,
     resolvedPlan: resolved,
     verify: policy.verify!,
-    trusted: vscode.workspace.isTrusted,
-    approvals: verifyApprovals(svc.shell.context.workspaceState),
-    askApproval: askVerifyApproval('on each proposed change the reviewer did not block'),
-    isolation: verifyIsolation(),
-    secretEnvNames: policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n)),
+    ...verifyHostInput(svc, policy, 'on each proposed change the reviewer did not block'),
     signal,
   });
 }
@@ -90,9 +83,8 @@ async function showFailure(svc: Services, message: string): Promise<void> {
     'Open routing panel',
   ].filter((a): a is string => Boolean(a));
   const choice = await vscode.window.showErrorMessage(message, ...actions);
-  if (choice === 'Set API key') await vscode.commands.executeCommand('switchyard.setApiKey');
-  else if (choice === 'Open routing policy') await vscode.commands.executeCommand('switchyard.openPolicy');
-  else if (choice === 'Open routing panel') svc.panel.show();
+  if (choice === 'Open routing panel') svc.panel.show();
+  else await runFailureAction(choice);
 }
 
 /** Appends the run's record to the ledger (switchyard.ledgerPath, else the one the CLI shares). */
@@ -140,19 +132,9 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
   if (previous) await svc.content.clearRun(previous.runId);
   svc.panel.show(true);
 
-  const keySource = svc.keys.keySource(svc.policy);
   // Keys used in this run, only so the ledger's scrubber can blank them if one slipped into a record.
   const usedKeys = new Set<string>();
-  const providerFor = async (spec: ModelSpec) => {
-    const name = keyEnvFor(spec);
-    const apiKey = await keySource.get(spec);
-    if (apiKey) usedKeys.add(apiKey);
-    return createProvider(spec, {
-      apiKey,
-      keyHint: name ? `"Switchyard: Set API key" → ${name}` : undefined,
-      vscodeLm: createVscodeLmProvider,
-    });
-  };
+  const providerFor = providerFactory(svc, usedKeys);
   // Writes the plan the gate's answer carried (the person's accepted suggestions included).
   const apply = async (resolved: ResolvedPlan): Promise<ApplyOutcome> => {
     const r = await applyChange(resolved);
@@ -175,7 +157,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
       token.onCancellationRequested(() => run.abort.abort());
       const listener = svc.runs.listenerFor(run, (e) => {
         if (e.type === 'stage-started')
-          progress.report({ message: `${ROLE_NAMES[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
+          progress.report({ message: `${ROLE_LABELS[e.snapshot.stage]}: ${e.snapshot.modelId} working…` });
         if (e.type === 'gate-waiting')
           progress.report({ message: 'waiting for your decision: review the diff, then Apply, Reject or Send back' });
       });
@@ -185,9 +167,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           attachedContext: selectionBlock(opts.editor),
           context: opts.editor.context,
           policy,
-          availability: (spec) =>
-            readiness.reasons.get(spec.id) ??
-            (readiness.reasons.has(spec.id) ? undefined : `model ${spec.id} is not in the policy`),
+          availability: availabilityFrom(readiness),
           providerFor,
           root,
           workspace: fsWorkspaceReader(root),

@@ -4,11 +4,11 @@
 // extension's own storage are moved there once, so nobody loses their history.
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
-import { defaultLedgerPath, migrateLedger } from '../../core/ledger/ledgerFile';
+import { ledgerPathFor, migrateLedger } from '../../core/ledger/ledgerFile';
 
 export function ledgerLocation(): string {
   const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(SettingKeys.ledgerPath, '').trim();
-  return configured || defaultLedgerPath(process.env);
+  return ledgerPathFor(configured || undefined, process.env, process.cwd());
 }
 
 let moved: Promise<void> | undefined;

@@ -3,6 +3,7 @@
 // benchmark commands. The cost per trusted change comes right after acceptance so a narrow sidebar
 // shows it without scrolling (time, cost and tokens show once the view is wide enough; `switchyard bench stats` always has them). Native selects and buttons, so the keyboard works without extra code.
 import { TaskKindSchema } from '../../core/config/policySchema';
+import { ROLE_LABELS } from '../../core/config/stages';
 import { TimeRangeSchema } from '../../core/bench/scorecardFilters';
 import type { ScorecardView } from '../../core/bench/scorecardView';
 import { costChart } from './costChart';
@@ -13,13 +14,6 @@ const RANGE_LABEL: Record<string, string> = {
   '30d': 'Last 30 days',
   '90d': 'Last 90 days',
   all: 'All time',
-};
-const STAGE_LABEL: Record<string, string> = {
-  scout: 'Scout',
-  architect: 'Architect',
-  implementer: 'Implementer',
-  critic: 'Critic',
-  finalOwner: 'Final owner',
 };
 
 function options(values: readonly string[], selected: string, label: (v: string) => string): string {
@@ -43,13 +37,13 @@ export function scorecardBody(view: ScorecardView, ledgerNote?: string): string 
   const rows = view.rows
     .map(
       (r) =>
-        `<tr><td class="head">${esc(r.modelId)}<span class="narrow role"> · ${esc(STAGE_LABEL[r.role] ?? r.role)}</span></td><td class="l">${esc(STAGE_LABEL[r.role] ?? r.role)}</td><td data-label="runs">${r.runs}</td><td data-label="accepted">${pct(r.acceptanceRate)}</td><td data-label="cost/trusted">${usd(r.costPerTrustedChange)}</td><td data-label="trusted">${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
+        `<tr><td class="head">${esc(r.modelId)}<span class="narrow role"> · ${esc(ROLE_LABELS[r.role])}</span></td><td class="l">${esc(ROLE_LABELS[r.role])}</td><td data-label="runs">${r.runs}</td><td data-label="accepted">${pct(r.acceptanceRate)}</td><td data-label="cost/trusted">${usd(r.costPerTrustedChange)}</td><td data-label="trusted">${r.trustedChanges}</td><td class="wide">${secs(r.medianMs)}</td><td class="wide">${usd(r.costUsd)}</td><td class="wide">${r.tokensIn}→${r.tokensOut}</td></tr>`,
     )
     .join('');
   const stages = view.stages
     .map(
       (s) =>
-        `<tr><td class="head">${esc(STAGE_LABEL[s.stage] ?? s.stage)}</td><td data-label="runs">${s.runs}</td><td data-label="skipped">${s.skipped}</td><td data-label="failed"${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td data-label="fell back">${s.fellBack}</td></tr>`,
+        `<tr><td class="head">${esc(ROLE_LABELS[s.stage])}</td><td data-label="runs">${s.runs}</td><td data-label="skipped">${s.skipped}</td><td data-label="failed"${s.failed ? ' class="bad"' : ''}>${s.failed}</td><td data-label="fell back">${s.fellBack}</td></tr>`,
     )
     .join('');
   return `${filters}

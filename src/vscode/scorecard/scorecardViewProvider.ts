@@ -2,6 +2,8 @@
 // filters the person picked, and renders the figures and the chart. Messages from the view are
 // checked with zod; the view is re-rendered whole on each change (a few kB, on a click).
 import * as vscode from 'vscode';
+import { StorageKeys } from '../../core/config/settingsKeys';
+import { Commands } from '../commandIds';
 import { ScorecardFilterSchema, type ScorecardFilter } from '../../core/bench/scorecardFilters';
 import { buildScorecardView } from '../../core/bench/scorecardView';
 import { readRecords } from '../../core/ledger/ledgerFile';
@@ -12,7 +14,7 @@ import { ScorecardMessageSchema } from './scorecardProtocol';
 import { scorecardHtml } from './scorecardHtml';
 
 export const SCORECARD_VIEW_ID = 'switchyard.scorecard';
-const FILTER_KEY = 'switchyard.scorecard.filter';
+const FILTER_KEY = StorageKeys.scorecardFilter;
 
 export class ScorecardViewProvider implements vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -82,10 +84,10 @@ export class ScorecardViewProvider implements vscode.Disposable {
       case 'refresh':
         return this.render();
       case 'markBenchmark':
-        await vscode.commands.executeCommand('switchyard.markBenchmark');
+        await vscode.commands.executeCommand(Commands.markBenchmark);
         return;
       case 'reviewRouting':
-        await vscode.commands.executeCommand('switchyard.reviewRouting');
+        await vscode.commands.executeCommand(Commands.reviewRouting);
         return;
     }
   }

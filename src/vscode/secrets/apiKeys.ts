@@ -6,19 +6,25 @@
 // to its vendor's hosts (never over plain http), any other name only when the user's own settings
 // configure it or it is a SWITCHYARD_…_KEY name — a repository's policy cannot pick a stored key.
 import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
 import type { PolicyProvenance } from '../../core/config/loadPolicy';
 import type { ModelSpec } from '../../core/config/policySchema';
-import { secretKeyFor } from '../../core/config/settingsKeys';
+import { keyNameOfSecret, secretKeyFor } from '../../core/config/settingsKeys';
 import { keyEnvFor, keyWithheldReason, type KeySource } from '../../core/providers/keys';
 
-export class ApiKeys {
-  private readonly changed = new vscode.EventEmitter<string>();
+export class ApiKeys extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<string>());
+  /** Fires with the key name (e.g. OPENAI_API_KEY) when one of Switchyard's stored keys changes. */
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    secrets.onDidChange((e) => {
-      if (e.key.startsWith('switchyard.apiKey.')) this.changed.fire(e.key.slice('switchyard.apiKey.'.length));
-    });
+    super();
+    this._register(
+      secrets.onDidChange((e) => {
+        const name = keyNameOfSecret(e.key);
+        if (name !== undefined) this.changed.fire(name);
+      }),
+    );
   }
 
   async has(keyName: string): Promise<boolean> {

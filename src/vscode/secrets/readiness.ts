@@ -3,8 +3,8 @@
 // offer it. Computed ahead of `decide()`, which wants a synchronous answer.
 import * as vscode from 'vscode';
 import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySchema';
-import { STAGES } from '../../core/config/policySchema';
-import { keyEnvFor } from '../../core/providers/keys';
+import { STAGES } from '../../core/config/stages';
+import { keyEnvFor, keyEnvNames } from '../../core/providers/keys';
 import type { ApiKeys, KeyPolicyView } from './apiKeys';
 
 export interface Readiness {
@@ -32,7 +32,7 @@ export async function computeReadiness(
 ): Promise<Readiness> {
   const withheld = keyPolicy ? keys.keySource(keyPolicy).withheld : undefined;
   const reasons = new Map<string, string | undefined>();
-  const names = policy.models.map((m) => keyEnvFor(m)).filter((n): n is string => Boolean(n));
+  const names = keyEnvNames(policy.models);
   const present = await keys.present(names);
   for (const m of policy.models) {
     if (m.provider === 'vscode-lm') {

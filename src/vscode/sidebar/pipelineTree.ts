@@ -1,6 +1,8 @@
 // The Switchyard sidebar: the current run's stages (state icon, model · vendor, tokens · cost ·
 // time on hover), each stage's artifacts beneath it, and past runs grouped by day.
 import * as vscode from 'vscode';
+import { ROLE_LABELS } from '../../core/config/stages';
+import { Commands } from '../commandIds';
 import type { PanelStage, StageView } from '../../protocol/panelProtocol';
 import type { RunRegistry, RunSummary } from '../runs/runRegistry';
 
@@ -16,14 +18,6 @@ export type PipelineNode =
   | { type: 'history' }
   | { type: 'day'; day: string }
   | { type: 'past'; summary: RunSummary };
-
-export const ROLE_NAMES: Record<PanelStage, string> = {
-  scout: 'Scout',
-  architect: 'Architect',
-  implementer: 'Implementer',
-  critic: 'Critic',
-  finalOwner: 'Final owner',
-};
 
 const STATE_ICON: Record<StageView['state'], [string, string?]> = {
   waiting: ['circle-outline'],
@@ -109,27 +103,27 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
         );
         item.contextValue = v.state === 'running' || v.state === 'awaiting-approval' ? 'run-live' : 'run-finished';
         item.iconPath = new vscode.ThemeIcon('git-compare');
-        item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+        item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
         return item;
       }
       case 'stage': {
         const s = run!.model.view.stages.find((x) => x.stage === node.stage)!;
         const hasKids = this.getChildren(node).length > 0;
         const item = new vscode.TreeItem(
-          ROLE_NAMES[s.stage],
+          ROLE_LABELS[s.stage],
           hasKids ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
         );
         item.id = `stage:${node.runId}:${s.stage}`;
         item.description = s.modelId ? `${s.modelId} · ${s.vendor ?? '?'}` : s.state;
         const time = s.elapsedMs !== undefined ? `${(s.elapsedMs / 1000).toFixed(1)} s` : '—';
         item.tooltip = new vscode.MarkdownString().appendText(
-          `${ROLE_NAMES[s.stage]}: ${s.state}\n${s.inputTokens + s.outputTokens} tokens · ${usd(s.costUsd)} · ${time}` +
+          `${ROLE_LABELS[s.stage]}: ${s.state}\n${s.inputTokens + s.outputTokens} tokens · ${usd(s.costUsd)} · ${time}` +
             (s.why ? `\n\n${s.why}` : '') +
             (s.error ? `\n\n${s.error}` : ''),
         );
         item.iconPath = icon(s.state);
         item.contextValue = `stage-${s.state}`;
-        item.accessibilityInformation = { label: `${ROLE_NAMES[s.stage]}, ${s.state}, ${s.modelId ?? 'no model'}` };
+        item.accessibilityInformation = { label: `${ROLE_LABELS[s.stage]}, ${s.state}, ${s.modelId ?? 'no model'}` };
         return item;
       }
       case 'artifact': {
@@ -152,21 +146,21 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
             calls.map((c) => `${c.tool} ${c.args}${c.summary ? ` → ${c.summary}` : ''}`).join('\n'),
           );
           item.iconPath = new vscode.ThemeIcon('search');
-          item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+          item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
         } else if (node.kind === 'diff') {
           const d = run?.model.artifacts.diff;
           item.description = d ? `${d.files.length} file(s) +${d.addedLines} −${d.removedLines}` : '';
           item.iconPath = new vscode.ThemeIcon('diff');
-          item.command = { command: 'switchyard.openDiff', title: 'Open diff' };
+          item.command = { command: Commands.openDiff, title: 'Open diff' };
         } else if (node.kind === 'review') {
           // Each reviewing stage shows its own review: a final owner's approval never hides the critic's findings.
           const r = run?.model.view.reviews.find((x) => x.stage === node.stage);
           item.description = r ? `${r.verdict} · ${plural(r.findings.length, 'finding')}` : '';
           item.iconPath = new vscode.ThemeIcon('comment-discussion');
-          item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+          item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
         } else {
           item.iconPath = new vscode.ThemeIcon(node.kind === 'saw' ? 'eye' : 'note');
-          item.command = { command: 'switchyard.openPanel', title: 'Open the routing panel' };
+          item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
         }
         return item;
       }

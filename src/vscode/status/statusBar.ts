@@ -2,6 +2,7 @@
 // of the configured stages have a ready provider, and a warning when the policy file is invalid
 // (the click shows the precise problems). Untrusted workspaces say that only user settings apply.
 import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
 import type { PolicyService } from '../config/policyService';
 import type { Readiness } from '../secrets/readiness';
 
@@ -35,6 +36,6 @@ export function renderStatus(
     item.backgroundColor = undefined;
   }
   item.tooltip = tip;
-  item.command = 'switchyard.showStatus';
+  item.command = Commands.showStatus;
   item.accessibilityInformation = { label: item.text.replace(/\$\([^)]+\)\s*/g, '') };
 }

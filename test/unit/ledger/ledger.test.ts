@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendRecord, defaultLedgerPath, migrateLedger, readRecords } from '../../../src/core/ledger/ledgerFile';
+import {
+  appendRecord,
+  defaultLedgerPath,
+  ledgerPathFor,
+  migrateLedger,
+  readRecords,
+} from '../../../src/core/ledger/ledgerFile';
 import { isTrustedChange, type RunRecord } from '../../../src/core/ledger/runRecordSchema';
 import { median, scorecard } from '../../../src/core/ledger/scorecard';
 
@@ -170,6 +176,14 @@ test('the default ledger lives outside the workspace', () => {
   assert.equal(defaultLedgerPath({ SWITCHYARD_LEDGER: '/x/y.jsonl' }), '/x/y.jsonl');
   assert.equal(defaultLedgerPath({ XDG_STATE_HOME: '/state' }), '/state/switchyard/runs.jsonl');
   assert.equal(defaultLedgerPath({ HOME: '/home/u' }), '/home/u/.local/state/switchyard/runs.jsonl');
+});
+
+test('a named ledger (--ledger, switchyard.ledgerPath) wins over the default, relative to the working folder', () => {
+  const env = { XDG_STATE_HOME: '/state' };
+  assert.equal(ledgerPathFor('runs.jsonl', env, '/work/repo'), '/work/repo/runs.jsonl');
+  assert.equal(ledgerPathFor('/abs/l.jsonl', env, '/work/repo'), '/abs/l.jsonl');
+  assert.equal(ledgerPathFor(undefined, env, '/work/repo'), '/state/switchyard/runs.jsonl');
+  assert.equal(ledgerPathFor('', env, '/work/repo'), '/state/switchyard/runs.jsonl');
 });
 
 test('the runs of the editor’s earlier ledger move into the shared one once: none lost, none twice', async () => {

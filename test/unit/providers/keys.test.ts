@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { envBaseUrl, envKeySource, keyEnvFor } from '../../../src/core/providers/keys';
+import { envBaseUrl, envKeySource, keyEnvFor, keyEnvNames, keyEnvValues } from '../../../src/core/providers/keys';
 import type { ModelSpec } from '../../../src/core/config/policySchema';
 
 const spec = (over: Partial<ModelSpec>): ModelSpec => ({
@@ -23,6 +23,23 @@ test('keyEnvFor: apiKeyEnv wins, else the provider default, else the gateway hos
   );
   assert.equal(keyEnvFor(spec({ provider: 'openai-compatible', baseUrl: 'http://localhost:11434/v1' })), undefined);
   assert.equal(keyEnvFor(spec({ provider: 'vscode-lm' })), undefined);
+});
+
+test("keyEnvNames: each model's key variable once, in policy order; models without one add nothing", () => {
+  const models = [
+    spec({ apiKeyEnv: 'A_KEY' }),
+    spec({ provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1' }),
+    spec({ apiKeyEnv: 'B' }),
+    spec({ apiKeyEnv: 'A_KEY' }),
+    spec({}),
+    spec({ provider: 'anthropic', vendor: 'anthropic' }),
+    spec({ provider: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1' }),
+  ];
+  assert.deepEqual(keyEnvNames(models), ['A_KEY', 'B', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY']);
+  assert.deepEqual(keyEnvValues(models, { A_KEY: 'sk-a', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: 'sk-ant' }), [
+    'sk-a',
+    'sk-ant',
+  ]);
 });
 
 test('envKeySource reads the right variable and treats blank as missing', async () => {

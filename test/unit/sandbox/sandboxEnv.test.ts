@@ -3,7 +3,7 @@
 // always the scratch one) are the behaviour the issue asks to change.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { buildSandboxEnv, isSecretEnvName, secretEnvNamesFromPolicy } from '../../../src/core/sandbox/sandboxEnv';
+import { buildSandboxEnv, isSecretEnvName } from '../../../src/core/sandbox/sandboxEnv';
 
 const SCRATCH = { home: '/scratch/home', tmpDir: '/tmp' };
 
@@ -137,12 +137,5 @@ describe('buildSandboxEnv', () => {
     assert.equal(isSecretEnvName('CUSTOM'), false);
     assert.equal(isSecretEnvName('CUSTOM', ['CUSTOM']), true);
     assert.equal(isSecretEnvName('PATH', ['PATH']), false, 'the allow-list wins');
-  });
-
-  it('collects apiKeyEnv names from a policy', () => {
-    assert.deepEqual(
-      secretEnvNamesFromPolicy({ models: [{ apiKeyEnv: 'A_KEY' }, {}, { apiKeyEnv: 'B' }, { apiKeyEnv: 'A_KEY' }] }),
-      ['A_KEY', 'B'],
-    );
   });
 });

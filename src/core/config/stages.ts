@@ -1,0 +1,13 @@
+// The five stages of a run, in the order they run, and the name each role goes by in the editor,
+// the CLI and the traces. Declared once, with no imports, so the policy schema, the ledger, the
+// extension and the webview bundle (through src/protocol) all take them from here.
+
+export const STAGES = ['scout', 'architect', 'implementer', 'critic', 'finalOwner'] as const;
+
+export const ROLE_LABELS = {
+  scout: 'Scout',
+  architect: 'Architect',
+  implementer: 'Implementer',
+  critic: 'Critic',
+  finalOwner: 'Final owner',
+} as const satisfies Record<(typeof STAGES)[number], string>;
