@@ -2,12 +2,14 @@
 // once), and — when rules.tools.enabled — the read-only tool box with the path rules of this run
 // (secret-looking and protected paths withheld unless the person named them).
 import type { RoutingPolicy, Stage } from '../config/policySchema';
-import type { Codebase } from '../context/codebase';
+import { sharedCodebase, type Codebase } from '../context/codebase';
+import { ripgrepOnPath } from '../context/ripgrepPath';
 import { locate, type EditorContext, type Located } from '../context/locate';
 import { ToolBox, type ToolName } from '../context/tools/toolBox';
 import { protectedMatches } from '../paths/protectedPaths';
 import type { ExploreOptions } from '../stage/toolLoop';
 import { looksSecret } from '../paths/secretPaths';
+import type { RunTaskOptions } from './runTypes';
 import { LIKELY_FILES_SCREENED, residencyPaths } from '../residency/residencyPaths';
 
 export interface ExploreKit {
@@ -53,6 +55,14 @@ export function makeExploreKit(
             nonce,
           }
         : undefined,
+  };
+}
+
+/** The run's codebase (the host's, or one shared per root in this process) and the editor around the task. */
+export function runCodebase(opts: RunTaskOptions): { codebase: Codebase; editor: EditorContext } {
+  return {
+    codebase: opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() }),
+    editor: opts.editor ?? { activeFile: opts.context?.filePaths?.[0] },
   };
 }
 
