@@ -55,6 +55,14 @@ export function titleKind(title: string): { kind: TaskKind; rule: string } | und
   return undefined;
 }
 
+/** "<other work> and tests", "…, refactor and fix some tests": the other work is before the tests. */
+const AND_TESTS =
+  /^(.*?)\b(?:and|plus|&|\+)\s+(?:(?:add|adds|added|fix|fixes|fixed|update|updates|updated)\s+)?(?:some\s+|the\s+)?(?:unit\s+|integration\s+)?(?:tests\b|test\s*$)/;
+export function testsToo(title: string): boolean {
+  const m = AND_TESTS.exec(title.toLowerCase());
+  return !!m && /[a-z]/.test(m[1]!) && !/test/.test(m[1]!);
+}
+
 /** A title that opens by adding something ("Add …", "feat: implement …"). */
 const ADDS =
   /^(?:\[[^\]]*\]\s*|\w+(?:\([^)]*\))?!?:\s*)*(?:add|adds|added|adding|implement\w*|support\w*|allow\w*|enabl\w*|introduc\w*)\b/;
@@ -82,7 +90,11 @@ export function decideKind(
   const report = securityReport(title, clean);
   // A change asked for politely is still a change: the likeliest kind that is not a question.
   const requests = !asks && requestsChange(title) && score.ranked[0]!.label === 'question';
-  const learned = score.ranked.find((r) => !requests || r.label !== 'question')!.label;
+  // Tests that come with other work ("Added settings and tests") are not a tests-only task.
+  const withTests = testsToo(title);
+  const learned = score.ranked.find(
+    (r) => (!requests || r.label !== 'question') && (!withTests || r.label !== 'test'),
+  )!.label;
   // Supporting a new language or runtime version is build and tooling work, not new behaviour.
   const runtime = learned === 'feature' && runtimeSupport(title);
   const byTitle = asks || report ? undefined : titleKind(title);
@@ -92,7 +104,13 @@ export function decideKind(
     : report
       ? `reports a security hole (‘${report.hole}’)`
       : (byTitle?.rule ??
-        (runtime ? 'supports a language or runtime version' : requests ? 'asks for a change' : undefined));
+        (runtime
+          ? 'supports a language or runtime version'
+          : requests
+            ? 'asks for a change'
+            : withTests && score.ranked[0]!.label === 'test'
+              ? 'tests come with other work, not tests alone'
+              : undefined));
   const explicitFor = (k: TaskKind): boolean =>
     asks || !!byTitle || (EXPLICIT[k] ?? []).some((id) => f.surface.has(id)) || asksInBody(k, f);
   // An unsure docs, tests or question call that nothing in the title backs, on a task that opens

@@ -151,3 +151,18 @@ test('adding something that names a high-risk subject is a change, high, even wh
   assert.equal(c.needsPlan, true);
   assert.match(c.reasons[1]!, /payments \/ billing ‘stripe’/);
 });
+
+test('tests that come with other work are not a tests-only task: the other work decides', () => {
+  const c = classify('Improved ReadWriteScoped resource mixin. Added settings and tests');
+  assert.notEqual(c.kind, 'test', c.reasons[0]);
+  assert.notEqual(c.risk, 'low', c.reasons[1]);
+  // Tests alone stay tests.
+  assert.equal(classify('Add unit tests and integration tests for the parser').kind, 'test');
+});
+
+test('a sure docs call is low even when its title has no docs word and it names a subject', () => {
+  const c = classify('Add the Okta SSO strategy to the list of strategies.');
+  assert.equal(c.kind, 'docs', c.reasons[0]);
+  assert.ok(c.calls!.kind.confidence >= 0.6, String(c.calls!.kind.confidence));
+  assert.equal(c.risk, 'low', c.reasons[1]);
+});
