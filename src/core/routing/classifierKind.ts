@@ -45,13 +45,24 @@ const FLAKY = /\bflak(?:y|iness|es?)\b/;
 /** ...unless the change is to the CI set-up ("circleci: try local databases to see if tests are less flaky"). */
 const CI_PREFIX = /^\s*(?:ci|circleci|travis|github actions|build)\b/;
 
-/** What the rubric decides from the title alone: docs work names its file, a flaky test is test work. */
+/** The rubric: "a CI job that runs tests is still a chore" ("travis: Stop testing on py3.5"). */
+const TESTS = /\btest(?:s|ing)?\b/;
+const CI_NAMED =
+  /\b(?:travis\w*|circleci|ci (?:jobs?|steps?|matrix|pipelines?)|github actions?|workflows?|pipelines?|tox|gitlab-ci|jenkins)\b/;
+const DOCS_WORD = /\b(?:docs?|documentation|readme)\b/;
+
+/**
+ * What the rubric decides from the title alone: docs work names its file, a flaky test is test work,
+ * changing how CI runs the tests is a chore.
+ */
 export function titleKind(title: string): { kind: TaskKind; rule: string } | undefined {
   const t = title.toLowerCase();
   const docs = DOCS_FILE.exec(t);
   if (docs && !DOCS_TOOLING.test(t))
     return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
   if (FLAKY.test(t) && !CI_PREFIX.test(t)) return { kind: 'test', rule: 'fixes a flaky test' };
+  if (TESTS.test(t) && (CI_PREFIX.test(t) || CI_NAMED.test(t)) && !DOCS_WORD.test(t))
+    return { kind: 'chore', rule: 'how CI runs the tests, not the tests (a chore)' };
   return undefined;
 }
 

@@ -166,3 +166,13 @@ test('a sure docs call is low even when its title has no docs word and it names 
   assert.ok(c.calls!.kind.confidence >= 0.6, String(c.calls!.kind.confidence));
   assert.equal(c.risk, 'low', c.reasons[1]);
 });
+
+test('how CI runs the tests is a chore, not test work (the rubric: a CI job that runs tests is a chore)', () => {
+  for (const task of ['travis: stop testing on Node 12', 'Run the integration tests in the GitHub Actions workflow']) {
+    const c = classify(task);
+    assert.equal(c.kind, 'chore', `${task}: ${c.reasons[0]}`);
+    assert.equal(c.risk, 'medium', `${task}: ${c.reasons[1]}`);
+  }
+  // Docs about running the tests stay docs work.
+  assert.notEqual(classify('Update the docs to use tox as the test runner').kind, 'chore');
+});
