@@ -4,8 +4,8 @@
 // confusion matrix, high-risk tasks called low, low-risk tasks called high — and the same on the
 // dev split, reported apart. Beside it, in the same run and on the same texts: a twenty-line keyword
 // baseline (below), the classifier as it was before it was rebuilt (commit 86f9d50) and as round 1
-// of the rebuild shipped it (commit 6b2e36a), both read from git at bench time, so every figure has
-// its comparison. The test split is reported whole (`test.*`) and as the original 174 texts of
+// of the rebuild shipped it (commit 6b2e36a) and as main had it before round 3 (commit aa2939b), all
+// read from git at bench time, so every figure has its comparison. The test split is reported whole (`test.*`) and as the original 174 texts of
 // round 1 (`test174.*`, rows without `round`), so round 2's figures compare with round 1's.
 // Also p50/p99 of classify() per call.
 // Targets (issue: routing on real tasks): kind, risk, needs_plan ≥ 85%; no high called low; at most
@@ -21,6 +21,8 @@ import { bundleTs } from './bundleTs.mjs';
 const OLD_COMMIT = '86f9d50';
 /** The classifier as round 1 of the rebuild shipped it (merged into main). */
 const ROUND1_COMMIT = '6b2e36a';
+/** The classifier as main had it before round 3 (issue 11, third pass): the one this pass improves on. */
+const PREVIOUS_COMMIT = 'aa2939b';
 const KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS = ['low', 'medium', 'high'];
 
@@ -197,6 +199,13 @@ export async function run({ root }) {
     } catch (err) {
       round1Note = `unavailable: commit ${ROUND1_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
     }
+    let previousCall;
+    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before round 3)`;
+    try {
+      previousCall = await loadAt(root, work, PREVIOUS_COMMIT);
+    } catch (err) {
+      previousNote = `unavailable: commit ${PREVIOUS_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
+    }
     const test = readSplit(root, 'test');
     const test174 = test.filter((t) => !t.round);
     const dev = readSplit(root, 'dev');
@@ -206,6 +215,7 @@ export async function run({ root }) {
       ['baseline', keywordBaseline],
       ...(oldCall ? [['old', oldCall]] : []),
       ...(round1Call ? [['round1', round1Call]] : []),
+      ...(previousCall ? [['previous', previousCall]] : []),
     ];
     for (const [name, call] of contenders) Object.assign(out, flatten(`test.${name}`, measure(test, call), true));
     for (const [name, call] of contenders)
@@ -213,6 +223,7 @@ export async function run({ root }) {
     for (const [name, call] of contenders) Object.assign(out, flatten(`dev.${name}`, measure(dev, call), false));
     out['old.source'] = oldNote;
     out['round1.source'] = round1Note;
+    out['previous.source'] = previousNote;
     const lat = latency(current.classify, test);
     out['latency.p50Ms'] = lat.p50Ms;
     out['latency.p99Ms'] = lat.p99Ms;

@@ -112,3 +112,67 @@ test('priority tags and URLs are not words the model reads', () => {
   assert.equal(b.risk, 'low');
   assert.ok(!b.signals.includes('security hole'), 'a repository name inside a URL is not a security subject');
 });
+
+test('a documentation file named in the title is docs work, low, whatever the file is about', () => {
+  for (const task of [
+    'Fix type in Migrations.MD',
+    'Update docs/auth/OAUTH.md with the new scopes',
+    'Fix broken link in README',
+  ]) {
+    const c = classify(task);
+    assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
+    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
+    assert.match(c.calls!.kind.rule ?? '', /names a documentation file/);
+  }
+  // The tooling around a docs file is not docs work: the rule leaves it to the model.
+  assert.doesNotMatch(
+    classify('chore: improve the `Ecosystem.md` linter to lint all sections').calls!.kind.rule ?? '',
+    /documentation file/,
+  );
+});
+
+test('a flaky test is test work, even when it flakes in CI; a CI change to calm it is a chore', () => {
+  for (const task of [
+    'tests are flaky on TravisCI',
+    '[tests] attempt to debug test_timeout_with_flaky flakiness in CI',
+  ]) {
+    const c = classify(task);
+    assert.equal(c.kind, 'test', `${task}: ${c.reasons[0]}`);
+    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
+  }
+  assert.notEqual(classify('circleci: try local databases instead, to see if tests are less flaky').kind, 'test');
+  assert.notEqual(classify('Bump autoflake from 1.4 to 1.5.3').kind, 'test');
+});
+
+test('adding something that names a high-risk subject is a change, high, even when the model leans to docs', () => {
+  const c = classify('Add Stripe refunds to the billing page');
+  assert.equal(c.kind, 'feature', c.reasons[0]);
+  assert.equal(c.risk, 'high', c.reasons[1]);
+  assert.equal(c.needsPlan, true);
+  assert.match(c.reasons[1]!, /payments \/ billing ‘stripe’/);
+});
+
+test('tests that come with other work are not a tests-only task: the other work decides', () => {
+  const c = classify('Improved ReadWriteScoped resource mixin. Added settings and tests');
+  assert.notEqual(c.kind, 'test', c.reasons[0]);
+  assert.notEqual(c.risk, 'low', c.reasons[1]);
+  // Tests alone stay tests.
+  assert.equal(classify('Add unit tests and integration tests for the parser').kind, 'test');
+});
+
+test('a sure docs call is low even when its title has no docs word and it names a subject', () => {
+  const c = classify('Add the Okta SSO strategy to the list of strategies.');
+  assert.equal(c.kind, 'docs', c.reasons[0]);
+  assert.ok(c.calls!.kind.confidence >= 0.6, String(c.calls!.kind.confidence));
+  assert.equal(c.risk, 'low', c.reasons[1]);
+});
+
+test('how CI runs the tests is a chore, not test work (the rubric: a CI job that runs tests is a chore)', () => {
+  for (const task of ['travis: stop testing on Node 12', 'Run the integration tests in the GitHub Actions workflow']) {
+    const c = classify(task);
+    assert.equal(c.kind, 'chore', `${task}: ${c.reasons[0]}`);
+    assert.equal(c.risk, 'medium', `${task}: ${c.reasons[1]}`);
+  }
+  // Docs about running the tests stay docs work.
+  assert.notEqual(classify('Update the docs to use tox as the test runner').kind, 'chore');
+});

@@ -1,0 +1,152 @@
+// The kind of a task: the rule layer first (a title that only asks, a reported security hole, what
+// the rubric decides from the title alone), then the learned model; and whether the task changes
+// product behaviour at all (docs, tests-only and questions do not, when the call is sure).
+import type { TaskKind } from '../config/policySchema';
+import type { Call } from './classificationSchema';
+import { callOf } from './classifierCall';
+import type { HeadScore } from './classifierModel';
+import { asksOnly, requestsChange, runtimeSupport } from './classifierRules';
+import { securityReport, type SecurityReport } from './securityReport';
+import { splitTask, type TaskFeatures } from './textFeatures';
+
+/** Kinds whose work changes no product behaviour: the rubric makes them low risk, whatever they mention. */
+export const LOW_KINDS: ReadonlySet<TaskKind> = new Set(['question', 'docs', 'test']);
+
+/** How sure a docs/test/question call must be to change nothing (see RISK_POLICY in classifier.ts). */
+export interface LowKindPolicy {
+  lowKindSure: number;
+  lowKindExplicitSure: number;
+}
+
+/** Which title cue (or conventional-commit prefix) says a docs, tests-only or question task is one. */
+const EXPLICIT: Partial<Record<TaskKind, string[]>> = {
+  docs: ['k:docs:title', 's:cc-docs'],
+  test: ['k:test:title', 's:cc-test'],
+  question: ['k:question:title', 's:question-title'],
+};
+
+/** A question call whose body asks ("… am I supposed to set any permissions?") and whose title names no change. */
+function asksInBody(kind: TaskKind, f: TaskFeatures): boolean {
+  const change = ['k:fix:title', 'k:feature:title', 'k:refactor:title', 'k:bug:title'];
+  return (
+    kind === 'question' &&
+    f.surface.has('s:question-body') &&
+    !f.surface.has('k:report') &&
+    !change.some((id) => f.surface.has(id))
+  );
+}
+
+/** A documentation file named in the title ("Fix typo in Migrations.MD", "Update README"). */
+const DOCS_FILE = /(?:^|[^\w])[\w./-]*\.(?:md|mdx|rst|adoc)(?![\w])|\breadme\b/;
+/** ...unless the work is the tooling around it ("improve the `Ecosystem.md` linter"). */
+const DOCS_TOOLING = /\b(?:lint\w*|ci|workflows?|build|generat\w*)\b/;
+/** A flaky test ("Fix flaky test", "tests are flaky on TravisCI"); not flake8, not autoflake. */
+const FLAKY = /\bflak(?:y|iness|es?)\b/;
+/** ...unless the change is to the CI set-up ("circleci: try local databases to see if tests are less flaky"). */
+const CI_PREFIX = /^\s*(?:ci|circleci|travis|github actions|build)\b/;
+
+/** The rubric: "a CI job that runs tests is still a chore" ("travis: Stop testing on py3.5"). */
+const TESTS = /\btest(?:s|ing)?\b/;
+const CI_NAMED =
+  /\b(?:travis\w*|circleci|ci (?:jobs?|steps?|matrix|pipelines?)|github actions?|workflows?|pipelines?|tox|gitlab-ci|jenkins)\b/;
+const DOCS_WORD = /\b(?:docs?|documentation|readme)\b/;
+
+/**
+ * What the rubric decides from the title alone: docs work names its file, a flaky test is test work,
+ * changing how CI runs the tests is a chore.
+ */
+export function titleKind(title: string): { kind: TaskKind; rule: string } | undefined {
+  const t = title.toLowerCase();
+  const docs = DOCS_FILE.exec(t);
+  if (docs && !DOCS_TOOLING.test(t))
+    return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
+  if (FLAKY.test(t) && !CI_PREFIX.test(t)) return { kind: 'test', rule: 'fixes a flaky test' };
+  if (TESTS.test(t) && (CI_PREFIX.test(t) || CI_NAMED.test(t)) && !DOCS_WORD.test(t))
+    return { kind: 'chore', rule: 'how CI runs the tests, not the tests (a chore)' };
+  return undefined;
+}
+
+/** "<other work> and tests", "…, refactor and fix some tests": the other work is before the tests. */
+const AND_TESTS =
+  /^(.*?)\b(?:and|plus|&|\+)\s+(?:(?:add|adds|added|fix|fixes|fixed|update|updates|updated)\s+)?(?:some\s+|the\s+)?(?:unit\s+|integration\s+)?(?:tests\b|test\s*$)/;
+export function testsToo(title: string): boolean {
+  const m = AND_TESTS.exec(title.toLowerCase());
+  return !!m && /[a-z]/.test(m[1]!) && !/test/.test(m[1]!);
+}
+
+/** A title that opens by adding something ("Add …", "feat: implement …"). */
+const ADDS =
+  /^(?:\[[^\]]*\]\s*|\w+(?:\([^)]*\))?!?:\s*)*(?:add|adds|added|adding|implement\w*|support\w*|allow\w*|enabl\w*|introduc\w*)\b/;
+
+export interface KindDecision {
+  kind: TaskKind;
+  kindCall: Call;
+  asks: boolean;
+  report?: SecurityReport;
+  explicit: boolean;
+  sure: boolean;
+  changes: boolean;
+}
+
+/** The kind: the rule layer first (a reported security hole, a title that only asks), then the model. */
+export function decideKind(
+  task: string,
+  f: TaskFeatures,
+  score: HeadScore<TaskKind>,
+  policy: LowKindPolicy,
+  subjectNamed = false,
+): KindDecision {
+  const { title, clean } = splitTask(task);
+  const asks = asksOnly(title);
+  const report = securityReport(title, clean);
+  // A change asked for politely is still a change: the likeliest kind that is not a question.
+  const requests = !asks && requestsChange(title) && score.ranked[0]!.label === 'question';
+  // Tests that come with other work ("Added settings and tests") are not a tests-only task.
+  const withTests = testsToo(title);
+  const learned = score.ranked.find(
+    (r) => (!requests || r.label !== 'question') && (!withTests || r.label !== 'test'),
+  )!.label;
+  // Supporting a new language or runtime version is build and tooling work, not new behaviour.
+  const runtime = learned === 'feature' && runtimeSupport(title);
+  const byTitle = asks || report ? undefined : titleKind(title);
+  const kind = asks ? 'question' : report ? 'bugfix' : (byTitle?.kind ?? (runtime ? 'chore' : learned));
+  const rule = asks
+    ? 'phrased as a question that asks for no change'
+    : report
+      ? `reports a security hole (‘${report.hole}’)`
+      : (byTitle?.rule ??
+        (runtime
+          ? 'supports a language or runtime version'
+          : requests
+            ? 'asks for a change'
+            : withTests && score.ranked[0]!.label === 'test'
+              ? 'tests come with other work, not tests alone'
+              : undefined));
+  const explicitFor = (k: TaskKind): boolean =>
+    asks || !!byTitle || (EXPLICIT[k] ?? []).some((id) => f.surface.has(id)) || asksInBody(k, f);
+  // An unsure docs, tests or question call that nothing in the title backs, on a task that opens
+  // with adding something and names a high-risk subject ("Add Stripe refunds to the billing
+  // page"): the subject is the work, so the likeliest kind that changes something.
+  const p = score.ranked.find((r) => r.label === kind)!.p;
+  const unbacked =
+    subjectNamed && !rule && ADDS.test(title) && LOW_KINDS.has(kind) && !explicitFor(kind) && p < policy.lowKindSure;
+  const finalKind = unbacked ? score.ranked.find((r) => !LOW_KINDS.has(r.label))!.label : kind;
+  const why = unbacked ? `names a high-risk subject, and nothing in the title says ${kind}` : rule;
+  const kindCall = callOf(score, finalKind, f, why);
+  const explicit = explicitFor(finalKind);
+  // A docs, tests-only or question call changes nothing only when it is sure (less sure will do when
+  // the title says so); an unsure one is weighed like a change, so a misread kind cannot hide a
+  // high-risk task.
+  const sure = explicit ? policy.lowKindExplicitSure : policy.lowKindSure;
+  const ruled = asks || !!byTitle;
+  const changes = !LOW_KINDS.has(finalKind) || (!ruled && kindCall.confidence < sure);
+  return {
+    kind: finalKind,
+    kindCall,
+    asks,
+    report,
+    explicit,
+    sure: ruled || kindCall.confidence >= policy.lowKindSure,
+    changes,
+  };
+}
