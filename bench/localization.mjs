@@ -26,7 +26,9 @@ async function loadCore(root) {
       contents: [
         "export { RepoIndex } from './src/core/context/repoIndex';",
         "export { locate } from './src/core/context/locate';",
-        "export { looksSecret } from './src/core/pipeline/workspaceReader';",
+        "export { restoreIndex } from './src/core/context/indexCache';",
+        "export { decodeCache, encodeCache } from './src/core/context/indexCacheFormat';",
+        "export { looksSecret } from './src/core/paths/secretPaths';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -121,6 +123,76 @@ const median = (xs) => {
 };
 const pct = (x) => Math.round(x * 1000) / 10;
 
+/**
+ * For tuning the locator's weights (LOCALIZATION_REUSE=DIR): each case's index and BM25 ranking are
+ * kept in DIR after the first run and restored from there, so a run re-ranks in seconds. Times are
+ * not measured then (cold is 0), and DIR must be emptied whenever what the index holds changes.
+ */
+function reused(core, c) {
+  const dir = process.env.LOCALIZATION_REUSE;
+  const idx = dir && join(dir, `${c.sha}.idx`);
+  const bm25 = dir && join(dir, `${c.sha}.bm25.json`);
+  if (!idx || !existsSync(idx) || !existsSync(bm25)) return undefined;
+  const data = core.decodeCache(readFileSync(idx));
+  if (!data) return undefined;
+  const index = new core.RepoIndex(data.root, { isSecret: core.looksSecret });
+  core.restoreIndex(index, data);
+  return { index, base: JSON.parse(readFileSync(bm25, 'utf8')) };
+}
+
+function keep(core, c, index, base) {
+  const dir = process.env.LOCALIZATION_REUSE;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${c.sha}.idx`), core.encodeCache(index));
+  writeFileSync(join(dir, `${c.sha}.bm25.json`), JSON.stringify(base.slice(0, 50)));
+}
+
+async function caseRow(core, entry, c, clone, log) {
+  const kept = reused(core, c);
+  if (kept) {
+    const ours = await core.locate(kept.index, c.subject, { limit: 10 });
+    return row(entry, c, ours, kept.base, 0, 0, kept.index);
+  }
+  try {
+    checkoutWithoutHugeFiles(clone, c.parent);
+  } catch (e) {
+    log(
+      `  ${entry.repo} ${c.sha.slice(0, 8)}: skipped, the parent tree could not be checked out (${String(e).split('\n')[0]})`,
+    );
+    return undefined;
+  }
+  sh(clone, 'git', ['clean', '-q', '-fdx']);
+  const t0 = performance.now();
+  const index = await core.RepoIndex.build(clone, { isSecret: core.looksSecret });
+  const ours = await core.locate(index, c.subject, { limit: 10 });
+  const cold = performance.now() - t0;
+  const t1 = performance.now();
+  await core.locate(index, c.subject, { limit: 10 });
+  const warm = performance.now() - t1;
+  const base = bm25Rank(clone, [...index.files.keys()], c.subject);
+  keep(core, c, index, base);
+  return row(entry, c, ours, base, cold, warm, index);
+}
+
+function row(entry, c, ours, base, cold, warm, index) {
+  return {
+    repo: entry.repo,
+    subject: c.subject,
+    truth: c.files,
+    top: ours.slice(0, 3).map((f) => f.path),
+    ranked: ours.map((f) => f.path),
+    ours: metrics(
+      ours.map((f) => f.path),
+      c.files,
+    ),
+    bm25: metrics(base, c.files),
+    cold,
+    warm,
+    files: index.files.size,
+  };
+}
+
 async function runRepo(core, entry, work, log) {
   const dir = mirrorDir(entry.repo);
   if (!existsSync(dir)) return undefined;
@@ -128,37 +200,8 @@ async function runRepo(core, entry, work, log) {
   sh(work, 'git', ['clone', '-q', '--shared', '--no-checkout', dir, clone]);
   const rows = [];
   for (const c of entry.cases) {
-    try {
-      checkoutWithoutHugeFiles(clone, c.parent);
-    } catch (e) {
-      log(
-        `  ${entry.repo} ${c.sha.slice(0, 8)}: skipped, the parent tree could not be checked out (${String(e).split('\n')[0]})`,
-      );
-      continue;
-    }
-    sh(clone, 'git', ['clean', '-q', '-fdx']);
-    const t0 = performance.now();
-    const index = await core.RepoIndex.build(clone, { isSecret: core.looksSecret });
-    const ours = await core.locate(index, c.subject, { limit: 10 });
-    const cold = performance.now() - t0;
-    const t1 = performance.now();
-    await core.locate(index, c.subject, { limit: 10 });
-    const warm = performance.now() - t1;
-    const base = bm25Rank(clone, [...index.files.keys()], c.subject);
-    rows.push({
-      repo: entry.repo,
-      subject: c.subject,
-      truth: c.files,
-      top: ours.slice(0, 3).map((f) => f.path),
-      ours: metrics(
-        ours.map((f) => f.path),
-        c.files,
-      ),
-      bm25: metrics(base, c.files),
-      cold,
-      warm,
-      files: index.files.size,
-    });
+    const r = await caseRow(core, entry, c, clone, log);
+    if (r) rows.push(r);
   }
   const h1 = rows.reduce((n, r) => n + r.ours.hit1, 0);
   log(`  ${entry.repo} (${entry.split}): hit@1 ${h1}/${rows.length}`);
@@ -256,7 +299,8 @@ export async function run({ root = fileURLToPath(new URL('..', import.meta.url))
     results.reposMissing = missing;
     if (process.env.LOCALIZATION_MISSES) {
       for (const r of [...rows.tune, ...rows.heldout].filter((x) => !x.ours.hit1)) {
-        log(`MISS ${r.repo}: ${r.subject}\n   truth ${r.truth.join(' ')}\n   top   ${r.top.join(' ')}`);
+        const at = r.truth.map((t) => `${t}@${r.ranked.indexOf(t) + 1 || '>10'}`);
+        log(`MISS ${r.repo}: ${r.subject}\n   truth ${at.join(' ')}\n   top   ${r.top.join(' ')}`);
       }
     }
     if (!only || process.env.LOCALIZATION_CLI) Object.assign(results, await cliTiming(core, root, work));

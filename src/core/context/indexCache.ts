@@ -55,13 +55,17 @@ async function restore(index: RepoIndex, file: string): Promise<boolean> {
     return false;
   }
   if (!c || c.root !== index.root) return false;
-  index.dict = new TermDict(c.dict);
-  for (const e of c.files) index.add(e);
+  restoreIndex(index, c);
+  return true;
+}
+
+/** Fills an empty index with what a cache holds, as it was saved (nothing on disk is checked). */
+export function restoreIndex(index: RepoIndex, c: CacheData): void {
+  index.restoreFiles(c.files, new TermDict(c.dict), c.df);
   index.restoreGraph(c.imports, c.rank);
   index.history = c.history;
   index.dirMtimes = c.dirMtimes;
   index.stats = c.stats;
-  return true;
 }
 
 export async function saveIndex(index: RepoIndex, cacheDir = defaultCacheDir()): Promise<void> {

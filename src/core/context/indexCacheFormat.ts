@@ -1,9 +1,9 @@
-// The index cache's bytes: "SYIX", a format version, a JSON header and then every file's term ids
-// and counts as one block of 32-bit integers, which loads as views on the file's buffer. The header
-// is columnar — one joined string or one number array per field, not an object per file — so it
-// parses and validates in a few milliseconds for thousands of files; history paths and import
-// targets are numbers into the file list. What is derived from a path (language, role, path terms)
-// is stored too: bump VERSION whenever the rules deriving it change.
+// The index cache's bytes: "SYIX", a format version, a small JSON header, then sections — NUL-joined
+// UTF-8 string columns and typed-array columns, each 8-byte aligned — that load as views on the
+// file's buffer: no number passes through JSON, and what the index would otherwise recompute on
+// every load (each term's document frequency, each file's length) is stored. History paths and
+// import targets are numbers into the file list. What is derived from a path (language, role, path
+// terms) is stored too: bump VERSION whenever the rules deriving anything stored change.
 import type { Definition } from './definitions';
 import type { FileEntry } from './fileEntry';
 import type { History } from './gitHistory';
@@ -11,91 +11,45 @@ import type { FileRole, LangId } from './languages';
 import type { IndexStats, RepoIndex } from './repoIndex';
 
 const MAGIC = 0x58495953; // "SYIX" little-endian
-const VERSION = 4;
+const VERSION = 5;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
 const SEP = '\0';
 
-type Def = [number, string, string, number, number] | [number, string, string, number, number, string];
+const STRINGS = ['root', 'terms', 'dirs', 'paths', 'derived', 'specs', 'otherPaths', 'defs'] as const;
+const U32 = [
+  'counts',
+  'defCounts',
+  'lengths',
+  'terms32',
+  'df',
+  'imports',
+  'importCounts',
+  'parsed',
+  'historyPaths',
+  'historyCommits',
+  'commitFiles',
+  'commitSizes',
+] as const;
+const F64 = ['sizes', 'mtimes', 'ranks', 'dirMtimes', 'historyLast'] as const;
+type StringCol = (typeof STRINGS)[number];
+type U32Col = (typeof U32)[number];
+type F64Col = (typeof F64)[number];
 
 interface Header {
-  root: string;
   head?: string;
   newest: number;
   listedBy: 'git' | 'walk';
   skipped: Record<string, number>;
-  terms: string;
-  dirs: string;
-  dirMtimes: number[];
-  paths: string;
-  /** Per file: "lang role nameTerms pathTerm pathTerm …". */
-  derived: string;
-  sizes: number[];
-  mtimes: number[];
-  /** Distinct terms per file: its share of the integer block is that many ids, then as many counts. */
-  counts: number[];
-  ranks: number[];
-  /** Per file: its import specifiers joined by newlines. */
-  specs: string;
-  /** Imported files (numbers into paths), all files' lists one after another; importCounts splits them. */
-  imports: number[];
-  importCounts: number[];
-  /** Parsed definitions: [file number, name, kind, line, endLine, container?]. */
-  defs: Def[];
-  /** Files whose definitions were parsed (some have none). */
-  parsed: number[];
-  /** History paths that are not indexed files, numbered after the files. */
-  otherPaths: string;
-  /** [path number, commits, last change] flattened. */
-  history: number[];
-  /** Each commit's files (path numbers), one after another; commitSizes splits them. */
-  commitFiles: number[];
-  commitSizes: number[];
-}
-
-const STRINGS = ['root', 'terms', 'dirs', 'paths', 'derived', 'specs', 'otherPaths'] as const;
-const NUMBER_ARRAYS = [
-  'dirMtimes',
-  'sizes',
-  'mtimes',
-  'counts',
-  'ranks',
-  'imports',
-  'importCounts',
-  'history',
-  'commitFiles',
-  'commitSizes',
-  'parsed',
-] as const;
-
-const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
-
-/**
- * The header's shape, checked by hand rather than with zod: this file is the CLI's own, read on
- * every `locate`, and loading zod alone costs more than the whole warm answer may take.
- */
-function asHeader(v: unknown): Header | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  const h = v as Record<string, unknown>;
-  if (STRINGS.some((k) => typeof h[k] !== 'string') || NUMBER_ARRAYS.some((k) => !isNumbers(h[k]))) return undefined;
-  if (typeof h.newest !== 'number' || (h.head !== undefined && typeof h.head !== 'string')) return undefined;
-  if (h.listedBy !== 'git' && h.listedBy !== 'walk') return undefined;
-  if (typeof h.skipped !== 'object' || h.skipped === null || !isNumbers(Object.values(h.skipped))) return undefined;
-  const defOk = (d: unknown) =>
-    Array.isArray(d) &&
-    (d.length === 5 || (d.length === 6 && typeof d[5] === 'string')) &&
-    typeof d[0] === 'number' &&
-    typeof d[1] === 'string' &&
-    typeof d[2] === 'string' &&
-    typeof d[3] === 'number' &&
-    typeof d[4] === 'number';
-  if (!Array.isArray(h.defs) || !h.defs.every(defOk)) return undefined;
-  return h as unknown as Header;
+  /** Byte offset and length of every section, by name. */
+  at: Record<string, [number, number]>;
 }
 
 export interface CacheData {
   root: string;
   files: FileEntry[];
   dict: string[];
+  /** Content-term document frequency by term id, as the files above add up to. */
+  df: Uint32Array;
   imports: Map<string, string[]>;
   rank: Map<string, number>;
   history: History;
@@ -103,12 +57,11 @@ export interface CacheData {
   stats: IndexStats;
 }
 
-const join = (xs: readonly string[]) => xs.join(SEP);
-const split = (s: string) => (s ? s.split(SEP) : []);
-/** A column known to hold `n` records, some of which may be empty strings. */
-const splitN = (s: string, n: number) => (n ? s.split(SEP) : []);
+type Columns = { [K in StringCol]: string } & { [K in U32Col]: Uint32Array } & { [K in F64Col]: Float64Array };
 
-export function encodeCache(index: RepoIndex): Buffer {
+const align8 = (n: number) => (n + 7) & ~7;
+
+function columnsOf(index: RepoIndex): Columns {
   const files = [...index.files.values()];
   const number = new Map(files.map((e, i) => [e.path, i]));
   const otherPaths: string[] = [];
@@ -127,160 +80,235 @@ export function encodeCache(index: RepoIndex): Buffer {
     imports.push(...targets);
     return targets.length;
   });
-  const defs: Header['defs'] = files.flatMap((e, i) =>
-    (e.defs ?? []).map((d): Def =>
-      d.container ? [i, d.name, d.kind, d.line, d.endLine, d.container] : [i, d.name, d.kind, d.line, d.endLine],
-    ),
-  );
-  const history = [...index.history.files].flatMap(([p, h]) => [num(p), h.commits, h.lastChange]);
-  const header: Header = {
+  const terms32 = new Uint32Array(files.reduce((n, e) => n + 2 * e.tids.length + e.dids.length, 0));
+  let at = 0;
+  for (const e of files) {
+    terms32.set(e.tids, at);
+    terms32.set(e.tfs, at + e.tids.length);
+    terms32.set(e.dids, at + 2 * e.tids.length);
+    at += 2 * e.tids.length + e.dids.length;
+  }
+  const history = [...index.history.files];
+  const df = new Uint32Array(index.dict.size);
+  for (let id = 0; id < df.length; id++) df[id] = index.docFreqById(id);
+  return {
     root: index.root,
+    terms: index.dict.names.join(SEP),
+    dirs: [...index.dirMtimes.keys()].join(SEP),
+    paths: files.map((e) => e.path).join(SEP),
+    derived: files.map((e) => [e.lang, e.role, e.nameTerms, ...e.pathTerms].join(' ')).join(SEP),
+    specs: files.map((e) => e.specs.join('\n')).join(SEP),
+    defs: files.flatMap((e) => (e.defs ? [JSON.stringify(e.defs)] : [])).join(SEP),
+    counts: Uint32Array.from(files, (e) => e.tids.length),
+    defCounts: Uint32Array.from(files, (e) => e.dids.length),
+    lengths: Uint32Array.from(files, (e) => e.length),
+    terms32,
+    df,
+    imports: Uint32Array.from(imports),
+    importCounts: Uint32Array.from(importCounts),
+    parsed: Uint32Array.from(files.flatMap((e, i) => (e.defs ? [i] : []))),
+    historyPaths: Uint32Array.from(history, ([p]) => num(p)),
+    historyCommits: Uint32Array.from(history, ([, h]) => h.commits),
+    commitFiles: Uint32Array.from(index.history.commits.flatMap((c) => c.map(num))),
+    commitSizes: Uint32Array.from(index.history.commits, (c) => c.length),
+    // Numbered last: history and commits may add paths that are not indexed files.
+    otherPaths: otherPaths.join(SEP),
+    sizes: Float64Array.from(files, (e) => e.size),
+    mtimes: Float64Array.from(files, (e) => e.mtimeMs),
+    ranks: Float64Array.from(files, (e) => index.rank.get(e.path) ?? 0),
+    dirMtimes: Float64Array.from(index.dirMtimes.values()),
+    historyLast: Float64Array.from(history, ([, h]) => h.lastChange),
+  };
+}
+
+export function encodeCache(index: RepoIndex): Buffer {
+  const cols = columnsOf(index);
+  const parts: Array<[string, Uint8Array]> = [
+    ...STRINGS.map((k): [string, Uint8Array] => [k, Buffer.from(cols[k], 'utf8')]),
+    ...[...U32, ...F64].map((k): [string, Uint8Array] => {
+      const a = cols[k];
+      return [k, new Uint8Array(a.buffer, a.byteOffset, a.byteLength)];
+    }),
+  ];
+  const at: Header['at'] = {};
+  let offset = 0;
+  for (const [k, bytes] of parts) {
+    at[k] = [offset, bytes.length];
+    offset = align8(offset + bytes.length);
+  }
+  const header: Header = {
     ...(index.history.head ? { head: index.history.head } : {}),
     newest: index.history.newest,
     listedBy: index.stats.listedBy,
     skipped: index.stats.skipped,
-    terms: join(index.dict.names),
-    dirs: join([...index.dirMtimes.keys()]),
-    dirMtimes: [...index.dirMtimes.values()],
-    paths: join(files.map((e) => e.path)),
-    derived: join(files.map((e) => [e.lang, e.role, e.nameTerms, ...e.pathTerms].join(' '))),
-    sizes: files.map((e) => e.size),
-    mtimes: files.map((e) => e.mtimeMs),
-    counts: files.map((e) => e.tids.length),
-    ranks: files.map((e) => index.rank.get(e.path) ?? 0),
-    specs: join(files.map((e) => e.specs.join('\n'))),
-    imports,
-    importCounts,
-    defs,
-    parsed: files.flatMap((e, i) => (e.defs ? [i] : [])),
-    otherPaths: '',
-    history,
-    commitFiles: index.history.commits.flatMap((c) => c.map(num)),
-    commitSizes: index.history.commits.map((c) => c.length),
+    at,
   };
-  // Numbered last: history and commits may add paths that are not indexed files.
-  header.otherPaths = join(otherPaths);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const dataAt = align4(12 + json.length);
-  const ints = 2 * header.counts.reduce((n, c) => n + c, 0);
-  const out = Buffer.alloc(dataAt + ints * 4);
+  const dataAt = align8(12 + json.length);
+  const out = Buffer.alloc(dataAt + offset);
   out.writeUInt32LE(MAGIC, 0);
   out.writeUInt32LE(VERSION, 4);
   out.writeUInt32LE(json.length, 8);
   json.copy(out, 12);
-  const data = new Uint32Array(out.buffer, out.byteOffset + dataAt, ints);
-  let at = 0;
-  for (const e of files) {
-    data.set(e.tids, at);
-    data.set(e.tfs, at + e.tids.length);
-    at += 2 * e.tids.length;
-  }
+  for (const [k, bytes] of parts) out.set(bytes, dataAt + at[k]![0]);
   return out;
 }
+
+const isNumbers = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.values(v).every(isCount);
+const isCount = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/** The header's shape, checked by hand (zod alone would cost more to load than a warm answer may take). */
+function asHeader(v: unknown, dataBytes: number): Header | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const h = v as Record<string, unknown>;
+  if (typeof h.newest !== 'number' || (h.head !== undefined && typeof h.head !== 'string')) return undefined;
+  if (h.listedBy !== 'git' && h.listedBy !== 'walk') return undefined;
+  if (!isNumbers(h.skipped) || typeof h.at !== 'object' || h.at === null) return undefined;
+  const at = h.at as Record<string, unknown>;
+  for (const k of [...STRINGS, ...U32, ...F64]) {
+    const s = at[k];
+    if (!Array.isArray(s) || s.length !== 2 || !s.every(isCount) || s[0] + s[1] > dataBytes) return undefined;
+    if (
+      s[0] % 8 !== 0 ||
+      ((U32 as readonly string[]).includes(k) ? s[1] % 4 : F64.includes(k as F64Col) ? s[1] % 8 : 0)
+    )
+      return undefined;
+  }
+  return h as unknown as Header;
+}
+
+/** The sections as strings and views (a copy first when the buffer is not 8-byte aligned). */
+function sections(bytes: Buffer, h: Header, dataAt: number): Columns {
+  const base = (bytes.byteOffset + dataAt) % 8 === 0 ? bytes : Buffer.from(Uint8Array.prototype.slice.call(bytes));
+  const start = base.byteOffset + dataAt;
+  const out: Record<string, unknown> = {};
+  for (const k of STRINGS) out[k] = base.toString('utf8', dataAt + h.at[k]![0], dataAt + h.at[k]![0] + h.at[k]![1]);
+  for (const k of U32) out[k] = new Uint32Array(base.buffer, start + h.at[k]![0], h.at[k]![1] / 4);
+  for (const k of F64) out[k] = new Float64Array(base.buffer, start + h.at[k]![0], h.at[k]![1] / 8);
+  return out as Columns;
+}
+
+const split = (s: string) => (s ? s.split(SEP) : []);
+/** A column known to hold `n` records, some of which may be empty strings. */
+const splitN = (s: string, n: number) => (n ? s.split(SEP) : []);
+const sum = (a: Uint32Array) => a.reduce((n, x) => n + x, 0);
+const within = (a: Uint32Array, max: number) => a.every((x) => x < max);
 
 /** The cache's content, or undefined when the bytes are not a cache of this version or do not add up. */
 export function decodeCache(bytes: Buffer): CacheData | undefined {
   if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== VERSION) return undefined;
   const jsonLength = bytes.readUInt32LE(8);
   if (12 + jsonLength > bytes.length) return undefined;
-  const h = asHeader(JSON.parse(bytes.toString('utf8', 12, 12 + jsonLength)));
+  const dataAt = align8(12 + jsonLength);
+  let h: Header | undefined;
+  try {
+    h = asHeader(JSON.parse(bytes.toString('utf8', 12, 12 + jsonLength)), bytes.length - dataAt);
+  } catch {
+    return undefined;
+  }
   if (!h) return undefined;
-  const paths = split(h.paths);
+  const c = sections(bytes, h, dataAt);
+  const paths = split(c.paths);
   const n = paths.length;
-  const dict = split(h.terms);
-  const derived = splitN(h.derived, n);
-  const specs = splitN(h.specs, n);
-  const columns = [derived, specs, h.sizes, h.mtimes, h.counts, h.ranks, h.importCounts];
-  if (columns.some((c) => c.length !== n)) return undefined;
-  const dataAt = align4(12 + jsonLength);
-  const ints = (bytes.length - dataAt) / 4;
-  if (ints !== 2 * h.counts.reduce((s, c) => s + c, 0)) return undefined;
-  // Views need 4-byte alignment in the underlying buffer; a pooled Buffer may not give it.
-  const data =
-    (bytes.byteOffset + dataAt) % 4 === 0
-      ? new Uint32Array(bytes.buffer, bytes.byteOffset + dataAt, ints)
-      : new Uint32Array(Uint8Array.from(bytes.subarray(dataAt)).buffer);
-  const defs = new Map<number, Definition[]>(h.parsed.map((i) => [i, []]));
-  for (const [i, name, kind, line, endLine, container] of h.defs) {
-    const list = defs.get(i) ?? [];
-    list.push({ name, kind: kind as Definition['kind'], line, endLine, ...(container ? { container } : {}) });
-    defs.set(i, list);
+  const dict = split(c.terms);
+  const derived = splitN(c.derived, n);
+  const specs = splitN(c.specs, n);
+  const perFile = [derived, specs, c.sizes, c.mtimes, c.counts, c.defCounts, c.lengths, c.ranks, c.importCounts];
+  if (perFile.some((col) => col.length !== n) || c.df.length !== dict.length) return undefined;
+  if (c.terms32.length !== 2 * sum(c.counts) + sum(c.defCounts)) return undefined;
+  const allPaths = [...paths, ...split(c.otherPaths)];
+  if (!within(c.imports, n) || !within(c.parsed, n) || sum(c.importCounts) !== c.imports.length) return undefined;
+  if (!within(c.commitFiles, allPaths.length) || !within(c.historyPaths, allPaths.length)) return undefined;
+  if (sum(c.commitSizes) !== c.commitFiles.length || c.historyCommits.length !== c.historyPaths.length)
+    return undefined;
+  if (c.historyLast.length !== c.historyPaths.length) return undefined;
+  const defs = split(c.defs);
+  if (defs.length !== c.parsed.length) return undefined;
+  const files = filesOf(c, paths, derived, specs, dict.length, defs);
+  if (!files) return undefined;
+  const dirs = splitN(c.dirs, c.dirMtimes.length);
+  if (dirs.length !== c.dirMtimes.length) return undefined;
+  return {
+    root: c.root,
+    files,
+    dict,
+    df: c.df,
+    imports: importsOf(c, paths),
+    rank: new Map(paths.map((p, i) => [p, c.ranks[i]!])),
+    history: historyOf(c, h, allPaths),
+    dirMtimes: new Map(dirs.map((d, i) => [d, c.dirMtimes[i]!])),
+    stats: { files: n, skipped: h.skipped, listedBy: h.listedBy, buildMs: 0 },
+  };
+}
+
+function filesOf(
+  c: Columns,
+  paths: string[],
+  derived: string[],
+  specs: string[],
+  terms: number,
+  defs: string[],
+): FileEntry[] | undefined {
+  const parsed = new Map<number, Definition[]>();
+  try {
+    c.parsed.forEach((i, k) => parsed.set(i, JSON.parse(defs[k]!) as Definition[]));
+  } catch {
+    return undefined;
   }
   const files: FileEntry[] = [];
   let at = 0;
-  for (let i = 0; i < n; i++) {
-    const count = h.counts[i]!;
-    const tids = data.subarray(at, at + count);
-    const tfs = data.subarray(at + count, at + 2 * count);
-    at += 2 * count;
-    let length = 0;
-    for (let k = 0; k < count; k++) {
-      // An id outside the dictionary means the cache is damaged.
-      if (tids[k]! >= dict.length) return undefined;
-      length += tfs[k]!;
-    }
+  for (let i = 0; i < paths.length; i++) {
+    const count = c.counts[i]!;
+    const tids = c.terms32.subarray(at, at + count);
+    const dids = c.terms32.subarray(at + 2 * count, at + 2 * count + c.defCounts[i]!);
+    // An id outside the dictionary means the cache is damaged.
+    if (!within(tids, terms) || !within(dids, terms)) return undefined;
     const [lang, role, nameTerms, ...pathTerms] = derived[i]!.split(' ');
+    const defsOf = parsed.get(i);
     files.push({
       path: paths[i]!,
-      size: h.sizes[i]!,
-      mtimeMs: h.mtimes[i]!,
+      size: c.sizes[i]!,
+      mtimeMs: c.mtimes[i]!,
       lang: lang as LangId,
       role: role as FileRole,
       pathTerms,
       nameTerms: Number(nameTerms),
       tids,
-      tfs,
-      length,
+      tfs: c.terms32.subarray(at + count, at + 2 * count),
+      length: c.lengths[i]!,
+      dids,
       specs: specs[i] ? specs[i]!.split('\n') : [],
-      ...(defs.has(i) ? { defs: defs.get(i) } : {}),
+      ...(defsOf ? { defs: defsOf } : {}),
     });
+    at += 2 * count + c.defCounts[i]!;
   }
-  const allPaths = [...paths, ...split(h.otherPaths)];
-  const outside = (xs: number[], max: number) => xs.some((x) => !(x >= 0 && x < max));
-  if (
-    outside(h.imports, n) ||
-    outside(h.commitFiles, allPaths.length) ||
-    outside(
-      h.defs.map((d) => d[0]),
-      n,
-    )
-  )
-    return undefined;
-  if (h.history.some((x, k) => k % 3 === 0 && !(x >= 0 && x < allPaths.length))) return undefined;
-  const imports = new Map<string, string[]>();
-  let from = 0;
-  h.importCounts.forEach((c, i) => {
-    if (c)
-      imports.set(
-        paths[i]!,
-        h.imports.slice(from, from + c).map((j) => paths[j]!),
-      );
-    from += c;
-  });
-  const historyFiles = new Map<string, { commits: number; lastChange: number }>();
-  for (let k = 0; k + 2 < h.history.length; k += 3) {
-    historyFiles.set(allPaths[h.history[k]!]!, { commits: h.history[k + 1]!, lastChange: h.history[k + 2]! });
-  }
-  const commits: string[][] = [];
-  from = 0;
-  for (const c of h.commitSizes) {
-    commits.push(h.commitFiles.slice(from, from + c).map((j) => allPaths[j]!));
-    from += c;
-  }
-  const dirs = splitN(h.dirs, h.dirMtimes.length);
-  if (dirs.length !== h.dirMtimes.length) return undefined;
-  return {
-    root: h.root,
-    files,
-    dict,
-    imports,
-    rank: new Map(paths.map((p, i) => [p, h.ranks[i]!])),
-    history: { head: h.head, newest: h.newest, files: historyFiles, commits },
-    dirMtimes: new Map(dirs.map((d, i) => [d, h.dirMtimes[i]!])),
-    stats: { files: n, skipped: h.skipped, listedBy: h.listedBy, buildMs: 0 },
-  };
+  return files;
 }
 
-function align4(n: number): number {
-  return (n + 3) & ~3;
+function importsOf(c: Columns, paths: string[]): Map<string, string[]> {
+  const imports = new Map<string, string[]>();
+  let from = 0;
+  c.importCounts.forEach((count, i) => {
+    if (count)
+      imports.set(
+        paths[i]!,
+        Array.from(c.imports.subarray(from, from + count), (j) => paths[j]!),
+      );
+    from += count;
+  });
+  return imports;
+}
+
+function historyOf(c: Columns, h: Header, allPaths: string[]): History {
+  const files = new Map<string, { commits: number; lastChange: number }>();
+  c.historyPaths.forEach((p, k) =>
+    files.set(allPaths[p]!, { commits: c.historyCommits[k]!, lastChange: c.historyLast[k]! }),
+  );
+  const commits: string[][] = [];
+  let from = 0;
+  for (const size of c.commitSizes) {
+    commits.push(Array.from(c.commitFiles.subarray(from, from + size), (j) => allPaths[j]!));
+    from += size;
+  }
+  return { head: h.head, newest: h.newest, files, commits };
 }

@@ -1,11 +1,14 @@
 // The locator: ranks the workspace's files (and the symbols in them) for a task, before any model
 // runs. Deterministic and explainable: every file comes with the reasons it ranks where it does.
 // Signals: BM25 over identifier subwords; the same over path segments; paths, file names and
-// identifiers the task names; definitions (tree-sitter) whose names match, for the leading files;
-// import-graph centrality (PageRank); how often and how lately git saw the file change; and the
+// identifiers the task names; names the file defines (quickOutline, read for every file when it is
+// indexed) that the task says or names; import-graph centrality (PageRank); how often and how lately git saw the file change; and the
 // editor (the active file, open files, their imports, what changes together with them).
-import type { Definition } from './definitions';
-import { termCount, type FileEntry } from './fileEntry';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import * as path from 'node:path';
+import { holds, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
+import { quickOutline, type QuickDef } from './quickOutline';
 import { queryTerms, type QueryTerms } from './queryTerms';
 import type { RepoIndex } from './repoIndex';
 import { identTerm, subwords } from './tokenize';
@@ -41,20 +44,22 @@ interface Scored {
 export async function locate(index: RepoIndex, task: string, opts: LocateOptions = {}): Promise<Located[]> {
   const q = queryTerms(task);
   const limit = opts.limit ?? 20;
-  const qts = queryTermsFor(index, q);
+  const query: Query = { q, qts: queryTermsFor(index, q), named: namedIds(index, q), used: usedIds(index, q) };
   const scored: Scored[] = [];
   for (const e of index.files.values()) {
-    const s = scoreFile(index, q, qts, e);
-    if (s) scored.push(s);
+    const s = scoreFile(index, query, e);
+    if (s) {
+      s.score += definitionScore(query, e);
+      scored.push(s);
+    }
   }
   applyTestTwins(index, scored);
   applyEditor(index, scored, opts.editor);
   scored.sort((a, b) => b.score - a.score);
-  // Definitions decide between the leading files: parse those (tree-sitter, cached in the index).
-  const head = scored.slice(0, Math.max(W.parseTop, limit));
-  await Promise.all(head.map(async (s) => applyDefinitions(s, q, await index.definitions(s.e.path), index)));
-  head.sort((a, b) => b.score - a.score);
-  return head.slice(0, limit).map((s) => ({
+  const head = scored.slice(0, limit);
+  // The files shown say which of their definitions match: read from these few files only.
+  await Promise.all(head.map(async (s) => explainDefinitions(s, q, await outlineOf(index, s.e), index)));
+  return head.map((s) => ({
     path: s.e.path,
     score: Math.round(s.score * 1000) / 1000,
     why: s.why.length ? s.why : ['weak match'],
@@ -82,11 +87,32 @@ function queryTermsFor(index: RepoIndex, q: QueryTerms): QueryTerm[] {
     weight,
     id: index.dict.get(term),
     idf: idf(index.docFreq(term), n),
-    pathIdf: idf(index.pathDf.get(term) ?? 0, n),
+    pathIdf: idf(index.pathDocFreq(term), n),
   }));
 }
 
-function scoreFile(index: RepoIndex, q: QueryTerms, qts: readonly QueryTerm[], e: FileEntry): Scored | undefined {
+/** The task as scoring needs it, worked out once per query rather than once per file. */
+interface Query {
+  q: QueryTerms;
+  qts: QueryTerm[];
+  /** Ids of the identifiers the task names (their last part). */
+  named: number[];
+  /** Ids of the compound identifiers the task names, whole (parseHeader → parseheader). */
+  used: number[];
+}
+
+function usedIds(index: RepoIndex, q: QueryTerms): number[] {
+  const out: number[] = [];
+  for (const ident of q.identifiers) {
+    const last = ident.split('.').pop()!;
+    const id = subwords(last).length > 1 ? index.dict.get(identTerm(last)) : undefined;
+    if (id !== undefined) out.push(id);
+  }
+  return out;
+}
+
+function scoreFile(index: RepoIndex, query: Query, e: FileEntry): Scored | undefined {
+  const { q, qts } = query;
   let content = 0;
   let pathScore = 0;
   const matched: Array<[string, number]> = [];
@@ -105,7 +131,7 @@ function scoreFile(index: RepoIndex, q: QueryTerms, qts: readonly QueryTerm[], e
       pathHits.push(qt.term);
     }
   }
-  const mention = mentionScore(index, q, e);
+  const mention = mentionScore(query, e);
   if (content === 0 && pathScore === 0 && mention.score === 0) return undefined;
   const why: string[] = [...mention.why];
   if (pathHits.length) why.push(`path matches: ${pathHits.join(', ')}`);
@@ -122,7 +148,7 @@ function scoreFile(index: RepoIndex, q: QueryTerms, qts: readonly QueryTerm[], e
   return { e, score, why, matched, symbols: [] };
 }
 
-function mentionScore(index: RepoIndex, q: QueryTerms, e: FileEntry): { score: number; why: string[] } {
+function mentionScore({ q, used }: Query, e: FileEntry): { score: number; why: string[] } {
   let score = 0;
   const why: string[] = [];
   const base = e.path.slice(e.path.lastIndexOf('/') + 1);
@@ -139,10 +165,7 @@ function mentionScore(index: RepoIndex, q: QueryTerms, e: FileEntry): { score: n
       why.push(`in a folder the task names (${p})`);
     }
   }
-  for (const id of q.identifiers) {
-    const whole = identTerm(id.split('.').pop()!);
-    if (index.termCount(e, whole) > 0 && subwords(id.split('.').pop()!).length > 1) score += W.identifierUsed;
-  }
+  for (const id of used) if (termCount(e, id) > 0) score += W.identifierUsed;
   return { score, why };
 }
 
@@ -205,7 +228,45 @@ function applyEditor(index: RepoIndex, scored: Scored[], editor?: EditorContext)
   for (const p of editor.openFiles ?? []) if (p !== active) bump(p, W.openFile, 'open in the editor');
 }
 
-function applyDefinitions(s: Scored, q: QueryTerms, defs: readonly Definition[], index: RepoIndex): void {
+/** Term ids of the identifiers the task names (their last part: Router.handle → handle). */
+function namedIds(index: RepoIndex, q: QueryTerms): number[] {
+  const out: number[] = [];
+  for (const ident of q.identifiers) {
+    const last = ident.split('.').pop()!;
+    const parts = subwords(last);
+    const id = index.dict.get(parts.length > 1 ? identTerm(last) : (parts[0] ?? ''));
+    if (id !== undefined) out.push(id);
+  }
+  return out;
+}
+
+/** Defining what the task names, or names made of the task's words, adds to a file's score. */
+function definitionScore({ qts, named }: Query, e: FileEntry): number {
+  if (!e.dids.length) return 0;
+  for (const id of named) if (holds(e.dids, id)) return W.definesNamed;
+  let score = 0;
+  for (const qt of qts) if (holds(e.dids, qt.id)) score += qt.weight * qt.idf * W.defTerm;
+  return Math.min(W.defCap, score);
+}
+
+/** The file's definitions, read again for the few files shown (none when it cannot be read as indexed). */
+async function outlineOf(index: RepoIndex, e: FileEntry): Promise<QuickDef[]> {
+  if (!e.dids.length) return [];
+  let file;
+  try {
+    // Never through a symlink: the index never follows one, and neither does this.
+    file = await open(path.join(index.root, e.path), constants.O_RDONLY | constants.O_NOFOLLOW);
+    const st = await file.stat();
+    if (!st.isFile() || st.size > MAX_INDEX_BYTES) return [];
+    return quickOutline(await file.readFile('utf8'), e.lang);
+  } catch {
+    return [];
+  } finally {
+    await file?.close();
+  }
+}
+
+function explainDefinitions(s: Scored, q: QueryTerms, defs: readonly QuickDef[], index: RepoIndex): void {
   const n = index.files.size;
   const wanted = new Set(q.identifiers.map((i) => i.split('.').pop()!.toLowerCase()));
   const hits: Array<{ label: string; score: number }> = [];
@@ -222,7 +283,6 @@ function applyDefinitions(s: Scored, q: QueryTerms, defs: readonly Definition[],
   if (!hits.length) return;
   hits.sort((a, b) => b.score - a.score);
   const named = hits.filter((h) => h.score >= W.definesNamed);
-  s.score += named.length ? W.definesNamed : Math.min(W.defCap, hits[0]!.score);
   s.symbols = [...new Set(hits.map((h) => h.label))];
   s.why.unshift(
     named.length

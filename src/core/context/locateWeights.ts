@@ -13,8 +13,7 @@ export const W = {
   dirNamed: 4,
   /** A compound identifier the task names, used in the file. */
   identifierUsed: 3,
-  /** Definitions (leading files only). */
-  parseTop: 40,
+  /** Definitions (quickOutline's names, every file). */
   definesNamed: 12,
   defTerm: 0.6,
   defCap: 8,

@@ -42,7 +42,8 @@ export class RepoIndex {
   dict = new TermDict();
   /** Content-term document frequency, by term id. */
   private dfById = new Int32Array(4096);
-  readonly pathDf = new Map<string, number>();
+  /** Path-term document frequency of the terms asked about since files last changed. */
+  private pathDfs: Map<string, number> | undefined;
   imports = new Map<string, string[]>();
   importedBy = new Map<string, string[]>();
   rank = new Map<string, number>();
@@ -74,6 +75,23 @@ export class RepoIndex {
   docFreq(term: string): number {
     const id = this.dict.get(term);
     return id === undefined ? 0 : (this.dfById[id] ?? 0);
+  }
+
+  /** How many files hold the term (by id). */
+  docFreqById(id: number): number {
+    return this.dfById[id] ?? 0;
+  }
+
+  /** How many files' paths hold the term (counted for the terms asked about, until files change). */
+  pathDocFreq(term: string): number {
+    this.pathDfs ??= new Map();
+    let n = this.pathDfs.get(term);
+    if (n === undefined) {
+      n = 0;
+      for (const e of this.files.values()) if (e.pathTerms.includes(term)) n++;
+      this.pathDfs.set(term, n);
+    }
+    return n;
   }
 
   /** How often the file's identifiers hold the term. */
@@ -194,7 +212,24 @@ export class RepoIndex {
       this.dfById = bigger;
     }
     for (const t of entry.tids) this.dfById[t]!++;
-    for (const t of new Set(entry.pathTerms)) this.pathDf.set(t, (this.pathDf.get(t) ?? 0) + 1);
+    this.pathDfs = undefined;
+  }
+
+  /**
+   * Takes files as a cache saved them, with their vocabulary and document frequencies (which the
+   * cache stores rather than have every load count them again). Only on an empty index.
+   */
+  restoreFiles(files: readonly FileEntry[], dict: TermDict, df: Uint32Array): void {
+    if (this.files.size) throw new Error('restoreFiles needs an empty index');
+    this.dict = dict;
+    this.dfById = Int32Array.from(df);
+    for (const e of files) {
+      this.files.set(e.path, e);
+      this.totalLength += e.length;
+    }
+    this.pathDfs = undefined;
+    this.dirty = true;
+    this.generation++;
   }
 
   private remove(rel: string): void {
@@ -205,7 +240,7 @@ export class RepoIndex {
     this.files.delete(rel);
     this.totalLength -= old.length;
     for (const t of old.tids) this.dfById[t]!--;
-    for (const t of new Set(old.pathTerms)) decrement(this.pathDf, t);
+    this.pathDfs = undefined;
   }
 
   /**
@@ -329,10 +364,4 @@ function sameEntries(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, numb
   if (a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;
-}
-
-function decrement(map: Map<string, number>, key: string): void {
-  const n = (map.get(key) ?? 0) - 1;
-  if (n <= 0) map.delete(key);
-  else map.set(key, n);
 }

@@ -1,24 +1,44 @@
 // The index's vocabulary: every term gets a small integer id, so a file's terms are two typed arrays
 // (ids, counts) rather than a Map of strings — a tenth of the memory, a cache that loads as a few
 // views on one buffer, and scoring by binary search. Also remembers, per distinct identifier, the
-// term ids it yields, since code repeats its identifiers endlessly.
+// term ids it yields, since code repeats its identifiers endlessly: in an open-addressing table
+// keyed by a hash the tokenizer computes as it scans, so an identifier seen before costs neither a
+// substring nor a string hash.
 import { identTerm, splitSubwords } from './tokenize';
 
 const NO_TERMS: readonly number[] = [];
 /** Distinct identifiers remembered before the memo starts over (a bound on memory, not on results). */
 const MAX_IDENTS = 400_000;
+/** Lookups answered by scanning the names before a restored dictionary builds its Map. */
+const LOOKUPS_BEFORE_MAP = 64;
 
 export class TermDict {
-  private readonly ids: Map<string, number>;
+  private ids: Map<string, number> | undefined;
+  private lookups: number;
   readonly names: string[];
-  private readonly idents = new Map<string, readonly number[]>();
+  /** The memo: slot → hash and identifier number + 1 (0: empty); identifiers and their term ids. */
+  private slotHash = new Int32Array(1 << 14);
+  private slotIdent = new Int32Array(1 << 14);
+  private identText: string[] = [];
+  private identIds: Array<readonly number[]> = [];
   /** Scratch counts indexed by term id, all zero between calls (see tokenize's fileTerms). */
   private scratch = new Int32Array(4096);
 
+  /**
+   * A dictionary restored from a cache is looked up a few times per query: its Map is built only
+   * when a term is added or after LOOKUPS_BEFORE_MAP lookups, which scan the names meanwhile.
+   */
   constructor(names: string[] = []) {
     this.names = names;
-    this.ids = new Map();
-    for (let i = 0; i < names.length; i++) this.ids.set(names[i]!, i);
+    this.lookups = names.length ? 0 : LOOKUPS_BEFORE_MAP;
+  }
+
+  private get byName(): Map<string, number> {
+    if (!this.ids) {
+      this.ids = new Map();
+      for (let i = 0; i < this.names.length; i++) this.ids.set(this.names[i]!, i);
+    }
+    return this.ids;
   }
 
   get size(): number {
@@ -27,34 +47,93 @@ export class TermDict {
 
   /** The term's id, adding it when new. */
   id(term: string): number {
-    let id = this.ids.get(term);
+    let id = this.byName.get(term);
     if (id === undefined) {
       id = this.names.length;
       this.names.push(term);
-      this.ids.set(term, id);
+      this.byName.set(term, id);
     }
     return id;
   }
 
   /** The term's id, or undefined when no file has ever held it. */
   get(term: string): number | undefined {
-    return this.ids.get(term);
+    if (!this.ids && this.lookups++ < LOOKUPS_BEFORE_MAP) {
+      const at = this.names.indexOf(term);
+      return at < 0 ? undefined : at;
+    }
+    return this.byName.get(term);
   }
 
   /** Term ids of one identifier: its subwords, and the whole of it when it has more than one. */
   identTerms(ident: string): readonly number[] {
-    let out = this.idents.get(ident);
-    if (out) return out;
-    const parts = splitSubwords(ident);
-    if (parts.length === 0) out = NO_TERMS;
-    else {
-      const ids = parts.map((p) => this.id(p));
-      if (parts.length > 1) ids.push(this.id(identTerm(ident)));
-      out = ids;
+    const hash = identHash(ident);
+    const mask = this.slotHash.length - 1;
+    let slot = hash & mask;
+    for (let k = this.slotIdent[slot]!; k !== 0; k = this.slotIdent[slot]!) {
+      if (this.slotHash[slot] === hash && this.identText[k - 1] === ident) return this.identIds[k - 1]!;
+      slot = (slot + 1) & mask;
     }
-    if (this.idents.size >= MAX_IDENTS) this.idents.clear();
-    this.idents.set(ident, out);
+    return this.remember(ident, hash, slot);
+  }
+
+  /**
+   * identTerms of the ASCII identifier in bytes[start, end), whose identHash the caller computed
+   * as it scanned: a known identifier costs no string at all.
+   */
+  identTermsAt(bytes: Uint8Array, start: number, end: number, hash: number): readonly number[] {
+    const mask = this.slotHash.length - 1;
+    const len = end - start;
+    let slot = hash & mask;
+    for (let k = this.slotIdent[slot]!; k !== 0; k = this.slotIdent[slot]!) {
+      if (this.slotHash[slot] === hash) {
+        const known = this.identText[k - 1]!;
+        if (known.length === len && sameBytes(known, bytes, start)) return this.identIds[k - 1]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return this.remember(String.fromCharCode.apply(null, Array.from(bytes.subarray(start, end))), hash, slot);
+  }
+
+  private remember(ident: string, hash: number, slot: number): readonly number[] {
+    if (this.identText.length >= MAX_IDENTS) {
+      // The memo is full: start it over (a bound on memory, not on results).
+      this.slotHash.fill(0);
+      this.slotIdent.fill(0);
+      this.identText = [];
+      this.identIds = [];
+      return this.identTerms(ident);
+    }
+    const out = this.termsOf(ident);
+    this.identText.push(ident);
+    this.identIds.push(out);
+    this.slotHash[slot] = hash;
+    this.slotIdent[slot] = this.identText.length;
+    if (this.identText.length * 2 > this.slotHash.length) this.grow();
     return out;
+  }
+
+  private termsOf(ident: string): readonly number[] {
+    const parts = splitSubwords(ident);
+    if (parts.length === 0) return NO_TERMS;
+    const ids = parts.map((p) => this.id(p));
+    if (parts.length > 1) ids.push(this.id(identTerm(ident)));
+    return ids;
+  }
+
+  private grow(): void {
+    const hashes = this.slotHash;
+    const idents = this.slotIdent;
+    this.slotHash = new Int32Array(hashes.length * 2);
+    this.slotIdent = new Int32Array(hashes.length * 2);
+    const mask = this.slotHash.length - 1;
+    for (let i = 0; i < hashes.length; i++) {
+      if (idents[i] === 0) continue;
+      let slot = hashes[i]! & mask;
+      while (this.slotIdent[slot] !== 0) slot = (slot + 1) & mask;
+      this.slotHash[slot] = hashes[i]!;
+      this.slotIdent[slot] = idents[i]!;
+    }
   }
 
   /** A zeroed counter array covering every id; callers must zero what they touched before returning. */
@@ -66,4 +145,16 @@ export class TermDict {
     }
     return this.scratch;
   }
+}
+
+/** The hash the memo is keyed by: FNV-1a over the identifier's (ASCII) char codes. */
+export function identHash(ident: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ident.length; i++) h = Math.imul(h ^ ident.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function sameBytes(known: string, bytes: Uint8Array, start: number): boolean {
+  for (let i = 0; i < known.length; i++) if (known.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }

@@ -77,28 +77,33 @@ export interface FileTerms {
 export interface TermCounts {
   readonly size: number;
   identTerms(ident: string): readonly number[];
+  /** The terms of the identifier bytes[start, end), whose hash was computed while scanning. */
+  identTermsAt(bytes: Uint8Array, start: number, end: number, hash: number): readonly number[];
   counters(): Int32Array;
 }
 
 /**
- * Every term of a text, counted: the subwords of each identifier, and compound identifiers (more
- * than one subword) whole as their own terms. One pass over char codes (regex match objects cost
- * ~3x); counts go into the dictionary's scratch array by id, so no per-file Map is built.
+ * Every term of a file, counted: the subwords of each identifier, and compound identifiers (more
+ * than one subword) whole as their own terms. One pass over the file's bytes — identifiers are
+ * ASCII, and bytes keep the loop on one representation where strings come one- or two-byte — with
+ * each identifier hashed as it is scanned; counts go into the dictionary's scratch array by id, so
+ * no per-file Map is built.
  */
-export function fileTerms(text: string, dict: TermCounts): FileTerms {
+export function fileTerms(bytes: Uint8Array, dict: TermCounts): FileTerms {
   let acc = dict.counters();
   const touched: number[] = [];
   let length = 0;
-  const n = text.length;
+  const n = bytes.length;
   let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i]!;
     if (isIdentStart(c)) {
       const start = i;
-      i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      // FNV-1a as the scan goes (identHash in termDict.ts).
+      let h = Math.imul(0x811c9dc5 ^ c, 0x01000193);
+      for (i++; i < n && isIdentPart(bytes[i]!); i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
       if (i - start < 2 || i - start > 64) continue;
-      const ids = dict.identTerms(text.slice(start, i));
+      const ids = dict.identTermsAt(bytes, start, i, h);
       if (dict.size > acc.length) acc = dict.counters();
       for (let k = 0; k < ids.length; k++) {
         const t = ids[k]!;
@@ -108,7 +113,7 @@ export function fileTerms(text: string, dict: TermCounts): FileTerms {
       length += ids.length;
     } else if (c >= 48 && c <= 57) {
       // A number: skip it whole so "0x1f" or "10px" does not yield identifiers.
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      for (i++; i < n && isIdentPart(bytes[i]!); i++);
     } else i++;
   }
   const tids = Uint32Array.from(touched).sort();

@@ -117,13 +117,16 @@ test('the CLI cache: a second load comes from the cache and re-reads only the fi
     const first = await loadIndexWithCache(fx.root, { isSecret: looksSecret }, cacheDir);
     assert.equal(first.fromCache, false);
     await locate(first.index, 'SSE stream parser', { limit: 3 });
+    // A tool asks tree-sitter for one file's definitions.
+    assert.ok((await first.index.definitions('src/core/streaming.ts')).length);
     await saveIndex(first.index, cacheDir);
     appendFileSync(join(fx.root, 'src/resources/files.ts'), '\nexport const zephyrMarker = 1;\n');
     const second = await loadIndexWithCache(fx.root, { isSecret: looksSecret }, cacheDir);
     assert.equal(second.fromCache, true);
     assert.equal(second.index.files.size, first.index.files.size);
-    // Definitions parsed before were saved with the cache.
+    // Definitions parsed before were saved with the cache, and so were every file's defined names.
     assert.ok(second.index.files.get('src/core/streaming.ts')!.defs?.length);
+    assert.deepEqual(second.index.files.get('src/client.ts')!.dids, first.index.files.get('src/client.ts')!.dids);
     assert.equal((await locate(second.index, 'zephyrMarker', { limit: 1 }))[0]!.path, 'src/resources/files.ts');
   } finally {
     fx.git('checkout', '-q', '--', '.');

@@ -21,6 +21,7 @@ before(async () => {
   cacheDir = mkdtempSync(join(tmpdir(), 'switchyard-idx-cache-'));
   const first = await loadIndexWithCache(fx.root, opts, cacheDir);
   await locate(first.index, 'the SSE stream parser drops the last event', { limit: 5 });
+  await first.index.definitions('src/core/streaming.ts');
   await saveIndex(first.index, cacheDir);
 });
 after(() => {
