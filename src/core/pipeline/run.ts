@@ -50,6 +50,7 @@ import { residencyViolations } from '../residency/residencyRules';
 import { safeContextFiles } from './safeContextFiles';
 import { verifyNoteForCritic } from '../verify/verifyFinding';
 import { verifyReviewedDiff, withTestFailure, type Tested } from './verifyStep';
+import { agentImplementerFor, type AgentImplementer } from '../agents/agentImplementer';
 
 /** An implementer whose edits do not resolve gets the problems back this many times, then the stage fails. */
 export const MAX_EDIT_RETRIES = 1;
@@ -160,6 +161,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   await touch(decision.files ?? contextPaths);
 
   const state: Partial<Pick<RunResult, 'answer' | 'diff' | 'resolved' | 'review'>> = {};
+  let agent: AgentImplementer | undefined;
   let stagePasses = 0;
   /** Time inside the host's callbacks (gate, apply): the host's work, not the pipeline's. */
   let hostMs = 0;
@@ -311,6 +313,11 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     let lastRound = 0;
     let humanSendBacks = 0;
     let lastTested: Tested | undefined;
+    // A coding agent implements in a scratch copy of its own (agents/agentImplementer.ts).
+    agent = agentImplementerFor(implCandidates[0], {
+      ...{ root: opts.root, task, plan, findings, nonce, policy, host: opts.agents },
+      ...{ priceLookup: opts.priceLookup, signal: ac.signal, budget: ctx.budget },
+    });
 
     /** The policy's test command on this round's diff, in the host's sandbox; not run on a blocked change. */
     async function testRound(round: number, verdict: Review['verdict'] | undefined): Promise<Tested | undefined> {
@@ -367,6 +374,11 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
         const impl =
           reusedImpl ??
           (await runStage('implementer', round, implCandidates, implWhy, implRejected, async (sr) => {
+            if (agent) {
+              const asked = revision;
+              revision = undefined;
+              return agent.implement(sr, asked);
+            }
             const fresh = revision === undefined;
             const user = fresh
               ? P.implementerMessage(task, plan, findings, implFiles.files, nonce)
@@ -608,6 +620,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     }
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort);
+    await agent?.dispose();
   }
 
   const totals = {

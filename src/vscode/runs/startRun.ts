@@ -7,6 +7,7 @@ import type { ModelSpec, RoutingPolicy, Stage } from '../../core/config/policySc
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
 import { appendRecord } from '../../core/ledger/ledgerFile';
 import { runTask } from '../../core/pipeline/run';
+import { agentHost } from './agentHost';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { createProvider } from '../../core/providers/createProvider';
@@ -198,6 +199,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           verify: policy.verify
             ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
             : undefined,
+          agents: agentHost(keySource, usedKeys),
           confirmEveryApply: true,
           reuse: opts.reuse,
           listeners: telemetry ? [listener, telemetry] : [listener],
