@@ -23,6 +23,8 @@ import { AgentUnavailable } from './agentTypes';
 import { engineFor } from './engines';
 import { ToolGuard } from './toolGuard';
 import { changeInCopy } from './copyDiff';
+import { gitOrThrow, splitNul } from '../sandbox/git';
+import { residencyViolations } from '../residency/residencyRules';
 import type { BudgetGuard } from '../pipeline/budget';
 
 export interface AgentBriefing {
@@ -76,8 +78,11 @@ export class AgentImplementer {
         modelId: spec.id,
       });
     }
-    const env = await this.environment();
+    const { env, baseUrl } = await this.environment();
+    const fresh = !this.copy;
     const copy = (this.copy ??= await this.makeCopy());
+    // An agent whose tool calls cannot be screened one by one may see any file in the copy.
+    if (fresh && !this.engine.screensEachTool) await this.screenWholeCopy(copy);
     const guard = new ToolGuard(copy.root, b.policy, spec, (paths) => sr.noteRead(paths));
     const limits = { ...DEFAULT_LIMITS, ...spec.agent };
     const timeout = new AbortController();
@@ -104,6 +109,8 @@ export class AgentImplementer {
         instructions,
         cwd: copy.root,
         env: { ...env, HOME: copy.home, TMPDIR: copy.tmp, CLAUDE_CONFIG_DIR: `${copy.home}/.claude` },
+        baseUrl,
+        scratch: copy.home,
         resume: revision ? this.session : undefined,
         maxTurns: limits.maxTurns,
         maxBudgetUsd: minDefined(limits.maxBudgetUsd, b.budget.usdLeft('implementer')),
@@ -154,7 +161,7 @@ export class AgentImplementer {
   }
 
   /** The agent's process environment: its own key and base URL, nothing else of the user's. */
-  private async environment(): Promise<Record<string, string>> {
+  private async environment(): Promise<{ env: Record<string, string>; baseUrl?: string }> {
     const { host } = this.b;
     if (!host) {
       throw this.failure('no-model', 'cannot run here: this host was not set up to start coding agents');
@@ -176,7 +183,21 @@ export class AgentImplementer {
       DISABLE_ERROR_REPORTING: '1',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     };
-    return { ...base, ...this.engine.credentialEnv({ apiKey: creds.apiKey, baseUrl: creds.baseUrl }) };
+    const env = { ...base, ...this.engine.credentialEnv({ apiKey: creds.apiKey, baseUrl: creds.baseUrl }) };
+    return { env, baseUrl: creds.baseUrl };
+  }
+
+  /** Refuses (before the agent ever runs) when a residency rule keeps any file in the copy from this agent. */
+  private async screenWholeCopy(copy: IsolatedCopy): Promise<void> {
+    const files = splitNul(await gitOrThrow(['ls-files', '-z'], copy.root).catch(() => Buffer.alloc(0)));
+    const v = residencyViolations(this.b.policy, 'implementer', this.spec, files)[0];
+    if (!v) return;
+    const named = v.files.slice(0, 3).join(', ');
+    throw new StageFailure({
+      kind: 'residency',
+      message: `The coding agent ${this.spec.id} was not started: it can read any file in its copy, and ${v.reason}${named ? ` (e.g. ${named})` : ''}. Nothing was sent.`,
+      modelId: this.spec.id,
+    });
   }
 
   private async makeCopy(): Promise<IsolatedCopy> {

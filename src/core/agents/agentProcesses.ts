@@ -78,3 +78,27 @@ function exitOf(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
   return new Promise((r) => c.once('exit', () => r()));
 }
+
+/**
+ * Linux: kills every process of this user whose working directory is under `dir` or whose
+ * environment carries `marker` (a variable only the agent's processes have). For agents whose SDK
+ * spawns the process itself, so no process group of ours holds everything it started.
+ */
+export async function killProcessesUnder(dir: string, marker: string): Promise<number> {
+  if (process.platform !== 'linux') return 0;
+  const { readdir, readlink, readFile } = await import('node:fs/promises');
+  let killed = 0;
+  for (const e of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    const cwd = await readlink(`/proc/${e}/cwd`).catch(() => '');
+    const env = cwd.startsWith(dir) ? '' : await readFile(`/proc/${e}/environ`, 'latin1').catch(() => '');
+    if (!cwd.startsWith(dir) && !env.split('\0').includes(marker)) continue;
+    try {
+      process.kill(Number(e), 'SIGKILL');
+      killed++;
+    } catch {
+      // gone already, or not ours
+    }
+  }
+  return killed;
+}

@@ -44,6 +44,10 @@ export interface AgentPassInput {
   cwd: string;
   /** The agent process's whole environment (scratch HOME, its own key, nothing of the user's). */
   env: Record<string, string>;
+  /** Where the agent's own API requests go (a base URL the destination rules allowed), when not its vendor's default. */
+  baseUrl?: string;
+  /** A folder of the scratch container the engine may use for its own files (outside the copy). */
+  scratch: string;
   /** Resume this session (send back); a new session when undefined. */
   resume?: string;
   maxTurns: number;
@@ -68,6 +72,11 @@ export interface AgentPassOutcome {
 /** One SDK's adapter: runs one pass of its agent and reports what it did. */
 export interface AgentEngine {
   readonly name: string;
+  /**
+   * Whether each of the agent's tool calls goes through the ToolGuard (Claude Code: a hook). When
+   * not (Codex runs its own sandbox), residency is screened against every file in the copy first.
+   */
+  readonly screensEachTool: boolean;
   /** The variables that carry the agent's own key and base URL to its process. */
   credentialEnv(creds: { apiKey: string; baseUrl?: string }): Record<string, string>;
   run(input: AgentPassInput): Promise<AgentPassOutcome>;

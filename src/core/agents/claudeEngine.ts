@@ -23,6 +23,7 @@ export const CLAUDE_SDK_HINT =
 
 export class ClaudeEngine implements AgentEngine {
   readonly name = 'Claude Code';
+  readonly screensEachTool = true;
   private readonly procs = new AgentProcesses();
 
   constructor(private readonly sdkDir: string | undefined) {}

@@ -3,34 +3,46 @@
 // user installs the one they use (`npm install -g @anthropic-ai/claude-agent-sdk`) and, when it is
 // not where Node finds it from Switchyard, names the folder (a setting, or an environment
 // variable for the CLI). Never from the workspace: a repository's node_modules is untrusted code.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentUnavailable } from './agentTypes';
 
-/** Where to look, in order: the folder the user named, then next to Switchyard itself. */
-function candidates(dir: string | undefined): string[] {
+/** Folders that may hold `node_modules/<pkg>` or `<pkg>` itself: the user's folder first, then Switchyard's own lookup path. */
+function searchDirs(pkg: string, dir: string | undefined): string[] {
   const out: string[] = [];
-  if (dir) out.push(path.join(path.resolve(dir), 'noop.js'));
-  out.push(__filename);
+  if (dir) out.push(path.resolve(dir), path.join(path.resolve(dir), 'node_modules'));
+  out.push(...(createRequire(__filename).resolve.paths(pkg) ?? []));
   return out;
 }
 
-/** The package's entry file, or undefined when it is not installed where we look. */
+/** The package's ES module entry, or undefined when it is not installed where we look. */
 export function resolveSdk(pkg: string, dir: string | undefined): string | undefined {
-  for (const from of candidates(dir)) {
+  for (const base of searchDirs(pkg, dir)) {
+    const root = path.join(base, pkg);
+    const manifest = path.join(root, 'package.json');
+    if (!existsSync(manifest)) continue;
     try {
-      // A folder named by the user may be a global node_modules or a project that has it installed.
-      const req = createRequire(from);
-      const paths =
-        dir && from.startsWith(path.resolve(dir)) ? [path.resolve(dir), path.dirname(path.resolve(dir))] : undefined;
-      return req.resolve(pkg, paths ? { paths } : undefined);
+      const json = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown; main?: string };
+      return path.join(root, entryOf(json));
     } catch {
-      // try the next place
+      // an unreadable manifest: look further
     }
   }
   return undefined;
+}
+
+/** The "." export for `import` (the SDKs are ES modules), else `main`. */
+function entryOf(json: { exports?: unknown; main?: string }): string {
+  const dot =
+    typeof json.exports === 'object' && json.exports ? (json.exports as Record<string, unknown>)['.'] : json.exports;
+  if (typeof dot === 'string') return dot;
+  if (dot && typeof dot === 'object') {
+    const d = dot as Record<string, unknown>;
+    for (const k of ['import', 'node', 'default']) if (typeof d[k] === 'string') return d[k];
+  }
+  return json.main ?? 'index.js';
 }
 
 // A real dynamic import: the bundler would turn `import()` into `require()`, which cannot load an
