@@ -127,6 +127,7 @@ export class AgentImplementer {
       await this.engine.stop();
     }
     this.session = out.sessionId ?? this.session;
+    steps.summary(out, guard.refusals.length);
     const costUsd = costOf(spec, out.usage, b.priceLookup);
     const stopped = b.signal.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
     sr.account(steps.callEvent(spec, { startedAt, durationMs: performance.now() - t0, out, costUsd, stopped }));

@@ -11,11 +11,14 @@ type CallEvent = Omit<PipelineEventOf<'model-call-finished'>, 'runId' | 'at'>;
 
 export class StepReporter {
   private readonly toolNames = new Map<string, string>();
+  /** Tool calls by tool, for the pass's one-line summary. */
+  private readonly counts = new Map<string, number>();
 
   constructor(private readonly sr: StageRun) {}
 
   sent(spec: ModelSpec, system: string, prompt: string, artifacts: string[]): void {
     const { sr } = this;
+    sr.recordSent({ modelId: spec.id, artifacts, system, messages: [{ role: 'user', content: prompt }] });
     sr.emit({
       type: 'context-sent',
       stage: sr.stage,
@@ -35,6 +38,7 @@ export class StepReporter {
         return;
       case 'tool':
         this.toolNames.set(s.id, s.tool);
+        this.counts.set(s.tool, (this.counts.get(s.tool) ?? 0) + 1);
         sr.emit({ type: 'tool-called', stage: sr.stage, round: sr.round, callId: s.id, tool: s.tool, args: s.args });
         sr.output(`→ ${s.tool} ${s.args}\n`);
         return;
@@ -58,6 +62,13 @@ export class StepReporter {
         sr.output(`  ✗ ${s.tool} refused: ${s.reason}\n`);
         return;
     }
+  }
+
+  /** One line closing the pass's output: what the agent did, in numbers. */
+  summary(out: AgentPassOutcome, refused: number): void {
+    const tools = [...this.counts].map(([t, n]) => `${t} ×${n}`).join(', ') || 'no tool calls';
+    const turns = out.turns ? `${out.turns} turn(s); ` : '';
+    this.sr.output(`── agent pass: ${turns}${tools}${refused ? `; ${refused} refused` : ''}; stopped: ${out.stop}\n`);
   }
 
   callEvent(

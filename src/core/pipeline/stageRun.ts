@@ -11,6 +11,7 @@ import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema
 import { approxTokens, costOf } from '../routing/estimate';
 import { noModelLeftMessage, screenCandidates } from '../residency/residencyRules';
 import type { RoleSession } from '../sessions/roleSession';
+import type { ContextBoundaryLog } from '../sessions/contextBoundary';
 import { CallWatch } from './callWatch';
 import { toolFields, type CallTool, type ExploreTools } from './toolFields';
 import type { PipelineEventOf, StageSnapshot } from './events';
@@ -186,6 +187,11 @@ export class StageRun {
   /** Streams text as this stage's output (an agent's narration and steps). */
   output(text: string): void {
     this.ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text });
+  }
+
+  /** Logs what a role was sent outside `call` (a coding agent's brief), for "what this role saw". */
+  recordSent(entry: Omit<Parameters<ContextBoundaryLog['record']>[0], 'stage' | 'round' | 'at'>): void {
+    this.ctx.boundary.record({ ...entry, stage: this.stage, round: this.round, at: this.ctx.now() });
   }
 
   /** Accounts work done outside `call` (a coding agent's pass): its event, the budget, the stage's totals. */

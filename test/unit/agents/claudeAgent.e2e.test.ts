@@ -120,6 +120,11 @@ test('Claude Code edits its scratch copy; its diff reaches the GPT critic; the w
     assert.match(out.join(''), /→ Read .*cart\.ts/);
     assert.match(out.join(''), /→ Edit /);
     assert.match(out.join(''), /Fixed the sum/);
+    assert.match(out.join(''), /── agent pass: \d+ turn\(s\); Read ×1, Edit ×1; stopped: done/);
+    // What this role saw: its brief, in the boundary log; the critic saw the diff, not the brief.
+    assert.deepEqual(r.boundary.seenBy('implementer')[0]!.artifacts, ['task']);
+    assert.match(r.boundary.textSeenBy('implementer'), /Fix the negative total/);
+    assert.doesNotMatch(r.boundary.textSeenBy('critic'), /You are the implementer in a multi-model coding pipeline/);
     const tools = a.h.events.flatMap((e) => (e.type === 'tool-called' && e.stage === 'implementer' ? [e.tool] : []));
     assert.deepEqual(tools, ['Read', 'Edit']);
     const call = a.h.events.find((e) => e.type === 'model-call-finished' && e.stage === 'implementer');
