@@ -22,8 +22,11 @@ const coreLayers = [
   ['sessions'],
   // The decision: classify, decide, estimate, the cross-vendor rule.
   ['routing'],
-  // Running one stage: StageRun, the run context, budgets, structured and tool calls, the events.
+  // Running one stage: StageRun, the run context, budgets, structured and tool calls, the events, the
+  // implementer's edits resolved against the files.
   ['stage'],
+  // A coding agent as the implementer, in a scratch copy (issue 16).
+  ['agents'],
   ['ledger'],
   ['telemetry'],
   // Whole runs: runTask and its steps, reviewDiff.

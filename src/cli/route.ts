@@ -20,6 +20,7 @@ import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileAppr
 import { describeRun } from '../core/verify/verifyApproval';
 import { runVerifyStage } from '../core/verify/verifyStage';
 import { allowUnsandboxed } from './verifyOptIn';
+import { agentHostForCli } from './agentHostForCli';
 import { filesUnderRoot } from './filesUnderRoot';
 import { policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
 import { TELEMETRY_HELP, TELEMETRY_OPTIONS, telemetryForCli } from './telemetryForCli';
@@ -106,6 +107,11 @@ function progress(io: VerbIo, said: SaidOnce): (e: PipelineEvent) => void {
             ? `↪ ${e.stage}: ${e.fromModelId} may not see this work (${e.error.message}); ${e.toModelId} (${e.toVendor}) takes over`
             : `↪ ${e.stage}: ${e.fromModelId} failed (${e.error.kind}); falling back to ${e.toModelId} (${e.toVendor})`,
         );
+        break;
+      case 'tool-called':
+        // A coding agent's steps (and an implementer's reads) as they happen.
+        if (e.stage === 'implementer')
+          io.err(`  → ${e.tool} ${e.args.length > 120 ? `${e.args.slice(0, 120)}…` : e.args}`);
         break;
       case 'review-ready':
         io.err(
@@ -264,6 +270,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
                 signal,
               })
           : undefined,
+      agents: agentHostForCli(keys, io.env),
       confirmEveryApply: !v.yes,
       unvettedModelIds: unvettedWorkspaceModels(loaded, root, io.env),
       listeners: [progress(io, said), ...(telemetry ? [telemetry.listener({ secrets: knownKeys })] : [])],

@@ -41,6 +41,7 @@ const TEST_FILES: Record<string, () => unknown> = {
   'proposedContent.test.ts': () => require('./proposedContent.test'),
   'residency.test.ts': () => require('./residency.test'),
   'telemetry.test.ts': () => require('./telemetry.test'),
+  'agentImplementer.test.ts': () => require('./agentImplementer.test'),
 };
 
 export const RESULT_PREFIX = 'SWITCHYARD_RESULT ';

@@ -1,11 +1,12 @@
 // A scripted model server on 127.0.0.1 that speaks the wire formats the real SDKs expect:
-// OpenAI Chat Completions (streaming SSE and JSON), a minimal OpenAI Responses endpoint, and
+// OpenAI Chat Completions (streaming SSE and JSON), OpenAI Responses (text and function calls), and
 // Anthropic Messages (streaming SSE and JSON). Tests script each reply (a queue, or a function of
 // the request so a multi-role pipeline can answer each role), inject faults (429s with
 // retry-after, spend caps, 5xx, 529, 401, cut streams, SSE errors after a 200, hangs, slow
 // tokens) and read back every request that arrived. Nothing here is product code.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { responsesWire } from './responsesWire';
 
 export type WireApi = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'other';
 
@@ -457,44 +458,25 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   }
 
   async function sendResponses(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {
-    // Minimal Responses API: text output only, enough for a client that prefers /v1/responses.
-    const id = `resp_loopback${requests.length}`;
-    const model = reply.responseModel ?? rec.model ?? 'loopback-model';
+    // The Responses API: text as a message item, tool calls as function_call items (responsesWire.ts).
     const text = textChunks(reply.text);
-    const usage = reply.usage ?? defaultUsage(rec, text.join(''));
-    const msgId = `msg_loopback${requests.length}`;
-    const done = {
-      id,
-      object: 'response',
-      created_at: Math.floor(Date.now() / 1000),
-      status: 'completed',
-      model,
-      output: [
-        {
-          id: msgId,
-          type: 'message',
-          role: 'assistant',
-          status: 'completed',
-          content: [{ type: 'output_text', text: text.join(''), annotations: [] }],
-        },
-      ],
-      usage: {
-        input_tokens: usage.inputTokens,
-        output_tokens: usage.outputTokens,
-        total_tokens: usage.inputTokens + usage.outputTokens,
+    const calls = (reply.toolCalls ?? []).map((c, i) => ({
+      id: c.id ?? `call_loopback${requests.length}_${i}`,
+      name: c.name,
+      args: argsText(c.arguments),
+    }));
+    const { done, chunks } = responsesWire(
+      {
+        id: `resp_loopback${requests.length}`,
+        model: reply.responseModel ?? rec.model ?? 'loopback-model',
+        text,
+        calls,
+        usage: reply.usage ?? defaultUsage(rec, text.join('') + calls.map((c) => c.args).join('')),
       },
-    };
-    if (!rec.stream) {
-      sendJson(res, 200, done);
-      return;
-    }
-    let seq = 0;
-    const ev = (type: string, data: object) => sse(type, { type, sequence_number: seq++, ...data });
-    const chunks = [ev('response.created', { response: { ...done, status: 'in_progress', output: [] } })];
-    for (const t of text)
-      chunks.push(ev('response.output_text.delta', { item_id: msgId, output_index: 0, content_index: 0, delta: t }));
-    chunks.push(ev('response.completed', { response: done }));
-    await writeStream(res, rec, reply, chunks);
+      sse,
+    );
+    if (!rec.stream) sendJson(res, 200, done);
+    else await writeStream(res, rec, reply, chunks);
   }
 
   async function sendAnthropic(res: ServerResponse, rec: RecordedRequest, reply: Reply): Promise<void> {

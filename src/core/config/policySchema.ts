@@ -16,10 +16,35 @@ export const TaskKindSchema = z.enum(['question', 'docs', 'test', 'bugfix', 'fea
 export type TaskKind = z.infer<typeof TaskKindSchema>;
 
 export const ProviderKindSchema = z
-  .enum(['openai', 'anthropic', 'openai-compatible', 'vscode-lm'])
+  .enum(['openai', 'anthropic', 'openai-compatible', 'vscode-lm', 'claude-agent', 'codex-agent'])
   .describe(
-    'Which client talks to this model: the official openai or @anthropic-ai/sdk SDK, any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter, LiteLLM), or VS Code language models.',
+    'Which client talks to this model: the official openai or @anthropic-ai/sdk SDK, any OpenAI-compatible server (Ollama, LM Studio, vLLM, OpenRouter, LiteLLM), VS Code language models, or a coding agent that edits files itself in a scratch copy (claude-agent: Claude Code through the Claude Agent SDK; codex-agent: Codex through the Codex SDK), for the implementer only.',
   );
+
+/** Providers that are coding agents: they edit files themselves (in a scratch copy), so only the implementer may be one. */
+export const AGENT_PROVIDERS = ['claude-agent', 'codex-agent'] as const;
+export type AgentProvider = (typeof AGENT_PROVIDERS)[number];
+export function isAgentProvider(provider: string): provider is AgentProvider {
+  return (AGENT_PROVIDERS as readonly string[]).includes(provider);
+}
+
+export const AgentLimitsSchema = z
+  .object({
+    maxTurns: z.number().int().min(1).max(200).default(30).describe('Model turns the agent may take in one pass.'),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .max(3600)
+      .default(600)
+      .describe('Wall time for one pass; then the agent and its processes are stopped.'),
+    maxBudgetUsd: z
+      .number()
+      .positive()
+      .optional()
+      .describe('US dollars the agent may spend in one pass (its own accounting); the run budget applies too.'),
+  })
+  .strict();
+export type AgentLimits = z.infer<typeof AgentLimitsSchema>;
 
 export const CapabilitySchema = z.enum(['tools', 'structured-output', 'reasoning', 'long-context', 'vision']);
 
@@ -140,6 +165,9 @@ export const ModelSpecSchema = z
     ),
     retention: RetentionSchema.optional().describe(
       'Whether and how long the provider keeps prompts ("none", "30d", …), as your contract says; over vendors.<vendor>.retention.',
+    ),
+    agent: AgentLimitsSchema.optional().describe(
+      'Limits for a coding agent (provider claude-agent or codex-agent): turns, time and dollars per pass.',
     ),
   })
   .strict();
@@ -327,6 +355,7 @@ export const RoutingPolicySchema = RoutingPolicyShape.superRefine((policy, ctx) 
       });
     }
   });
+  const agents = new Map(policy.models.filter((m) => isAgentProvider(m.provider)).map((m) => [m.id, m.provider]));
   for (const stage of STAGES) {
     policy.stages[stage].forEach((id, i) => {
       if (!ids.has(id)) {
@@ -334,6 +363,12 @@ export const RoutingPolicySchema = RoutingPolicyShape.superRefine((policy, ctx) 
           code: 'custom',
           path: ['stages', stage, i],
           message: `unknown model "${id}"; known: ${[...ids].join(', ') || 'none'}`,
+        });
+      } else if (stage !== 'implementer' && agents.has(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', stage, i],
+          message: `"${id}" is a coding agent (${agents.get(id)}), which edits files; only stages.implementer may name one (the ${stage} must not edit)`,
         });
       }
     });
@@ -343,6 +378,12 @@ export const RoutingPolicySchema = RoutingPolicyShape.superRefine((policy, ctx) 
       code: 'custom',
       path: ['classifier', 'model'],
       message: `unknown model "${policy.classifier.model}"`,
+    });
+  } else if (policy.classifier.model && agents.has(policy.classifier.model)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['classifier', 'model'],
+      message: `"${policy.classifier.model}" is a coding agent; the classifier must be a chat model`,
     });
   }
 });

@@ -21,6 +21,8 @@ export const SettingKeys = {
   telemetryCaptureContent: 'telemetry.captureContent',
   /** Metrics as well as traces (off for trace-only collectors). */
   telemetryMetrics: 'telemetry.metrics',
+  /** The folder holding the user's install of a coding agent's SDK (user settings only). */
+  agentSdkDir: 'agents.sdkDir',
 } as const;
 
 /**

@@ -10,7 +10,7 @@ import { ReviewSchema, type Review } from '../review/reviewSchema';
 import type { DiffArtifact, Plan } from '../sessions/artifacts';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
-import { newLineCounts } from './implementerEdits';
+import { newLineCounts } from '../stage/implementerEdits';
 import type { StageKit } from './planningStages';
 import { structuredCall } from '../stage/structuredCall';
 

@@ -10,7 +10,7 @@ import type { DiffArtifact } from '../sessions/artifacts';
 import { RunCancelled } from '../stage/runContext';
 import type { GateReason } from './escalation';
 import { readGateAnswer } from './gateAnswer';
-import { diffArtifactOf } from './implementerEdits';
+import { diffArtifactOf } from '../stage/implementerEdits';
 import { changeOf, startPass, type Phase, type RunState } from './runState';
 import { inHost, type RunScope } from './runScope';
 import type { GateAnswer } from './runTypes';

@@ -2,7 +2,8 @@
 // fits, otherwise the implementer strategy inside its stage (with the critic's or a person's review
 // to address after the first round). The change becomes the run's diff; the next round starts with
 // the model that made it. Then → reviewing.
-import { diffArtifactOf, resolveImplementerReply } from './implementerEdits';
+import { agentImplementerFor } from '../agents/agentImplementer';
+import { diffArtifactOf, resolveImplementerReply } from '../stage/implementerEdits';
 import { ModelImplementer } from './modelImplementer';
 import type { Brief, Implemented, Phase, RunState } from './runState';
 import { newRunState } from './runState';
@@ -14,14 +15,23 @@ export async function startWork(scope: RunScope, brief: Brief): Promise<RunState
   const candidates = scope.specsOf(implD.chain);
   const foundPaths = brief.findings?.relevantFiles.map((f) => f.path) ?? [];
   const files = await scope.filesFor(brief.kit.userPaths, [...foundPaths, ...(brief.plan?.filesToTouch ?? [])]);
-  const strategy = new ModelImplementer({
-    brief,
-    files: files.files,
-    first: candidates[0],
-    root: scope.opts.root,
-    touch: scope.touch,
-    outBudget: scope.outBudget('implementer'),
+  // A coding agent implements in a scratch copy of its own (agents/agentImplementer.ts); a chat model
+  // replies with edits (modelImplementer.ts).
+  const { opts, policy, signal, ctx } = scope;
+  const agent = agentImplementerFor(candidates[0], {
+    ...{ root: opts.root, task: brief.kit.task, plan: brief.plan, findings: brief.findings, nonce: brief.kit.nonce },
+    ...{ policy, host: opts.agents, priceLookup: opts.priceLookup, signal, budget: ctx.budget },
   });
+  const strategy =
+    agent ??
+    new ModelImplementer({
+      brief,
+      files: files.files,
+      first: candidates[0],
+      root: opts.root,
+      touch: scope.touch,
+      outBudget: scope.outBudget('implementer'),
+    });
   return newRunState(brief, { strategy, candidates, why: implD.why, rejected: implD.rejected, vendor: '' });
 }
 

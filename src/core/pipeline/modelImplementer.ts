@@ -9,7 +9,7 @@ import { RoleSession } from '../sessions/roleSession';
 import { StageFailure } from '../stage/runContext';
 import type { StageRun } from '../stage/stageRun';
 import { cutOff } from '../stage/structuredCall';
-import { resolveImplementerReply, type EditsOutcome } from './implementerEdits';
+import { resolveImplementerReply, type EditsOutcome } from '../stage/implementerEdits';
 import { fileArtifacts, readThenCall } from './planningStages';
 import type { Brief, Implemented, Implementer, Revision } from './runState';
 import { problemList } from './runScope';

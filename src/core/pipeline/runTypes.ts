@@ -19,6 +19,7 @@ import type { StageRetryInfo } from '../stage/runContext';
 import type { WorkspaceReader } from './workspaceReader';
 import type { Codebase } from '../context/codebase';
 import type { EditorContext } from '../context/locate';
+import type { AgentHost } from '../agents/agentTypes';
 
 export interface GateRequest {
   gateId: string;
@@ -112,6 +113,8 @@ export interface RunTaskOptions {
     implementation?: { modelId: string; diff: string };
   };
   priceLookup?: PriceLookup;
+  /** Keys and SDK locations for coding-agent implementers (claude-agent, codex-agent); without it they cannot run. */
+  agents?: AgentHost;
   runId?: string;
   now?(): number;
   resilience?: Pick<ResilienceOptions, 'sleep' | 'random' | 'onRetry'>;

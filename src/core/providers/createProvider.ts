@@ -42,6 +42,13 @@ export function createProvider(spec: ModelSpec, opts: CreateProviderOptions = {}
       return createOpenAIProvider({ ...common, flavour: 'openai-compatible' });
     case 'anthropic':
       return createAnthropicProvider(common);
+    case 'claude-agent':
+    case 'codex-agent':
+      throw new ProviderError(
+        'bad-request',
+        `Model "${spec.id}" is a coding agent (${spec.provider}): it implements through its own SDK in a scratch copy and cannot answer as a chat model.`,
+        spec.id,
+      );
     case 'vscode-lm':
       if (opts.vscodeLm) return opts.vscodeLm(spec);
       throw new ProviderError(

@@ -30,8 +30,8 @@ const GATEWAY_KEY_ENV: Array<[RegExp, string]> = [
 /** The environment variable that holds this model's key, if there is a sensible one. */
 export function keyEnvFor(spec: Pick<ModelSpec, 'provider' | 'baseUrl' | 'apiKeyEnv'>): string | undefined {
   if (spec.apiKeyEnv) return spec.apiKeyEnv;
-  if (spec.provider === 'openai') return 'OPENAI_API_KEY';
-  if (spec.provider === 'anthropic') return 'ANTHROPIC_API_KEY';
+  if (spec.provider === 'openai' || spec.provider === 'codex-agent') return 'OPENAI_API_KEY';
+  if (spec.provider === 'anthropic' || spec.provider === 'claude-agent') return 'ANTHROPIC_API_KEY';
   if (spec.provider === 'openai-compatible' && spec.baseUrl) {
     let host = '';
     try {
@@ -179,7 +179,8 @@ export function envKeySource(env: Env = process.env): KeySource {
  */
 export function envBaseUrl(spec: Pick<ModelSpec, 'provider' | 'baseUrl'>, env: Env = process.env): string | undefined {
   if (spec.baseUrl) return spec.baseUrl;
-  if (spec.provider === 'openai') return env['OPENAI_BASE_URL']?.trim() || undefined;
-  if (spec.provider === 'anthropic') return env['ANTHROPIC_BASE_URL']?.trim() || undefined;
+  if (spec.provider === 'openai' || spec.provider === 'codex-agent') return env['OPENAI_BASE_URL']?.trim() || undefined;
+  if (spec.provider === 'anthropic' || spec.provider === 'claude-agent')
+    return env['ANTHROPIC_BASE_URL']?.trim() || undefined;
   return undefined;
 }

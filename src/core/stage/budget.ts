@@ -28,6 +28,15 @@ export class BudgetGuard {
     return this.spentTask;
   }
 
+  /** Dollars the stage may still spend under the task and stage budgets (undefined: no dollar limit). */
+  usdLeft(stage: Stage): number | undefined {
+    const left: number[] = [];
+    if (this.budgets.perTaskUsd !== undefined) left.push(this.budgets.perTaskUsd - this.spentTask);
+    const stageUsd = this.budgets.perStageUsd?.[stage];
+    if (stageUsd !== undefined) left.push(stageUsd - (this.spentStage.get(stage) ?? 0));
+    return left.length ? Math.max(0, Math.min(...left)) : undefined;
+  }
+
   admit(stage: Stage, spec: ModelSpec, inputTokens: number, wantedOutputTokens: number): Admission {
     const price = priceFor(spec, this.priceLookup);
     let maxOut = wantedOutputTokens;

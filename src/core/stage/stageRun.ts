@@ -6,14 +6,16 @@ import type { ModelSpec, Stage } from '../config/policySchema';
 import { shouldFallBack } from '../providers/chain';
 import { resilientStream } from '../providers/resilientStream';
 import { timeoutsFor } from '../providers/resilienceOptions';
-import { messageText, ProviderError, type ChatRequest, type ToolCall, type ToolSpec } from '../providers/types';
+import { messageText, ProviderError, type ToolCall } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens } from '../sessions/approxTokens';
 import { costOf } from '../routing/estimate';
 import { noModelLeftMessage, screenCandidates } from '../residency/residencyRules';
 import type { RoleSession } from '../sessions/roleSession';
+import type { ContextBoundaryLog } from '../sessions/contextBoundary';
 import { CallWatch } from './callWatch';
-import type { StageSnapshot } from './events';
+import { toolFields, type CallTool, type ExploreTools } from './toolFields';
+import type { PipelineEventOf, StageSnapshot } from './events';
 import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 
 /** Default output-token allowance per call when the model declares none. */
@@ -40,20 +42,9 @@ export interface CallResult {
   nativeTools: boolean;
 }
 
-/** Read-only tools offered for exploring (see toolLoop.ts); 'none' keeps them declared but asks for the answer. */
-export interface ExploreTools {
-  tools: ToolSpec[];
-  choice: 'auto' | 'none';
-}
-
 /** Whether a model takes tools through its provider's native tool calling. */
 export function usesNativeTools(spec: ModelSpec): boolean {
   return spec.capabilities.includes('tools') && spec.provider !== 'vscode-lm';
-}
-
-/** A tool the model is asked to answer through, when it declares the 'tools' capability. */
-export interface CallTool {
-  tool: ToolSpec;
 }
 
 export class StageRun {
@@ -182,6 +173,37 @@ export class StageRun {
     this.candidates = allowed;
   }
 
+  /** Starts the stage (before its first call, or for a coding agent, which makes none): screens the chain
+   * against the residency rules for what the run has read and returns the model that owns the stage now. */
+  begin(): ModelSpec {
+    if (!this.started) {
+      this.screenResidency();
+      this.started = true;
+      this.snapshot.state = 'running';
+      this.ctx.emit({ type: 'stage-started', snapshot: this.snap() });
+    }
+    return this.candidates[0]!;
+  }
+
+  /** Streams text as this stage's output (an agent's narration and steps). */
+  output(text: string): void {
+    this.ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text });
+  }
+
+  /** Logs what a role was sent outside `call` (a coding agent's brief), for "what this role saw". */
+  recordSent(entry: Omit<Parameters<ContextBoundaryLog['record']>[0], 'stage' | 'round' | 'at'>): void {
+    this.ctx.boundary.record({ ...entry, stage: this.stage, round: this.round, at: this.ctx.now() });
+  }
+
+  /** Accounts work done outside `call` (a coding agent's pass): its event, the budget, the stage's totals. */
+  account(call: Omit<PipelineEventOf<'model-call-finished'>, 'runId' | 'at'>): void {
+    this.ctx.emit(call);
+    this.ctx.budget.record(this.stage, call.costUsd, call.outputTokens);
+    this.snapshot.tokensIn += call.inputTokens;
+    this.snapshot.tokensOut += call.outputTokens;
+    this.snapshot.costUsd += call.costUsd;
+  }
+
   /** Sends the session as it stands (the caller has added the user message) and returns the reply text. */
   async call(
     session: RoleSession,
@@ -190,12 +212,7 @@ export class StageRun {
     explore?: ExploreTools,
   ): Promise<CallResult> {
     const { ctx } = this;
-    if (!this.started) {
-      this.screenResidency();
-      this.started = true;
-      this.snapshot.state = 'running';
-      ctx.emit({ type: 'stage-started', snapshot: this.snap() });
-    }
+    this.begin();
     for (;;) {
       if (ctx.signal.aborted) throw new RunCancelled();
       this.screenResidency();
@@ -374,18 +391,6 @@ export class StageRun {
     this.ctx.emit({ type: 'stage-failed', snapshot: s, error: info });
     return s;
   }
-}
-
-/** The tools and tool choice a request carries: the answer tool forced, or the exploration tools offered. */
-function toolFields(native: boolean, answerTool?: CallTool, explore?: ExploreTools): Partial<ChatRequest> {
-  if (!native) return {};
-  if (explore) {
-    const tools = [...explore.tools, ...(answerTool ? [answerTool.tool] : [])];
-    if (explore.choice === 'auto') return { tools, toolChoice: 'auto' };
-    // Tools stay declared (earlier turns used them) while the model is asked for its answer now.
-    return { tools, toolChoice: answerTool ? { name: answerTool.tool.name } : 'none' };
-  }
-  return answerTool ? { tools: [answerTool.tool], toolChoice: { name: answerTool.tool.name } } : {};
 }
 
 function cpuSince(c0: NodeJS.CpuUsage): number {

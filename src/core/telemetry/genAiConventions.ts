@@ -123,6 +123,8 @@ const PROVIDER_BY_HOST: Array<[RegExp, string]> = [
 export function genAiProviderName(provider: string, serverAddress?: string): string {
   if (provider === 'openai' || provider === 'anthropic') return provider;
   if (provider === 'vscode-lm') return 'vscode.lm';
+  if (provider === 'claude-agent') return 'anthropic';
+  if (provider === 'codex-agent') return 'openai';
   const host = serverAddress?.toLowerCase();
   return (host && PROVIDER_BY_HOST.find(([re]) => re.test(host))?.[1]) || 'openai_compatible';
 }

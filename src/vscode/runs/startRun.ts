@@ -7,6 +7,7 @@ import type { RoutingPolicy, Stage } from '../../core/config/policySchema';
 import type { ApplyOutcome, ResolvedPlan } from '../../core/edits/editPlan';
 import { appendRecord } from '../../core/ledger/ledgerFile';
 import { runTask } from '../../core/pipeline/run';
+import { agentHost } from './agentHost';
 import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../core/pipeline/workspaceReader';
 import { runVerifyStage } from '../../core/verify/verifyStage';
@@ -178,6 +179,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           verify: policy.verify
             ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
             : undefined,
+          agents: agentHost(svc.keys.keySource(svc.policy), usedKeys),
           confirmEveryApply: true,
           reuse: opts.reuse,
           listeners: telemetry ? [listener, telemetry] : [listener],

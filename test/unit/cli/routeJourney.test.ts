@@ -7,18 +7,15 @@
 //   route with one vendor's key only → no same-vendor review, the reason said once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { git, switchyard } from '../../support/cliProcess';
 import { startLoopbackServer, type RecordedRequest, type Reply } from '../../support/loopbackServer';
 import { roleOf } from '../pipeline/harness';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 const MS = join(repoRoot, 'node_modules', 'ms');
-// The repository's own tsx (the child runs in the temp repository, where a bare 'tsx' would not resolve).
-const TSX = pathToFileURL(require.resolve('tsx')).href;
 const TASK = 'Fix the JSDoc of parse() in index.js: it returns undefined when the string cannot be parsed';
 const OLD_DOC = [
   ' * @param {String} str',
@@ -89,27 +86,6 @@ function policy(server: { openaiBaseUrl: string; anthropicBaseUrl: string }): st
     },
     rules: { retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 1 } },
   });
-}
-
-/** The real command line, as a person's shell runs it: no terminal on stdin. */
-function switchyard(args: string[], env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; out: string; err: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => done({ code, out, err }));
-  });
-}
-
-function git(cwd: string, ...args: string[]): void {
-  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
 }
 
 test('the CLI journey on ms@2.1.3: route --yes, stats --range 7d, a refusal without a terminal that says why', async () => {

@@ -16,7 +16,7 @@ import { dataBlock } from '../../../src/core/sessions/prompts';
 import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
 import { RoleSession } from '../../../src/core/sessions/roleSession';
 import { DEFAULT_PROTECTED_PATHS } from '../../../src/core/config/policySchema';
-import { diffArtifactOf, newLineCounts, resolveImplementerReply } from '../../../src/core/pipeline/implementerEdits';
+import { diffArtifactOf, newLineCounts, resolveImplementerReply } from '../../../src/core/stage/implementerEdits';
 import { fsWorkspaceReader, MAX_FILE_CHARS, readContextFiles } from '../../../src/core/pipeline/workspaceReader';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

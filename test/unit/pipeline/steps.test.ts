@@ -15,7 +15,7 @@ import { decideStep } from '../../../src/core/pipeline/decideStep';
 import { escalationStep } from '../../../src/core/pipeline/escalationStep';
 import { gateStep, MAX_HUMAN_SEND_BACKS } from '../../../src/core/pipeline/gateStep';
 import { implementStep, startWork } from '../../../src/core/pipeline/implementStep';
-import { resolveImplementerReply } from '../../../src/core/pipeline/implementerEdits';
+import { resolveImplementerReply } from '../../../src/core/stage/implementerEdits';
 import { planStep, stageKit } from '../../../src/core/pipeline/planStep';
 import { reviewStep } from '../../../src/core/pipeline/reviewStep';
 import { runBase, runScope, type RunScope } from '../../../src/core/pipeline/runScope';

@@ -1,0 +1,234 @@
+// A coding agent as the implementer. It works in an isolated copy of the workspace (the verify
+// sandbox's kind: its own git directory, nothing linked back), made on its first pass and kept for
+// the run, so a send-back resumes the same agent session on the same files. After each pass its
+// change is `git diff` of the copy, resolved against the real workspace like any implementer's
+// edits: from there the run is unchanged (another vendor reviews; Apply writes, undoably).
+// An agent that stopped early, edited nothing, or tried to edit outside its copy is reported and
+// nothing of that pass is used. The user's files are never touched here.
+import { isAgentProvider, type ModelSpec, type RoutingPolicy } from '../config/policySchema';
+import type { ResolvedPlan } from '../edits/editPlan';
+import { keyEnvFor } from '../providers/keys';
+import type { RejectedAlternative } from '../routing/decisionSchema';
+import { costOf, type PriceLookup } from '../routing/estimate';
+import type { Review } from '../review/reviewSchema';
+import { createIsolatedCopy, type IsolatedCopy } from '../sandbox/isolatedCopy';
+import type { Findings, Plan } from '../sessions/artifacts';
+import { resolveImplementerReply } from '../stage/implementerEdits';
+import { RunCancelled, StageFailure } from '../stage/runContext';
+import type { StageRun } from '../stage/stageRun';
+import { agentFirstMessage, agentInstructions, agentRevisionMessage } from './agentBrief';
+import { StepReporter } from './stepReporter';
+import type { AgentEngine, AgentHost, AgentPassOutcome } from './agentTypes';
+import { AgentUnavailable } from './agentTypes';
+import { engineFor } from './engines';
+import { ToolGuard } from './toolGuard';
+import { changeInCopy } from './copyDiff';
+import { gitOrThrow, splitNul } from '../sandbox/git';
+import { residencyViolations } from '../residency/residencyRules';
+import type { BudgetGuard } from '../stage/budget';
+
+export interface AgentBriefing {
+  root: string;
+  task: string;
+  plan?: Plan;
+  findings?: Findings;
+  nonce: string;
+  policy: RoutingPolicy;
+  host?: AgentHost;
+  priceLookup?: PriceLookup;
+  /** The run's cancellation. */
+  signal: AbortSignal;
+  /** The run's budgets: an agent pass may spend at most what is left of them. */
+  budget: Pick<BudgetGuard, 'usdLeft'>;
+}
+
+export interface AgentPass {
+  resolved: ResolvedPlan;
+  spec: ModelSpec;
+  why: string;
+  rejected: RejectedAlternative[];
+}
+
+/** The agent implementer for the stage's first model, or undefined when that model is a chat model. */
+export function agentImplementerFor(spec: ModelSpec | undefined, b: AgentBriefing): AgentImplementer | undefined {
+  if (!spec || !isAgentProvider(spec.provider)) return undefined;
+  return new AgentImplementer(spec, b, engineFor(spec, b.host));
+}
+
+const DEFAULT_LIMITS = { maxTurns: 30, timeoutSeconds: 600 };
+
+export class AgentImplementer {
+  private copy: IsolatedCopy | undefined;
+  private session: string | undefined;
+
+  constructor(
+    readonly spec: ModelSpec,
+    private readonly b: AgentBriefing,
+    private readonly engine: AgentEngine,
+  ) {}
+
+  /** One pass: a new session, or (with a review) the same session resumed with its findings. */
+  async implement(sr: StageRun, revision?: { review: Review; by: string }): Promise<AgentPass> {
+    const { spec, b } = this;
+    const owner = sr.begin();
+    if (owner.id !== spec.id) {
+      throw new StageFailure({
+        kind: 'residency',
+        message: `${spec.id} (${spec.vendor}) may not read the files in scope here (${sr.snapshot.why}); the coding agent was not started and nothing was sent.`,
+        modelId: spec.id,
+      });
+    }
+    const { env, baseUrl } = await this.environment();
+    const fresh = !this.copy;
+    const copy = (this.copy ??= await this.makeCopy());
+    // An agent whose tool calls cannot be screened one by one may see any file in the copy.
+    if (fresh && !this.engine.screensEachTool) await this.screenWholeCopy(copy);
+    const guard = new ToolGuard(copy.root, b.policy, spec, (paths) => sr.noteRead(paths));
+    const limits = { ...DEFAULT_LIMITS, ...spec.agent };
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), limits.timeoutSeconds * 1000);
+    const signal = AbortSignal.any([b.signal, timeout.signal]);
+    const prompt = revision
+      ? agentRevisionMessage(revision.review, revision.by, b.nonce)
+      : agentFirstMessage(b.task, b.plan, b.findings, b.nonce);
+    const instructions = agentInstructions(b.nonce);
+    const steps = new StepReporter(sr);
+    steps.sent(
+      spec,
+      instructions,
+      prompt,
+      revision ? ['review'] : ['task', ...(b.plan ? ['plan'] : []), ...(b.findings ? ['findings'] : [])],
+    );
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    let out: AgentPassOutcome;
+    try {
+      out = await this.engine.run({
+        spec,
+        prompt,
+        instructions,
+        cwd: copy.root,
+        env: { ...env, HOME: copy.home, TMPDIR: copy.tmp, CLAUDE_CONFIG_DIR: `${copy.home}/.claude` },
+        baseUrl,
+        scratch: copy.home,
+        resume: revision ? this.session : undefined,
+        maxTurns: limits.maxTurns,
+        maxBudgetUsd: minDefined(limits.maxBudgetUsd, b.budget.usdLeft('implementer')),
+        signal,
+        guard,
+        onStep: (s) => steps.step(s),
+      });
+    } catch (e) {
+      if (e instanceof AgentUnavailable)
+        throw new StageFailure({ kind: 'no-model', message: e.message, modelId: spec.id });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      await this.engine.stop();
+    }
+    this.session = out.sessionId ?? this.session;
+    steps.summary(out, guard.refusals.length);
+    const costUsd = costOf(spec, out.usage, b.priceLookup);
+    const stopped = b.signal.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
+    sr.account(steps.callEvent(spec, { startedAt, durationMs: performance.now() - t0, out, costUsd, stopped }));
+    if (b.signal.aborted) throw new RunCancelled();
+    if (stopped === 'timeout')
+      throw this.failure(
+        'timeout',
+        `did not finish within ${limits.timeoutSeconds} s (agent.timeoutSeconds); it was stopped`,
+      );
+    if (out.stop === 'error')
+      throw this.failure('agent', `stopped with an error: ${out.errors.join('; ') || 'no message'}`);
+    if (out.stop === 'max-turns')
+      throw this.failure('agent', `used all ${limits.maxTurns} turns (agent.maxTurns) before finishing`);
+    if (out.stop === 'budget') throw this.failure('budget', 'reached its dollar limit before finishing');
+    if (guard.outsideWrites.length)
+      throw this.failure(
+        'agent-outside',
+        `tried to edit outside its scratch copy (${guard.outsideWrites.slice(0, 3).join('; ')}); those edits were refused`,
+      );
+    return { resolved: await this.changeOf(copy), spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
+  }
+
+  async dispose(): Promise<void> {
+    await this.engine.stop();
+    await this.copy?.dispose();
+    this.copy = undefined;
+  }
+
+  private failure(kind: string, what: string): StageFailure {
+    const message = `The coding agent ${this.spec.id} ${what}. Nothing from this pass is used; your files are unchanged.`;
+    return new StageFailure({ kind, message, modelId: this.spec.id });
+  }
+
+  /** The agent's process environment: its own key and base URL, nothing else of the user's. */
+  private async environment(): Promise<{ env: Record<string, string>; baseUrl?: string }> {
+    const { host } = this.b;
+    if (!host) {
+      throw this.failure('no-model', 'cannot run here: this host was not set up to start coding agents');
+    }
+    const creds = await host.credentials(this.spec);
+    if (!creds.apiKey) {
+      const why = creds.withheld ?? `no API key: ${keyEnvFor(this.spec) ?? 'its key'} is not set`;
+      throw new StageFailure({
+        kind: 'auth',
+        message: `The coding agent ${this.spec.id} was not started: ${why}.`,
+        modelId: this.spec.id,
+      });
+    }
+    const base: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      LANG: process.env['LANG'] ?? 'C.UTF-8',
+      DISABLE_AUTOUPDATER: '1',
+      DISABLE_TELEMETRY: '1',
+      DISABLE_ERROR_REPORTING: '1',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    };
+    const env = { ...base, ...this.engine.credentialEnv({ apiKey: creds.apiKey, baseUrl: creds.baseUrl }) };
+    return { env, baseUrl: creds.baseUrl };
+  }
+
+  /** Refuses (before the agent ever runs) when a residency rule keeps any file in the copy from this agent. */
+  private async screenWholeCopy(copy: IsolatedCopy): Promise<void> {
+    const files = splitNul(await gitOrThrow(['ls-files', '-z'], copy.root).catch(() => Buffer.alloc(0)));
+    const v = residencyViolations(this.b.policy, 'implementer', this.spec, files)[0];
+    if (!v) return;
+    const named = v.files.slice(0, 3).join(', ');
+    throw new StageFailure({
+      kind: 'residency',
+      message: `The coding agent ${this.spec.id} was not started: it can read any file in its copy, and ${v.reason}${named ? ` (e.g. ${named})` : ''}. Nothing was sent.`,
+      modelId: this.spec.id,
+    });
+  }
+
+  private async makeCopy(): Promise<IsolatedCopy> {
+    try {
+      return await createIsolatedCopy(this.b.root, { tmpDir: this.b.host?.tmpDir, nodeModules: 'mount', track: true });
+    } catch (e) {
+      throw this.failure('sandbox', `could not be given a scratch copy: ${(e as Error).message}`);
+    }
+  }
+
+  private async changeOf(copy: IsolatedCopy): Promise<ResolvedPlan> {
+    const change = await changeInCopy(copy);
+    const skipped = [
+      ...change.outsideRoot.map((f) => `${f} (outside the workspace folder)`),
+      ...change.binary.map((f) => `${f} (binary)`),
+    ];
+    if (skipped.length)
+      throw this.failure('agent-outside', `changed files that cannot be applied: ${skipped.slice(0, 5).join(', ')}`);
+    if (!change.diff.trim()) throw this.failure('edit-resolve', 'finished without editing any file');
+    const out = await resolveImplementerReply(change.diff, this.b.root);
+    if (!out.ok) {
+      const list = out.problems.slice(0, 5).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+      throw this.failure('edit-resolve', `made a change that does not fit your files: ${list.join('; ')}`);
+    }
+    return out.resolved;
+  }
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
