@@ -2,7 +2,7 @@
 // Each runs in its own RoleSession and gets only the task, the locator's candidate files, the files
 // it is allowed to read, and the artifacts of earlier roles; with tools on, it explores the workspace
 // through the bounded tool loop (toolLoop.ts) before it answers. Each emits its artifact. The run's
-// state machine (run.ts) sequences them.
+// state machine (runState.ts, runSteps.ts) sequences them.
 import type { ModelSpec, Stage } from '../config/policySchema';
 import type { RejectedAlternative, StageDecision } from '../routing/decisionSchema';
 import { AnswerSchema, FindingsSchema, PlanSchema, type Answer, type Findings, type Plan } from '../sessions/artifacts';
@@ -15,7 +15,7 @@ import { cutOff, structuredCall } from '../stage/structuredCall';
 import { explore } from '../stage/toolLoop';
 import type { WorkspaceReader } from './workspaceReader';
 
-/** What a stage needs from the run, handed over by run.ts. */
+/** What a stage needs from the run, built by the planning step (planStep.ts). */
 export interface StageKit {
   task: string;
   nonce: string;
