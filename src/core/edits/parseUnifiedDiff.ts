@@ -49,252 +49,9 @@ function stripPrefix(oldRaw: string, newRaw: string): { oldPath: string | null; 
 }
 
 export function parseUnifiedDiff(text: string): EditPlan {
-  const lines = splitPatchLines(text);
-  const problems: EditProblem[] = [];
-  const files: FileEdit[] = [];
-  let block = 0;
-  let i = 0;
-  let pendingRename: { from?: string; to?: string } = {};
-  let pendingGit: { a?: string; b?: string; newFile?: boolean; deleted?: boolean } | undefined;
-
-  const checkPath = (p: string, at: number): string | undefined => {
-    const norm = normalizeEditPath(p);
-    if (!norm.ok) {
-      problems.push({ kind: 'path', patchLine: at, message: `patch line ${at}: ${norm.reason}.` });
-      return undefined;
-    }
-    return norm.path;
-  };
-
-  const flushGitOnly = (at: number) => {
-    // A `diff --git` section with no ---/+++ (pure rename, or empty new/deleted file).
-    if (!pendingGit) return;
-    const g = pendingGit;
-    pendingGit = undefined;
-    if (pendingRename.from && pendingRename.to) {
-      const from = checkPath(pendingRename.from, at);
-      const to = checkPath(pendingRename.to, at);
-      if (from && to)
-        files.push({ path: from, op: 'rename', newPath: to, hunks: [], sequential: false, createIfMissing: false });
-    } else if (g.newFile && g.b) {
-      const p = checkPath(g.b, at);
-      if (p) files.push({ path: p, op: 'create', hunks: [], sequential: false, createIfMissing: false });
-    } else if (g.deleted && g.a) {
-      const p = checkPath(g.a, at);
-      if (p) files.push({ path: p, op: 'delete', hunks: [], sequential: false, createIfMissing: false });
-    }
-    pendingRename = {};
-  };
-
-  while (i < lines.length) {
-    const line = lines[i];
-    const git = /^diff --git ("?a\/.*?"?) ("?b\/.*"?)$/.exec(line);
-    if (git) {
-      flushGitOnly(i + 1);
-      pendingGit = { a: headerPath(git[1]).slice(2), b: headerPath(git[2]).slice(2) };
-      i++;
-      continue;
-    }
-    if (pendingGit) {
-      if (line.startsWith('new file mode')) pendingGit.newFile = true;
-      else if (line.startsWith('deleted file mode')) pendingGit.deleted = true;
-      else if (line.startsWith('rename from ')) pendingRename.from = line.slice('rename from '.length).trim();
-      else if (line.startsWith('rename to ')) pendingRename.to = line.slice('rename to '.length).trim();
-      else if (line.startsWith('GIT binary patch') || line.startsWith('Binary files')) {
-        problems.push({
-          kind: 'binary',
-          patchLine: i + 1,
-          message: `patch line ${i + 1}: binary patches are not supported; change binary files by hand.`,
-        });
-      }
-    }
-    if (!(line.startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ '))) {
-      if (HUNK_START.test(line)) {
-        // A hunk with no file header above it (a mangled or missing --- / +++ pair): applying the
-        // rest without it would silently drop part of the change.
-        problems.push({
-          kind: 'parse',
-          patchLine: i + 1,
-          message: `patch line ${i + 1}: hunk "${line.slice(0, 40)}" is not under a "--- PATH" / "+++ PATH" file header.`,
-        });
-      }
-      i++;
-      continue;
-    }
-    const headerLine = i + 1;
-    const { oldPath: oldRaw, newPath: newRaw } = stripPrefix(
-      headerPath(line.slice(4)),
-      headerPath(lines[i + 1].slice(4)),
-    );
-    pendingGit = undefined;
-    i += 2;
-    const hunks: Hunk[] = [];
-    while (i < lines.length && HUNK_START.test(lines[i])) {
-      block++;
-      const h = HUNK_HEADER.exec(lines[i]);
-      const hunkLine = i + 1;
-      const hunk: Hunk = {
-        old: [],
-        new: [],
-        anchors: [],
-        atEof: false,
-        newEndsWithoutEol: false,
-        oldEndsWithoutEol: false,
-        block,
-        patchLine: hunkLine,
-      };
-      if (h && h[1] !== undefined) {
-        hunk.oldStart = Number(h[1]);
-        hunk.claimedOldCount = h[2] === undefined ? 1 : Number(h[2]);
-        hunk.claimedNewCount = h[4] === undefined ? 1 : Number(h[4]);
-      }
-      i++;
-      let lastSide: 'both' | 'old' | 'new' = 'both';
-      const body: Array<{ kind: ' ' | '-' | '+'; text: string; bare: boolean }> = [];
-      while (i < lines.length) {
-        const l = lines[i];
-        if (HUNK_START.test(l)) break;
-        if (l.startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ ')) {
-          // Either the next file's header or a removed line starting "-- " that happens to sit
-          // above an added "++ " line; the counts decide when they are still owed lines.
-          const oldSeen = body.filter((b) => b.kind !== '+').length;
-          if (hunk.claimedOldCount === undefined || oldSeen >= hunk.claimedOldCount) break;
-        }
-        if (l.startsWith('diff --git ')) break;
-        if (l.startsWith('--- ') && hunk.claimedOldCount !== undefined) {
-          // Once the header's counts are met, "--- " reads as a (broken) file header, not a removal.
-          const oldSeen = body.filter((b) => b.kind !== '+').length;
-          const newSeen = body.filter((b) => b.kind !== '-').length;
-          if (oldSeen >= hunk.claimedOldCount && newSeen >= (hunk.claimedNewCount ?? 0)) break;
-        }
-        if (l.startsWith('\\')) {
-          if (lastSide === 'new' || lastSide === 'both') hunk.newEndsWithoutEol = true;
-          if (lastSide === 'old' || lastSide === 'both') hunk.oldEndsWithoutEol = true;
-          i++;
-          continue;
-        }
-        const c = l[0];
-        if (c === ' ' || c === '-' || c === '+') {
-          body.push({ kind: c, text: l.slice(1), bare: false });
-          lastSide = c === ' ' ? 'both' : c === '-' ? 'old' : 'new';
-        } else if (l === '') {
-          // Models often drop the space of a blank context line.
-          body.push({ kind: ' ', text: '', bare: true });
-          lastSide = 'both';
-        } else {
-          const oldSeen = body.filter((b) => b.kind !== '+').length;
-          const newSeen = body.filter((b) => b.kind !== '-').length;
-          const countsMet = hunk.claimedOldCount === oldSeen && hunk.claimedNewCount === newSeen;
-          if (!countsMet && diffLinesFollow(lines, i + 1)) {
-            problems.push({
-              kind: 'parse',
-              block,
-              patchLine: i + 1,
-              message: `hunk ${block}, patch line ${i + 1}: ${JSON.stringify(l.slice(0, 60))} has no " ", "-" or "+" marker, yet hunk lines follow it; every line of a hunk needs its marker (a blank context line is " ").`,
-            });
-          }
-          break;
-        }
-        i++;
-      }
-      // Blank lines trailing a hunk are usually spacing between sections, not context.
-      let dropped = 0;
-      while (body.length && body[body.length - 1].bare) {
-        body.pop();
-        dropped++;
-      }
-      // Blank context the header counted is not a counting mistake: count it out of the claim.
-      const counted = (side: '-' | '+') => body.filter((b) => b.kind !== side).length;
-      if (
-        dropped &&
-        hunk.claimedOldCount === counted('+') + dropped &&
-        hunk.claimedNewCount === counted('-') + dropped
-      ) {
-        hunk.claimedOldCount -= dropped;
-        hunk.claimedNewCount -= dropped;
-      }
-      for (const b of body) {
-        if (b.kind !== '+') hunk.old.push(b.text);
-        if (b.kind !== '-') hunk.new.push(b.text);
-      }
-      if (body.length === 0) {
-        problems.push({
-          kind: 'parse',
-          block,
-          patchLine: hunkLine,
-          message: `hunk ${block} (patch line ${hunkLine}) has no lines.`,
-        });
-      }
-      hunks.push(hunk);
-    }
-    if (oldRaw === null && newRaw === null) {
-      problems.push({
-        kind: 'parse',
-        patchLine: headerLine,
-        message: `patch line ${headerLine}: both sides are /dev/null.`,
-      });
-      continue;
-    }
-    if (hunks.length === 0 && !(oldRaw === null || newRaw === null)) {
-      problems.push({
-        kind: 'parse',
-        patchLine: headerLine,
-        message: `patch line ${headerLine}: file header without any @@ hunk.`,
-      });
-      continue;
-    }
-    if (oldRaw === null) {
-      const p = checkPath(newRaw!, headerLine);
-      if (p) {
-        const content = hunks.flatMap((h) => h.new);
-        const last = hunks[hunks.length - 1];
-        files.push({
-          path: p,
-          op: 'create',
-          hunks: [
-            {
-              old: [],
-              new: content,
-              anchors: [],
-              atEof: false,
-              newEndsWithoutEol: last?.newEndsWithoutEol ?? false,
-              oldEndsWithoutEol: false,
-              block: hunks[0]?.block ?? block,
-              patchLine: headerLine,
-            },
-          ],
-          sequential: false,
-          createIfMissing: false,
-        });
-      }
-    } else if (newRaw === null) {
-      const p = checkPath(oldRaw, headerLine);
-      // The removed lines stay: the resolver checks them against the file before it goes.
-      if (p) files.push({ path: p, op: 'delete', hunks, sequential: false, createIfMissing: false });
-    } else {
-      const from = checkPath(oldRaw, headerLine);
-      const to = checkPath(newRaw, headerLine);
-      if (!from || !to) continue;
-      const renamed = from !== to;
-      const existing = files.find((f) => f.path === from && f.op === 'update' && !renamed);
-      if (existing) existing.hunks.push(...hunks);
-      else {
-        // `--- a/x` over a file that is not there, with hunks that only add from line 0: a
-        // creation written without /dev/null.
-        const onlyAdds = hunks.every((h) => h.old.length === 0 && (h.oldStart ?? 0) === 0);
-        files.push({
-          path: from,
-          op: renamed ? 'rename' : 'update',
-          newPath: renamed ? to : undefined,
-          hunks,
-          sequential: false,
-          createIfMissing: !renamed && onlyAdds,
-        });
-      }
-    }
-    pendingRename = {};
-  }
-  flushGitOnly(lines.length);
+  const reader = new DiffReader(splitPatchLines(text));
+  reader.readAll();
+  const { files, problems } = reader;
   if (files.length === 0 && problems.length === 0) {
     problems.push({
       kind: 'parse',
@@ -304,4 +61,305 @@ export function parseUnifiedDiff(text: string): EditPlan {
   }
   if (problems.length) throw new PatchParseError(problems);
   return { format: 'udiff', files };
+}
+
+type BodyLine = { kind: ' ' | '-' | '+'; text: string; bare: boolean };
+
+/** Whether lines `i` and `i + 1` are a `--- ` / `+++ ` file header pair. */
+function fileHeaderAt(lines: readonly string[], i: number): boolean {
+  return lines[i].startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ ');
+}
+
+const oldSeen = (body: readonly BodyLine[]) => body.filter((b) => b.kind !== '+').length;
+const newSeen = (body: readonly BodyLine[]) => body.filter((b) => b.kind !== '-').length;
+
+/** One pass over a patch's lines: file sections, their hunks, and every problem on the way. */
+class DiffReader {
+  readonly problems: EditProblem[] = [];
+  readonly files: FileEdit[] = [];
+  /** Hunks numbered across the whole patch, for the problems' "hunk N". */
+  private block = 0;
+  private i = 0;
+  private pendingRename: { from?: string; to?: string } = {};
+  private pendingGit: { a?: string; b?: string; newFile?: boolean; deleted?: boolean } | undefined;
+
+  constructor(private readonly lines: readonly string[]) {}
+
+  readAll(): void {
+    const { lines } = this;
+    while (this.i < lines.length) {
+      const line = lines[this.i];
+      const git = /^diff --git ("?a\/.*?"?) ("?b\/.*"?)$/.exec(line);
+      if (git) {
+        this.flushGitOnly(this.i + 1);
+        this.pendingGit = { a: headerPath(git[1]).slice(2), b: headerPath(git[2]).slice(2) };
+        this.i++;
+        continue;
+      }
+      if (this.pendingGit) this.readGitHeader(line);
+      if (!fileHeaderAt(lines, this.i)) {
+        if (HUNK_START.test(line)) {
+          // A hunk with no file header above it (a mangled or missing --- / +++ pair): applying the
+          // rest without it would silently drop part of the change.
+          this.problems.push({
+            kind: 'parse',
+            patchLine: this.i + 1,
+            message: `patch line ${this.i + 1}: hunk "${line.slice(0, 40)}" is not under a "--- PATH" / "+++ PATH" file header.`,
+          });
+        }
+        this.i++;
+        continue;
+      }
+      this.readFileSection();
+    }
+    this.flushGitOnly(lines.length);
+  }
+
+  /** The lines of a `diff --git` header between its first line and the `---` / `+++` pair. */
+  private readGitHeader(line: string): void {
+    const git = this.pendingGit!;
+    if (line.startsWith('new file mode')) git.newFile = true;
+    else if (line.startsWith('deleted file mode')) git.deleted = true;
+    else if (line.startsWith('rename from ')) this.pendingRename.from = line.slice('rename from '.length).trim();
+    else if (line.startsWith('rename to ')) this.pendingRename.to = line.slice('rename to '.length).trim();
+    else if (line.startsWith('GIT binary patch') || line.startsWith('Binary files')) {
+      this.problems.push({
+        kind: 'binary',
+        patchLine: this.i + 1,
+        message: `patch line ${this.i + 1}: binary patches are not supported; change binary files by hand.`,
+      });
+    }
+  }
+
+  /** A `---` / `+++` pair at the current line and the hunks under it. */
+  private readFileSection(): void {
+    const { lines } = this;
+    const headerLine = this.i + 1;
+    const { oldPath, newPath } = stripPrefix(
+      headerPath(lines[this.i].slice(4)),
+      headerPath(lines[this.i + 1].slice(4)),
+    );
+    this.pendingGit = undefined;
+    this.i += 2;
+    const hunks: Hunk[] = [];
+    while (this.i < lines.length && HUNK_START.test(lines[this.i])) hunks.push(this.readHunk());
+    if (this.addFile(oldPath, newPath, hunks, headerLine)) this.pendingRename = {};
+  }
+
+  private readHunk(): Hunk {
+    this.block++;
+    const h = HUNK_HEADER.exec(this.lines[this.i]);
+    const hunkLine = this.i + 1;
+    const hunk: Hunk = {
+      old: [],
+      new: [],
+      anchors: [],
+      atEof: false,
+      newEndsWithoutEol: false,
+      oldEndsWithoutEol: false,
+      block: this.block,
+      patchLine: hunkLine,
+    };
+    if (h && h[1] !== undefined) {
+      hunk.oldStart = Number(h[1]);
+      hunk.claimedOldCount = h[2] === undefined ? 1 : Number(h[2]);
+      hunk.claimedNewCount = h[4] === undefined ? 1 : Number(h[4]);
+    }
+    this.i++;
+    const body = this.readHunkBody(hunk);
+    // Blank lines trailing a hunk are usually spacing between sections, not context.
+    let dropped = 0;
+    while (body.length && body[body.length - 1].bare) {
+      body.pop();
+      dropped++;
+    }
+    // Blank context the header counted is not a counting mistake: count it out of the claim.
+    if (
+      dropped &&
+      hunk.claimedOldCount === oldSeen(body) + dropped &&
+      hunk.claimedNewCount === newSeen(body) + dropped
+    ) {
+      hunk.claimedOldCount -= dropped;
+      hunk.claimedNewCount -= dropped;
+    }
+    for (const b of body) {
+      if (b.kind !== '+') hunk.old.push(b.text);
+      if (b.kind !== '-') hunk.new.push(b.text);
+    }
+    if (body.length === 0) {
+      this.problems.push({
+        kind: 'parse',
+        block: this.block,
+        patchLine: hunkLine,
+        message: `hunk ${this.block} (patch line ${hunkLine}) has no lines.`,
+      });
+    }
+    return hunk;
+  }
+
+  /** A hunk's lines, read by their markers until the next hunk, file or a line that is not the hunk's. */
+  private readHunkBody(hunk: Hunk): BodyLine[] {
+    const { lines } = this;
+    let lastSide: 'both' | 'old' | 'new' = 'both';
+    const body: BodyLine[] = [];
+    for (; this.i < lines.length; this.i++) {
+      const l = lines[this.i];
+      if (HUNK_START.test(l)) break;
+      if (fileHeaderAt(lines, this.i)) {
+        // Either the next file's header or a removed line starting "-- " that happens to sit
+        // above an added "++ " line; the counts decide when they are still owed lines.
+        if (hunk.claimedOldCount === undefined || oldSeen(body) >= hunk.claimedOldCount) break;
+      }
+      if (l.startsWith('diff --git ')) break;
+      if (l.startsWith('--- ') && hunk.claimedOldCount !== undefined) {
+        // Once the header's counts are met, "--- " reads as a (broken) file header, not a removal.
+        if (oldSeen(body) >= hunk.claimedOldCount && newSeen(body) >= (hunk.claimedNewCount ?? 0)) break;
+      }
+      if (l.startsWith('\\')) {
+        if (lastSide === 'new' || lastSide === 'both') hunk.newEndsWithoutEol = true;
+        if (lastSide === 'old' || lastSide === 'both') hunk.oldEndsWithoutEol = true;
+        continue;
+      }
+      const c = l[0];
+      if (c === ' ' || c === '-' || c === '+') {
+        body.push({ kind: c, text: l.slice(1), bare: false });
+        lastSide = c === ' ' ? 'both' : c === '-' ? 'old' : 'new';
+      } else if (l === '') {
+        // Models often drop the space of a blank context line.
+        body.push({ kind: ' ', text: '', bare: true });
+        lastSide = 'both';
+      } else {
+        this.unmarkedLine(hunk, body, l);
+        break;
+      }
+    }
+    return body;
+  }
+
+  /** A line without a marker ends the hunk; when marked lines follow it while counts are owed, it is a problem. */
+  private unmarkedLine(hunk: Hunk, body: readonly BodyLine[], l: string): void {
+    const countsMet = hunk.claimedOldCount === oldSeen(body) && hunk.claimedNewCount === newSeen(body);
+    if (!countsMet && diffLinesFollow(this.lines, this.i + 1)) {
+      this.problems.push({
+        kind: 'parse',
+        block: this.block,
+        patchLine: this.i + 1,
+        message: `hunk ${this.block}, patch line ${this.i + 1}: ${JSON.stringify(l.slice(0, 60))} has no " ", "-" or "+" marker, yet hunk lines follow it; every line of a hunk needs its marker (a blank context line is " ").`,
+      });
+    }
+  }
+
+  /**
+   * The file edit a section stands for: a create, a delete, an update (hunks for a file already in
+   * the plan join it) or a rename. False when the section was refused before its paths were read.
+   */
+  private addFile(oldRaw: string | null, newRaw: string | null, hunks: Hunk[], headerLine: number): boolean {
+    if (oldRaw === null && newRaw === null) {
+      this.problems.push({
+        kind: 'parse',
+        patchLine: headerLine,
+        message: `patch line ${headerLine}: both sides are /dev/null.`,
+      });
+      return false;
+    }
+    if (hunks.length === 0 && !(oldRaw === null || newRaw === null)) {
+      this.problems.push({
+        kind: 'parse',
+        patchLine: headerLine,
+        message: `patch line ${headerLine}: file header without any @@ hunk.`,
+      });
+      return false;
+    }
+    if (oldRaw === null) {
+      const p = this.checkPath(newRaw!, headerLine);
+      if (p) this.files.push(this.creation(p, hunks, headerLine));
+      return true;
+    }
+    if (newRaw === null) {
+      const p = this.checkPath(oldRaw, headerLine);
+      // The removed lines stay: the resolver checks them against the file before it goes.
+      if (p) this.files.push({ path: p, op: 'delete', hunks, sequential: false, createIfMissing: false });
+      return true;
+    }
+    const from = this.checkPath(oldRaw, headerLine);
+    const to = this.checkPath(newRaw, headerLine);
+    if (!from || !to) return false;
+    const renamed = from !== to;
+    const existing = this.files.find((f) => f.path === from && f.op === 'update' && !renamed);
+    if (existing) existing.hunks.push(...hunks);
+    else {
+      // `--- a/x` over a file that is not there, with hunks that only add from line 0: a
+      // creation written without /dev/null.
+      const onlyAdds = hunks.every((h) => h.old.length === 0 && (h.oldStart ?? 0) === 0);
+      this.files.push({
+        path: from,
+        op: renamed ? 'rename' : 'update',
+        newPath: renamed ? to : undefined,
+        hunks,
+        sequential: false,
+        createIfMissing: !renamed && onlyAdds,
+      });
+    }
+    return true;
+  }
+
+  /** A new file: every hunk's new lines, in one hunk that adds them all. */
+  private creation(path: string, hunks: Hunk[], headerLine: number): FileEdit {
+    const last = hunks[hunks.length - 1];
+    return {
+      path,
+      op: 'create',
+      hunks: [
+        {
+          old: [],
+          new: hunks.flatMap((h) => h.new),
+          anchors: [],
+          atEof: false,
+          newEndsWithoutEol: last?.newEndsWithoutEol ?? false,
+          oldEndsWithoutEol: false,
+          block: hunks[0]?.block ?? this.block,
+          patchLine: headerLine,
+        },
+      ],
+      sequential: false,
+      createIfMissing: false,
+    };
+  }
+
+  private checkPath(p: string, at: number): string | undefined {
+    const norm = normalizeEditPath(p);
+    if (!norm.ok) {
+      this.problems.push({ kind: 'path', patchLine: at, message: `patch line ${at}: ${norm.reason}.` });
+      return undefined;
+    }
+    return norm.path;
+  }
+
+  /** A `diff --git` section with no ---/+++ (pure rename, or empty new/deleted file). */
+  private flushGitOnly(at: number): void {
+    if (!this.pendingGit) return;
+    const g = this.pendingGit;
+    this.pendingGit = undefined;
+    const rename = this.pendingRename;
+    if (rename.from && rename.to) {
+      const from = this.checkPath(rename.from, at);
+      const to = this.checkPath(rename.to, at);
+      if (from && to)
+        this.files.push({
+          path: from,
+          op: 'rename',
+          newPath: to,
+          hunks: [],
+          sequential: false,
+          createIfMissing: false,
+        });
+    } else if (g.newFile && g.b) {
+      const p = this.checkPath(g.b, at);
+      if (p) this.files.push({ path: p, op: 'create', hunks: [], sequential: false, createIfMissing: false });
+    } else if (g.deleted && g.a) {
+      const p = this.checkPath(g.a, at);
+      if (p) this.files.push({ path: p, op: 'delete', hunks: [], sequential: false, createIfMissing: false });
+    }
+    this.pendingRename = {};
+  }
 }

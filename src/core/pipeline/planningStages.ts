@@ -2,9 +2,9 @@
 // Each runs in its own RoleSession and gets only the task, the locator's candidate files, the files
 // it is allowed to read, and the artifacts of earlier roles; with tools on, it explores the workspace
 // through the bounded tool loop (toolLoop.ts) before it answers. Each emits its artifact. The run's
-// state machine (run.ts) sequences them.
+// state machine (runState.ts, runSteps.ts) sequences them.
 import type { ModelSpec, Stage } from '../config/policySchema';
-import type { RejectedAlternative, StageDecision } from '../routing/decisionSchema';
+import type { StageDecision } from '../routing/decisionSchema';
 import { AnswerSchema, FindingsSchema, PlanSchema, type Answer, type Findings, type Plan } from '../sessions/artifacts';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
@@ -14,22 +14,16 @@ import type { CallResult, StageRun } from '../stage/stageRun';
 import { cutOff, structuredCall } from '../stage/structuredCall';
 import { explore } from '../stage/toolLoop';
 import type { WorkspaceReader } from './workspaceReader';
+import type { RunStage } from './runScope';
 
-/** What a stage needs from the run, handed over by run.ts. */
+/** What a stage needs from the run, built by the planning step (planStep.ts). */
 export interface StageKit {
   task: string;
   nonce: string;
   /** Paths the user named (editor context, the task text). */
   userPaths: readonly string[];
   workspace: WorkspaceReader;
-  runStage<T>(
-    stage: Stage,
-    round: number,
-    candidates: ModelSpec[],
-    why: string,
-    rejected: RejectedAlternative[],
-    work: (sr: StageRun) => Promise<T>,
-  ): Promise<T>;
+  runStage: RunStage;
   /** Reads the user's paths and the safe ones among the model-suggested paths. */
   filesFor(userPaths: readonly string[], modelPaths: readonly string[]): Promise<{ files: P.FileContext[] }>;
   specsOf(chain: ReadonlyArray<{ modelId: string }>): ModelSpec[];

@@ -39,21 +39,23 @@ export interface RunBase {
   readonly reported: Partial<Pick<RunResult, 'answer' | 'diff' | 'resolved' | 'review'>>;
 }
 
+/** Runs one pass of a stage: its events, its fallbacks, its failure recorded; a cancelled run starts none. */
+export type RunStage = <T>(
+  stage: Stage,
+  round: number,
+  candidates: ModelSpec[],
+  why: string,
+  rejected: RejectedAlternative[],
+  work: (sr: StageRun) => Promise<T>,
+) => Promise<T>;
+
 /** The run once decided: what every step after the decision reads. */
 export interface RunScope extends RunBase {
   readonly decision: RoutingDecision;
   stageOf(stage: Stage): StageDecision | undefined;
   specsOf(chain: ReadonlyArray<{ modelId: string }>): ModelSpec[];
   outBudget(stage: Stage): number;
-  /** Runs one pass of a stage: its events, its fallbacks, its failure recorded; cancelled runs start none. */
-  runStage<T>(
-    stage: Stage,
-    round: number,
-    candidates: ModelSpec[],
-    why: string,
-    rejected: RejectedAlternative[],
-    work: (sr: StageRun) => Promise<T>,
-  ): Promise<T>;
+  runStage: RunStage;
   /** Files are read only when safe (paths/modelRead.ts): protected or secret-looking ones, by name or by what a link points to, never unless the user named them. */
   filesFor(userPaths: readonly string[], modelPaths: readonly string[]): ReturnType<typeof safeContextFiles>;
 }

@@ -3,7 +3,7 @@
 //                                                                           └→ escalating → at the gate → applying → done
 // A person at the gate may send the change back (→ implementing, a new pass); any step may end the
 // run (done: rejected) and any may throw (StageFailure, RunCancelled), which runTask turns into the
-// run's outcome. Deciding and planning run once, before the loop (run.ts, planStep.ts); the loop is
+// run's outcome. Deciding and planning run once, before the loop (decideStep.ts, planStep.ts); the loop is
 // runSteps.ts. Each step is a function of (RunScope, RunState) in its own module.
 import type { ModelSpec } from '../config/policySchema';
 import type { ResolvedPlan } from '../edits/editPlan';
