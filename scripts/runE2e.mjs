@@ -4,7 +4,7 @@
 // browser; two cores), and reports {"passed":N,"failed":N} to $SWITCHYARD_RESULT_FILE.
 // Screenshots: test-results/screenshots/.
 //
-// Env: SWITCHYARD_E2E_TIMEOUT_MS (whole run, default 600000), SWITCHYARD_E2E_TEST_TIMEOUT_MS (one test
+// Env: SWITCHYARD_E2E_TIMEOUT_MS (whole run, default 900000), SWITCHYARD_E2E_TEST_TIMEOUT_MS (one test
 //      or hook, default 180000), SWITCHYARD_SKIP_BUILD=1,
 //      SWITCHYARD_E2E_FILTER=<substring of a file name>.
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import { ensureHost } from './installHost.mjs';
 
 // resolve(): no trailing slash, so paths built from it compare equal to other spellings.
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const timeoutMs = Number(process.env.SWITCHYARD_E2E_TIMEOUT_MS ?? 600_000);
+const timeoutMs = Number(process.env.SWITCHYARD_E2E_TIMEOUT_MS ?? 900_000);
 const testTimeoutMs = Number(process.env.SWITCHYARD_E2E_TEST_TIMEOUT_MS ?? 180_000);
 
 function say(line) {

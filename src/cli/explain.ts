@@ -12,7 +12,7 @@ import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot } from '../core/context/locateInRoot';
 import { looksSecret } from '../core/paths/secretPaths';
 import { renderLocated } from './locate';
-import { residencyPaths } from '../core/residency/residencyPaths';
+import { LIKELY_FILES_SCREENED, residencyPaths } from '../core/residency/residencyPaths';
 import { filesUnderRoot } from './filesUnderRoot';
 import { verbArgs, verbPolicy, verbTask } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
@@ -70,22 +70,27 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     assumedKeys = true;
     availability = allAvailable;
   }
-  const decision = decide(classification, policy, availability, {
-    task,
-    knownFiles: files.length,
-    files: await residencyPaths(root, files),
-  });
   // The files the task likely touches (the local index; offline, cached): a reader sees where it lands.
   const likely = parsed.values['no-locate']
     ? []
     : await locateInRoot(root, task, {
         isSecret: looksSecret,
-        limit: EXPLAIN_FILES,
+        limit: Math.max(EXPLAIN_FILES, LIKELY_FILES_SCREENED),
         cacheDir: defaultCacheDir(io.env),
         editor: given.paths[0] ? { activeFile: given.paths[0] } : undefined,
       })
         .then((r) => r.files)
         .catch(() => []);
+  // Rules scoped to paths weigh the likely files too, as in a run (see decide.ts).
+  const decision = decide(classification, policy, availability, {
+    task,
+    knownFiles: files.length,
+    files: await residencyPaths(root, files),
+    likelyFiles: await residencyPaths(
+      root,
+      likely.slice(0, LIKELY_FILES_SCREENED).map((f) => f.path),
+    ),
+  });
   // kind, risk and signals first and at the top level: scripts read these without digging.
   if (parsed.values.json) {
     const { kind, risk, ...rest } = decision;
@@ -97,7 +102,13 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       needsPlan: c.needsPlan,
       features: c.calls && { kind: c.calls.kind.features, risk: c.calls.risk.features },
     };
-    io.out(JSON.stringify({ kind, risk, signals: c.signals, ...why, assumedKeys, ...rest, files: likely }, null, 2));
+    io.out(
+      JSON.stringify(
+        { kind, risk, signals: c.signals, ...why, assumedKeys, ...rest, files: likely.slice(0, EXPLAIN_FILES) },
+        null,
+        2,
+      ),
+    );
   } else {
     if (assumedKeys && !parsed.values['assume-keys']) {
       const names = [...new Set(missing.map((m) => /([A-Z][A-Z0-9_]+) is not set/.exec(m)?.[1]).filter(Boolean))];
@@ -106,7 +117,8 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       );
     }
     io.out(explainDecision(decision, { verbose: parsed.values.verbose }));
-    if (likely.length) io.out(`\nFiles this task likely touches (switchyard locate):\n${renderLocated(likely)}`);
+    if (likely.length)
+      io.out(`\nFiles this task likely touches (switchyard locate):\n${renderLocated(likely.slice(0, EXPLAIN_FILES))}`);
   }
   return EXIT.ok;
 }

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { applyResolved } from '../core/edits/applyResolved';
 import { appendRecord, ledgerPathFor } from '../core/ledger/ledgerFile';
-import type { PipelineEvent } from '../core/pipeline/events';
+import type { PipelineEvent } from '../core/stage/events';
 import { runTask } from '../core/pipeline/run';
 import type { GateAnswer, GateRequest, RunResult } from '../core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';

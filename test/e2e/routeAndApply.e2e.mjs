@@ -63,7 +63,7 @@ test('routing the task from the palette opens the panel, which streams and shows
   const state = await settled.innerText();
   const message = await panel.locator('.message').allInnerTexts();
   assert.equal(state, 'awaiting approval', `the run ended early: ${message.join(' ')}`);
-  await panel.locator('[data-testid="verdict"]', { hasText: 'approve' }).waitFor({ timeout: 10_000 });
+  await panel.locator('[data-testid="verdict"]', { hasText: 'approve' }).waitFor({ timeout: 30_000 });
   const strip = await panel.locator('.strip').innerText();
   assert.match(strip, /Implementer[\s\S]*loop-claude · anthropic/);
   assert.match(strip, /Critic[\s\S]*loop-gpt · openai/);

@@ -2,7 +2,6 @@
 // HTTPServer), tasks in words ("parse the header value"), so both sides are cut into the same
 // lower-case subwords, lightly stemmed (headers → header, parsing → pars). A whole identifier is
 // kept as a term of its own too, so a task that names `parseHeaderValue` matches it exactly.
-import type { TermDict } from './termDict';
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const SUBWORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
@@ -74,12 +73,19 @@ export interface FileTerms {
   length: number;
 }
 
+/** What fileTerms needs of the index's TermDict (termDict.ts), declared here so neither module imports the other. */
+export interface TermCounts {
+  readonly size: number;
+  identTerms(ident: string): readonly number[];
+  counters(): Int32Array;
+}
+
 /**
  * Every term of a text, counted: the subwords of each identifier, and compound identifiers (more
  * than one subword) whole as their own terms. One pass over char codes (regex match objects cost
  * ~3x); counts go into the dictionary's scratch array by id, so no per-file Map is built.
  */
-export function fileTerms(text: string, dict: TermDict): FileTerms {
+export function fileTerms(text: string, dict: TermCounts): FileTerms {
   let acc = dict.counters();
   const touched: number[] = [];
   let length = 0;

@@ -1,7 +1,7 @@
 // Folds a run's PipelineEvents into its RunRecord. The ledger is just another listener: anything
 // the record says, the events said first, so the sidebar, the panel and the ledger cannot disagree.
 import type { Stage } from '../config/policySchema';
-import type { PipelineEvent } from '../pipeline/events';
+import type { PipelineEvent } from '../stage/events';
 import type { RejectedAlternative, RoutingDecision } from '../routing/decisionSchema';
 import { RUN_RECORD_VERSION, type RunRecord } from './runRecordSchema';
 

@@ -3,7 +3,7 @@
 // diff: the task text, the diff and model ids are all it holds of the workspace.
 import { z } from 'zod';
 import { RiskSchema, StageSchema, TaskKindSchema } from '../config/policySchema';
-import { OutcomeSchema, StageStateSchema } from '../pipeline/events';
+import { OutcomeSchema, StageStateSchema } from '../stage/events';
 import { VerdictSchema } from '../review/reviewSchema';
 
 export const RUN_RECORD_VERSION = 1;

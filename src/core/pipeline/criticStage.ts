@@ -12,9 +12,9 @@ import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { newLineCounts } from './implementerEdits';
 import type { StageKit } from './planningStages';
-import { StageFailure } from './runContext';
+import { StageFailure } from '../stage/runContext';
 import type { CriticCandidates } from './runtimeCandidates';
-import { structuredCall } from './structuredCall';
+import { structuredCall } from '../stage/structuredCall';
 
 export interface CriticInput {
   critics: CriticCandidates;

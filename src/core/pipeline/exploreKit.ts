@@ -6,8 +6,9 @@ import type { Codebase } from '../context/codebase';
 import { locate, type EditorContext, type Located } from '../context/locate';
 import { ToolBox, type ToolName } from '../context/tools/toolBox';
 import { protectedMatches } from '../paths/protectedPaths';
-import type { ExploreOptions } from './toolLoop';
+import type { ExploreOptions } from '../stage/toolLoop';
 import { looksSecret } from '../paths/secretPaths';
+import { LIKELY_FILES_SCREENED, residencyPaths } from '../residency/residencyPaths';
 
 export interface ExploreKit {
   /** Files ranked for the task by the locator, best first (empty when the index cannot be built). */
@@ -53,4 +54,25 @@ export function makeExploreKit(
           }
         : undefined,
   };
+}
+
+/**
+ * The locator's candidates as real paths, for the residency rules at decision time — only when a rule
+ * is scoped to paths (otherwise the decision does not need the index). Secret-looking files are left
+ * out as everywhere else; an index that cannot be built gives none (files read later are still checked).
+ */
+export async function likelyFilesForResidency(
+  policy: RoutingPolicy,
+  codebase: Codebase,
+  task: string,
+  editor?: EditorContext,
+): Promise<string[]> {
+  if (!policy.rules.residency.some((r) => r.paths?.length)) return [];
+  try {
+    const found = await locate(await codebase.index(), task, { editor, limit: LIKELY_FILES_SCREENED });
+    const paths = found.map((f) => f.path).filter((p) => !looksSecret(p));
+    return await residencyPaths(codebase.root, paths);
+  } catch {
+    return [];
+  }
 }

@@ -12,7 +12,7 @@ import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { newLineCounts } from './implementerEdits';
 import type { StageKit } from './planningStages';
-import { structuredCall } from './structuredCall';
+import { structuredCall } from '../stage/structuredCall';
 
 export interface FinalOwnerInput {
   candidates: ModelSpec[];

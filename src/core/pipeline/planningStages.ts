@@ -8,11 +8,11 @@ import type { RejectedAlternative, StageDecision } from '../routing/decisionSche
 import { AnswerSchema, FindingsSchema, PlanSchema, type Answer, type Findings, type Plan } from '../sessions/artifacts';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
-import type { EventInput } from './runContext';
+import type { EventInput } from '../stage/runContext';
 import type { ExploreKit } from './exploreKit';
-import type { CallResult, StageRun } from './stageRun';
-import { cutOff, structuredCall } from './structuredCall';
-import { explore } from './toolLoop';
+import type { CallResult, StageRun } from '../stage/stageRun';
+import { cutOff, structuredCall } from '../stage/structuredCall';
+import { explore } from '../stage/toolLoop';
 import type { WorkspaceReader } from './workspaceReader';
 
 /** What a stage needs from the run, handed over by run.ts. */

@@ -14,18 +14,18 @@ import { costOf } from '../routing/estimate';
 import { classifyWithModel } from '../routing/modelClassifier';
 import type { GateCode, RejectedAlternative, StageDecision } from '../routing/decisionSchema';
 import { mentionedPaths } from '../routing/stagePlan';
-import { noReviewerReason } from '../review/crossVendorRule';
+import { noReviewerReason } from '../routing/crossVendorRule';
 import type { Review } from '../review/reviewSchema';
 import type { DiffArtifact } from '../sessions/artifacts';
 import { ContextBoundaryLog } from '../sessions/contextBoundary';
 import * as P from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
-import { BudgetGuard } from './budget';
+import { BudgetGuard } from '../stage/budget';
 import { planEscalation, workspaceReviewerGate, type GateReason } from './escalation';
-import type { Artifact, ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from './events';
+import type { Artifact, ErrorInfo, Outcome, PipelineEvent, StageSnapshot } from '../stage/events';
 import { protectedHitsOnDisk } from '../paths/protectedPaths';
 import { looksSecret } from '../paths/secretPaths';
-import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
+import { RunCancelled, StageFailure, type EventInput, type RunContext } from '../stage/runContext';
 import type { GateAnswer, RunResult, RunTaskOptions } from './runTypes';
 import { diffArtifactOf, resolveImplementerReply, type EditsOutcome } from './implementerEdits';
 import { criticCandidates, finalOwnerCandidates } from './runtimeCandidates';
@@ -37,14 +37,14 @@ import {
   scoutStage,
   type StageKit,
 } from './planningStages';
-import { makeExploreKit } from './exploreKit';
+import { likelyFilesForResidency, makeExploreKit } from './exploreKit';
 import { sharedCodebase } from '../context/codebase';
 import { ripgrepOnPath } from '../context/ripgrepPath';
 import { criticReview } from './criticStage';
 import { GateAnswerError, readGateAnswer } from './gateAnswer';
 import { finalOwnerReview } from './finalOwnerStage';
-import { StageRun } from './stageRun';
-import { cutOff } from './structuredCall';
+import { StageRun } from '../stage/stageRun';
+import { cutOff } from '../stage/structuredCall';
 import { residencyPaths } from '../residency/residencyPaths';
 import { residencyViolations } from '../residency/residencyRules';
 import { safeContextFiles } from './safeContextFiles';
@@ -107,6 +107,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
   const contextPaths = [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)];
   /** Tokens and cost spent outside any stage (the classifier model), added to the run's totals. */
   const extra = { tokensIn: 0, tokensOut: 0, costUsd: 0 };
+  const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
+  const editor = opts.editor ?? { activeFile: opts.context?.filePaths?.[0] };
   const decision = opts.decision ?? (await makeDecision());
 
   async function makeDecision() {
@@ -119,6 +121,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const unsure = local.calls ? local.calls.kind.uncertain || local.calls.risk.uncertain : true;
     const spec = id && unsure ? policy.models.find((m) => m.id === id) : undefined;
     const files = await residencyPaths(opts.root, contextPaths);
+    // Rules scoped to paths also weigh the files the locator ranks for the task (see decide.ts).
+    const likelyFiles = await likelyFilesForResidency(policy, codebase, opts.task, editor);
     if (spec) {
       // The classifier reads the task (and the selection in it): rules for every stage cover it too.
       const missing = opts.availability(spec) ?? residencyViolations(policy, undefined, spec, files)[0]?.reason;
@@ -150,6 +154,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
       task: opts.task,
       knownFiles: contextPaths.length,
       files,
+      likelyFiles,
       priceLookup: opts.priceLookup,
       localClassification: classification === local ? undefined : local,
     });
@@ -249,8 +254,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunResult> {
     const task = opts.attachedContext ? `${opts.task}\n\n${opts.attachedContext}` : opts.task;
     const userPaths = contextPaths;
 
-    const codebase = opts.codebase ?? sharedCodebase(opts.root, { isSecret: looksSecret, rgPath: ripgrepOnPath() });
-    const editor = opts.editor ?? { activeFile: opts.context?.filePaths?.[0] };
     const kit: StageKit = {
       task,
       nonce,

@@ -5,7 +5,7 @@ import type { ModelSpec, RoutingPolicy } from '../config/policySchema';
 import type { ModelAvailability } from '../routing/decide';
 import type { RejectedAlternative, RoutingDecision } from '../routing/decisionSchema';
 import { orderFinalOwners } from '../routing/finalOwnerOrder';
-import { pickReviewers } from '../review/crossVendorRule';
+import { pickReviewers } from '../routing/crossVendorRule';
 
 export interface CriticCandidates {
   /** Ready critics of another vendor than the implementer's, in policy order. */

@@ -8,7 +8,7 @@ import type { ResolvedPlan } from '../edits/editPlan';
 import type { Review } from '../review/reviewSchema';
 import { verifyFindingText, verifySummary } from '../verify/verifyFinding';
 import type { VerifyOutcome } from '../verify/verifySchema';
-import type { EventInput } from './runContext';
+import type { EventInput } from '../stage/runContext';
 
 export interface VerifyStepInput {
   round: number;

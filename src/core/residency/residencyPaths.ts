@@ -22,3 +22,6 @@ export async function residencyPaths(root: string | undefined, paths: Iterable<s
   }
   return [...out];
 }
+
+/** How many of the locator's best-ranked files the residency rules weigh at decision time (run and explain alike). */
+export const LIKELY_FILES_SCREENED = 5;

@@ -3,7 +3,8 @@
 // stage (missing key, budget, vendor rule, capability), keeps the rest as ordered fallbacks, and adds
 // the gates the rules require. Nothing a model says reaches this function: routing is policy only.
 import type { ModelSpec, RoutingPolicy, Stage } from '../config/policySchema';
-import { noReviewerReason, pickReviewers } from '../review/crossVendorRule';
+import { residencyViolations } from '../residency/residencyRules';
+import { noReviewerReason, pickReviewers } from './crossVendorRule';
 import type { Classification } from './classificationSchema';
 import {
   ROLE_LABELS,
@@ -26,9 +27,15 @@ export interface DecideOptions {
   knownFiles?: number;
   /**
    * Those files, workspace-relative (real paths of symlinks included), for the data-residency rules.
-   * Later the locator's ranked files join them here; files found at run time are checked as they are read.
+   * A model a rule forbids for one of them is out; files found at run time are checked as they are read.
    */
   files?: readonly string[];
+  /**
+   * Files the locator ranks for the task (nobody named them), real paths, for the residency rules: a
+   * model a rule forbids for one of them is passed over when the stage has another model that may read
+   * them. When none may, the chain stands with a warning (reading such a file at run time stops the run).
+   */
+  likelyFiles?: readonly string[];
   /** When a model classified the task, the local result shown beside it. */
   localClassification?: Classification;
   priceLookup?: PriceLookup;
@@ -41,6 +48,35 @@ export const allAvailable: ModelAvailability = () => undefined;
 interface ChainWalk {
   usable: ModelSpec[];
   rejected: RejectedAlternative[];
+  /** A warning for the decision (residency over the locator's likely files). */
+  note?: string;
+}
+
+/** Passes over the models a residency rule forbids for a likely file, unless that would leave none. */
+function preferAllowedForLikely(stage: Stage, policy: RoutingPolicy, walk: ChainWalk, likely: readonly string[]) {
+  if (likely.length === 0 || walk.usable.length === 0) return walk;
+  const barred = walk.usable.map((spec) => ({ spec, v: residencyViolations(policy, stage, spec, likely)[0] }));
+  const allowed = barred.filter((b) => !b.v).map((b) => b.spec);
+  const out = barred.filter((b) => b.v);
+  if (out.length === 0) return walk;
+  const named = (files: readonly string[]) => files.slice(0, 2).join(', ') + (files.length > 2 ? ', …' : '');
+  if (allowed.length === 0) {
+    const v = out[0]!.v!;
+    return {
+      ...walk,
+      note:
+        `${ROLE_LABELS[stage]}: the locator ranks ${named(v.files)} for this task and ${v.rule} forbids every ` +
+        `model of this stage for it; if the role reads it, the run stops then`,
+    };
+  }
+  const rejected: RejectedAlternative[] = out.map(({ spec, v }) => ({
+    modelId: spec.id,
+    vendor: spec.vendor,
+    code: 'residency',
+    reason: `${v!.reason}; the locator ranks ${named(v!.files)} for this task`,
+    rule: v!.rule,
+  }));
+  return { usable: allowed, rejected: [...walk.rejected, ...rejected] };
 }
 
 function walkChain(
@@ -157,8 +193,10 @@ export function decide(
     return true;
   };
 
+  const likely = opts.likelyFiles ?? [];
   for (const stage of plan.stages) {
-    const walk = walkChain(stage, policy, availability, opts);
+    const walk = preferAllowedForLikely(stage, policy, walkChain(stage, policy, availability, opts), likely);
+    if (walk.note) warnings.push(walk.note);
     if (stage === 'critic') {
       const mustDiffer = policy.rules.reviewerVendorMustDiffer;
       const pick = implementerVendor
@@ -271,7 +309,7 @@ export function decide(
     reasons: plan.reasons,
     warnings,
     blockedReason,
-    residency: appliedResidency(policy, stages, files),
+    residency: appliedResidency(policy, stages, [...new Set([...files, ...likely])]),
     files: files.length ? [...files] : undefined,
   };
 }

@@ -32,8 +32,3 @@ export function costOf(
   if (!price) return 0;
   return (tokens.inputTokens * price.inputPerMTok + tokens.outputTokens * price.outputPerMTok) / 1_000_000;
 }
-
-/** Rough token count of text: ~4 characters per token for English and code. */
-export function approxTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}

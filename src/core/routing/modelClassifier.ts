@@ -4,7 +4,7 @@
 // back to the local result, which is always shown beside it.
 import { z } from 'zod';
 import { RiskSchema, TaskKindSchema, type Risk } from '../config/policySchema';
-import { parseJsonReply } from '../pipeline/jsonReply';
+import { parseJsonReply } from '../sessions/jsonReply';
 import { resilientStream, type ResilienceOptions } from '../providers/resilientStream';
 import type { Provider } from '../providers/types';
 import { dataBlock } from '../sessions/prompts';

@@ -4,31 +4,13 @@
 // Nothing here decides *whether* a command may run: trust and approval are the caller's.
 import { access, constants } from 'node:fs/promises';
 import * as path from 'node:path';
-import { launchPlan, type LaunchInput } from './launchPlan';
+import type { ConfinedExit, ConfinedRunOptions } from './confinedTypes';
+import { launchPlan } from './launchPlan';
 import { chownTree } from './ownership';
 import { Supervisor } from './supervisor';
 
-export interface ConfinedRunOptions extends LaunchInput {
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Between SIGTERM and SIGKILL (default 2 s). */
-  killGraceMs?: number;
-  /** Every chunk of stdout and stderr as it arrives. */
-  onData?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
-  /** For tests of the platform check (default: process.platform). */
-  platform?: NodeJS.Platform;
-}
-
-export interface ConfinedExit {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  cancelled: boolean;
-  /** A limit that stopped the command, in words (e.g. the disk allowance). */
-  limitExceeded?: string;
-  startError?: string;
-  durationMs: number;
-}
+// Callers take the options and the exit from the entry point, as before the types had a module of their own.
+export type { ConfinedExit, ConfinedRunOptions } from './confinedTypes';
 
 export async function runConfined(opts: ConfinedRunOptions): Promise<ConfinedExit> {
   const quiet = { exitCode: null, signal: null, timedOut: false, cancelled: false, durationMs: 0 };

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { ConfinedExit, ConfinedRunOptions } from './confinedProcess';
+import type { ConfinedExit, ConfinedRunOptions } from './confinedTypes';
 import { watchDisk, type DiskWatch } from './diskWatch';
 import { membersOf, pidNamespaceOf } from './processTable';
 import { formatBytes } from './sandboxLimits';

@@ -9,7 +9,7 @@ import {
   type ToolCall,
   type ToolResultPart,
 } from '../providers/types';
-import { approxTokens } from '../routing/estimate';
+import { approxTokens } from './approxTokens';
 
 export class RoleSession {
   private readonly history: ChatMessage[] = [];

@@ -3,7 +3,7 @@
 // applied change, switchyard.changes.accepted and switchyard.changes.cost for every model and role
 // that took part — so "cost per trusted change per model and role" is changes.cost ÷ changes.accepted
 // filtered on switchyard.trusted=true, the scorecard's own definition (ledger/scorecard.ts).
-import type { PipelineEventOf } from '../pipeline/events';
+import type { PipelineEventOf } from '../stage/events';
 import { isTrustedChange, type RunRecord } from '../ledger/runRecordSchema';
 import { General, GenAi, genAiProviderName, GenAiMetric, Operation, Sy, SyMetric } from './genAiConventions';
 import type { Attrs, MetricPoint } from './traceTypes';

@@ -4,7 +4,7 @@
 // events, keeps no content unless content capture is on, and hands the whole trace over when the
 // run finishes (spans carry their real start and end times, so nothing is sent mid-run).
 import { RunRecorder } from '../ledger/recordFromEvents';
-import type { PipelineEvent, PipelineEventOf } from '../pipeline/events';
+import type { PipelineEvent, PipelineEventOf } from '../stage/events';
 import { ROLE_LABELS } from '../routing/decisionSchema';
 import { finishReason, General, GenAi, genAiProviderName, Operation, Sy, WORKFLOW_NAME } from './genAiConventions';
 import { metricsForRun } from './runMetrics';

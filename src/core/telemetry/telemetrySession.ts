@@ -4,7 +4,7 @@
 // run never waits on any of it: delivery is asynchronous, failures are dropped with one warning
 // line per session, and flush/shutdown are bounded so a dead or slow collector cannot hold a
 // process open.
-import type { PipelineListener } from '../pipeline/events';
+import type { PipelineListener } from '../stage/events';
 import { displayUrl, scrubSecrets } from '../providers/scrub';
 import { RunTraceBuilder } from './runTrace';
 import type { TelemetryConfig } from './telemetryConfig';

@@ -2,7 +2,7 @@
 // (gen_ai.system_instructions, gen_ai.input.messages, gen_ai.output.messages). Kept only when the
 // person turned content capture on; even then every text is scrubbed of key-shaped strings and the
 // run's known keys, and cut to a bound so one huge prompt cannot stall an exporter.
-import type { PipelineEventOf } from '../pipeline/events';
+import type { PipelineEventOf } from '../stage/events';
 import { scrubSecrets } from '../providers/scrub';
 import { finishReason, GenAi } from './genAiConventions';
 import type { Attrs } from './traceTypes';

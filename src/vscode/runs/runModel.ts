@@ -2,7 +2,7 @@
 // and the comment threads all read this model; it never calls VS Code, so it is unit-tested in
 // plain Node. Streamed text is not kept here per token: the panel gets deltas, and the model keeps
 // only a capped tail per stage for a panel that opens late.
-import type { PipelineEvent, StageSnapshot } from '../../core/pipeline/events';
+import type { PipelineEvent, StageSnapshot } from '../../core/stage/events';
 import type { ToolCall, ToolResultPart } from '../../core/providers/types';
 import type { Plan, Findings, DiffArtifact, Answer } from '../../core/sessions/artifacts';
 import { ROLE_LABELS } from '../../core/config/stages';

@@ -8,7 +8,7 @@ import { Disposable } from '../lifecycle';
 import type { PanelStage, RunState } from '../../protocol/panelProtocol';
 import type { EditorContext } from './gatherContext';
 import { RunDecision, type DecisionEvent } from './runDecision';
-import type { PipelineEvent } from '../../core/pipeline/events';
+import type { PipelineEvent } from '../../core/stage/events';
 import { RunModel, type RunEvent } from './runModel';
 
 export interface RunSummary {

@@ -50,11 +50,14 @@ export async function acceptPolicySuggestion(
   let before: string | undefined;
   let exists = true;
   try {
-    // The open document's text when there is one: unsaved edits are what the person sees.
-    before = (await vscode.workspace.openTextDocument(fileUri)).getText();
+    before = new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
   } catch {
     exists = false;
   }
+  // An open document with unsaved edits is what the person sees: the change applies to that text.
+  // Otherwise the file on disk is the truth (an open, unmodified document may not have caught up yet).
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
+  if (open?.isDirty) before = open.getText();
   let edit;
   try {
     edit = editStageChain(before, suggestion.stage, suggestion.toChain);
@@ -93,25 +96,41 @@ export async function acceptPolicySuggestion(
         'Apply',
       )) === 'Apply';
   if (!yes) return undefined;
-  const we = new vscode.WorkspaceEdit();
-  if (exists) {
-    const doc = await vscode.workspace.openTextDocument(fileUri);
-    if (doc.getText() !== before) {
-      void vscode.window.showErrorMessage(
-        `Switchyard: ${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`,
-      );
-      return undefined;
-    }
-    we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(before!.length)), edit.after);
-  } else {
-    we.createFile(fileUri, { ignoreIfExists: false, contents: new TextEncoder().encode(edit.after) });
-  }
-  if (!(await vscode.workspace.applyEdit(we))) {
-    void vscode.window.showErrorMessage(
-      `Switchyard: VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`,
-    );
+  const failed = (why: string) => {
+    void vscode.window.showErrorMessage(`Switchyard: ${why}`);
     return undefined;
+  };
+  if (!exists) {
+    const we = new vscode.WorkspaceEdit();
+    we.createFile(fileUri, { ignoreIfExists: false, contents: new TextEncoder().encode(edit.after) });
+    if (!(await vscode.workspace.applyEdit(we)))
+      return failed(`VS Code refused to create ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
+  } else {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
+    const current = doc?.isDirty
+      ? doc.getText()
+      : new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
+    if (current !== before)
+      return failed(`${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`);
+    if (doc?.isDirty) {
+      // Unsaved edits in the editor: the change goes on top of them there, and the file is saved.
+      const we = new vscode.WorkspaceEdit();
+      we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), edit.after);
+      if (!(await vscode.workspace.applyEdit(we)))
+        return failed(`VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
+      if (!(await doc.save()) || doc.isDirty)
+        return failed(
+          `the change to ${WORKSPACE_POLICY_PATH} is in the editor but could not be saved; save the file, or undo there.`,
+        );
+    } else {
+      // The file itself: an open editor reloads it as an undoable edit. (An edit through a document that
+      // has not caught up with the disk yet would conflict on save.)
+      await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(edit.after));
+    }
   }
-  if (exists) await (await vscode.workspace.openTextDocument(fileUri)).save();
+  return applied(suggestion);
+}
+
+function applied(suggestion: PolicySuggestion): string {
   return `Applied: stages.${suggestion.stage} is now ${JSON.stringify(suggestion.toChain)} in ${WORKSPACE_POLICY_PATH}. Undo in the file takes it back.`;
 }

@@ -4,7 +4,7 @@
 // run a listener. Off by default; when off, nothing is built and nothing is loaded.
 import * as vscode from 'vscode';
 import { OTLP_HEADERS_SECRET, SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
-import type { PipelineListener } from '../../core/pipeline/events';
+import type { PipelineListener } from '../../core/stage/events';
 import { loadOtlpSink } from '../../core/telemetry/loadOtlpSink';
 import { DEFAULT_PROTOCOL, telemetryFromSettings, type TelemetryConfig } from '../../core/telemetry/telemetryConfig';
 import { TelemetrySession } from '../../core/telemetry/telemetrySession';

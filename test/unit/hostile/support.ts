@@ -22,7 +22,7 @@ import { RoutingPolicySchema, type ModelSpec, type RoutingPolicy } from '../../.
 import { applyResolved } from '../../../src/core/edits/applyResolved';
 import type { ApplyOutcome, ResolvedPlan } from '../../../src/core/edits/editPlan';
 import { appendRecord } from '../../../src/core/ledger/ledgerFile';
-import type { PipelineEvent } from '../../../src/core/pipeline/events';
+import type { PipelineEvent } from '../../../src/core/stage/events';
 import { runTask } from '../../../src/core/pipeline/run';
 import type { GateRequest, RunResult, RunTaskOptions } from '../../../src/core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../../src/core/pipeline/workspaceReader';

@@ -13,7 +13,7 @@ import {
 import { applyResolved } from '../../../src/core/edits/applyResolved';
 import type { ResolvedPlan } from '../../../src/core/edits/editPlan';
 import { createProvider } from '../../../src/core/providers/createProvider';
-import type { PipelineEvent } from '../../../src/core/pipeline/events';
+import type { PipelineEvent } from '../../../src/core/stage/events';
 import { runTask } from '../../../src/core/pipeline/run';
 import type { GateRequest, RunResult, RunTaskOptions } from '../../../src/core/pipeline/runTypes';
 import { fsWorkspaceReader } from '../../../src/core/pipeline/workspaceReader';

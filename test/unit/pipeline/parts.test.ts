@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RoutingPolicySchema, type ModelSpec } from '../../../src/core/config/policySchema';
-import { BudgetGuard, MIN_USEFUL_OUTPUT_TOKENS } from '../../../src/core/pipeline/budget';
+import { BudgetGuard, MIN_USEFUL_OUTPUT_TOKENS } from '../../../src/core/stage/budget';
 import { planEscalation } from '../../../src/core/pipeline/escalation';
-import { parseJsonReply } from '../../../src/core/pipeline/jsonReply';
+import { parseJsonReply } from '../../../src/core/sessions/jsonReply';
 import { protectedMatches } from '../../../src/core/paths/protectedPaths';
 import { looksSecret } from '../../../src/core/paths/secretPaths';
 import { anchorFindings } from '../../../src/core/review/anchorFindings';
-import { noReviewerReason, pickReviewers } from '../../../src/core/review/crossVendorRule';
+import { noReviewerReason, pickReviewers } from '../../../src/core/routing/crossVendorRule';
 import { diffNewLines, diffSize, numberDiff } from '../../../src/core/review/numberDiff';
 import { ReviewSchema } from '../../../src/core/review/reviewSchema';
 import { dataBlock } from '../../../src/core/sessions/prompts';

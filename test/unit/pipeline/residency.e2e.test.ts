@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
 import { RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
 import { createProvider } from '../../../src/core/providers/createProvider';
-import { reviewDiff } from '../../../src/core/review/reviewDiff';
+import { reviewDiff } from '../../../src/core/pipeline/reviewDiff';
 import type { LoopbackServer } from '../../support/loopbackServer';
 import { approve, json, KEY, roleOf, searchReplace, startHarness, testPolicy, type Harness } from './harness';
 
@@ -54,6 +54,9 @@ function scriptHighRisk(h: Harness): void {
   h.queues.finalOwner.push(approve());
 }
 
+/** Shares no word with the payments file, so the locator does not rank it up front: only the scout finds it, at run time. */
+const RUNTIME_ONLY_TASK = 'The amount taken at checkout is too low; raise it to three percent';
+
 const toCn = (h: Harness) => h.server.requests.filter((r) => r.model === 'deepseek-test');
 const carriesSecret = (h: Harness) => h.server.requests.filter((r) => r.rawBody.includes(SECRET));
 
@@ -93,6 +96,33 @@ test('a file the task names never reaches a model of a forbidden region: the dec
   }
 });
 
+test('a file the locator ranks for the task keeps the cn model out of the stages from the start, naming the file', async () => {
+  const h = await startHarness({ 'src/payments/charge.ts': CHARGE, 'README.md': README });
+  try {
+    const policy = residencyPolicy(h.server, {
+      scout: ['ds', 'haiku'],
+      architect: ['ds', 'gpt'],
+      implementer: ['ds', 'sonnet'],
+      critic: ['ds', 'gpt'],
+      finalOwner: ['ds', 'gpt'],
+    });
+    scriptHighRisk(h);
+    // Nobody names the file; the task's words (fee, charged) lead the locator to it.
+    const r = await h.run('The card fee charged at checkout is too low; raise it to three percent', { policy });
+    assert.equal(r.outcome, 'applied', r.message);
+    assert.equal(toCn(h).length, 0, 'the cn model was never called, not even as the scout');
+    const scout = r.decision.stages.find((s) => s.stage === 'scout')!;
+    assert.equal(scout.modelId, 'haiku');
+    assert.equal(
+      scout.rejected.find((x) => x.modelId === 'ds')?.reason,
+      'region cn not allowed for src/payments/** (rules.residency[0]); the locator ranks src/payments/charge.ts for this task',
+    );
+    assert.equal(r.decision.residency?.[0]?.applies, true);
+  } finally {
+    await h.close();
+  }
+});
+
 test('a file the scout finds at run time is kept from the cn model in every later stage', async () => {
   const h = await startHarness({ 'src/payments/charge.ts': CHARGE, 'README.md': README });
   try {
@@ -104,7 +134,7 @@ test('a file the scout finds at run time is kept from the cn model in every late
       finalOwner: ['ds', 'gpt'],
     });
     scriptHighRisk(h);
-    const r = await h.run('The card fee charged at checkout is too low; raise it to three percent', { policy });
+    const r = await h.run(RUNTIME_ONLY_TASK, { policy });
     assert.equal(r.outcome, 'applied', r.message);
     // The scout saw no payments file and was allowed; nothing after it went to the cn model.
     assert.deepEqual(
@@ -161,7 +191,7 @@ test("a file a tool hands the scout counts as read: the scout's next call goes t
     h.queues.implementer.push(FEE_EDIT());
     h.queues.critic.push(approve());
     h.queues.finalOwner.push(approve());
-    const r = await h.run('The card fee charged at checkout is too low; raise it to three percent', { policy });
+    const r = await h.run(RUNTIME_ONLY_TASK, { policy });
     assert.equal(r.outcome, 'applied', r.message);
     assert.deepEqual(
       toCn(h).map((q) => roleOf(q)),
@@ -191,7 +221,7 @@ test('a fallback at run time skips a model the rules forbid', async () => {
       { fault: { kind: 'server-error', status: 500 } },
     );
     scriptHighRisk(h);
-    const r = await h.run('The card fee charged at checkout is too low; raise it to three percent', { policy });
+    const r = await h.run(RUNTIME_ONLY_TASK, { policy });
     assert.equal(r.outcome, 'applied', r.message);
     assert.equal(toCn(h).length, 0);
     assert.deepEqual(
@@ -241,7 +271,7 @@ test('no allowed reviewer for the diff: the run stops naming the rule, nothing r
     const policy = residencyPolicy(h.server, { implementer: ['sonnet'], critic: ['ds', 'haiku'] });
     h.queues.implementer.push(FEE_EDIT());
     h.queues.critic.push(approve(), approve());
-    const r = await h.run('Fix the typo in README.md and the fee', { policy });
+    const r = await h.run('Fix the typo in README.md and the checkout rate', { policy });
     assert.equal(r.outcome, 'failed');
     assert.equal(r.record.error?.kind, 'residency');
     assert.match(

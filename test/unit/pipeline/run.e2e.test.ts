@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { appendRecord, readRecords } from '../../../src/core/ledger/ledgerFile';
 import { isTrustedChange, RunRecordSchema } from '../../../src/core/ledger/runRecordSchema';
 import { scorecard } from '../../../src/core/ledger/scorecard';
-import { PipelineEventSchema } from '../../../src/core/pipeline/events';
+import { PipelineEventSchema } from '../../../src/core/stage/events';
 import { runVerifyStage } from '../../../src/core/verify/verifyStage';
 import { ContextBoundaryLog } from '../../../src/core/sessions/contextBoundary';
 import { ProviderError } from '../../../src/core/providers/types';
 import { createProvider } from '../../../src/core/providers/createProvider';
-import type { StageRetryInfo } from '../../../src/core/pipeline/runContext';
+import type { StageRetryInfo } from '../../../src/core/stage/runContext';
 import { approve, json, KEY, messagesText, searchReplace, startHarness, testPolicy } from './harness';
 
 const README = '# Demo\n\nThis projcet routes tasks.\n';

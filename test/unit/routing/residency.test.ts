@@ -160,3 +160,45 @@ test('explain shows the rules that shaped the decision and each rejection with i
     /- rules\.residency\[1\]: infra\/\*\*: regions eu only — does not apply to the files known so far/,
   );
 });
+
+test('files the locator ranks weigh on the choice: a model a path rule forbids for them is passed over, naming them', () => {
+  const task = 'Round the charge total to cents';
+  const d = decide(classify(task), policy(PAYMENTS_EU_US), undefined, {
+    task,
+    files: [],
+    likelyFiles: ['src/payments/charge.ts', 'src/cart.ts'],
+  });
+  const impl = d.stages.find((s) => s.stage === 'implementer')!;
+  assert.equal(impl.modelId, 'claude-sonnet');
+  const rej = impl.rejected.find((r) => r.modelId === 'deepseek-coder')!;
+  assert.equal(rej.code, 'residency');
+  assert.equal(rej.rule, 'rules.residency[0]');
+  assert.equal(
+    rej.reason,
+    'region cn not allowed for src/payments/** (rules.residency[0]); the locator ranks src/payments/charge.ts for this task',
+  );
+  assert.equal(d.blockedReason, undefined);
+  // Likely files are a guess: they shape the choice, but are not "the files of this task" that every call carries.
+  assert.equal(d.files, undefined);
+  assert.deepEqual(d.residency![0]!.files, ['src/payments/charge.ts']);
+});
+
+test('when every model of a stage is forbidden for a likely file, the chain stands and a warning says reading it stops the run', () => {
+  const task = 'Round the charge total to cents';
+  const p = policy([{ paths: ['src/payments/**'], allowRegions: ['eu'] }]);
+  const d = decide(classify(task), p, undefined, { task, files: [], likelyFiles: ['src/payments/charge.ts'] });
+  assert.equal(d.blockedReason, undefined);
+  const impl = d.stages.find((s) => s.stage === 'implementer')!;
+  assert.equal(impl.modelId, 'deepseek-coder');
+  assert.ok(
+    d.warnings.some((w) =>
+      /^Implementer: the locator ranks src\/payments\/charge\.ts for this task and rules\.residency\[0\] forbids every model of this stage for it; if the role reads it, the run stops then$/.test(
+        w,
+      ),
+    ),
+    d.warnings.join('\n'),
+  );
+  // Named, the same file blocks the run before any call.
+  const named = decide(classify(task), p, undefined, { task, files: ['src/payments/charge.ts'] });
+  assert.match(named.blockedReason ?? '', /rules\.residency\[0\]/);
+});

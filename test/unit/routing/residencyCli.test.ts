@@ -67,6 +67,42 @@ test('explain: the rejection names the rule, and a section lists the rules that 
   }
 });
 
+test('explain: a file the locator ranks for the task (not named) keeps the forbidden region from the stages that may read it', async () => {
+  const root = workspace({
+    'src/geo/regions.ts': REGIONS,
+    'src/cart/total.ts':
+      'export function cartTotal(items: number[]) {\n  return items.reduce((a, b) => a + b, 0);\n}\n',
+    '.switchyard/routing.json': policyFile(),
+  });
+  try {
+    const t = io(root, {});
+    assert.equal(await runExplain(['Add an eu-central entry to the REGIONS list', '--assume-keys', '--json'], t.io), 0);
+    const d = JSON.parse(t.out.join(''));
+    assert.equal(d.files[0].path, 'src/geo/regions.ts');
+    const impl = d.stages.find((s: { stage: string }) => s.stage === 'implementer');
+    assert.equal(impl.modelId, 'claude-sonnet');
+    const rej = impl.rejected.find((r: { modelId: string }) => r.modelId === 'ds');
+    assert.match(
+      rej.reason,
+      /region cn not allowed for src\/geo\/\*\* .*; the locator ranks src\/geo\/regions\.ts for this task/,
+    );
+    assert.equal(d.residency[0].applies, true);
+
+    // --no-locate: only named files count, and the cn model keeps its place.
+    const n = io(root, {});
+    assert.equal(
+      await runExplain(['Add an eu-central entry to the REGIONS list', '--assume-keys', '--json', '--no-locate'], n.io),
+      0,
+    );
+    assert.equal(
+      JSON.parse(n.out.join('')).stages.find((s: { stage: string }) => s.stage === 'implementer').modelId,
+      'ds',
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('route: the forbidden file never reaches the cn model; the reason is shown and recorded', async () => {
   const { server, queues, env } = await modelServer();
   const root = workspace({ 'src/geo/regions.ts': REGIONS, '.switchyard/routing.json': policyFile(server) });

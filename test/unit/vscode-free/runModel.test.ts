@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunModel, OUTPUT_TAIL_CHARS, SAW_TEXT_CAP } from '../../../src/vscode/runs/runModel';
-import type { PipelineEvent, StageSnapshot } from '../../../src/core/pipeline/events';
+import type { PipelineEvent, StageSnapshot } from '../../../src/core/stage/events';
 import type { RoutingDecision } from '../../../src/core/routing/decisionSchema';
 import { RunViewSchema } from '../../../src/protocol/panelProtocol';
 import { renderHeader } from '../../../webview/renderRun';

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoutingPolicy } from '../../../src/core/config/policySchema';
-import type { PipelineEventOf } from '../../../src/core/pipeline/events';
+import type { PipelineEventOf } from '../../../src/core/stage/events';
 import type { RecordedRequest } from '../../support/loopbackServer';
-import { approve, json, searchReplace, startHarness, testPolicy, type Harness } from './harness';
+import { approve, json, searchReplace, startHarness, testPolicy, type Harness } from '../pipeline/harness';
 
 const LOGIN = 'export function login(user: string, password: string) {\n  return db.check(user, password);\n}\n';
 const TASK = 'Hash passwords in the login flow';

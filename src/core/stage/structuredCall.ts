@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { RoleSession } from '../sessions/roleSession';
 import { invalidJsonFeedback } from '../sessions/prompts';
-import { parseJsonReply } from './jsonReply';
+import { parseJsonReply } from '../sessions/jsonReply';
 import { StageFailure } from './runContext';
 import type { CallResult, CallTool, StageRun } from './stageRun';
 import { explore, type ExploreOptions } from './toolLoop';

@@ -1,7 +1,7 @@
 // The cross-vendor rule: a diff is reviewed by a model whose vendor differs from the implementer's.
 // One function used both when deciding (against the planned implementer) and at run time (against
 // the implementer that actually produced the diff, which may be a fallback of another vendor).
-import type { RejectedAlternative } from '../routing/decisionSchema';
+import type { RejectedAlternative } from './decisionSchema';
 
 export interface VendorCandidate {
   modelId: string;

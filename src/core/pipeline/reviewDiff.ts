@@ -2,11 +2,11 @@
 // commit) with the first ready critic — of another vendor than the author's, when the author's is
 // known — through the same stage runner as a run: fallbacks, budgets, timeouts, structured retry.
 import type { ModelSpec, RoutingPolicy } from '../config/policySchema';
-import { BudgetGuard } from '../pipeline/budget';
-import type { PipelineListener, PipelineEvent } from '../pipeline/events';
-import { StageFailure, type EventInput, type RunContext } from '../pipeline/runContext';
-import { StageRun } from '../pipeline/stageRun';
-import { structuredCall } from '../pipeline/structuredCall';
+import { BudgetGuard } from '../stage/budget';
+import type { PipelineListener, PipelineEvent } from '../stage/events';
+import { StageFailure, type EventInput, type RunContext } from '../stage/runContext';
+import { StageRun } from '../stage/stageRun';
+import { structuredCall } from '../stage/structuredCall';
 import type { ResilienceOptions } from '../providers/resilientStream';
 import type { Provider } from '../providers/types';
 import type { ModelAvailability } from '../routing/decide';
@@ -17,10 +17,10 @@ import { residencyPaths } from '../residency/residencyPaths';
 import { criticMessage, criticSystem } from '../sessions/prompts';
 import { RoleSession } from '../sessions/roleSession';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { anchorFindings } from './anchorFindings';
-import { pickReviewers } from './crossVendorRule';
-import { diffNewLines, numberDiff } from './numberDiff';
-import { ReviewSchema, type Review } from './reviewSchema';
+import { anchorFindings } from '../review/anchorFindings';
+import { pickReviewers } from '../routing/crossVendorRule';
+import { diffNewLines, numberDiff } from '../review/numberDiff';
+import { ReviewSchema, type Review } from '../review/reviewSchema';
 
 export interface ReviewDiffOptions {
   diff: string;
