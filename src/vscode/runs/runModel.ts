@@ -3,11 +3,10 @@
 // plain Node. Streamed text is not kept here per token: the panel gets deltas, and the model keeps
 // only a capped tail per stage for a panel that opens late.
 import type { PipelineEvent, StageSnapshot } from '../../core/stage/events';
-import { messageText, type ToolCall, type ToolResultPart } from '../../core/providers/types';
+import type { ToolCall, ToolResultPart } from '../../core/providers/types';
 import type { Plan, Findings, DiffArtifact, Answer } from '../../core/sessions/artifacts';
 import { ROLE_LABELS } from '../../core/config/stages';
 import type { RejectedAlternative } from '../../core/routing/decisionSchema';
-import { residencyLine } from '../../core/routing/explainDecision';
 import type {
   FindingView,
   PanelStage,
@@ -17,14 +16,25 @@ import type {
   StageState,
   StageView,
 } from '../../protocol/panelProtocol';
-import { MAX_TOOL_VIEWS, PANEL_STAGES } from '../../protocol/panelProtocol';
-import { callsView } from './callsView';
+import { PANEL_STAGES } from '../../protocol/panelProtocol';
 import type { DecisionEvent } from './runDecision';
+import {
+  addToolCall,
+  emptyStage,
+  finishedState,
+  finishToolCall,
+  foldDecision,
+  reviewView,
+  SAW_TEXT_CAP,
+  sentBackMessage,
+  sentText,
+  withReview,
+} from './runViewParts';
+
+export { SAW_TEXT_CAP } from './runViewParts';
 
 /** Enough output for a late-opening panel to show the recent work without holding whole transcripts. */
 export const OUTPUT_TAIL_CHARS = 200_000;
-/** Per call, how much of what a role was sent the panel shows (the protocol caps text at 20,000). */
-export const SAW_TEXT_CAP = 19_000;
 
 /** What the extension itself says about a run (e.g. it used the last good policy): shown once as a note. */
 export type HostEvent = { type: 'note'; text: string };
@@ -41,20 +51,6 @@ export interface RunArtifacts {
 
 function mapState(s: StageSnapshot['state']): StageState {
   return s === 'pending' ? 'waiting' : s;
-}
-
-function emptyStage(stage: PanelStage): StageView {
-  return {
-    stage,
-    state: 'waiting',
-    rejected: [],
-    round: 1,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    saw: [],
-    tools: [],
-  };
 }
 
 export class RunModel {
@@ -172,47 +168,20 @@ export class RunModel {
           const f = this.finding(id);
           if (f) f.status = 'sent-back';
         }
-        const what = [
-          e.findingIds.length ? `${e.findingIds.length} finding${e.findingIds.length === 1 ? '' : 's'}` : '',
-          e.note ? 'your note' : '',
-        ]
-          .filter(Boolean)
-          .join(' and ');
-        this.sentBackNotice = `Sent back to the implementer with ${what}; the revised change is reviewed again before it reaches you.`;
+        this.sentBackNotice = sentBackMessage(e.findingIds, e.note);
         this.view.message = this.sentBackNotice;
         return true;
       }
       case 'decided':
         return true;
-      case 'decision-made': {
-        const d = e.decision;
-        this.view.kind = d.kind;
-        this.view.risk = d.risk;
-        this.view.signals = d.classification.details.map((sig) => ({ id: sig.label, detail: sig.evidence }));
-        this.view.calls = callsView(d);
-        // A run that cannot start has no gate to reach: why it cannot start is said once, as its message.
-        this.view.gates = d.blockedReason ? [] : d.gates.map((g) => g.reason);
-        this.view.reasons = d.reasons ?? [];
-        this.view.residency = (d.residency ?? []).map(residencyLine);
-        this.view.estimatedCostUsd = d.estimatedCostUsd;
-        for (const sd of d.stages) {
-          const s = this.stage(sd.stage);
-          s.modelId = sd.modelId;
-          s.vendor = sd.vendor;
-          s.why =
-            d.blockedReason && !sd.modelId
-              ? 'not run: the run cannot start (see the message above; the models and why each is not ready are listed below)'
-              : sd.unavailableReason && !sd.why.includes(sd.unavailableReason)
-                ? `${sd.why} ${sd.unavailableReason}`.trim()
-                : sd.why;
-          s.rejected = sd.rejected.map((r) => ({ modelId: r.modelId, reason: r.reason }));
-          this.noteResidency(sd.stage, sd.rejected);
-          s.estimatedCostUsd = sd.estimate.costUsd;
-        }
-        if (d.blockedReason) this.view.message = d.blockedReason;
-        else if (d.warnings.length) this.view.message = d.warnings.join(' ');
+      case 'decision-made':
+        foldDecision(
+          this.view,
+          e.decision,
+          (s) => this.stage(s),
+          (s, rejected) => this.noteResidency(s, rejected),
+        );
         return true;
-      }
       case 'stage-started':
       case 'stage-finished':
         this.applySnapshot(e.snapshot);
@@ -258,29 +227,12 @@ export class RunModel {
         ];
         return true;
       }
-      case 'tool-called': {
-        const s = this.stage(e.stage);
-        if (s.tools.length >= MAX_TOOL_VIEWS) s.tools.shift();
-        s.tools.push({
-          id: e.callId,
-          tool: e.tool,
-          args: e.args.slice(0, 600),
-          state: 'running',
-          paths: [],
-          round: e.round,
-        });
+      case 'tool-called':
+        addToolCall(this.stage(e.stage), e);
         return true;
-      }
-      case 'tool-result': {
-        const call = this.stage(e.stage).tools.find((t) => t.id === e.callId && t.round === e.round);
-        if (call) {
-          call.state = e.ok ? 'done' : 'failed';
-          call.summary = e.summary.slice(0, 20_000);
-          call.chars = e.chars;
-          call.paths = e.paths.slice(0, 50);
-        }
+      case 'tool-result':
+        finishToolCall(this.stage(e.stage), e);
         return true;
-      }
       case 'artifact-ready': {
         const a = e.artifact;
         if (a.kind === 'diff') {
@@ -297,32 +249,9 @@ export class RunModel {
         }
         return true;
       }
-      case 'review-ready': {
-        const prefix = e.stage === 'finalOwner' ? 'fo' : 'r';
-        const findings: FindingView[] = e.review.findings.map((f, i) => ({
-          id: `${prefix}${e.round}f${i + 1}`,
-          file: f.file,
-          startLine: f.startLine,
-          endLine: f.endLine,
-          severity: f.severity,
-          message: f.message,
-          suggestion: f.suggestion,
-          status: 'open',
-        }));
-        const review: ReviewView = {
-          stage: e.stage,
-          verdict: e.review.verdict,
-          reviewerModel: e.reviewerModelId,
-          reviewerVendor: e.reviewerVendor,
-          round: e.round,
-          findings,
-        };
-        // One review per reviewing stage: the final owner's second opinion sits beside the critic's.
-        this.view.reviews = [...this.view.reviews.filter((r) => r.stage !== e.stage), review].sort(
-          (a, b) => (a.stage === 'critic' ? 0 : 1) - (b.stage === 'critic' ? 0 : 1),
-        );
+      case 'review-ready':
+        this.view.reviews = withReview(this.view.reviews, reviewView(e));
         return true;
-      }
       case 'verified':
         this.view.verification = { status: e.status, passed: e.passed, summary: e.summary, round: e.round };
         return true;
@@ -349,15 +278,7 @@ export class RunModel {
         for (const s of this.view.stages) if (s.state === 'running' || s.state === 'waiting') s.state = 'cancelled';
         return true;
       case 'run-finished': {
-        const map: Record<typeof e.outcome, RunState> = {
-          applied: 'applied',
-          rejected: 'rejected',
-          cancelled: 'cancelled',
-          failed: 'failed',
-          answered: 'done',
-          reviewed: 'done',
-        };
-        this.setRunState(map[e.outcome]);
+        this.setRunState(finishedState(e.outcome));
         // A stage still waiting when the run ends never ran.
         for (const s of this.view.stages) if (s.state === 'waiting') s.state = 'skipped';
         this.view.actualCostUsd = e.totals.costUsd;
@@ -397,15 +318,7 @@ export class RunModel {
       const i = seen.get(e.stage) ?? 0;
       seen.set(e.stage, i + 1);
       const item = this.view.stages.find((s) => s.stage === e.stage)?.saw[i];
-      if (!item) continue;
-      const full = [
-        `system: ${e.system}`,
-        ...e.messages.map((m) => `${m.role}: ${messageText({ ...m, role: m.role === 'user' ? 'user' : 'assistant' })}`),
-      ].join('\n\n');
-      item.text =
-        full.length > SAW_TEXT_CAP
-          ? `${full.slice(0, SAW_TEXT_CAP)}\n… (${full.length - SAW_TEXT_CAP} more characters)`
-          : full;
+      if (item) item.text = sentText(e);
     }
   }
 
