@@ -51,6 +51,10 @@ const CI_NAMED =
   /\b(?:travis\w*|circleci|ci (?:jobs?|steps?|matrix|pipelines?)|github actions?|workflows?|pipelines?|tox|gitlab-ci|jenkins)\b/;
 const DOCS_WORD = /\b(?:docs?|documentation|readme)\b/;
 
+/** Code style and formatting named in the title. */
+const STYLE =
+  /\b(?:code ?style|styling|indentation|blank lines?|line spacing|pep ?8|style (?:fix\w*|issues?|in|tweaks?)|fix(?:ed|es|ing)? (?:the )?style|updated formatting|formatting$|^formatting)\b/i;
+
 /**
  * What the rubric decides from the title alone: docs work names its file, a flaky test is test work,
  * changing how CI runs the tests is a chore.
@@ -108,7 +112,13 @@ export function decideKind(
   )!.label;
   // Supporting a new language or runtime version is build and tooling work, not new behaviour.
   const runtime = learned === 'feature' && runtimeSupport(title);
-  const byTitle = asks || report ? undefined : titleKind(title);
+  // Code style alone ("Fixing code styling", "Fix blank line spacing issue") is housekeeping, not a
+  // fix or a restructuring, unless it names a high-risk subject ("deadlock when formatting …").
+  const style = !subjectNamed && STYLE.test(title) && ['bugfix', 'refactor', 'chore'].includes(learned);
+  const byTitle =
+    asks || report
+      ? undefined
+      : (titleKind(title) ?? (style ? { kind: 'chore' as const, rule: 'code style only (a chore)' } : undefined));
   const kind = asks ? 'question' : report ? 'bugfix' : (byTitle?.kind ?? (runtime ? 'chore' : learned));
   const rule = asks
     ? 'phrased as a question that asks for no change'

@@ -176,3 +176,15 @@ test('how CI runs the tests is a chore, not test work (the rubric: a CI job that
   // Docs about running the tests stay docs work.
   assert.notEqual(classify('Update the docs to use tox as the test runner').kind, 'chore');
 });
+
+test('code style alone is a chore; formatting named beside a high-risk subject is not waved through', () => {
+  for (const task of ['Fixing code styling in the parser', 'Fix blank line spacing issue']) {
+    const c = classify(task);
+    assert.equal(c.kind, 'chore', `${task}: ${c.reasons[0]}`);
+    assert.match(c.calls!.kind.rule ?? '', /code style/);
+  }
+  assert.doesNotMatch(
+    classify('fix: resolve deadlock when formatting triggers reentrant logging').calls!.kind.rule ?? '',
+    /code style/,
+  );
+});
