@@ -10,7 +10,7 @@ import { importSpecifiers } from './imports';
 import { fileRole, languageOf, type FileRole, type LangId } from './languages';
 import { quickOutline } from './quickOutline';
 import type { TermDict } from './termDict';
-import { fileTerms, pathTerms } from './tokenize';
+import { fileTerms, identTerm, pathTerms } from './tokenize';
 
 /** Larger files are left out of the index (they are data, bundles or generated code). */
 export const MAX_INDEX_BYTES = 1_000_000;
@@ -109,11 +109,22 @@ export function entryFromBytes(rel: string, bytes: Buffer, size: number, mtimeMs
 
 const NO_IDS = new Uint32Array(0);
 
-/** Term ids of every name the text defines, ascending, each once. */
+/**
+ * Term ids of every name the text defines, ascending, each once: the names' subwords, and each whole
+ * name as an exact-name term (definedName), so `Command` can be told from `CommandCollection`.
+ */
 export function definedTerms(text: string, lang: LangId, dict: TermDict): Uint32Array {
   const ids = new Set<number>();
-  for (const d of quickOutline(text, lang)) for (const id of dict.identTerms(d.name)) ids.add(id);
+  for (const d of quickOutline(text, lang)) {
+    for (const id of dict.identTerms(d.name)) ids.add(id);
+    ids.add(dict.id(definedName(d.name)));
+  }
   return Uint32Array.from(ids).sort();
+}
+
+/** The exact-name term of a defined name: "=" and the name as identTerm writes it (parse_header → =parseheader). */
+export function definedName(name: string): string {
+  return `=${identTerm(name)}`;
 }
 
 /** Whether a sorted id array holds the id. */

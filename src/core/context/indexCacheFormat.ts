@@ -11,7 +11,7 @@ import type { FileRole, LangId } from './languages';
 import type { IndexStats, RepoIndex } from './repoIndex';
 
 const MAGIC = 0x58495953; // "SYIX" little-endian
-const VERSION = 5;
+const VERSION = 6;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
 const SEP = '\0';
 

@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
-import { holds, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
+import { definedName, holds, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
 import { quickOutline, type QuickDef } from './quickOutline';
 import { queryTerms, type QueryTerms } from './queryTerms';
 import type { RepoIndex } from './repoIndex';
@@ -36,15 +36,24 @@ export interface Located {
 interface Scored {
   e: FileEntry;
   score: number;
+  /** Reasons from the file's own match: written only for the files shown (see explain). */
   why: string[];
-  matched: Array<[string, number]>;
+  /** Reasons from the editor, shown first; from a matching test, shown last. */
+  lead: string[];
+  tail: string[];
   symbols: string[];
 }
 
 export async function locate(index: RepoIndex, task: string, opts: LocateOptions = {}): Promise<Located[]> {
   const q = queryTerms(task);
   const limit = opts.limit ?? 20;
-  const query: Query = { q, qts: queryTermsFor(index, q), named: namedIds(index, q), used: usedIds(index, q) };
+  const query: Query = {
+    q,
+    qts: queryTermsFor(index, q),
+    named: namedIds(index, q.identifiers),
+    capitalised: namedIds(index, q.capitalised),
+    used: usedIds(index, q),
+  };
   const scored: Scored[] = [];
   for (const e of index.files.values()) {
     const s = scoreFile(index, query, e);
@@ -57,12 +66,13 @@ export async function locate(index: RepoIndex, task: string, opts: LocateOptions
   applyEditor(index, scored, opts.editor);
   scored.sort((a, b) => b.score - a.score);
   const head = scored.slice(0, limit);
+  for (const s of head) s.why = scoreFile(index, query, s.e, true)?.why ?? [];
   // The files shown say which of their definitions match: read from these few files only.
   await Promise.all(head.map(async (s) => explainDefinitions(s, q, await outlineOf(index, s.e), index)));
   return head.map((s) => ({
     path: s.e.path,
     score: Math.round(s.score * 1000) / 1000,
-    why: s.why.length ? s.why : ['weak match'],
+    why: reasons(s),
     symbols: s.symbols.slice(0, 8),
   }));
 }
@@ -97,6 +107,8 @@ interface Query {
   qts: QueryTerm[];
   /** Ids of the identifiers the task names (their last part). */
   named: number[];
+  /** Exact-name ids of the task's capitalised words (a class the task mentions in passing). */
+  capitalised: number[];
   /** Ids of the compound identifiers the task names, whole (parseHeader → parseheader). */
   used: number[];
 }
@@ -111,58 +123,62 @@ function usedIds(index: RepoIndex, q: QueryTerms): number[] {
   return out;
 }
 
-function scoreFile(index: RepoIndex, query: Query, e: FileEntry): Scored | undefined {
+function reasons(s: Scored): string[] {
+  const all = [...s.lead, ...s.why, ...s.tail];
+  return all.length ? all : ['weak match'];
+}
+
+/** A file's score for the query; with `explain`, also the reasons (written for the files shown only). */
+function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false): Scored | undefined {
   const { q, qts } = query;
   let content = 0;
   let pathScore = 0;
-  const matched: Array<[string, number]> = [];
-  const pathHits: string[] = [];
+  const matched: Array<[string, number]> | undefined = explain ? [] : undefined;
+  const pathHits: string[] | undefined = explain ? [] : undefined;
   const norm = 1 - W.b + (W.b * e.length) / index.avgLength;
   const nameFrom = e.pathTerms.length - e.nameTerms;
   for (const qt of qts) {
     const tf = termCount(e, qt.id);
     if (tf > 0) {
       content += (qt.weight * qt.idf * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
-      matched.push([qt.term, tf]);
+      matched?.push([qt.term, tf]);
     }
     const at = e.pathTerms.lastIndexOf(qt.term);
     if (at >= 0) {
       pathScore += qt.weight * (at >= nameFrom ? W.fileNameTerm : W.dirTerm) * qt.pathIdf;
-      pathHits.push(qt.term);
+      pathHits?.push(qt.term);
     }
   }
-  const mention = mentionScore(query, e);
+  const mention = mentionScore(query, e, explain);
   if (content === 0 && pathScore === 0 && mention.score === 0) return undefined;
   const why: string[] = [...mention.why];
-  if (pathHits.length) why.push(`path matches: ${pathHits.join(', ')}`);
-  matched.sort((a, b) => b[1] - a[1]);
-  if (matched.length)
-    why.push(
-      `mentions ${matched
-        .slice(0, 4)
-        .map(([t, c]) => `${t} ×${c}`)
-        .join(', ')}`,
-    );
-  let score = (content + pathScore) * roleFactor(q, e) * prior(index, e, why) + mention.score;
+  if (pathHits?.length) why.push(`path matches: ${pathHits.join(', ')}`);
+  if (matched?.length) {
+    matched.sort((a, b) => b[1] - a[1]);
+    const top = matched.slice(0, 4).map(([t, c]) => `${t} ×${c}`);
+    why.push(`mentions ${top.join(', ')}`);
+  }
+  let score = (content + pathScore) * roleFactor(q, e) * prior(index, e, explain ? why : undefined) + mention.score;
   if (!Number.isFinite(score)) score = 0;
-  return { e, score, why, matched, symbols: [] };
+  return { e, score, why, lead: [], tail: [], symbols: [] };
 }
 
-function mentionScore({ q, used }: Query, e: FileEntry): { score: number; why: string[] } {
+function mentionScore({ q, used }: Query, e: FileEntry, explain: boolean): { score: number; why: string[] } {
   let score = 0;
   const why: string[] = [];
-  const base = e.path.slice(e.path.lastIndexOf('/') + 1);
+  const say = (reason: string) => explain && why.push(reason);
+  const base = q.paths.length ? e.path.slice(e.path.lastIndexOf('/') + 1) : '';
   for (const p of q.paths) {
     const clean = p.replace(/^\.?\//, '');
     if (e.path === clean || e.path.endsWith('/' + clean)) {
       score += W.pathNamed;
-      why.push(`named in the task (${p})`);
+      say(`named in the task (${p})`);
     } else if (!clean.includes('/') && base === clean) {
       score += W.fileNameNamed;
-      why.push(`file name named in the task (${p})`);
+      say(`file name named in the task (${p})`);
     } else if (clean.includes('/') && !/\.[a-z]+$/i.test(clean) && e.path.startsWith(clean + '/')) {
       score += W.dirNamed;
-      why.push(`in a folder the task names (${p})`);
+      say(`in a folder the task names (${p})`);
     }
   }
   for (const id of used) if (termCount(e, id) > 0) score += W.identifierUsed;
@@ -185,16 +201,16 @@ function roleFactor(q: QueryTerms, e: FileEntry): number {
 }
 
 /** Centrality and history as a multiplier on the lexical score, with a reason when either is notable. */
-function prior(index: RepoIndex, e: FileEntry, why: string[]): number {
+function prior(index: RepoIndex, e: FileEntry, why?: string[]): number {
   const rank = index.rank.get(e.path) ?? 0;
   const importers = index.importedBy.get(e.path)?.length ?? 0;
-  if (rank > 0.2 && importers >= 3) why.push(`central: imported by ${importers} files`);
+  if (why && rank > 0.2 && importers >= 3) why.push(`central: imported by ${importers} files`);
   const h = index.history.files.get(e.path);
   let recent = 0;
   if (h) {
     const ageDays = Math.max(0, (index.history.newest - h.lastChange) / 86_400);
     recent = Math.log1p(h.commits) / Math.log1p(50) + 1 / (1 + ageDays / 90);
-    if (h.commits >= 5)
+    if (why && h.commits >= 5)
       why.push(`changed in ${h.commits} of the last ${index.history.commits.length || 'few'} commits`);
   }
   return 1 + W.rank * Math.sqrt(rank) + W.history * Math.min(2, recent);
@@ -208,13 +224,13 @@ function applyEditor(index: RepoIndex, scored: Scored[], editor?: EditorContext)
     let s = byPath.get(p);
     const e = index.files.get(p);
     if (!s && e) {
-      s = { e, score: 0, why: [], matched: [], symbols: [] };
+      s = { e, score: 0, why: [], lead: [], tail: [], symbols: [] };
       scored.push(s);
       byPath.set(p, s);
     }
     if (!s) return;
     s.score += top * amount;
-    s.why.unshift(reason);
+    s.lead.unshift(reason);
   };
   const active = editor.activeFile;
   if (active) {
@@ -228,25 +244,19 @@ function applyEditor(index: RepoIndex, scored: Scored[], editor?: EditorContext)
   for (const p of editor.openFiles ?? []) if (p !== active) bump(p, W.openFile, 'open in the editor');
 }
 
-/** Term ids of the identifiers the task names (their last part: Router.handle → handle). */
-function namedIds(index: RepoIndex, q: QueryTerms): number[] {
-  const out: number[] = [];
-  for (const ident of q.identifiers) {
-    const last = ident.split('.').pop()!;
-    const parts = subwords(last);
-    const id = index.dict.get(parts.length > 1 ? identTerm(last) : (parts[0] ?? ''));
-    if (id !== undefined) out.push(id);
-  }
-  return out;
+/** Exact-name term ids of the identifiers the task names (their last part: Router.handle → handle). */
+function namedIds(index: RepoIndex, words: readonly string[]): number[] {
+  return words.flatMap((w) => index.dict.get(definedName(w.split('.').pop()!)) ?? []);
 }
 
 /** Defining what the task names, or names made of the task's words, adds to a file's score. */
-function definitionScore({ qts, named }: Query, e: FileEntry): number {
+function definitionScore({ qts, named, capitalised }: Query, e: FileEntry): number {
   if (!e.dids.length) return 0;
   for (const id of named) if (holds(e.dids, id)) return W.definesNamed;
   let score = 0;
   for (const qt of qts) if (holds(e.dids, qt.id)) score += qt.weight * qt.idf * W.defTerm;
-  return Math.min(W.defCap, score);
+  const capital = capitalised.some((id) => holds(e.dids, id)) ? W.definesCapitalised : 0;
+  return Math.min(W.defCap, score) + capital;
 }
 
 /** The file's definitions, read again for the few files shown (none when it cannot be read as indexed). */
@@ -320,12 +330,12 @@ function applyTestTwins(index: RepoIndex, scored: Scored[]): void {
       let s = byPath.get(p);
       if (!s) {
         const e = index.files.get(p)!;
-        s = { e, score: 0, why: [], matched: [], symbols: [] };
+        s = { e, score: 0, why: [], lead: [], tail: [], symbols: [] };
         scored.push(s);
         byPath.set(p, s);
       }
       s.score += t.score * W.testTwin;
-      s.why.push(`its test ${t.e.path} matches the task`);
+      s.tail.push(`its test ${t.e.path} matches the task`);
     }
   }
 }

@@ -17,6 +17,8 @@ export const W = {
   definesNamed: 12,
   defTerm: 0.6,
   defCap: 8,
+  /** Defines a name the task writes capitalised (`Command`), exactly. */
+  definesCapitalised: 8,
   /** Share of a matching test's score its source file inherits. */
   testTwin: 0.5,
   /** Role multipliers. */

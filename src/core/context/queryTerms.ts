@@ -8,6 +8,8 @@ export interface QueryTerms {
   terms: Map<string, number>;
   /** Identifiers the task names, as written. */
   identifiers: string[];
+  /** Capitalised words after the first (`Command`, `Element`): often the name of a class. */
+  capitalised: string[];
   /** Path-like mentions (with a slash or a file extension), as written. */
   paths: string[];
   /** The task talks about tests, so test files are not held back. */
@@ -56,6 +58,7 @@ export function queryTerms(task: string): QueryTerms {
   return {
     terms,
     identifiers: [...identifiers].filter((i) => !paths.has(i)),
+    capitalised: [...new Set([...task.matchAll(/(?<=\s)[A-Z][a-z0-9]{2,}\b/g)].map((m) => m[0]))],
     paths: [...paths],
     aboutTests: /\b(tests?|spec|specs|testing|unit test|coverage|flaky)\b/i.test(task),
     aboutDocs: /\b(docs?|documentation|readme|changelog)\b/i.test(task),

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { definitionsOf } from '../../../src/core/context/definitions';
+import { definedName, definedTerms, holds } from '../../../src/core/context/fileEntry';
+import { TermDict } from '../../../src/core/context/termDict';
 import { quickOutline, type QuickDef } from '../../../src/core/context/quickOutline';
 import { makeOpenaiRepo, type FixtureRepo } from './fixtureRepo';
 
@@ -99,4 +101,15 @@ test('Go receivers, Rust impl blocks and Java annotated methods name their conta
 
 test('files that are not code have no definitions', () => {
   assert.deepEqual(quickOutline('# class Heading\n\nfunction words here', 'other'), []);
+});
+
+test('the index keeps each defined name whole, so `Command` is told from `CommandCollection`', () => {
+  const dict = new TermDict();
+  const collection = definedTerms('class CommandCollection:\n    pass\n', 'python', dict);
+  const command = definedTerms('class Command:\n    pass\n', 'python', dict);
+  const exact = dict.get(definedName('Command'))!;
+  assert.ok(holds(command, exact));
+  assert.ok(!holds(collection, exact));
+  // Both define a name with the subword "command".
+  assert.ok(holds(collection, dict.get('command')) && holds(command, dict.get('command')));
 });
