@@ -72,7 +72,11 @@ export class CodexEngine implements AgentEngine {
     const thread = input.resume ? codex.resumeThread(input.resume, opts) : codex.startThread(opts);
     const out: AgentPassOutcome = { usage: { inputTokens: 0, outputTokens: 0 }, turns: 0, stop: 'done', errors: [] };
     const local = new AbortController();
-    const onAbort = () => local.abort();
+    // Cancel and the time limit kill at once: waiting for the SDK's own SIGTERM to be honoured costs seconds.
+    const onAbort = () => {
+      local.abort();
+      void killProcessesUnder(input.cwd, marker);
+    };
     if (input.signal.aborted) local.abort();
     input.signal.addEventListener('abort', onAbort, { once: true });
     const prompt = `${input.instructions}\n\n${input.prompt}`;

@@ -3,13 +3,12 @@
 // SDK over HTTP) reviews its diff; the host's gate and apply decide what reaches the workspace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
-import type { AgentHost } from '../../../src/core/agents/agentTypes';
-import { approve, json, KEY, roleOf, startHarness, type Harness } from '../pipeline/harness';
-import { scriptAgent, sessionOf, type AgentStepScript } from '../../support/agentScript';
+import { approve, KEY } from '../pipeline/harness';
+import { askForSumNote, endAgentRun, startAgentRun } from './agentHarness';
+import { sessionOf, type AgentStepScript } from '../../support/agentScript';
 import type { LoopbackServer } from '../../support/loopbackServer';
 
 const CART = 'export function total(items: number[]): number {\n  return items.reduce((a, b) => a - b, 0);\n}\n';
@@ -47,32 +46,9 @@ function agentPolicy(
   });
 }
 
-interface AgentRun {
-  h: Harness;
-  scratch: string;
-  host: AgentHost;
-  agentRequests: ReturnType<typeof scriptAgent>['agentRequests'];
-}
-
-async function setUp(steps: AgentStepScript[]): Promise<AgentRun> {
-  const h = await startHarness({ 'src/cart.ts': CART, 'README.md': '# shop\n' });
-  const scratch = mkdtempSync(join(tmpdir(), 'switchyard-agent-scratch-'));
-  const { agentRequests } = scriptAgent(h.server, steps, (req) => {
-    const role = roleOf(req);
-    const next = role ? h.queues[role].shift() : undefined;
-    return typeof next === 'function' ? next(req) : next;
-  });
-  const host: AgentHost = {
-    credentials: async (spec) => ({ apiKey: KEY, baseUrl: spec.baseUrl }),
-    tmpDir: scratch,
-  };
-  return { h, scratch, host, agentRequests };
-}
-
-async function tearDown(a: AgentRun): Promise<void> {
-  await a.h.close();
-  rmSync(a.scratch, { recursive: true, force: true });
-}
+const setUp = (steps: AgentStepScript[]) =>
+  startAgentRun({ 'src/cart.ts': CART, 'README.md': '# shop\n' }, steps, 'claude');
+const tearDown = endAgentRun;
 
 const READ_AND_FIX: AgentStepScript[] = [
   { tool: 'Read', input: { file_path: '{cwd}/src/cart.ts' } },
@@ -155,14 +131,7 @@ test('Send back resumes the same Claude Code session with the findings, on the s
     { text: 'Added the note.' },
   ]);
   try {
-    a.h.queues.critic.push(
-      json({
-        verdict: 'request-changes',
-        summary: 'say what it sums',
-        findings: [{ file: 'src/cart.ts', startLine: 2, endLine: 2, severity: 'minor', message: 'NOTE-THE-SUM' }],
-      }),
-      approve(),
-    );
+    a.h.queues.critic.push(askForSumNote(), approve());
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
       policy: agentPolicy(a.h.server),
       agents: a.host,

@@ -4,14 +4,12 @@
 // its diff; the host's gate and apply decide what reaches the workspace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
-import type { AgentHost } from '../../../src/core/agents/agentTypes';
-import { approve, json, KEY, roleOf, startHarness, type Harness } from '../pipeline/harness';
-import { scriptAgent, sessionOf, type AgentStepScript } from '../../support/agentScript';
-import type { LoopbackServer, RecordedRequest } from '../../support/loopbackServer';
+import { approve, KEY } from '../pipeline/harness';
+import { askForSumNote, endAgentRun, startAgentRun } from './agentHarness';
+import { sessionOf, type AgentStepScript } from '../../support/agentScript';
+import type { LoopbackServer } from '../../support/loopbackServer';
 
 const CART = 'export function total(items: number[]): number {\n  return items.reduce((a, b) => a - b, 0);\n}\n';
 const FIXED = CART.replace('a - b', 'a + b');
@@ -48,30 +46,8 @@ function codexPolicy(server: LoopbackServer, extra: Partial<RoutingPolicyInput> 
   });
 }
 
-interface CodexRun {
-  h: Harness;
-  scratch: string;
-  host: AgentHost;
-  agentRequests: RecordedRequest[];
-}
-
-async function setUp(steps: AgentStepScript[]): Promise<CodexRun> {
-  const h = await startHarness({ 'src/cart.ts': CART });
-  const scratch = mkdtempSync(join(tmpdir(), 'switchyard-codex-scratch-'));
-  const others = (req: RecordedRequest) => {
-    const role = roleOf(req);
-    const next = role ? h.queues[role].shift() : undefined;
-    return typeof next === 'function' ? next(req) : next;
-  };
-  const { agentRequests } = scriptAgent(h.server, steps, others, 'codex');
-  const host: AgentHost = { credentials: async (spec) => ({ apiKey: KEY, baseUrl: spec.baseUrl }), tmpDir: scratch };
-  return { h, scratch, host, agentRequests };
-}
-
-async function tearDown(a: CodexRun): Promise<void> {
-  await a.h.close();
-  rmSync(a.scratch, { recursive: true, force: true });
-}
+const setUp = (steps: AgentStepScript[]) => startAgentRun({ 'src/cart.ts': CART }, steps, 'codex');
+const tearDown = endAgentRun;
 
 /** Processes started for the agent: their CODEX_HOME is in the scratch folder. */
 function codexProcesses(scratch: string): number[] {
@@ -143,14 +119,7 @@ test('Send back resumes the same Codex thread with the findings', async () => {
     { text: 'Noted what it sums.' },
   ]);
   try {
-    a.h.queues.critic.push(
-      json({
-        verdict: 'request-changes',
-        summary: 'say what it sums',
-        findings: [{ file: 'src/cart.ts', startLine: 2, endLine: 2, severity: 'minor', message: 'NOTE-THE-SUM' }],
-      }),
-      approve(),
-    );
+    a.h.queues.critic.push(askForSumNote(), approve());
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
       policy: codexPolicy(a.h.server),
       agents: a.host,
