@@ -27,13 +27,7 @@ export const RejectedAlternativeSchema = z.object({
 });
 export type RejectedAlternative = z.infer<typeof RejectedAlternativeSchema>;
 
-export const ROLE_LABELS = {
-  scout: 'Scout',
-  architect: 'Architect',
-  implementer: 'Implementer',
-  critic: 'Critic',
-  finalOwner: 'Final owner',
-} as const;
+export { ROLE_LABELS } from '../config/stages';
 
 export const StageDecisionSchema = z.object({
   stage: StageSchema,
