@@ -3,7 +3,7 @@
 // chain on outages (saying so), and keeps the UI snapshot — model, tokens, cost, time — current.
 // Several calls may belong to one pass (a JSON retry, an edit that failed to resolve); they add up.
 import type { ModelSpec, Stage } from '../config/policySchema';
-import { shouldFallBack } from '../providers/chain';
+import { shouldFallBack } from '../providers/fallbackRule';
 import { resilientStream } from '../providers/resilientStream';
 import { timeoutsFor } from '../providers/resilienceOptions';
 import { messageText, ProviderError, type ToolCall } from '../providers/types';

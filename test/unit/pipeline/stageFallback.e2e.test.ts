@@ -1,6 +1,6 @@
 // When a stage's model chain falls back, through a whole run (real SDKs against the loopback server):
 // after retries, at once on auth and spend-cap, on a bad request only when it is about that model,
-// after a partial reply (dropped), and never on cancellation. These are the rules of providers/chain.ts's
+// after a partial reply (dropped), and never on cancellation. These are the rules of providers/fallbackRule.ts's
 // shouldFallBack as the stage runner applies them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
