@@ -149,8 +149,20 @@ function lowKindRisk(x: RiskInput): RiskCall {
   };
 }
 
-/** The risk and why, from the model and the rule layer (see RISK_POLICY for the thresholds). */
+/**
+ * The risk and why. A CI configuration file in play (the rubric's build and CI configuration)
+ * lifts a change that would be low to medium, naming the file; it never makes anything high.
+ */
 function decideRisk(x: RiskInput): RiskCall {
+  const call = decideTextRisk(x);
+  const ci = x.changes ? x.paths.find((p) => p.risk === 'medium') : undefined;
+  return call.risk === 'low' && ci
+    ? { risk: 'medium', why: `medium: ${ci.path} (${ci.label})`, rule: `file in play: ${ci.path}` }
+    : call;
+}
+
+/** The risk and why, from the model and the rule layer (see RISK_POLICY for the thresholds). */
+function decideTextRisk(x: RiskInput): RiskCall {
   const learned = modelRisk(x.score);
   const names = x.strong.map((r) => r.label).join(', ');
   if (!x.changes) return lowKindRisk(x);
@@ -161,9 +173,10 @@ function decideRisk(x: RiskInput): RiskCall {
       why: `high: reports a security hole ‘${x.report.hole}’ (‘${x.report.cue}’)`,
       rule: 'security hole reported',
     };
-  if (x.paths.length) {
-    const files = x.paths.map((p) => `${p.path} (${p.label})`).join(', ');
-    return { risk: 'high', why: `high: ${files}`, rule: `file in play: ${x.paths[0]!.path}` };
+  const highPaths = x.paths.filter((p) => p.risk === 'high');
+  if (highPaths.length) {
+    const files = highPaths.map((p) => `${p.path} (${p.label})`).join(', ');
+    return { risk: 'high', why: `high: ${files}`, rule: `file in play: ${highPaths[0]!.path}` };
   }
   // Security tooling (a scanner step, its false positive) is the rubric's medium, not a hole.
   if (x.tooling && x.strong.every((r) => r.id === 'security' || r.id === 'auth'))

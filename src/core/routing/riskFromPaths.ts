@@ -1,45 +1,60 @@
-// Risk from the files in play: a path under auth/, payments/, billing/, migrations/, security/, a
-// Terraform file or a CI workflow makes a change to it expensive to get wrong, whatever the task
-// text says. Takes any list of paths — files the task names, the editor's active file, the
-// selection's file, files chosen in the explorer, or the ranked candidates of the context locator
-// — and says which of them raise the risk and why, naming the file. Test files and docs are not
-// code paths: a test of the login flow is test work (the rubric), so they raise nothing.
+// Risk from the files in play. A path under auth/, payments/, billing/, migrations/, security/ or a
+// Terraform file makes a change to it expensive to get wrong, whatever the task text says: high. A
+// CI workflow or pipeline file is build and CI configuration, the rubric's medium: it lifts a low
+// call to medium, never to high. Takes any list of paths — files the task names, the editor's
+// active file, the selection's file, files chosen in the explorer, or the ranked candidates of the
+// context locator — and says which of them raise the risk and why, naming the file. Test files and
+// docs are not code paths: a test of the login flow is test work (the rubric), so they raise nothing.
 import type { Risk } from '../config/policySchema';
 
 export interface PathRule {
   id: string;
   label: string;
   pattern: RegExp;
+  /** What a change to such a file is at least. */
+  risk: Exclude<Risk, 'low'>;
 }
 
 export const PATH_RISK_RULES: readonly PathRule[] = [
+  // First: a workflow named auth.yml or security.yml (a scanner step) is still CI configuration.
+  {
+    id: 'path-ci',
+    risk: 'medium',
+    label: 'CI configuration',
+    pattern:
+      /(^|\/)\.github\/workflows\/|(^|\/)\.circleci\/|(^|\/)(\.gitlab-ci|\.travis|azure-pipelines|appveyor|bitbucket-pipelines)\.ya?ml$|(^|\/)Jenkinsfile$/i,
+  },
   {
     id: 'path-auth',
+    risk: 'high',
     label: 'authentication code',
     pattern:
       /(^|\/)(auth|authn|authz|authentication|login|oauth|sessions?|passwords?|sso|saml|oidc)([._-][^/]*)?(\/|$)/i,
   },
   {
     id: 'path-security',
+    risk: 'high',
     label: 'security code',
     pattern:
       /(^|\/)(security|permissions?|acl|rbac|crypto|secrets?|credentials?)([._-][^/]*)?(\/|$)|(^|\/)(\.env[^/]*|[^/]*\.(pem|key|p12|pfx))$/i,
   },
   {
     id: 'path-payments',
+    risk: 'high',
     label: 'payments / billing code',
     pattern: /(^|\/)(payments?|billing|checkout|invoices?|subscriptions?|stripe|refunds?)([._-][^/]*)?(\/|$)/i,
   },
   {
     id: 'path-migrations',
+    risk: 'high',
     label: 'database migration',
     pattern: /(^|\/)(migrations?|migrate|db\/schema)(\/|\.|$)|\.sql$|(^|\/)schema\.prisma$/i,
   },
   {
     id: 'path-infra',
+    risk: 'high',
     label: 'infrastructure / deployment',
-    pattern:
-      /\.(tf|tfvars|hcl)$|(^|\/)(terraform|k8s|kubernetes|helm|charts|deploy(ments?)?|infra(structure)?)(\/|$)|(^|\/)\.github\/workflows\//i,
+    pattern: /\.(tf|tfvars|hcl)$|(^|\/)(terraform|k8s|kubernetes|helm|charts|deploy(ments?)?|infra(structure)?)(\/|$)/i,
   },
 ];
 
@@ -53,13 +68,15 @@ export interface PathRisk {
   ruleId: string;
   /** "payments / billing code". */
   label: string;
-  risk: Risk;
+  /** What a change to it is at least: high, or medium for CI configuration. */
+  risk: Exclude<Risk, 'low'>;
 }
 
 /**
- * The paths that raise a task's risk, in the order given (most relevant first when the caller
- * passes ranked candidates), each with the rule that matched. Paths are compared with forward
- * slashes and without a leading "./"; a path matches at most one rule (the first).
+ * The paths that raise a task's risk (to high, or for CI configuration to medium), in the order
+ * given (most relevant first when the caller passes ranked candidates), each with the rule that
+ * matched. Paths are compared with forward slashes and without a leading "./"; a path matches at
+ * most one rule (the first).
  */
 export function riskFromPaths(paths: readonly string[]): PathRisk[] {
   const out: PathRisk[] = [];
@@ -69,7 +86,7 @@ export function riskFromPaths(paths: readonly string[]): PathRisk[] {
     if (seen.has(p) || NOT_CODE.test(p)) continue;
     seen.add(p);
     const rule = PATH_RISK_RULES.find((r) => r.pattern.test(p));
-    if (rule) out.push({ path, ruleId: rule.id, label: rule.label, risk: 'high' });
+    if (rule) out.push({ path, ruleId: rule.id, label: rule.label, risk: rule.risk });
   }
   return out;
 }

@@ -116,6 +116,22 @@ test('context file paths can raise risk even when the text is bland', () => {
   );
 });
 
+test('a CI workflow file in play lifts a low call to medium, naming the file, and never makes it high', () => {
+  const copy = 'Typo in the settings title';
+  assert.equal(classify(copy).risk, 'low', 'the bland text alone is low');
+  const ci = classify(copy, { filePaths: ['.github/workflows/ci.yml'] });
+  assert.equal(ci.risk, 'medium');
+  assert.match(ci.reasons[1]!, /^medium: \.github\/workflows\/ci\.yml \(CI configuration\)/);
+  assert.equal(ci.calls!.risk.rule, 'file in play: .github/workflows/ci.yml');
+  assert.ok(ci.signals.includes('CI configuration in play'));
+  const tidy = classify('Tidy up this function', { filePaths: ['.github/workflows/deploy.yml'] });
+  assert.notEqual(tidy.risk, 'high', tidy.reasons[1]);
+  // A high-risk file beside it still decides.
+  const both = classify(copy, { filePaths: ['.github/workflows/ci.yml', 'infra/main.tf'] });
+  assert.equal(both.risk, 'high');
+  assert.match(both.reasons[1]!, /infra\/main\.tf/);
+});
+
 test('a file path written in the task is a module name, not a trivial job: it never lowers the risk', () => {
   // "format.ts" is not formatting work, "comments/" not a comments-only change.
   const crash = classify('Fix the crash in src/format.ts');

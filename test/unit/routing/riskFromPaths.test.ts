@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { riskFromPaths } from '../../../src/core/routing/riskFromPaths';
 
-test('paths under auth, payments, billing, migrations, security, Terraform files and CI workflows raise the risk', () => {
+test('paths under auth, payments, billing, migrations, security and Terraform files raise the risk to high', () => {
   const paths = [
     'src/auth/session.ts',
     'app/payments/refund.py',
@@ -10,7 +10,6 @@ test('paths under auth, payments, billing, migrations, security, Terraform files
     'db/migrations/2024_add_email.sql',
     'lib/security/csp.ts',
     'infra/main.tf',
-    '.github/workflows/release.yml',
   ];
   const hits = riskFromPaths(paths);
   assert.deepEqual(
@@ -20,8 +19,25 @@ test('paths under auth, payments, billing, migrations, security, Terraform files
   assert.ok(hits.every((h) => h.risk === 'high'));
   assert.deepEqual(
     hits.map((h) => h.ruleId),
-    ['path-auth', 'path-payments', 'path-payments', 'path-migrations', 'path-security', 'path-infra', 'path-infra'],
+    ['path-auth', 'path-payments', 'path-payments', 'path-migrations', 'path-security', 'path-infra'],
   );
+});
+
+test('CI workflow and pipeline files are build and CI configuration: medium, even when named auth or security', () => {
+  const paths = [
+    '.github/workflows/release.yml',
+    '.github/workflows/security.yml',
+    '.github/workflows/auth.yml',
+    '.gitlab-ci.yml',
+    '.circleci/config.yml',
+    'Jenkinsfile',
+  ];
+  const hits = riskFromPaths(paths);
+  assert.deepEqual(
+    hits.map((h) => [h.path, h.ruleId, h.risk]),
+    paths.map((p) => [p, 'path-ci', 'medium']),
+  );
+  assert.ok(hits.every((h) => h.label === 'CI configuration'));
 });
 
 test('ordinary code, tests and docs of risky areas raise nothing', () => {

@@ -1,0 +1,91 @@
+// Checks classifier choices on the train and dev splits only (never test): trains on train and
+// scores dev, and cross-validates over train+dev in folds split by repository.
+// `node --import tsx scripts/evalClassifier.ts [--cv K] [--errors dev|cv] [--train]`
+import { createHash } from 'node:crypto';
+import { classify } from '../src/core/routing/classifier';
+import type { ModelWeights } from '../src/core/routing/classifierModel';
+import { loadSplit, trainClassifier, type LabelledTask } from './trainClassifier';
+
+interface Scores {
+  n: number;
+  kind: number;
+  risk: number;
+  plan: number;
+  highLow: number;
+  lowHigh: number;
+  low: number;
+}
+
+function score(rows: LabelledTask[], model: ModelWeights, errors: LabelledTask[][] | undefined): Scores {
+  const s: Scores = { n: rows.length, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+  const wrong: LabelledTask[] = [];
+  for (const t of rows) {
+    const c = classify(t.text, {}, model);
+    s.kind += c.kind === t.kind ? 1 : 0;
+    s.risk += c.risk === t.risk ? 1 : 0;
+    s.plan += c.needsPlan === t.needs_plan ? 1 : 0;
+    if (t.risk === 'high' && c.risk === 'low') s.highLow++;
+    if (t.risk === 'low') s.low++;
+    if (t.risk === 'low' && c.risk === 'high') s.lowHigh++;
+    if (c.kind !== t.kind || c.risk !== t.risk || c.needsPlan !== t.needs_plan)
+      wrong.push({
+        ...t,
+        text: `${t.text.split('\n')[0]!.slice(0, 110)}`,
+        id: `${t.id} => ${c.kind}/${c.risk}/${c.needsPlan} [${c.reasons.join(' | ').slice(0, 160)}]`,
+      });
+  }
+  errors?.push(wrong);
+  return s;
+}
+
+const pct = (a: number, b: number): string => ((100 * a) / b).toFixed(1);
+const show = (name: string, s: Scores): string =>
+  `${name} (${s.n}): kind ${pct(s.kind, s.n)} risk ${pct(s.risk, s.n)} plan ${pct(s.plan, s.n)} high→low ${s.highLow} low→high ${s.lowHigh}/${s.low} = ${pct(s.lowHigh, s.low)}%`;
+
+function add(a: Scores, b: Scores): Scores {
+  return {
+    n: a.n + b.n,
+    kind: a.kind + b.kind,
+    risk: a.risk + b.risk,
+    plan: a.plan + b.plan,
+    highLow: a.highLow + b.highLow,
+    lowHigh: a.lowHigh + b.lowHigh,
+    low: a.low + b.low,
+  };
+}
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+};
+const train = loadSplit('train');
+const dev = loadSplit('dev');
+const errs: LabelledTask[][] = [];
+const model = trainClassifier(train, 'eval');
+console.log(`features ${Object.keys(model.features).length}, ${(JSON.stringify(model).length / 1024).toFixed(1)} KB`);
+if (args.includes('--train')) console.log(show('train', score(train, model, undefined)));
+console.log(show('dev', score(dev, model, opt('--errors') === 'dev' ? errs : undefined)));
+const k = Number(opt('--cv') ?? 0);
+if (k) {
+  const all = [...train, ...dev];
+  const fold = (repo: string): number => createHash('sha1').update(repo).digest()[0]! % k;
+  let total: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+  for (let f = 0; f < k; f++) {
+    const m = trainClassifier(
+      all.filter((t) => fold(t.repo) !== f),
+      'cv',
+    );
+    total = add(
+      total,
+      score(
+        all.filter((t) => fold(t.repo) === f),
+        m,
+        opt('--errors') === 'cv' ? errs : undefined,
+      ),
+    );
+  }
+  console.log(show(`cv${k}`, total));
+}
+for (const list of errs)
+  for (const t of list) console.log(`${t.kind}/${t.risk}/${t.needs_plan}  ${t.id}\n    ${t.text}`);
