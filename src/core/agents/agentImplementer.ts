@@ -9,7 +9,7 @@ import { isAgentProvider, type ModelSpec, type RoutingPolicy } from '../config/p
 import type { ResolvedPlan } from '../edits/editPlan';
 import { keyEnvFor } from '../providers/keys';
 import type { RejectedAlternative } from '../routing/decisionSchema';
-import { costOf, type PriceLookup } from '../routing/estimate';
+import type { PriceLookup } from '../routing/estimate';
 import type { Review } from '../review/reviewSchema';
 import { createIsolatedCopy, type IsolatedCopy } from '../sandbox/isolatedCopy';
 import type { Findings, Plan } from '../sessions/artifacts';
@@ -18,7 +18,8 @@ import { RunCancelled, StageFailure } from '../stage/runContext';
 import type { StageRun } from '../stage/stageRun';
 import { agentFirstMessage, agentInstructions, agentRevisionMessage } from './agentBrief';
 import { StepReporter } from './stepReporter';
-import type { AgentEngine, AgentHost, AgentPassOutcome } from './agentTypes';
+import type { AgentEngine, AgentHost } from './agentTypes';
+import { limitsOf, runAgentPass } from './agentPass';
 import { AgentUnavailable } from './agentTypes';
 import { engineFor } from './engines';
 import { ToolGuard } from './toolGuard';
@@ -55,8 +56,6 @@ export function agentImplementerFor(spec: ModelSpec | undefined, b: AgentBriefin
   return new AgentImplementer(spec, b, engineFor(spec, b.host));
 }
 
-const DEFAULT_LIMITS = { maxTurns: 30, timeoutSeconds: 600 };
-
 export class AgentImplementer {
   private copy: IsolatedCopy | undefined;
   private session: string | undefined;
@@ -78,16 +77,12 @@ export class AgentImplementer {
         modelId: spec.id,
       });
     }
-    const { env, baseUrl } = await this.environment();
+    const { env, creds } = await this.environment();
     const fresh = !this.copy;
     const copy = (this.copy ??= await this.makeCopy());
     // An agent whose tool calls cannot be screened one by one may see any file in the copy.
     if (fresh && !this.engine.screensEachTool) await this.screenWholeCopy(copy);
     const guard = new ToolGuard(copy.root, b.policy, spec, (paths) => sr.noteRead(paths));
-    const limits = { ...DEFAULT_LIMITS, ...spec.agent };
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), limits.timeoutSeconds * 1000);
-    const signal = AbortSignal.any([b.signal, timeout.signal]);
     const prompt = revision
       ? agentRevisionMessage(revision.review, revision.by, b.nonce)
       : agentFirstMessage(b.task, b.plan, b.findings, b.nonce);
@@ -99,49 +94,27 @@ export class AgentImplementer {
       prompt,
       revision ? ['review'] : ['task', ...(b.plan ? ['plan'] : []), ...(b.findings ? ['findings'] : [])],
     );
-    const startedAt = Date.now();
-    const t0 = performance.now();
-    let out: AgentPassOutcome;
+    let pass;
     try {
-      out = await this.engine.run({
-        spec,
-        prompt,
-        instructions,
-        cwd: copy.root,
+      pass = await runAgentPass({
+        ...{ engine: this.engine, sr, steps, spec, prompt, instructions, guard, creds },
+        ...{ cwd: copy.root, scratch: copy.home, priceLookup: b.priceLookup, runSignal: b.signal },
         env: { ...env, HOME: copy.home, TMPDIR: copy.tmp, CLAUDE_CONFIG_DIR: `${copy.home}/.claude` },
-        baseUrl,
-        scratch: copy.home,
         resume: revision ? this.session : undefined,
-        maxTurns: limits.maxTurns,
-        maxBudgetUsd: minDefined(limits.maxBudgetUsd, b.budget.usdLeft('implementer')),
-        signal,
-        guard,
-        onStep: (s) => steps.step(s),
+        limits: limitsOf(spec, b.budget.usdLeft('implementer')),
       });
     } catch (e) {
       if (e instanceof AgentUnavailable)
         throw new StageFailure({ kind: 'no-model', message: e.message, modelId: spec.id });
       throw e;
-    } finally {
-      clearTimeout(timer);
-      await this.engine.stop();
     }
+    const { out, watch } = pass;
     this.session = out.sessionId ?? this.session;
-    steps.summary(out, guard.refusals.length);
-    const costUsd = costOf(spec, out.usage, b.priceLookup);
-    const stopped = b.signal.aborted ? 'cancelled' : timeout.signal.aborted ? 'timeout' : undefined;
-    sr.account(steps.callEvent(spec, { startedAt, durationMs: performance.now() - t0, out, costUsd, stopped }));
     if (b.signal.aborted) throw new RunCancelled();
-    if (stopped === 'timeout')
-      throw this.failure(
-        'timeout',
-        `did not finish within ${limits.timeoutSeconds} s (agent.timeoutSeconds); it was stopped`,
-      );
+    if (watch.stopped)
+      throw this.failure(watch.stopped.kind, `was stopped at ${watch.stopped.what} before it finished`);
     if (out.stop === 'error')
       throw this.failure('agent', `stopped with an error: ${out.errors.join('; ') || 'no message'}`);
-    if (out.stop === 'max-turns')
-      throw this.failure('agent', `used all ${limits.maxTurns} turns (agent.maxTurns) before finishing`);
-    if (out.stop === 'budget') throw this.failure('budget', 'reached its dollar limit before finishing');
     if (guard.outsideWrites.length)
       throw this.failure(
         'agent-outside',
@@ -161,8 +134,8 @@ export class AgentImplementer {
     return new StageFailure({ kind, message, modelId: this.spec.id });
   }
 
-  /** The agent's process environment: its own key and base URL, nothing else of the user's. */
-  private async environment(): Promise<{ env: Record<string, string>; baseUrl?: string }> {
+  /** The agent's process environment (nothing of the user's) and its own key and base URL, which the pass hands to the gateway. */
+  private async environment(): Promise<{ env: Record<string, string>; creds: { apiKey: string; baseUrl?: string } }> {
     const { host } = this.b;
     if (!host) {
       throw this.failure('no-model', 'cannot run here: this host was not set up to start coding agents');
@@ -184,8 +157,7 @@ export class AgentImplementer {
       DISABLE_ERROR_REPORTING: '1',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     };
-    const env = { ...base, ...this.engine.credentialEnv({ apiKey: creds.apiKey, baseUrl: creds.baseUrl }) };
-    return { env, baseUrl: creds.baseUrl };
+    return { env: base, creds: { apiKey: creds.apiKey, baseUrl: creds.baseUrl } };
   }
 
   /** Refuses (before the agent ever runs) when a residency rule keeps any file in the copy from this agent. */
@@ -225,10 +197,4 @@ export class AgentImplementer {
     }
     return out.resolved;
   }
-}
-
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
 }

@@ -44,14 +44,15 @@ export interface AgentPassInput {
   cwd: string;
   /** The agent process's whole environment (scratch HOME, its own key, nothing of the user's). */
   env: Record<string, string>;
-  /** Where the agent's own API requests go (a base URL the destination rules allowed), when not its vendor's default. */
-  baseUrl?: string;
+  /** Where the agent's API requests go: Switchyard's metering gateway on loopback (meteredGateway.ts), which forwards them. */
+  baseUrl: string;
   /** A folder of the scratch container the engine may use for its own files (outside the copy). */
   scratch: string;
   /** Resume this session (send back); a new session when undefined. */
   resume?: string;
+  /** The SDK's own turn limit, a backstop (the gateway refuses a request over the limit first). */
   maxTurns: number;
-  maxBudgetUsd?: number;
+  /** Aborted on cancel and when a limit is passed: the engine stops the agent and its processes. */
   signal: AbortSignal;
   guard: ToolGuard;
   onStep(step: AgentStep): void;
@@ -63,8 +64,8 @@ export interface AgentPassOutcome {
   /** The agent's own cost figure, when its SDK reports one. */
   reportedCostUsd?: number;
   turns: number;
-  /** 'done', or why it stopped early: 'max-turns', 'budget', 'error'. */
-  stop: 'done' | 'max-turns' | 'budget' | 'error';
+  /** 'done', or why it stopped early: 'max-turns' (the SDK's own limit), 'error'. */
+  stop: 'done' | 'max-turns' | 'error';
   /** What went wrong, in the SDK's words, when stop is 'error'. */
   errors: string[];
 }
@@ -77,8 +78,10 @@ export interface AgentEngine {
    * not (Codex runs its own sandbox), residency is screened against every file in the copy first.
    */
   readonly screensEachTool: boolean;
+  /** Where its vendor's API is when the policy names no base URL (the gateway forwards there). */
+  readonly defaultBaseUrl: string;
   /** The variables that carry the agent's own key and base URL to its process. */
-  credentialEnv(creds: { apiKey: string; baseUrl?: string }): Record<string, string>;
+  credentialEnv(creds: { apiKey: string; baseUrl: string }): Record<string, string>;
   run(input: AgentPassInput): Promise<AgentPassOutcome>;
   /** Ends every process the engine started (idempotent). */
   stop(): Promise<void>;

@@ -24,12 +24,13 @@ export const CLAUDE_SDK_HINT =
 export class ClaudeEngine implements AgentEngine {
   readonly name = 'Claude Code';
   readonly screensEachTool = true;
+  readonly defaultBaseUrl = 'https://api.anthropic.com';
   private readonly procs = new AgentProcesses();
 
   constructor(private readonly sdkDir: string | undefined) {}
 
-  credentialEnv(creds: { apiKey: string; baseUrl?: string }): Record<string, string> {
-    return { ANTHROPIC_API_KEY: creds.apiKey, ...(creds.baseUrl ? { ANTHROPIC_BASE_URL: creds.baseUrl } : {}) };
+  credentialEnv(creds: { apiKey: string; baseUrl: string }): Record<string, string> {
+    return { ANTHROPIC_API_KEY: creds.apiKey, ANTHROPIC_BASE_URL: creds.baseUrl };
   }
 
   async run(input: AgentPassInput): Promise<AgentPassOutcome> {
@@ -99,7 +100,6 @@ export class ClaudeEngine implements AgentEngine {
       systemPrompt: { type: 'preset', preset: 'claude_code', append: input.instructions },
       env: input.env,
       maxTurns: input.maxTurns,
-      ...(input.maxBudgetUsd !== undefined ? { maxBudgetUsd: input.maxBudgetUsd } : {}),
       ...(input.resume ? { resume: input.resume } : {}),
       abortController: abort,
       spawnClaudeCodeProcess: (o: SpawnRequest) => this.procs.spawn(o),
@@ -154,7 +154,6 @@ function readResult(m: Loose, out: AgentPassOutcome): void {
   out.usage = usageOf(m['usage'] as Loose | undefined);
   const subtype = m['subtype'];
   if (subtype === 'error_max_turns') out.stop = 'max-turns';
-  else if (subtype === 'error_max_budget_usd') out.stop = 'budget';
   else if (subtype !== 'success' || m['is_error'] === true) {
     out.stop = 'error';
     const errors = Array.isArray(m['errors']) ? (m['errors'] as unknown[]).map(String) : [];

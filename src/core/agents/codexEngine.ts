@@ -39,6 +39,7 @@ const TRIPLES: Record<string, string> = {
 export class CodexEngine implements AgentEngine {
   readonly name = 'Codex';
   readonly screensEachTool = false;
+  readonly defaultBaseUrl = 'https://api.openai.com/v1';
   private sweep: { dir: string; marker: string } | undefined;
 
   constructor(private readonly sdkDir: string | undefined) {}
@@ -82,13 +83,7 @@ export class CodexEngine implements AgentEngine {
     const prompt = `${input.instructions}\n\n${input.prompt}`;
     try {
       const { events } = await thread.runStreamed(prompt, { signal: local.signal });
-      for await (const e of events) {
-        if (this.take(e, input, out) === 'over') {
-          out.stop = 'max-turns';
-          local.abort();
-          break;
-        }
-      }
+      for await (const e of events) this.take(e, input, out);
     } catch (e) {
       if (!input.signal.aborted && out.stop === 'done') {
         out.stop = 'error';
@@ -105,8 +100,8 @@ export class CodexEngine implements AgentEngine {
     if (this.sweep) await killProcessesUnder(this.sweep.dir, this.sweep.marker);
   }
 
-  /** Reads one event; 'over' when the agent has taken more steps than its turn limit allows. */
-  private take(e: Loose, input: AgentPassInput, out: AgentPassOutcome): 'over' | undefined {
+  /** Reads one event: its steps to the output, the task's usage when it ends (the gateway meters each request). */
+  private take(e: Loose, input: AgentPassInput, out: AgentPassOutcome): void {
     if (e['type'] === 'thread.started' && typeof e['thread_id'] === 'string') out.sessionId = e['thread_id'];
     if (e['type'] === 'turn.completed') {
       const u = (e['usage'] ?? {}) as Record<string, number>;
@@ -122,14 +117,9 @@ export class CodexEngine implements AgentEngine {
       out.errors.push(String((e['error'] as Loose | undefined)?.['message'] ?? 'the turn failed'));
     }
     const item = e['item'] as Loose | undefined;
-    if (!item) return undefined;
+    if (!item) return;
     for (const step of stepsOfItem(String(e['type']), item)) input.onStep(step);
-    if (e['type'] === 'item.completed' && (item['type'] === 'command_execution' || item['type'] === 'file_change')) {
-      out.turns++;
-      if (item['type'] === 'file_change') void this.checkChanges(item, input);
-      if (out.turns > input.maxTurns) return 'over';
-    }
-    return undefined;
+    if (e['type'] === 'item.completed' && item['type'] === 'file_change') void this.checkChanges(item, input);
   }
 
   /** A file Codex changed outside its copy voids the pass (its sandbox should have stopped it). */
@@ -153,12 +143,11 @@ export class CodexEngine implements AgentEngine {
   }
 }
 
-/** The policy's base URL as a Codex model provider of its own (the Responses API, its own key variable). */
-function providerConfig(baseUrl: string | undefined): Loose {
-  const hardening = { mcp_servers: {}, web_search: 'disabled' };
-  if (!baseUrl) return hardening;
+/** The metering gateway as a Codex model provider of its own (the Responses API, its own key variable). */
+function providerConfig(baseUrl: string): Loose {
   return {
-    ...hardening,
+    mcp_servers: {},
+    web_search: 'disabled',
     model_provider: 'switchyard',
     model_providers: {
       switchyard: { name: 'Switchyard', base_url: baseUrl, env_key: 'CODEX_API_KEY', wire_api: 'responses' },

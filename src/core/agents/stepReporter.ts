@@ -6,6 +6,7 @@ import { serverOf } from '../stage/callWatch';
 import type { PipelineEventOf } from '../stage/events';
 import type { StageRun } from '../stage/stageRun';
 import type { AgentPassOutcome, AgentStep } from './agentTypes';
+import type { LimitStop } from './limitWatch';
 
 type CallEvent = Omit<PipelineEventOf<'model-call-finished'>, 'runId' | 'at'>;
 
@@ -64,11 +65,13 @@ export class StepReporter {
     }
   }
 
-  /** One line closing the pass's output: what the agent did, in numbers. */
-  summary(out: AgentPassOutcome, refused: number): void {
+  /** One line closing the pass's output: what the agent did, in numbers, and what stopped it. */
+  summary(out: AgentPassOutcome, refused: number, stopped?: 'cancelled' | LimitStop): void {
     const tools = [...this.counts].map(([t, n]) => `${t} ×${n}`).join(', ') || 'no tool calls';
     const turns = out.turns ? `${out.turns} turn(s); ` : '';
-    this.sr.output(`── agent pass: ${turns}${tools}${refused ? `; ${refused} refused` : ''}; stopped: ${out.stop}\n`);
+    const why =
+      stopped === 'cancelled' ? 'stopped: cancelled' : stopped ? `stopped at ${stopped.what}` : `stopped: ${out.stop}`;
+    this.sr.output(`── agent pass: ${turns}${tools}${refused ? `; ${refused} refused` : ''}; ${why}\n`);
   }
 
   callEvent(
@@ -78,14 +81,18 @@ export class StepReporter {
       durationMs: number;
       out: AgentPassOutcome;
       costUsd: number;
-      stopped?: 'cancelled' | 'timeout';
+      /** Cancelled by the user, or stopped at a limit. */
+      stopped?: 'cancelled' | LimitStop;
     },
   ): CallEvent {
     const { out } = p;
-    const failed = p.stopped === 'timeout' || out.stop !== 'done';
-    const error = failed
-      ? { kind: p.stopped ?? out.stop, message: out.errors.join('; ') || p.stopped || out.stop, modelId: spec.id }
-      : undefined;
+    const limit = typeof p.stopped === 'object' ? p.stopped : undefined;
+    const failed = !!limit || out.stop !== 'done';
+    const error = limit
+      ? { kind: limit.kind, message: `stopped at ${limit.what}`, modelId: spec.id }
+      : failed
+        ? { kind: out.stop, message: out.errors.join('; ') || out.stop, modelId: spec.id }
+        : undefined;
     return {
       type: 'model-call-finished',
       stage: this.sr.stage,
@@ -104,7 +111,7 @@ export class StepReporter {
       ...(out.usage.cachedInputTokens ? { cachedInputTokens: out.usage.cachedInputTokens } : {}),
       usageEstimated: false,
       costUsd: p.costUsd,
-      stopReason: out.stop === 'done' ? 'stop' : out.stop,
+      stopReason: limit ? limit.kind : out.stop === 'done' ? 'stop' : out.stop,
       attempts: 1,
       status: p.stopped === 'cancelled' ? 'cancelled' : failed ? 'failed' : 'ok',
       ...(error ? { error } : {}),

@@ -30,7 +30,7 @@ export function isAgentProvider(provider: string): provider is AgentProvider {
 
 export const AgentLimitsSchema = z
   .object({
-    maxTurns: z.number().int().min(1).max(200).default(30).describe('Model turns the agent may take in one pass.'),
+    maxTurns: z.number().int().min(1).max(200).default(30).describe('Model requests the agent may make in one pass.'),
     timeoutSeconds: z
       .number()
       .positive()
@@ -41,7 +41,7 @@ export const AgentLimitsSchema = z
       .number()
       .positive()
       .optional()
-      .describe('US dollars the agent may spend in one pass (its own accounting); the run budget applies too.'),
+      .describe('US dollars one pass may cost (priced per model request); the run budget applies too.'),
   })
   .strict();
 export type AgentLimits = z.infer<typeof AgentLimitsSchema>;

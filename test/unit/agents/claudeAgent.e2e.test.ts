@@ -5,46 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
 import { approve, KEY } from '../pipeline/harness';
 import { askForSumNote, endAgentRun, startAgentRun } from './agentHarness';
+import { claudePolicy } from './agentPolicies';
 import { sessionOf, type AgentStepScript } from '../../support/agentScript';
-import type { LoopbackServer } from '../../support/loopbackServer';
 
 const CART = 'export function total(items: number[]): number {\n  return items.reduce((a, b) => a - b, 0);\n}\n';
 const FIXED = CART.replace('a - b', 'a + b');
-
-function agentPolicy(
-  server: LoopbackServer,
-  agent: Record<string, unknown> = {},
-  extra: Partial<RoutingPolicyInput> = {},
-) {
-  return RoutingPolicySchema.parse({
-    models: [
-      {
-        id: 'claude-code',
-        provider: 'claude-agent',
-        model: 'claude-sonnet-test',
-        vendor: 'anthropic',
-        baseUrl: server.anthropicBaseUrl,
-        price: { inputPerMTok: 3, outputPerMTok: 15 },
-        agent: { maxTurns: 8, timeoutSeconds: 60, ...agent },
-      },
-      {
-        id: 'gpt',
-        provider: 'openai',
-        model: 'gpt-test',
-        vendor: 'openai',
-        baseUrl: server.openaiBaseUrl,
-        price: { inputPerMTok: 1.25, outputPerMTok: 10 },
-        tier: 'strong',
-      },
-    ],
-    stages: { implementer: ['claude-code'], critic: ['gpt'], finalOwner: ['gpt'] },
-    rules: { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 } },
-    ...extra,
-  });
-}
 
 const setUp = (steps: AgentStepScript[]) =>
   startAgentRun({ 'src/cart.ts': CART, 'README.md': '# shop\n' }, steps, 'claude');
@@ -76,7 +43,7 @@ test('Claude Code edits its scratch copy; its diff reaches the GPT critic; the w
     a.h.queues.critic.push(approve('the sum is right now'));
     let atGate = '';
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
-      policy: agentPolicy(a.h.server),
+      policy: claudePolicy(a.h.server),
       agents: a.host,
       confirmEveryApply: true,
       gate: async () => {
@@ -133,7 +100,7 @@ test('Send back resumes the same Claude Code session with the findings, on the s
   try {
     a.h.queues.critic.push(askForSumNote(), approve());
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
-      policy: agentPolicy(a.h.server),
+      policy: claudePolicy(a.h.server),
       agents: a.host,
     });
     assert.equal(r.outcome, 'applied', r.message);
@@ -159,7 +126,7 @@ test('an agent that edits nothing is reported, and nothing is applied', async ()
   const a = await setUp([{ tool: 'Read', input: { file_path: '{cwd}/src/cart.ts' } }, { text: 'Looks fine to me.' }]);
   try {
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
-      policy: agentPolicy(a.h.server),
+      policy: claudePolicy(a.h.server),
       agents: a.host,
     });
     assert.equal(r.outcome, 'failed');
@@ -182,7 +149,7 @@ test('an agent that edits outside its copy is refused and reported; the real fil
   target = join(a.h.root, 'src/planted.ts');
   try {
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
-      policy: agentPolicy(a.h.server),
+      policy: claudePolicy(a.h.server),
       agents: a.host,
     });
     assert.equal(r.outcome, 'failed');
@@ -210,7 +177,7 @@ test('Cancel stops the agent and its process within seconds; nothing is applied'
       }, 20);
     });
     const run = a.h.run('Fix the negative total in src/cart.ts', {
-      policy: agentPolicy(a.h.server),
+      policy: claudePolicy(a.h.server),
       agents: a.host,
       signal: ac.signal,
     });
@@ -233,11 +200,12 @@ test('the time limit stops an agent that hangs, and says which limit', async () 
   const a = await setUp([{ reply: { fault: { kind: 'hang' } } }]);
   try {
     const r = await a.h.run('Fix the negative total in src/cart.ts', {
-      policy: agentPolicy(a.h.server, { timeoutSeconds: 2 }),
+      policy: claudePolicy(a.h.server, { timeoutSeconds: 2 }),
       agents: a.host,
     });
     assert.equal(r.outcome, 'failed');
-    assert.match(r.message, /did not finish within 2 s \(agent\.timeoutSeconds\); it was stopped/);
+    assert.match(r.message, /claude-code was stopped at its time limit \(agent\.timeoutSeconds = 2 s\)/);
+    assert.equal(r.record.error?.kind, 'timeout');
     assert.deepEqual(processesUnder(a.scratch), []);
     assert.equal(a.h.read('src/cart.ts'), CART);
   } finally {
@@ -249,7 +217,7 @@ test('an agent whose vendor may not read the files in scope is not started, and 
   const a = await setUp([...READ_AND_FIX]);
   writeFileSync(join(a.h.root, 'src/payments.ts'), 'export const fee = 1;\n');
   try {
-    const policy = agentPolicy(
+    const policy = claudePolicy(
       a.h.server,
       {},
       { rules: { residency: [{ paths: ['src/**'], denyVendors: ['anthropic'] }] } },

@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { RoutingPolicySchema, type RoutingPolicyInput } from '../../../src/core/config/policySchema';
 import { approve, KEY } from '../pipeline/harness';
 import { askForSumNote, endAgentRun, startAgentRun } from './agentHarness';
+import { codexPolicy } from './agentPolicies';
 import { sessionOf, type AgentStepScript } from '../../support/agentScript';
-import type { LoopbackServer } from '../../support/loopbackServer';
 
 const CART = 'export function total(items: number[]): number {\n  return items.reduce((a, b) => a - b, 0);\n}\n';
 const FIXED = CART.replace('a - b', 'a + b');
@@ -17,34 +16,6 @@ const FIXED = CART.replace('a - b', 'a + b');
 const patch = (from: string, to: string) => ({
   cmd: `apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: src/cart.ts\n@@\n-${from}\n+${to}\n*** End Patch\nEOF`,
 });
-
-function codexPolicy(server: LoopbackServer, extra: Partial<RoutingPolicyInput> = {}) {
-  return RoutingPolicySchema.parse({
-    models: [
-      {
-        id: 'codex',
-        provider: 'codex-agent',
-        model: 'gpt-codex-test',
-        vendor: 'openai',
-        baseUrl: server.openaiBaseUrl,
-        price: { inputPerMTok: 1.25, outputPerMTok: 10 },
-        agent: { maxTurns: 8, timeoutSeconds: 90 },
-      },
-      {
-        id: 'claude',
-        provider: 'anthropic',
-        model: 'claude-critic-test',
-        vendor: 'anthropic',
-        baseUrl: server.anthropicBaseUrl,
-        price: { inputPerMTok: 3, outputPerMTok: 15 },
-        tier: 'strong',
-      },
-    ],
-    stages: { implementer: ['codex'], critic: ['claude'], finalOwner: ['claude'] },
-    rules: { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 5 } },
-    ...extra,
-  });
-}
 
 const setUp = (steps: AgentStepScript[]) => startAgentRun({ 'src/cart.ts': CART }, steps, 'codex');
 const tearDown = endAgentRun;
@@ -160,9 +131,13 @@ test('Cancel stops Codex within seconds and leaves no process; nothing is applie
 test('Codex, which cannot be screened file by file, is not started when a residency rule keeps a file from it', async () => {
   const a = await setUp([]);
   try {
-    const policy = codexPolicy(a.h.server, {
-      rules: { residency: [{ paths: ['src/**'], stages: ['implementer'], denyVendors: ['openai'] }] },
-    });
+    const policy = codexPolicy(
+      a.h.server,
+      {},
+      {
+        rules: { residency: [{ paths: ['src/**'], stages: ['implementer'], denyVendors: ['openai'] }] },
+      },
+    );
     const r = await a.h.run('Tidy the README', { policy, agents: a.host });
     assert.equal(r.outcome, 'failed');
     assert.match(r.message, /codex was not started: it can read any file in its copy, and .*src\/cart\.ts/);
