@@ -1,7 +1,9 @@
 // Builds every bundle Switchyard ships or tests with.
 //   dist/extension.js  registration only: small so VS Code loads it fast
 //   dist/main.js       everything else the extension needs, required on first use
-//   dist/webview.js    the routing panel's app (browser)
+//   dist/webview.js    the routing panel's app (browser), from webview/main.ts
+//   dist/scorecard.js  the Scorecard view's app, from webview/scorecard/main.ts
+//   dist/routingReview.js  the routing review's app, from webview/routingReview/main.ts
 //   dist/cli.js        the `switchyard` command line: a launcher that loads dist/cliLocate.js for
 //                      `locate` (small, so a warm answer is fast) and dist/cliMain.js for the rest
 //   dist/telemetry.js  the OpenTelemetry exporter, required by main.js and cliMain.js only when export is on
@@ -74,8 +76,14 @@ const builds = [
     minify: true,
     logLevel: 'warning',
     legalComments: 'none',
-    entryPoints: ['webview/main.ts'],
-    outfile: 'dist/webview.js',
+    // One bundle per view (each page loads only its own app), all on webview/'s shared dom.ts and
+    // hostChannel.ts and src/protocol's channel.ts.
+    entryPoints: {
+      webview: 'webview/main.ts',
+      scorecard: 'webview/scorecard/main.ts',
+      routingReview: 'webview/routingReview/main.ts',
+    },
+    outdir: 'dist',
   },
 ];
 

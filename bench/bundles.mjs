@@ -11,7 +11,10 @@ export async function run({ root }) {
   const figures = {
     extensionKb: size('extension.js'),
     mainKb: size('main.js'),
+    // The three webview apps, one bundle each (the routing panel, the Scorecard view, the routing review).
     webviewKb: size('webview.js'),
+    scorecardKb: size('scorecard.js'),
+    routingReviewKb: size('routingReview.js'),
     cliKb: size('cli.js'),
     // The OpenTelemetry exporter: required by main.js and cli.js only when export is switched on.
     telemetryKb: size('telemetry.js'),

@@ -1,59 +1,61 @@
-// The webview's end of the panel protocol: posts `ready` first, sends requests with ids and
-// resolves them from the host's responses, and hands validated notifications to one handler per
-// method. Anything the protocol does not declare is dropped here, before the app sees it.
-import {
-  parseHostMessage,
-  validateResult,
-  webviewNotify,
-  webviewRequest,
-  type HostNotificationName,
-  type HostNotificationParams,
-  type RequestParams,
-  type RequestResult,
-  type WebviewRequestName,
-  type WebviewToHost,
-} from '../src/protocol/panelProtocol';
+// The webview's end of a view's protocol (src/protocol/channel.ts), the same for every view: posts
+// `ready` first, sends requests with ids and resolves them from the host's responses (checked
+// against the request they answer), and hands validated notifications to one handler per method.
+// Anything the protocol does not declare is dropped here, before the app sees it.
+import type {
+  HostName,
+  HostParams,
+  ParamsOf,
+  Protocol,
+  ProtocolMaps,
+  RequestName,
+  ResultOf,
+  WebviewEnvelope,
+} from '../src/protocol/channel';
 
 interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
+  postMessage(message: WebviewEnvelope): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type Handlers = { [K in HostNotificationName]?: (params: HostNotificationParams<K>) => void };
+export type Handlers<P extends ProtocolMaps> = { [K in HostName<P>]?: (params: HostParams<P, K>) => void };
 
-export class HostChannel {
+export class HostChannel<P extends ProtocolMaps> {
   private readonly api = acquireVsCodeApi();
   private nextId = 1;
   private readonly pending = new Map<
     number,
-    { method: WebviewRequestName; resolve: (r: unknown) => void; reject: (e: Error) => void }
+    { method: RequestName<P>; resolve: (r: unknown) => void; reject: (e: Error) => void }
   >();
 
-  constructor(private readonly handlers: Handlers) {
+  constructor(
+    private readonly protocol: Protocol<P>,
+    private readonly handlers: Handlers<P>,
+  ) {
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
   }
 
   ready(): void {
-    this.api.postMessage(webviewNotify('ready', {}));
+    this.api.postMessage(this.protocol.readyMessage());
   }
 
-  request<K extends WebviewRequestName>(method: K, params: RequestParams<K>): Promise<RequestResult<K>> {
+  request<K extends RequestName<P>>(method: K, params: ParamsOf<P, K>): Promise<ResultOf<P, K>> {
     const id = this.nextId++;
-    return new Promise<RequestResult<K>>((resolve, reject) => {
+    return new Promise<ResultOf<P, K>>((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (r: unknown) => void, reject });
-      this.api.postMessage(webviewRequest(id, method, params));
+      this.api.postMessage(this.protocol.webviewRequest(id, method, params));
     });
   }
 
   private receive(raw: unknown): void {
-    const m = parseHostMessage(raw);
+    const m = this.protocol.parseHostMessage(raw);
     if (!m) return;
     if (m.kind === 'response') {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if (!m.ok) return p.reject(new Error(m.error));
-      const result = validateResult(p.method, m.result);
+      const result = this.protocol.validateResult(p.method, m.result);
       if (result === undefined) p.reject(new Error(`The extension sent an unexpected reply to ${p.method}.`));
       else p.resolve(result);
       return;

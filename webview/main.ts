@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import type { PanelStage, RunView } from '../src/protocol/panelProtocol';
+import { panelProtocol, type PanelStage, type RunView } from '../src/protocol/panelProtocol';
 import { h } from './dom';
 import { HostChannel } from './hostChannel';
 import { OutputStreams } from './outputStreams';
@@ -145,7 +145,7 @@ function render(): void {
   }
 }
 
-const channel = new HostChannel({
+const channel = new HostChannel(panelProtocol, {
   'run/snapshot': (p) => {
     const newRun = p.run?.runId !== run?.runId;
     run = p.run;

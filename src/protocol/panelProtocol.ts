@@ -1,10 +1,21 @@
-// The one message map between the routing panel's host (src/vscode/panel) and its app (webview/).
-// Both ends validate every message with these zod schemas and drop anything unknown or malformed,
-// so neither side can be driven by a message shape the other did not declare.
-// Shape: host → webview notifications; webview → host notifications (`ready`) and requests that
-// the host answers with a response carrying the same id.
+// The message map between the routing panel's host (src/vscode/panel) and its app (webview/panel),
+// on the wire every view shares (channel.ts): both ends validate every message with these schemas.
 // Namespace import: `import { z }` defeats tree-shaking and pulls all of zod (~450 KB) into the webview bundle.
 import * as z from 'zod';
+import {
+  defineProtocol,
+  ReadySchema,
+  type HostEnvelope,
+  type HostName,
+  type HostParams,
+  type NotifyName,
+  type ParamsOf,
+  type ParsedHost,
+  type ParsedWebview,
+  type RequestName,
+  type ResultOf,
+  type WebviewEnvelope,
+} from './channel';
 import { STAGES } from '../core/config/stages';
 
 /** The stages in run order, and the role names (the webview may import only src/protocol). */
@@ -170,7 +181,7 @@ export const HostNotifications = {
 
 /** Webview → host notifications. */
 export const WebviewNotifications = {
-  ready: z.object({}),
+  ready: ReadySchema,
 } as const;
 
 /** Webview → host requests: [params, result]. */
@@ -187,120 +198,23 @@ export const WebviewRequests = {
   'link/open': [z.object({ href: z.string().max(2000) }), z.object({ opened: z.boolean() })],
 } as const;
 
-export type HostNotificationName = keyof typeof HostNotifications;
-export type HostNotificationParams<K extends HostNotificationName> = z.infer<(typeof HostNotifications)[K]>;
-export type WebviewNotificationName = keyof typeof WebviewNotifications;
-export type WebviewRequestName = keyof typeof WebviewRequests;
-export type RequestParams<K extends WebviewRequestName> = z.infer<(typeof WebviewRequests)[K][0]>;
-export type RequestResult<K extends WebviewRequestName> = z.infer<(typeof WebviewRequests)[K][1]>;
+export const panelProtocol = defineProtocol({
+  host: HostNotifications,
+  webview: WebviewNotifications,
+  requests: WebviewRequests,
+});
+export type PanelMaps = typeof panelProtocol.maps;
 
-/** Envelopes on the wire. */
-export type HostToWebview =
-  | { kind: 'notify'; method: HostNotificationName; params: unknown }
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
-export type WebviewToHost =
-  | { kind: 'notify'; method: WebviewNotificationName; params: unknown }
-  | { kind: 'request'; id: number; method: WebviewRequestName; params: unknown };
+export type HostNotificationName = HostName<PanelMaps>;
+export type HostNotificationParams<K extends HostNotificationName> = HostParams<PanelMaps, K>;
+export type WebviewNotificationName = NotifyName<PanelMaps>;
+export type WebviewRequestName = RequestName<PanelMaps>;
+export type RequestParams<K extends WebviewRequestName> = ParamsOf<PanelMaps, K>;
+export type RequestResult<K extends WebviewRequestName> = ResultOf<PanelMaps, K>;
+export type HostToWebview = HostEnvelope<PanelMaps>;
+export type WebviewToHost = WebviewEnvelope<PanelMaps>;
+export type ParsedWebviewMessage = ParsedWebview<PanelMaps>;
+export type ParsedHostMessage = ParsedHost<PanelMaps>;
 
-const EnvelopeSchema = z.union([
-  z.object({ kind: z.literal('notify'), method: z.string().max(100), params: z.unknown() }),
-  z.object({
-    kind: z.literal('request'),
-    id: z.number().int().nonnegative(),
-    method: z.string().max(100),
-    params: z.unknown(),
-  }),
-  z.object({
-    kind: z.literal('response'),
-    id: z.number().int().nonnegative(),
-    ok: z.literal(true),
-    result: z.unknown(),
-  }),
-  z.object({
-    kind: z.literal('response'),
-    id: z.number().int().nonnegative(),
-    ok: z.literal(false),
-    error: z.string().max(20_000),
-  }),
-]);
-
-function has<T extends object>(map: T, key: string): key is Extract<keyof T, string> {
-  return Object.prototype.hasOwnProperty.call(map, key);
-}
-
-/** A message the host accepted from the webview, with params already validated. */
-export type ParsedWebviewMessage =
-  | { kind: 'notify'; method: WebviewNotificationName; params: Record<string, never> }
-  | {
-      [K in WebviewRequestName]: { kind: 'request'; id: number; method: K; params: RequestParams<K> };
-    }[WebviewRequestName];
-
-/** Host side: returns undefined for anything the map does not declare or whose params do not validate. */
-export function parseWebviewMessage(raw: unknown): ParsedWebviewMessage | undefined {
-  const env = EnvelopeSchema.safeParse(raw);
-  if (!env.success) return undefined;
-  const m = env.data;
-  if (m.kind === 'notify') {
-    if (!has(WebviewNotifications, m.method)) return undefined;
-    const p = WebviewNotifications[m.method].safeParse(m.params ?? {});
-    return p.success ? ({ kind: 'notify', method: m.method, params: p.data } as ParsedWebviewMessage) : undefined;
-  }
-  if (m.kind === 'request') {
-    if (!has(WebviewRequests, m.method)) return undefined;
-    const p = WebviewRequests[m.method][0].safeParse(m.params ?? {});
-    return p.success
-      ? ({ kind: 'request', id: m.id, method: m.method, params: p.data } as ParsedWebviewMessage)
-      : undefined;
-  }
-  return undefined;
-}
-
-/** A message the webview accepted from the host. */
-export type ParsedHostMessage =
-  | {
-      [K in HostNotificationName]: { kind: 'notify'; method: K; params: HostNotificationParams<K> };
-    }[HostNotificationName]
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
-
-/** Webview side. Responses are returned unvalidated here; `validateResult` checks them against the
- * request they answer, which only the caller knows. */
-export function parseHostMessage(raw: unknown): ParsedHostMessage | undefined {
-  const env = EnvelopeSchema.safeParse(raw);
-  if (!env.success) return undefined;
-  const m = env.data;
-  if (m.kind === 'notify') {
-    if (!has(HostNotifications, m.method)) return undefined;
-    const p = HostNotifications[m.method].safeParse(m.params);
-    return p.success ? ({ kind: 'notify', method: m.method, params: p.data } as ParsedHostMessage) : undefined;
-  }
-  if (m.kind === 'response') return m;
-  return undefined;
-}
-
-export function validateResult<K extends WebviewRequestName>(method: K, result: unknown): RequestResult<K> | undefined {
-  const p = WebviewRequests[method][1].safeParse(result);
-  return p.success ? (p.data as RequestResult<K>) : undefined;
-}
-
-/** Builders, so senders cannot put a method and params together that the map does not pair. */
-export function hostNotify<K extends HostNotificationName>(
-  method: K,
-  params: z.input<(typeof HostNotifications)[K]>,
-): HostToWebview {
-  return { kind: 'notify', method, params };
-}
-export function webviewRequest<K extends WebviewRequestName>(
-  id: number,
-  method: K,
-  params: RequestParams<K>,
-): WebviewToHost {
-  return { kind: 'request', id, method, params };
-}
-export function webviewNotify<K extends WebviewNotificationName>(
-  method: K,
-  params: z.input<(typeof WebviewNotifications)[K]>,
-): WebviewToHost {
-  return { kind: 'notify', method, params };
-}
+export const { parseWebviewMessage, parseHostMessage, validateResult, hostNotify, webviewRequest, webviewNotify } =
+  panelProtocol;

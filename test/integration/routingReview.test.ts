@@ -17,6 +17,9 @@ import {
   loopbackPolicy,
 } from './extensionFixtures';
 import { mainModule } from './hostHelpers';
+import { routingReviewProtocol } from '../../src/protocol/routingReviewProtocol';
+import { renderReview } from '../../webview/routingReview/renderReview';
+import { installFakeDom, serialize, type FakeElement } from '../unit/hostile/fakeDom';
 
 const TASK = 'Fix the negative total in src/cart.ts when the discount is over 100%';
 
@@ -28,9 +31,29 @@ interface ReviewResult {
   };
   shown: {
     accept(opts: { confirm: (q: string) => Thenable<boolean> }): Promise<string | undefined>;
-    html(): string;
+    state(): { report: unknown; accepted?: string };
+    pageHtml(): string;
     panel: vscode.WebviewPanel;
   };
+}
+
+/** What the review's app draws from the state the host last sent it (through the protocol's check). */
+function drawn(shown: ReviewResult['shown']): string {
+  const { report, accepted } = shown.state();
+  const sent = routingReviewProtocol.parseHostMessage({
+    kind: 'notify',
+    method: 'review/state',
+    params: { report, accepted },
+  });
+  assert.ok(sent?.kind === 'notify', 'the report the host sends passes the protocol');
+  const restore = installFakeDom();
+  try {
+    return renderReview(sent.params.report, sent.params.accepted, () => {})
+      .map((n) => serialize(n as unknown as FakeElement))
+      .join('');
+  } finally {
+    restore();
+  }
 }
 
 function record(runId: string) {
@@ -172,8 +195,9 @@ suite('routing review and scorecard', () => {
     assert.equal(r.report.candidateSide.headUsed, 1);
     assert.ok(r.report.candidateSide.costUsd < r.report.current.costUsd, 'the candidate is cheaper per token');
     assert.equal(r.report.suggestion.recommend, true, r.report.suggestion.reasons.join(' '));
-    assert.match(r.shown.html(), /Approval rate/);
-    assert.match(r.shown.html(), /<button id="accept">/);
+    assert.match(r.shown.pageHtml(), /<script nonce="[^"]+" src="[^"]+\/dist\/routingReview\.js"><\/script>/);
+    assert.match(drawn(r.shown), /Approval rate/);
+    assert.match(drawn(r.shown), /<button id="accept">/);
 
     let asked = '';
     const done = await r.shown.accept({ confirm: async (q) => ((asked = q), true) });
@@ -189,7 +213,7 @@ suite('routing review and scorecard', () => {
     const after = await bytes('.switchyard/routing.json');
     assert.match(after, /^\/\/ team policy\n/, 'comments survive the edit');
     assert.deepEqual(JSON.parse(after.slice(after.indexOf('{'))).stages.implementer, ['loop-new', 'loop-claude']);
-    assert.match(r.shown.html(), /Applied: stages\.implementer/);
+    assert.match(drawn(r.shown), /Applied: stages\.implementer/);
   });
 
   test('the Scorecard view is contributed to the Switchyard sidebar and opens', async () => {

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { TaskKindSchema, type Stage } from '../config/policySchema';
 import { STAGES } from '../config/stages';
 import { isTrustedChange, type RunRecord } from '../ledger/runRecordSchema';
+import { TIME_RANGES } from './timeRanges';
 
-export const TimeRangeSchema = z.enum(['7d', '30d', '90d', 'all']);
+export const TimeRangeSchema = z.enum(TIME_RANGES);
 export type TimeRange = z.infer<typeof TimeRangeSchema>;
 
 export const ScorecardFilterSchema = z.object({

@@ -4,7 +4,7 @@
 // `.switchyard/routing.json`, and the JSON Schema VS Code uses to complete and validate that file.
 import { z } from 'zod';
 import { globProblem } from './pathGlob';
-import { STAGES } from './stages';
+import { STAGES, TASK_KINDS } from './stages';
 
 export const StageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof StageSchema>;
@@ -12,7 +12,7 @@ export type Stage = z.infer<typeof StageSchema>;
 export const RiskSchema = z.enum(['low', 'medium', 'high']);
 export type Risk = z.infer<typeof RiskSchema>;
 
-export const TaskKindSchema = z.enum(['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore']);
+export const TaskKindSchema = z.enum(TASK_KINDS);
 export type TaskKind = z.infer<typeof TaskKindSchema>;
 
 export const ProviderKindSchema = z

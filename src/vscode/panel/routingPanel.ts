@@ -1,23 +1,15 @@
-// Hosts the routing panel webview: builds its HTML (CSP + nonce, only dist/ and media/ loadable),
-// waits for the app's `ready` before sending anything, answers its requests by id, and streams
-// model output as per-frame batches of deltas. One panel per window, reused across runs.
+// Hosts the routing panel webview through the shared WebviewController (page with CSP + nonce,
+// the `ready` handshake, requests answered by id) and streams model output as per-frame batches of
+// deltas. One panel per window, reused across runs.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../lifecycle';
-import {
-  hostNotify,
-  parseWebviewMessage,
-  type HostToWebview,
-  type RequestParams,
-  type RequestResult,
-  type WebviewRequestName,
-} from '../../protocol/panelProtocol';
+import { panelProtocol, type PanelMaps } from '../../protocol/panelProtocol';
 import type { ActiveRun, RunRegistry } from '../runs/runRegistry';
+import { WebviewController, type RequestHandlers } from '../webviewHost/webviewController';
+import { webviewOptions, webviewPage } from '../webviewHost/webviewResources';
 import { DeltaBatcher } from './deltaBatcher';
-import { buildPanelHtml, makeNonce } from './panelHtml';
 
-export type PanelRequestHandlers = {
-  [K in WebviewRequestName]: (params: RequestParams<K>) => Promise<RequestResult<K>>;
-};
+export type PanelRequestHandlers = RequestHandlers<PanelMaps>;
 
 export const PANEL_VIEW_TYPE = 'switchyard.routingPanel';
 
@@ -32,7 +24,7 @@ function panelColumn(): vscode.ViewColumn {
 
 export class RoutingPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
+  private controller: WebviewController<PanelMaps> | undefined;
   private batcher: DeltaBatcher | undefined;
   private batcherRunId = '';
   /** Counts what was posted, so tests and the benchmark can check the message rate. */
@@ -47,15 +39,15 @@ export class RoutingPanel extends Disposable {
     this._register(runs.onDidChange((run) => this.onRunChanged(run)));
     this._register(
       runs.onDelta(({ run, stage, text }) => {
-        if (!this.panel || !this.ready) return;
+        if (!this.isReady) return;
         this.batcherFor(run).push(stage, text);
       }),
     );
     this._register(
       runs.onClear(({ run, stage }) => {
-        if (!this.panel || !this.ready) return;
+        if (!this.isReady) return;
         this.batcherFor(run).drop(stage);
-        this.post(hostNotify('stage/clear', { runId: run.runId, stage }));
+        this.notify('stage/clear', { runId: run.runId, stage });
       }),
     );
     // Disposed first (registered last): the open panel and the batcher of the current run.
@@ -69,7 +61,7 @@ export class RoutingPanel extends Disposable {
 
   /** The panel exists and its app said `ready` (messages posted now are received). */
   get isReady(): boolean {
-    return Boolean(this.panel) && this.ready;
+    return Boolean(this.panel) && (this.controller?.isReady ?? false);
   }
 
   get visible(): boolean {
@@ -95,40 +87,29 @@ export class RoutingPanel extends Disposable {
       PANEL_VIEW_TYPE,
       'Switchyard routing',
       { viewColumn: panelColumn(), preserveFocus },
-      {
-        enableScripts: true,
-        enableCommandUris: false,
-        retainContextWhenHidden: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(this.extensionUri, 'dist'),
-          vscode.Uri.joinPath(this.extensionUri, 'media'),
-        ],
-      },
+      { ...webviewOptions(this.extensionUri), retainContextWhenHidden: true },
     );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'switchyard.svg');
     this.panel = panel;
-    this.ready = false;
-    const w = panel.webview;
-    w.html = buildPanelHtml({
-      cspSource: w.cspSource,
-      nonce: makeNonce(),
-      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
-      title: 'Switchyard routing',
+    const page = webviewPage(panel.webview, this.extensionUri, 'Switchyard routing', 'webview.js', 'panel.css');
+    const controller = new WebviewController(panelProtocol, panel.webview, page, this.handlers, {
+      onReady: () => this.sendSnapshot(),
+      onPost: () => this.stats.posted++,
     });
-    const sub = w.onDidReceiveMessage((raw) => void this.receive(raw));
+    this.controller = controller;
+    controller.render();
     panel.onDidDispose(() => {
-      sub.dispose();
+      controller.dispose();
       this.batcher?.dispose();
       this.batcher = undefined;
       this.panel = undefined;
-      this.ready = false;
+      this.controller = undefined;
     });
   }
 
   /** Scrolls the panel to a finding (from a comment thread). */
   focusFinding(findingId: string): void {
-    if (this.panel && this.ready) this.post(hostNotify('finding/focus', { findingId }));
+    this.notify('finding/focus', { findingId });
   }
 
   private batcherFor(run: ActiveRun): DeltaBatcher {
@@ -137,14 +118,14 @@ export class RoutingPanel extends Disposable {
       this.batcherRunId = run.runId;
       this.batcher = new DeltaBatcher((deltas) => {
         this.stats.deltaMessages++;
-        this.post(hostNotify('stage/output', { runId: run.runId, deltas }));
+        this.notify('stage/output', { runId: run.runId, deltas });
       });
     }
     return this.batcher;
   }
 
   private onRunChanged(run: ActiveRun | undefined): void {
-    if (!this.panel || !this.ready) return;
+    if (!this.isReady) return;
     if (run && run.runId !== this.batcherRunId) {
       // A new run: the app starts from a fresh snapshot.
       this.batcherFor(run);
@@ -154,39 +135,23 @@ export class RoutingPanel extends Disposable {
     // Output that streamed before this change goes first, so the panel never shows a stage done
     // with its last words still in flight.
     this.batcher?.flush();
-    if (run) this.post(hostNotify('run/state', { run: run.model.view }));
+    if (run) this.notify('run/state', { run: run.model.view });
   }
 
   private sendSnapshot(): void {
     const run = this.runs.current;
     if (run) this.batcherFor(run);
-    this.post(
-      hostNotify('run/snapshot', {
-        run: run ? run.model.view : null,
-        outputs: run ? Object.fromEntries(run.model.outputs) : {},
-      }),
-    );
+    this.notify('run/snapshot', {
+      run: run ? run.model.view : null,
+      outputs: run ? Object.fromEntries(run.model.outputs) : {},
+    });
   }
 
-  private post(message: HostToWebview): void {
-    this.stats.posted++;
-    void this.panel?.webview.postMessage(message);
-  }
+  private notify: WebviewController<PanelMaps>['notify'] = (method, params) =>
+    this.controller?.notify(method, params) ?? false;
 
+  /** The app's messages, as the webview delivers them (the hostile-host test calls this directly). */
   private async receive(raw: unknown): Promise<void> {
-    const m = parseWebviewMessage(raw);
-    if (!m) return; // undeclared or malformed: dropped
-    if (m.kind === 'notify') {
-      this.ready = true;
-      this.sendSnapshot();
-      return;
-    }
-    const handler = this.handlers[m.method] as (p: unknown) => Promise<unknown>;
-    try {
-      const result = await handler(m.params);
-      this.post({ kind: 'response', id: m.id, ok: true, result });
-    } catch (err) {
-      this.post({ kind: 'response', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) });
-    }
+    await this.controller?.receive(raw);
   }
 }

@@ -1,53 +1,72 @@
-// The Scorecard view in the Switchyard sidebar (a webview view): reads the run ledger, applies the
-// filters the person picked, and renders the figures and the chart. Messages from the view are
-// checked with zod; the view is re-rendered whole on each change (a few kB, on a click).
+// The Scorecard view in the Switchyard sidebar (a webview view, app in webview/scorecard/): reads
+// the run ledger, applies the filters the person picked, and sends the figures; the app draws them.
+// The page, the `ready` handshake and the checking of the app's requests are the shared
+// WebviewController's (src/protocol/scorecardProtocol.ts declares the messages).
 import * as vscode from 'vscode';
 import { StorageKeys } from '../../core/config/settingsKeys';
 import { Commands } from '../commandIds';
 import { ScorecardFilterSchema, type ScorecardFilter } from '../../core/bench/scorecardFilters';
 import { buildScorecardView } from '../../core/bench/scorecardView';
 import { readRecords } from '../../core/ledger/ledgerFile';
-import { makeNonce } from '../panel/panelHtml';
+import { scorecardProtocol, type ScorecardMaps } from '../../protocol/scorecardProtocol';
+import { Disposable, toDisposable } from '../lifecycle';
 import type { Services } from '../services';
+import { WebviewController } from '../webviewHost/webviewController';
+import { webviewOptions, webviewPage } from '../webviewHost/webviewResources';
 import { ledgerFile } from './ledgerLocation';
-import { ScorecardMessageSchema } from './scorecardProtocol';
-import { scorecardHtml } from './scorecardHtml';
 
 export const SCORECARD_VIEW_ID = 'switchyard.scorecard';
 const FILTER_KEY = StorageKeys.scorecardFilter;
 
-export class ScorecardViewProvider implements vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
+export class ScorecardViewProvider extends Disposable {
+  private controller: WebviewController<ScorecardMaps> | undefined;
   private filter: ScorecardFilter;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly svc: Services) {
+    super();
     const saved = ScorecardFilterSchema.safeParse(svc.shell.context.workspaceState.get(FILTER_KEY));
     this.filter = saved.success ? saved.data : ScorecardFilterSchema.parse({});
-    // A finished run changes the figures: redraw when the run registry says a run changed and the view is showing.
-    this.subscriptions.push(
+    // A finished run changes the figures: send them again when the run registry says a run changed.
+    this._register(
       svc.runs.onDidChange((run) => {
         if (run && !run.live) void this.render();
       }),
     );
+    this._register(toDisposable(() => this.controller?.dispose()));
   }
 
-  /** The HTML last rendered, for tests. */
-  lastHtml = '';
+  /** The page last loaded, for tests (its CSP and nonce). */
+  get pageHtml(): string {
+    return this.controller?.pageHtml ?? '';
+  }
 
   resolve(view: vscode.WebviewView): void {
-    this.view = view;
-    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [] };
-    this.subscriptions.push(
-      view.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
-      view.onDidChangeVisibility(() => {
-        if (view.visible) void this.render();
-      }),
-      view.onDidDispose(() => {
-        if (this.view === view) this.view = undefined;
-      }),
+    this.controller?.dispose();
+    const extensionUri = this.svc.shell.context.extensionUri;
+    view.webview.options = webviewOptions(extensionUri);
+    const page = webviewPage(view.webview, extensionUri, 'Switchyard scorecard', 'scorecard.js', 'views.css');
+    const controller = new WebviewController(
+      scorecardProtocol,
+      view.webview,
+      page,
+      {
+        'scorecard/filter': async ({ filter }) => (await this.setFilter(filter), {}),
+        'scorecard/refresh': async () => (await this.render(), {}),
+        'benchmark/mark': async () => (await vscode.commands.executeCommand(Commands.markBenchmark), {}),
+        'routing/review': async () => (await vscode.commands.executeCommand(Commands.reviewRouting), {}),
+      },
+      { onReady: () => void this.render() },
     );
-    void this.render();
+    this.controller = controller;
+    controller.render();
+    const visible = view.onDidChangeVisibility(() => {
+      if (view.visible) void this.render();
+    });
+    view.onDidDispose(() => {
+      visible.dispose();
+      controller.dispose();
+      if (this.controller === controller) this.controller = undefined;
+    });
   }
 
   async setFilter(filter: ScorecardFilter): Promise<void> {
@@ -56,9 +75,9 @@ export class ScorecardViewProvider implements vscode.Disposable {
     await this.render();
   }
 
+  /** Reads the ledger and sends the figures for the current filter (when the app is there to draw them). */
   async render(): Promise<void> {
-    const view = this.view;
-    if (!view) return;
+    if (!this.controller?.isReady) return;
     const file = await ledgerFile(this.svc.shell.context);
     let note: string | undefined;
     let records: Awaited<ReturnType<typeof readRecords>>['records'] = [];
@@ -70,30 +89,8 @@ export class ScorecardViewProvider implements vscode.Disposable {
     } catch (err) {
       note = `${(err as Error).message}. Check switchyard.ledgerPath.`;
     }
-    const model = buildScorecardView(records, this.filter, Date.now());
-    this.lastHtml = scorecardHtml(model, view.webview.cspSource, makeNonce(), note ?? `Ledger: ${file}`);
-    view.webview.html = this.lastHtml;
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    const msg = ScorecardMessageSchema.safeParse(raw);
-    if (!msg.success) return; // not ours or malformed: dropped, like the routing panel does
-    switch (msg.data.type) {
-      case 'filter':
-        return this.setFilter(msg.data.filter);
-      case 'refresh':
-        return this.render();
-      case 'markBenchmark':
-        await vscode.commands.executeCommand(Commands.markBenchmark);
-        return;
-      case 'reviewRouting':
-        await vscode.commands.executeCommand(Commands.reviewRouting);
-        return;
-    }
-  }
-
-  dispose(): void {
-    for (const d of this.subscriptions.splice(0)) d.dispose();
+    const view = buildScorecardView(records, this.filter, Date.now());
+    this.controller?.notify('scorecard/state', { view, note: note ?? `Ledger: ${file}` });
   }
 }
 

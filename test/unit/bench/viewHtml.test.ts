@@ -1,21 +1,82 @@
-// The scorecard view's and the routing review's HTML (vscode-free renderers): the panel's CSP with
-// this load's nonce on the only script and style, no inline style attributes (the CSP would drop
-// them), every model id and task rendered as text, the chart drawn from the series, and the Accept
-// button present only when the figures recommend a change.
+// The scorecard view and the routing review as their apps draw them (webview/scorecard and
+// webview/routingReview, on the recording DOM) inside the shared page: the CSP with this load's
+// nonce on the only script and style, no inline style attributes (the CSP would drop them), every
+// model id and task rendered as text, the chart drawn from the series, and the Accept button present
+// only when the figures recommend a change. The figures reach the renderers through the views'
+// protocols, validated as the apps validate them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildScorecardView } from '../../../src/core/bench/scorecardView';
+import { buildScorecardView, type ScorecardView } from '../../../src/core/bench/scorecardView';
 import { ScorecardFilterSchema } from '../../../src/core/bench/scorecardFilters';
 import { summariseArm } from '../../../src/core/bench/armSummary';
 import { suggestPolicyChange } from '../../../src/core/bench/suggestPolicyChange';
 import type { RoutingReviewReport } from '../../../src/core/bench/routingReview';
-import { scorecardHtml } from '../../../src/vscode/scorecard/scorecardHtml';
-import { routingReviewHtml } from '../../../src/vscode/scorecard/routingReviewHtml';
-import { costChart } from '../../../src/vscode/scorecard/costChart';
-import { ScorecardMessageSchema } from '../../../src/vscode/scorecard/scorecardProtocol';
+import { scorecardProtocol } from '../../../src/protocol/scorecardProtocol';
+import { routingReviewProtocol } from '../../../src/protocol/routingReviewProtocol';
+import { buildPageHtml } from '../../../src/vscode/webviewHost/webviewHtml';
+import { renderScorecard } from '../../../webview/scorecard/renderScorecard';
+import { costChart as drawChart } from '../../../webview/scorecard/costChart';
+import { renderReview } from '../../../webview/routingReview/renderReview';
+import { installFakeDom, serialize, type FakeElement } from '../hostile/fakeDom';
 import { FIXTURE, NOW } from './scorecardFixture';
 
 const NONCE = 'bm9uY2Vub25jZW5vbmNl';
+
+/** What the webview shows: the shared page with the app's nodes in <main>. */
+function page(title: string, script: string, draw: () => Node[]): string {
+  const restore = installFakeDom();
+  let body: string;
+  try {
+    body = draw()
+      .map((n) => serialize(n as unknown as FakeElement))
+      .join('\n');
+  } finally {
+    restore();
+  }
+  const shell = buildPageHtml({
+    cspSource: 'https://webview.test',
+    nonce: NONCE,
+    scriptUri: `https://webview.test/dist/${script}`,
+    styleUri: 'https://webview.test/media/views.css',
+    title,
+  });
+  return shell.replace('<p class="empty">Waiting for the extension…</p>', () => body);
+}
+
+/** The scorecard as the host sends it (through the protocol's check) and the app draws it. */
+function scorecardHtml(view: ScorecardView, note?: string): string {
+  const sent = scorecardProtocol.parseHostMessage(scorecardProtocol.hostNotify('scorecard/state', { view, note }));
+  assert.ok(sent?.kind === 'notify' && sent.method === 'scorecard/state', 'the figures pass the protocol');
+  const { view: v, note: n } = sent.params;
+  const none = () => {};
+  return page('Switchyard scorecard', 'scorecard.js', () =>
+    renderScorecard(v, n, { filter: none, refresh: none, markBenchmark: none, reviewRouting: none }),
+  );
+}
+
+function routingReviewHtml(report: RoutingReviewReport, accepted?: string): string {
+  const sent = routingReviewProtocol.parseHostMessage(
+    routingReviewProtocol.hostNotify('review/state', { report, accepted }),
+  );
+  assert.ok(sent?.kind === 'notify', 'the report passes the protocol');
+  return page('Routing review', 'routingReview.js', () =>
+    renderReview(sent.params.report, sent.params.accepted, () => {}),
+  );
+}
+
+function costChart(series: ScorecardView['series']): string {
+  const restore = installFakeDom();
+  try {
+    return drawChart(series)
+      .map((n) => serialize(n as unknown as FakeElement))
+      .join('');
+  } finally {
+    restore();
+  }
+}
+
+/** A Scorecard request as the app would send it, checked by the host's parser. */
+const accepted = (message: unknown) => scorecardProtocol.parseWebviewMessage(message) !== undefined;
 
 function checkShell(html: string) {
   // The attribute is escaped (' as &#39;); the browser reads it back as the panel's CSP.
@@ -37,7 +98,7 @@ test('scorecard HTML: filters selected, figures, stage table, chart, escaped ids
     stages: r.stages.map((s) => (s.modelId === 'gpt-mini' ? { ...s, modelId: '<img src=x onerror=alert(1)>' } : s)),
   }));
   const view = buildScorecardView(hostile, ScorecardFilterSchema.parse({ range: 'all', kind: 'all' }), NOW);
-  const html = scorecardHtml(view, 'https://webview.test', NONCE, 'Ledger: /tmp/runs.jsonl');
+  const html = scorecardHtml(view, 'Ledger: /tmp/runs.jsonl');
   checkShell(html);
   assert.match(html, /<option value="all" selected>All time<\/option>/);
   assert.match(
@@ -83,14 +144,14 @@ test('the chart: days in order on the x axis, zero at the bottom, the largest va
 
 test('an empty range says what to do; the view messages are checked', () => {
   const view = buildScorecardView([], ScorecardFilterSchema.parse({ range: '7d', kind: 'docs' }), NOW);
-  const html = scorecardHtml(view, 'https://webview.test', NONCE);
+  const html = scorecardHtml(view);
   checkShell(html);
   assert.match(html, /No runs in this range for docs tasks\. Route a task/);
-  assert.ok(ScorecardMessageSchema.safeParse({ type: 'filter', filter: { range: '30d', kind: 'bugfix' } }).success);
-  assert.ok(
-    !ScorecardMessageSchema.safeParse({ type: 'filter', filter: { range: 'forever', kind: 'bugfix' } }).success,
-  );
-  assert.ok(!ScorecardMessageSchema.safeParse({ type: 'run', command: 'rm -rf /' }).success);
+  const filter = (f: unknown) => ({ kind: 'request', id: 1, method: 'scorecard/filter', params: { filter: f } });
+  assert.ok(accepted(filter({ range: '30d', kind: 'bugfix' })));
+  assert.ok(!accepted(filter({ range: 'forever', kind: 'bugfix' })));
+  assert.ok(!accepted({ kind: 'request', id: 2, method: 'run', params: { command: 'rm -rf /' } }));
+  assert.ok(!accepted({ type: 'run', command: 'rm -rf /' }));
 });
 
 test('routing review HTML: both sides, items, Accept only when recommended', () => {
@@ -135,7 +196,7 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
     cancelled: false,
   };
   assert.equal(base.suggestion.recommend, true);
-  const html = routingReviewHtml(base, 'https://webview.test', NONCE);
+  const html = routingReviewHtml(base);
   checkShell(html);
   assert.match(
     html,
@@ -148,19 +209,13 @@ test('routing review HTML: both sides, items, Accept only when recommended', () 
   );
   assert.match(html, /tests failed/);
   assert.equal((html.match(/replayed on the files as they were before the accepted change/g) ?? []).length, 1);
-  const accepted = routingReviewHtml(
-    base,
-    'https://webview.test',
-    NONCE,
-    'Applied: stages.implementer is now ["newbie","sonnet"]',
-  );
-  assert.doesNotMatch(accepted, /<button id="accept">/);
-  assert.match(accepted, /Applied: stages\.implementer is now \[&quot;newbie&quot;,&quot;sonnet&quot;\]/);
-  const keep = routingReviewHtml(
-    { ...base, suggestion: { ...base.suggestion, recommend: false, reasons: ['Approval rate drops'] } },
-    'https://webview.test',
-    NONCE,
-  );
+  const applied = routingReviewHtml(base, 'Applied: stages.implementer is now ["newbie","sonnet"]');
+  assert.doesNotMatch(applied, /<button id="accept">/);
+  assert.match(applied, /Applied: stages\.implementer is now \[&quot;newbie&quot;,&quot;sonnet&quot;\]/);
+  const keep = routingReviewHtml({
+    ...base,
+    suggestion: { ...base.suggestion, recommend: false, reasons: ['Approval rate drops'] },
+  });
   assert.doesNotMatch(keep, /id="accept"/);
   assert.match(keep, /Keep the current routing<\/strong> for implementer/);
 });

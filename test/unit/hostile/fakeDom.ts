@@ -1,6 +1,7 @@
-// A recording stand-in for the browser DOM, just wide enough for the panel's renderers (webview/
-// renderRun.ts, dom.ts, outputStreams.ts): elements with attributes and children, text nodes, and
-// listeners. Every HTML-parsing entry point (innerHTML, outerHTML, insertAdjacentHTML,
+// A recording stand-in for the browser DOM, just wide enough for the webviews' renderers (webview/
+// renderRun.ts, dom.ts, outputStreams.ts, scorecard/, routingReview/): elements (HTML and SVG) with
+// attributes and children, text nodes, and listeners; `serialize` writes a tree out as markup, every
+// text and attribute escaped, for tests that read what a view drew. Every HTML-parsing entry point (innerHTML, outerHTML, insertAdjacentHTML,
 // document.write) throws, so a renderer that tried to turn model text into markup fails the test
 // instead of passing silently. Installed on globalThis for the duration of a test only.
 
@@ -29,7 +30,10 @@ export class FakeElement {
   scrollTop = 0;
   clientHeight = 0;
   scrollHeight = 0;
-  constructor(readonly tagName: string) {}
+  constructor(
+    readonly tagName: string,
+    readonly namespaceURI = 'http://www.w3.org/1999/xhtml',
+  ) {}
   setAttribute(k: string, v: string): void {
     this.attributes.set(k.toLowerCase(), String(v));
   }
@@ -78,6 +82,7 @@ export function installFakeDom(): () => void {
   const saved = { document: g.document, raf: g.requestAnimationFrame };
   g.document = {
     createElement: (tag: string) => new FakeElement(tag.toLowerCase()),
+    createElementNS: (ns: string, tag: string) => new FakeElement(tag, ns),
     createTextNode: (text: string) => new FakeText(text),
     write: () => parseRefused('document.write'),
   };
@@ -90,4 +95,18 @@ export function installFakeDom(): () => void {
     g.document = saved.document;
     g.requestAnimationFrame = saved.raf;
   };
+}
+
+const escape = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const VOID = new Set(['br', 'hr', 'img', 'input', 'meta', 'link']);
+
+/** The tree as markup: attributes in the order set (an empty one bare), text escaped, SVG leaves self-closed. */
+export function serialize(node: FakeElement | FakeText): string {
+  if (node instanceof FakeText) return escape(node.data);
+  const attrs = [...node.attributes].map(([k, v]) => (v === '' ? ` ${k}` : ` ${k}="${escape(v)}"`)).join('');
+  const inner = node.childNodes.map(serialize).join('');
+  if (VOID.has(node.tagName)) return `<${node.tagName}${attrs}>`;
+  if (node.namespaceURI.endsWith('/svg') && !inner) return `<${node.tagName}${attrs}/>`;
+  return `<${node.tagName}${attrs}>${inner}</${node.tagName}>`;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCsp, buildPanelHtml, makeNonce } from '../../../src/vscode/panel/panelHtml';
+import { buildCsp, buildPageHtml as buildPanelHtml, makeNonce } from '../../../src/vscode/webviewHost/webviewHtml';
 
 const input = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',

@@ -1,9 +1,11 @@
-// Builds the routing panel's HTML: a strict Content-Security-Policy (nothing loads or runs unless
-// it comes from the extension's own files or carries this load's nonce), theme colours only.
+// The one page every Switchyard webview loads (the routing panel, the Scorecard view, the routing
+// review): a strict Content-Security-Policy (nothing loads or runs unless it comes from the
+// extension's own files or carries this load's nonce), one stylesheet of theme colours, one script
+// bundle from dist/, and an empty <main> the app renders into once the host has sent its data.
 // vscode-free: the host passes in the webview's cspSource and the already-converted URIs.
 import { randomBytes } from 'node:crypto';
 
-export interface PanelHtmlInput {
+export interface PageInput {
   cspSource: string;
   nonce: string;
   scriptUri: string;
@@ -11,6 +13,7 @@ export interface PanelHtmlInput {
   title: string;
 }
 
+/** 144 random bits, base64: a new one for every page load. */
 export function makeNonce(): string {
   return randomBytes(18).toString('base64');
 }
@@ -33,7 +36,7 @@ function escapeAttr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function buildPanelHtml(input: PanelHtmlInput): string {
+export function buildPageHtml(input: PageInput): string {
   const nonce = escapeAttr(input.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
