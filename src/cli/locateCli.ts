@@ -5,5 +5,5 @@ import { processIo } from './verbIo';
 
 /** Runs `locate …` (argv[0] is the verb); resolves to the exit code. */
 export function runCli(argv: string[]): Promise<number> {
-  return runLocate(argv.slice(1), processIo());
+  return runLocate(argv.slice(1), processIo(process, { prompts: false }));
 }

@@ -37,16 +37,19 @@ export interface ProcessStreams {
   stderr: { write(text: string): unknown };
 }
 
-/** The real process: every line passes through terminalSafe, so no model text drives the terminal. */
-export function processIo(streams: ProcessStreams = process): VerbIo {
+/**
+ * The real process: every line passes through terminalSafe, so no model text drives the terminal.
+ * `prompts: false` for verbs that never ask (`locate`): looking at process.stdin at all loads
+ * Node's stream and tty modules, a sizeable share of a warm `locate`.
+ */
+export function processIo(streams: ProcessStreams = process, { prompts = true } = {}): VerbIo {
   const line = (t: string) => terminalSafe(t.endsWith('\n') ? t : `${t}\n`);
   return {
     out: (t) => streams.stdout.write(line(t)),
     err: (t) => streams.stderr.write(line(t)),
     env: process.env,
     cwd: process.cwd(),
-    ask: terminalAsk(),
-    prompt: terminalPrompt(),
+    ...(prompts ? { ask: terminalAsk(), prompt: terminalPrompt() } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Definition } from './definitions';
 import { importSpecifiers } from './imports';
 import { fileRole, languageOf, type FileRole, type LangId } from './languages';
 import { quickOutline } from './quickOutline';
-import type { TermDict } from './termDict';
+import { sortedIndexOf, type TermDict } from './termDict';
 import { fileTerms, identTerm, pathTerms } from './tokenize';
 
 /** Larger files are left out of the index (they are data, bundles or generated code). */
@@ -21,21 +21,39 @@ export interface FileEntry {
   mtimeMs: number;
   lang: LangId;
   role: FileRole;
-  /** Term ids (TermDict) in the file's identifiers, ascending, and how often each occurs. */
-  tids: Uint32Array;
-  tfs: Uint32Array;
-  /** Sum of the counts: the document length for BM25. */
-  length: number;
-  /** Term ids of the names the file defines (quickOutline), ascending, each once. */
-  dids: Uint32Array;
-  pathTerms: string[];
+  /**
+   * The file's term ids (TermDict), as one run of `t` starting at `at`: the `n` ids of the terms in
+   * its identifiers, ascending; how often each occurs (`n` counts); the `nd` ids of the names it
+   * defines (quickOutline), ascending; the `np` ids of its path terms, in path order. An index
+   * restored from a cache shares one array among all its entries (no object per file and field);
+   * read them through the functions below.
+   */
+  t: Uint32Array;
+  at: number;
+  n: number;
+  nd: number;
+  np: number;
   /** How many of the last path terms come from the file name (the rest are folders). */
   nameTerms: number;
-  /** Import specifiers as written; resolved into the graph by the index. */
-  specs: string[];
+  /** Sum of the counts: the document length for BM25. */
+  length: number;
+  /**
+   * Import specifiers as written, one per line; resolved into the graph by the index. Undefined in
+   * an entry restored from a cache, which holds them apart until the graph is rebuilt (RepoIndex.specsOf).
+   */
+  specs?: string;
   /** Definitions from tree-sitter, once parsed (lazily: see RepoIndex.definitions). */
   defs?: Definition[];
 }
+
+/** The ids of the terms in the file's identifiers, ascending. */
+export const contentIds = (e: FileEntry): Uint32Array => e.t.subarray(e.at, e.at + e.n);
+/** How often each of contentIds occurs. */
+export const contentCounts = (e: FileEntry): Uint32Array => e.t.subarray(e.at + e.n, e.at + 2 * e.n);
+/** The ids of the names the file defines (their subwords and exact names), ascending. */
+export const definedIds = (e: FileEntry): Uint32Array => e.t.subarray(e.at + 2 * e.n, e.at + 2 * e.n + e.nd);
+/** The ids of the path's terms, in path order. */
+export const pathIds = (e: FileEntry): Uint32Array => e.t.subarray(e.at + 2 * e.n + e.nd, e.at + 2 * e.n + e.nd + e.np);
 
 export type EntryResult = { ok: true; entry: FileEntry } | { ok: false; reason: string };
 
@@ -81,8 +99,8 @@ export function readEntry(root: string, rel: string, dict: TermDict): EntryResul
   return { ok: true, entry: entryFromBytes(rel, bytes, st.size, st.mtimeMs, dict) };
 }
 
-/** What an entry knows from its path alone: language, role and path terms. */
-export function derivedFromPath(rel: string): Pick<FileEntry, 'lang' | 'role' | 'pathTerms' | 'nameTerms'> {
+/** What an entry knows from its path alone: language, role, path terms and how many name the file. */
+export function derivedFromPath(rel: string): { lang: LangId; role: FileRole; pathTerms: string[]; nameTerms: number } {
   const slash = rel.lastIndexOf('/');
   const all = pathTerms(rel);
   const name = slash < 0 ? all.length : all.length - pathTerms(rel.slice(0, slash)).length;
@@ -90,20 +108,31 @@ export function derivedFromPath(rel: string): Pick<FileEntry, 'lang' | 'role' | 
 }
 
 export function entryFromBytes(rel: string, bytes: Buffer, size: number, mtimeMs: number, dict: TermDict): FileEntry {
-  const derived = derivedFromPath(rel);
+  const { lang, role, pathTerms: names, nameTerms } = derivedFromPath(rel);
   const { tids, tfs, length } = fileTerms(bytes, dict);
   // Definitions and imports are read from code only; other files need no text at all.
-  const text = derived.lang === 'other' ? '' : bytes.toString('utf8');
+  const text = lang === 'other' ? '' : bytes.toString('utf8');
+  const dids = text ? definedTerms(text, lang, dict) : NO_IDS;
+  const pids = names.map((p) => dict.id(p));
+  const t = new Uint32Array(2 * tids.length + dids.length + pids.length);
+  t.set(tids, 0);
+  t.set(tfs, tids.length);
+  t.set(dids, 2 * tids.length);
+  t.set(pids, 2 * tids.length + dids.length);
   return {
-    ...derived,
     path: rel,
     size,
     mtimeMs,
-    tids,
-    tfs,
+    lang,
+    role,
+    t,
+    at: 0,
+    n: tids.length,
+    nd: dids.length,
+    np: pids.length,
+    nameTerms,
     length,
-    dids: text ? definedTerms(text, derived.lang, dict) : NO_IDS,
-    specs: text ? [...new Set(importSpecifiers(rel, text, derived.lang))] : [],
+    specs: text ? [...new Set(importSpecifiers(rel, text, lang))].join('\n') : '',
   };
 }
 
@@ -129,31 +158,26 @@ export function definedName(name: string): string {
 
 /** Whether a sorted id array holds the id. */
 export function holds(ids: Uint32Array, id: number | undefined): boolean {
-  if (id === undefined) return false;
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = ids[mid]!;
-    if (v === id) return true;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return id !== undefined && sortedIndexOf(ids, 0, ids.length, id) >= 0;
+}
+
+/** Whether the file defines a name with this term (by id): a binary search of its defined ids. */
+export function defines(e: FileEntry, id: number | undefined): boolean {
+  return id !== undefined && sortedIndexOf(e.t, e.at + 2 * e.n, e.at + 2 * e.n + e.nd, id) >= 0;
 }
 
 /** How often the term (by id) occurs in the file: a binary search of its sorted ids. */
-export function termCount(e: Pick<FileEntry, 'tids' | 'tfs'>, tid: number | undefined): number {
+export function termCount(e: FileEntry, tid: number | undefined): number {
   if (tid === undefined) return 0;
-  const ids = e.tids;
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = ids[mid]!;
-    if (v === tid) return e.tfs[mid]!;
-    if (v < tid) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
+  const at = sortedIndexOf(e.t, e.at, e.at + e.n, tid);
+  return at < 0 ? 0 : e.t[at + e.n]!;
+}
+
+/** Where the term (by id) is in the file's path: 'name' (the file name), 'folder', or undefined. */
+export function inPath(e: FileEntry, id: number | undefined): 'name' | 'folder' | undefined {
+  if (id === undefined) return undefined;
+  const from = e.at + 2 * e.n + e.nd;
+  for (let k = from + e.np - 1; k >= from; k--)
+    if (e.t[k] === id) return k - from >= e.np - e.nameTerms ? 'name' : 'folder';
+  return undefined;
 }

@@ -2,9 +2,8 @@
 // is respected) inside a repository, else a walk that skips the usual dependency and build folders.
 // Then a cheap first cut by name: vendored, generated, lock and binary-looking files are out, and so
 // is anything the caller's secret rule matches (decided on the path; contents are checked later).
-import { readdir } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { runGit, splitNul } from '../sandbox/git';
 import { extOf } from './languages';
 
 /** Folders never indexed when walking (git already leaves out what .gitignore names). */
@@ -58,6 +57,8 @@ export interface FileListing {
 }
 
 export async function listWorkspaceFiles(root: string, limit = 50_000): Promise<FileListing> {
+  // Loaded when first needed: a warm `locate` answers from its cache without starting git at all.
+  const { runGit, splitNul } = require('../sandbox/git') as typeof import('../sandbox/git');
   const git = await runGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root);
   if (git.code === 0) {
     const files = [...new Set(splitNul(git.stdout))].slice(0, limit);
@@ -73,7 +74,7 @@ async function walk(root: string, limit: number): Promise<string[]> {
     const dir = queue.shift()!;
     let entries;
     try {
-      entries = await readdir(path.join(root, dir), { withFileTypes: true });
+      entries = await fsp.readdir(path.join(root, dir), { withFileTypes: true });
     } catch {
       continue;
     }

@@ -1,7 +1,7 @@
 // What git history says about each file: how often and how lately it changed, and which files
 // changed together with it. Read once per index build from `git log` (the last N non-merge commits),
 // so a repository without git, or a shallow one, simply has less history.
-import { runGit } from '../sandbox/git';
+import type { GitResult } from '../sandbox/git';
 
 export interface FileHistory {
   /** Commits in the window that touched the file. */
@@ -17,6 +17,11 @@ export interface History {
   files: Map<string, FileHistory>;
   /** Each commit's files (commits touching more than MAX_COMMIT_FILES are left out: reformatting, renames). */
   commits: string[][];
+}
+
+/** git, loaded when first needed (a warm `locate` answers from its cache without starting git). */
+function runGit(args: string[], root: string): Promise<GitResult> {
+  return (require('../sandbox/git') as typeof import('../sandbox/git')).runGit(args, root);
 }
 
 export const HISTORY_COMMITS = 1000;

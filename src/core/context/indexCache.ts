@@ -3,24 +3,42 @@
 // every file's size and mtime are unchanged it answers from the cache alone, without git or reading
 // a single source file; otherwise it re-lists and re-reads only what moved (history only when HEAD
 // moved). A cache from another version, for another root, or unreadable, is ignored; it is written
-// to a temporary file and renamed, so a crash never leaves half a cache.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+// to a temporary file and renamed, so a crash never leaves half a cache. File system calls are
+// synchronous: this is the warm `locate` path, run once per process, where promise machinery (and
+// loading node:fs/promises and node:crypto at all) costs more than the calls themselves.
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeCache, encodeCache, type CacheData } from './indexCacheFormat';
 import { readHeadFast } from './gitHead';
 import { RepoIndex, type IndexOptions } from './repoIndex';
-import { TermDict } from './termDict';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'switchyard', 'index');
 }
 
-async function cacheFile(root: string, dir: string): Promise<string> {
-  const real = await realpath(root).catch(() => path.resolve(root));
-  return path.join(dir, `${createHash('sha256').update(real).digest('hex').slice(0, 16)}.idx`);
+/** The workspace's cache file: named by a hash of its real path (the cache also holds the root, and is checked against it). */
+function cacheFile(root: string, dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync.native(root);
+  } catch {
+    real = path.resolve(root);
+  }
+  return path.join(dir, `${pathHash(real)}.idx`);
+}
+
+/** Two FNV-1a hashes of the path's UTF-16 units (different seeds), as 16 hex digits. */
+export function pathHash(p: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 export interface LoadedIndex {
@@ -38,19 +56,19 @@ export async function loadIndexWithCache(
   options: IndexOptions,
   cacheDir = defaultCacheDir(),
 ): Promise<LoadedIndex> {
-  const file = await cacheFile(root, cacheDir);
+  const file = cacheFile(root, cacheDir);
   const index = new RepoIndex(path.resolve(root), options);
-  const fromCache = await restore(index, file);
+  const fromCache = restore(index, file);
   const restored = index.generation;
   const untouched = fromCache && index.unchangedOnDisk(readHeadFast(index.root));
   if (!untouched) await index.refresh();
   return { index, fromCache, untouched, restored };
 }
 
-async function restore(index: RepoIndex, file: string): Promise<boolean> {
+function restore(index: RepoIndex, file: string): boolean {
   let c: CacheData | undefined;
   try {
-    c = decodeCache(await readFile(file));
+    c = decodeCache(readFileSync(file));
   } catch {
     return false;
   }
@@ -61,7 +79,7 @@ async function restore(index: RepoIndex, file: string): Promise<boolean> {
 
 /** Fills an empty index with what a cache holds, as it was saved (nothing on disk is checked). */
 export function restoreIndex(index: RepoIndex, c: CacheData): void {
-  index.restoreFiles(c.files, new TermDict(c.dict), c.df);
+  index.restoreFiles(c.files, c.dict, c.df, c.specs);
   index.restoreGraph(c.imports, c.rank);
   index.history = c.history;
   index.dirMtimes = c.dirMtimes;
@@ -69,9 +87,9 @@ export function restoreIndex(index: RepoIndex, c: CacheData): void {
 }
 
 export async function saveIndex(index: RepoIndex, cacheDir = defaultCacheDir()): Promise<void> {
-  const file = await cacheFile(index.root, cacheDir);
-  await mkdir(cacheDir, { recursive: true });
+  const file = cacheFile(index.root, cacheDir);
+  mkdirSync(cacheDir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, encodeCache(index), { mode: 0o600 });
-  await rename(tmp, file);
+  writeFileSync(tmp, encodeCache(index), { mode: 0o600 });
+  renameSync(tmp, file);
 }

@@ -3,22 +3,29 @@
 // file's buffer: no number passes through JSON, and what the index would otherwise recompute on
 // every load (each term's document frequency, each file's length) is stored. History paths and
 // import targets are numbers into the file list. What is derived from a path (language, role, path
-// terms) is stored too: bump VERSION whenever the rules deriving anything stored change.
+// terms) is stored too: bump VERSION whenever the rules deriving anything stored change. Loading
+// makes one small object per file and nothing per term: every file's term ids stay in one array
+// (FileEntry's `t`), and the vocabulary stays one string until a term is added (TermDict).
 import type { Definition } from './definitions';
 import type { FileEntry } from './fileEntry';
 import type { History } from './gitHistory';
-import type { FileRole, LangId } from './languages';
+import { LANGS, ROLES } from './languages';
 import type { IndexStats, RepoIndex } from './repoIndex';
+import { TermDict } from './termDict';
 
 const MAGIC = 0x58495953; // "SYIX" little-endian
-const VERSION = 6;
+/** 7: path terms as term ids in the files' term runs, language and role as numbers, the vocabulary with its starts. */
+export const CACHE_VERSION = 7;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
 const SEP = '\0';
 
-const STRINGS = ['root', 'terms', 'dirs', 'paths', 'derived', 'specs', 'otherPaths', 'defs'] as const;
+const STRINGS = ['root', 'terms', 'dirs', 'paths', 'specs', 'otherPaths', 'defs'] as const;
 const U32 = [
+  'termStarts',
+  'kinds',
   'counts',
   'defCounts',
+  'pathCounts',
   'lengths',
   'terms32',
   'df',
@@ -47,10 +54,13 @@ interface Header {
 export interface CacheData {
   root: string;
   files: FileEntry[];
-  dict: string[];
+  dict: TermDict;
   /** Content-term document frequency by term id, as the files above add up to. */
   df: Uint32Array;
-  imports: Map<string, string[]>;
+  /** Each file's import specifiers (FileEntry's specs), made when first asked for. */
+  specs: () => Map<string, string>;
+  /** The import graph, made when first asked for (the warm path seldom needs it). */
+  imports: () => Map<string, string[]>;
   rank: Map<string, number>;
   history: History;
   dirMtimes: Map<string, number>;
@@ -60,6 +70,8 @@ export interface CacheData {
 type Columns = { [K in StringCol]: string } & { [K in U32Col]: Uint32Array } & { [K in F64Col]: Float64Array };
 
 const align8 = (n: number) => (n + 7) & ~7;
+/** How many numbers a file's run of term ids holds (FileEntry's `t`). */
+const runLength = (e: FileEntry) => 2 * e.n + e.nd + e.np;
 
 function columnsOf(index: RepoIndex): Columns {
   const files = [...index.files.values()];
@@ -80,27 +92,28 @@ function columnsOf(index: RepoIndex): Columns {
     imports.push(...targets);
     return targets.length;
   });
-  const terms32 = new Uint32Array(files.reduce((n, e) => n + 2 * e.tids.length + e.dids.length, 0));
+  const terms32 = new Uint32Array(files.reduce((n, e) => n + runLength(e), 0));
   let at = 0;
   for (const e of files) {
-    terms32.set(e.tids, at);
-    terms32.set(e.tfs, at + e.tids.length);
-    terms32.set(e.dids, at + 2 * e.tids.length);
-    at += 2 * e.tids.length + e.dids.length;
+    terms32.set(e.t.subarray(e.at, e.at + runLength(e)), at);
+    at += runLength(e);
   }
+  const { joined, starts } = index.dict.joinedNames();
   const history = [...index.history.files];
   const df = new Uint32Array(index.dict.size);
   for (let id = 0; id < df.length; id++) df[id] = index.docFreqById(id);
   return {
     root: index.root,
-    terms: index.dict.names.join(SEP),
+    terms: joined,
     dirs: [...index.dirMtimes.keys()].join(SEP),
     paths: files.map((e) => e.path).join(SEP),
-    derived: files.map((e) => [e.lang, e.role, e.nameTerms, ...e.pathTerms].join(' ')).join(SEP),
-    specs: files.map((e) => e.specs.join('\n')).join(SEP),
+    specs: files.map((e) => index.specsOf(e)).join(SEP),
     defs: files.flatMap((e) => (e.defs ? [JSON.stringify(e.defs)] : [])).join(SEP),
-    counts: Uint32Array.from(files, (e) => e.tids.length),
-    defCounts: Uint32Array.from(files, (e) => e.dids.length),
+    termStarts: starts,
+    kinds: Uint32Array.from(files, (e) => LANGS.indexOf(e.lang) | (ROLES.indexOf(e.role) << 8) | (e.nameTerms << 16)),
+    counts: Uint32Array.from(files, (e) => e.n),
+    defCounts: Uint32Array.from(files, (e) => e.nd),
+    pathCounts: Uint32Array.from(files, (e) => e.np),
     lengths: Uint32Array.from(files, (e) => e.length),
     terms32,
     df,
@@ -147,7 +160,7 @@ export function encodeCache(index: RepoIndex): Buffer {
   const dataAt = align8(12 + json.length);
   const out = Buffer.alloc(dataAt + offset);
   out.writeUInt32LE(MAGIC, 0);
-  out.writeUInt32LE(VERSION, 4);
+  out.writeUInt32LE(CACHE_VERSION, 4);
   out.writeUInt32LE(json.length, 8);
   json.copy(out, 12);
   for (const [k, bytes] of parts) out.set(bytes, dataAt + at[k]![0]);
@@ -196,7 +209,7 @@ const within = (a: Uint32Array, max: number) => a.every((x) => x < max);
 
 /** The cache's content, or undefined when the bytes are not a cache of this version or do not add up. */
 export function decodeCache(bytes: Buffer): CacheData | undefined {
-  if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== VERSION) return undefined;
+  if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== CACHE_VERSION) return undefined;
   const jsonLength = bytes.readUInt32LE(8);
   if (12 + jsonLength > bytes.length) return undefined;
   const dataAt = align8(12 + jsonLength);
@@ -210,12 +223,11 @@ export function decodeCache(bytes: Buffer): CacheData | undefined {
   const c = sections(bytes, h, dataAt);
   const paths = split(c.paths);
   const n = paths.length;
-  const dict = split(c.terms);
-  const derived = splitN(c.derived, n);
-  const specs = splitN(c.specs, n);
-  const perFile = [derived, specs, c.sizes, c.mtimes, c.counts, c.defCounts, c.lengths, c.ranks, c.importCounts];
-  if (perFile.some((col) => col.length !== n) || c.df.length !== dict.length) return undefined;
-  if (c.terms32.length !== 2 * sum(c.counts) + sum(c.defCounts)) return undefined;
+  const perFile = [c.kinds, c.sizes, c.mtimes, c.counts, c.defCounts, c.pathCounts, c.lengths, c.ranks];
+  if (perFile.some((col) => col.length !== n) || c.importCounts.length !== n) return undefined;
+  const terms = c.termStarts.length;
+  if (c.df.length !== terms || !vocabularyFits(c.terms, c.termStarts)) return undefined;
+  if (c.terms32.length !== 2 * sum(c.counts) + sum(c.defCounts) + sum(c.pathCounts)) return undefined;
   const allPaths = [...paths, ...split(c.otherPaths)];
   if (!within(c.imports, n) || !within(c.parsed, n) || sum(c.importCounts) !== c.imports.length) return undefined;
   if (!within(c.commitFiles, allPaths.length) || !within(c.historyPaths, allPaths.length)) return undefined;
@@ -224,63 +236,72 @@ export function decodeCache(bytes: Buffer): CacheData | undefined {
   if (c.historyLast.length !== c.historyPaths.length) return undefined;
   const defs = split(c.defs);
   if (defs.length !== c.parsed.length) return undefined;
-  const files = filesOf(c, paths, derived, specs, dict.length, defs);
+  const files = filesOf(c, paths, terms, defs);
   if (!files) return undefined;
   const dirs = splitN(c.dirs, c.dirMtimes.length);
   if (dirs.length !== c.dirMtimes.length) return undefined;
   return {
     root: c.root,
     files,
-    dict,
+    dict: TermDict.fromJoined(c.terms, c.termStarts),
     df: c.df,
-    imports: importsOf(c, paths),
-    rank: new Map(paths.map((p, i) => [p, c.ranks[i]!])),
+    imports: () => importsOf(c, paths),
+    specs: () => specsOf(c, paths),
+    rank: ranksOf(c, paths),
     history: historyOf(c, h, allPaths),
     dirMtimes: new Map(dirs.map((d, i) => [d, c.dirMtimes[i]!])),
     stats: { files: n, skipped: h.skipped, listedBy: h.listedBy, buildMs: 0 },
   };
 }
 
-function filesOf(
-  c: Columns,
-  paths: string[],
-  derived: string[],
-  specs: string[],
-  terms: number,
-  defs: string[],
-): FileEntry[] | undefined {
+/** The joined vocabulary starts and ends with a separator, and every name starts inside it, in order. */
+function vocabularyFits(joined: string, starts: Uint32Array): boolean {
+  if (joined.length < 2 || joined[0] !== SEP || joined[joined.length - 1] !== SEP) return starts.length === 0;
+  if (!starts.length) return joined.length === 2;
+  return (
+    starts[0] === 1 && starts[starts.length - 1]! < joined.length && joined[starts[starts.length - 1]! - 1] === SEP
+  );
+}
+
+function filesOf(c: Columns, paths: string[], terms: number, defs: string[]): FileEntry[] | undefined {
   const parsed = new Map<number, Definition[]>();
   try {
     c.parsed.forEach((i, k) => parsed.set(i, JSON.parse(defs[k]!) as Definition[]));
   } catch {
     return undefined;
   }
+  const t = c.terms32;
   const files: FileEntry[] = [];
   let at = 0;
   for (let i = 0; i < paths.length; i++) {
-    const count = c.counts[i]!;
-    const tids = c.terms32.subarray(at, at + count);
-    const dids = c.terms32.subarray(at + 2 * count, at + 2 * count + c.defCounts[i]!);
-    // An id outside the dictionary means the cache is damaged.
-    if (!within(tids, terms) || !within(dids, terms)) return undefined;
-    const [lang, role, nameTerms, ...pathTerms] = derived[i]!.split(' ');
+    const n = c.counts[i]!;
+    const nd = c.defCounts[i]!;
+    const np = c.pathCounts[i]!;
+    const kind = c.kinds[i]!;
+    const lang = LANGS[kind & 0xff];
+    const role = ROLES[(kind >>> 8) & 0xff];
+    const nameTerms = kind >>> 16;
+    // The id runs ascend, so their last ids bound them; an id outside the vocabulary means damage.
+    if (!lang || !role || nameTerms > np || (n && t[at + n - 1]! >= terms) || (nd && t[at + 2 * n + nd - 1]! >= terms))
+      return undefined;
+    for (let k = at + 2 * n + nd; k < at + 2 * n + nd + np; k++) if (t[k]! >= terms) return undefined;
     const defsOf = parsed.get(i);
     files.push({
       path: paths[i]!,
       size: c.sizes[i]!,
       mtimeMs: c.mtimes[i]!,
-      lang: lang as LangId,
-      role: role as FileRole,
-      pathTerms,
-      nameTerms: Number(nameTerms),
-      tids,
-      tfs: c.terms32.subarray(at + count, at + 2 * count),
+      lang,
+      role,
+      t,
+      at,
+      n,
+      nd,
+      np,
+      nameTerms,
       length: c.lengths[i]!,
-      dids,
-      specs: specs[i] ? specs[i]!.split('\n') : [],
       ...(defsOf ? { defs: defsOf } : {}),
     });
-    at += 2 * count + c.defCounts[i]!;
+    at += 2 * n + nd + np;
   }
   return files;
 }
@@ -288,27 +309,53 @@ function filesOf(
 function importsOf(c: Columns, paths: string[]): Map<string, string[]> {
   const imports = new Map<string, string[]>();
   let from = 0;
-  c.importCounts.forEach((count, i) => {
-    if (count)
-      imports.set(
-        paths[i]!,
-        Array.from(c.imports.subarray(from, from + count), (j) => paths[j]!),
-      );
+  for (let i = 0; i < c.importCounts.length; i++) {
+    const count = c.importCounts[i]!;
+    if (!count) continue;
+    const targets = new Array<string>(count);
+    for (let k = 0; k < count; k++) targets[k] = paths[c.imports[from + k]!]!;
+    imports.set(paths[i]!, targets);
     from += count;
-  });
+  }
   return imports;
 }
 
+function specsOf(c: Columns, paths: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const specs = splitN(c.specs, paths.length);
+  // A column that does not add up (damage) counts as no imports rather than someone else's.
+  if (specs.length !== paths.length) return out;
+  for (let i = 0; i < paths.length; i++) if (specs[i]) out.set(paths[i]!, specs[i]!);
+  return out;
+}
+
+function ranksOf(c: Columns, paths: string[]): Map<string, number> {
+  const rank = new Map<string, number>();
+  for (let i = 0; i < paths.length; i++) rank.set(paths[i]!, c.ranks[i]!);
+  return rank;
+}
+
+/** History as the cache holds it; each commit's files are made into paths only when first asked for. */
 function historyOf(c: Columns, h: Header, allPaths: string[]): History {
   const files = new Map<string, { commits: number; lastChange: number }>();
-  c.historyPaths.forEach((p, k) =>
-    files.set(allPaths[p]!, { commits: c.historyCommits[k]!, lastChange: c.historyLast[k]! }),
-  );
-  const commits: string[][] = [];
-  let from = 0;
-  for (const size of c.commitSizes) {
-    commits.push(Array.from(c.commitFiles.subarray(from, from + size), (j) => allPaths[j]!));
-    from += size;
-  }
-  return { head: h.head, newest: h.newest, files, commits };
+  for (let k = 0; k < c.historyPaths.length; k++)
+    files.set(allPaths[c.historyPaths[k]!]!, { commits: c.historyCommits[k]!, lastChange: c.historyLast[k]! });
+  let commits: string[][] | undefined;
+  const decodeCommits = (): string[][] => {
+    const out: string[][] = [];
+    let from = 0;
+    for (const size of c.commitSizes) {
+      out.push(Array.from(c.commitFiles.subarray(from, from + size), (j) => allPaths[j]!));
+      from += size;
+    }
+    return out;
+  };
+  return {
+    head: h.head,
+    newest: h.newest,
+    files,
+    get commits() {
+      return (commits ??= decodeCommits());
+    },
+  };
 }

@@ -40,6 +40,27 @@ const BY_EXT: Record<string, LangId> = {
   bash: 'shell',
 };
 
+/** Every language id, in the order an index cache numbers them (a change bumps the cache version). */
+export const LANGS: readonly LangId[] = [
+  'typescript',
+  'tsx',
+  'javascript',
+  'python',
+  'go',
+  'rust',
+  'java',
+  'c',
+  'cpp',
+  'csharp',
+  'ruby',
+  'php',
+  'kotlin',
+  'swift',
+  'scala',
+  'shell',
+  'other',
+];
+
 const GRAMMARS = new Set<LangId>(['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java']);
 
 export function extOf(path: string): string {
@@ -58,6 +79,8 @@ export function grammarOf(path: string): GrammarId | undefined {
 }
 
 export type FileRole = 'source' | 'test' | 'docs' | 'config' | 'data';
+/** Every role, in the order an index cache numbers them. */
+export const ROLES: readonly FileRole[] = ['source', 'test', 'docs', 'config', 'data'];
 
 const DOC_EXT = new Set(['md', 'mdx', 'rst', 'txt', 'adoc']);
 const CONFIG_EXT = new Set([

@@ -4,10 +4,9 @@
 // identifiers the task names; names the file defines (quickOutline, read for every file when it is
 // indexed) that the task says or names; import-graph centrality (PageRank); how often and how lately git saw the file change; and the
 // editor (the active file, open files, their imports, what changes together with them).
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { definedName, holds, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
+import { definedName, defines, inPath, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
 import { quickOutline, type QuickDef } from './quickOutline';
 import { queryTerms, type QueryTerms } from './queryTerms';
 import type { RepoIndex } from './repoIndex';
@@ -37,11 +36,11 @@ interface Scored {
   e: FileEntry;
   score: number;
   /** Reasons from the file's own match: written only for the files shown (see explain). */
-  why: string[];
+  why?: string[];
   /** Reasons from the editor, shown first; from a matching test, shown last. */
-  lead: string[];
-  tail: string[];
-  symbols: string[];
+  lead?: string[];
+  tail?: string[];
+  symbols?: string[];
 }
 
 export async function locate(index: RepoIndex, task: string, opts: LocateOptions = {}): Promise<Located[]> {
@@ -68,12 +67,12 @@ export async function locate(index: RepoIndex, task: string, opts: LocateOptions
   const head = scored.slice(0, limit);
   for (const s of head) s.why = scoreFile(index, query, s.e, true)?.why ?? [];
   // The files shown say which of their definitions match: read from these few files only.
-  await Promise.all(head.map(async (s) => explainDefinitions(s, q, await outlineOf(index, s.e), index)));
+  for (const s of head) explainDefinitions(s, q, outlineOf(index, s.e), index);
   return head.map((s) => ({
     path: s.e.path,
     score: Math.round(s.score * 1000) / 1000,
     why: reasons(s),
-    symbols: s.symbols.slice(0, 8),
+    symbols: (s.symbols ?? []).slice(0, 8),
   }));
 }
 
@@ -92,13 +91,12 @@ interface QueryTerm {
 
 function queryTermsFor(index: RepoIndex, q: QueryTerms): QueryTerm[] {
   const n = index.files.size;
-  return [...q.terms].map(([term, weight]) => ({
-    term,
-    weight,
-    id: index.dict.get(term),
-    idf: idf(index.docFreq(term), n),
-    pathIdf: idf(index.pathDocFreq(term), n),
-  }));
+  // A term no file holds matches nothing: it is left out rather than looked for in every file.
+  return [...q.terms].flatMap(([term, weight]) => {
+    const id = index.dict.get(term);
+    if (id === undefined) return [];
+    return [{ term, weight, id, idf: idf(index.docFreqById(id), n), pathIdf: idf(index.pathDocFreq(term), n) }];
+  });
 }
 
 /** The task as scoring needs it, worked out once per query rather than once per file. */
@@ -124,7 +122,7 @@ function usedIds(index: RepoIndex, q: QueryTerms): number[] {
 }
 
 function reasons(s: Scored): string[] {
-  const all = [...s.lead, ...s.why, ...s.tail];
+  const all = [...(s.lead ?? []), ...(s.why ?? []), ...(s.tail ?? [])];
   return all.length ? all : ['weak match'];
 }
 
@@ -136,37 +134,37 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
   const matched: Array<[string, number]> | undefined = explain ? [] : undefined;
   const pathHits: string[] | undefined = explain ? [] : undefined;
   const norm = 1 - W.b + (W.b * e.length) / index.avgLength;
-  const nameFrom = e.pathTerms.length - e.nameTerms;
   for (const qt of qts) {
     const tf = termCount(e, qt.id);
     if (tf > 0) {
       content += (qt.weight * qt.idf * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
       matched?.push([qt.term, tf]);
     }
-    const at = e.pathTerms.lastIndexOf(qt.term);
-    if (at >= 0) {
-      pathScore += qt.weight * (at >= nameFrom ? W.fileNameTerm : W.dirTerm) * qt.pathIdf;
+    const where = inPath(e, qt.id);
+    if (where) {
+      pathScore += qt.weight * (where === 'name' ? W.fileNameTerm : W.dirTerm) * qt.pathIdf;
       pathHits?.push(qt.term);
     }
   }
-  const mention = mentionScore(query, e, explain);
-  if (content === 0 && pathScore === 0 && mention.score === 0) return undefined;
-  const why: string[] = [...mention.why];
-  if (pathHits?.length) why.push(`path matches: ${pathHits.join(', ')}`);
+  const why: string[] | undefined = explain ? [] : undefined;
+  const mention = mentionScore(query, e, why);
+  if (content === 0 && pathScore === 0 && mention === 0) return undefined;
+  if (pathHits?.length) why?.push(`path matches: ${pathHits.join(', ')}`);
   if (matched?.length) {
     matched.sort((a, b) => b[1] - a[1]);
     const top = matched.slice(0, 4).map(([t, c]) => `${t} ×${c}`);
-    why.push(`mentions ${top.join(', ')}`);
+    why?.push(`mentions ${top.join(', ')}`);
   }
-  let score = (content + pathScore) * roleFactor(q, e) * prior(index, e, explain ? why : undefined) + mention.score;
+  let score = (content + pathScore) * roleFactor(q, e) * prior(index, e, why) + mention;
   if (!Number.isFinite(score)) score = 0;
-  return { e, score, why, lead: [], tail: [], symbols: [] };
+  return why ? { e, score, why } : { e, score };
 }
 
-function mentionScore({ q, used }: Query, e: FileEntry, explain: boolean): { score: number; why: string[] } {
+/** Paths and compound identifiers the task names, in the file; reasons into `why` when given. */
+function mentionScore({ q, used }: Query, e: FileEntry, why?: string[]): number {
+  if (!q.paths.length && !used.length) return 0;
   let score = 0;
-  const why: string[] = [];
-  const say = (reason: string) => explain && why.push(reason);
+  const say = (reason: string) => why?.push(reason);
   const base = q.paths.length ? e.path.slice(e.path.lastIndexOf('/') + 1) : '';
   for (const p of q.paths) {
     const clean = p.replace(/^\.?\//, '');
@@ -182,7 +180,7 @@ function mentionScore({ q, used }: Query, e: FileEntry, explain: boolean): { sco
     }
   }
   for (const id of used) if (termCount(e, id) > 0) score += W.identifierUsed;
-  return { score, why };
+  return score;
 }
 
 function roleFactor(q: QueryTerms, e: FileEntry): number {
@@ -203,8 +201,10 @@ function roleFactor(q: QueryTerms, e: FileEntry): number {
 /** Centrality and history as a multiplier on the lexical score, with a reason when either is notable. */
 function prior(index: RepoIndex, e: FileEntry, why?: string[]): number {
   const rank = index.rank.get(e.path) ?? 0;
-  const importers = index.importedBy.get(e.path)?.length ?? 0;
-  if (why && rank > 0.2 && importers >= 3) why.push(`central: imported by ${importers} files`);
+  if (why && rank > 0.2) {
+    const importers = index.importedBy.get(e.path)?.length ?? 0;
+    if (importers >= 3) why.push(`central: imported by ${importers} files`);
+  }
   const h = index.history.files.get(e.path);
   let recent = 0;
   if (h) {
@@ -224,13 +224,13 @@ function applyEditor(index: RepoIndex, scored: Scored[], editor?: EditorContext)
     let s = byPath.get(p);
     const e = index.files.get(p);
     if (!s && e) {
-      s = { e, score: 0, why: [], lead: [], tail: [], symbols: [] };
+      s = { e, score: 0 };
       scored.push(s);
       byPath.set(p, s);
     }
     if (!s) return;
     s.score += top * amount;
-    s.lead.unshift(reason);
+    (s.lead ??= []).unshift(reason);
   };
   const active = editor.activeFile;
   if (active) {
@@ -251,28 +251,31 @@ function namedIds(index: RepoIndex, words: readonly string[]): number[] {
 
 /** Defining what the task names, or names made of the task's words, adds to a file's score. */
 function definitionScore({ qts, named, capitalised }: Query, e: FileEntry): number {
-  if (!e.dids.length) return 0;
-  for (const id of named) if (holds(e.dids, id)) return W.definesNamed;
+  if (!e.nd) return 0;
+  for (const id of named) if (defines(e, id)) return W.definesNamed;
   let score = 0;
-  for (const qt of qts) if (holds(e.dids, qt.id)) score += qt.weight * qt.idf * W.defTerm;
-  const capital = capitalised.some((id) => holds(e.dids, id)) ? W.definesCapitalised : 0;
+  for (const qt of qts) if (defines(e, qt.id)) score += qt.weight * qt.idf * W.defTerm;
+  const capital = capitalised.some((id) => defines(e, id)) ? W.definesCapitalised : 0;
   return Math.min(W.defCap, score) + capital;
 }
 
-/** The file's definitions, read again for the few files shown (none when it cannot be read as indexed). */
-async function outlineOf(index: RepoIndex, e: FileEntry): Promise<QuickDef[]> {
-  if (!e.dids.length) return [];
-  let file;
+/**
+ * The file's definitions, read again for the few files shown (none when it cannot be read as
+ * indexed). Synchronous: ten small reads cost less than the promises around them would.
+ */
+function outlineOf(index: RepoIndex, e: FileEntry): QuickDef[] {
+  if (!e.nd) return [];
+  let fd: number | undefined;
   try {
     // Never through a symlink: the index never follows one, and neither does this.
-    file = await open(path.join(index.root, e.path), constants.O_RDONLY | constants.O_NOFOLLOW);
-    const st = await file.stat();
+    fd = openSync(path.join(index.root, e.path), constants.O_RDONLY | constants.O_NOFOLLOW);
+    const st = fstatSync(fd);
     if (!st.isFile() || st.size > MAX_INDEX_BYTES) return [];
-    return quickOutline(await file.readFile('utf8'), e.lang);
+    return quickOutline(readFileSync(fd, 'utf8'), e.lang);
   } catch {
     return [];
   } finally {
-    await file?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -294,7 +297,7 @@ function explainDefinitions(s: Scored, q: QueryTerms, defs: readonly QuickDef[],
   hits.sort((a, b) => b.score - a.score);
   const named = hits.filter((h) => h.score >= W.definesNamed);
   s.symbols = [...new Set(hits.map((h) => h.label))];
-  s.why.unshift(
+  (s.why ??= []).unshift(
     named.length
       ? `defines ${named
           .map((h) => h.label)
@@ -330,12 +333,12 @@ function applyTestTwins(index: RepoIndex, scored: Scored[]): void {
       let s = byPath.get(p);
       if (!s) {
         const e = index.files.get(p)!;
-        s = { e, score: 0, why: [], lead: [], tail: [], symbols: [] };
+        s = { e, score: 0 };
         scored.push(s);
         byPath.set(p, s);
       }
       s.score += t.score * W.testTwin;
-      s.tail.push(`its test ${t.e.path} matches the task`);
+      (s.tail ??= []).push(`its test ${t.e.path} matches the task`);
     }
   }
 }

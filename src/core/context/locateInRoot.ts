@@ -1,6 +1,6 @@
 // One call for hosts that have no index of their own (the CLI, `explain`, the classifier's risk
 // from files): load the workspace's index through the cache, bring it up to date, rank the files.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { defaultCacheDir, loadIndexWithCache, saveIndex } from './indexCache';
 import { locate, type EditorContext, type Located } from './locate';
 import { RepoIndex, type IndexStats } from './repoIndex';
@@ -25,7 +25,7 @@ export class NotAFolderError extends Error {}
 
 export async function locateInRoot(root: string, task: string, opts: LocateInRootOptions): Promise<LocateInRootResult> {
   const t0 = performance.now();
-  const st = await stat(root).catch(() => undefined);
+  const st = statSync(root, { throwIfNoEntry: false });
   if (!st?.isDirectory()) throw new NotAFolderError(`${root} is not a folder: give the workspace with --root DIR`);
   const loaded =
     opts.cacheDir === null

@@ -4,7 +4,7 @@
 // takes about 20 ms per file; the tools (find_symbol, repo_map) still ask tree-sitter
 // (definitions.ts) for exact line ranges. A miss here costs ranking a little, never correctness.
 import type { DefinitionKind } from './definitions';
-import type { LangId } from './languages';
+import { LANGS, type LangId } from './languages';
 
 export interface QuickDef {
   name: string;
@@ -66,23 +66,7 @@ const KIND: Record<string, DefinitionKind> = {
 
 const CONTAINER_KINDS = new Set<DefinitionKind>(['class', 'interface', 'enum']);
 /** Languages whose definitions this reads; others (data, docs, config) yield none. */
-const CODE = new Set<LangId>([
-  'typescript',
-  'tsx',
-  'javascript',
-  'python',
-  'go',
-  'rust',
-  'java',
-  'c',
-  'cpp',
-  'csharp',
-  'ruby',
-  'php',
-  'kotlin',
-  'swift',
-  'scala',
-]);
+const CODE = new Set<LangId>(LANGS.filter((l) => l !== 'shell' && l !== 'other'));
 
 interface Hit {
   at: number;

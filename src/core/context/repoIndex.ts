@@ -3,12 +3,12 @@
 // event loop, so the extension host never stalls; kept fresh by `update()` (the extension's file
 // watchers call it) or by `refresh()` (re-lists and re-reads only files whose size or mtime moved —
 // how the CLI revalidates a cached index). Definitions are parsed by tree-sitter on demand and kept.
-import { lstatSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { definitionsOf, type Definition } from './definitions';
-import { readEntry, termCount, type FileEntry } from './fileEntry';
+import { contentIds, readEntry, termCount, type FileEntry } from './fileEntry';
 import { listWorkspaceFiles, skipByName } from './fileList';
+import { folderMtimes, rootBase, sameEntries, sameFile, sameOnDisk } from './freshness';
 import { coChanged, readHead, readHistory, type History } from './gitHistory';
 import type { FastHead } from './gitHead';
 import { goModuleOf, ImportResolver } from './imports';
@@ -42,10 +42,17 @@ export class RepoIndex {
   dict = new TermDict();
   /** Content-term document frequency, by term id. */
   private dfById = new Int32Array(4096);
-  /** Path-term document frequency of the terms asked about since files last changed. */
-  private pathDfs: Map<string, number> | undefined;
-  imports = new Map<string, string[]>();
-  importedBy = new Map<string, string[]>();
+  /** Path-term document frequency by term id, counted in one pass when first asked for after files changed. */
+  private pathDfs: Int32Array | undefined;
+  private graph: { imports: Map<string, string[]>; importedBy: Map<string, string[]> } | undefined = {
+    imports: new Map(),
+    importedBy: new Map(),
+  };
+  /** Import specifiers of restored entries (see FileEntry's specs), read when first needed. */
+  private restoredSpecs: (() => ReadonlyMap<string, string>) | undefined;
+  private specsByPath: ReadonlyMap<string, string> | undefined;
+  /** Where a restored graph comes from until it is first asked for. */
+  private restoredImports: (() => Map<string, string[]>) | undefined;
   rank = new Map<string, number>();
   history: History = { head: undefined, newest: 0, files: new Map(), commits: [] };
   stats: IndexStats = { files: 0, skipped: {}, listedBy: 'walk', buildMs: 0 };
@@ -84,14 +91,27 @@ export class RepoIndex {
 
   /** How many files' paths hold the term (counted for the terms asked about, until files change). */
   pathDocFreq(term: string): number {
-    this.pathDfs ??= new Map();
-    let n = this.pathDfs.get(term);
-    if (n === undefined) {
-      n = 0;
-      for (const e of this.files.values()) if (e.pathTerms.includes(term)) n++;
-      this.pathDfs.set(term, n);
+    const id = this.dict.get(term);
+    if (id === undefined) return 0;
+    if (!this.pathDfs || this.pathDfs.length < this.dict.size) {
+      const df = new Int32Array(this.dict.size);
+      // The file that last counted each term: a term twice in one path counts once.
+      const last = new Int32Array(this.dict.size).fill(-1);
+      let i = 0;
+      for (const e of this.files.values()) {
+        const from = e.at + 2 * e.n + e.nd;
+        for (let k = from; k < from + e.np; k++) {
+          const t = e.t[k]!;
+          if (last[t] !== i) {
+            last[t] = i;
+            df[t]!++;
+          }
+        }
+        i++;
+      }
+      this.pathDfs = df;
     }
-    return n;
+    return this.pathDfs[id] ?? 0;
   }
 
   /** How often the file's identifiers hold the term. */
@@ -182,19 +202,11 @@ export class RepoIndex {
    */
   private async changedSince(paths: readonly string[]): Promise<string[]> {
     const out: string[] = [];
+    const base = rootBase(this.root);
     for (let i = 0; i < paths.length; i++) {
       const rel = paths[i]!;
       const have = this.files.get(rel);
-      if (!have) out.push(rel);
-      else {
-        let st;
-        try {
-          st = lstatSync(path.join(this.root, rel));
-        } catch {
-          st = undefined;
-        }
-        if (!st?.isFile() || st.size !== have.size || st.mtimeMs !== have.mtimeMs) out.push(rel);
-      }
+      if (!have || !sameFile(base, have)) out.push(rel);
       if (i % 512 === 511) await yieldToLoop();
     }
     return out;
@@ -211,7 +223,7 @@ export class RepoIndex {
       bigger.set(this.dfById);
       this.dfById = bigger;
     }
-    for (const t of entry.tids) this.dfById[t]!++;
+    for (const t of contentIds(entry)) this.dfById[t]!++;
     this.pathDfs = undefined;
   }
 
@@ -219,8 +231,14 @@ export class RepoIndex {
    * Takes files as a cache saved them, with their vocabulary and document frequencies (which the
    * cache stores rather than have every load count them again). Only on an empty index.
    */
-  restoreFiles(files: readonly FileEntry[], dict: TermDict, df: Uint32Array): void {
+  restoreFiles(
+    files: readonly FileEntry[],
+    dict: TermDict,
+    df: Uint32Array,
+    specs: () => ReadonlyMap<string, string>,
+  ): void {
     if (this.files.size) throw new Error('restoreFiles needs an empty index');
+    this.restoredSpecs = specs;
     this.dict = dict;
     this.dfById = Int32Array.from(df);
     for (const e of files) {
@@ -239,7 +257,7 @@ export class RepoIndex {
     this.generation++;
     this.files.delete(rel);
     this.totalLength -= old.length;
-    for (const t of old.tids) this.dfById[t]!--;
+    for (const t of contentIds(old)) this.dfById[t]!--;
     this.pathDfs = undefined;
   }
 
@@ -251,31 +269,42 @@ export class RepoIndex {
   unchangedOnDisk(head: FastHead): boolean {
     if (!this.dirMtimes.size || head === 'unknown') return false;
     if ((head === 'none' ? undefined : head) !== this.history.head) return false;
-    for (const [dir, mtime] of this.dirMtimes) {
-      const st = lstatSync(path.join(this.root, dir), { throwIfNoEntry: false });
-      if (!st?.isDirectory() || st.mtimeMs !== mtime) return false;
-    }
-    for (const e of this.files.values()) {
-      const st = lstatSync(path.join(this.root, e.path), { throwIfNoEntry: false });
-      if (!st?.isFile() || st.size !== e.size || st.mtimeMs !== e.mtimeMs) return false;
-    }
-    return true;
+    return sameOnDisk(this.root, this.dirMtimes, this.files.values());
   }
 
   /** Takes an import graph and its ranks as they were saved with these very files (see indexCache). */
-  restoreGraph(imports: Map<string, string[]>, rank: Map<string, number>): void {
-    this.imports = imports;
-    this.importedBy = new Map();
-    for (const [from, targets] of imports) {
-      for (const t of targets) {
-        const list = this.importedBy.get(t) ?? [];
-        list.push(from);
-        this.importedBy.set(t, list);
-      }
-    }
+  restoreGraph(imports: () => Map<string, string[]>, rank: Map<string, number>): void {
+    this.graph = undefined;
+    this.restoredImports = imports;
     this.rank = rank;
     this.baseNames = undefined;
     this.dirty = false;
+  }
+
+  /** The file's import specifiers as written, one per line. */
+  specsOf(e: FileEntry): string {
+    if (e.specs !== undefined) return e.specs;
+    this.specsByPath ??= this.restoredSpecs?.() ?? new Map();
+    return this.specsByPath.get(e.path) ?? '';
+  }
+
+  /** Each file's imports within the workspace. */
+  get imports(): Map<string, string[]> {
+    return this.importGraph().imports;
+  }
+
+  /** The files importing each file. */
+  get importedBy(): Map<string, string[]> {
+    return this.importGraph().importedBy;
+  }
+
+  private importGraph(): { imports: Map<string, string[]>; importedBy: Map<string, string[]> } {
+    if (!this.graph) {
+      const imports = this.restoredImports?.() ?? new Map<string, string[]>();
+      this.restoredImports = undefined;
+      this.graph = { imports, importedBy: importersOf(imports) };
+    }
+    return this.graph;
   }
 
   private rebuildGraph(): void {
@@ -284,27 +313,24 @@ export class RepoIndex {
     const paths = [...this.files.keys()];
     const goMods = [...this.goModules].map(([p, module]) => ({ dir: path.posix.dirname(p), module }));
     const resolver = new ImportResolver(paths, goMods);
-    this.imports = new Map();
-    this.importedBy = new Map();
+    const imports = new Map<string, string[]>();
     for (const e of this.files.values()) {
       const targets = new Set<string>();
-      for (const s of e.specs) for (const t of resolver.resolve(e.path, s)) if (t !== e.path) targets.add(t);
-      if (!targets.size) continue;
-      this.imports.set(e.path, [...targets]);
-      for (const t of targets) {
-        const list = this.importedBy.get(t) ?? [];
-        list.push(e.path);
-        this.importedBy.set(t, list);
-      }
+      const specs = this.specsOf(e);
+      if (!specs) continue;
+      for (const s of specs.split('\n')) for (const t of resolver.resolve(e.path, s)) if (t !== e.path) targets.add(t);
+      if (targets.size) imports.set(e.path, [...targets]);
     }
-    this.rank = pageRank(paths, this.imports);
+    this.restoredImports = undefined;
+    this.graph = { imports, importedBy: importersOf(imports) };
+    this.rank = pageRank(paths, imports);
     this.baseNames = undefined;
   }
 
   /** Module lines of go.mod files, which Go import paths are resolved against. */
   private async readGoMods(paths: readonly string[]): Promise<void> {
     for (const p of paths.filter((f) => f === 'go.mod' || f.endsWith('/go.mod'))) {
-      const mod = goModuleOf(await readFile(path.join(this.root, p), 'utf8').catch(() => ''));
+      const mod = goModuleOf(await fsp.readFile(path.join(this.root, p), 'utf8').catch(() => ''));
       if (mod) this.goModules.set(p, mod);
       else this.goModules.delete(p);
     }
@@ -317,7 +343,7 @@ export class RepoIndex {
     if (e.defs) return e.defs;
     const grammar = grammarOf(rel);
     if (!grammar) return (e.defs = []);
-    const text = await readFile(path.join(this.root, rel), 'utf8').catch(() => undefined);
+    const text = await fsp.readFile(path.join(this.root, rel), 'utf8').catch(() => undefined);
     e.defs = text === undefined ? [] : await definitionsOf(grammar, text).catch(() => []);
     this.generation++;
     return e.defs;
@@ -343,25 +369,14 @@ export class RepoIndex {
   }
 }
 
-function folderMtimes(root: string, files: readonly string[]): Map<string, number> {
-  const dirs = new Set<string>(['']);
-  for (const f of files) {
-    for (let at = f.lastIndexOf('/'); at > 0; at = f.lastIndexOf('/', at - 1)) {
-      const dir = f.slice(0, at);
-      if (dirs.has(dir)) break;
-      dirs.add(dir);
+function importersOf(imports: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+  const importedBy = new Map<string, string[]>();
+  for (const [from, targets] of imports) {
+    for (const t of targets) {
+      const list = importedBy.get(t);
+      if (list) list.push(from);
+      else importedBy.set(t, [from]);
     }
   }
-  const out = new Map<string, number>();
-  for (const dir of dirs) {
-    const st = lstatSync(path.join(root, dir), { throwIfNoEntry: false });
-    if (st) out.set(dir, st.mtimeMs);
-  }
-  return out;
-}
-
-function sameEntries(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
+  return importedBy;
 }

@@ -2,12 +2,13 @@
 // reading a source file; any change (a file edited, a file added, a new commit) is noticed; a damaged
 // cache is ignored, never trusted.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readHeadFast } from '../../../src/core/context/gitHead';
 import { loadIndexWithCache, saveIndex } from '../../../src/core/context/indexCache';
+import { CACHE_VERSION, decodeCache } from '../../../src/core/context/indexCacheFormat';
 import { locate } from '../../../src/core/context/locate';
 import { looksSecret } from '../../../src/core/paths/secretPaths';
 import { makeOpenaiRepo, type FixtureRepo } from './fixtureRepo';
@@ -81,4 +82,45 @@ test('a damaged cache is ignored and the index is built from the files', async (
   const loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
   assert.equal(loaded.fromCache, false);
   assert.ok(loaded.index.files.has('src/core/streaming.ts'));
+});
+
+test('an edit that keeps the size is noticed by its mtime, and what it says is ranked', async () => {
+  const file = join(fx.root, 'src/resources/files.ts');
+  const before = readFileSync(file, 'utf8');
+  await saveIndex((await loadIndexWithCache(fx.root, opts, cacheDir)).index, cacheDir);
+  assert.equal((await loadIndexWithCache(fx.root, opts, cacheDir)).untouched, true);
+  try {
+    // Same length, new words: only the mtime tells.
+    const edited = before.replace(/export /, 'zorbax ');
+    assert.equal(edited.length, before.length);
+    writeFileSync(file, edited);
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    const loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.fromCache, true);
+    assert.equal(loaded.untouched, false);
+    assert.equal((await locate(loaded.index, 'zorbax', { limit: 1 }))[0]!.path, 'src/resources/files.ts');
+  } finally {
+    fx.git('checkout', '-q', '--', '.');
+  }
+});
+
+test('a cache written by another format version is rebuilt from the files, never read as this one', async () => {
+  const [name] = readdirSync(cacheDir).filter((f) => f.endsWith('.idx'));
+  const file = join(cacheDir, name!);
+  const current = await loadIndexWithCache(fx.root, opts, cacheDir);
+  await saveIndex(current.index, cacheDir);
+  const bytes = readFileSync(file);
+  assert.ok(decodeCache(bytes), 'the current cache decodes');
+  const older = Buffer.from(bytes);
+  older.writeUInt32LE(CACHE_VERSION - 1, 4);
+  assert.equal(decodeCache(older), undefined);
+  writeFileSync(file, older);
+  const loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+  assert.equal(loaded.fromCache, false);
+  assert.ok(loaded.index.files.has('src/core/streaming.ts'));
+  assert.equal(
+    (await locate(loaded.index, 'the SSE stream parser drops the last event', { limit: 1 }))[0]!.path,
+    'src/core/streaming.ts',
+  );
 });
