@@ -70,22 +70,29 @@ const k = Number(opt('--cv') ?? 0);
 if (k) {
   const all = [...train, ...dev];
   const fold = (repo: string): number => createHash('sha1').update(repo).digest()[0]! % k;
-  let total: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+  const zero: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+  let total = zero;
+  // The texts every earlier round had, so the rounds' figures compare.
+  let before = zero;
+  const latest = Math.max(...all.map((t) => t.round ?? 1));
   for (let f = 0; f < k; f++) {
     const m = trainClassifier(
       all.filter((t) => fold(t.repo) !== f),
       'cv',
     );
-    total = add(
-      total,
+    const held = all.filter((t) => fold(t.repo) === f);
+    total = add(total, score(held, m, opt('--errors') === 'cv' ? errs : undefined));
+    before = add(
+      before,
       score(
-        all.filter((t) => fold(t.repo) === f),
+        held.filter((t) => (t.round ?? 1) < latest),
         m,
-        opt('--errors') === 'cv' ? errs : undefined,
+        undefined,
       ),
     );
   }
   console.log(show(`cv${k}`, total));
+  console.log(show(`cv${k} on rounds before ${latest}`, before));
 }
 for (const list of errs)
   for (const t of list) console.log(`${t.kind}/${t.risk}/${t.needs_plan}  ${t.id}\n    ${t.text}`);

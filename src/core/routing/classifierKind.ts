@@ -103,8 +103,9 @@ export function decideKind(
   const { title, clean } = splitTask(task);
   const asks = asksOnly(title);
   const report = securityReport(title, clean);
-  // A change asked for politely is still a change: the likeliest kind that is not a question.
-  const requests = !asks && requestsChange(title) && score.ranked[0]!.label === 'question';
+  // A change asked for politely is still a change: the likeliest kind that is not a question (the
+  // rule is named whether or not the model leaned toward a question).
+  const requests = !asks && requestsChange(title);
   // Tests that come with other work ("Added settings and tests") are not a tests-only task.
   const withTests = testsToo(title);
   const learned = score.ranked.find(
