@@ -9,7 +9,7 @@ import { costOf } from '../routing/estimate';
 import { classifyWithModel } from '../routing/modelClassifier';
 import { residencyPaths } from '../residency/residencyPaths';
 import { residencyViolations } from '../residency/residencyRules';
-import { likelyFilesForResidency, runCodebase } from './exploreKit';
+import { likelyFilesForResidency } from './exploreKit';
 import type { RunBase } from './runScope';
 
 export async function decideStep(base: RunBase): Promise<RoutingDecision> {
@@ -23,9 +23,9 @@ export async function decideStep(base: RunBase): Promise<RoutingDecision> {
   const unsure = local.calls ? local.calls.kind.uncertain || local.calls.risk.uncertain : true;
   const spec = id && unsure ? policy.models.find((m) => m.id === id) : undefined;
   const files = await residencyPaths(opts.root, contextPaths);
-  // Rules scoped to paths also weigh the files the locator ranks for the task (see decide.ts).
-  const { codebase, editor } = runCodebase(opts);
-  const likelyFiles = await likelyFilesForResidency(policy, codebase, opts.task, editor);
+  // Rules scoped to paths also weigh the files the locator ranks for the task (see decide.ts): the
+  // run's one ranking, which the stages' kit takes up later.
+  const likelyFiles = await likelyFilesForResidency(policy, opts.root, base.located);
   if (spec) {
     // The classifier reads the task (and the selection in it): rules for every stage cover it too.
     const missing = opts.availability(spec) ?? residencyViolations(policy, undefined, spec, files)[0]?.reason;

@@ -1,5 +1,6 @@
-// What the exploring stages share in one run: the locator's candidates for the task (computed
-// once), and — when rules.tools.enabled — the read-only tool box with the path rules of this run
+// What the exploring stages share in one run: the locator's candidates for the task (ranked once per
+// run, before the decision when a residency rule is scoped to paths, and handed on to the stages),
+// and — when rules.tools.enabled — the read-only tool box with the path rules of this run
 // (secret-looking and protected paths withheld unless the person named them).
 import type { RoutingPolicy, Stage } from '../config/policySchema';
 import { sharedCodebase, type Codebase } from '../context/codebase';
@@ -22,12 +23,38 @@ export interface ExploreKit {
 export const CANDIDATES_SHOWN = 15;
 const READ_TOOLS: ToolName[] = ['read_file', 'search', 'find_symbol', 'list_dir'];
 
+/** The locator's ranking for a run's task, computed the first time it is asked for and then kept. */
+export type RunLocator = () => Promise<Located[]>;
+
+/**
+ * The run's locator: the task as the roles read it (with what the host attached) ranked over the
+ * run's codebase, CANDIDATES_SHOWN files, at most once per run — the decision's residency screen
+ * takes the first few, the stages all of them. An index that cannot be built ranks nothing.
+ */
+export function runLocator(opts: RunTaskOptions): RunLocator {
+  let ranked: Promise<Located[]> | undefined;
+  return () => {
+    if (!ranked) {
+      const { codebase, editor } = runCodebase(opts);
+      ranked = codebase
+        .index()
+        .then((index) => locate(index, rolesTask(opts), { editor, limit: CANDIDATES_SHOWN }))
+        .catch(() => []);
+    }
+    return ranked;
+  };
+}
+
+/** The task as the roles read it: with what the host attached (the editor's selection). */
+export function rolesTask(opts: Pick<RunTaskOptions, 'task' | 'attachedContext'>): string {
+  return opts.attachedContext ? `${opts.task}\n\n${opts.attachedContext}` : opts.task;
+}
+
 export function makeExploreKit(
   codebase: Codebase,
   policy: RoutingPolicy,
-  task: string,
   userPaths: readonly string[],
-  editor?: EditorContext,
+  located: RunLocator,
 ): ExploreKit {
   let ranked: Promise<Located[]> | undefined;
   const rules = {
@@ -39,11 +66,9 @@ export function makeExploreKit(
   const t = policy.rules.tools;
   return {
     candidates: () =>
-      (ranked ??= codebase
-        .index()
-        .then((index) => locate(index, task, { editor, limit: CANDIDATES_SHOWN }))
-        .then((found) => found.filter((f) => !rules.isSecret(f.path) && rules.protectedBy(f.path).length === 0))
-        .catch(() => [])),
+      (ranked ??= located().then((found) =>
+        found.filter((f) => !rules.isSecret(f.path) && rules.protectedBy(f.path).length === 0),
+      )),
     toolsFor: (stage, nonce) =>
       t.enabled && t[stage].steps > 0
         ? {
@@ -67,21 +92,21 @@ export function runCodebase(opts: RunTaskOptions): { codebase: Codebase; editor:
 }
 
 /**
- * The locator's candidates as real paths, for the residency rules at decision time — only when a rule
- * is scoped to paths (otherwise the decision does not need the index). Secret-looking files are left
- * out as everywhere else; an index that cannot be built gives none (files read later are still checked).
+ * The first LIKELY_FILES_SCREENED of the run's candidates as real paths, for the residency rules at
+ * decision time — only when a rule is scoped to paths (otherwise the decision does not need the
+ * index). Secret-looking files are left out as everywhere else; an index that cannot be built gives
+ * none (files read later are still checked).
  */
 export async function likelyFilesForResidency(
   policy: RoutingPolicy,
-  codebase: Codebase,
-  task: string,
-  editor?: EditorContext,
+  root: string,
+  located: RunLocator,
 ): Promise<string[]> {
   if (!policy.rules.residency.some((r) => r.paths?.length)) return [];
   try {
-    const found = await locate(await codebase.index(), task, { editor, limit: LIKELY_FILES_SCREENED });
+    const found = (await located()).slice(0, LIKELY_FILES_SCREENED);
     const paths = found.map((f) => f.path).filter((p) => !looksSecret(p));
-    return await residencyPaths(codebase.root, paths);
+    return await residencyPaths(root, paths);
   } catch {
     return [];
   }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stage } from '../config/policySchema';
 import type { Artifact } from '../stage/events';
 import { StageFailure } from '../stage/runContext';
-import { makeExploreKit, runCodebase } from './exploreKit';
+import { makeExploreKit, rolesTask, runCodebase } from './exploreKit';
 import { answerQuestion, architectStage, scoutStage, type StageKit } from './planningStages';
 import type { Brief, Done } from './runState';
 import type { RunScope } from './runScope';
@@ -38,9 +38,9 @@ export async function planStep(scope: RunScope): Promise<Done | { step: 'impleme
 export function stageKit(scope: RunScope): StageKit {
   const { opts, policy } = scope;
   // The roles read what the host attached (the editor's selection); routing and the record do not.
-  const task = opts.attachedContext ? `${opts.task}\n\n${opts.attachedContext}` : opts.task;
+  const task = rolesTask(opts);
   const userPaths = scope.contextPaths;
-  const { codebase, editor } = runCodebase(opts);
+  const { codebase } = runCodebase(opts);
   return {
     task,
     nonce: randomBytes(9).toString('hex'),
@@ -51,7 +51,7 @@ export function stageKit(scope: RunScope): StageKit {
     specsOf: scope.specsOf,
     outBudget: scope.outBudget,
     emit: scope.emit,
-    explore: makeExploreKit(codebase, policy, task, userPaths, editor),
+    explore: makeExploreKit(codebase, policy, userPaths, scope.located),
   };
 }
 

@@ -14,6 +14,7 @@ import { RunCancelled, StageFailure, type EventInput, type RunContext } from '..
 import { StageRun } from '../stage/stageRun';
 import type { RunResult, RunTaskOptions } from './runTypes';
 import { safeContextFiles } from './safeContextFiles';
+import { runLocator, type RunLocator } from './exploreKit';
 
 /** The run before its decision: enough to decide (the classifier model may be called) and to report. */
 export interface RunBase {
@@ -27,6 +28,8 @@ export interface RunBase {
   touch(paths: Iterable<string>): Promise<void>;
   /** The paths the user named: the host's context files and the files the task mentions. */
   readonly contextPaths: string[];
+  /** The locator's ranking for the task, computed once for the whole run (see exploreKit's runLocator). */
+  readonly located: RunLocator;
   /** Every stage's last snapshot, in order (the run's totals add them up). */
   readonly snapshots: StageSnapshot[];
   /** Tokens and cost spent outside any stage (the classifier model), added to the run's totals. */
@@ -110,6 +113,7 @@ export function runBase(
     emit,
     touch,
     contextPaths: [...(opts.context?.filePaths ?? []), ...mentionedPaths(opts.task)],
+    located: runLocator(opts),
     snapshots,
     unstaged: { tokensIn: 0, tokensOut: 0, costUsd: 0 },
     host: { ms: 0, cpuMs: 0 },

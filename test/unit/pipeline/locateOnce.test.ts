@@ -1,0 +1,64 @@
+// One ranking per run: with a residency rule scoped to paths, the decision screens the locator's
+// first files and the stages' kit shows its candidates — from the same single ranking, not a second
+// pass of the locator over the same index.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ModelSpec } from '../../../src/core/config/policySchema';
+import { lazyCodebase, type Codebase } from '../../../src/core/context/codebase';
+import { looksSecret } from '../../../src/core/paths/secretPaths';
+import { decideStep } from '../../../src/core/pipeline/decideStep';
+import { stageKit } from '../../../src/core/pipeline/planStep';
+import { runBase, runScope } from '../../../src/core/pipeline/runScope';
+import { fsWorkspaceReader } from '../../../src/core/pipeline/workspaceReader';
+import { createProvider } from '../../../src/core/providers/createProvider';
+import { KEY, startHarness, testPolicy } from './harness';
+
+const FILES = {
+  'src/pay/charge.ts':
+    'export function chargeCard(card: string, amountCents: number) {\n  return gateway.capture(card, amountCents);\n}\n',
+  'src/pay/refund.ts': 'export function refundCharge(id: string) {\n  return gateway.refund(id);\n}\n',
+  'src/ui/button.ts': 'export function renderButton(label: string) {\n  return `<button>${label}</button>`;\n}\n',
+  'README.md': '# Shop\n',
+};
+
+test('the locator runs once per run: the residency screen and the explore kit share its ranking', async () => {
+  const h = await startHarness(FILES);
+  try {
+    const inner = lazyCodebase(h.root, { isSecret: looksSecret });
+    let asked = 0;
+    // Every ranking asks the codebase for its index first: counting the asks counts the rankings.
+    const codebase: Codebase = {
+      root: h.root,
+      index: () => {
+        asked++;
+        return inner.index();
+      },
+    };
+    const task = 'The card charge captures the wrong amount in cents';
+    const policy = testPolicy(h.server, { rules: { residency: [{ paths: ['src/pay/**'], denyVendors: ['openai'] }] } });
+    const base = runBase(
+      {
+        task,
+        policy,
+        availability: () => undefined,
+        providerFor: (spec: ModelSpec) => createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl }),
+        root: h.root,
+        workspace: fsWorkspaceReader(h.root),
+        gate: async () => true,
+        apply: async () => ({ ok: true, written: [] }),
+        codebase,
+      },
+      { runId: 'locate-once', signal: new AbortController().signal, listeners: [] },
+    );
+    const decision = await decideStep(base);
+    assert.equal(asked, 1, 'the decision ranked the files');
+    // The rule scoped to src/pay/** applies because the locator ranks src/pay/charge.ts for the task.
+    const applied = decision.residency?.[0];
+    assert.ok(applied?.files.includes('src/pay/charge.ts'), JSON.stringify(decision.residency));
+    const candidates = await stageKit(runScope(base, decision)).explore.candidates();
+    assert.equal(candidates[0]?.path, 'src/pay/charge.ts');
+    assert.equal(asked, 1, 'the kit took the ranking the decision made');
+  } finally {
+    await h.close();
+  }
+});
