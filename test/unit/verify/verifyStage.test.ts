@@ -350,12 +350,13 @@ describe('runVerifyStage', () => {
     const marker = path.join(ws.outDir, 'ran');
     let asked = false;
     const started = Date.now();
-    setTimeout(() => ac.abort(), 100);
     const outcome = await stage(
       {
         signal: ac.signal,
         askApproval: () => {
           asked = true;
+          // Cancel once the question is open (not on a timer, which raced the preparation under load).
+          setTimeout(() => ac.abort(), 50);
           return new Promise<boolean>(() => undefined); // a modal nobody answers
         },
         verify: { command: `touch ${JSON.stringify(marker)}`, timeoutSeconds: 5 },
