@@ -50,9 +50,9 @@ export interface AgentPass {
   rejected: RejectedAlternative[];
 }
 
-/** The agent implementer for the stage's first model, or undefined when that model is a chat model. */
-export function agentImplementerFor(spec: ModelSpec | undefined, b: AgentBriefing): AgentImplementer | undefined {
-  if (!spec || !isAgentProvider(spec.provider)) return undefined;
+/** The implementer for a coding-agent model of the implementer's chain. */
+export function agentImplementerFor(spec: ModelSpec, b: AgentBriefing): AgentImplementer {
+  if (!isAgentProvider(spec.provider)) throw new Error(`${spec.id} is not a coding agent`);
   return new AgentImplementer(spec, b, engineFor(spec, b.host));
 }
 

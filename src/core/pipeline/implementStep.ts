@@ -4,6 +4,7 @@
 // the model that made it. Then → reviewing.
 import { agentImplementerFor } from '../agents/agentImplementer';
 import { diffArtifactOf, resolveImplementerReply } from '../stage/implementerEdits';
+import { ImplementerChain } from './implementerChain';
 import { ModelImplementer } from './modelImplementer';
 import type { Brief, Implemented, Phase, RunState } from './runState';
 import { newRunState } from './runState';
@@ -15,23 +16,25 @@ export async function startWork(scope: RunScope, brief: Brief): Promise<RunState
   const candidates = scope.specsOf(implD.chain);
   const foundPaths = brief.findings?.relevantFiles.map((f) => f.path) ?? [];
   const files = await scope.filesFor(brief.kit.userPaths, [...foundPaths, ...(brief.plan?.filesToTouch ?? [])]);
-  // A coding agent implements in a scratch copy of its own (agents/agentImplementer.ts); a chat model
-  // replies with edits (modelImplementer.ts).
+  // Each model of the chain implements its own way: a coding agent in a scratch copy of its own
+  // (agents/agentImplementer.ts), a chat model by replying with edits (modelImplementer.ts).
   const { opts, policy, signal, ctx } = scope;
-  const agent = agentImplementerFor(candidates[0], {
+  const briefing = {
     ...{ root: opts.root, task: brief.kit.task, plan: brief.plan, findings: brief.findings, nonce: brief.kit.nonce },
     ...{ policy, host: opts.agents, priceLookup: opts.priceLookup, signal, budget: ctx.budget },
+  };
+  const strategy = new ImplementerChain({
+    agent: (spec) => agentImplementerFor(spec, briefing),
+    chat: (first) =>
+      new ModelImplementer({
+        brief,
+        files: files.files,
+        first,
+        root: opts.root,
+        touch: scope.touch,
+        outBudget: scope.outBudget('implementer'),
+      }),
   });
-  const strategy =
-    agent ??
-    new ModelImplementer({
-      brief,
-      files: files.files,
-      first: candidates[0],
-      root: opts.root,
-      touch: scope.touch,
-      outBudget: scope.outBudget('implementer'),
-    });
   return newRunState(brief, { strategy, candidates, why: implD.why, rejected: implD.rejected, vendor: '' });
 }
 
@@ -81,7 +84,7 @@ async function reusedImplementation(scope: RunScope, state: RunState): Promise<I
     return undefined;
   }
   // The implementer starts as if it had written this change here, so a revision has its history.
-  state.implementer.strategy.adopt?.(given.diff);
+  state.implementer.strategy.adopt?.(given.diff, spec.id);
   scope.emit({ type: 'stage-skipped', stage: 'implementer', reason: `change by ${spec.id} reused from ${reuse.from}` });
   return { resolved: out.resolved, spec, why: state.implementer.why, rejected: state.implementer.rejected };
 }

@@ -46,7 +46,7 @@ export interface Implementer {
   /** One pass: a fresh change (no revision) or a revision of the last one. Throws StageFailure when it cannot. */
   implement(sr: StageRun, revision: Revision | undefined): Promise<Implemented>;
   /** Takes an earlier run's change as its own first reply, so a later revision has that history. */
-  adopt?(diff: string): void;
+  adopt?(diff: string, by?: string): void;
   dispose?(): void | Promise<void>;
 }
 

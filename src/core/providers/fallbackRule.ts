@@ -7,6 +7,9 @@
 //     a malformed request would fail on every model and falling back would hide the bug;
 //   - after a partial reply (output had streamed): the next model starts afresh.
 // Never on 'cancelled' (the user stopped it), 'budget' or 'invalid-output'.
+// A coding agent's pass (agents/agentImplementer.ts) follows the same rule on its own failure kinds:
+// it falls back when its process, SDK, key or one of its own limits failed it, never when the user
+// cancelled, the run's budget is spent, or the change it made cannot be used (the like of invalid output).
 import { isModelSpecificBadRequest } from './providerErrors';
 import type { ProviderError } from './types';
 
@@ -18,6 +21,20 @@ export function shouldFallBack(err: ProviderError): boolean {
       return false;
     case 'bad-request':
       return isModelSpecificBadRequest(err);
+    default:
+      return true;
+  }
+}
+
+/** The same rule for a coding agent's failure kinds (agent, no-model, auth, sandbox, timeout, max-turns, agent-budget fall back). */
+export function shouldAgentFallBack(kind: string): boolean {
+  switch (kind) {
+    case 'cancelled':
+    case 'budget':
+    case 'edit-resolve':
+    case 'agent-outside':
+    case 'residency':
+      return false;
     default:
       return true;
   }

@@ -60,3 +60,11 @@ export class RunCancelled extends Error {
     this.name = 'RunCancelled';
   }
 }
+
+/** A chat call reached a coding agent in the stage's chain: the implementer takes over with it (pipeline/implementerChain.ts). */
+export class HandOver extends Error {
+  constructor(readonly modelId: string) {
+    super(`the ${modelId} coding agent takes over the stage`);
+    this.name = 'HandOver';
+  }
+}

@@ -2,7 +2,7 @@
 // model of its chain that the budget admits, streams the reply as events, falls back along the
 // chain on outages (saying so), and keeps the UI snapshot — model, tokens, cost, time — current.
 // Several calls may belong to one pass (a JSON retry, an edit that failed to resolve); they add up.
-import type { ModelSpec, Stage } from '../config/policySchema';
+import { isAgentProvider, type ModelSpec, type Stage } from '../config/policySchema';
 import { shouldFallBack } from '../providers/fallbackRule';
 import { resilientStream } from '../providers/resilientStream';
 import { timeoutsFor } from '../providers/resilienceOptions';
@@ -14,38 +14,10 @@ import { noModelLeftMessage, screenCandidates } from '../residency/residencyRule
 import type { RoleSession } from '../sessions/roleSession';
 import type { ContextBoundaryLog } from '../sessions/contextBoundary';
 import { CallWatch } from './callWatch';
+import { STAGE_OUTPUT_TOKENS, usesNativeTools, type CallResult } from './callResult';
 import { toolFields, type CallTool, type ExploreTools } from './toolFields';
 import type { PipelineEventOf, StageSnapshot } from './events';
-import { RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
-
-/** Default output-token allowance per call when the model declares none. */
-export const STAGE_OUTPUT_TOKENS: Record<Stage, number> = {
-  scout: 2000,
-  architect: 4000,
-  implementer: 8000,
-  critic: 3000,
-  finalOwner: 3000,
-};
-
-export interface CallResult {
-  text: string;
-  spec: ModelSpec;
-  /** Normalised: 'stop', 'max-tokens' (the reply was cut off), 'refused', 'tool-calls', … */
-  stopReason: string;
-  /** The output-token cap this call was sent with. */
-  maxOutputTokens: number;
-  /** Arguments (JSON text) of the tool call the model made, when it was offered one. */
-  toolArguments?: string;
-  /** Calls of the exploration tools offered (native tool calling), in order; empty when none. */
-  toolCalls: ToolCall[];
-  /** The model that answered took tools natively (else the tool loop uses its text protocol). */
-  nativeTools: boolean;
-}
-
-/** Whether a model takes tools through its provider's native tool calling. */
-export function usesNativeTools(spec: ModelSpec): boolean {
-  return spec.capabilities.includes('tools') && spec.provider !== 'vscode-lm';
-}
+import { HandOver, RunCancelled, StageFailure, type EventInput, type RunContext } from './runContext';
 
 export class StageRun {
   readonly snapshot: StageSnapshot;
@@ -185,6 +157,17 @@ export class StageRun {
     return this.candidates[0]!;
   }
 
+  /**
+   * Work done outside `call` (a coding agent's pass) failed: the next model of the chain takes over,
+   * said as any fallback is, and screened for residency like any. False when there is no next model.
+   */
+  handOver(from: ModelSpec, error: { kind: string; message: string }): boolean {
+    if (this.candidates[0] !== from || this.candidates.length < 2) return false;
+    this.fallBack(from, error.kind, error.message, false);
+    this.screenResidency();
+    return true;
+  }
+
   /** Streams text as this stage's output (an agent's narration and steps). */
   output(text: string): void {
     this.ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text });
@@ -232,6 +215,8 @@ export class StageRun {
         throw new StageFailure({ kind: 'budget', message: admission.message, modelId: spec.id });
       }
 
+      // A coding agent makes no chat call: whoever runs the stage (the implementer chain) starts it.
+      if (isAgentProvider(spec.provider)) throw new HandOver(spec.id);
       let provider;
       try {
         provider = await ctx.providerFor(spec);

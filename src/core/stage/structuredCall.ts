@@ -6,7 +6,8 @@ import type { RoleSession } from '../sessions/roleSession';
 import { invalidJsonFeedback } from '../sessions/prompts';
 import { parseJsonReply } from '../sessions/jsonReply';
 import { StageFailure } from './runContext';
-import type { CallResult, StageRun } from './stageRun';
+import type { CallResult } from './callResult';
+import type { StageRun } from './stageRun';
 import type { CallTool } from './toolFields';
 import { explore, type ExploreOptions } from './toolLoop';
 

@@ -9,7 +9,8 @@ import type { ToolBox, ToolName } from '../context/tools/toolBox';
 import type { ToolCall, ToolResultPart } from '../providers/types';
 import type { RoleSession } from '../sessions/roleSession';
 import { dataBlock } from '../sessions/prompts';
-import { usesNativeTools, type CallResult, type StageRun } from './stageRun';
+import { usesNativeTools, type CallResult } from './callResult';
+import type { StageRun } from './stageRun';
 import type { CallTool } from './toolFields';
 
 export type ToolLimits = ToolsPolicy['scout'];
