@@ -4,7 +4,7 @@
 // confusion matrix, high-risk tasks called low, low-risk tasks called high — and the same on the
 // dev split, reported apart. Beside it, in the same run and on the same texts: a twenty-line keyword
 // baseline (below), the classifier as it was before it was rebuilt (commit 86f9d50) and as round 1
-// of the rebuild shipped it (commit 6b2e36a) and as main had it before round 3 (commit aa2939b), all
+// of the rebuild shipped it (commit 6b2e36a) and as main had it before round 4 (commit aceac71), all
 // read from git at bench time, so every figure has its comparison. The test split is reported whole (`test.*`) and as the original 174 texts of
 // round 1 (`test174.*`, rows without `round`), so round 2's figures compare with round 1's.
 // Also p50/p99 of classify() per call.
@@ -21,8 +21,8 @@ import { bundleTs } from './bundleTs.mjs';
 const OLD_COMMIT = '86f9d50';
 /** The classifier as round 1 of the rebuild shipped it (merged into main). */
 const ROUND1_COMMIT = '6b2e36a';
-/** The classifier as main had it before round 3 (issue 11, third pass): the one this pass improves on. */
-const PREVIOUS_COMMIT = 'aa2939b';
+/** The classifier as main had it before round 4 (issue 11, fourth pass): the one this pass improves on. */
+const PREVIOUS_COMMIT = 'aceac71';
 const KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS = ['low', 'medium', 'high'];
 
@@ -200,7 +200,7 @@ export async function run({ root }) {
       round1Note = `unavailable: commit ${ROUND1_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
     }
     let previousCall;
-    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before round 3)`;
+    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before round 4)`;
     try {
       previousCall = await loadAt(root, work, PREVIOUS_COMMIT);
     } catch (err) {

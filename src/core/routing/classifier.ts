@@ -13,7 +13,7 @@ import {
   type TaskContext,
 } from './classificationSchema';
 import { callOf } from './classifierCall';
-import { decideKind } from './classifierKind';
+import { decideKind, LOW_KINDS } from './classifierKind';
 import { HIGH_RISK_RULES, type RiskRule } from './classifierRules';
 import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
 import { riskFromPaths, type PathRisk } from './riskFromPaths';
@@ -35,7 +35,7 @@ export { CONFIDENT } from './classifierCall';
 export const RISK_POLICY = {
   highAt: 0.6,
   /** High with no high-risk subject, file or report behind it: the model alone must be this sure. */
-  modelOnlyHighAt: 0.7,
+  modelOnlyHighAt: 0.75,
   ruleUnlessLow: 0.5,
   lowKindSure: 0.5,
   lowKindExplicitSure: 0.3,
@@ -43,6 +43,8 @@ export const RISK_POLICY = {
   /** A docs/tests/question call this sure is low even when its title has no docs/tests/question cue. */
   lowKindConfident: 0.6,
   lowChangeSure: 0.5,
+  /** An unsure docs/tests/question call at least this sure, naming a subject, is medium (not high). */
+  lowKindReads: 0.3,
 };
 /** Error diagnostics in the editor point at a bugfix: this many log-odds toward it. */
 const DIAGNOSTICS_BOOST = 2;
@@ -182,9 +184,14 @@ function decideTextRisk(x: RiskInput): RiskCall {
   if (x.tooling && x.strong.every((r) => r.id === 'security' || r.id === 'auth'))
     return { risk: 'medium', why: 'medium: security tooling, not the product', rule: 'security tooling' };
   // The model alone, with no subject named, calls high only when it is sure: a lean from generic
-  // cues ("a file path", "fix" in the title) is not a reason a person could check (dev split: 1 of 4
-  // such calls under 70% was right).
+  // cues ("a file path", "fix" in the title) or a bare topic word ("tokens") is not a reason a
+  // person could check (dev split: 1 of 4 such calls under 70% was right; 75% since round 4, level
+  // on cross-validation).
   const modelHigh = x.strong.length ? learned === 'high' : pHigh(x.score) >= RISK_POLICY.modelOnlyHighAt;
+  // An unsure docs, tests or question call that names a subject: never low (it may be the work),
+  // but the subject alone does not make it high either (rubric: a topic word never sets the risk).
+  if (LOW_KINDS.has(x.kind) && x.strong.length && !modelHigh && x.confidence >= RISK_POLICY.lowKindReads)
+    return { risk: 'medium', why: `medium: reads as ${x.kind} work that names ${names}`, rule: names };
   // A feature or a restructuring is never a copy change (none in the labelled set is low), so the
   // model's lean toward low cannot keep a named subject off high there.
   const neverSmall = x.kind === 'feature' || x.kind === 'refactor';

@@ -78,10 +78,6 @@ export function testsToo(title: string): boolean {
   return !!m && /[a-z]/.test(m[1]!) && !/test/.test(m[1]!);
 }
 
-/** A title that opens by adding something ("Add …", "feat: implement …"). */
-const ADDS =
-  /^(?:\[[^\]]*\]\s*|\w+(?:\([^)]*\))?!?:\s*)*(?:add|adds|added|adding|implement\w*|support\w*|allow\w*|enabl\w*|introduc\w*)\b/;
-
 export interface KindDecision {
   kind: TaskKind;
   kindCall: Call;
@@ -135,24 +131,20 @@ export function decideKind(
               : undefined));
   const explicitFor = (k: TaskKind): boolean =>
     asks || !!byTitle || (EXPLICIT[k] ?? []).some((id) => f.surface.has(id)) || asksInBody(k, f);
-  // An unsure docs, tests or question call that nothing in the title backs, on a task that opens
-  // with adding something and names a high-risk subject ("Add Stripe refunds to the billing
-  // page"): the subject is the work, so the likeliest kind that changes something.
-  const p = score.ranked.find((r) => r.label === kind)!.p;
-  const unbacked =
-    subjectNamed && !rule && ADDS.test(title) && LOW_KINDS.has(kind) && !explicitFor(kind) && p < policy.lowKindSure;
-  const finalKind = unbacked ? score.ranked.find((r) => !LOW_KINDS.has(r.label))!.label : kind;
-  const why = unbacked ? `names a high-risk subject, and nothing in the title says ${kind}` : rule;
-  const kindCall = callOf(score, finalKind, f, why);
-  const explicit = explicitFor(finalKind);
+  // An unsure docs, tests or question call that names a high-risk subject keeps its kind; its risk
+  // is weighed as a change that may be the work (never low, see classifier.ts). Turning it into a
+  // feature ("Add SSO page with auth provider config info") was wrong more often than right
+  // (5-fold cross-validation by repository over train+dev).
+  const kindCall = callOf(score, kind, f, rule);
+  const explicit = explicitFor(kind);
   // A docs, tests-only or question call changes nothing only when it is sure (less sure will do when
   // the title says so); an unsure one is weighed like a change, so a misread kind cannot hide a
   // high-risk task.
   const sure = explicit ? policy.lowKindExplicitSure : policy.lowKindSure;
   const ruled = asks || !!byTitle;
-  const changes = !LOW_KINDS.has(finalKind) || (!ruled && kindCall.confidence < sure);
+  const changes = !LOW_KINDS.has(kind) || (!ruled && kindCall.confidence < sure);
   return {
-    kind: finalKind,
+    kind,
     kindCall,
     asks,
     report,

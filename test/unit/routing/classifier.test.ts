@@ -117,7 +117,7 @@ test('context file paths can raise risk even when the text is bland', () => {
 });
 
 test('a CI workflow file in play lifts a low call to medium, naming the file, and never makes it high', () => {
-  const copy = 'Typo in the settings title';
+  const copy = 'Fix typo in error message';
   assert.equal(classify(copy).risk, 'low', 'the bland text alone is low');
   const ci = classify(copy, { filePaths: ['.github/workflows/ci.yml'] });
   assert.equal(ci.risk, 'medium');

@@ -144,12 +144,22 @@ test('a flaky test is test work, even when it flakes in CI; a CI change to calm 
   assert.notEqual(classify('Bump autoflake from 1.4 to 1.5.3').kind, 'test');
 });
 
-test('adding something that names a high-risk subject is a change, high, even when the model leans to docs', () => {
+test('adding something that names a high-risk subject is a change, high', () => {
   const c = classify('Add Stripe refunds to the billing page');
   assert.equal(c.kind, 'feature', c.reasons[0]);
   assert.equal(c.risk, 'high', c.reasons[1]);
   assert.equal(c.needsPlan, true);
   assert.match(c.reasons[1]!, /payments \/ billing ‘stripe’/);
+});
+
+test('an unsure docs call that names a subject is medium: never low, and the topic word alone does not make it high', () => {
+  for (const task of ['Tips for rotating API keys', 'More about refresh tokens', 'Walkthrough of the invoice page']) {
+    const c = classify(task);
+    assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
+    assert.ok(c.calls!.kind.confidence < 0.5, `${task}: the call is unsure (${c.calls!.kind.confidence})`);
+    assert.equal(c.risk, 'medium', `${task}: ${c.reasons[1]}`);
+    assert.match(c.reasons[1]!, /^medium: reads as docs work that names /);
+  }
 });
 
 test('tests that come with other work are not a tests-only task: the other work decides', () => {
