@@ -56,7 +56,6 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     return EXIT.usage;
   }
   const files = [...given.paths, ...mentionedPaths(task)];
-  const classification = classify(task, { filePaths: files });
   let assumedKeys = parsed.values['assume-keys'];
   let availability = assumedKeys
     ? allAvailable
@@ -81,6 +80,8 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       })
         .then((r) => r.files)
         .catch(() => []);
+  // As in a run, the first likely file weighs in the risk (a guess: one step at most).
+  const classification = classify(task, { filePaths: files, likelyPaths: likely.slice(0, 1).map((f) => f.path) });
   // Rules scoped to paths weigh the likely files too, as in a run (see decide.ts).
   const decision = decide(classification, policy, availability, {
     task,

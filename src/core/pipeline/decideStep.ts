@@ -14,7 +14,13 @@ import type { RunBase } from './runScope';
 
 export async function decideStep(base: RunBase): Promise<RoutingDecision> {
   const { opts, policy, contextPaths } = base;
-  const local = classify(opts.task, { ...opts.context, filePaths: contextPaths });
+  // The run's one ranking: its first candidate weighs in the risk (a guess, one step at most).
+  const ranked = await base.located();
+  const local = classify(opts.task, {
+    ...opts.context,
+    filePaths: contextPaths,
+    likelyPaths: ranked.slice(0, 1).map((f) => f.path),
+  });
   let classification = local;
   const notes: string[] = [];
   const id = policy.classifier.model;

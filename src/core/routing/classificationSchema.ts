@@ -61,6 +61,11 @@ export type Classification = z.infer<typeof ClassificationSchema>;
 /** Optional context the host knows about the task. All of it is data; none of it is an instruction. */
 export const TaskContextSchema = z.object({
   filePaths: z.array(z.string()).default([]),
+  /**
+   * The context locator's ranked candidates for the task, most likely first. A guess, not a file in
+   * play: only the first counts, and it lifts the risk by one step at most (see likelyRiskLift).
+   */
+  likelyPaths: z.array(z.string()).default([]),
   selectionLines: z.number().int().nonnegative().optional(),
   diagnostics: z
     .array(

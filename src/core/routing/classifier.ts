@@ -16,7 +16,7 @@ import { callOf } from './classifierCall';
 import { decideKind, LOW_KINDS } from './classifierKind';
 import { HIGH_RISK_RULES, type RiskRule } from './classifierRules';
 import { scoreFeatures, shippedWeights, type HeadScore, type ModelWeights } from './classifierModel';
-import { riskFromPaths, type PathRisk } from './riskFromPaths';
+import { likelyRiskLift, riskFromPaths, type PathRisk } from './riskFromPaths';
 import { mentionedPaths } from './stagePlan';
 import { securityTooling, type SecurityReport } from './securityReport';
 import { splitTask, taskFeatures } from './textFeatures';
@@ -288,7 +288,7 @@ export function classify(
   signals.push(...scope);
   const strong = subjects.filter((r) => r.strong);
   const mentioned = subjects.length > 0 || paths.length > 0;
-  const decided = decideRisk({
+  const fromText = decideRisk({
     kind,
     changes,
     explicit,
@@ -303,6 +303,16 @@ export function classify(
     scope,
     surface: f.surface,
   });
+  // The locator's first candidate (a guess at where the work lands) lifts code work one step.
+  const lift = changes ? likelyRiskLift(fromText.risk, ctx.likelyPaths) : undefined;
+  if (lift)
+    signals.push({
+      id: lift.file.ruleId,
+      label: `${lift.file.label} likely`,
+      evidence: lift.file.path,
+      risk: lift.risk,
+    });
+  const decided = lift ? { risk: lift.risk, why: lift.why, rule: `likely file: ${lift.file.path}` } : fromText;
   const risk = decided.risk;
   const riskCall = callOf(score.risk, risk, f, decided.rule);
   const explained = (call: Call): string =>

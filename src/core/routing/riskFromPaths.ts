@@ -90,3 +90,22 @@ export function riskFromPaths(paths: readonly string[]): PathRisk[] {
   }
   return out;
 }
+
+/**
+ * The locator's first candidate is a guess at the file the work lands in, not a file in play, so it
+ * weighs less than a named one: when it falls under a high-risk path it lifts a medium change to
+ * high and a low one to medium; CI configuration lifts low to medium. One step at most, so a guess
+ * alone never makes a low change high; and only for work that changes code (the caller says so).
+ * Returns the lifted risk and the reason naming the file, or undefined when nothing changes.
+ */
+export function likelyRiskLift(
+  risk: Risk,
+  likelyPaths: readonly string[],
+): { risk: Exclude<Risk, 'low'>; why: string; file: PathRisk } | undefined {
+  const first = likelyPaths[0];
+  const hit = first === undefined ? undefined : riskFromPaths([first])[0];
+  if (!hit || risk === 'high') return undefined;
+  const lifted = risk === 'low' ? 'medium' : hit.risk === 'high' ? 'high' : undefined;
+  if (!lifted) return undefined;
+  return { risk: lifted, why: `${lifted}: the locator ranks ${hit.path} first (${hit.label})`, file: hit };
+}

@@ -116,6 +116,28 @@ test('context file paths can raise risk even when the text is bland', () => {
   );
 });
 
+test("the locator's first candidate lifts code work one step and names the file; docs and questions stay", () => {
+  const task = 'Round the totals on the receipt to whole cents';
+  const plain = classify(task);
+  assert.equal(plain.risk, 'medium', plain.reasons[1]);
+  const likely = classify(task, { likelyPaths: ['src/billing/receipt.ts', 'src/ui/receipt.tsx'] });
+  assert.equal(likely.risk, 'high');
+  assert.match(
+    likely.reasons[1]!,
+    /^high: the locator ranks src\/billing\/receipt\.ts first \(payments \/ billing code\)/,
+  );
+  assert.equal(likely.calls!.risk.rule, 'likely file: src/billing/receipt.ts');
+  assert.ok(likely.signals.includes('payments / billing code likely'));
+  // A guess never takes a low change straight to high.
+  const copy = classify('Fix typo in error message', { likelyPaths: ['src/auth/login.ts'] });
+  assert.equal(copy.risk, 'medium', copy.reasons[1]);
+  // Work that changes no code is not lifted by where the locator looks.
+  const docs = classify('Document the receipt fields in the README', { likelyPaths: ['src/billing/receipt.ts'] });
+  assert.equal(docs.risk, 'low', docs.reasons[1]);
+  // Only the first candidate counts.
+  assert.equal(classify(task, { likelyPaths: ['src/ui/receipt.tsx', 'src/billing/receipt.ts'] }).risk, 'medium');
+});
+
 test('a CI workflow file in play lifts a low call to medium, naming the file, and never makes it high', () => {
   const copy = 'Fix typo in error message';
   assert.equal(classify(copy).risk, 'low', 'the bland text alone is low');

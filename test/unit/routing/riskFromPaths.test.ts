@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { riskFromPaths } from '../../../src/core/routing/riskFromPaths';
+import { likelyRiskLift, riskFromPaths } from '../../../src/core/routing/riskFromPaths';
 
 test('paths under auth, payments, billing, migrations, security and Terraform files raise the risk to high', () => {
   const paths = [
@@ -56,4 +56,23 @@ test('ranked candidates keep their order, Windows separators and "./" are unders
       ['./src/auth/jwt.ts', 'authentication code'],
     ],
   );
+});
+
+test("the locator's first candidate lifts the risk one step at most, naming the file", () => {
+  const pay = ['src/payments/charge.ts', 'src/ui/cart.tsx'];
+  assert.deepEqual(
+    [likelyRiskLift('medium', pay)?.risk, likelyRiskLift('low', pay)?.risk, likelyRiskLift('high', pay)],
+    ['high', 'medium', undefined],
+  );
+  assert.equal(
+    likelyRiskLift('medium', pay)!.why,
+    'high: the locator ranks src/payments/charge.ts first (payments / billing code)',
+  );
+  // CI configuration lifts low to medium and nothing more.
+  assert.equal(likelyRiskLift('low', ['.github/workflows/ci.yml'])?.risk, 'medium');
+  assert.equal(likelyRiskLift('medium', ['.github/workflows/ci.yml']), undefined);
+  // Only the first candidate counts; tests and docs of risky areas are not code; no candidates, nothing.
+  assert.equal(likelyRiskLift('medium', ['src/ui/cart.tsx', 'src/payments/charge.ts']), undefined);
+  assert.equal(likelyRiskLift('medium', ['test/payments/charge.test.ts']), undefined);
+  assert.equal(likelyRiskLift('medium', []), undefined);
 });
