@@ -1,9 +1,12 @@
 // The locator: ranks the workspace's files (and the symbols in them) for a task, before any model
 // runs. Deterministic and explainable: every file comes with the reasons it ranks where it does.
-// Signals: BM25 over identifier subwords; the same over path segments; paths, file names and
+// Signals: BM25 over identifier subwords; the same over path segments, stronger for the part of the
+// code base a commit-style subject names up front (`fix(complete): …`); paths, file names and
 // identifiers the task names; names the file defines (quickOutline, read for every file when it is
-// indexed) that the task says or names; import-graph centrality (PageRank); how often and how lately git saw the file change; and the
-// editor (the active file, open files, their imports, what changes together with them).
+// indexed) that the task says or names; import-graph centrality (PageRank); how often and how lately
+// git saw the file change; the tests that match (their source files share in the score); files that
+// change together with the best matches; and the editor (the active file, open files, their imports,
+// what changes together with them).
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { definedName, defines, inPath, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
@@ -62,6 +65,7 @@ export async function locate(index: RepoIndex, task: string, opts: LocateOptions
     }
   }
   applyTestTwins(index, scored);
+  applyCoChange(index, scored);
   applyEditor(index, scored, opts.editor);
   scored.sort((a, b) => b.score - a.score);
   const head = scored.slice(0, limit);
@@ -142,7 +146,8 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
     }
     const where = inPath(e, qt.id);
     if (where) {
-      pathScore += qt.weight * (where === 'name' ? W.fileNameTerm : W.dirTerm) * qt.pathIdf;
+      const scoped = q.scope.has(qt.term) ? W.scopePath : 1;
+      pathScore += qt.weight * (where === 'name' ? W.fileNameTerm : W.dirTerm) * qt.pathIdf * scoped;
       pathHits?.push(qt.term);
     }
   }
@@ -339,6 +344,33 @@ function applyTestTwins(index: RepoIndex, scored: Scored[]): void {
       }
       s.score += t.score * W.testTwin;
       (s.tail ??= []).push(`its test ${t.e.path} matches the task`);
+    }
+  }
+}
+
+/**
+ * Files that git history shows changing together with the best matches share in their score: a
+ * change to one completion script usually touches its siblings. Only the few best matches lend,
+ * only partners seen with them in two commits or more, in proportion to how often.
+ */
+function applyCoChange(index: RepoIndex, scored: Scored[]): void {
+  if (!W.coChange || !index.history.commits.length) return;
+  const top = [...scored].sort((a, b) => b.score - a.score).slice(0, W.coChangeFrom);
+  const byPath = new Map(scored.map((s) => [s.e.path, s]));
+  for (const t of top) {
+    const seen = index.history.files.get(t.e.path)?.commits ?? 0;
+    if (seen < 2) continue;
+    for (const c of index.coChanged(t.e.path, 8)) {
+      const e = index.files.get(c.path);
+      if (c.times < 2 || !e || e.role !== 'source') continue;
+      let s = byPath.get(c.path);
+      if (!s) {
+        s = { e, score: 0 };
+        scored.push(s);
+        byPath.set(c.path, s);
+      }
+      s.score += t.score * W.coChange * (c.times / seen);
+      (s.tail ??= []).push(`changes together with ${t.e.path} (${c.times} commits)`);
     }
   }
 }

@@ -7,6 +7,11 @@ export const W = {
   /** A task word in the file name / in a folder name, times its path IDF. */
   fileNameTerm: 2.0,
   dirTerm: 0.7,
+  /** A path term that the subject's scope names (`fix(complete): …`), times its usual weight. */
+  scopePath: 6,
+  /** Share of a best match's score lent to the files that change with it, by how often; from how many best matches. */
+  coChange: 0.3,
+  coChangeFrom: 3,
   /** Paths the task names. */
   pathNamed: 40,
   fileNameNamed: 25,

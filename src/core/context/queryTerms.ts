@@ -16,6 +16,28 @@ export interface QueryTerms {
   aboutTests: boolean;
   /** The task talks about documentation. */
   aboutDocs: boolean;
+  /**
+   * Terms of the part of the code base the subject names up front: a conventional commit's scope
+   * (`fix(complete): …` → complet) or a leading component (`ignore: …`, `completions: …`).
+   */
+  scope: Set<string>;
+}
+
+/** Commit types that say what kind of change, not where (`fix: …`, `feat(x): …`). */
+const KINDS = new Set(
+  'fix fixes feat feature chore docs doc refactor test tests perf style build ci revert release deps bump wip hotfix breaking'.split(
+    ' ',
+  ),
+);
+const PREFIX = /^\s*([A-Za-z][\w.-]*)(?:\(([^)]{1,60})\))?!?:\s/;
+
+/** The scope's terms: what is in a conventional commit's parentheses, else a leading name that is not a kind. */
+function scopeTerms(task: string): Set<string> {
+  const m = PREFIX.exec(task);
+  const named = m?.[2] ?? (m && !KINDS.has(m[1]!.toLowerCase()) ? m[1] : undefined);
+  const out = new Set<string>();
+  for (const w of named?.match(/[A-Za-z_$][A-Za-z0-9_$]*/g) ?? []) for (const s of subwords(w)) out.add(s);
+  return out;
 }
 
 const CODE_SPAN = /`([^`\n]{1,120})`/g;
@@ -62,5 +84,6 @@ export function queryTerms(task: string): QueryTerms {
     paths: [...paths],
     aboutTests: /\b(tests?|spec|specs|testing|unit test|coverage|flaky)\b/i.test(task),
     aboutDocs: /\b(docs?|documentation|readme|changelog)\b/i.test(task),
+    scope: scopeTerms(task),
   };
 }

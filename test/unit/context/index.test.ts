@@ -8,6 +8,8 @@ import { after, before, test } from 'node:test';
 import { definedIds } from '../../../src/core/context/fileEntry';
 import { loadIndexWithCache, saveIndex } from '../../../src/core/context/indexCache';
 import { locate } from '../../../src/core/context/locate';
+import { W } from '../../../src/core/context/locateWeights';
+import { queryTerms } from '../../../src/core/context/queryTerms';
 import { RepoIndex } from '../../../src/core/context/repoIndex';
 import { looksSecret } from '../../../src/core/paths/secretPaths';
 import { makeOpenaiRepo, type FixtureRepo } from './fixtureRepo';
@@ -135,5 +137,42 @@ test('the CLI cache: a second load comes from the cache and re-reads only the fi
   } finally {
     fx.git('checkout', '-q', '--', '.');
     rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test("a subject's scope is read from a conventional commit's parentheses or a leading component name", () => {
+  assert.deepEqual([...queryTerms('fix(complete): Prefer our own sort order').scope], ['complet']);
+  assert.deepEqual([...queryTerms('feat(http-client)!: retry on 503').scope], ['http', 'client']);
+  assert.deepEqual([...queryTerms('ignore: skip hidden folders').scope], ['ignor']);
+  // A kind of change is not a place, and a plain sentence has no scope.
+  assert.deepEqual([...queryTerms('fix: handle empty input').scope], []);
+  assert.deepEqual([...queryTerms('Handle empty input in the parser').scope], []);
+});
+
+test('the scope weighs the folders it names: a file under it scores more than for the same words without it', async () => {
+  const scoped = await locate(index, 'beta: list the threads', { limit: 10 });
+  const words = await locate(index, 'list the threads in beta', { limit: 50 });
+  const first = scoped[0]!;
+  assert.ok(first.path.includes('/beta/'), first.path);
+  const same = words.find((f) => f.path === first.path);
+  assert.ok(same && first.score > same.score, `${first.score} vs ${same?.score}`);
+});
+
+test('a file that changed together with the best match shares in its score, saying so', async () => {
+  const task = 'the SSE stream parser drops the last event';
+  const found = await locate(index, task, { limit: 60 });
+  assert.equal(found[0]!.path, 'src/core/streaming.ts');
+  const partner = found.find((f) => f.path === 'src/core/error.ts');
+  assert.ok(partner, found.map((f) => f.path).join(', '));
+  assert.ok(partner.why.includes('changes together with src/core/streaming.ts (2 commits)'), partner.why.join('; '));
+  // Without the signal, the same file scores less by the share it was lent (2 of streaming.ts's 3 commits).
+  const lent = W.coChange;
+  W.coChange = 0;
+  try {
+    const alone = (await locate(index, task, { limit: 200 })).find((f) => f.path === 'src/core/error.ts')!;
+    const expected = alone.score + found[0]!.score * lent * (2 / 3);
+    assert.ok(Math.abs(partner.score - expected) < 0.01, `${partner.score} vs ${expected}`);
+  } finally {
+    W.coChange = lent;
   }
 });
