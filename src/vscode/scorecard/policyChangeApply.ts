@@ -2,7 +2,7 @@
 // (current file ↔ proposed text, from a read-only virtual document) and written only after the
 // person confirms, through a WorkspaceEdit so it lands in the editor's undo history.
 import * as vscode from 'vscode';
-import { editStageChain } from '../../core/bench/policyEdit';
+import { editStageChain, type PolicyTextEdit } from '../../core/bench/policyEdit';
 import type { PolicySuggestion } from '../../core/bench/suggestPolicyChange';
 import { WORKSPACE_POLICY_PATH } from '../../core/config/settingsKeys';
 
@@ -39,14 +39,8 @@ export interface AcceptOptions {
   confirm?: (question: string) => Thenable<boolean>;
 }
 
-/** Shows the diff, asks, applies. Resolves to a message for the panel, or undefined when declined. */
-export async function acceptPolicySuggestion(
-  context: vscode.ExtensionContext,
-  folder: vscode.WorkspaceFolder,
-  suggestion: PolicySuggestion,
-  opts: AcceptOptions = {},
-): Promise<string | undefined> {
-  const fileUri = vscode.Uri.joinPath(folder.uri, WORKSPACE_POLICY_PATH);
+/** The policy file's text as the person sees it, and whether the file exists on disk. */
+async function currentText(fileUri: vscode.Uri): Promise<{ before: string | undefined; exists: boolean }> {
   let before: string | undefined;
   let exists = true;
   try {
@@ -58,21 +52,23 @@ export async function acceptPolicySuggestion(
   // Otherwise the file on disk is the truth (an open, unmodified document may not have caught up yet).
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
   if (open?.isDirty) before = open.getText();
-  let edit;
-  try {
-    edit = editStageChain(before, suggestion.stage, suggestion.toChain);
-  } catch (err) {
-    void vscode.window.showErrorMessage(
-      `Switchyard: could not prepare the change to ${WORKSPACE_POLICY_PATH}: ${(err as Error).message}. Fix the file and accept again.`,
-    );
-    return undefined;
-  }
+  return { before, exists };
+}
+
+/** Opens routing.json (or an empty document, if there is none) beside the proposed text. */
+async function showProposal(
+  context: vscode.ExtensionContext,
+  fileUri: vscode.Uri,
+  exists: boolean,
+  suggestion: PolicySuggestion,
+  after: string,
+): Promise<void> {
   const proposedUri = vscode.Uri.from({
     scheme: PROPOSED_POLICY_SCHEME,
     path: `/${WORKSPACE_POLICY_PATH}`,
     query: `t=${Date.now()}`,
   });
-  proposedContent(context).set(proposedUri, edit.after);
+  proposedContent(context).set(proposedUri, after);
   const left = exists ? fileUri : vscode.Uri.from({ scheme: PROPOSED_POLICY_SCHEME, path: '/empty.json' });
   await vscode.commands.executeCommand(
     'vscode.diff',
@@ -81,52 +77,80 @@ export async function acceptPolicySuggestion(
     `routing.json ↔ proposed (${suggestion.candidate} first for ${suggestion.stage})`,
     { preview: true },
   );
+}
+
+async function confirmed(
+  suggestion: PolicySuggestion,
+  how: PolicyTextEdit['how'],
+  opts: AcceptOptions,
+): Promise<boolean> {
   const question = `Apply this change to ${WORKSPACE_POLICY_PATH}? stages.${suggestion.stage}: ${JSON.stringify(suggestion.fromChain)} → ${JSON.stringify(suggestion.toChain)}`;
-  const yes = opts.confirm
-    ? await opts.confirm(question)
-    : (await vscode.window.showWarningMessage(
-        question,
-        {
-          modal: true,
-          detail:
-            edit.how === 'in-place'
-              ? 'Only that array changes; comments and layout stay.'
-              : 'The file is rewritten as plain JSON (comments are not kept); the diff shows everything that changes.',
-        },
-        'Apply',
-      )) === 'Apply';
-  if (!yes) return undefined;
-  const failed = (why: string) => {
-    void vscode.window.showErrorMessage(`Switchyard: ${why}`);
-    return undefined;
-  };
+  if (opts.confirm) return opts.confirm(question);
+  const detail =
+    how === 'in-place'
+      ? 'Only that array changes; comments and layout stay.'
+      : 'The file is rewritten as plain JSON (comments are not kept); the diff shows everything that changes.';
+  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Apply')) === 'Apply';
+}
+
+/** Writes the new text, undoably; returns why it could not, or undefined when it did. */
+async function writePolicy(
+  fileUri: vscode.Uri,
+  exists: boolean,
+  before: string | undefined,
+  after: string,
+): Promise<string | undefined> {
   if (!exists) {
     const we = new vscode.WorkspaceEdit();
-    we.createFile(fileUri, { ignoreIfExists: false, contents: new TextEncoder().encode(edit.after) });
+    we.createFile(fileUri, { ignoreIfExists: false, contents: new TextEncoder().encode(after) });
+    return (await vscode.workspace.applyEdit(we))
+      ? undefined
+      : `VS Code refused to create ${WORKSPACE_POLICY_PATH}; nothing was changed.`;
+  }
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
+  const current = doc?.isDirty ? doc.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
+  if (current !== before)
+    return `${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`;
+  if (doc?.isDirty) {
+    // Unsaved edits in the editor: the change goes on top of them there, and the file is saved.
+    const we = new vscode.WorkspaceEdit();
+    we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), after);
     if (!(await vscode.workspace.applyEdit(we)))
-      return failed(`VS Code refused to create ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
-  } else {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
-    const current = doc?.isDirty
-      ? doc.getText()
-      : new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
-    if (current !== before)
-      return failed(`${WORKSPACE_POLICY_PATH} changed while the diff was open; accept again to see the new diff.`);
-    if (doc?.isDirty) {
-      // Unsaved edits in the editor: the change goes on top of them there, and the file is saved.
-      const we = new vscode.WorkspaceEdit();
-      we.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), edit.after);
-      if (!(await vscode.workspace.applyEdit(we)))
-        return failed(`VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`);
-      if (!(await doc.save()) || doc.isDirty)
-        return failed(
-          `the change to ${WORKSPACE_POLICY_PATH} is in the editor but could not be saved; save the file, or undo there.`,
-        );
-    } else {
-      // The file itself: an open editor reloads it as an undoable edit. (An edit through a document that
-      // has not caught up with the disk yet would conflict on save.)
-      await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(edit.after));
-    }
+      return `VS Code refused the edit to ${WORKSPACE_POLICY_PATH}; nothing was changed.`;
+    if (!(await doc.save()) || doc.isDirty)
+      return `the change to ${WORKSPACE_POLICY_PATH} is in the editor but could not be saved; save the file, or undo there.`;
+    return undefined;
+  }
+  // The file itself: an open editor reloads it as an undoable edit. (An edit through a document that
+  // has not caught up with the disk yet would conflict on save.)
+  await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(after));
+  return undefined;
+}
+
+/** Shows the diff, asks, applies. Resolves to a message for the panel, or undefined when declined. */
+export async function acceptPolicySuggestion(
+  context: vscode.ExtensionContext,
+  folder: vscode.WorkspaceFolder,
+  suggestion: PolicySuggestion,
+  opts: AcceptOptions = {},
+): Promise<string | undefined> {
+  const fileUri = vscode.Uri.joinPath(folder.uri, WORKSPACE_POLICY_PATH);
+  const { before, exists } = await currentText(fileUri);
+  let edit: PolicyTextEdit;
+  try {
+    edit = editStageChain(before, suggestion.stage, suggestion.toChain);
+  } catch (err) {
+    void vscode.window.showErrorMessage(
+      `Switchyard: could not prepare the change to ${WORKSPACE_POLICY_PATH}: ${(err as Error).message}. Fix the file and accept again.`,
+    );
+    return undefined;
+  }
+  await showProposal(context, fileUri, exists, suggestion, edit.after);
+  if (!(await confirmed(suggestion, edit.how, opts))) return undefined;
+  const problem = await writePolicy(fileUri, exists, before, edit.after);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Switchyard: ${problem}`);
+    return undefined;
   }
   return applied(suggestion);
 }

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { ROLE_LABELS } from '../../core/config/stages';
 import { Commands } from '../commandIds';
-import type { PanelStage, StageView } from '../../protocol/panelProtocol';
-import type { RunRegistry, RunSummary } from '../runs/runRegistry';
+import type { PanelStage, RunView, StageView } from '../../protocol/panelProtocol';
+import type { ActiveRun, RunRegistry, RunSummary } from '../runs/runRegistry';
 
 export type PipelineNode =
   | { type: 'run'; runId: string }
@@ -93,77 +93,16 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
   getTreeItem(node: PipelineNode): vscode.TreeItem {
     const run = this.runs.current;
     switch (node.type) {
-      case 'run': {
-        const v = run!.model.view;
-        const item = new vscode.TreeItem(v.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `run:${node.runId}`;
-        item.description = `${v.state} · ${usd(v.actualCostUsd)}`;
-        item.tooltip = new vscode.MarkdownString().appendText(
-          `${v.task}\n\n${v.kind ?? ''} · risk ${v.risk ?? '?'} · ${v.state}`,
+      case 'run':
+        return runItem(node.runId, run!.model.view);
+      case 'stage':
+        return stageItem(
+          node.runId,
+          run!.model.view.stages.find((x) => x.stage === node.stage)!,
+          this.getChildren(node).length > 0,
         );
-        item.contextValue = v.state === 'running' || v.state === 'awaiting-approval' ? 'run-live' : 'run-finished';
-        item.iconPath = new vscode.ThemeIcon('git-compare');
-        item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
-        return item;
-      }
-      case 'stage': {
-        const s = run!.model.view.stages.find((x) => x.stage === node.stage)!;
-        const hasKids = this.getChildren(node).length > 0;
-        const item = new vscode.TreeItem(
-          ROLE_LABELS[s.stage],
-          hasKids ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-        );
-        item.id = `stage:${node.runId}:${s.stage}`;
-        item.description = s.modelId ? `${s.modelId} · ${s.vendor ?? '?'}` : s.state;
-        const time = s.elapsedMs !== undefined ? `${(s.elapsedMs / 1000).toFixed(1)} s` : '—';
-        item.tooltip = new vscode.MarkdownString().appendText(
-          `${ROLE_LABELS[s.stage]}: ${s.state}\n${s.inputTokens + s.outputTokens} tokens · ${usd(s.costUsd)} · ${time}` +
-            (s.why ? `\n\n${s.why}` : '') +
-            (s.error ? `\n\n${s.error}` : ''),
-        );
-        item.iconPath = icon(s.state);
-        item.contextValue = `stage-${s.state}`;
-        item.accessibilityInformation = { label: `${ROLE_LABELS[s.stage]}, ${s.state}, ${s.modelId ?? 'no model'}` };
-        return item;
-      }
-      case 'artifact': {
-        const labels = {
-          plan: 'Plan',
-          diff: 'Diff',
-          review: 'Review',
-          findings: 'Findings',
-          answer: 'Answer',
-          saw: 'What this role saw',
-          tools: 'Tool calls',
-        };
-        const item = new vscode.TreeItem(labels[node.kind], vscode.TreeItemCollapsibleState.None);
-        item.id = `artifact:${node.runId}:${node.stage}:${node.kind}`;
-        if (node.kind === 'tools') {
-          const calls = run?.model.view.stages.find((x) => x.stage === node.stage)?.tools ?? [];
-          const read = new Set(calls.filter((c) => c.tool === 'read_file').flatMap((c) => c.paths));
-          item.description = `${calls.length} call(s)${read.size ? ` · ${read.size} file(s) read` : ''}`;
-          item.tooltip = new vscode.MarkdownString().appendText(
-            calls.map((c) => `${c.tool} ${c.args}${c.summary ? ` → ${c.summary}` : ''}`).join('\n'),
-          );
-          item.iconPath = new vscode.ThemeIcon('search');
-          item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
-        } else if (node.kind === 'diff') {
-          const d = run?.model.artifacts.diff;
-          item.description = d ? `${d.files.length} file(s) +${d.addedLines} −${d.removedLines}` : '';
-          item.iconPath = new vscode.ThemeIcon('diff');
-          item.command = { command: Commands.openDiff, title: 'Open diff' };
-        } else if (node.kind === 'review') {
-          // Each reviewing stage shows its own review: a final owner's approval never hides the critic's findings.
-          const r = run?.model.view.reviews.find((x) => x.stage === node.stage);
-          item.description = r ? `${r.verdict} · ${plural(r.findings.length, 'finding')}` : '';
-          item.iconPath = new vscode.ThemeIcon('comment-discussion');
-          item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
-        } else {
-          item.iconPath = new vscode.ThemeIcon(node.kind === 'saw' ? 'eye' : 'note');
-          item.command = { command: Commands.openPanel, title: 'Open the routing panel' };
-        }
-        return item;
-      }
+      case 'artifact':
+        return artifactItem(node, run);
       case 'history': {
         const item = new vscode.TreeItem('Past runs', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'history';
@@ -175,17 +114,91 @@ export class PipelineTree implements vscode.TreeDataProvider<PipelineNode> {
         item.id = `day:${node.day}`;
         return item;
       }
-      case 'past': {
-        const p = node.summary;
-        const item = new vscode.TreeItem(p.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.None);
-        item.id = `past:${p.runId}`;
-        item.description = `${p.state} · ${usd(p.costUsd)}`;
-        item.tooltip = new vscode.MarkdownString().appendText(`${p.task}\n\nmodels: ${p.models.join(', ') || 'none'}`);
-        item.iconPath = new vscode.ThemeIcon(
-          p.state === 'applied' ? 'check' : p.state === 'failed' ? 'error' : 'circle-small',
-        );
-        return item;
-      }
+      case 'past':
+        return pastItem(node.summary);
     }
   }
+}
+
+const openPanel = { command: Commands.openPanel, title: 'Open the routing panel' };
+
+function runItem(runId: string, v: RunView): vscode.TreeItem {
+  const item = new vscode.TreeItem(v.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `run:${runId}`;
+  item.description = `${v.state} · ${usd(v.actualCostUsd)}`;
+  item.tooltip = new vscode.MarkdownString().appendText(
+    `${v.task}\n\n${v.kind ?? ''} · risk ${v.risk ?? '?'} · ${v.state}`,
+  );
+  item.contextValue = v.state === 'running' || v.state === 'awaiting-approval' ? 'run-live' : 'run-finished';
+  item.iconPath = new vscode.ThemeIcon('git-compare');
+  item.command = openPanel;
+  return item;
+}
+
+function stageItem(runId: string, s: StageView, hasKids: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(
+    ROLE_LABELS[s.stage],
+    hasKids ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
+  item.id = `stage:${runId}:${s.stage}`;
+  item.description = s.modelId ? `${s.modelId} · ${s.vendor ?? '?'}` : s.state;
+  const time = s.elapsedMs !== undefined ? `${(s.elapsedMs / 1000).toFixed(1)} s` : '—';
+  item.tooltip = new vscode.MarkdownString().appendText(
+    `${ROLE_LABELS[s.stage]}: ${s.state}\n${s.inputTokens + s.outputTokens} tokens · ${usd(s.costUsd)} · ${time}` +
+      (s.why ? `\n\n${s.why}` : '') +
+      (s.error ? `\n\n${s.error}` : ''),
+  );
+  item.iconPath = icon(s.state);
+  item.contextValue = `stage-${s.state}`;
+  item.accessibilityInformation = { label: `${ROLE_LABELS[s.stage]}, ${s.state}, ${s.modelId ?? 'no model'}` };
+  return item;
+}
+
+const ARTIFACT_LABELS = {
+  plan: 'Plan',
+  diff: 'Diff',
+  review: 'Review',
+  findings: 'Findings',
+  answer: 'Answer',
+  saw: 'What this role saw',
+  tools: 'Tool calls',
+} as const;
+
+function artifactItem(node: Extract<PipelineNode, { type: 'artifact' }>, run: ActiveRun | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(ARTIFACT_LABELS[node.kind], vscode.TreeItemCollapsibleState.None);
+  item.id = `artifact:${node.runId}:${node.stage}:${node.kind}`;
+  item.command = openPanel;
+  if (node.kind === 'tools') {
+    const calls = run?.model.view.stages.find((x) => x.stage === node.stage)?.tools ?? [];
+    const read = new Set(calls.filter((c) => c.tool === 'read_file').flatMap((c) => c.paths));
+    item.description = `${calls.length} call(s)${read.size ? ` · ${read.size} file(s) read` : ''}`;
+    item.tooltip = new vscode.MarkdownString().appendText(
+      calls.map((c) => `${c.tool} ${c.args}${c.summary ? ` → ${c.summary}` : ''}`).join('\n'),
+    );
+    item.iconPath = new vscode.ThemeIcon('search');
+  } else if (node.kind === 'diff') {
+    const d = run?.model.artifacts.diff;
+    item.description = d ? `${d.files.length} file(s) +${d.addedLines} −${d.removedLines}` : '';
+    item.iconPath = new vscode.ThemeIcon('diff');
+    item.command = { command: Commands.openDiff, title: 'Open diff' };
+  } else if (node.kind === 'review') {
+    // Each reviewing stage shows its own review: a final owner's approval never hides the critic's findings.
+    const r = run?.model.view.reviews.find((x) => x.stage === node.stage);
+    item.description = r ? `${r.verdict} · ${plural(r.findings.length, 'finding')}` : '';
+    item.iconPath = new vscode.ThemeIcon('comment-discussion');
+  } else {
+    item.iconPath = new vscode.ThemeIcon(node.kind === 'saw' ? 'eye' : 'note');
+  }
+  return item;
+}
+
+function pastItem(p: RunSummary): vscode.TreeItem {
+  const item = new vscode.TreeItem(p.task.split('\n')[0]!.slice(0, 80), vscode.TreeItemCollapsibleState.None);
+  item.id = `past:${p.runId}`;
+  item.description = `${p.state} · ${usd(p.costUsd)}`;
+  item.tooltip = new vscode.MarkdownString().appendText(`${p.task}\n\nmodels: ${p.models.join(', ') || 'none'}`);
+  item.iconPath = new vscode.ThemeIcon(
+    p.state === 'applied' ? 'check' : p.state === 'failed' ? 'error' : 'circle-small',
+  );
+  return item;
 }
