@@ -148,6 +148,9 @@ function providerConfig(baseUrl: string): Loose {
   return {
     mcp_servers: {},
     web_search: 'disabled',
+    // workspace-write would also let commands write anywhere under /tmp, where a workspace may be:
+    // only the copy (its working directory) and its own TMPDIR (the copy's container) stay writable.
+    sandbox_workspace_write: { exclude_slash_tmp: true, exclude_tmpdir_env_var: false, network_access: false },
     model_provider: 'switchyard',
     model_providers: {
       switchyard: { name: 'Switchyard', base_url: baseUrl, env_key: 'CODEX_API_KEY', wire_api: 'responses' },
