@@ -16,6 +16,7 @@ import { PipelineTree } from './sidebar/pipelineTree';
 import { TelemetryService } from './telemetry/telemetryService';
 import { renderStatus } from './status/statusBar';
 import { WorkspaceCodebases } from './context/workspaceCodebases';
+import { ParkedSessions } from '../core/agents/parkedSessions';
 
 export class Services extends Disposable {
   readonly policy = new PolicyService();
@@ -27,6 +28,8 @@ export class Services extends Disposable {
   readonly panel: RoutingPanel;
   /** Warm workspace indexes for the locator and the roles' tools, built on a run's first use. */
   readonly codebases = new WorkspaceCodebases();
+  /** Coding-agent sessions kept after their run (a few), so a re-run that sends the change back resumes the agent. */
+  readonly agentSessions = new ParkedSessions();
   /** OpenTelemetry export of runs: off unless the person switched it on in their user settings. */
   readonly telemetry: TelemetryService;
   readiness: Readiness | undefined;
@@ -53,6 +56,7 @@ export class Services extends Disposable {
       this.comments,
       this.panel,
       this.codebases,
+      { dispose: () => void this.agentSessions.dispose() },
       vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this.content),
       this.policy.onDidChange(() => void this.refreshStatus()),
       this.keys.onDidChange(() => void this.refreshStatus()),

@@ -34,3 +34,27 @@ export function agentRevisionMessage(review: Review, by: string, nonce: string):
     'Change the files in this working directory to address the findings you agree with, then stop.',
   ].join('\n\n');
 }
+
+/**
+ * A new session that carries a change made before it — by its own earlier session that could not
+ * be resumed, or by another model of the chain: the brief, the change (already applied in its
+ * copy), and the review to address when there is one.
+ */
+export function agentTakeOverMessage(
+  first: string,
+  carried: { diff: string; by: string },
+  revision: { review: Review; by: string } | undefined,
+  nonce: string,
+): string {
+  const parts = [
+    first.replace(/\n\nDo the task in this working directory now\.$/, ''),
+    `An earlier pass (by ${carried.by}) already made this change; it is applied in your working directory now. Keep it unless the review says otherwise.`,
+    dataBlock('EARLIER CHANGE', carried.diff, nonce),
+  ];
+  if (revision) {
+    parts.push(`The reviewer (${revision.by}) asked for changes to it. Nothing was applied to the user's files.`);
+    parts.push(dataBlock('REVIEW', JSON.stringify(revision.review, null, 2), nonce));
+    parts.push('Change the files in this working directory to address the findings you agree with, then stop.');
+  } else parts.push('Finish the task in this working directory now.');
+  return parts.join('\n\n');
+}

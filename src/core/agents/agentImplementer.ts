@@ -11,12 +11,15 @@ import { keyEnvFor } from '../providers/keys';
 import type { RejectedAlternative } from '../routing/decisionSchema';
 import type { PriceLookup } from '../routing/estimate';
 import type { Review } from '../review/reviewSchema';
+
+type Revision = { review: Review; by: string };
 import { createIsolatedCopy, type IsolatedCopy } from '../sandbox/isolatedCopy';
 import type { Findings, Plan } from '../sessions/artifacts';
-import { resolveImplementerReply } from '../stage/implementerEdits';
+import { diffArtifactOf, resolveImplementerReply } from '../stage/implementerEdits';
 import { RunCancelled, StageFailure } from '../stage/runContext';
 import type { StageRun } from '../stage/stageRun';
-import { agentFirstMessage, agentInstructions, agentRevisionMessage } from './agentBrief';
+import { agentFirstMessage, agentInstructions, agentRevisionMessage, agentTakeOverMessage } from './agentBrief';
+import { applyResolved } from '../edits/applyResolved';
 import { StepReporter } from './stepReporter';
 import type { AgentEngine, AgentHost } from './agentTypes';
 import { limitsOf, runAgentPass } from './agentPass';
@@ -56,9 +59,20 @@ export function agentImplementerFor(spec: ModelSpec, b: AgentBriefing): AgentImp
   return new AgentImplementer(spec, b, engineFor(spec, b.host));
 }
 
+/** Where a pass starts: the copy, and the session to resume or the change it carries from before. */
+interface Start {
+  copy: IsolatedCopy;
+  resume?: string;
+  carried?: { diff: string; by: string };
+}
+
 export class AgentImplementer {
   private copy: IsolatedCopy | undefined;
   private session: string | undefined;
+  /** The change this agent's last pass made (the change under review, while it is this agent's). */
+  private lastDiff: string | undefined;
+  /** A change made elsewhere that the next pass must start from. */
+  private adopted: { diff: string; by: string } | undefined;
 
   constructor(
     readonly spec: ModelSpec,
@@ -67,7 +81,7 @@ export class AgentImplementer {
   ) {}
 
   /** One pass: a new session, or (with a review) the same session resumed with its findings. */
-  async implement(sr: StageRun, revision?: { review: Review; by: string }): Promise<AgentPass> {
+  async implement(sr: StageRun, revision?: Revision): Promise<AgentPass> {
     const { spec, b } = this;
     const owner = sr.begin();
     if (owner.id !== spec.id) {
@@ -78,29 +92,29 @@ export class AgentImplementer {
       });
     }
     const { env, creds } = await this.environment();
-    const fresh = !this.copy;
-    const copy = (this.copy ??= await this.makeCopy());
-    // An agent whose tool calls cannot be screened one by one may see any file in the copy.
-    if (fresh && !this.engine.screensEachTool) await this.screenWholeCopy(copy);
+    const start = await this.startingPoint(sr, revision);
+    const { copy } = start;
     const guard = new ToolGuard(copy.root, b.policy, spec, (paths) => sr.noteRead(paths));
-    const prompt = revision
-      ? agentRevisionMessage(revision.review, revision.by, b.nonce)
-      : agentFirstMessage(b.task, b.plan, b.findings, b.nonce);
+    const first = agentFirstMessage(b.task, b.plan, b.findings, b.nonce);
+    const prompt = start.resume
+      ? agentRevisionMessage(revision!.review, revision!.by, b.nonce)
+      : start.carried
+        ? agentTakeOverMessage(first, start.carried, revision, b.nonce)
+        : first;
     const instructions = agentInstructions(b.nonce);
     const steps = new StepReporter(sr);
-    steps.sent(
-      spec,
-      instructions,
-      prompt,
-      revision ? ['review'] : ['task', ...(b.plan ? ['plan'] : []), ...(b.findings ? ['findings'] : [])],
-    );
+    const briefed = ['task', ...(b.plan ? ['plan'] : []), ...(b.findings ? ['findings'] : [])];
+    const artifacts = start.resume
+      ? ['review']
+      : [...briefed, ...(start.carried ? ['diff'] : []), ...(revision ? ['review'] : [])];
+    steps.sent(spec, instructions, prompt, artifacts);
     let pass;
     try {
       pass = await runAgentPass({
         ...{ engine: this.engine, sr, steps, spec, prompt, instructions, guard, creds },
         ...{ cwd: copy.root, scratch: copy.home, priceLookup: b.priceLookup, runSignal: b.signal },
         env: { ...env, HOME: copy.home, TMPDIR: copy.tmp, CLAUDE_CONFIG_DIR: `${copy.home}/.claude` },
-        resume: revision ? this.session : undefined,
+        resume: start.resume,
         limits: limitsOf(spec, b.budget.usdLeft('implementer')),
       });
     } catch (e) {
@@ -120,13 +134,92 @@ export class AgentImplementer {
         'agent-outside',
         `tried to edit outside its scratch copy (${guard.outsideWrites.slice(0, 3).join('; ')}); those edits were refused`,
       );
-    return { resolved: await this.changeOf(copy), spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
+    const resolved = await this.changeOf(copy);
+    // Kept as the run shows it (and as a later run's reuse carries it), to find this session again.
+    this.lastDiff = diffArtifactOf(resolved).diff;
+    return { resolved, spec, why: sr.snapshot.why, rejected: sr.snapshot.rejected };
   }
 
+  /** The change under review was made elsewhere (an earlier run, another model): the next pass starts from it. */
+  adopt(diff: string, by = ''): void {
+    if (diff.trim() !== this.lastDiff?.trim()) this.adopted = { diff, by };
+  }
+
+  /** Ends the agent's processes; its copy and session are kept for a later run when the host keeps sessions. */
   async dispose(): Promise<void> {
     await this.engine.stop();
-    await this.copy?.dispose();
+    const { copy, session, lastDiff } = this;
     this.copy = undefined;
+    const parked = this.b.host?.parked;
+    if (parked && copy && session && lastDiff)
+      await parked.park({ modelId: this.spec.id, diff: lastDiff, session, copy });
+    else await copy?.dispose();
+  }
+
+  /**
+   * Where this pass starts: its own session resumed in its copy (a send-back); a new session in a
+   * new copy; or, when the change under review was made elsewhere, that agent's parked session if
+   * it still holds exactly that change, else a new session with the change applied to a new copy —
+   * said in the output, never silently.
+   */
+  private async startingPoint(sr: StageRun, revision: Revision | undefined): Promise<Start> {
+    const adopted = this.adopted;
+    this.adopted = undefined;
+    if (!adopted) {
+      const fresh = !this.copy;
+      const copy = (this.copy ??= await this.makeCopy());
+      if (fresh && !this.engine.screensEachTool) await this.screenWholeCopy(copy);
+      if (revision && this.session) return { copy, resume: this.session };
+      // A send-back with no session to resume (its first pass ended before one began): a new one, on its change.
+      return revision && this.lastDiff ? { copy, carried: { diff: this.lastDiff, by: this.spec.id } } : { copy };
+    }
+    const own = adopted.by === this.spec.id;
+    if (own) {
+      const found = await this.resumable(adopted.diff);
+      if ('copy' in found) {
+        sr.output(`Resuming ${this.spec.id}'s session from the earlier run, in its copy.\n`);
+        return { copy: found.copy, resume: found.session };
+      }
+      sr.output(
+        `Cannot resume ${this.spec.id}'s earlier session: ${found.missing}. A new session starts with its change applied to a new copy.\n`,
+      );
+    } else {
+      sr.output(
+        `${this.spec.id} takes over the change by ${adopted.by || 'an earlier model'}: it is applied to its copy first.\n`,
+      );
+    }
+    await this.copy?.dispose();
+    this.session = undefined;
+    const copy = (this.copy = await this.makeCopy());
+    if (!this.engine.screensEachTool) await this.screenWholeCopy(copy);
+    await this.applyInCopy(copy, adopted.diff);
+    return { copy, carried: adopted };
+  }
+
+  /** The parked session that made exactly `diff`, now this implementer's; or why there is none. */
+  private async resumable(diff: string): Promise<{ copy: IsolatedCopy; session: string } | { missing: string }> {
+    const parked = this.b.host?.parked;
+    if (!parked) return { missing: 'this host does not keep agent sessions after their run' };
+    const found = await parked.take(this.spec.id, diff);
+    if ('missing' in found) return found;
+    const now = await this.changeOf(found.copy).catch(() => undefined);
+    if (!now || diffArtifactOf(now).diff.trim() !== diff.trim()) {
+      await found.copy.dispose();
+      return { missing: 'its copy no longer holds that change' };
+    }
+    await this.copy?.dispose();
+    this.copy = found.copy;
+    this.session = found.session;
+    this.lastDiff = diff;
+    return { copy: found.copy, session: found.session };
+  }
+
+  /** Writes a change into a new copy (its paths are relative to the workspace root, as the copy's root is). */
+  private async applyInCopy(copy: IsolatedCopy, diff: string): Promise<void> {
+    const out = await resolveImplementerReply(diff, copy.root);
+    const written = out.ok ? await applyResolved(out.resolved, copy.root) : undefined;
+    if (!written?.ok)
+      throw this.failure('edit-resolve', 'could not be given the change under review: it does not apply to a new copy');
   }
 
   private failure(kind: string, what: string): StageFailure {

@@ -3,6 +3,7 @@
 // session), and the engine interface each SDK's adapter implements. Vendor-neutral and SDK-free:
 // the SDKs are loaded lazily from the user's install, never bundled.
 import type { ModelSpec } from '../config/policySchema';
+import type { ParkedSessions } from './parkedSessions';
 import type { ToolGuard } from './toolGuard';
 
 /** What the host (the extension, the CLI) supplies for agents. */
@@ -19,6 +20,12 @@ export interface AgentHost {
   codexSdkDir?: string;
   /** Where scratch copies go (default: the OS temp folder). */
   tmpDir?: string;
+  /**
+   * Agent sessions kept after their run, so a later run reusing an agent's change (a re-run, then a
+   * send-back) resumes that session in its copy. Without it, such a run starts a new session with the
+   * change applied to a new copy.
+   */
+  parked?: ParkedSessions;
 }
 
 /** One thing the agent did, as the stage's output shows it. */

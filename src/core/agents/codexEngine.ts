@@ -6,12 +6,14 @@
 // base URL as a provider of its own (Responses API), with only its own key. Switchyard cannot veto
 // each of its commands, so the implementer screens residency against every file first, and every
 // file it changed is checked to be inside the copy afterwards (a change elsewhere voids the pass).
+import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { AgentEngine, AgentPassInput, AgentPassOutcome, AgentStep } from './agentTypes';
 import { killProcessesUnder } from './agentProcesses';
 import { loadSdk, resolveSdk } from './sdkLoader';
+import { killCodexGroup, writeCodexLauncher, type CodexLauncher } from './codexLauncher';
 
 export const CODEX_SDK_PACKAGE = '@openai/codex-sdk';
 export const CODEX_SDK_HINT =
@@ -41,6 +43,7 @@ export class CodexEngine implements AgentEngine {
   readonly screensEachTool = false;
   readonly defaultBaseUrl = 'https://api.openai.com/v1';
   private sweep: { dir: string; marker: string } | undefined;
+  private launcher: CodexLauncher | undefined;
 
   constructor(private readonly sdkDir: string | undefined) {}
 
@@ -55,12 +58,22 @@ export class CodexEngine implements AgentEngine {
     const marker = `CODEX_HOME=${codexHome}`;
     this.sweep = { dir: input.cwd, marker };
     const bin = await this.sandboxShim(input.scratch);
+    const exe = codexBinary(this.sdkDir);
+    this.launcher = exe ? await writeCodexLauncher(input.scratch, exe) : undefined;
+    // The folders the SDK would put on PATH itself (tools packaged with codex), which it skips for a launcher.
+    const extra = [bin, exe && path.join(path.dirname(path.dirname(exe)), 'codex-path')].filter(
+      (d): d is string => !!d && existsSync(d),
+    );
     const env = {
       ...input.env,
       CODEX_HOME: codexHome,
-      ...(bin ? { PATH: `${bin}:${input.env['PATH'] ?? ''}` } : {}),
+      ...(extra.length ? { PATH: [...extra, input.env['PATH'] ?? ''].join(path.delimiter) } : {}),
     };
-    const codex = new sdk.Codex({ env, config: providerConfig(input.baseUrl) });
+    const codex = new sdk.Codex({
+      env,
+      config: providerConfig(input.baseUrl),
+      ...(this.launcher ? { codexPathOverride: this.launcher.exe } : {}),
+    });
     const opts = {
       model: input.spec.model,
       workingDirectory: input.cwd,
@@ -73,10 +86,11 @@ export class CodexEngine implements AgentEngine {
     const thread = input.resume ? codex.resumeThread(input.resume, opts) : codex.startThread(opts);
     const out: AgentPassOutcome = { usage: { inputTokens: 0, outputTokens: 0 }, turns: 0, stop: 'done', errors: [] };
     const local = new AbortController();
-    // Cancel and the time limit kill at once: waiting for the SDK's own SIGTERM to be honoured costs seconds.
+    // Cancel and the limits end codex through the SDK's abort (its launcher then ends codex's process
+    // group) and kill the group at once: waiting for codex to honour a SIGTERM costs seconds.
     const onAbort = () => {
       local.abort();
-      void killProcessesUnder(input.cwd, marker);
+      void this.stop();
     };
     if (input.signal.aborted) local.abort();
     input.signal.addEventListener('abort', onAbort, { once: true });
@@ -96,7 +110,9 @@ export class CodexEngine implements AgentEngine {
     return out;
   }
 
+  /** Ends codex's process group; on Linux also any process still working in the copy or carrying its CODEX_HOME (one that left the group). */
   async stop(): Promise<void> {
+    await killCodexGroup(this.launcher);
     if (this.sweep) await killProcessesUnder(this.sweep.dir, this.sweep.marker);
   }
 
@@ -148,6 +164,9 @@ function providerConfig(baseUrl: string): Loose {
   return {
     mcp_servers: {},
     web_search: 'disabled',
+    // workspace-write would also let commands write anywhere under /tmp, where a workspace may be:
+    // only the copy (its working directory) and its own TMPDIR (the copy's container) stay writable.
+    sandbox_workspace_write: { exclude_slash_tmp: true, exclude_tmpdir_env_var: false, network_access: false },
     model_provider: 'switchyard',
     model_providers: {
       switchyard: { name: 'Switchyard', base_url: baseUrl, env_key: 'CODEX_API_KEY', wire_api: 'responses' },

@@ -38,7 +38,7 @@ export class ImplementerChain implements Implementer {
       const agent = isAgentProvider(spec.provider);
       const strategy = agent ? this.agentFor(spec) : (this.chat ??= this.make.chat(spec));
       if (this.current && !this.holding.has(strategy)) {
-        strategy.adopt?.(this.current.diff);
+        strategy.adopt?.(this.current.diff, this.current.by);
         this.holding.add(strategy);
       }
       try {

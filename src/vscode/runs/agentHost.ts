@@ -4,10 +4,11 @@
 // finds it next to Switchyard.
 import * as vscode from 'vscode';
 import type { AgentHost } from '../../core/agents/agentTypes';
+import type { ParkedSessions } from '../../core/agents/parkedSessions';
 import type { KeySource } from '../../core/providers/keys';
 import { SETTINGS_SECTION, SettingKeys } from '../../core/config/settingsKeys';
 
-export function agentHost(keys: KeySource, usedKeys: Set<string>): AgentHost {
+export function agentHost(keys: KeySource, usedKeys: Set<string>, parked?: ParkedSessions): AgentHost {
   const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<string>(SettingKeys.agentSdkDir);
   const dir = setting?.globalValue?.trim() || process.env['SWITCHYARD_AGENT_SDK_DIR']?.trim() || undefined;
   return {
@@ -18,5 +19,6 @@ export function agentHost(keys: KeySource, usedKeys: Set<string>): AgentHost {
     },
     claudeSdkDir: dir,
     codexSdkDir: dir,
+    parked,
   };
 }

@@ -179,7 +179,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           verify: policy.verify
             ? (resolved, signal) => verifyInScratch(svc, policy, root, resolved, signal)
             : undefined,
-          agents: agentHost(svc.keys.keySource(svc.policy), usedKeys),
+          agents: agentHost(svc.keys.keySource(svc.policy), usedKeys, svc.agentSessions),
           confirmEveryApply: true,
           reuse: opts.reuse,
           listeners: telemetry ? [listener, telemetry] : [listener],

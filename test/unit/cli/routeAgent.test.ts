@@ -34,7 +34,15 @@ function team(req: RecordedRequest): Reply | undefined {
   }
 }
 
-test('switchyard route --yes with Claude Code as the implementer: its steps, its diff, a GPT review, applied', async () => {
+for (const sub of ['', 'packages/ms']) {
+  const where = sub ? ` in a workspace that is the folder ${sub} of a repository` : '';
+  test(`switchyard route --yes with Claude Code as the implementer${where}: its steps, its diff, a GPT review, applied`, async () => {
+    await routeWithAgent(sub);
+  });
+}
+
+/** `sub`: the workspace's folder in the repository ('' for its top). */
+async function routeWithAgent(sub: string): Promise<void> {
   const server = await startLoopbackServer();
   const { agentRequests } = scriptAgent(
     server,
@@ -55,11 +63,13 @@ test('switchyard route --yes with Claude Code as the implementer: its steps, its
   const home = mkdtempSync(join(tmpdir(), 'switchyard-agent-home-'));
   const scratch = mkdtempSync(join(tmpdir(), 'switchyard-agent-tmp-'));
   const repo = mkdtempSync(join(tmpdir(), 'switchyard-agent-ms-'));
+  const ws = join(repo, sub);
   try {
-    for (const f of ['index.js', 'package.json', 'readme.md', 'license.md']) cpSync(join(MS, f), join(repo, f));
-    mkdirSync(join(repo, '.switchyard'));
+    mkdirSync(join(ws, '.switchyard'), { recursive: true });
+    for (const f of ['index.js', 'package.json', 'readme.md', 'license.md']) cpSync(join(MS, f), join(ws, f));
+    if (sub) writeFileSync(join(repo, 'README.md'), '# a monorepo\n');
     writeFileSync(
-      join(repo, '.switchyard', 'routing.json'),
+      join(ws, '.switchyard', 'routing.json'),
       JSON.stringify({
         models: [
           {
@@ -87,22 +97,26 @@ test('switchyard route --yes with Claude Code as the implementer: its steps, its
     git(repo, 'init', '-q');
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'ms@2.1.3');
-    const original = readFileSync(join(repo, 'index.js'), 'utf8');
+    const original = readFileSync(join(ws, 'index.js'), 'utf8');
     const env = {
       HOME: home,
       TMPDIR: scratch,
       XDG_STATE_HOME: join(home, 'state'),
       OPENAI_API_KEY: 'sk-journey-openai-0123456789',
       ANTHROPIC_API_KEY: 'sk-journey-anthropic-0123456789',
-      SWITCHYARD_TRUST_WORKSPACE_MODELS: repo,
+      SWITCHYARD_TRUST_WORKSPACE_MODELS: ws,
     };
-    const routed = await switchyard(['route', '--yes', TASK], env, repo);
+    const routed = await switchyard(['route', '--yes', TASK], env, ws);
     assert.equal(routed.code, 0, routed.err);
     assert.match(routed.err, /▶ Implementer · claude-code \(anthropic\)/);
-    assert.match(routed.err, /→ Read \{"file_path":".*index\.js"\}/);
+    assert.match(
+      routed.err,
+      /→ Read \{"file_path":"[^"\n]*(index\.js"\}|…)/,
+      'the path may be cut short in the terminal',
+    );
     assert.match(routed.err, /→ Edit /);
     assert.match(routed.err, /review by gpt-loop \(openai\): approve/);
-    const fixed = readFileSync(join(repo, 'index.js'), 'utf8');
+    const fixed = readFileSync(join(ws, 'index.js'), 'utf8');
     assert.equal(
       fixed,
       original.replace(
@@ -111,9 +125,10 @@ test('switchyard route --yes with Claude Code as the implementer: its steps, its
       ),
     );
     assert.match(routed.out, /\+ \* @return \{Number\|undefined\}/, 'the diff is printed');
+    assert.match(routed.out, /^--- a\/index\.js$/m, 'its paths are relative to the workspace folder');
     assert.equal(
       git(repo, 'status', '--porcelain'),
-      ' M index.js\n',
+      ` M ${sub ? `${sub}/` : ''}index.js\n`,
       'only the reviewed change reached the repository',
     );
     assert.ok(agentRequests.length >= 3);
@@ -134,4 +149,4 @@ test('switchyard route --yes with Claude Code as the implementer: its steps, its
     await server.close();
     for (const d of [repo, home, scratch]) rmSync(d, { recursive: true, force: true });
   }
-});
+}
