@@ -101,7 +101,7 @@ export class AgentImplementer {
       : start.carried
         ? agentTakeOverMessage(first, start.carried, revision, b.nonce)
         : first;
-    const instructions = agentInstructions(b.nonce);
+    const instructions = agentInstructions(b.nonce, spec.provider === 'codex-agent' ? 'codex-agent' : 'claude-agent');
     const steps = new StepReporter(sr);
     const briefed = ['task', ...(b.plan ? ['plan'] : []), ...(b.findings ? ['findings'] : [])];
     const artifacts = start.resume
