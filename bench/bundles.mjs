@@ -24,7 +24,16 @@ export async function run({ root }) {
     const vsix = join(out, 'switchyard.vsix');
     const r = spawnSync(
       'npx',
-      ['--no-install', 'vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
+      [
+        '--no-install',
+        'vsce',
+        'package',
+        '--no-dependencies',
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '-o',
+        vsix,
+      ],
       {
         cwd: root,
         encoding: 'utf8',
