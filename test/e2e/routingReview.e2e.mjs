@@ -136,6 +136,32 @@ test('"Review routing for a new model" replays with loop-new as implementer and 
     return { color: body.color, background: body.backgroundColor, wide };
   });
   assert.notEqual(look.color, look.background);
+  // The figures marked better (green) are text: they must read against the page (WCAG large-text 3:1).
+  const goodContrast = await view.evaluate(() => {
+    const rgb = (c) =>
+      c
+        .match(/[\d.]+/g)
+        .slice(0, 3)
+        .map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const good = document.querySelector('td.good');
+    // The background a person sees: the nearest painted one (the body of a webview is transparent).
+    let bg = 'rgb(255, 255, 255)';
+    for (let el = good; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (!/rgba\(.*,\s*0\)$|transparent/.test(c)) {
+        bg = c;
+        break;
+      }
+    }
+    const a = lum(rgb(getComputedStyle(good).color));
+    const b = lum(rgb(bg));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+  assert.ok(goodContrast >= 3, `the green "better" figures are hard to read: contrast ${goodContrast.toFixed(2)}:1`);
   assert.deepEqual(look.wide, [], 'wider than the view');
   await screenshot(page, 'routing-review-1-report');
   assert.deepEqual(await errorNotifications(page), []);
