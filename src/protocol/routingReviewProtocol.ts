@@ -4,6 +4,7 @@
 // the suggestion, and asks the host to accept it (the host shows the diff and asks before writing).
 // Namespace import: `import { z }` defeats tree-shaking and pulls all of zod into the webview bundle.
 import * as z from 'zod';
+import { WORKSPACE_POLICY_PATH } from '../core/config/settingsKeys';
 import { STAGES } from '../core/config/stages';
 import { defineProtocol, ReadySchema } from './channel';
 
@@ -88,3 +89,16 @@ export const routingReviewProtocol = defineProtocol({
   },
 });
 export type RoutingReviewMaps = typeof routingReviewProtocol.maps;
+
+/**
+ * The host's answer to 'suggestion/accept': what was applied, or, when nothing was (the person
+ * declined or closed the confirmation, or a problem the host already said in a notification), that
+ * the file is unchanged, so the view never goes quiet after the button was pressed.
+ */
+export function acceptReply(applied: string | undefined): { applied: boolean; message: string } {
+  if (applied) return { applied: true, message: applied };
+  return {
+    applied: false,
+    message: `Not applied: ${WORKSPACE_POLICY_PATH} is unchanged. Press Accept again to see the change and confirm it.`,
+  };
+}

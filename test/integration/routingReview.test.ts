@@ -8,15 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
-import {
-  CRITIC_KEY,
-  CRITIC_KEY_NAME,
-  IMPLEMENTER_KEY,
-  IMPLEMENTER_KEY_NAME,
-  cartTeam,
-  loopbackPolicy,
-} from './extensionFixtures';
+import { CRITIC_KEY, CRITIC_KEY_NAME, IMPLEMENTER_KEY, IMPLEMENTER_KEY_NAME, cartTeam } from './extensionFixtures';
 import { mainModule } from './hostHelpers';
+import { benchmarkRunRecord, candidatePolicy } from './benchmarkFixtures';
 import { routingReviewProtocol } from '../../src/protocol/routingReviewProtocol';
 import { renderReview } from '../../webview/routingReview/renderReview';
 import { installFakeDom, serialize, type FakeElement } from '../unit/hostile/fakeDom';
@@ -56,72 +50,6 @@ function drawn(shown: ReviewResult['shown']): string {
   }
 }
 
-function record(runId: string) {
-  const at = new Date().toISOString();
-  return {
-    v: 1,
-    runId,
-    startedAt: at,
-    finishedAt: at,
-    task: TASK,
-    kind: 'bugfix',
-    risk: 'medium',
-    signals: [],
-    decision: {
-      stages: [
-        { stage: 'implementer', estimatedCostUsd: 0 },
-        { stage: 'critic', estimatedCostUsd: 0 },
-      ],
-      gates: [],
-      estimatedCostUsd: 0,
-    },
-    stages: [
-      {
-        stage: 'implementer',
-        round: 1,
-        modelId: 'loop-claude',
-        vendor: 'anthropic',
-        state: 'done',
-        tokensIn: 900,
-        tokensOut: 120,
-        costUsd: 0.0045,
-        elapsedMs: 1200,
-      },
-      {
-        stage: 'critic',
-        round: 1,
-        modelId: 'loop-gpt',
-        vendor: 'openai',
-        state: 'done',
-        tokensIn: 1100,
-        tokensOut: 90,
-        costUsd: 0.0018,
-        elapsedMs: 700,
-      },
-    ],
-    fallbacks: [],
-    reviews: [
-      {
-        stage: 'critic',
-        round: 1,
-        reviewerModelId: 'loop-gpt',
-        reviewerVendor: 'openai',
-        implementerVendor: 'anthropic',
-        verdict: 'approve',
-        findings: 0,
-      },
-    ],
-    gates: [],
-    verifications: [],
-    finalVerdict: 'approve',
-    outcome: 'applied',
-    message: 'applied',
-    diff: '--- a/src/cart.ts\n+++ b/src/cart.ts\n@@ -15 +15 @@\n-x\n+y\n',
-    filesChanged: ['src/cart.ts'],
-    totals: { tokensIn: 2000, tokensOut: 210, costUsd: 0.0063, elapsedMs: 1900 },
-  };
-}
-
 suite('routing review and scorecard', () => {
   let server: LoopbackServer;
   let folder: vscode.Uri;
@@ -134,25 +62,15 @@ suite('routing review and scorecard', () => {
     folder = vscode.workspace.workspaceFolders![0]!.uri;
     server = await startLoopbackServer();
     server.setHandler(cartTeam());
-    // The fixture policy plus a cheaper candidate of a third vendor.
-    const text = loopbackPolicy(server);
-    const policy = JSON.parse(text.slice(text.indexOf('{')));
-    policy.models.push({
-      ...policy.models[0],
-      id: 'loop-new',
-      model: 'loop-new',
-      vendor: 'mistral',
-      price: { inputPerMTok: 0.2, outputPerMTok: 0.6 },
-    });
     await vscode.workspace.fs.writeFile(
       vscode.Uri.joinPath(folder, '.switchyard', 'routing.json'),
-      new TextEncoder().encode(`// team policy\n${JSON.stringify(policy, null, 2)}\n`),
+      new TextEncoder().encode(candidatePolicy(server)),
     );
     await vscode.commands.executeCommand('switchyard.setApiKey', IMPLEMENTER_KEY_NAME, IMPLEMENTER_KEY);
     await vscode.commands.executeCommand('switchyard.setApiKey', CRITIC_KEY_NAME, CRITIC_KEY);
     await mainModule().currentServices()!.policy.reload();
     const ledger = join(mkdtempSync(join(tmpdir(), 'switchyard-ledger-')), 'runs.jsonl');
-    writeFileSync(ledger, `${JSON.stringify(record('run-bench-1'))}\n`);
+    writeFileSync(ledger, `${JSON.stringify(benchmarkRunRecord('run-bench-1', TASK))}\n`);
     // A user-scope setting (the ledger is never kept in the workspace); each test run has fresh user data.
     await vscode.workspace
       .getConfiguration('switchyard')

@@ -4,7 +4,7 @@
 // One panel per review, on the shared WebviewController.
 import * as vscode from 'vscode';
 import type { RoutingReviewReport } from '../../core/bench/routingReview';
-import { routingReviewProtocol, type RoutingReviewMaps } from '../../protocol/routingReviewProtocol';
+import { acceptReply, routingReviewProtocol, type RoutingReviewMaps } from '../../protocol/routingReviewProtocol';
 import { WebviewController } from '../webviewHost/webviewController';
 import { webviewOptions, webviewPage } from '../webviewHost/webviewResources';
 import { acceptPolicySuggestion, type AcceptOptions } from './policyChangeApply';
@@ -60,10 +60,7 @@ export function showRoutingReview(
     panel.webview,
     page,
     {
-      'suggestion/accept': async () => {
-        const done = await accept();
-        return { applied: Boolean(done), message: done ?? '' };
-      },
+      'suggestion/accept': async () => acceptReply(await accept()),
     },
     { onReady: send },
   );

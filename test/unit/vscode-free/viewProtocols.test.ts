@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { buildScorecardView } from '../../../src/core/bench/scorecardView';
 import { ScorecardFilterSchema } from '../../../src/core/bench/scorecardFilters';
 import { scorecardProtocol } from '../../../src/protocol/scorecardProtocol';
-import { routingReviewProtocol } from '../../../src/protocol/routingReviewProtocol';
+import { acceptReply, routingReviewProtocol } from '../../../src/protocol/routingReviewProtocol';
 import { WebviewController } from '../../../src/vscode/webviewHost/webviewController';
 import { HostChannel } from '../../../webview/hostChannel';
 import { FIXTURE, NOW } from '../bench/scorecardFixture';
@@ -81,6 +81,15 @@ test('routing review: only Accept, with no params to smuggle; the result is chec
   });
   assert.equal(rr.validateResult('suggestion/accept', { applied: 'yes' }), undefined);
   assert.equal(rr.parseHostMessage({ kind: 'notify', method: 'review/state', params: { report: {} } }), undefined);
+});
+
+test('routing review: Accept always gets an answer the view can show, also when nothing was applied', () => {
+  const done = 'Applied: stages.implementer is now ["loop-new","loop-claude"] in .switchyard/routing.json.';
+  assert.deepEqual(rr.validateResult('suggestion/accept', acceptReply(done)), { applied: true, message: done });
+  // Declined (or refused with a notification): the reply is not empty, so the view does not go quiet.
+  const declined = rr.validateResult('suggestion/accept', acceptReply(undefined));
+  assert.equal(declined?.applied, false);
+  assert.match(declined?.message ?? '', /^Not applied: \.switchyard\/routing\.json is unchanged\./);
 });
 
 /** The app's end in a fake window: acquireVsCodeApi posts to the host, the host's posts come back as events. */
