@@ -36,6 +36,20 @@ export const HunkSchema = z.object({
 });
 export type Hunk = z.infer<typeof HunkSchema>;
 
+/** A hunk with no lines yet: the start every patch parser fills in. */
+export function emptyHunk(block: number, patchLine: number): Hunk {
+  return {
+    old: [],
+    new: [],
+    anchors: [],
+    atEof: false,
+    newEndsWithoutEol: false,
+    oldEndsWithoutEol: false,
+    block,
+    patchLine,
+  };
+}
+
 export const FileOpSchema = z.enum(['create', 'update', 'delete', 'rename']);
 export type FileOp = z.infer<typeof FileOpSchema>;
 

@@ -6,7 +6,7 @@
 //                           [*** End of File]
 //   *** End Patch
 // Anchors say which line the hunk sits under (a class, a function); hunks carry no numbers.
-import { type EditPlan, type FileEdit, type Hunk, PatchParseError, type EditProblem } from './editPlan';
+import { type EditPlan, type FileEdit, type Hunk, PatchParseError, type EditProblem, emptyHunk } from './editPlan';
 import { splitPatchLines } from './fileText';
 import { normalizeEditPath } from './safePath';
 
@@ -111,16 +111,7 @@ export function parseApplyPatch(text: string): EditPlan {
       const trailingBare = new Map<Hunk, number>();
       const start = (lineNo: number) => {
         block++;
-        cur = {
-          old: [],
-          new: [],
-          anchors: [],
-          atEof: false,
-          newEndsWithoutEol: false,
-          oldEndsWithoutEol: false,
-          block,
-          patchLine: lineNo,
-        };
+        cur = emptyHunk(block, lineNo);
         curHasLines = false;
         hunks.push(cur);
       };

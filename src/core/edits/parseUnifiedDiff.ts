@@ -2,7 +2,7 @@
 // and delete, git's `diff --git` / `rename from` / `rename to` headers understood), then
 // `@@ -l,s +l,s @@` hunks. Models get the numbers wrong, so a hunk's body is read by its
 // line markers, not by its counts; the numbers survive only as hints for the matcher.
-import { type EditPlan, type FileEdit, type Hunk, PatchParseError, type EditProblem } from './editPlan';
+import { type EditPlan, type FileEdit, type Hunk, PatchParseError, type EditProblem, emptyHunk } from './editPlan';
 import { splitPatchLines } from './fileText';
 import { normalizeEditPath } from './safePath';
 
@@ -150,16 +150,7 @@ class DiffReader {
     this.block++;
     const h = HUNK_HEADER.exec(this.lines[this.i]);
     const hunkLine = this.i + 1;
-    const hunk: Hunk = {
-      old: [],
-      new: [],
-      anchors: [],
-      atEof: false,
-      newEndsWithoutEol: false,
-      oldEndsWithoutEol: false,
-      block: this.block,
-      patchLine: hunkLine,
-    };
+    const hunk = emptyHunk(this.block, hunkLine);
     if (h && h[1] !== undefined) {
       hunk.oldStart = Number(h[1]);
       hunk.claimedOldCount = h[2] === undefined ? 1 : Number(h[2]);
