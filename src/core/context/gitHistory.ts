@@ -17,6 +17,8 @@ export interface History {
   files: Map<string, FileHistory>;
   /** Each commit's files (commits touching more than MAX_COMMIT_FILES are left out: reformatting, renames). */
   commits: string[][];
+  /** Each of those commits' subject line, in the same order (what the change was said to be). */
+  subjects: string[];
 }
 
 /** git, loaded when first needed (a warm `locate` answers from its cache without starting git). */
@@ -35,16 +37,18 @@ export async function readHead(root: string): Promise<string | undefined> {
 export async function readHistory(root: string, maxCommits = HISTORY_COMMITS): Promise<History> {
   const [head, log] = await Promise.all([
     readHead(root),
-    runGit(['log', '--no-merges', `-n${maxCommits}`, '--format=%x01%ct', '--name-only', '--no-renames'], root),
+    runGit(['log', '--no-merges', `-n${maxCommits}`, '--format=%x01%ct %s', '--name-only', '--no-renames'], root),
   ]);
   const files = new Map<string, FileHistory>();
   const commits: string[][] = [];
+  const subjects: string[] = [];
   let newest = 0;
-  if (log.code !== 0) return { head, newest, files, commits };
+  if (log.code !== 0) return { head, newest, files, commits, subjects };
   for (const chunk of log.stdout.toString('utf8').split('\x01')) {
     if (!chunk.trim()) continue;
     const lines = chunk.split('\n');
-    const time = Number(lines[0]) || 0;
+    const space = lines[0]!.indexOf(' ');
+    const time = Number(space < 0 ? lines[0] : lines[0]!.slice(0, space)) || 0;
     newest = Math.max(newest, time);
     const touched = lines.slice(1).filter((l) => l.length > 0);
     for (const f of touched) {
@@ -54,9 +58,12 @@ export async function readHistory(root: string, maxCommits = HISTORY_COMMITS): P
         h.lastChange = Math.max(h.lastChange, time);
       } else files.set(f, { commits: 1, lastChange: time });
     }
-    if (touched.length > 1 && touched.length <= MAX_COMMIT_FILES) commits.push(touched);
+    if (touched.length > 0 && touched.length <= MAX_COMMIT_FILES) {
+      commits.push(touched);
+      subjects.push(space < 0 ? '' : lines[0]!.slice(space + 1).replace(/\0/g, ' '));
+    }
   }
-  return { head, newest, files, commits };
+  return { head, newest, files, commits, subjects };
 }
 
 /** Files that changed in the same commits as `file`, most often first. */

@@ -14,12 +14,15 @@ import type { IndexStats, RepoIndex } from './repoIndex';
 import { TermDict } from './termDict';
 
 const MAGIC = 0x58495953; // "SYIX" little-endian
-/** 7: path terms as term ids in the files' term runs, language and role as numbers, the vocabulary with its starts. */
-export const CACHE_VERSION = 8;
+/**
+ * 7: path terms as term ids in the files' term runs, language and role as numbers, the vocabulary with its starts;
+ * 8: word parts with digits as terms; 9: one-file commits too, and every commit's subject.
+ */
+export const CACHE_VERSION = 9;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
 const SEP = '\0';
 
-const STRINGS = ['root', 'terms', 'dirs', 'paths', 'specs', 'otherPaths', 'defs'] as const;
+const STRINGS = ['root', 'terms', 'dirs', 'paths', 'specs', 'otherPaths', 'defs', 'subjects'] as const;
 const U32 = [
   'termStarts',
   'kinds',
@@ -124,6 +127,7 @@ function columnsOf(index: RepoIndex): Columns {
     historyCommits: Uint32Array.from(history, ([, h]) => h.commits),
     commitFiles: Uint32Array.from(index.history.commits.flatMap((c) => c.map(num))),
     commitSizes: Uint32Array.from(index.history.commits, (c) => c.length),
+    subjects: index.history.subjects.join(SEP),
     // Numbered last: history and commits may add paths that are not indexed files.
     otherPaths: otherPaths.join(SEP),
     sizes: Float64Array.from(files, (e) => e.size),
@@ -204,6 +208,12 @@ function sections(bytes: Buffer, h: Header, dataAt: number): Columns {
 const split = (s: string) => (s ? s.split(SEP) : []);
 /** A column known to hold `n` records, some of which may be empty strings. */
 const splitN = (s: string, n: number) => (n ? s.split(SEP) : []);
+/** How many records a joined column holds (without splitting it). */
+function records(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf(SEP); i >= 0; i = s.indexOf(SEP, i + 1)) n++;
+  return n;
+}
 const sum = (a: Uint32Array) => a.reduce((n, x) => n + x, 0);
 const within = (a: Uint32Array, max: number) => a.every((x) => x < max);
 
@@ -234,6 +244,8 @@ export function decodeCache(bytes: Buffer): CacheData | undefined {
   if (sum(c.commitSizes) !== c.commitFiles.length || c.historyCommits.length !== c.historyPaths.length)
     return undefined;
   if (c.historyLast.length !== c.historyPaths.length) return undefined;
+  const commitCount = c.commitSizes.length;
+  if (commitCount ? records(c.subjects) !== commitCount : c.subjects !== '') return undefined;
   const defs = split(c.defs);
   if (defs.length !== c.parsed.length) return undefined;
   const files = filesOf(c, paths, terms, defs);
@@ -341,6 +353,7 @@ function historyOf(c: Columns, h: Header, allPaths: string[]): History {
   for (let k = 0; k < c.historyPaths.length; k++)
     files.set(allPaths[c.historyPaths[k]!]!, { commits: c.historyCommits[k]!, lastChange: c.historyLast[k]! });
   let commits: string[][] | undefined;
+  let subjects: string[] | undefined;
   const decodeCommits = (): string[][] => {
     const out: string[][] = [];
     let from = 0;
@@ -356,6 +369,9 @@ function historyOf(c: Columns, h: Header, allPaths: string[]): History {
     files,
     get commits() {
       return (commits ??= decodeCommits());
+    },
+    get subjects() {
+      return (subjects ??= splitN(c.subjects, c.commitSizes.length));
     },
   };
 }

@@ -6,11 +6,13 @@
 // indexed) that the task says or names; import-graph centrality (PageRank); how often and how lately
 // git saw the file change; the tests that match (their source files share in the score); files that
 // change together with the best matches; and the editor (the active file, open files, their imports,
-// what changes together with them).
+// what changes together with them); the subjects of the commits that changed each file (historySubjects).
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { definedName, defines, inPath, MAX_INDEX_BYTES, termCount, type FileEntry } from './fileEntry';
 import { quickOutline, type QuickDef } from './quickOutline';
+import { subjectMatches } from './historySubjects';
+import { applyCoChange, applyTestTwins, type Scored } from './locateNeighbours';
 import { queryTerms, type QueryTerms } from './queryTerms';
 import type { RepoIndex } from './repoIndex';
 import { compoundTerm, subwords } from './tokenize';
@@ -35,17 +37,6 @@ export interface Located {
   symbols: string[];
 }
 
-interface Scored {
-  e: FileEntry;
-  score: number;
-  /** Reasons from the file's own match: written only for the files shown (see explain). */
-  why?: string[];
-  /** Reasons from the editor, shown first; from a matching test, shown last. */
-  lead?: string[];
-  tail?: string[];
-  symbols?: string[];
-}
-
 export async function locate(index: RepoIndex, task: string, opts: LocateOptions = {}): Promise<Located[]> {
   const q = queryTerms(task);
   const limit = opts.limit ?? 20;
@@ -65,6 +56,7 @@ export async function locate(index: RepoIndex, task: string, opts: LocateOptions
     }
   }
   applyTestTwins(index, scored);
+  applySubjects(index, q, scored);
   applyCoChange(index, scored);
   applyEditor(index, scored, opts.editor);
   scored.sort((a, b) => b.score - a.score);
@@ -127,7 +119,8 @@ function usedIds(index: RepoIndex, q: QueryTerms): number[] {
 }
 
 function reasons(s: Scored): string[] {
-  const all = [...(s.lead ?? []), ...(s.why ?? []), ...(s.tail ?? [])];
+  const said = s.said && [`its earlier commits say ${s.said.terms.slice(0, 4).join(', ')} (${s.said.commits} commits)`];
+  const all = [...(s.lead ?? []), ...(s.why ?? []), ...(said ?? []), ...(s.tail ?? [])];
   return all.length ? all : ['weak match'];
 }
 
@@ -147,8 +140,13 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
     }
     const where = inPath(e, qt.id);
     if (where) {
-      const scoped = q.scope.has(qt.term) ? W.scopePath : 1;
-      pathScore += qt.weight * (where === 'name' ? W.fileNameTerm : W.dirTerm) * qt.pathIdf * scoped;
+      // The scope names a part of the code base: its folders weigh most; a file named like it, less so.
+      const scoped = q.scope.has(qt.term);
+      const name = where === 'name';
+      pathScore +=
+        qt.weight *
+        qt.pathIdf *
+        (scoped ? (name ? W.scopeName : W.dirTerm * W.scopePath) : name ? W.fileNameTerm : W.dirTerm);
       pathHits?.push(qt.term);
     }
   }
@@ -216,8 +214,7 @@ function prior(index: RepoIndex, e: FileEntry, why?: string[]): number {
   if (h) {
     const ageDays = Math.max(0, (index.history.newest - h.lastChange) / 86_400);
     recent = Math.log1p(h.commits) / Math.log1p(50) + 1 / (1 + ageDays / 90);
-    if (why && h.commits >= 5)
-      why.push(`changed in ${h.commits} of the last ${index.history.commits.length || 'few'} commits`);
+    if (why && h.commits >= 5) why.push(`changed in ${h.commits} recent commits`);
   }
   return 1 + W.rank * Math.sqrt(rank) + W.history * Math.min(2, recent);
 }
@@ -316,62 +313,16 @@ function explainDefinitions(s: Scored, q: QueryTerms, defs: readonly QuickDef[],
   );
 }
 
-/** The name a test file tests: test_termui.py → termui, router_test.go → router, FooTest.java → Foo. */
-export function testedName(path: string): string | undefined {
-  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[A-Za-z0-9]+$/, '');
-  const m = /^test_(.+)$|^(.+?)[._-](test|spec|tests)$|^(.+?)Tests?$/.exec(base);
-  const name = m?.[1] ?? m?.[2] ?? m?.[4];
-  return name && name.length > 1 ? name : undefined;
-}
-
-/**
- * A test that matches the task points at the code it tests: tests often say a feature's words more
- * plainly than the code. The source file with the tested name inherits part of the test's score.
- */
-function applyTestTwins(index: RepoIndex, scored: Scored[]): void {
-  const byName = index.sourcesByBaseName();
+/** Files whose earlier commits' subjects say the task's words gain W.subjects of that BM25 score (historySubjects.ts). */
+function applySubjects(index: RepoIndex, q: QueryTerms, scored: Scored[]): void {
+  if (!W.subjects || !index.history.subjects.length) return;
   const byPath = new Map(scored.map((s) => [s.e.path, s]));
-  for (const t of scored.filter((x) => x.e.role === 'test')) {
-    const name = testedName(t.e.path);
-    const twins = name ? (byName.get(name) ?? []) : [];
-    if (twins.length === 0 || twins.length > 3) continue;
-    for (const p of twins) {
-      let s = byPath.get(p);
-      if (!s) {
-        const e = index.files.get(p)!;
-        s = { e, score: 0 };
-        scored.push(s);
-        byPath.set(p, s);
-      }
-      s.score += t.score * W.testTwin;
-      (s.tail ??= []).push(`its test ${t.e.path} matches the task`);
-    }
-  }
-}
-
-/**
- * Files that git history shows changing together with the best matches share in their score: a
- * change to one completion script usually touches its siblings. Only the few best matches lend,
- * only partners seen with them in two commits or more, in proportion to how often.
- */
-function applyCoChange(index: RepoIndex, scored: Scored[]): void {
-  if (!W.coChange || !index.history.commits.length) return;
-  const top = [...scored].sort((a, b) => b.score - a.score).slice(0, W.coChangeFrom);
-  const byPath = new Map(scored.map((s) => [s.e.path, s]));
-  for (const t of top) {
-    const seen = index.history.files.get(t.e.path)?.commits ?? 0;
-    if (seen < 2) continue;
-    for (const c of index.coChanged(t.e.path, 8)) {
-      const e = index.files.get(c.path);
-      if (c.times < 2 || !e || e.role !== 'source') continue;
-      let s = byPath.get(c.path);
-      if (!s) {
-        s = { e, score: 0 };
-        scored.push(s);
-        byPath.set(c.path, s);
-      }
-      s.score += t.score * W.coChange * (c.times / seen);
-      (s.tail ??= []).push(`changes together with ${t.e.path} (${c.times} commits)`);
-    }
+  for (const [p, m] of subjectMatches(index.history, q.terms, { k1: W.subjectK1, b: W.subjectB })) {
+    const e = index.files.get(p);
+    if (!e) continue;
+    let s = byPath.get(p);
+    if (!s) scored.push((s = { e, score: 0 }));
+    s.score += W.subjects * m.score * roleFactor(q, e);
+    s.said = m;
   }
 }

@@ -9,9 +9,15 @@ export const W = {
   dirTerm: 0.7,
   /** A path term that the subject's scope names (`fix(complete): …`), times its usual weight. */
   scopePath: 6,
+  /** A scope term in the file name (not a folder): account.py under `feat(account): …`. */
+  scopeName: 4,
   /** Share of a best match's score lent to the files that change with it, by how often; from how many best matches. */
   coChange: 0.3,
   coChangeFrom: 3,
+  /** BM25 of the subjects of the commits that changed a file (historySubjects.ts): its share, and BM25's k1 and b for it. */
+  subjects: 0.75,
+  subjectK1: 1.2,
+  subjectB: 0.5,
   /** Paths the task names. */
   pathNamed: 40,
   fileNameNamed: 25,

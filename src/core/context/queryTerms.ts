@@ -64,7 +64,11 @@ export function queryTerms(task: string): QueryTerms {
   for (const m of task.matchAll(CODE_SPAN)) {
     for (const w of m[1]!.matchAll(WORD)) identifiers.add(w[0].replace(/\(\)$/, ''));
   }
-  for (const m of task.matchAll(WORD)) {
+  // A conventional commit's type (`feat(ui): …`, `docs: …`) says what kind of change, not where: not a term.
+  const kind = PREFIX.exec(task);
+  const body =
+    kind && KINDS.has(kind[1]!.toLowerCase()) ? ' '.repeat(kind[1]!.length) + task.slice(kind[1]!.length) : task;
+  for (const m of body.matchAll(WORD)) {
     const raw = m[0].replace(/\(\)$/, '');
     if (looksLikeIdentifier(m[0]) && !paths.has(raw)) identifiers.add(raw);
     for (const part of raw.split('.')) {

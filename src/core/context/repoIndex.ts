@@ -54,7 +54,7 @@ export class RepoIndex {
   /** Where a restored graph comes from until it is first asked for. */
   private restoredImports: (() => Map<string, string[]>) | undefined;
   rank = new Map<string, number>();
-  history: History = { head: undefined, newest: 0, files: new Map(), commits: [] };
+  history: History = { head: undefined, newest: 0, files: new Map(), commits: [], subjects: [] };
   stats: IndexStats = { files: 0, skipped: {}, listedBy: 'walk', buildMs: 0 };
   private totalLength = 0;
   /** Bumped by every change (files, definitions, history): tells a cache whether it is stale. */
