@@ -15,7 +15,7 @@ import { TermDict } from './termDict';
 
 const MAGIC = 0x58495953; // "SYIX" little-endian
 /** 7: path terms as term ids in the files' term runs, language and role as numbers, the vocabulary with its starts. */
-export const CACHE_VERSION = 7;
+export const CACHE_VERSION = 8;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
 const SEP = '\0';
 
