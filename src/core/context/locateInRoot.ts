@@ -16,6 +16,8 @@ export interface LocateInRootOptions {
 
 export interface LocateInRootResult {
   files: Located[];
+  /** Every file the index holds (workspace-relative): what the workspace is made of. */
+  paths: string[];
   stats: IndexStats;
   fromCache: boolean;
   ms: number;
@@ -35,5 +37,11 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
   // Saved after locating, so the definitions parsed for this task are cached too.
   if (opts.cacheDir !== null && loaded.index.generation !== loaded.restored)
     await saveIndex(loaded.index, opts.cacheDir ?? defaultCacheDir()).catch(() => undefined);
-  return { files, stats: loaded.index.stats, fromCache: loaded.fromCache, ms: performance.now() - t0 };
+  return {
+    files,
+    paths: [...loaded.index.files.keys()],
+    stats: loaded.index.stats,
+    fromCache: loaded.fromCache,
+    ms: performance.now() - t0,
+  };
 }
