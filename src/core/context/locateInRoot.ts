@@ -17,6 +17,8 @@ export interface LocateInRootOptions {
 
 export interface LocateInRootResult {
   files: Located[];
+  /** Every file the index holds (workspace-relative): what the workspace is made of. */
+  paths: string[];
   stats: IndexStats;
   fromCache: boolean;
   ms: number;
@@ -38,5 +40,11 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
   if (opts.cacheDir !== null && loaded.index.generation !== loaded.restored)
     await saveIndex(loaded.index, opts.cacheDir ?? defaultCacheDir()).catch(() => undefined);
   mark('cache saved (if new)');
-  return { files, stats: loaded.index.stats, fromCache: loaded.fromCache, ms: performance.now() - t0 };
+  return {
+    files,
+    paths: [...loaded.index.files.keys()],
+    stats: loaded.index.stats,
+    fromCache: loaded.fromCache,
+    ms: performance.now() - t0,
+  };
 }
