@@ -3,7 +3,10 @@
 // it runs from its own small bundle (dist/cliLocate.js) instead of the whole command line
 // (dist/cliMain.js), whose schemas and providers' SDKs take longer than that just to load.
 // Bundle-only: the required files exist beside dist/cli.js (esbuild.config.mjs builds all three).
+import { mark } from '../core/context/phaseMarks';
 import { exitWhenDone } from './processExit';
+
+mark('entry (Node started)');
 
 interface CliBundle {
   runCli(argv: string[]): Promise<number>;
@@ -11,4 +14,5 @@ interface CliBundle {
 
 const argv = process.argv.slice(2);
 const cli = (argv[0] === 'locate' ? require('./cliLocate.js') : require('./cliMain.js')) as CliBundle;
+mark('bundle loaded');
 exitWhenDone(cli.runCli(argv));

@@ -3,6 +3,7 @@
 // local index (cached per workspace, revalidated by HEAD and file mtimes). Offline; calls no model.
 import { resolve } from 'node:path';
 import { defaultCacheDir } from '../core/context/indexCache';
+import { mark } from '../core/context/phaseMarks';
 import { locateInRoot, NotAFolderError } from '../core/context/locateInRoot';
 import type { Located } from '../core/context/locate';
 import { looksSecret } from '../core/paths/secretPaths';
@@ -76,6 +77,7 @@ export async function runLocate(args: string[], io: VerbIo): Promise<number> {
         `${result.stats.files} files indexed${result.fromCache ? ' (from cache)' : ''} in ${Math.round(result.ms)} ms`,
       ),
     );
+  mark('printed');
   return EXIT.ok;
 }
 

@@ -9,21 +9,34 @@ import * as path from 'node:path';
 const { S_IFMT, S_IFDIR, S_IFREG } = constants;
 const NO_THROW = { throwIfNoEntry: false } as const;
 
-/** What sameOnDisk needs of an indexed file. */
+/** What sameFile needs of an indexed file. */
 export interface HeldFile {
   path: string;
   size: number;
   mtimeMs: number;
 }
 
+/** What sameOnDisk checks, as the cache holds it: folders and files with their mtimes (and files' sizes), by position. */
+export interface HeldColumns {
+  dirs: readonly string[];
+  dirMtimes: ArrayLike<number>;
+  paths: readonly string[];
+  sizes: ArrayLike<number>;
+  mtimes: ArrayLike<number>;
+}
+
 /** True when every folder has the mtime held for it, and every file is still a regular file with the size and mtime held. */
-export function sameOnDisk(root: string, dirMtimes: ReadonlyMap<string, number>, files: Iterable<HeldFile>): boolean {
+export function sameOnDisk(root: string, held: HeldColumns): boolean {
   const base = rootBase(root);
-  for (const [dir, mtime] of dirMtimes) {
-    const st = lstatSync(dir ? base + dir : root, NO_THROW);
-    if (!st || (st.mode & S_IFMT) !== S_IFDIR || st.mtimeMs !== mtime) return false;
+  const { dirs, dirMtimes, paths, sizes, mtimes } = held;
+  for (let i = 0; i < dirs.length; i++) {
+    const st = lstatSync(dirs[i] ? base + dirs[i] : root, NO_THROW);
+    if (!st || (st.mode & S_IFMT) !== S_IFDIR || st.mtimeMs !== dirMtimes[i]) return false;
   }
-  for (const e of files) if (!sameFile(base, e)) return false;
+  for (let i = 0; i < paths.length; i++) {
+    const st = lstatSync(base + paths[i], NO_THROW);
+    if (!st || (st.mode & S_IFMT) !== S_IFREG || st.size !== sizes[i] || st.mtimeMs !== mtimes[i]) return false;
+  }
   return true;
 }
 

@@ -9,8 +9,11 @@
 import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeCache, encodeCache, type CacheData } from './indexCacheFormat';
-import { readHeadFast } from './gitHead';
+import { encodeCache, type CacheData } from './indexCacheFormat';
+import { decodeOpened, openCache, type OpenedCache } from './indexCacheRead';
+import { readHeadFast, type FastHead } from './gitHead';
+import { sameOnDisk } from './freshness';
+import { mark } from './phaseMarks';
 import { RepoIndex, type IndexOptions } from './repoIndex';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -56,30 +59,54 @@ export async function loadIndexWithCache(
   options: IndexOptions,
   cacheDir = defaultCacheDir(),
 ): Promise<LoadedIndex> {
-  const file = cacheFile(root, cacheDir);
   const index = new RepoIndex(path.resolve(root), options);
-  const fromCache = restore(index, file);
+  const opened = openCacheFile(cacheFile(root, cacheDir));
+  let fromCache = false;
+  let untouched = false;
+  if (opened && opened.root === index.root) {
+    // Checked before the entries are made: the thousands of lstat calls then run on a small heap.
+    const current = cacheCurrent(opened, readHeadFast(index.root));
+    mark('freshness checked');
+    const data = decodeOpened(opened);
+    if (data) {
+      restoreIndex(index, data);
+      mark('index restored');
+      fromCache = true;
+      untouched = current;
+    }
+  }
   const restored = index.generation;
-  const untouched = fromCache && index.unchangedOnDisk(readHeadFast(index.root));
   if (!untouched) await index.refresh();
   return { index, fromCache, untouched, restored };
 }
 
-function restore(index: RepoIndex, file: string): boolean {
-  let c: CacheData | undefined;
+function openCacheFile(file: string): OpenedCache | undefined {
+  let bytes: Buffer;
   try {
-    c = decodeCache(readFileSync(file));
+    bytes = readFileSync(file);
   } catch {
-    return false;
+    return undefined;
   }
-  if (!c || c.root !== index.root) return false;
-  restoreIndex(index, c);
-  return true;
+  mark('cache read');
+  const opened = openCache(bytes);
+  mark('cache opened');
+  return opened;
+}
+
+/**
+ * True when nothing the cache holds can have changed since it was saved: HEAD (read from git's
+ * files), every listed folder's mtime and every file's size and mtime are the same. No process is
+ * started; false whenever anything cannot be told, and then the index's refresh() decides.
+ */
+export function cacheCurrent(opened: OpenedCache, head: FastHead): boolean {
+  if (!opened.dirs.length || head === 'unknown') return false;
+  if ((head === 'none' ? undefined : head) !== opened.head) return false;
+  return sameOnDisk(opened.root, opened);
 }
 
 /** Fills an empty index with what a cache holds, as it was saved (nothing on disk is checked). */
 export function restoreIndex(index: RepoIndex, c: CacheData): void {
-  index.restoreFiles(c.files, c.dict, c.df, c.specs);
+  index.restoreFiles(c.files, c.dict, c.df, c.pathDf, c.specs);
   index.restoreGraph(c.imports, c.rank);
   index.history = c.history;
   index.dirMtimes = c.dirMtimes;

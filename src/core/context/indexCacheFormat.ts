@@ -6,24 +6,25 @@
 // terms) is stored too: bump VERSION whenever the rules deriving anything stored change. Loading
 // makes one small object per file and nothing per term: every file's term ids stay in one array
 // (FileEntry's `t`), and the vocabulary stays one string until a term is added (TermDict).
-import type { Definition } from './definitions';
+// This file lays the format out and writes it; indexCacheRead.ts reads it.
 import type { FileEntry } from './fileEntry';
 import type { History } from './gitHistory';
 import { LANGS, ROLES } from './languages';
 import type { IndexStats, RepoIndex } from './repoIndex';
 import { TermDict } from './termDict';
 
-const MAGIC = 0x58495953; // "SYIX" little-endian
+export const MAGIC = 0x58495953; // "SYIX" little-endian
 /**
- * 7: path terms as term ids in the files' term runs, language and role as numbers, the vocabulary with its starts;
- * 8: word parts with digits as terms; 9: one-file commits too, and every commit's subject.
+ * 10: one-file commits too, and every commit's subject (column 'subjects');
+ * 9: the tokenizer also keeps digit-ended word parts whole (oauth2), so older term ids are stale;
+ * 8: each term's path document frequency stored; 7: path terms as term ids, the vocabulary with its starts.
  */
-export const CACHE_VERSION = 9;
+export const CACHE_VERSION = 10;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
-const SEP = '\0';
+export const SEP = '\0';
 
-const STRINGS = ['root', 'terms', 'dirs', 'paths', 'specs', 'otherPaths', 'defs', 'subjects'] as const;
-const U32 = [
+export const STRINGS = ['root', 'terms', 'dirs', 'paths', 'specs', 'otherPaths', 'defs', 'subjects'] as const;
+export const U32 = [
   'termStarts',
   'kinds',
   'counts',
@@ -32,6 +33,7 @@ const U32 = [
   'lengths',
   'terms32',
   'df',
+  'pathDf',
   'imports',
   'importCounts',
   'parsed',
@@ -40,12 +42,12 @@ const U32 = [
   'commitFiles',
   'commitSizes',
 ] as const;
-const F64 = ['sizes', 'mtimes', 'ranks', 'dirMtimes', 'historyLast'] as const;
-type StringCol = (typeof STRINGS)[number];
-type U32Col = (typeof U32)[number];
-type F64Col = (typeof F64)[number];
+export const F64 = ['sizes', 'mtimes', 'ranks', 'dirMtimes', 'historyLast'] as const;
+export type StringCol = (typeof STRINGS)[number];
+export type U32Col = (typeof U32)[number];
+export type F64Col = (typeof F64)[number];
 
-interface Header {
+export interface Header {
   head?: string;
   newest: number;
   listedBy: 'git' | 'walk';
@@ -60,6 +62,8 @@ export interface CacheData {
   dict: TermDict;
   /** Content-term document frequency by term id, as the files above add up to. */
   df: Uint32Array;
+  /** Path-term document frequency by term id (a term twice in one path counts once). */
+  pathDf: Uint32Array;
   /** Each file's import specifiers (FileEntry's specs), made when first asked for. */
   specs: () => Map<string, string>;
   /** The import graph, made when first asked for (the warm path seldom needs it). */
@@ -70,9 +74,9 @@ export interface CacheData {
   stats: IndexStats;
 }
 
-type Columns = { [K in StringCol]: string } & { [K in U32Col]: Uint32Array } & { [K in F64Col]: Float64Array };
+export type Columns = { [K in StringCol]: string } & { [K in U32Col]: Uint32Array } & { [K in F64Col]: Float64Array };
 
-const align8 = (n: number) => (n + 7) & ~7;
+export const align8 = (n: number) => (n + 7) & ~7;
 /** How many numbers a file's run of term ids holds (FileEntry's `t`). */
 const runLength = (e: FileEntry) => 2 * e.n + e.nd + e.np;
 
@@ -105,6 +109,7 @@ function columnsOf(index: RepoIndex): Columns {
   const history = [...index.history.files];
   const df = new Uint32Array(index.dict.size);
   for (let id = 0; id < df.length; id++) df[id] = index.docFreqById(id);
+  const pathDf = Uint32Array.from(index.pathDocFreqs().subarray(0, df.length));
   return {
     root: index.root,
     terms: joined,
@@ -120,6 +125,7 @@ function columnsOf(index: RepoIndex): Columns {
     lengths: Uint32Array.from(files, (e) => e.length),
     terms32,
     df,
+    pathDf,
     imports: Uint32Array.from(imports),
     importCounts: Uint32Array.from(importCounts),
     parsed: Uint32Array.from(files.flatMap((e, i) => (e.defs ? [i] : []))),
@@ -169,209 +175,4 @@ export function encodeCache(index: RepoIndex): Buffer {
   json.copy(out, 12);
   for (const [k, bytes] of parts) out.set(bytes, dataAt + at[k]![0]);
   return out;
-}
-
-const isNumbers = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.values(v).every(isCount);
-const isCount = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-
-/** The header's shape, checked by hand (zod alone would cost more to load than a warm answer may take). */
-function asHeader(v: unknown, dataBytes: number): Header | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  const h = v as Record<string, unknown>;
-  if (typeof h.newest !== 'number' || (h.head !== undefined && typeof h.head !== 'string')) return undefined;
-  if (h.listedBy !== 'git' && h.listedBy !== 'walk') return undefined;
-  if (!isNumbers(h.skipped) || typeof h.at !== 'object' || h.at === null) return undefined;
-  const at = h.at as Record<string, unknown>;
-  for (const k of [...STRINGS, ...U32, ...F64]) {
-    const s = at[k];
-    if (!Array.isArray(s) || s.length !== 2 || !s.every(isCount) || s[0] + s[1] > dataBytes) return undefined;
-    if (
-      s[0] % 8 !== 0 ||
-      ((U32 as readonly string[]).includes(k) ? s[1] % 4 : F64.includes(k as F64Col) ? s[1] % 8 : 0)
-    )
-      return undefined;
-  }
-  return h as unknown as Header;
-}
-
-/** The sections as strings and views (a copy first when the buffer is not 8-byte aligned). */
-function sections(bytes: Buffer, h: Header, dataAt: number): Columns {
-  const base = (bytes.byteOffset + dataAt) % 8 === 0 ? bytes : Buffer.from(Uint8Array.prototype.slice.call(bytes));
-  const start = base.byteOffset + dataAt;
-  const out: Record<string, unknown> = {};
-  for (const k of STRINGS) out[k] = base.toString('utf8', dataAt + h.at[k]![0], dataAt + h.at[k]![0] + h.at[k]![1]);
-  for (const k of U32) out[k] = new Uint32Array(base.buffer, start + h.at[k]![0], h.at[k]![1] / 4);
-  for (const k of F64) out[k] = new Float64Array(base.buffer, start + h.at[k]![0], h.at[k]![1] / 8);
-  return out as Columns;
-}
-
-const split = (s: string) => (s ? s.split(SEP) : []);
-/** A column known to hold `n` records, some of which may be empty strings. */
-const splitN = (s: string, n: number) => (n ? s.split(SEP) : []);
-/** How many records a joined column holds (without splitting it). */
-function records(s: string): number {
-  let n = 1;
-  for (let i = s.indexOf(SEP); i >= 0; i = s.indexOf(SEP, i + 1)) n++;
-  return n;
-}
-const sum = (a: Uint32Array) => a.reduce((n, x) => n + x, 0);
-const within = (a: Uint32Array, max: number) => a.every((x) => x < max);
-
-/** The cache's content, or undefined when the bytes are not a cache of this version or do not add up. */
-export function decodeCache(bytes: Buffer): CacheData | undefined {
-  if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== CACHE_VERSION) return undefined;
-  const jsonLength = bytes.readUInt32LE(8);
-  if (12 + jsonLength > bytes.length) return undefined;
-  const dataAt = align8(12 + jsonLength);
-  let h: Header | undefined;
-  try {
-    h = asHeader(JSON.parse(bytes.toString('utf8', 12, 12 + jsonLength)), bytes.length - dataAt);
-  } catch {
-    return undefined;
-  }
-  if (!h) return undefined;
-  const c = sections(bytes, h, dataAt);
-  const paths = split(c.paths);
-  const n = paths.length;
-  const perFile = [c.kinds, c.sizes, c.mtimes, c.counts, c.defCounts, c.pathCounts, c.lengths, c.ranks];
-  if (perFile.some((col) => col.length !== n) || c.importCounts.length !== n) return undefined;
-  const terms = c.termStarts.length;
-  if (c.df.length !== terms || !vocabularyFits(c.terms, c.termStarts)) return undefined;
-  if (c.terms32.length !== 2 * sum(c.counts) + sum(c.defCounts) + sum(c.pathCounts)) return undefined;
-  const allPaths = [...paths, ...split(c.otherPaths)];
-  if (!within(c.imports, n) || !within(c.parsed, n) || sum(c.importCounts) !== c.imports.length) return undefined;
-  if (!within(c.commitFiles, allPaths.length) || !within(c.historyPaths, allPaths.length)) return undefined;
-  if (sum(c.commitSizes) !== c.commitFiles.length || c.historyCommits.length !== c.historyPaths.length)
-    return undefined;
-  if (c.historyLast.length !== c.historyPaths.length) return undefined;
-  const commitCount = c.commitSizes.length;
-  if (commitCount ? records(c.subjects) !== commitCount : c.subjects !== '') return undefined;
-  const defs = split(c.defs);
-  if (defs.length !== c.parsed.length) return undefined;
-  const files = filesOf(c, paths, terms, defs);
-  if (!files) return undefined;
-  const dirs = splitN(c.dirs, c.dirMtimes.length);
-  if (dirs.length !== c.dirMtimes.length) return undefined;
-  return {
-    root: c.root,
-    files,
-    dict: TermDict.fromJoined(c.terms, c.termStarts),
-    df: c.df,
-    imports: () => importsOf(c, paths),
-    specs: () => specsOf(c, paths),
-    rank: ranksOf(c, paths),
-    history: historyOf(c, h, allPaths),
-    dirMtimes: new Map(dirs.map((d, i) => [d, c.dirMtimes[i]!])),
-    stats: { files: n, skipped: h.skipped, listedBy: h.listedBy, buildMs: 0 },
-  };
-}
-
-/** The joined vocabulary starts and ends with a separator, and every name starts inside it, in order. */
-function vocabularyFits(joined: string, starts: Uint32Array): boolean {
-  if (joined.length < 2 || joined[0] !== SEP || joined[joined.length - 1] !== SEP) return starts.length === 0;
-  if (!starts.length) return joined.length === 2;
-  return (
-    starts[0] === 1 && starts[starts.length - 1]! < joined.length && joined[starts[starts.length - 1]! - 1] === SEP
-  );
-}
-
-function filesOf(c: Columns, paths: string[], terms: number, defs: string[]): FileEntry[] | undefined {
-  const parsed = new Map<number, Definition[]>();
-  try {
-    c.parsed.forEach((i, k) => parsed.set(i, JSON.parse(defs[k]!) as Definition[]));
-  } catch {
-    return undefined;
-  }
-  const t = c.terms32;
-  const files: FileEntry[] = [];
-  let at = 0;
-  for (let i = 0; i < paths.length; i++) {
-    const n = c.counts[i]!;
-    const nd = c.defCounts[i]!;
-    const np = c.pathCounts[i]!;
-    const kind = c.kinds[i]!;
-    const lang = LANGS[kind & 0xff];
-    const role = ROLES[(kind >>> 8) & 0xff];
-    const nameTerms = kind >>> 16;
-    // The id runs ascend, so their last ids bound them; an id outside the vocabulary means damage.
-    if (!lang || !role || nameTerms > np || (n && t[at + n - 1]! >= terms) || (nd && t[at + 2 * n + nd - 1]! >= terms))
-      return undefined;
-    for (let k = at + 2 * n + nd; k < at + 2 * n + nd + np; k++) if (t[k]! >= terms) return undefined;
-    const defsOf = parsed.get(i);
-    files.push({
-      path: paths[i]!,
-      size: c.sizes[i]!,
-      mtimeMs: c.mtimes[i]!,
-      lang,
-      role,
-      t,
-      at,
-      n,
-      nd,
-      np,
-      nameTerms,
-      length: c.lengths[i]!,
-      ...(defsOf ? { defs: defsOf } : {}),
-    });
-    at += 2 * n + nd + np;
-  }
-  return files;
-}
-
-function importsOf(c: Columns, paths: string[]): Map<string, string[]> {
-  const imports = new Map<string, string[]>();
-  let from = 0;
-  for (let i = 0; i < c.importCounts.length; i++) {
-    const count = c.importCounts[i]!;
-    if (!count) continue;
-    const targets = new Array<string>(count);
-    for (let k = 0; k < count; k++) targets[k] = paths[c.imports[from + k]!]!;
-    imports.set(paths[i]!, targets);
-    from += count;
-  }
-  return imports;
-}
-
-function specsOf(c: Columns, paths: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const specs = splitN(c.specs, paths.length);
-  // A column that does not add up (damage) counts as no imports rather than someone else's.
-  if (specs.length !== paths.length) return out;
-  for (let i = 0; i < paths.length; i++) if (specs[i]) out.set(paths[i]!, specs[i]!);
-  return out;
-}
-
-function ranksOf(c: Columns, paths: string[]): Map<string, number> {
-  const rank = new Map<string, number>();
-  for (let i = 0; i < paths.length; i++) rank.set(paths[i]!, c.ranks[i]!);
-  return rank;
-}
-
-/** History as the cache holds it; each commit's files are made into paths only when first asked for. */
-function historyOf(c: Columns, h: Header, allPaths: string[]): History {
-  const files = new Map<string, { commits: number; lastChange: number }>();
-  for (let k = 0; k < c.historyPaths.length; k++)
-    files.set(allPaths[c.historyPaths[k]!]!, { commits: c.historyCommits[k]!, lastChange: c.historyLast[k]! });
-  let commits: string[][] | undefined;
-  let subjects: string[] | undefined;
-  const decodeCommits = (): string[][] => {
-    const out: string[][] = [];
-    let from = 0;
-    for (const size of c.commitSizes) {
-      out.push(Array.from(c.commitFiles.subarray(from, from + size), (j) => allPaths[j]!));
-      from += size;
-    }
-    return out;
-  };
-  return {
-    head: h.head,
-    newest: h.newest,
-    files,
-    get commits() {
-      return (commits ??= decodeCommits());
-    },
-    get subjects() {
-      return (subjects ??= splitN(c.subjects, c.commitSizes.length));
-    },
-  };
 }

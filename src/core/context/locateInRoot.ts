@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { defaultCacheDir, loadIndexWithCache, saveIndex } from './indexCache';
 import { locate, type EditorContext, type Located } from './locate';
+import { mark } from './phaseMarks';
 import { RepoIndex, type IndexStats } from './repoIndex';
 
 export interface LocateInRootOptions {
@@ -16,6 +17,8 @@ export interface LocateInRootOptions {
 
 export interface LocateInRootResult {
   files: Located[];
+  /** Every file the index holds (workspace-relative): what the workspace is made of. */
+  paths: string[];
   stats: IndexStats;
   fromCache: boolean;
   ms: number;
@@ -32,8 +35,16 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
       ? { index: await RepoIndex.build(root, { isSecret: opts.isSecret }), fromCache: false, restored: -1 }
       : await loadIndexWithCache(root, { isSecret: opts.isSecret }, opts.cacheDir ?? defaultCacheDir());
   const files = await locate(loaded.index, task, { limit: opts.limit, editor: opts.editor });
+  mark('ranked');
   // Saved after locating, so the definitions parsed for this task are cached too.
   if (opts.cacheDir !== null && loaded.index.generation !== loaded.restored)
     await saveIndex(loaded.index, opts.cacheDir ?? defaultCacheDir()).catch(() => undefined);
-  return { files, stats: loaded.index.stats, fromCache: loaded.fromCache, ms: performance.now() - t0 };
+  mark('cache saved (if new)');
+  return {
+    files,
+    paths: [...loaded.index.files.keys()],
+    stats: loaded.index.stats,
+    fromCache: loaded.fromCache,
+    ms: performance.now() - t0,
+  };
 }

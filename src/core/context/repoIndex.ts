@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import { definitionsOf, type Definition } from './definitions';
 import { contentIds, readEntry, termCount, type FileEntry } from './fileEntry';
 import { listWorkspaceFiles, skipByName } from './fileList';
-import { folderMtimes, rootBase, sameEntries, sameFile, sameOnDisk } from './freshness';
+import { folderMtimes, rootBase, sameEntries, sameFile } from './freshness';
 import { coChanged, readHead, readHistory, type History } from './gitHistory';
-import type { FastHead } from './gitHead';
 import { goModuleOf, ImportResolver } from './imports';
 import { grammarOf } from './languages';
 import { pageRank } from './pageRank';
@@ -42,7 +41,7 @@ export class RepoIndex {
   dict = new TermDict();
   /** Content-term document frequency, by term id. */
   private dfById = new Int32Array(4096);
-  /** Path-term document frequency by term id, counted in one pass when first asked for after files changed. */
+  /** Path-term document frequency by term id, counted in one pass when first asked for after files changed (or restored). */
   private pathDfs: Int32Array | undefined;
   private graph: { imports: Map<string, string[]>; importedBy: Map<string, string[]> } | undefined = {
     imports: new Map(),
@@ -92,7 +91,11 @@ export class RepoIndex {
   /** How many files' paths hold the term (counted for the terms asked about, until files change). */
   pathDocFreq(term: string): number {
     const id = this.dict.get(term);
-    if (id === undefined) return 0;
+    return id === undefined ? 0 : (this.pathDocFreqs()[id] ?? 0);
+  }
+
+  /** Path-term document frequency by term id (as a cache stores it). */
+  pathDocFreqs(): Int32Array {
     if (!this.pathDfs || this.pathDfs.length < this.dict.size) {
       const df = new Int32Array(this.dict.size);
       // The file that last counted each term: a term twice in one path counts once.
@@ -111,7 +114,7 @@ export class RepoIndex {
       }
       this.pathDfs = df;
     }
-    return this.pathDfs[id] ?? 0;
+    return this.pathDfs;
   }
 
   /** How often the file's identifiers hold the term. */
@@ -228,24 +231,26 @@ export class RepoIndex {
   }
 
   /**
-   * Takes files as a cache saved them, with their vocabulary and document frequencies (which the
-   * cache stores rather than have every load count them again). Only on an empty index.
+   * Takes files as a cache saved them, with their vocabulary and document frequencies of content
+   * and path terms (which the cache stores rather than have every load count them again). Only on
+   * an empty index.
    */
   restoreFiles(
     files: readonly FileEntry[],
     dict: TermDict,
     df: Uint32Array,
+    pathDf: Uint32Array,
     specs: () => ReadonlyMap<string, string>,
   ): void {
     if (this.files.size) throw new Error('restoreFiles needs an empty index');
     this.restoredSpecs = specs;
     this.dict = dict;
-    this.dfById = Int32Array.from(df);
+    this.dfById = new Int32Array(df);
     for (const e of files) {
       this.files.set(e.path, e);
       this.totalLength += e.length;
     }
-    this.pathDfs = undefined;
+    this.pathDfs = new Int32Array(pathDf);
     this.dirty = true;
     this.generation++;
   }
@@ -259,17 +264,6 @@ export class RepoIndex {
     this.totalLength -= old.length;
     for (const t of contentIds(old)) this.dfById[t]!--;
     this.pathDfs = undefined;
-  }
-
-  /**
-   * True when nothing the index holds can have changed since it was built or restored: HEAD (read
-   * from git's files), every listed folder's mtime and every file's size and mtime are the same.
-   * No process is started; false whenever anything cannot be told, and then refresh() decides.
-   */
-  unchangedOnDisk(head: FastHead): boolean {
-    if (!this.dirMtimes.size || head === 'unknown') return false;
-    if ((head === 'none' ? undefined : head) !== this.history.head) return false;
-    return sameOnDisk(this.root, this.dirMtimes, this.files.values());
   }
 
   /** Takes an import graph and its ranks as they were saved with these very files (see indexCache). */

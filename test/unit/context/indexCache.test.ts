@@ -2,13 +2,23 @@
 // reading a source file; any change (a file edited, a file added, a new commit) is noticed; a damaged
 // cache is ignored, never trusted.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readHeadFast } from '../../../src/core/context/gitHead';
 import { loadIndexWithCache, saveIndex } from '../../../src/core/context/indexCache';
-import { CACHE_VERSION, decodeCache } from '../../../src/core/context/indexCacheFormat';
+import { CACHE_VERSION } from '../../../src/core/context/indexCacheFormat';
+import { decodeCache, decodeOpened, openCache } from '../../../src/core/context/indexCacheRead';
 import { locate } from '../../../src/core/context/locate';
 import { looksSecret } from '../../../src/core/paths/secretPaths';
 import { makeOpenaiRepo, type FixtureRepo } from './fixtureRepo';
@@ -73,6 +83,64 @@ test('an edited file, a new file and a new commit each make the cache revalidate
     fx.git('checkout', '-q', '--', '.');
     fx.git('clean', '-q', '-fd');
   }
+});
+
+test('a deleted file, a renamed file and a switched branch each make the cache revalidate', async () => {
+  const current = async () => {
+    await saveIndex((await loadIndexWithCache(fx.root, opts, cacheDir)).index, cacheDir);
+    assert.equal((await loadIndexWithCache(fx.root, opts, cacheDir)).untouched, true);
+  };
+  const branch = fx.git('rev-parse', '--abbrev-ref', 'HEAD').trim();
+  try {
+    await current();
+    rmSync(join(fx.root, 'src/core/streaming.ts'));
+    let loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.untouched, false);
+    assert.equal(loaded.index.files.has('src/core/streaming.ts'), false);
+    fx.git('checkout', '-q', '--', '.');
+
+    await current();
+    renameSync(join(fx.root, 'src/resources/files.ts'), join(fx.root, 'src/resources/archive.ts'));
+    loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.untouched, false);
+    assert.equal(loaded.index.files.has('src/resources/files.ts'), false);
+    assert.ok(loaded.index.files.has('src/resources/archive.ts'));
+    rmSync(join(fx.root, 'src/resources/archive.ts'));
+    fx.git('checkout', '-q', '--', '.');
+
+    // Another branch whose commit changes a file: HEAD moves, and what the file says now is ranked.
+    await current();
+    fx.git('checkout', '-q', '-b', 'cache-branch');
+    appendFileSync(join(fx.root, 'src/core/error.ts'), '\nexport const wombatSignal = 1;\n');
+    fx.git('commit', '-q', '-am', 'wombat signal');
+    fx.git('checkout', '-q', branch);
+    await current();
+    fx.git('checkout', '-q', 'cache-branch');
+    loaded = await loadIndexWithCache(fx.root, opts, cacheDir);
+    assert.equal(loaded.untouched, false);
+    assert.equal((await locate(loaded.index, 'wombatSignal', { limit: 1 }))[0]!.path, 'src/core/error.ts');
+  } finally {
+    fx.git('checkout', '-q', '-f', branch);
+    fx.git('clean', '-q', '-fd');
+  }
+});
+
+test('a cache whose columns do not add up is never used', async () => {
+  const current = await loadIndexWithCache(fx.root, opts, cacheDir);
+  await saveIndex(current.index, cacheDir);
+  const [name] = readdirSync(cacheDir).filter((f) => f.endsWith('.idx'));
+  const bytes = readFileSync(join(cacheDir, name!));
+  const opened = openCache(bytes);
+  assert.ok(opened && decodeOpened(opened), 'the saved cache opens and decodes');
+  // The header says where each column is: shorten the path document frequencies by one term.
+  const jsonLength = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.toString('utf8', 12, 12 + jsonLength)) as { at: Record<string, [number, number]> };
+  header.at.pathDf![1] -= 4;
+  const json = Buffer.from(JSON.stringify(header).padEnd(jsonLength, ' '), 'utf8');
+  assert.equal(json.length, jsonLength);
+  const damaged = Buffer.from(bytes);
+  json.copy(damaged, 12);
+  assert.equal(openCache(damaged), undefined);
 });
 
 test('a damaged cache is ignored and the index is built from the files', async () => {
