@@ -3,12 +3,14 @@
 // went. Each file's subjects (of the commits git read that changed it) make a small document of its
 // own, ranked for the task with BM25 like file contents: a file whose past commits say the task's
 // words lends the locator a reason to rank it even when its code does not say them.
-// Work per query: one pass over the subjects of the commits read (at most HISTORY_COMMITS), cutting
-// each into subwords (memoised), with maps only for the task's own terms.
+// Work per query: one pass over the subjects of the SUBJECT_COMMITS newest commits, cutting into
+// subwords (memoised) only those that can hold a term of the task, with maps only for the task's terms.
 import type { History } from './gitHistory';
 import { subwords } from './tokenize';
 
 const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** Only the newest commits' subjects count: on the tune split the older half of HISTORY_COMMITS added nothing, and the pass costs half. */
+export const SUBJECT_COMMITS = 500;
 
 export interface SubjectMatch {
   score: number;
@@ -16,6 +18,8 @@ export interface SubjectMatch {
   commits: number;
   /** The task's terms its commits say, most telling first. */
   terms: string[];
+  /** The words of the subjects that said them, as written, in the same order. */
+  words: string[];
 }
 
 export interface SubjectParams {
@@ -36,13 +40,15 @@ export function subjectMatches(
   /** term → file → commits of the file whose subject says the term. */
   const tf = new Map<string, Map<string, number>>();
   const hitCommits = new Map<string, number>();
+  /** term → the first subject word that said it. */
+  const spelled = new Map<string, string>();
   // A term is a stem of the words that say it, so a subject that holds none of the terms' first
   // letters cannot say one: most subjects are passed over without being cut into subwords.
   const probes = [...terms.keys()].map((t) => t.slice(0, 4));
-  for (let k = 0; k < subjects.length && k < commits.length; k++) {
+  for (let k = 0; k < Math.min(subjects.length, commits.length, SUBJECT_COMMITS); k++) {
     const subject = subjects[k]!;
     const lower = subject.toLowerCase();
-    const hits = probes.some((p) => lower.includes(p)) ? termsSaid(subject, terms) : [];
+    const hits = probes.some((p) => lower.includes(p)) ? termsSaid(subject, terms, spelled) : [];
     // The subject's length in words, as BM25 wants it, counted by its spaces (cheaper than cutting it up).
     const words = 1 + spaces(subject);
     for (const f of commits[k]!) {
@@ -76,15 +82,22 @@ export function subjectMatches(
     if (m) {
       m.score += s;
       m.terms.push(t);
-    } else out.set(f, { score: s, commits: hitCommits.get(f)!, terms: [t] });
+      m.words.push(spelled.get(t)!);
+    } else out.set(f, { score: s, commits: hitCommits.get(f)!, terms: [t], words: [spelled.get(t)!] });
   }
   return out;
 }
 
 /** The task's terms among the subwords of a subject's words, each once. */
-function termsSaid(subject: string, terms: ReadonlyMap<string, number>): string[] {
+function termsSaid(subject: string, terms: ReadonlyMap<string, number>, spelled: Map<string, string>): string[] {
   const out = new Set<string>();
-  for (const w of subject.match(WORD) ?? []) for (const t of subwords(w)) if (terms.has(t)) out.add(t);
+  for (const w of subject.match(WORD) ?? []) {
+    for (const t of subwords(w)) {
+      if (!terms.has(t)) continue;
+      out.add(t);
+      if (!spelled.has(t)) spelled.set(t, w);
+    }
+  }
   return [...out];
 }
 

@@ -119,7 +119,9 @@ function usedIds(index: RepoIndex, q: QueryTerms): number[] {
 }
 
 function reasons(s: Scored): string[] {
-  const said = s.said && [`its earlier commits say ${s.said.terms.slice(0, 4).join(', ')} (${s.said.commits} commits)`];
+  const n = s.said?.commits ?? 0;
+  const words = s.said && [...new Set(s.said.words)].slice(0, 4).join(', ');
+  const said = words && [`its earlier commits say ${words} (${n} commit${n === 1 ? '' : 's'})`];
   const all = [...(s.lead ?? []), ...(s.why ?? []), ...(said ?? []), ...(s.tail ?? [])];
   return all.length ? all : ['weak match'];
 }

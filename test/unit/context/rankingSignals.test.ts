@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { subjectMatches } from '../../../src/core/context/historySubjects';
+import { SUBJECT_COMMITS, subjectMatches } from '../../../src/core/context/historySubjects';
 import { encodeCache } from '../../../src/core/context/indexCacheFormat';
 import { decodeCache } from '../../../src/core/context/indexCacheRead';
 import { locate } from '../../../src/core/context/locate';
@@ -57,7 +57,10 @@ test("a file whose earlier commits say the task's words ranks for them, saying s
   const task = 'miniflare under wrangler dev';
   const found = await locate(index, task, { limit: 5 });
   assert.equal(found[0]?.path, 'src/internal/detect-platform.ts', found.map((f) => f.path).join(', '));
-  assert.ok(found[0]!.why.includes('its earlier commits say miniflar, wrangl (1 commits)'), found[0]!.why.join(' | '));
+  assert.ok(
+    found[0]!.why.includes('its earlier commits say Miniflare, Wrangler (1 commit)'),
+    found[0]!.why.join(' | '),
+  );
   const share = W.subjects;
   W.subjects = 0;
   try {
@@ -89,6 +92,13 @@ test('subjects are ranked as BM25 documents per file: more commits saying a rare
   assert.ok(m.get('a.ts')!.score > m.get('c.ts')!.score && m.get('c.ts')!.score > m.get('b.ts')!.score);
   assert.equal(m.get('a.ts')!.commits, 2);
   assert.deepEqual(m.get('b.ts')!.terms, ['retry']);
+  assert.deepEqual(m.get('c.ts')!.words, ['timeout']);
+  // Only the newest SUBJECT_COMMITS count: a word said only by an older commit finds nothing.
+  const old = {
+    commits: [...Array.from({ length: SUBJECT_COMMITS }, () => ['x.ts']), ['y.ts']],
+    subjects: [...Array.from({ length: SUBJECT_COMMITS }, () => 'tidy'), 'quokka support'],
+  };
+  assert.equal(subjectMatches(old, new Map([['quokka', 1]]), { k1: 1.2, b: 0.5 }).size, 0);
 });
 
 test('the subjects survive the CLI cache, one per commit, one-file commits included', () => {
