@@ -25,7 +25,7 @@ export interface LocateInRootResult {
 export class NotAFolderError extends Error {}
 
 export async function locateInRoot(root: string, task: string, opts: LocateInRootOptions): Promise<LocateInRootResult> {
-  const t0 = performance.now();
+  const t0 = process.hrtime();
   const st = statSync(root, { throwIfNoEntry: false });
   if (!st?.isDirectory()) throw new NotAFolderError(`${root} is not a folder: give the workspace with --root DIR`);
   const loaded =
@@ -38,5 +38,6 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
   if (opts.cacheDir !== null && loaded.index.generation !== loaded.restored)
     await saveIndex(loaded.index, opts.cacheDir ?? defaultCacheDir()).catch(() => undefined);
   mark('cache saved (if new)');
-  return { files, stats: loaded.index.stats, fromCache: loaded.fromCache, ms: performance.now() - t0 };
+  const [s, ns] = process.hrtime(t0);
+  return { files, stats: loaded.index.stats, fromCache: loaded.fromCache, ms: s * 1000 + ns / 1e6 };
 }
