@@ -4,8 +4,10 @@
 // confusion matrix, high-risk tasks called low, low-risk tasks called high — and the same on the
 // dev split, reported apart. Beside it, in the same run and on the same texts: a twenty-line keyword
 // baseline (below), the classifier as it was before it was rebuilt (commit 86f9d50) and as round 1
-// of the rebuild shipped it (commit 6b2e36a) and as main had it before round 4 (commit aceac71), all
-// read from git at bench time, so every figure has its comparison. The test split is reported whole (`test.*`) and as the original 174 texts of
+// of the rebuild shipped it (commit 6b2e36a) and as main had it before round 5 (commit 6c9ea7b), all
+// read from git at bench time, so every figure has its comparison. `new` is given each text's
+// workspace profile where test/fixtures/routing/profiles.json has one (as a run is), `newNoProfile`
+// the text alone. The test split is reported whole (`test.*`) and as the original 174 texts of
 // round 1 (`test174.*`, rows without `round`), so round 2's figures compare with round 1's.
 // Also p50/p99 of classify() per call.
 // Targets (issue: routing on real tasks): kind, risk, needs_plan ≥ 85%; no high called low; at most
@@ -21,8 +23,8 @@ import { bundleTs } from './bundleTs.mjs';
 const OLD_COMMIT = '86f9d50';
 /** The classifier as round 1 of the rebuild shipped it (merged into main). */
 const ROUND1_COMMIT = '6b2e36a';
-/** The classifier as main had it before round 4 (issue 11, fourth pass): the one this pass improves on. */
-const PREVIOUS_COMMIT = 'aceac71';
+/** The classifier as main had it before round 5 (issue 11, fifth pass): the one this pass improves on. */
+const PREVIOUS_COMMIT = '6c9ea7b';
 const KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS = ['low', 'medium', 'high'];
 
@@ -112,6 +114,15 @@ async function loadAt(root, work, commit) {
 
 const pct = (a, b) => (b ? Math.round((1000 * a) / b) / 10 : 0);
 
+/** Each repository's workspace profile (test/fixtures/routing/profiles.json), where it has one. */
+function readProfiles(root) {
+  try {
+    return JSON.parse(readFileSync(join(root, 'test/fixtures/routing/profiles.json'), 'utf8')).profiles;
+  } catch {
+    return {};
+  }
+}
+
 function measure(rows, call) {
   let kind = 0;
   let risk = 0;
@@ -119,7 +130,7 @@ function measure(rows, call) {
   const confusion = Object.fromEntries(RISKS.map((r) => [r, Object.fromEntries(RISKS.map((x) => [x, 0]))]));
   const perKind = Object.fromEntries(KINDS.map((k) => [k, { n: 0, right: 0 }]));
   for (const t of rows) {
-    const c = call(t.text);
+    const c = call(t.text, t.repo);
     kind += c.kind === t.kind ? 1 : 0;
     risk += c.risk === t.risk ? 1 : 0;
     plan += c.needsPlan === t.needs_plan ? 1 : 0;
@@ -184,7 +195,10 @@ export async function run({ root }) {
   const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-quality-'));
   try {
     const current = await loadCurrent(root, work);
-    const newCall = (text) => current.classify(text);
+    // The classifier as a run calls it: with the workspace's profile where the fixture has one.
+    const profiles = readProfiles(root);
+    const newCall = (text, repo) => current.classify(text, { workspace: profiles[repo] });
+    const noProfileCall = (text) => current.classify(text);
     let oldCall;
     let oldNote = `the classifier at ${OLD_COMMIT}`;
     try {
@@ -200,7 +214,7 @@ export async function run({ root }) {
       round1Note = `unavailable: commit ${ROUND1_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
     }
     let previousCall;
-    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before round 4)`;
+    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before round 5)`;
     try {
       previousCall = await loadAt(root, work, PREVIOUS_COMMIT);
     } catch (err) {
@@ -212,6 +226,7 @@ export async function run({ root }) {
     const out = {};
     const contenders = [
       ['new', newCall],
+      ['newNoProfile', noProfileCall],
       ['baseline', keywordBaseline],
       ...(oldCall ? [['old', oldCall]] : []),
       ...(round1Call ? [['round1', round1Call]] : []),
@@ -224,6 +239,8 @@ export async function run({ root }) {
     out['old.source'] = oldNote;
     out['round1.source'] = round1Note;
     out['previous.source'] = previousNote;
+    out['profiles.test'] =
+      `${test.filter((t) => profiles[t.repo]).length} of ${test.length} texts have a workspace profile`;
     const lat = latency(current.classify, test);
     out['latency.p50Ms'] = lat.p50Ms;
     out['latency.p99Ms'] = lat.p99Ms;

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { classify } from '../src/core/routing/classifier';
 import type { ModelWeights } from '../src/core/routing/classifierModel';
-import { loadSplit, trainClassifier, type LabelledTask } from './trainClassifier';
+import { loadSplit, trainClassifier, type LabelledTask, type Profiles } from './trainClassifier';
+import { loadProfiles } from './workspaceProfiles';
 
 interface Scores {
   n: number;
@@ -16,11 +17,14 @@ interface Scores {
   low: number;
 }
 
+// --no-profile: train and score as if no repository had a workspace profile.
+const profiles: Profiles = process.argv.includes('--no-profile') ? {} : loadProfiles();
+
 function score(rows: LabelledTask[], model: ModelWeights, errors: LabelledTask[][] | undefined): Scores {
   const s: Scores = { n: rows.length, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
   const wrong: LabelledTask[] = [];
   for (const t of rows) {
-    const c = classify(t.text, {}, model);
+    const c = classify(t.text, { workspace: profiles[t.repo] }, model);
     s.kind += c.kind === t.kind ? 1 : 0;
     s.risk += c.risk === t.risk ? 1 : 0;
     s.plan += c.needsPlan === t.needs_plan ? 1 : 0;
@@ -62,7 +66,7 @@ const opt = (name: string): string | undefined => {
 const train = loadSplit('train');
 const dev = loadSplit('dev');
 const errs: LabelledTask[][] = [];
-const model = trainClassifier(train, 'eval');
+const model = trainClassifier(train, 'eval', profiles);
 console.log(`features ${Object.keys(model.features).length}, ${(JSON.stringify(model).length / 1024).toFixed(1)} KB`);
 if (args.includes('--train')) console.log(show('train', score(train, model, undefined)));
 console.log(show('dev', score(dev, model, opt('--errors') === 'dev' ? errs : undefined)));
@@ -79,6 +83,7 @@ if (k) {
     const m = trainClassifier(
       all.filter((t) => fold(t.repo) !== f),
       'cv',
+      profiles,
     );
     const held = all.filter((t) => fold(t.repo) === f);
     total = add(total, score(held, m, opt('--errors') === 'cv' ? errs : undefined));

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Risk, TaskKind } from '../src/core/config/policySchema';
 import type { ModelWeights } from '../src/core/routing/classifierModel';
 import { taskFeatures } from '../src/core/routing/textFeatures';
+import { withProfile, type WorkspaceProfile } from '../src/core/routing/workspaceProfile';
+import { loadProfiles } from './workspaceProfiles';
 
 export interface LabelledTask {
   id: string;
@@ -53,6 +55,11 @@ export const TRAINING = {
   keepAbove: 0.02,
   /** L2 on the rubric's cues and structural marks, relative to words (they carry across repositories). */
   cueL2: 1,
+  /**
+   * L2 on the workspace marks (workspaceProfile.ts), relative to words: a handful of repositories
+   * carry each mark, and at the words' L2 a documentation site barely moved a call.
+   */
+  profileL2: 0.05,
   /** Each text weighs 1 / (texts from its repository)^this: one repository's wording does not dominate. */
   repoPower: 0.5,
   planWithoutHigh: true,
@@ -116,15 +123,21 @@ function balanced(labels: number[], classes: number): number[] {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000 || 0;
 
-export function trainClassifier(tasks: LabelledTask[], trainedOn: string): ModelWeights {
-  const featureLists = tasks.map((t) => taskFeatures(t.text).ids);
+/** Each repository's workspace profile (test/fixtures/routing/profiles.json), when it has one. */
+export type Profiles = Record<string, WorkspaceProfile>;
+
+export function trainClassifier(tasks: LabelledTask[], trainedOn: string, profiles: Profiles = {}): ModelWeights {
+  const featureLists = tasks.map((t) => withProfile(taskFeatures(t.text), profiles[t.repo]).ids);
   const counts = new Map<string, number>();
   for (const ids of featureLists) for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   const vocab = [...counts.keys()].filter((id) => counts.get(id)! >= TRAINING.minCount).sort();
   const index = new Map(vocab.map((id, i) => [id, i]));
   const rows = featureLists.map((ids) => ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined));
 
-  const l2 = Float64Array.from(vocab, (id) => TRAINING.l2 * (/^[ksr]:/.test(id) ? TRAINING.cueL2 : 1));
+  const l2 = Float64Array.from(
+    vocab,
+    (id) => TRAINING.l2 * (id.startsWith('p:') ? TRAINING.profileL2 : /^[ksr]:/.test(id) ? TRAINING.cueL2 : 1),
+  );
   const perRepo = new Map<string, number>();
   for (const t of tasks) perRepo.set(t.repo, (perRepo.get(t.repo) ?? 0) + 1);
   const repoW = tasks.map((t) => perRepo.get(t.repo)! ** -TRAINING.repoPower);
@@ -174,7 +187,11 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string): Model
 
 export function trainShipped(): string {
   const train = loadSplit('train');
-  const weights = trainClassifier(train, `test/fixtures/routing/train.jsonl (${train.length} labelled real tasks)`);
+  const weights = trainClassifier(
+    train,
+    `test/fixtures/routing/train.jsonl (${train.length} labelled real tasks) with profiles.json`,
+    loadProfiles(),
+  );
   return JSON.stringify(weights) + '\n';
 }
 

@@ -8,6 +8,7 @@ import { classify } from '../core/routing/classifier';
 import { allAvailable, decide } from '../core/routing/decide';
 import { explainDecision } from '../core/routing/explainDecision';
 import { mentionedPaths } from '../core/routing/stagePlan';
+import { workspaceProfile } from '../core/routing/workspaceProfile';
 import { defaultCacheDir } from '../core/context/indexCache';
 import { locateInRoot } from '../core/context/locateInRoot';
 import { looksSecret } from '../core/paths/secretPaths';
@@ -70,18 +71,22 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
     availability = allAvailable;
   }
   // The files the task likely touches (the local index; offline, cached): a reader sees where it lands.
-  const likely = parsed.values['no-locate']
-    ? []
+  const located = parsed.values['no-locate']
+    ? undefined
     : await locateInRoot(root, task, {
         isSecret: looksSecret,
         limit: Math.max(EXPLAIN_FILES, LIKELY_FILES_SCREENED),
         cacheDir: defaultCacheDir(io.env),
         editor: given.paths[0] ? { activeFile: given.paths[0] } : undefined,
-      })
-        .then((r) => r.files)
-        .catch(() => []);
-  // As in a run, the first likely file weighs in the risk (a guess: one step at most).
-  const classification = classify(task, { filePaths: files, likelyPaths: likely.slice(0, 1).map((f) => f.path) });
+      }).catch(() => undefined);
+  const likely = located?.files ?? [];
+  // As in a run, the first likely file weighs in the risk (a guess: one step at most), and the
+  // workspace's shape (a documentation site…) weighs in the kind.
+  const classification = classify(task, {
+    filePaths: files,
+    likelyPaths: likely.slice(0, 1).map((f) => f.path),
+    workspace: located && workspaceProfile(located.paths),
+  });
   // Rules scoped to paths weigh the likely files too, as in a run (see decide.ts).
   const decision = decide(classification, policy, availability, {
     task,

@@ -107,24 +107,19 @@ async function withoutSecretFiles(diff: string, root: string, io: VerbIo): Promi
   return kept.join('');
 }
 
-export async function runReview(args: string[], io: VerbIo): Promise<number> {
-  const verb = { name: 'review', help: REVIEW_HELP, io };
-  const parsed = verbArgs(verb, {
-    args,
-    options: {
-      base: { type: 'string', default: 'HEAD' },
-      format: { type: 'string', default: 'text' },
-      root: { type: 'string' },
-      task: { type: 'string' },
-      'author-vendor': { type: 'string' },
-      'fail-on': { type: 'string' },
-      untracked: { type: 'boolean', default: false },
-      'include-secret-files': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (typeof parsed === 'number') return parsed;
-  const values = parsed.values;
+type ReviewValues = {
+  base: string;
+  format: string;
+  untracked: boolean;
+  'fail-on'?: string;
+  'include-secret-files': boolean;
+};
+
+/** --format, --fail-on and --base checked: the output format and the severity that fails, or a usage error. */
+function reviewOptions(
+  values: ReviewValues,
+  io: VerbIo,
+): { format: 'text' | 'json' | 'sarif'; failOn?: Severity } | number {
   const format = values.format;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     io.err(`switchyard review: --format must be text, json or sarif (got "${format}")`);
@@ -143,9 +138,11 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     io.err(`switchyard review: --base must be a git revision, not "${values.base}"`);
     return EXIT.usage;
   }
-  const root = resolve(io.cwd, values.root ?? '.');
+  return { format, failOn };
+}
 
-  let diff: string;
+/** The working tree's diff against --base (with untracked files if asked, secret files left out), or an exit code. */
+async function diffToReview(values: ReviewValues, root: string, io: VerbIo): Promise<string | number> {
   try {
     // "--" ends revisions: a base can never be read as a path or an option.
     const r = await run(
@@ -153,9 +150,10 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
       ['diff', '--no-color', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/', values.base, '--'],
       { cwd: root, maxBuffer: 64 * 1024 * 1024 },
     );
-    diff = r.stdout;
+    let diff = r.stdout;
     if (values.untracked) diff += await untrackedDiff(root);
     if (!values['include-secret-files']) diff = await withoutSecretFiles(diff, root, io);
+    return diff;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     io.err(
@@ -163,21 +161,38 @@ export async function runReview(args: string[], io: VerbIo): Promise<number> {
     );
     return EXIT.config;
   }
+}
+
+export async function runReview(args: string[], io: VerbIo): Promise<number> {
+  const verb = { name: 'review', help: REVIEW_HELP, io };
+  const parsed = verbArgs(verb, {
+    args,
+    options: {
+      base: { type: 'string', default: 'HEAD' },
+      format: { type: 'string', default: 'text' },
+      root: { type: 'string' },
+      task: { type: 'string' },
+      'author-vendor': { type: 'string' },
+      'fail-on': { type: 'string' },
+      untracked: { type: 'boolean', default: false },
+      'include-secret-files': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
+  const opts = reviewOptions(values, io);
+  if (typeof opts === 'number') return opts;
+  const { format, failOn } = opts;
+  const root = resolve(io.cwd, values.root ?? '.');
+  const diff = await diffToReview(values, root, io);
+  if (typeof diff === 'number') return diff;
   if (diff.trim() === '') {
     io.err(`switchyard review: no changes against ${values.base} in ${root}; nothing to review.`);
-    if (format === 'json') io.out(JSON.stringify({ verdict: 'approve', summary: 'no changes', findings: [] }, null, 2));
+    const none = { verdict: 'approve' as const, summary: 'no changes', findings: [] };
+    if (format === 'json') io.out(JSON.stringify(none, null, 2));
     if (format === 'sarif')
-      io.out(
-        JSON.stringify(
-          reviewToSarif(
-            { verdict: 'approve', summary: 'no changes', findings: [] },
-            { modelId: 'none', vendor: 'none' },
-            '0.1.0',
-          ),
-          null,
-          2,
-        ),
-      );
+      io.out(JSON.stringify(reviewToSarif(none, { modelId: 'none', vendor: 'none' }, '0.1.0'), null, 2));
     return EXIT.ok;
   }
 

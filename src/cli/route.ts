@@ -8,7 +8,8 @@ import { applyResolved } from '../core/edits/applyResolved';
 import { appendRecord, ledgerPathFor } from '../core/ledger/ledgerFile';
 import type { PipelineEvent } from '../core/stage/events';
 import { runTask } from '../core/pipeline/run';
-import type { GateAnswer, GateRequest, RunResult } from '../core/pipeline/runTypes';
+import type { GateAnswer, GateRequest, RunResult, RunTaskOptions } from '../core/pipeline/runTypes';
+import type { RoutingPolicy } from '../core/config/policySchema';
 import { fsWorkspaceReader } from '../core/pipeline/workspaceReader';
 import { createProvider } from '../core/providers/createProvider';
 import { envBaseUrl, envKeySource, keyEnvNames } from '../core/providers/keys';
@@ -190,47 +191,10 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
   });
 
-  let printedDiff = false;
   const said = new SaidOnce();
   const out = (t: string) => (v.json ? io.err(t) : io.out(t));
-  const gate = async (req: GateRequest): Promise<GateAnswer> => {
-    if (req.diff) {
-      out(req.diff.diff);
-      printedDiff = true;
-    }
-    // The diff is shown as it will be written; a review's words are scrubbed (a model may echo a key).
-    if (req.review) out(scrubSecrets(formatReview(req.review), ...policyKeyValues(policy, io.env)));
-    // A rule that needs a person names itself; a plain confirmation (no --yes) has no rule to name.
-    const fresh = said.unsaid(req.reasons);
-    const why = !req.codes.length
-      ? ''
-      : fresh.length
-        ? `\n${fresh.map((r) => `  - ${r}`).join('\n')}`
-        : ' (a person must confirm, for the reasons above)';
-    if (!io.prompt) {
-      if (io.ask) return (await io.ask(`Apply this change?${why}\n[y/N] `)) ? true : { reject: 'you answered no' };
-      // Said once, as the run's outcome (and in the record): why nothing was applied, and what to do.
-      const vouch = req.codes.includes('workspace-policy')
-        ? `; to let --yes apply what this workspace's own models approve, list ${root} in SWITCHYARD_TRUST_WORKSPACE_MODELS`
-        : '';
-      return {
-        reject: req.codes.length
-          ? `a person must confirm (${[...new Set(req.codes)].join(', ')}: see above) and there is no terminal to ask on; run it in a terminal${vouch}`
-          : 'not confirmed: there is no terminal to ask on; pass --yes to apply a change the review approves',
-      };
-    }
-    // A person at a terminal may also send the change back to the implementer with a note.
-    for (;;) {
-      const answer = (
-        await io.prompt(`Apply this change?${why}\n[y]es / [N]o / [s]end back to the implementer: `)
-      ).toLowerCase();
-      if (/^y(es)?$/.test(answer)) return true;
-      if (!/^s(end( back)?)?$/.test(answer)) return { reject: answer ? 'you answered no' : 'you did not answer' };
-      const note = await io.prompt('What should the implementer change? ');
-      if (note) return { sendBack: note, findings: req.review?.findings ?? [] };
-      io.err('An empty note sends nothing back; answer again.');
-    }
-  };
+  const shown = { diff: false };
+  const gate = personGate({ io, said, out, root, secrets: () => policyKeyValues(policy, io.env) }, shown);
 
   const ac = new AbortController();
   const onSigint = () => ac.abort('interrupted (Ctrl-C)');
@@ -250,25 +214,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       apply: (resolved) => applyResolved(resolved, root),
       verify:
         policy.verify && !v['no-verify']
-          ? (resolved, signal) =>
-              runVerifyStage({
-                root,
-                resolvedPlan: resolved,
-                verify: policy.verify!,
-                // The CLI runs where the user chose to run it; the command still needs their approval once.
-                trusted: true,
-                approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
-                askApproval: async (command, details) =>
-                  io.ask
-                    ? io.ask(
-                        `Run the policy's verify command on the change?\n  ${command}\n${describeRun(details)}\n[y/N] `,
-                      )
-                    : false,
-                isolation: { allowUnsandboxed: allowUnsandboxed(v['verify-unsandboxed'], io.env) },
-                secretEnvNames: keyEnvNames(policy.models),
-                env: io.env as NodeJS.ProcessEnv,
-                signal,
-              })
+          ? cliVerify(policy.verify, root, v, io, keyEnvNames(policy.models))
           : undefined,
       agents: agentHostForCli(keys, io.env),
       confirmEveryApply: !v.yes,
@@ -284,43 +230,144 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     process.removeListener('SIGINT', onSigint);
   }
 
-  if (result.answer) out(result.answer.text);
-  if (result.diff && !printedDiff && result.outcome !== 'cancelled') {
-    out(result.diff.diff);
-    if (result.review) out(scrubSecrets(formatReview(result.review), ...policyKeyValues(policy, io.env)));
+  await reportRun(result, {
+    io,
+    out,
+    json: v.json,
+    shownDiff: shown.diff,
+    ledger: v['no-ledger'] ? false : v.ledger,
+    secrets: policyKeyValues(policy, io.env),
+  });
+  // Bounded: a dead or silent collector delays the exit by at most the export timeout.
+  await telemetry?.shutdown();
+  return exitCodeOf(result);
+}
+
+interface GateContext {
+  io: VerbIo;
+  said: SaidOnce;
+  out: (text: string) => void;
+  root: string;
+  /** The keys this run may use, scrubbed from a review's words (a model may echo one). */
+  secrets: () => string[];
+}
+
+/**
+ * The gate at the terminal: shows the diff and the review, names the rules that need a person (once),
+ * and asks. Without a terminal, says why nothing was applied and what to do instead.
+ */
+function personGate(ctx: GateContext, shown: { diff: boolean }): (req: GateRequest) => Promise<GateAnswer> {
+  const { io, said, out, root } = ctx;
+  return async (req) => {
+    if (req.diff) {
+      out(req.diff.diff);
+      shown.diff = true;
+    }
+    // The diff is shown as it will be written; a review's words are scrubbed (a model may echo a key).
+    if (req.review) out(scrubSecrets(formatReview(req.review), ...ctx.secrets()));
+    // A rule that needs a person names itself; a plain confirmation (no --yes) has no rule to name.
+    const fresh = said.unsaid(req.reasons);
+    const why = !req.codes.length
+      ? ''
+      : fresh.length
+        ? `\n${fresh.map((r) => `  - ${r}`).join('\n')}`
+        : ' (a person must confirm, for the reasons above)';
+    if (!io.prompt) {
+      if (io.ask) return (await io.ask(`Apply this change?${why}\n[y/N] `)) ? true : { reject: 'you answered no' };
+      // Said once, as the run's outcome (and in the record): why nothing was applied, and what to do.
+      const vouch = req.codes.includes('workspace-policy')
+        ? `; to let --yes apply what this workspace's own models approve, list ${root} in SWITCHYARD_TRUST_WORKSPACE_MODELS`
+        : '';
+      return {
+        reject: req.codes.length
+          ? `a person must confirm (${[...new Set(req.codes)].join(', ')}: see above) and there is no terminal to ask on; run it in a terminal${vouch}`
+          : 'not confirmed: there is no terminal to ask on; pass --yes to apply a change the review approves',
+      };
+    }
+    return askAtTerminal(io, why, req);
+  };
+}
+
+/** A person at a terminal may apply, refuse, or send the change back to the implementer with a note. */
+async function askAtTerminal(io: VerbIo, why: string, req: GateRequest): Promise<GateAnswer> {
+  const prompt = io.prompt!;
+  for (;;) {
+    const answer = (
+      await prompt(`Apply this change?${why}\n[y]es / [N]o / [s]end back to the implementer: `)
+    ).toLowerCase();
+    if (/^y(es)?$/.test(answer)) return true;
+    if (!/^s(end( back)?)?$/.test(answer)) return { reject: answer ? 'you answered no' : 'you did not answer' };
+    const note = await prompt('What should the implementer change? ');
+    if (note) return { sendBack: note, findings: req.review?.findings ?? [] };
+    io.err('An empty note sends nothing back; answer again.');
   }
-  if (!v['no-ledger']) {
-    const file = ledgerPathFor(v.ledger, io.env, io.cwd);
+}
+
+type RouteValues = { 'verify-unsandboxed': boolean };
+
+/** The policy's verify command, run in a sandboxed copy once the person approved the command. */
+function cliVerify(
+  verify: NonNullable<RoutingPolicy['verify']>,
+  root: string,
+  v: RouteValues,
+  io: VerbIo,
+  secretEnvNames: string[],
+): RunTaskOptions['verify'] {
+  return (resolved, signal) =>
+    runVerifyStage({
+      root,
+      resolvedPlan: resolved,
+      verify,
+      // The CLI runs where the user chose to run it; the command still needs their approval once.
+      trusted: true,
+      approvals: new FileApprovalStore(defaultApprovalsPath(io.env)),
+      askApproval: async (command, details) =>
+        io.ask
+          ? io.ask(`Run the policy's verify command on the change?\n  ${command}\n${describeRun(details)}\n[y/N] `)
+          : false,
+      isolation: { allowUnsandboxed: allowUnsandboxed(v['verify-unsandboxed'], io.env) },
+      secretEnvNames,
+      env: io.env as NodeJS.ProcessEnv,
+      signal,
+    });
+}
+
+interface ReportContext {
+  io: VerbIo;
+  out: (text: string) => void;
+  json: boolean;
+  /** Whether the gate already printed the diff. */
+  shownDiff: boolean;
+  /** The ledger file asked for (undefined: the default), or false with --no-ledger. */
+  ledger: string | undefined | false;
+  secrets: string[];
+}
+
+/** After the run: the answer or the diff not shown yet, the ledger record, and with --json the result. */
+async function reportRun(result: RunResult, ctx: ReportContext): Promise<void> {
+  const { io, out, secrets } = ctx;
+  if (result.answer) out(result.answer.text);
+  if (result.diff && !ctx.shownDiff && result.outcome !== 'cancelled') {
+    out(result.diff.diff);
+    if (result.review) out(scrubSecrets(formatReview(result.review), ...secrets));
+  }
+  if (ctx.ledger !== false) {
+    const file = ledgerPathFor(ctx.ledger, io.env, io.cwd);
     try {
-      await appendRecord(file, result.record, ...policyKeyValues(policy, io.env));
+      await appendRecord(file, result.record, ...secrets);
     } catch (err) {
       io.err(`switchyard route: the run was not recorded in ${file}: ${(err as Error).message}`);
     }
   }
-  if (v.json) {
-    // Scrubbed as the ledger is: a key a model echoed, or one in the diff, is not printed either.
-    io.out(
-      scrubSecrets(
-        JSON.stringify(
-          {
-            outcome: result.outcome,
-            message: result.message,
-            decision: result.decision,
-            answer: result.answer,
-            diff: result.diff?.diff,
-            review: result.review,
-            record: result.record,
-          },
-          null,
-          2,
-        ),
-        ...policyKeyValues(policy, io.env),
-      ),
-    );
-  }
-  // Bounded: a dead or silent collector delays the exit by at most the export timeout.
-  await telemetry?.shutdown();
-  return exitCodeOf(result);
+  if (!ctx.json) return;
+  // Scrubbed as the ledger is: a key a model echoed, or one in the diff, is not printed either.
+  const { outcome, message, decision, answer, review, record } = result;
+  io.out(
+    scrubSecrets(
+      JSON.stringify({ outcome, message, decision, answer, diff: result.diff?.diff, review, record }, null, 2),
+      ...secrets,
+    ),
+  );
 }
 
 function exitCodeOf(result: RunResult): number {

@@ -192,7 +192,7 @@ test('Accept shows the diff and asks first; Escape declines, nothing is written,
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
   const view = await frameForWebview(page, VIEW);
-  const status = view.locator('p.status');
+  const status = view.locator('.suggestion p.status'); // under the Accept button, not at the page's end
   await status.filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
   assert.match(await status.innerText(), /Not applied/);
   assert.equal(policyText(), before, 'nothing is written when the person declines');
@@ -203,7 +203,9 @@ test('Accept shows the diff and asks first; Escape declines, nothing is written,
 test('Accept again, confirmed with the keyboard, writes the new chain to routing.json and the view says so', async () => {
   const page = wb.page;
   const dialog = await acceptWithKeyboard(page);
-  // The dialog's buttons: Tab until "Apply" has focus, then Enter.
+  // The safe choice has the focus when the dialog opens (Enter keeps the file); Tab to "Apply", then Enter.
+  const keep = dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Keep as is' }).first();
+  assert.ok(await keep.evaluate((el) => el === document.activeElement), 'Keep as is is the default button');
   const apply = dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Apply' }).first();
   for (let i = 0; i < 4 && !(await apply.evaluate((el) => el === document.activeElement)); i++) {
     await page.keyboard.press('Tab');

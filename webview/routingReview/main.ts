@@ -1,7 +1,7 @@
 // The routing review's app (dist/routingReview.js). Talks to the host only through
 // src/protocol/routingReviewProtocol.ts: draws each `review/state`, and Accept asks the host (which
 // shows the diff and asks before writing). While the host works the button is disabled; what it
-// says back (declined, failed) appears below the suggestion.
+// says back (declined, failed) appears right under the button.
 import { routingReviewProtocol, type RoutingReviewMaps } from '../../src/protocol/routingReviewProtocol';
 import { h, redraw } from '../dom';
 import { HostChannel } from '../hostChannel';
@@ -28,7 +28,7 @@ function accept(this: void): void {
 }
 
 const channel = new HostChannel<RoutingReviewMaps>(routingReviewProtocol, {
-  'review/state': ({ report, accepted }) => redraw(app, ...renderReview(report, accepted, accept), status),
+  'review/state': ({ report, accepted }) => redraw(app, ...renderReview(report, accepted, accept, status)),
 });
 
 channel.ready();

@@ -99,7 +99,12 @@ function items(r: RoutingReviewView): HTMLElement {
   return h('table', { 'aria-label': 'Each benchmark item' }, h('thead', {}, head), h('tbody', {}, ...rows));
 }
 
-function suggestion(r: RoutingReviewView, accepted: string | undefined, accept: () => void): HTMLElement {
+function suggestion(
+  r: RoutingReviewView,
+  accepted: string | undefined,
+  accept: () => void,
+  status: Node[],
+): HTMLElement {
   const s = r.suggestion;
   const reasons = h('ul', {}, ...s.reasons.map((x) => h('li', {}, x)));
   if (!s.recommend)
@@ -126,17 +131,23 @@ function suggestion(r: RoutingReviewView, accepted: string | undefined, accept: 
     ' → ',
     h('code', {}, JSON.stringify(s.toChain)),
   );
-  return h('div', { class: 'suggestion' }, proposal, reasons, last);
+  return h('div', { class: 'suggestion' }, proposal, reasons, last, ...status);
 }
 
-export function renderReview(r: RoutingReviewView, accepted: string | undefined, accept: () => void): Node[] {
+/** `status` (what the host said back to Accept) is drawn right under the button, where the eye already is. */
+export function renderReview(
+  r: RoutingReviewView,
+  accepted: string | undefined,
+  accept: () => void,
+  status?: Node,
+): Node[] {
   return [
     h('h2', {}, `${r.candidate} as ${r.stage}: ${r.current.items} benchmark item(s), replayed in scratch copies`),
     ...(r.cancelled
       ? [h('p', { class: 'bad' }, 'Cancelled part-way: these figures cover only the replays that finished.')]
       : []),
     figures(r),
-    suggestion(r, accepted, accept),
+    suggestion(r, accepted, accept, status ? [status] : []),
     h('h2', {}, 'Items'),
     items(r),
     ...(r.cleanupProblems.length

@@ -1,6 +1,6 @@
 // A small SVG line chart: cost per trusted change over time, one line per model. No chart library:
 // a few polylines in theme colours, days on the x axis (in order, evenly spaced), dollars on the y
-// axis from zero. A single day draws a dot. Labels are text nodes.
+// axis from zero. Every day is a dot (a model seen on one day is a larger one). Labels are text nodes.
 import type { ScorecardState } from '../../src/protocol/scorecardProtocol';
 import { h, svg } from '../dom';
 import { usd } from '../figures';
@@ -12,6 +12,7 @@ const SERIES_CLASSES = 6;
 const W = 320;
 const H = 140;
 const PAD = { left: 46, right: 8, top: 8, bottom: 22 };
+const DOT_SPREAD = 6;
 
 function axis(days: readonly string[], max: number): SVGElement[] {
   const label = (x: number, y: number, text: string, end: boolean) =>
@@ -36,18 +37,41 @@ export function costChart(series: readonly ModelSeries[]): Element[] {
       : PAD.left + (days.indexOf(day) * (W - PAD.left - PAD.right)) / (days.length - 1)
     ).toFixed(1);
   const y = (v: number) => (PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom)).toFixed(1);
-  const lines = series.flatMap((s, i) => {
-    const cls = `s${i % SERIES_CLASSES}`;
-    const points = s.points.map((p) => `${x(p.day)},${y(p.costPerTrustedChange)}`).join(' ');
-    const dots = s.points.map((p) =>
-      svg(
+  // Dots that would sit on the same spot (two models, same day, same cost) are spread sideways, so a
+  // model with a single day is not hidden under another's dot. Lines first, then every dot on top.
+  const shared = new Map<string, number[]>();
+  series.forEach((s, i) =>
+    s.points.forEach((p) => {
+      const key = `${x(p.day)},${y(p.costPerTrustedChange)}`;
+      shared.set(key, [...(shared.get(key) ?? []), i]);
+    }),
+  );
+  const spread = (key: string, i: number) => {
+    const at = shared.get(key)!;
+    return (at.indexOf(i) - (at.length - 1) / 2) * DOT_SPREAD;
+  };
+  const lines = series.map((s, i) =>
+    svg('polyline', {
+      points: s.points.map((p) => `${x(p.day)},${y(p.costPerTrustedChange)}`).join(' '),
+      class: `s${i % SERIES_CLASSES} line`,
+    }),
+  );
+  const dots = series.flatMap((s, i) =>
+    s.points.map((p) => {
+      const cx = x(p.day);
+      const cy = y(p.costPerTrustedChange);
+      return svg(
         'circle',
-        { cx: x(p.day), cy: y(p.costPerTrustedChange), r: '2.5', class: `${cls} dot` },
+        {
+          cx: (Number(cx) + spread(`${cx},${cy}`, i)).toFixed(1),
+          cy,
+          r: s.points.length === 1 ? '3.5' : '2.5',
+          class: `s${i % SERIES_CLASSES} dot`,
+        },
         svg('title', {}, `${s.modelId} ${p.day}: ${usd(p.costPerTrustedChange)} (${p.trustedChanges} trusted)`),
-      ),
-    );
-    return [svg('polyline', { points, class: `${cls} line` }), ...dots];
-  });
+      );
+    }),
+  );
   const summary = series
     .map((s) => `${s.modelId}: ${s.points.map((p) => `${p.day} ${usd(p.costPerTrustedChange)}`).join(', ')}`)
     .join('; ');
@@ -73,6 +97,7 @@ export function costChart(series: readonly ModelSeries[]): Element[] {
     },
     ...axis(days, max),
     ...lines,
+    ...dots,
   );
   return [chart, h('div', { class: 'legend' }, ...legend)];
 }

@@ -14,8 +14,11 @@ import type { IndexStats, RepoIndex } from './repoIndex';
 import { TermDict } from './termDict';
 
 export const MAGIC = 0x58495953; // "SYIX" little-endian
-/** 8: each term's path document frequency stored (7: path terms as term ids, the vocabulary with its starts). */
-export const CACHE_VERSION = 8;
+/**
+ * 9: the tokenizer also keeps digit-ended word parts whole (oauth2), so older term ids are stale;
+ * 8: each term's path document frequency stored; 7: path terms as term ids, the vocabulary with its starts.
+ */
+export const CACHE_VERSION = 9;
 /** Separates records in a joined column: never in a path git lists, nor in a term or a specifier. */
 export const SEP = '\0';
 

@@ -13,7 +13,7 @@ import { definedName, defines, inPath, MAX_INDEX_BYTES, termCount, type FileEntr
 import { quickOutline, type QuickDef } from './quickOutline';
 import { queryTerms, type QueryTerms } from './queryTerms';
 import type { RepoIndex } from './repoIndex';
-import { identTerm, subwords } from './tokenize';
+import { compoundTerm, subwords } from './tokenize';
 import { W } from './locateWeights';
 
 export interface EditorContext {
@@ -119,7 +119,8 @@ function usedIds(index: RepoIndex, q: QueryTerms): number[] {
   const out: number[] = [];
   for (const ident of q.identifiers) {
     const last = ident.split('.').pop()!;
-    const id = subwords(last).length > 1 ? index.dict.get(identTerm(last)) : undefined;
+    const whole = compoundTerm(last);
+    const id = whole ? index.dict.get(whole) : undefined;
     if (id !== undefined) out.push(id);
   }
   return out;

@@ -17,6 +17,8 @@ export interface LocateInRootOptions {
 
 export interface LocateInRootResult {
   files: Located[];
+  /** Every file the index holds (workspace-relative): what the workspace is made of. */
+  paths: string[];
   stats: IndexStats;
   fromCache: boolean;
   ms: number;
@@ -39,5 +41,11 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
     await saveIndex(loaded.index, opts.cacheDir ?? defaultCacheDir()).catch(() => undefined);
   mark('cache saved (if new)');
   const [s, ns] = process.hrtime(t0);
-  return { files, stats: loaded.index.stats, fromCache: loaded.fromCache, ms: s * 1000 + ns / 1e6 };
+  return {
+    files,
+    paths: [...loaded.index.files.keys()],
+    stats: loaded.index.stats,
+    fromCache: loaded.fromCache,
+    ms: s * 1000 + ns / 1e6,
+  };
 }

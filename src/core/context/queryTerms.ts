@@ -1,7 +1,7 @@
 // What a task says, for the locator: its words as the same stemmed subwords the index holds, the
 // identifiers it names (`parseHeader`, snake_case, Foo.bar, backticked code), and the paths and
 // file names it names (src/x.ts, router.go). Each kind weighs differently when files are ranked.
-import { identTerm, STOP, stem, subwords } from './tokenize';
+import { compoundTerm, STOP, stem, subwords } from './tokenize';
 
 export interface QueryTerms {
   /** Stemmed subwords with weights (repeated words count more, up to a point). */
@@ -75,7 +75,10 @@ export function queryTerms(task: string): QueryTerms {
     }
   }
   for (const id of identifiers) {
-    for (const part of id.split('.')) if (subwords(part).length > 1) add(identTerm(part), 2);
+    for (const part of id.split('.')) {
+      const whole = compoundTerm(part);
+      if (whole) add(whole, 2);
+    }
   }
   return {
     terms,

@@ -156,7 +156,8 @@ export class TermDict {
     const parts = splitSubwords(ident);
     if (parts.length === 0) return NO_TERMS;
     const ids = parts.map((p) => this.id(p));
-    if (parts.length > 1) ids.push(this.id(identTerm(ident)));
+    const whole = parts.length > 1 ? identTerm(ident) : undefined;
+    if (whole && !parts.includes(whole)) ids.push(this.id(whole));
     return ids;
   }
 

@@ -4,7 +4,8 @@
 // kept as a term of its own too, so a task that names `parseHeaderValue` matches it exactly.
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
-const SUBWORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+// A word part with the digits that follow it (oauth2, HTTP2, Base64): see splitSubwords.
+const SUBWORD = /[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g;
 
 /** Words too common in code or in tasks to say anything about where a change goes. */
 export const STOP = new Set(
@@ -50,15 +51,29 @@ export function subwords(ident: string): string[] {
   return out;
 }
 
-/** subwords() without its cache, for callers that keep their own (the index's TermDict). */
+/**
+ * subwords() without its cache, for callers that keep their own (the index's TermDict). A part that
+ * ends in digits yields its letters and also the part whole (oauth2 → oauth, oauth2; V2 → v2): the
+ * number tells apart what the letters alone cannot (oauth2 from oauth, redshift2 from redshift).
+ */
 export function splitSubwords(ident: string): string[] {
   const out: string[] = [];
   for (const m of ident.matchAll(SUBWORD)) {
-    const w = m[0].toLowerCase();
-    if (w.length < 2 || STOP.has(w) || /^\d+$/.test(w)) continue;
-    out.push(stem(w));
+    const whole = m[0].toLowerCase();
+    const w = whole.replace(/[0-9]+$/, '');
+    if (!w) continue;
+    if (w.length >= 2 && !STOP.has(w)) out.push(stem(w));
+    if (w !== whole) out.push(whole);
   }
   return out;
+}
+
+/** The whole identifier as a term when it is more than its one subword (parseHeader → parseheader), else undefined. */
+export function compoundTerm(ident: string): string | undefined {
+  const parts = subwords(ident);
+  if (parts.length < 2) return undefined;
+  const whole = identTerm(ident);
+  return parts.includes(whole) ? undefined : whole;
 }
 
 /** The whole identifier as a term: lower case, no separators, so parse_header and parseHeader meet. */
@@ -139,9 +154,9 @@ export function pathTerms(path: string): string[] {
   const out: string[] = [];
   for (const seg of noExt.split(/[/\\]/)) {
     for (const m of seg.matchAll(IDENT)) {
-      const parts = subwords(m[0]);
-      out.push(...parts);
-      if (parts.length > 1) out.push(identTerm(m[0]));
+      out.push(...subwords(m[0]));
+      const whole = compoundTerm(m[0]);
+      if (whole) out.push(whole);
     }
   }
   return out;

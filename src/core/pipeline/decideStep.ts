@@ -20,6 +20,7 @@ export async function decideStep(base: RunBase): Promise<RoutingDecision> {
     ...opts.context,
     filePaths: contextPaths,
     likelyPaths: ranked.slice(0, 1).map((f) => f.path),
+    workspace: opts.context?.workspace ?? (await base.located.profile?.()),
   });
   let classification = local;
   const notes: string[] = [];

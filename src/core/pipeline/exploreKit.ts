@@ -6,6 +6,8 @@ import type { RoutingPolicy, Stage } from '../config/policySchema';
 import { sharedCodebase, type Codebase } from '../context/codebase';
 import { ripgrepOnPath } from '../context/ripgrepPath';
 import { locate, type EditorContext, type Located } from '../context/locate';
+import type { RepoIndex } from '../context/repoIndex';
+import { workspaceProfile, type WorkspaceProfile } from '../routing/workspaceProfile';
 import { ToolBox, type ToolName } from '../context/tools/toolBox';
 import { protectedMatches } from '../paths/protectedPaths';
 import type { ExploreOptions } from '../stage/toolLoop';
@@ -23,8 +25,11 @@ export interface ExploreKit {
 export const CANDIDATES_SHOWN = 15;
 const READ_TOOLS: ToolName[] = ['read_file', 'search', 'find_symbol', 'list_dir'];
 
-/** The locator's ranking for a run's task, computed the first time it is asked for and then kept. */
-export type RunLocator = () => Promise<Located[]>;
+/**
+ * The locator's ranking for a run's task, computed the first time it is asked for and then kept;
+ * `profile`, the shape of the same index's workspace (workspaceProfile.ts) for the classifier.
+ */
+export type RunLocator = (() => Promise<Located[]>) & { profile?: () => Promise<WorkspaceProfile | undefined> };
 
 /**
  * The run's locator: the task as the roles read it (with what the host attached) ranked over the
@@ -33,16 +38,18 @@ export type RunLocator = () => Promise<Located[]>;
  */
 export function runLocator(opts: RunTaskOptions): RunLocator {
   let ranked: Promise<Located[]> | undefined;
-  return () => {
-    if (!ranked) {
-      const { codebase, editor } = runCodebase(opts);
-      ranked = codebase
-        .index()
-        .then((index) => locate(index, rolesTask(opts), { editor, limit: CANDIDATES_SHOWN }))
-        .catch(() => []);
-    }
-    return ranked;
-  };
+  let indexed: Promise<RepoIndex> | undefined;
+  // The codebase is looked up when first needed, as before: a run that never ranks never asks.
+  const index = (): Promise<RepoIndex> => (indexed ??= runCodebase(opts).codebase.index());
+  const located = (): Promise<Located[]> =>
+    (ranked ??= index()
+      .then((i) => locate(i, rolesTask(opts), { editor: runCodebase(opts).editor, limit: CANDIDATES_SHOWN }))
+      .catch(() => []));
+  const profile = (): Promise<WorkspaceProfile | undefined> =>
+    index()
+      .then((i) => workspaceProfile(i.files.keys()))
+      .catch(() => undefined);
+  return Object.assign(located, { profile });
 }
 
 /** The task as the roles read it: with what the host attached (the editor's selection). */

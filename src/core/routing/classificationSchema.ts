@@ -58,6 +58,15 @@ export const ClassificationSchema = z.object({
 });
 export type Classification = z.infer<typeof ClassificationSchema>;
 
+/** The shape of the workspace (workspaceProfile.ts): the shares of its files, 0–1. */
+export const WorkspaceProfileSchema = z.object({
+  files: z.number().int().nonnegative(),
+  docs: z.number().min(0).max(1),
+  source: z.number().min(0).max(1),
+  tests: z.number().min(0).max(1),
+  infra: z.number().min(0).max(1),
+});
+
 /** Optional context the host knows about the task. All of it is data; none of it is an instruction. */
 export const TaskContextSchema = z.object({
   filePaths: z.array(z.string()).default([]),
@@ -67,6 +76,8 @@ export const TaskContextSchema = z.object({
    */
   likelyPaths: z.array(z.string()).default([]),
   selectionLines: z.number().int().nonnegative().optional(),
+  /** What the workspace is made of (the index's file list): a documentation site, a Terraform tree… */
+  workspace: WorkspaceProfileSchema.optional(),
   diagnostics: z
     .array(
       z.object({

@@ -20,7 +20,8 @@ export interface LowKindPolicy {
 
 /** Which title cue (or conventional-commit prefix) says a docs, tests-only or question task is one. */
 const EXPLICIT: Partial<Record<TaskKind, string[]>> = {
-  docs: ['k:docs:title', 's:cc-docs'],
+  // A documentation site says so as plainly as a title cue does (workspaceProfile.ts).
+  docs: ['k:docs:title', 's:cc-docs', 'p:docs-site'],
   test: ['k:test:title', 's:cc-test'],
   question: ['k:question:title', 's:question-title'],
 };
@@ -56,14 +57,25 @@ const STYLE =
   /\b(?:code ?style|styling|indentation|blank lines?|line spacing|pep ?8|style (?:fix\w*|issues?|in|tweaks?)|fix(?:ed|es|ing)? (?:the )?style|updated formatting|formatting$|^formatting)\b/i;
 
 /**
- * What the rubric decides from the title alone: docs work names its file, a flaky test is test work,
- * changing how CI runs the tests is a chore.
+ * A fix to the prose around code ("Fixed broken link", "fix comment regarding window size", "Correct
+ * typo: ISO1806 to ISO8601", "fixed erroneous code snippet"): docs work. Not a typo in the product's
+ * own words (a label, a button, a settings screen: UI copy, a fix), symbolic links, or a product's
+ * comments feature ("Fix comment deletion": there the object is followed by what it does).
+ */
+const DOCS_FIX =
+  /^(?:\W*\w+(?:\([^)]*\))?!?:\s*)?(?:fix|fixe[sd]|fixing|correct\w*|clarif\w*|reword\w*)\b(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?|symbolic)\b).)*?\b(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
+
+/**
+ * What the rubric decides from the title alone: docs work names its file or fixes the prose around
+ * code, a flaky test is test work, changing how CI runs the tests is a chore.
  */
 export function titleKind(title: string): { kind: TaskKind; rule: string } | undefined {
   const t = title.toLowerCase();
   const docs = DOCS_FILE.exec(t);
   if (docs && !DOCS_TOOLING.test(t))
     return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
+  const prose = DOCS_FIX.exec(t);
+  if (prose && !DOCS_TOOLING.test(t)) return { kind: 'docs', rule: `fixes the prose around code (‘${prose[1]}’)` };
   if (FLAKY.test(t) && !CI_PREFIX.test(t)) return { kind: 'test', rule: 'fixes a flaky test' };
   if (TESTS.test(t) && (CI_PREFIX.test(t) || CI_NAMED.test(t)) && !DOCS_WORD.test(t))
     return { kind: 'chore', rule: 'how CI runs the tests, not the tests (a chore)' };
@@ -98,7 +110,7 @@ export function decideKind(
 ): KindDecision {
   const { title, clean } = splitTask(task);
   const asks = asksOnly(title);
-  const report = securityReport(title, clean);
+  const report = securityReport(title, clean, f.surface.has('p:docs-site'));
   // A change asked for politely is still a change: the likeliest kind that is not a question (the
   // rule is named whether or not the model leaned toward a question).
   const requests = !asks && requestsChange(title);

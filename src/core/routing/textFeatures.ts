@@ -163,6 +163,8 @@ const STRUCT_LABELS: Record<string, string> = {
 export function featureLabel(id: string, surface?: string): string {
   const label = STRUCT_LABELS[id];
   if (label) return label;
+  // A workspace mark (workspaceProfile.ts) carries its own sentence.
+  if (id.startsWith('p:')) return surface ?? id;
   if (id.startsWith('s:cc-')) return `“${id.slice(5)}:” prefix`;
   if (id.startsWith('k:')) return surface ? `‘${surface}’${id.endsWith(':title') ? ' in the title' : ''}` : id;
   if (id.startsWith('r:')) {

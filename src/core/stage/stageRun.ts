@@ -4,16 +4,14 @@
 // Several calls may belong to one pass (a JSON retry, an edit that failed to resolve); they add up.
 import { isAgentProvider, type ModelSpec, type Stage } from '../config/policySchema';
 import { shouldFallBack } from '../providers/fallbackRule';
-import { resilientStream } from '../providers/resilientStream';
-import { timeoutsFor } from '../providers/resilienceOptions';
-import { messageText, ProviderError, type ToolCall } from '../providers/types';
+import { type ChatRequest, messageText, type Provider, ProviderError } from '../providers/types';
 import { ROLE_LABELS, type RejectedAlternative } from '../routing/decisionSchema';
 import { approxTokens } from '../sessions/approxTokens';
 import { costOf } from '../routing/estimate';
 import { noModelLeftMessage, screenCandidates } from '../residency/residencyRules';
 import type { RoleSession } from '../sessions/roleSession';
 import type { ContextBoundaryLog } from '../sessions/contextBoundary';
-import { CallWatch } from './callWatch';
+import { streamReply, type StreamedReply } from './streamReply';
 import { STAGE_OUTPUT_TOKENS, usesNativeTools, type CallResult } from './callResult';
 import { toolFields, type CallTool, type ExploreTools } from './toolFields';
 import type { PipelineEventOf, StageSnapshot } from './events';
@@ -200,163 +198,141 @@ export class StageRun {
       if (ctx.signal.aborted) throw new RunCancelled();
       this.screenResidency();
       const spec = this.candidates[0]!;
-      const hasNext = this.candidates.length > 1;
-      const wanted = Math.min(spec.maxOutputTokens ?? STAGE_OUTPUT_TOKENS[this.stage], session.outputTokensLeft);
       const inputTokens = session.approxInputTokens();
-      const admission =
-        wanted < 1
-          ? { ok: false as const, message: `The ${this.stage} has used its whole output-token budget.` }
-          : ctx.budget.admit(this.stage, spec, inputTokens, wanted);
-      if (!admission.ok) {
-        if (hasNext) {
-          this.fallBack(spec, 'budget', admission.message, false);
-          continue;
-        }
-        throw new StageFailure({ kind: 'budget', message: admission.message, modelId: spec.id });
-      }
-
+      const maxOutputTokens = this.admitted(spec, session, inputTokens);
+      if (maxOutputTokens === undefined) continue; // fell back to the next model
       // A coding agent makes no chat call: whoever runs the stage (the implementer chain) starts it.
       if (isAgentProvider(spec.provider)) throw new HandOver(spec.id);
-      let provider;
-      try {
-        provider = await ctx.providerFor(spec);
-      } catch (e) {
-        // A model that cannot even be built (no key for it, an unsupported provider here) is this model's failure.
-        const err =
-          e instanceof ProviderError
-            ? e
-            : new ProviderError('bad-request', `Model "${spec.id}" could not be set up: ${String(e)}`, spec.id);
-        if (hasNext) {
-          this.fallBack(spec, err.kind, err.message, false);
-          continue;
-        }
-        throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
-      }
+      const provider = await this.providerFor(spec);
+      if (!provider) continue;
       // Forced tool calls only for models that declare tools; others answer in text (both are accepted).
       const native = usesNativeTools(spec);
-      const useTool = answerTool && native;
       const request = session.request({
         signal: ctx.signal,
-        maxOutputTokens: admission.maxOutputTokens,
+        maxOutputTokens,
         ...toolFields(native, answerTool, explore),
       });
       // A model without native tools (a fallback, say) reads earlier tool turns as text.
       if (!native) request.messages = request.messages.map((m) => ({ role: m.role, content: messageText(m) }));
-      const entry = ctx.boundary.record({
-        stage: this.stage,
-        round: this.round,
-        modelId: spec.id,
-        artifacts: [...artifacts],
-        system: request.system,
-        messages: request.messages,
-        at: ctx.now(),
-      });
-      ctx.emit({
-        type: 'context-sent',
-        stage: this.stage,
-        round: this.round,
-        modelId: spec.id,
-        artifacts: entry.artifacts,
-        sent: {
-          system: entry.system,
-          messages: entry.messages.map((m) => ({ role: m.role, content: messageText(m) })),
-        },
-        chars: entry.system.length + entry.messages.reduce((n, m) => n + messageText(m).length, 0),
-      });
-
-      const watch = new CallWatch(spec, this.stage, this.round, admission.maxOutputTokens, ctx.now());
-      let text = '';
-      let usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } | undefined;
-      let stopReason = 'stop';
-      let toolArguments: string | undefined;
-      const toolCalls: ToolCall[] = [];
-      const it = resilientStream(provider, request, {
-        retry: ctx.policy.rules.retry,
-        timeouts: timeoutsFor(ctx.policy.rules.timeouts, spec),
-        ...ctx.resilience,
-        onRetry: (info) => {
-          watch.retried();
-          ctx.resilience?.onRetry?.(info);
-          ctx.onRetry?.({ ...info, stage: this.stage, round: this.round });
-        },
-      })[Symbol.asyncIterator]();
-      // CPU is sampled once per call (getrusage is too slow to call per streamed event), so the small
-      // per-event work below counts as provider time; wall time is measured per event exactly.
-      const c0 = process.cpuUsage();
+      this.logSent(spec, artifacts, request);
+      let reply: StreamedReply;
       try {
-        for (;;) {
-          const t0 = performance.now();
-          let r: IteratorResult<Awaited<ReturnType<typeof it.next>>['value']>;
-          try {
-            r = await it.next();
-          } finally {
-            ctx.providerMs += performance.now() - t0;
-          }
-          if (r.done) break;
-          const ev = r.value;
-          if (ev.type === 'text' || ev.type === 'tool-call') watch.chunk();
-          if (ev.type === 'text') {
-            text += ev.text;
-            ctx.emit({ type: 'stage-delta', stage: this.stage, round: this.round, text: ev.text });
-          } else if (ev.type === 'usage') {
-            usage = {
-              inputTokens: ev.inputTokens,
-              outputTokens: ev.outputTokens,
-              cachedInputTokens: ev.cachedInputTokens,
-            };
-          } else if (ev.type === 'done') {
-            stopReason = ev.stopReason;
-            watch.done(ev);
-          } else if (ev.type === 'tool-call' && useTool && ev.name === answerTool.tool.name) {
-            toolArguments ??= ev.argumentsJson;
-          } else if (ev.type === 'tool-call' && native && explore) {
-            toolCalls.push({ id: ev.id, name: ev.name, argumentsJson: ev.argumentsJson });
-          }
-        }
+        reply = await streamReply(
+          ctx,
+          { stage: this.stage, round: this.round },
+          { spec, provider, request, maxOutputTokens },
+          { answerToolName: native ? answerTool?.tool.name : undefined, explore: native && !!explore },
+        );
       } catch (e) {
-        ctx.providerCpuMs += cpuSince(c0);
-        const err =
-          e instanceof ProviderError
-            ? e
-            : new ProviderError('server', `Model "${spec.id}" failed: ${String(e)}`, spec.id);
-        const cancelled = err.kind === 'cancelled' || ctx.signal.aborted;
-        const error = { kind: err.kind, message: err.message, modelId: spec.id };
-        ctx.emit(watch.event({ status: cancelled ? 'cancelled' : 'failed', error }));
-        if (cancelled) throw new RunCancelled();
-        if (hasNext && shouldFallBack(err)) {
-          this.fallBack(spec, err.kind, err.message, err.partial);
+        if (!(e instanceof ProviderError)) throw e;
+        if (this.candidates.length > 1 && shouldFallBack(e)) {
+          this.fallBack(spec, e.kind, e.message, e.partial);
           continue;
         }
-        throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
+        throw new StageFailure({ kind: e.kind, message: e.message, modelId: spec.id });
       }
-      ctx.providerCpuMs += cpuSince(c0);
-      if (ctx.signal.aborted) throw new RunCancelled();
-
-      // A server that sends no usage still costs money: estimate it rather than record zero.
-      const used = usage ?? { inputTokens: inputTokens, outputTokens: approxTokens(text) };
-      const cost = costOf(spec, used, ctx.priceLookup);
-      ctx.emit(
-        watch.event({ status: 'ok', usage: used, usageEstimated: !usage, costUsd: cost, stopReason, toolArguments }),
-      );
-      ctx.budget.record(this.stage, cost, used.outputTokens);
-      session.recordOutputTokens(used.outputTokens);
-      // An answer through the answer tool is kept as text (no result is owed for it); exploration
-      // calls stay native, so the tool loop can send their results back in the next turn.
-      if (toolArguments !== undefined) session.addAssistant(`${text}${text ? '\n' : ''}${toolArguments}`);
-      else session.addAssistant(text, toolCalls);
-      this.snapshot.tokensIn += used.inputTokens;
-      this.snapshot.tokensOut += used.outputTokens;
-      this.snapshot.costUsd += cost;
-      return {
-        text,
-        spec,
-        stopReason,
-        maxOutputTokens: admission.maxOutputTokens,
-        toolArguments,
-        toolCalls: toolArguments !== undefined ? [] : toolCalls,
-        nativeTools: native,
-      };
+      return this.settle(session, spec, inputTokens, maxOutputTokens, native, reply);
     }
+  }
+
+  /** The output tokens the budget admits for this call, or undefined when it fell back to the next model. */
+  private admitted(spec: ModelSpec, session: RoleSession, inputTokens: number): number | undefined {
+    const wanted = Math.min(spec.maxOutputTokens ?? STAGE_OUTPUT_TOKENS[this.stage], session.outputTokensLeft);
+    const admission =
+      wanted < 1
+        ? { ok: false as const, message: `The ${this.stage} has used its whole output-token budget.` }
+        : this.ctx.budget.admit(this.stage, spec, inputTokens, wanted);
+    if (admission.ok) return admission.maxOutputTokens;
+    if (this.candidates.length < 2)
+      throw new StageFailure({ kind: 'budget', message: admission.message, modelId: spec.id });
+    this.fallBack(spec, 'budget', admission.message, false);
+    return undefined;
+  }
+
+  /** The model's provider, or undefined when it could not be set up and the next model took over. */
+  private async providerFor(spec: ModelSpec): Promise<Provider | undefined> {
+    try {
+      return await this.ctx.providerFor(spec);
+    } catch (e) {
+      // A model that cannot even be built (no key for it, an unsupported provider here) is this model's failure.
+      const err =
+        e instanceof ProviderError
+          ? e
+          : new ProviderError('bad-request', `Model "${spec.id}" could not be set up: ${String(e)}`, spec.id);
+      if (this.candidates.length < 2)
+        throw new StageFailure({ kind: err.kind, message: err.message, modelId: spec.id });
+      this.fallBack(spec, err.kind, err.message, false);
+      return undefined;
+    }
+  }
+
+  /** "What this role saw": the request as sent, in the boundary log and as an event. */
+  private logSent(spec: ModelSpec, artifacts: readonly string[], request: ChatRequest): void {
+    const { ctx } = this;
+    const entry = ctx.boundary.record({
+      stage: this.stage,
+      round: this.round,
+      modelId: spec.id,
+      artifacts: [...artifacts],
+      system: request.system,
+      messages: request.messages,
+      at: ctx.now(),
+    });
+    ctx.emit({
+      type: 'context-sent',
+      stage: this.stage,
+      round: this.round,
+      modelId: spec.id,
+      artifacts: entry.artifacts,
+      sent: {
+        system: entry.system,
+        messages: entry.messages.map((m) => ({ role: m.role, content: messageText(m) })),
+      },
+      chars: entry.system.length + entry.messages.reduce((n, m) => n + messageText(m).length, 0),
+    });
+  }
+
+  /** Accounts a finished call (its event, the budget, the stage's totals) and keeps the reply in the session. */
+  private settle(
+    session: RoleSession,
+    spec: ModelSpec,
+    inputTokens: number,
+    maxOutputTokens: number,
+    native: boolean,
+    reply: StreamedReply,
+  ): CallResult {
+    const { text, usage, stopReason, toolArguments, toolCalls } = reply;
+    // A server that sends no usage still costs money: estimate it rather than record zero.
+    const used = usage ?? { inputTokens, outputTokens: approxTokens(text) };
+    const cost = costOf(spec, used, this.ctx.priceLookup);
+    this.ctx.emit(
+      reply.watch.event({
+        status: 'ok',
+        usage: used,
+        usageEstimated: !usage,
+        costUsd: cost,
+        stopReason,
+        toolArguments,
+      }),
+    );
+    this.ctx.budget.record(this.stage, cost, used.outputTokens);
+    session.recordOutputTokens(used.outputTokens);
+    // An answer through the answer tool is kept as text (no result is owed for it); exploration
+    // calls stay native, so the tool loop can send their results back in the next turn.
+    if (toolArguments !== undefined) session.addAssistant(`${text}${text ? '\n' : ''}${toolArguments}`);
+    else session.addAssistant(text, toolCalls);
+    this.snapshot.tokensIn += used.inputTokens;
+    this.snapshot.tokensOut += used.outputTokens;
+    this.snapshot.costUsd += cost;
+    return {
+      text,
+      spec,
+      stopReason,
+      maxOutputTokens,
+      toolArguments,
+      toolCalls: toolArguments !== undefined ? [] : toolCalls,
+      nativeTools: native,
+    };
   }
 
   finish(): StageSnapshot {
@@ -376,9 +352,4 @@ export class StageRun {
     this.ctx.emit({ type: 'stage-failed', snapshot: s, error: info });
     return s;
   }
-}
-
-function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
 }

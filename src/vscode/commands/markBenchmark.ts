@@ -7,6 +7,7 @@ import { readRecords } from '../../core/ledger/ledgerFile';
 import type { RunRecord } from '../../core/ledger/runRecordSchema';
 import type { Services } from '../services';
 import { ledgerFile } from '../scorecard/ledgerLocation';
+import { taskHeadline } from '../../core/ledger/taskHeadline';
 
 const MAX_PICKS = 200;
 
@@ -68,7 +69,7 @@ export async function markBenchmark(svc: Services, args: unknown[]): Promise<str
     // Not awaited: the command is done once the file is written, whether or not the person clicks.
     void vscode.window
       .showInformationMessage(
-        `Switchyard: marked "${item.task.split('\n')[0]!.slice(0, 60)}" as a benchmark item (${item.contextFiles.length} context file(s)${item.acceptedDiff ? ', accepted diff kept' : ', no accepted diff'}).`,
+        `Switchyard: marked "${taskHeadline(item.task)}" as a benchmark item (${item.contextFiles.length} context file(s)${item.acceptedDiff ? ', accepted diff kept' : ', no accepted diff'}).`,
         'Open benchmarks.json',
       )
       .then((choice) => (choice ? vscode.window.showTextDocument(vscode.Uri.file(saved)) : undefined));

@@ -19,6 +19,7 @@ import { availabilityFrom, providerFactory, verifyHostInput } from '../runs/runH
 import type { Readiness } from '../secrets/readiness';
 import type { Services } from '../services';
 import { showRoutingReview, type ShownReview } from '../scorecard/routingReviewPanel';
+import { taskHeadline } from '../../core/ledger/taskHeadline';
 
 export interface ReviewRoutingResult {
   report: RoutingReviewReport;
@@ -106,7 +107,7 @@ async function replayWithProgress(
         host: { ...host, signal: ac.signal },
         onProgress: (p) =>
           progress.report({
-            message: `${p.side === 'current' ? 'current routing' : candidate} ${p.index + 1}/${p.total}: ${p.task.split('\n')[0]!.slice(0, 60)}`,
+            message: `${p.side === 'current' ? 'current routing' : candidate} ${p.index + 1}/${p.total}: ${taskHeadline(p.task)}`,
             increment: 100 / total,
           }),
       });

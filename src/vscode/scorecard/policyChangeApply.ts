@@ -90,7 +90,10 @@ async function confirmed(
     how === 'in-place'
       ? 'Only that array changes; comments and layout stay.'
       : 'The file is rewritten as plain JSON (comments are not kept); the diff shows everything that changes.';
-  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, 'Apply')) === 'Apply';
+  // The safe choice first, so Enter (the dialog's default button) keeps routing.json as it is.
+  const keep: vscode.MessageItem = { title: 'Keep as is' };
+  const apply: vscode.MessageItem = { title: 'Apply' };
+  return (await vscode.window.showWarningMessage(question, { modal: true, detail }, keep, apply)) === apply;
 }
 
 /** Writes the new text, undoably; returns why it could not, or undefined when it did. */

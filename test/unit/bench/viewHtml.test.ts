@@ -142,6 +142,27 @@ test('the chart: days in order on the x axis, zero at the bottom, the largest va
   assert.match(costChart([]), /No trusted changes in this range yet/);
 });
 
+test("the chart: a model whose only point sits on another model's dot is drawn beside it, larger, not under it", () => {
+  const day = (d: string, c: number) => ({ day: d, costPerTrustedChange: c, trustedChanges: 1 });
+  const svg = costChart([
+    { modelId: 'sonnet', points: [day('2026-10-01', 0.025), day('2026-11-21', 0.015)] },
+    { modelId: 'gpt-mini', points: [day('2026-10-01', 0.025)] },
+  ]);
+  const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" class="(s\d) dot">/g)].map(
+    (m) => ({ cx: Number(m[1]), cy: Number(m[2]), r: Number(m[3]), cls: m[4] }),
+  );
+  const first = circles.filter((c) => c.cy === 8);
+  assert.deepEqual(
+    first.map((c) => [c.cls, c.cx, c.r]),
+    [
+      ['s0', 43, 2.5],
+      ['s1', 49, 3.5],
+    ],
+  );
+  // Dots come after every line, so no line is drawn over a dot.
+  assert.ok(svg.lastIndexOf('<polyline') < svg.indexOf('<circle'));
+});
+
 test('an empty range says what to do; the view messages are checked', () => {
   const view = buildScorecardView([], ScorecardFilterSchema.parse({ range: '7d', kind: 'docs' }), NOW);
   const html = scorecardHtml(view);

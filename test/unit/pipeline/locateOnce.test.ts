@@ -62,3 +62,42 @@ test('the locator runs once per run: the residency screen and the explore kit sh
     await h.close();
   }
 });
+
+test("a run in a documentation site classifies with the workspace's profile, from the same index", async () => {
+  const pages = Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`api-reference/page-${i}.mdx`, `# Page ${i}\n\nHow the API works.\n`]),
+  );
+  const h = await startHarness({ ...pages, 'mint.json': '{}\n', 'scripts/check.js': 'module.exports = 1;\n' });
+  try {
+    const inner = lazyCodebase(h.root, { isSecret: looksSecret });
+    let asked = 0;
+    const codebase: Codebase = {
+      root: h.root,
+      index: () => {
+        asked++;
+        return inner.index();
+      },
+    };
+    const base = runBase(
+      {
+        task: 'add addons and subscriptions endpoint',
+        policy: testPolicy(h.server),
+        availability: () => undefined,
+        providerFor: (spec: ModelSpec) => createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl }),
+        root: h.root,
+        workspace: fsWorkspaceReader(h.root),
+        gate: async () => true,
+        apply: async () => ({ ok: true, written: [] }),
+        codebase,
+      },
+      { runId: 'docs-site', signal: new AbortController().signal, listeners: [] },
+    );
+    const decision = await decideStep(base);
+    assert.equal(decision.classification.kind, 'docs', decision.classification.reasons[0]);
+    assert.equal(decision.classification.risk, 'low', decision.classification.reasons[1]);
+    assert.ok(decision.classification.signals.includes('documentation workspace'));
+    assert.equal(asked, 1, 'the profile came from the index the locator built');
+  } finally {
+    await h.close();
+  }
+});

@@ -40,3 +40,26 @@ test("explain: the locator's first candidate under billing/ makes a bland change
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('explain: a documentation site weighs in the kind, and the JSON names the workspace', async () => {
+  const pages = Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`api-reference/page-${i}.mdx`, `# Page ${i}\n\nHow the API works.\n`]),
+  );
+  const root = workspace({ ...pages, 'mint.json': '{}\n', 'scripts/check.js': 'module.exports = 1;\n' });
+  try {
+    const task = 'add addons and subscriptions endpoint';
+    const t = io(root, {});
+    assert.equal(await runExplain([task, '--assume-keys', '--json'], t.io), 0);
+    const d = JSON.parse(t.out.join(''));
+    assert.equal(d.kind, 'docs');
+    assert.equal(d.risk, 'low');
+    assert.ok(d.signals.includes('documentation workspace'));
+    assert.ok(d.features.kind.some((f: { label: string }) => f.label === 'the workspace is 86% documentation'));
+
+    const n = io(root, {});
+    assert.equal(await runExplain([task, '--assume-keys', '--json', '--no-locate'], n.io), 0);
+    assert.notEqual(JSON.parse(n.out.join('')).kind, 'docs');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
