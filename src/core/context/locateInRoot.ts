@@ -27,7 +27,7 @@ export interface LocateInRootResult {
 export class NotAFolderError extends Error {}
 
 export async function locateInRoot(root: string, task: string, opts: LocateInRootOptions): Promise<LocateInRootResult> {
-  const t0 = performance.now();
+  const t0 = process.hrtime();
   const st = statSync(root, { throwIfNoEntry: false });
   if (!st?.isDirectory()) throw new NotAFolderError(`${root} is not a folder: give the workspace with --root DIR`);
   const loaded =
@@ -40,11 +40,12 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
   if (opts.cacheDir !== null && loaded.index.generation !== loaded.restored)
     await saveIndex(loaded.index, opts.cacheDir ?? defaultCacheDir()).catch(() => undefined);
   mark('cache saved (if new)');
+  const [s, ns] = process.hrtime(t0);
   return {
     files,
     paths: [...loaded.index.files.keys()],
     stats: loaded.index.stats,
     fromCache: loaded.fromCache,
-    ms: performance.now() - t0,
+    ms: s * 1000 + ns / 1e6,
   };
 }

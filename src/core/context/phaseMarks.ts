@@ -1,7 +1,8 @@
 // Where a warm `locate` spends its time, told phase by phase when SWITCHYARD_TIMING is set: each mark
-// records the wall clock (ms since the process started, as performance.now() counts) and the
-// process's CPU time so far, and the CLI prints them to stderr at the end. Off, a mark is one
-// boolean test: the marks stay in the warm path for whoever measures it next.
+// records the wall clock (ms since the process started, by process.uptime(): the `performance`
+// global would load perf_hooks, itself a cost worth marking) and the process's CPU time so far, and
+// the CLI prints them to stderr at the end. Off, a mark is one boolean test: the marks stay in the
+// warm path for whoever measures it next.
 
 const on = !!process.env.SWITCHYARD_TIMING;
 type Mark = [name: string, wallMs: number, cpuMs: number];
@@ -16,7 +17,7 @@ const cpuMs = (): number => {
 
 /** Records that the named phase has just ended (nothing unless SWITCHYARD_TIMING is set). */
 export function mark(name: string): void {
-  if (on) marks.push([name, performance.now(), cpuMs()]);
+  if (on) marks.push([name, process.uptime() * 1000, cpuMs()]);
 }
 
 /** The marks as lines (phase, ms since start, ms since the previous mark, CPU ms since start), or '' when off. */

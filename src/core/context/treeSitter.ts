@@ -3,7 +3,6 @@
 // (copied there by the build) or, unbundled (tests, development), from the package itself. Each
 // grammar loads once per process, when the first file in that language is parsed.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as TS from '@vscode/tree-sitter-wasm';
 import type { GrammarId } from './languages';
@@ -20,12 +19,15 @@ const WASM_NAME: Record<GrammarId, string> = {
   java: 'tree-sitter-java.wasm',
 };
 
+/** node:module when first needed: loading it (and its loaders) costs a warm `locate`, which never parses, a millisecond. */
+const createRequire = (from: string): NodeJS.Require =>
+  (require('node:module') as typeof import('node:module')).createRequire(from);
+
 /** Where the runtime and the grammars are: beside the bundle, else in node_modules. */
 export function grammarDir(): string {
   const beside = path.join(__dirname, 'tree-sitter');
   if (existsSync(path.join(beside, 'tree-sitter.js'))) return beside;
-  const req = createRequire(__filename);
-  return path.dirname(req.resolve('@vscode/tree-sitter-wasm'));
+  return path.dirname(createRequire(__filename).resolve('@vscode/tree-sitter-wasm'));
 }
 
 let runtime: Promise<Runtime> | undefined;
