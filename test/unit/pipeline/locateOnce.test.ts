@@ -21,43 +21,53 @@ const FILES = {
   'README.md': '# Shop\n',
 };
 
+type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/**
+ * A run's base over the harness's workspace, with a codebase that counts how often its index is asked
+ * for: every ranking asks first, so the count is the number of rankings.
+ */
+function countedRun(h: Harness, task: string, policy: ReturnType<typeof testPolicy>, runId: string) {
+  const inner = lazyCodebase(h.root, { isSecret: looksSecret });
+  const counter = { asked: 0 };
+  const codebase: Codebase = {
+    root: h.root,
+    index: () => {
+      counter.asked++;
+      return inner.index();
+    },
+  };
+  const base = runBase(
+    {
+      task,
+      policy,
+      availability: () => undefined,
+      providerFor: (spec: ModelSpec) => createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl }),
+      root: h.root,
+      workspace: fsWorkspaceReader(h.root),
+      gate: async () => true,
+      apply: async () => ({ ok: true, written: [] }),
+      codebase,
+    },
+    { runId, signal: new AbortController().signal, listeners: [] },
+  );
+  return { base, counter };
+}
+
 test('the locator runs once per run: the residency screen and the explore kit share its ranking', async () => {
   const h = await startHarness(FILES);
   try {
-    const inner = lazyCodebase(h.root, { isSecret: looksSecret });
-    let asked = 0;
-    // Every ranking asks the codebase for its index first: counting the asks counts the rankings.
-    const codebase: Codebase = {
-      root: h.root,
-      index: () => {
-        asked++;
-        return inner.index();
-      },
-    };
     const task = 'The card charge captures the wrong amount in cents';
     const policy = testPolicy(h.server, { rules: { residency: [{ paths: ['src/pay/**'], denyVendors: ['openai'] }] } });
-    const base = runBase(
-      {
-        task,
-        policy,
-        availability: () => undefined,
-        providerFor: (spec: ModelSpec) => createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl }),
-        root: h.root,
-        workspace: fsWorkspaceReader(h.root),
-        gate: async () => true,
-        apply: async () => ({ ok: true, written: [] }),
-        codebase,
-      },
-      { runId: 'locate-once', signal: new AbortController().signal, listeners: [] },
-    );
+    const { base, counter } = countedRun(h, task, policy, 'locate-once');
     const decision = await decideStep(base);
-    assert.equal(asked, 1, 'the decision ranked the files');
+    assert.equal(counter.asked, 1, 'the decision ranked the files');
     // The rule scoped to src/pay/** applies because the locator ranks src/pay/charge.ts for the task.
     const applied = decision.residency?.[0];
     assert.ok(applied?.files.includes('src/pay/charge.ts'), JSON.stringify(decision.residency));
     const candidates = await stageKit(runScope(base, decision)).explore.candidates();
     assert.equal(candidates[0]?.path, 'src/pay/charge.ts');
-    assert.equal(asked, 1, 'the kit took the ranking the decision made');
+    assert.equal(counter.asked, 1, 'the kit took the ranking the decision made');
   } finally {
     await h.close();
   }
@@ -69,34 +79,12 @@ test("a run in a documentation site classifies with the workspace's profile, fro
   );
   const h = await startHarness({ ...pages, 'mint.json': '{}\n', 'scripts/check.js': 'module.exports = 1;\n' });
   try {
-    const inner = lazyCodebase(h.root, { isSecret: looksSecret });
-    let asked = 0;
-    const codebase: Codebase = {
-      root: h.root,
-      index: () => {
-        asked++;
-        return inner.index();
-      },
-    };
-    const base = runBase(
-      {
-        task: 'add addons and subscriptions endpoint',
-        policy: testPolicy(h.server),
-        availability: () => undefined,
-        providerFor: (spec: ModelSpec) => createProvider(spec, { apiKey: KEY, baseUrl: spec.baseUrl }),
-        root: h.root,
-        workspace: fsWorkspaceReader(h.root),
-        gate: async () => true,
-        apply: async () => ({ ok: true, written: [] }),
-        codebase,
-      },
-      { runId: 'docs-site', signal: new AbortController().signal, listeners: [] },
-    );
+    const { base, counter } = countedRun(h, 'add addons and subscriptions endpoint', testPolicy(h.server), 'docs-site');
     const decision = await decideStep(base);
     assert.equal(decision.classification.kind, 'docs', decision.classification.reasons[0]);
     assert.equal(decision.classification.risk, 'low', decision.classification.reasons[1]);
     assert.ok(decision.classification.signals.includes('documentation workspace'));
-    assert.equal(asked, 1, 'the profile came from the index the locator built');
+    assert.equal(counter.asked, 1, 'the profile came from the index the locator built');
   } finally {
     await h.close();
   }
