@@ -9,11 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import { RunRecorder } from '../ledger/recordFromEvents';
 import type { ErrorInfo, Outcome } from '../stage/events';
-import { RunCancelled, StageFailure } from '../stage/runContext';
+import { cpuSince, RunCancelled, StageFailure } from '../stage/runContext';
 import { decideStep } from './decideStep';
 import { GateAnswerError } from './gateAnswer';
 import { runSteps } from './runSteps';
-import { cpuSince, runBase, runScope, type RunBase } from './runScope';
+import { runBase, runScope, type RunBase } from './runScope';
 import type { RunResult, RunTaskOptions } from './runTypes';
 
 export async function runTask(opts: RunTaskOptions): Promise<RunResult> {

@@ -10,7 +10,7 @@ import { mentionedPaths } from '../routing/stagePlan';
 import { residencyPaths } from '../residency/residencyPaths';
 import { BudgetGuard } from '../stage/budget';
 import type { PipelineEvent, PipelineListener, StageSnapshot } from '../stage/events';
-import { RunCancelled, StageFailure, type EventInput, type RunContext } from '../stage/runContext';
+import { cpuSince, RunCancelled, StageFailure, type EventInput, type RunContext } from '../stage/runContext';
 import { StageRun } from '../stage/stageRun';
 import type { RunResult, RunTaskOptions } from './runTypes';
 import { safeContextFiles } from './safeContextFiles';
@@ -170,11 +170,6 @@ export async function inHost<T>(base: RunBase, call: () => Promise<T>, cpu = tru
     base.host.ms += performance.now() - t0;
     if (cpu) base.host.cpuMs += cpuSince(c0);
   }
-}
-
-export function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
 }
 
 function memoize(make: RunTaskOptions['providerFor']): RunTaskOptions['providerFor'] {

@@ -68,3 +68,9 @@ export class HandOver extends Error {
     this.name = 'HandOver';
   }
 }
+
+/** CPU milliseconds (user + system) this process spent since `c0`, as the run's CPU figures count them. */
+export function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}

@@ -7,7 +7,7 @@ import { resilientStream } from '../providers/resilientStream';
 import { timeoutsFor } from '../providers/resilienceOptions';
 import { type ChatRequest, type Provider, ProviderError, type ToolCall } from '../providers/types';
 import { CallWatch } from './callWatch';
-import { RunCancelled, type RunContext } from './runContext';
+import { cpuSince, RunCancelled, type RunContext } from './runContext';
 
 export interface StreamedReply {
   text: string;
@@ -90,9 +90,4 @@ export async function streamReply(
   ctx.providerCpuMs += cpuSince(c0);
   if (ctx.signal.aborted) throw new RunCancelled();
   return reply;
-}
-
-function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
 }
