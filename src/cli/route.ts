@@ -185,7 +185,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   const telemetry = telemetryForCli('route', io, v);
   if (typeof telemetry === 'number') return telemetry;
   const keys = envKeySource(io.env);
-  // Keys this run may use: the ledger and the telemetry scrub them if a model ever echoed one.
+  // Keys this run may use: the review shown, the ledger, --json and the telemetry scrub them if a model ever echoed one.
   const knownKeys = policyKeyValues(policy, io.env);
   const availability = await resolveAvailability(policy.models, keys, {
     vscodeLmUnavailable: 'VS Code language models are only available inside VS Code',
@@ -194,7 +194,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   const said = new SaidOnce();
   const out = (t: string) => (v.json ? io.err(t) : io.out(t));
   const shown = { diff: false };
-  const gate = personGate({ io, said, out, root, secrets: () => policyKeyValues(policy, io.env) }, shown);
+  const gate = personGate({ io, said, out, root, secrets: knownKeys }, shown);
 
   const ac = new AbortController();
   const onSigint = () => ac.abort('interrupted (Ctrl-C)');
@@ -236,7 +236,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     json: v.json,
     shownDiff: shown.diff,
     ledger: v['no-ledger'] ? false : v.ledger,
-    secrets: policyKeyValues(policy, io.env),
+    secrets: knownKeys,
   });
   // Bounded: a dead or silent collector delays the exit by at most the export timeout.
   await telemetry?.shutdown();
@@ -249,7 +249,7 @@ interface GateContext {
   out: (text: string) => void;
   root: string;
   /** The keys this run may use, scrubbed from a review's words (a model may echo one). */
-  secrets: () => string[];
+  secrets: readonly string[];
 }
 
 /**
@@ -264,7 +264,7 @@ function personGate(ctx: GateContext, shown: { diff: boolean }): (req: GateReque
       shown.diff = true;
     }
     // The diff is shown as it will be written; a review's words are scrubbed (a model may echo a key).
-    if (req.review) out(scrubSecrets(formatReview(req.review), ...ctx.secrets()));
+    if (req.review) out(scrubSecrets(formatReview(req.review), ...ctx.secrets));
     // A rule that needs a person names itself; a plain confirmation (no --yes) has no rule to name.
     const fresh = said.unsaid(req.reasons);
     const why = !req.codes.length
@@ -340,7 +340,7 @@ interface ReportContext {
   shownDiff: boolean;
   /** The ledger file asked for (undefined: the default), or false with --no-ledger. */
   ledger: string | undefined | false;
-  secrets: string[];
+  secrets: readonly string[];
 }
 
 /** After the run: the answer or the diff not shown yet, the ledger record, and with --json the result. */
