@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Risk, TaskKind } from '../src/core/config/policySchema';
-import type { ModelWeights } from '../src/core/routing/classifierModel';
+import { weightsFile, type ModelWeights } from '../src/core/routing/classifierModel';
 import { taskFeatures } from '../src/core/routing/textFeatures';
 import { withProfile, type WorkspaceProfile } from '../src/core/routing/workspaceProfile';
 import { loadProfiles } from './workspaceProfiles';
@@ -22,6 +22,7 @@ export interface LabelledTask {
   needs_plan: boolean;
   /** The round of labelling that added it (absent on round 1's). */
   round?: number;
+  source_type?: string;
 }
 
 const ROOT = join(__dirname, '..');
@@ -172,7 +173,6 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string, profil
     if (row.some((x) => Math.abs(x) >= TRAINING.keepAbove)) features[id] = row;
   });
   return {
-    version: 1,
     trainedOn,
     kinds: KINDS,
     risks: RISKS,
@@ -192,12 +192,12 @@ export function trainShipped(): string {
     `test/fixtures/routing/train.jsonl (${train.length} labelled real tasks) with profiles.json`,
     loadProfiles(),
   );
-  return JSON.stringify(weights) + '\n';
+  return weightsFile(weights);
 }
 
 if (require.main === module) {
   const json = trainShipped();
   writeFileSync(WEIGHTS_FILE, json);
-  const n = Object.keys((JSON.parse(json) as ModelWeights).features).length;
+  const n = Object.keys((JSON.parse(json) as { features: object }).features).length;
   console.log(`wrote ${WEIGHTS_FILE}: ${n} features, ${(json.length / 1024).toFixed(1)} KB`);
 }

@@ -7,43 +7,64 @@ import { z } from 'zod';
 import { RiskSchema, TaskKindSchema, type Risk, type TaskKind } from '../config/policySchema';
 import weightsJson from './classifierWeights.json';
 
-const FeatureRowSchema = z.array(z.number()).length(11);
+/**
+ * The shipped file: feature weights as whole numbers of thousandths (`scale`), the biases as they
+ * are. Integers keep the file small (2 bytes a weight fewer than "0.123") so more of the vocabulary
+ * fits under the 200 KB the bundle allows for it; the model reads them back as the same 3-decimal
+ * numbers training rounded to.
+ */
+export const WEIGHTS_SCALE = 1000;
 
-export const ModelWeightsSchema = z.object({
-  version: z.literal(1),
+export interface ModelWeights {
+  trainedOn: string;
+  kinds: TaskKind[];
+  risks: Risk[];
+  bias: { kind: number[]; risk: number[]; plan: number };
+  /** feature id → [7 kind weights, 3 risk weights, 1 plan weight]. */
+  features: Record<string, number[]>;
+}
+
+const HeaderSchema = z.object({
+  version: z.literal(2),
+  scale: z.literal(WEIGHTS_SCALE),
   trainedOn: z.string(),
   kinds: z.array(TaskKindSchema).length(7),
   risks: z.array(RiskSchema).length(3),
   bias: z.object({ kind: z.array(z.number()).length(7), risk: z.array(z.number()).length(3), plan: z.number() }),
-  /** feature id → [7 kind weights, 3 risk weights, 1 plan weight]. */
-  features: z.record(z.string(), FeatureRowSchema),
-});
-export type ModelWeights = z.infer<typeof ModelWeightsSchema>;
-
-const HeaderSchema = ModelWeightsSchema.omit({ features: true }).extend({
   features: z.custom<object>(
     (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
     'features must be an object',
   ),
 });
 
+/** The file form of trained weights (what `npm run train:classifier` writes). */
+export function weightsFile(w: ModelWeights): string {
+  const features: Record<string, number[]> = {};
+  for (const [id, row] of Object.entries(w.features)) features[id] = row.map((x) => Math.round(x * WEIGHTS_SCALE) || 0);
+  const { trainedOn, kinds, risks, bias } = w;
+  return JSON.stringify({ version: 2, scale: WEIGHTS_SCALE, trainedOn, kinds, risks, bias, features }) + '\n';
+}
+
 /**
- * Validates a weights file: zod for the header, a plain loop for the ~1,600 feature rows (zod over
+ * Validates a weights file: zod for the header, a plain loop for the ~2,000 feature rows (zod over
  * all of them took ~90 ms on first use, a stall in the extension host's event loop).
  */
 export function parseWeights(json: unknown, where: string): ModelWeights {
   const header = HeaderSchema.safeParse(json);
   const problem = header.success
     ? Object.entries(header.data.features as Record<string, unknown>).find(
-        ([, row]) =>
-          !Array.isArray(row) || row.length !== 11 || !row.every((x) => typeof x === 'number' && Number.isFinite(x)),
+        ([, row]) => !Array.isArray(row) || row.length !== 11 || !row.every((x) => Number.isInteger(x)),
       )
     : undefined;
   if (!header.success || problem)
     throw new Error(
-      `${where} is not a valid classifier model (${header.success ? `feature "${problem![0]}" is not 11 numbers` : header.error.issues[0]?.message}); run npm run train:classifier`,
+      `${where} is not a valid classifier model (${header.success ? `feature "${problem![0]}" is not 11 whole numbers` : header.error.issues[0]?.message}); run npm run train:classifier`,
     );
-  return header.data as ModelWeights;
+  const { trainedOn, kinds, risks, bias } = header.data;
+  const features: Record<string, number[]> = {};
+  for (const [id, row] of Object.entries(header.data.features as Record<string, number[]>))
+    features[id] = row.map((x) => x / WEIGHTS_SCALE);
+  return { trainedOn, kinds, risks, bias, features };
 }
 
 export interface HeadScore<C extends string> {
