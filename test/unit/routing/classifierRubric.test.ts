@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classify } from '../../../src/core/routing/classifier';
 import { ClassificationSchema } from '../../../src/core/routing/classificationSchema';
+import type { ModelWeights } from '../../../src/core/routing/classifierModel';
 
 test('a topic word in a question sets no risk: the question is low', () => {
   for (const task of [
@@ -153,14 +154,23 @@ test('adding something that names a high-risk subject is a change, high', () => 
 });
 
 test('an unsure docs call that names a subject is medium: never low, and the topic word alone does not make it high', () => {
-  // ("Tips for rotating API keys" left this list in round 5: retrained with the workspace profile,
-  // the model still reads it as docs (30%), but the secrets subject now weighs it high, not medium.)
+  // The rule on its own, with a hand-made model that leans docs at about a third and has no view on
+  // the risk (the shipped model's lean on any one sentence moves with every retraining).
+  const zero = (): number[] => new Array<number>(11).fill(0);
+  const leanDocs = [0, 1.2, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const model: ModelWeights = {
+    trainedOn: 'hand-made for this test',
+    kinds: ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'],
+    risks: ['low', 'medium', 'high'],
+    bias: { kind: zero().slice(0, 7), risk: [0, 0, 0], plan: -4 },
+    features: { 't:more': leanDocs, 't:walkthrough': leanDocs },
+  };
   for (const task of ['More about refresh tokens', 'Walkthrough of the invoice page']) {
-    const c = classify(task);
+    const c = classify(task, {}, model);
     assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
     assert.ok(c.calls!.kind.confidence < 0.5, `${task}: the call is unsure (${c.calls!.kind.confidence})`);
     assert.equal(c.risk, 'medium', `${task}: ${c.reasons[1]}`);
-    assert.match(c.reasons[1]!, /^medium: reads as docs work that names /);
+    assert.match(c.reasons[1]!, /^medium: reads as docs work that names (authentication|payments \/ billing)/);
   }
 });
 
