@@ -66,8 +66,27 @@ const DOCS_FIX =
   /^(?:\W*\w+(?:\([^)]*\))?!?:\s*)?(?:fix|fixe[sd]|fixing|correct\w*|clarif\w*|reword\w*)\b(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?|symbolic)\b).)*?\b(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
 
 /**
- * What the rubric decides from the title alone: docs work names its file or fixes the prose around
- * code, a flaky test is test work, changing how CI runs the tests is a chore.
+ * A typo or wording fix in the product's own words ("Fix typo in settings tab label", "Fix weird
+ * grammar in messages on authorize screen"): UI copy is behaviour the user sees, so it is a fix, not
+ * docs (all 11 such titles in train+dev are labelled bugfix).
+ */
+const COPY_FIX = /\b(typos?|spelling|wording|grammar|misspel\w*)\b/;
+const PRODUCT_WORDS =
+  /\b(?:labels?|buttons?|ui|screens?|settings?|(?:error |warning )?messages?|dialogs?|tabs?|menus?|tooltips?|placeholders?|page titles?|toasts?|notifications?)\b/;
+const DOCS_NAMED = /\b(?:docs?|documentation|readme|comments?|docstrings?)\b|\.(?:md|mdx|rst|adoc|txt)\b/;
+
+/**
+ * The documentation as the object of the title's verb ("Update the docs to use tox as the test
+ * runner", "Improve documentation of the retry options"): docs work, whatever else the title names
+ * (all 30 such titles in train+dev are labelled docs).
+ */
+const DOCS_OBJECT =
+  /^(?:\W*\w+(?:\([^)]*\))?!?:\s*)?(?:update|improv|fix|clarif|expand|extend|rewrit|correct|tweak|polish|revis|enhanc|refresh|edit)\w*\s+(?:the\s+|our\s+|some\s+)?(?:docs?|documentation|readme|guides?|tutorials?|docstrings?)\b/;
+
+/**
+ * What the rubric decides from the title alone: docs work names its file, fixes the prose around
+ * code or is the object of the title's verb, a typo in the product's own words is a fix, a flaky
+ * test is test work, changing how CI runs the tests is a chore.
  */
 export function titleKind(title: string): { kind: TaskKind; rule: string } | undefined {
   const t = title.toLowerCase();
@@ -76,6 +95,12 @@ export function titleKind(title: string): { kind: TaskKind; rule: string } | und
     return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
   const prose = DOCS_FIX.exec(t);
   if (prose && !DOCS_TOOLING.test(t)) return { kind: 'docs', rule: `fixes the prose around code (‘${prose[1]}’)` };
+  const object = DOCS_OBJECT.exec(t);
+  if (object && !DOCS_TOOLING.test(t))
+    return { kind: 'docs', rule: `works on the documentation (‘${object[0].trim()}’)` };
+  const copy = COPY_FIX.exec(t);
+  const where = copy && !DOCS_NAMED.test(t) ? PRODUCT_WORDS.exec(t) : null;
+  if (copy && where) return { kind: 'bugfix', rule: `a ${copy[1]} in the product's own words (‘${where[0]}’)` };
   if (FLAKY.test(t) && !CI_PREFIX.test(t)) return { kind: 'test', rule: 'fixes a flaky test' };
   if (TESTS.test(t) && (CI_PREFIX.test(t) || CI_NAMED.test(t)) && !DOCS_WORD.test(t))
     return { kind: 'chore', rule: 'how CI runs the tests, not the tests (a chore)' };

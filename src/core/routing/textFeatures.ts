@@ -63,13 +63,21 @@ export function splitTask(task: string): TextParts {
   };
 }
 
+/**
+ * A text about language models, where a "token" is a piece of a prompt ("Count tokens in the prompt
+ * before sending", "max_tokens is ignored"), not a credential: there the word is read in that sense,
+ * a feature of its own the model has no auth weight for.
+ */
+const LLM_CONTEXT =
+  /\b(?:prompts?|llms?|gpt[\w.-]*|openai|anthropic|claude|gemini|ollama|tokeni[sz]\w*|context (?:window|length)|embeddings?|max_tokens|language models?|chat models?)\b/;
+
 /** [stem, the word as written] for each word of a text. */
-function words(s: string): Array<[string, string]> {
+function words(s: string, llm = false): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const m of s.matchAll(/[a-z][a-z0-9_']*|\d+/g)) {
     const w = m[0].replace(/'s?$/, '');
     // Numbers are issue ids and versions ("#1022", "v2"): noise as words (versions have s:version).
-    if (w.length >= 2 && !/^\d+$/.test(w)) out.push([stem(w), w]);
+    if (w.length >= 2 && !/^\d+$/.test(w)) out.push([llm && /^tokens?$/.test(w) ? 'token~llm' : stem(w), w]);
   }
   return out;
 }
@@ -112,8 +120,9 @@ export function taskFeatures(task: string): TaskFeatures {
   const add = (id: string, text?: string): void => {
     if (!surface.has(id)) surface.set(id, text ?? '');
   };
-  for (const [w, raw] of words(parts.title)) add(`t:${w}`, raw);
-  const all = words(parts.clean);
+  const llm = LLM_CONTEXT.test(parts.clean);
+  for (const [w, raw] of words(parts.title, llm)) add(`t:${w}`, raw);
+  const all = words(parts.clean, llm);
   for (let i = 0; i < all.length; i++) {
     const [w, raw] = all[i]!;
     add(`w:${w}`, raw);
