@@ -63,7 +63,15 @@ const STYLE =
  * comments feature ("Fix comment deletion": there the object is followed by what it does).
  */
 const DOCS_FIX =
-  /^(?:\W*\w+(?:\([^)]*\))?!?:\s*)?(?:fix|fixe[sd]|fixing|correct\w*|clarif\w*|reword\w*)\b(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?|symbolic)\b).)*?\b(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
+  /^(?:\W*\w+(?:\([^)]*\))?!?:\s*)?(?:fix|fixe[sd]|fixing|correct\w*|clarif\w*|reword\w*)\b(?!\s*[:(])(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?|symbolic)\b).)*?\b(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
+
+/**
+ * A "fix:" prefix standing for the verb, the prose named within its first words ("fix: broken
+ * links", "fix: typo in the tutorial"); further off ("fix: enforce tenant scoping on … display
+ * links") the prefix is a fix of something else.
+ */
+const DOCS_FIX_PREFIX =
+  /^fix(?:\([^)]*\))?!?:\s*(?:\S+\s+){0,2}?(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
 
 /**
  * A typo or wording fix in the product's own words ("Fix typo in settings tab label", "Fix weird
@@ -93,7 +101,7 @@ export function titleKind(title: string): { kind: TaskKind; rule: string } | und
   const docs = DOCS_FILE.exec(t);
   if (docs && !DOCS_TOOLING.test(t))
     return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
-  const prose = DOCS_FIX.exec(t);
+  const prose = DOCS_FIX.exec(t) ?? DOCS_FIX_PREFIX.exec(t);
   if (prose && !DOCS_TOOLING.test(t)) return { kind: 'docs', rule: `fixes the prose around code (‘${prose[1]}’)` };
   const object = DOCS_OBJECT.exec(t);
   if (object && !DOCS_TOOLING.test(t))
@@ -109,7 +117,7 @@ export function titleKind(title: string): { kind: TaskKind; rule: string } | und
 
 /** "<other work> and tests", "…, refactor and fix some tests": the other work is before the tests. */
 const AND_TESTS =
-  /^(.*?)\b(?:and|plus|&|\+)\s+(?:(?:add|adds|added|fix|fixes|fixed|update|updates|updated)\s+)?(?:some\s+|the\s+)?(?:unit\s+|integration\s+)?(?:tests\b|test\s*$)/;
+  /^(.*?)\b(?:and|plus|&|\+)\s+(?:(?:add|adds|added|fix|fixes|fixed|update|updates|updated)\s+)?(?:some\s+|the\s+|an?\s+)?(?:[a-z-]+\s+){0,2}(?:tests\b|test\s*$)/;
 export function testsToo(title: string): boolean {
   const m = AND_TESTS.exec(title.toLowerCase());
   return !!m && /[a-z]/.test(m[1]!) && !/test/.test(m[1]!);

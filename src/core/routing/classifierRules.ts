@@ -36,7 +36,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      "authori[sz]\\w*|permissions? (?:check|bypass|escalation)|privilege\\w*|rbac|acl|access control|idor|insecure direct object|impersonat\\w*|other users?'? ?(?:data|profiles?|accounts?|preferences|information|details)|another (?:user|person)'s|each ?other's (?:profiles?|accounts?|data)|any (?:logged[- ]in )?user can|unauthori[sz]ed",
+      "authori[sz]\\w*|permissions? (?:check|bypass|escalation)|privilege\\w*|rbac|acl|access control|idor|insecure direct object|impersonat\\w*|other users?'? ?(?:data|profiles?|accounts?|preferences|information|details)|another (?:user|person)'s|each ?other's (?:profiles?|accounts?|data)|any (?:logged[- ]in )?user can|unauthori[sz]ed|cross[- ]tenant|tenant (?:isolation|scop\\w*|boundar\\w*|leak\\w*)",
     ),
   },
   {

@@ -221,3 +221,36 @@ test('a fix to the prose around code is docs work; a typo in the UI copy or a co
   assert.notEqual(classify('Fix typo in settings tab label').kind, 'docs');
   assert.notEqual(classify('Fix comment deletion in the review page').kind, 'docs');
 });
+
+test("a typo in the product's own words is a fix; the docs as the title's object are docs work", () => {
+  for (const task of ['Fix typo in settings tab label', 'Typo in the User Settings', 'fix: typo in settings label']) {
+    const c = classify(task);
+    assert.equal(c.kind, 'bugfix', `${task}: ${c.reasons[0]}`);
+    assert.match(c.calls!.kind.rule ?? '', /in the product's own words/);
+  }
+  // Prose around code stays docs, the prefix standing for the verb when the prose comes first.
+  for (const task of ['Fix typo in the README', 'fix: broken links', 'fix: typo in the tutorial']) {
+    assert.equal(classify(task).kind, 'docs', task);
+  }
+  // ...but a "fix:" of something else that happens to end in "links" is not.
+  const scoped = classify('fix: enforce tenant scoping on workspace teamIds and response contact/display links');
+  assert.notEqual(scoped.kind, 'docs', scoped.reasons[0]);
+  assert.equal(scoped.risk, 'high', `tenant scoping is access control: ${scoped.reasons[1]}`);
+  const docs = classify('Update the docs to use tox as the test runner');
+  assert.equal(docs.kind, 'docs', docs.reasons[0]);
+  assert.match(docs.calls!.kind.rule ?? '', /works on the documentation/);
+  assert.equal(docs.risk, 'low');
+});
+
+test('a token in a text about language models is a piece of a prompt, not a credential', () => {
+  for (const task of ['Count tokens in the prompt before sending', 'max_tokens is ignored for the chat model']) {
+    assert.notEqual(classify(task).risk, 'high', task);
+  }
+  // The credential sense is untouched.
+  assert.equal(classify('Refresh tokens are not revoked on logout').risk, 'high');
+});
+
+test('other work with a test added after it is not a tests-only task', () => {
+  const c = classify('Issue #833 - prototype migration and add automated migration test');
+  assert.notEqual(c.kind, 'test', c.reasons[0]);
+});
