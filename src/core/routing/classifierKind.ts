@@ -74,6 +74,15 @@ const DOCS_FIX_PREFIX =
   /^fix(?:\([^)]*\))?!?:\s*(?:\S+\s+){0,2}?(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
 
 /**
+ * A title whose verb is explaining or documenting ("Document how retries work", "Clarify the
+ * timeout option", "Add a section on proxies", "Suggestion: explain the difference between id_token
+ * and access_token"): docs work (all 53 such titles in train+dev are labelled docs). "Document" as
+ * a noun ("Document upload fails") is not the verb.
+ */
+const DOCS_VERB =
+  /^(?:\[[^\]]*\]\s*|\w+(?:\([^)]*\))?!?:\s*)*(explain(?:ed|s)?|document(?:ed|s|ing)?(?= (?:the|how|what|why|when|which|that|all|our|a|an|new|each|this|these|usage|in|on|for)\b)|add(?:ed)? (?:more )?(?:docs|documentation|an? explanation|info|information|notes?|section|examples?|instructions)|mention(?:ed|s)?|describe[sd]?|clarif\w+)\b/;
+
+/**
  * A typo or wording fix in the product's own words ("Fix typo in settings tab label", "Fix weird
  * grammar in messages on authorize screen"): UI copy is behaviour the user sees, so it is a fix, not
  * docs (all 11 such titles in train+dev are labelled bugfix).
@@ -106,6 +115,8 @@ export function titleKind(title: string): { kind: TaskKind; rule: string } | und
   const object = DOCS_OBJECT.exec(t);
   if (object && !DOCS_TOOLING.test(t))
     return { kind: 'docs', rule: `works on the documentation (‘${object[0].trim()}’)` };
+  const verb = DOCS_VERB.exec(t);
+  if (verb && !DOCS_TOOLING.test(t)) return { kind: 'docs', rule: `explains or documents (‘${verb[1]}’)` };
   const copy = COPY_FIX.exec(t);
   const where = copy && !DOCS_NAMED.test(t) ? PRODUCT_WORDS.exec(t) : null;
   if (copy && where) return { kind: 'bugfix', rule: `a ${copy[1]} in the product's own words (‘${where[0]}’)` };

@@ -236,6 +236,17 @@ test("a typo in the product's own words is a fix; the docs as the title's object
   const scoped = classify('fix: enforce tenant scoping on workspace teamIds and response contact/display links');
   assert.notEqual(scoped.kind, 'docs', scoped.reasons[0]);
   assert.equal(scoped.risk, 'high', `tenant scoping is access control: ${scoped.reasons[1]}`);
+  for (const task of [
+    'Suggestion: explain the difference between id_token and access_token',
+    'Clarify the timeout option',
+    'Document how refresh tokens are rotated',
+  ]) {
+    const c = classify(task);
+    assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
+    assert.match(c.calls!.kind.rule ?? '', /explains or documents/);
+    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
+  }
+  assert.doesNotMatch(classify('Document upload fails').calls!.kind.rule ?? '', /explains or documents/);
   const docs = classify('Update the docs to use tox as the test runner');
   assert.equal(docs.kind, 'docs', docs.reasons[0]);
   assert.match(docs.calls!.kind.rule ?? '', /works on the documentation/);
