@@ -27,7 +27,8 @@ export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root D
   --root DIR     workspace whose .switchyard/routing.json applies (default: current directory)
   --file PATH    a file the task is about (repeatable); feeds the classifier and the stage plan
   --assume-keys  decide as if every model's API key were set (the default when none is set)
-  --no-locate    do not rank the files the task likely touches (the local index of --root)
+  --no-locate    do not rank the files the task likely touches (the local index of --root);
+                 the task is then classified without the workspace's shape as well
 exit codes: 0 explained, 2 usage error, 3 invalid policy`;
 
 export async function runExplain(args: string[], io: VerbIo): Promise<number> {

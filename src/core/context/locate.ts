@@ -138,7 +138,7 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
     const tf = termCount(e, qt.id);
     if (tf > 0) {
       content += (qt.weight * qt.idf * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
-      matched?.push([qt.term, tf]);
+      matched?.push([q.written.get(qt.term) ?? qt.term, tf]);
     }
     const where = inPath(e, qt.id);
     if (where) {
@@ -149,7 +149,7 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
         qt.weight *
         qt.pathIdf *
         (scoped ? (name ? W.scopeName : W.dirTerm * W.scopePath) : name ? W.fileNameTerm : W.dirTerm);
-      pathHits?.push(qt.term);
+      pathHits?.push(q.written.get(qt.term) ?? qt.term);
     }
   }
   const why: string[] | undefined = explain ? [] : undefined;

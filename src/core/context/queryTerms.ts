@@ -1,11 +1,13 @@
 // What a task says, for the locator: its words as the same stemmed subwords the index holds, the
 // identifiers it names (`parseHeader`, snake_case, Foo.bar, backticked code), and the paths and
 // file names it names (src/x.ts, router.go). Each kind weighs differently when files are ranked.
-import { compoundTerm, STOP, stem, subwords } from './tokenize';
+import { compoundTerm, STOP, stem, subwordForms, subwords } from './tokenize';
 
 export interface QueryTerms {
   /** Stemmed subwords with weights (repeated words count more, up to a point). */
   terms: Map<string, number>;
+  /** A term as the task first wrote it ("authent" → "authentication"), for the reasons shown. */
+  written: Map<string, string>;
   /** Identifiers the task names, as written. */
   identifiers: string[];
   /** Capitalised words after the first (`Command`, `Element`): often the name of a class. */
@@ -55,6 +57,7 @@ export function queryTerms(task: string): QueryTerms {
   const terms = new Map<string, number>();
   const identifiers = new Set<string>();
   const paths = new Set<string>();
+  const written = new Map<string, string>();
   const add = (t: string, w: number) => terms.set(t, Math.min(3, (terms.get(t) ?? 0) + w));
 
   for (const m of task.matchAll(PATHISH)) {
@@ -74,6 +77,7 @@ export function queryTerms(task: string): QueryTerms {
     for (const part of raw.split('.')) {
       const subs = subwords(part);
       for (const s of subs) add(s, 1);
+      for (const [s, w] of subwordForms(part)) if (!written.has(s)) written.set(s, w);
       // A plain word that is not a stop word but splits to nothing (e.g. "io") still counts.
       if (subs.length === 0 && part.length >= 2 && !STOP.has(part.toLowerCase())) add(stem(part.toLowerCase()), 1);
     }
@@ -86,6 +90,7 @@ export function queryTerms(task: string): QueryTerms {
   }
   return {
     terms,
+    written,
     identifiers: [...identifiers].filter((i) => !paths.has(i)),
     capitalised: [...new Set([...task.matchAll(/(?<=\s)[A-Z][a-z0-9]{2,}\b/g)].map((m) => m[0]))],
     paths: [...paths],
