@@ -122,7 +122,7 @@ export const KIND_CUES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
   {
     id: 'docs',
     pattern: w(
-      'docs?|documentation|document(?:ed|ing|s)?(?! (?:uploads?|updates?|ready|status|stores?|storage|editors?|viewers?|models?|ids?|types?|level|root|objects?|body|titles?|previews?|lists?|views?|sharing|signing|management|processing|conversions?|parsers?|loaders?|fails?|failed|is|are|was|were|not|cannot|can\'t|doesn\'t|does not)\\b)|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|\\.adoc|examples? in the|clarif\\w*|mention\\w*|explanation|instructions|case stud(?:y|ies)|how-?to guides?|(?:add|adds|added|adding|new|more) (?:an? |some )?examples? (?:for|of|on|to|showing)|[\\w./-]*\\.(?:md|mdx|rst|adoc)',
+      "docs?|documentation|document(?:ed|ing|s)?(?! (?:uploads?|updates?|ready|status|stores?|storage|editors?|viewers?|models?|ids?|types?|level|root|objects?|body|titles?|previews?|lists?|views?|sharing|signing|management|processing|conversions?|parsers?|loaders?|fails?|failed|is|are|was|were|not|cannot|can't|doesn't|does not)\\b)|readme|changelog|guides?|tutorials?|docstrings?|javadoc|jsdoc|godoc|code comments?|comments? in the code|typos?|spelling|grammar|wording|vignette|wiki|faq|contributing|\\.md|\\.mdx|\\.rst|\\.adoc|examples? in the|clarif\\w*|mention\\w*|explanation|instructions|case stud(?:y|ies)|how-?to guides?|(?:add|adds|added|adding|new|more) (?:an? |some )?examples? (?:for|of|on|to|showing)|[\\w./-]*\\.(?:md|mdx|rst|adoc)",
     ),
   },
   {
