@@ -86,7 +86,7 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
   const classification = classify(task, {
     filePaths: files,
     likelyPaths: likely.slice(0, 1).map((f) => f.path),
-    workspace: located && workspaceProfile(located.paths),
+    workspace: located && workspaceProfile(located.paths()),
   });
   // Rules scoped to paths weigh the likely files too, as in a run (see decide.ts).
   const decision = decide(classification, policy, availability, {

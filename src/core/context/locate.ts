@@ -79,6 +79,8 @@ function idf(df: number, n: number): number {
 /** A task term with what scoring needs of it, looked up once per query rather than once per file. */
 interface QueryTerm {
   term: string;
+  /** The term as the task wrote it, for the reasons shown ("streaming", not the stem "stream"). */
+  shown: string;
   weight: number;
   id: number | undefined;
   idf: number;
@@ -91,7 +93,8 @@ function queryTermsFor(index: RepoIndex, q: QueryTerms): QueryTerm[] {
   return [...q.terms].flatMap(([term, weight]) => {
     const id = index.dict.get(term);
     if (id === undefined) return [];
-    return [{ term, weight, id, idf: idf(index.docFreqById(id), n), pathIdf: idf(index.pathDocFreq(term), n) }];
+    const shown = q.written.get(term) ?? term;
+    return [{ term, shown, weight, id, idf: idf(index.docFreqById(id), n), pathIdf: idf(index.pathDocFreq(term), n) }];
   });
 }
 
@@ -138,7 +141,7 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
     const tf = termCount(e, qt.id);
     if (tf > 0) {
       content += (qt.weight * qt.idf * tf * (W.k1 + 1)) / (tf + W.k1 * norm);
-      matched?.push([q.written.get(qt.term) ?? qt.term, tf]);
+      matched?.push([qt.shown, tf]);
     }
     const where = inPath(e, qt.id);
     if (where) {
@@ -149,7 +152,7 @@ function scoreFile(index: RepoIndex, query: Query, e: FileEntry, explain = false
         qt.weight *
         qt.pathIdf *
         (scoped ? (name ? W.scopeName : W.dirTerm * W.scopePath) : name ? W.fileNameTerm : W.dirTerm);
-      pathHits?.push(q.written.get(qt.term) ?? qt.term);
+      pathHits?.push(qt.shown);
     }
   }
   const why: string[] | undefined = explain ? [] : undefined;

@@ -17,8 +17,11 @@ export interface LocateInRootOptions {
 
 export interface LocateInRootResult {
   files: Located[];
-  /** Every file the index holds (workspace-relative): what the workspace is made of. */
-  paths: string[];
+  /**
+   * Every file the index holds (workspace-relative): what the workspace is made of. Read from the
+   * index when asked (only `explain` asks), not copied on every `locate`.
+   */
+  paths: () => Iterable<string>;
   stats: IndexStats;
   fromCache: boolean;
   ms: number;
@@ -43,7 +46,7 @@ export async function locateInRoot(root: string, task: string, opts: LocateInRoo
   const [s, ns] = process.hrtime(t0);
   return {
     files,
-    paths: [...loaded.index.files.keys()],
+    paths: () => loaded.index.files.keys(),
     stats: loaded.index.stats,
     fromCache: loaded.fromCache,
     ms: s * 1000 + ns / 1e6,

@@ -1,7 +1,7 @@
 // What a task says, for the locator: its words as the same stemmed subwords the index holds, the
 // identifiers it names (`parseHeader`, snake_case, Foo.bar, backticked code), and the paths and
 // file names it names (src/x.ts, router.go). Each kind weighs differently when files are ranked.
-import { compoundTerm, STOP, stem, subwordForms, subwords } from './tokenize';
+import { compoundTerm, splitSubwords, STOP, stem, subwords } from './tokenize';
 
 export interface QueryTerms {
   /** Stemmed subwords with weights (repeated words count more, up to a point). */
@@ -75,9 +75,8 @@ export function queryTerms(task: string): QueryTerms {
     const raw = m[0].replace(/\(\)$/, '');
     if (looksLikeIdentifier(m[0]) && !paths.has(raw)) identifiers.add(raw);
     for (const part of raw.split('.')) {
-      const subs = subwords(part);
+      const subs = splitSubwords(part, written);
       for (const s of subs) add(s, 1);
-      for (const [s, w] of subwordForms(part)) if (!written.has(s)) written.set(s, w);
       // A plain word that is not a stop word but splits to nothing (e.g. "io") still counts.
       if (subs.length === 0 && part.length >= 2 && !STOP.has(part.toLowerCase())) add(stem(part.toLowerCase()), 1);
     }

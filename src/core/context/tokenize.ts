@@ -51,29 +51,24 @@ export function subwords(ident: string): string[] {
   return out;
 }
 
-/** Each subword's stem with the word as the identifier wrote it (lower-cased), for reasons a person reads. */
-export function subwordForms(ident: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const m of ident.matchAll(SUBWORD)) {
-    const whole = m[0].toLowerCase();
-    const w = whole.replace(/[0-9]+$/, '');
-    if (w.length >= 2 && !STOP.has(w)) out.push([stem(w), w]);
-  }
-  return out;
-}
-
 /**
  * subwords() without its cache, for callers that keep their own (the index's TermDict). A part that
  * ends in digits yields its letters and also the part whole (oauth2 → oauth, oauth2; V2 → v2): the
  * number tells apart what the letters alone cannot (oauth2 from oauth, redshift2 from redshift).
+ * `written`, when given, gets each stem's first form as written (lower-cased: "authent" →
+ * "authentication"), for reasons a person reads.
  */
-export function splitSubwords(ident: string): string[] {
+export function splitSubwords(ident: string, written?: Map<string, string>): string[] {
   const out: string[] = [];
   for (const m of ident.matchAll(SUBWORD)) {
     const whole = m[0].toLowerCase();
     const w = whole.replace(/[0-9]+$/, '');
     if (!w) continue;
-    if (w.length >= 2 && !STOP.has(w)) out.push(stem(w));
+    if (w.length >= 2 && !STOP.has(w)) {
+      const s = stem(w);
+      out.push(s);
+      if (written && !written.has(s)) written.set(s, w);
+    }
     if (w !== whole) out.push(whole);
   }
   return out;

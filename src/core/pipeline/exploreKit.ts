@@ -39,11 +39,13 @@ export type RunLocator = (() => Promise<Located[]>) & { profile?: () => Promise<
 export function runLocator(opts: RunTaskOptions): RunLocator {
   let ranked: Promise<Located[]> | undefined;
   let indexed: Promise<RepoIndex> | undefined;
+  let base: ReturnType<typeof runCodebase> | undefined;
   // The codebase is looked up when first needed, as before: a run that never ranks never asks.
-  const index = (): Promise<RepoIndex> => (indexed ??= runCodebase(opts).codebase.index());
+  const codebase = (): ReturnType<typeof runCodebase> => (base ??= runCodebase(opts));
+  const index = (): Promise<RepoIndex> => (indexed ??= codebase().codebase.index());
   const located = (): Promise<Located[]> =>
     (ranked ??= index()
-      .then((i) => locate(i, rolesTask(opts), { editor: runCodebase(opts).editor, limit: CANDIDATES_SHOWN }))
+      .then((i) => locate(i, rolesTask(opts), { editor: codebase().editor, limit: CANDIDATES_SHOWN }))
       .catch(() => []));
   const profile = (): Promise<WorkspaceProfile | undefined> =>
     index()

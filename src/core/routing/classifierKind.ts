@@ -56,22 +56,31 @@ const DOCS_WORD = /\b(?:docs?|documentation|readme)\b/;
 const STYLE =
   /\b(?:code ?style|styling|indentation|blank lines?|line spacing|pep ?8|style (?:fix\w*|issues?|in|tweaks?)|fix(?:ed|es|ing)? (?:the )?style|updated formatting|formatting$|^formatting)\b/i;
 
+/** The prose around code a fix names, and what may follow it ("typo in …", "links (#12)"). */
+const PROSE =
+  '(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\\w*)' +
+  '(?=$|\\s*[(:#[,.]|\\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\\b)';
+/** The product's own words (UI copy): a typo there is a fix, not docs. */
+const UI_COPY = 'labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?';
+/** ...named nowhere after the prose, to the end of the title. */
+const NO_UI_AFTER = `(?:(?!\\b(?:${UI_COPY})\\b).)*$`;
 /**
  * A fix to the prose around code ("Fixed broken link", "fix comment regarding window size", "Correct
  * typo: ISO1806 to ISO8601", "fixed erroneous code snippet"): docs work. Not a typo in the product's
  * own words (a label, a button, a settings screen: UI copy, a fix), symbolic links, or a product's
  * comments feature ("Fix comment deletion": there the object is followed by what it does).
  */
-const DOCS_FIX =
-  /^(?:\W*\w+(?:\([^)]*\))?!?:\s*)?(?:fix|fixe[sd]|fixing|correct\w*|clarif\w*|reword\w*)\b(?!\s*[:(])(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?|symbolic)\b).)*?\b(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
+const DOCS_FIX = new RegExp(
+  `^(?:\\W*\\w+(?:\\([^)]*\\))?!?:\\s*)?(?:fix|fixe[sd]|fixing|correct\\w*|clarif\\w*|reword\\w*)\\b(?!\\s*[:(])` +
+    `(?:(?!\\b(?:${UI_COPY}|symbolic)\\b).)*?\\b${PROSE}${NO_UI_AFTER}`,
+);
 
 /**
  * A "fix:" prefix standing for the verb, the prose named within its first words ("fix: broken
  * links", "fix: typo in the tutorial"); further off ("fix: enforce tenant scoping on … display
  * links") the prefix is a fix of something else.
  */
-const DOCS_FIX_PREFIX =
-  /^fix(?:\([^)]*\))?!?:\s*(?:\S+\s+){0,2}?(broken links?|dead links?|links?|typos?|code snippets?|snippets?|(?:code )?comments?|spelling|wording|grammar|misspell\w*)(?=$|\s*[(:#[,.]|\s+(?:in|on|for|of|to|about|regarding|from|at|that|which|with|and)\b)(?:(?!\b(?:labels?|buttons?|ui|screens?|settings?|messages?|dialogs?|tabs?|menus?|tooltips?)\b).)*$/;
+const DOCS_FIX_PREFIX = new RegExp(`^fix(?:\\([^)]*\\))?!?:\\s*(?:\\S+\\s+){0,2}?${PROSE}${NO_UI_AFTER}`);
 
 /**
  * A title whose verb is explaining or documenting ("Document how retries work", "Clarify the
@@ -107,16 +116,16 @@ const DOCS_OBJECT =
  */
 export function titleKind(title: string): { kind: TaskKind; rule: string } | undefined {
   const t = title.toLowerCase();
-  const docs = DOCS_FILE.exec(t);
-  if (docs && !DOCS_TOOLING.test(t))
-    return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
-  const prose = DOCS_FIX.exec(t) ?? DOCS_FIX_PREFIX.exec(t);
-  if (prose && !DOCS_TOOLING.test(t)) return { kind: 'docs', rule: `fixes the prose around code (‘${prose[1]}’)` };
-  const object = DOCS_OBJECT.exec(t);
-  if (object && !DOCS_TOOLING.test(t))
-    return { kind: 'docs', rule: `works on the documentation (‘${object[0].trim()}’)` };
-  const verb = DOCS_VERB.exec(t);
-  if (verb && !DOCS_TOOLING.test(t)) return { kind: 'docs', rule: `explains or documents (‘${verb[1]}’)` };
+  // Each docs rule gives way when the work is the tooling around the docs.
+  const docsWork = !DOCS_TOOLING.test(t);
+  const docs = docsWork && DOCS_FILE.exec(t);
+  if (docs) return { kind: 'docs', rule: `names a documentation file (‘${docs[0].replace(/^[^\w.]/, '')}’)` };
+  const prose = docsWork && (DOCS_FIX.exec(t) ?? DOCS_FIX_PREFIX.exec(t));
+  if (prose) return { kind: 'docs', rule: `fixes the prose around code (‘${prose[1]}’)` };
+  const object = docsWork && DOCS_OBJECT.exec(t);
+  if (object) return { kind: 'docs', rule: `works on the documentation (‘${object[0].trim()}’)` };
+  const verb = docsWork && DOCS_VERB.exec(t);
+  if (verb) return { kind: 'docs', rule: `explains or documents (‘${verb[1]}’)` };
   const copy = COPY_FIX.exec(t);
   const where = copy && !DOCS_NAMED.test(t) ? PRODUCT_WORDS.exec(t) : null;
   if (copy && where) return { kind: 'bugfix', rule: `a ${copy[1]} in the product's own words (‘${where[0]}’)` };
