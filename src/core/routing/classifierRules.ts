@@ -81,7 +81,7 @@ export const HIGH_RISK_RULES: readonly RiskRule[] = [
     strong: true,
     risk: 'high',
     pattern: w(
-      'gdpr|right to (?:be forgotten|erasure)|personal data|(?:delete|remove|purge|erase|wipe) (?:a |the |their |your |my |all )?(?:user |customer )?(?:accounts?|users?|data|records)|purge|wipe[sd]?|erase|drop (?:the )?(?:\\w+ ){0,2}(?:tables?|columns?|databases?|collections?|rows)|retention (?:period|policy)|audit logs?|truncate|data loss|los(?:e|es|t|ing) (?:all )?(?:their |the |user )?data|data retention|anonymi[sz]\\w*|backfill\\w*|destroy (?:all )?resources',
+      'gdpr|right to (?:be forgotten|erasure)|personal data|(?:delete|remove|purge|erase|wipe) (?:a |the |their |your |my |all )?(?:user |customer )?(?:accounts?|users?|data|records)|accounts? (?:delete|deletion|removal|closure)|(?:deleting|removing|closing) (?:an |a |the |their |your |my |user )?accounts?|accounts? (?:is|are|was|gets?|has been) (?:deleted|removed|closed)|purge|wipe[sd]?|erase|drop (?:the )?(?:\\w+ ){0,2}(?:tables?|columns?|databases?|collections?|rows)|retention (?:period|policy)|audit logs?|truncate|data loss|los(?:e|es|t|ing) (?:all )?(?:their |the |user )?data|data retention|anonymi[sz]\\w*|backfill\\w*|destroy (?:all )?resources',
     ),
   },
   {

@@ -269,3 +269,18 @@ test('other work with a test added after it is not a tests-only task', () => {
   const c = classify('Issue #833 - prototype migration and add automated migration test');
   assert.notEqual(c.kind, 'test', c.reasons[0]);
 });
+
+test('deleting or closing an account is data deletion however it is worded: high', () => {
+  for (const task of [
+    'Delete recovery keys, recovery codes and security event on account delete',
+    'Add a confirmation dialog before closing your account',
+    'Purge uploaded files when an account is deleted',
+    'Account deletion leaves the avatar behind',
+  ]) {
+    const c = classify(task);
+    assert.equal(c.risk, 'high', `${task}: ${c.reasons[1]}`);
+    assert.match(c.reasons[1]!, /deletes or loses user data ‘/, task);
+  }
+  // A question about it is still a question: the subject is a topic word.
+  assert.equal(classify('Is account deletion supported?').risk, 'low');
+});
