@@ -336,7 +336,7 @@ export function classify(
     });
   const decided = lift ? { risk: lift.risk, why: lift.why, rule: `likely file: ${lift.file.path}` } : fromText;
   const risk = decided.risk;
-  const riskCall = callOf(score.risk, risk, f, decided.rule);
+  const riskCall = callOf('risk', score.risk, risk, f, decided.rule);
   const explained = (call: Call): string =>
     call.features.length ? `: ${call.features.map((x) => x.label).join(', ')}` : '';
   const kindWhy = `${kind} (${kindCall.rule ? 'rule' : pct(kindCall.confidence)})${explained(kindCall)}`;
