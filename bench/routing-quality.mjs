@@ -6,7 +6,7 @@
 // dev figures are not held out; cross-validation by repository, scripts/evalClassifier.ts, is the
 // tuning measure). Beside it, in the same run and on the same texts: a twenty-line keyword
 // baseline (below), the classifier as it was before it was rebuilt (commit 86f9d50) and as round 1
-// of the rebuild shipped it (commit 6b2e36a) and as main had it before the sixth pass (commit f5be909), all
+// of the rebuild shipped it (commit 6b2e36a) and as main had it before the seventh pass (commit f2ed259), all
 // read from git at bench time, so every figure has its comparison. `new` is given each text's
 // workspace profile where test/fixtures/routing/profiles.json has one (as a run is), `newNoProfile`
 // the text alone. The test split is reported whole (`test.*`) and as the original 174 texts of
@@ -26,10 +26,10 @@ const OLD_COMMIT = '86f9d50';
 /** The classifier as round 1 of the rebuild shipped it (merged into main). */
 const ROUND1_COMMIT = '6b2e36a';
 /**
- * The classifier as main had it before the sixth pass of issue 11 (labelling round 5, trained on
- * train+dev, weights as thousandths): the one this pass improves on.
+ * The classifier as main had it before the seventh pass of issue 11 (labelling round 6, a
+ * naive-Bayes term in the kind head): the one this pass improves on.
  */
-const PREVIOUS_COMMIT = 'f5be909';
+const PREVIOUS_COMMIT = 'f2ed259';
 const KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS = ['low', 'medium', 'high'];
 
@@ -219,7 +219,7 @@ export async function run({ root }) {
       round1Note = `unavailable: commit ${ROUND1_COMMIT} is not in this clone (${String(err.message).split('\n')[0]})`;
     }
     let previousCall;
-    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before the sixth pass)`;
+    let previousNote = `the classifier at ${PREVIOUS_COMMIT} (before the seventh pass)`;
     try {
       previousCall = await loadAt(root, work, PREVIOUS_COMMIT);
     } catch (err) {
