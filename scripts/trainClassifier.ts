@@ -67,6 +67,16 @@ export const TRAINING = {
   /** Each text weighs 1 / (texts from its repository)^this: one repository's wording does not dominate. */
   repoPower: 0.5,
   planWithoutHigh: true,
+  /**
+   * The kind head adds this much of a naive-Bayes reading of the same features (centred log
+   * P(feature | kind), class-balanced, repository-weighted counts): a word seen in a handful of
+   * texts, all of one kind, says more than L2 lets logistic regression give it. 10-fold
+   * cross-validation by repository over train+dev: kind 83.9 → 84.7, risk 83.9 → 84.6 (through the
+   * rules that read the kind), high→low 4 → 4; level from 0.03 to 0.07 and smoothing 0.1 to 0.5.
+   */
+  nbKind: 0.05,
+  /** Additive smoothing of those counts. */
+  nbSmoothing: 0.2,
 };
 
 /** Multinomial logistic regression by full-batch Adam: returns [features × classes] weights and biases. */
@@ -125,6 +135,37 @@ function balanced(labels: number[], classes: number): number[] {
   return labels.map((l) => labels.length / (classes * counts[l]!));
 }
 
+/**
+ * Per feature, the centred log-probability of seeing it in a text of each class (multinomial naive
+ * Bayes over presence, counts weighted like the regression's samples). Centring leaves the
+ * prediction as it was and keeps a feature's row summing to zero, like a regression weight.
+ */
+function naiveBayes(
+  rows: number[][],
+  labels: number[],
+  classes: number,
+  features: number,
+  weight: number[],
+): Float64Array {
+  const counts = new Float64Array(features * classes);
+  const totals = new Float64Array(classes);
+  rows.forEach((row, n) => {
+    for (const f of row) counts[f * classes + labels[n]!]! += weight[n]!;
+    totals[labels[n]!]! += row.length * weight[n]!;
+  });
+  const a = TRAINING.nbSmoothing;
+  const out = new Float64Array(features * classes);
+  for (let f = 0; f < features; f++) {
+    let mean = 0;
+    for (let c = 0; c < classes; c++) {
+      out[f * classes + c] = Math.log((counts[f * classes + c]! + a) / (totals[c]! + a * features));
+      mean += out[f * classes + c]! / classes;
+    }
+    for (let c = 0; c < classes; c++) out[f * classes + c]! -= mean;
+  }
+  return out;
+}
+
 const round = (x: number): number => Math.round(x * 1000) / 1000 || 0;
 
 /** Each repository's workspace profile (test/fixtures/routing/profiles.json), when it has one. */
@@ -150,7 +191,10 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string, profil
   const riskY = tasks.map((t) => RISKS.indexOf(t.risk));
   const planY = tasks.map((t) => (t.needs_plan ? 1 : 0));
   const riskW = balanced(riskY, 3).map((x, n) => (riskY[n] === 2 ? x * TRAINING.highRiskWeight : x));
-  const kind = fitSoftmax(rows, kindY, 7, l2, weighted(balanced(kindY, 7)));
+  const kindW = weighted(balanced(kindY, 7));
+  const kind = fitSoftmax(rows, kindY, 7, l2, kindW);
+  const nb = naiveBayes(rows, kindY, 7, vocab.length, kindW);
+  for (let i = 0; i < kind.w.length; i++) kind.w[i]! += TRAINING.nbKind * nb[i]!;
   const risk = fitSoftmax(rows, riskY, 3, l2, weighted(riskW));
   // The plan head is a two-class softmax; its logit is the difference of the two classes.
   // Every high-risk change is planned by rule (classifier.ts), so the head learns only what makes a

@@ -52,6 +52,14 @@ const DIAGNOSTICS_BOOST = 2;
 const SCOPE_WIDE =
   /(?:^|[^a-z])(across the (?:code ?base|repo\w*|project)|everywhere|all files|every file|several (?:modules|packages|files)|multiple (?:modules|packages|services)|whole (?:code ?base|project))(?:$|[^a-z])/i;
 const LARGE_SELECTION_LINES = 300;
+/** Title-opening verbs (stemmed, textFeatures.ts's `v:` feature) that change the product or its configuration. */
+const CHANGE_OPENING = new Set(
+  'update change set bump replace move rename remove delete add fix use make enable disable allow increase reduce switch store rotate drop migrate upgrade configure'.split(
+    ' ',
+  ),
+);
+const opensWithChange = (surface: Map<string, string>): boolean =>
+  [...surface.keys()].some((id) => id.startsWith('v:') && CHANGE_OPENING.has(id.slice(2)));
 const SEVERAL_MODULES = 3;
 
 function topModule(path: string): string {
@@ -192,8 +200,16 @@ function decideTextRisk(x: RiskInput): RiskCall {
   // on cross-validation).
   const modelHigh = x.strong.length ? learned === 'high' : pHigh(x.score) >= RISK_POLICY.modelOnlyHighAt;
   // An unsure docs, tests or question call that names a subject: never low (it may be the work),
-  // but the subject alone does not make it high either (rubric: a topic word never sets the risk).
-  if (LOW_KINDS.has(x.kind) && x.strong.length && !modelHigh && x.confidence >= RISK_POLICY.lowKindReads)
+  // but the subject alone does not make it high either (rubric: a topic word never sets the risk) —
+  // unless the title opens with a verb that changes something ("Update the env var for the
+  // database URL"): then the unsure call is weighed as the change it says it is.
+  if (
+    LOW_KINDS.has(x.kind) &&
+    x.strong.length &&
+    !modelHigh &&
+    x.confidence >= RISK_POLICY.lowKindReads &&
+    !opensWithChange(x.surface)
+  )
     return { risk: 'medium', why: `medium: reads as ${x.kind} work that names ${names}`, rule: names };
   // A feature or a restructuring is never a copy change (none in the labelled set is low), so the
   // model's lean toward low cannot keep a named subject off high there.
@@ -320,7 +336,7 @@ export function classify(
     });
   const decided = lift ? { risk: lift.risk, why: lift.why, rule: `likely file: ${lift.file.path}` } : fromText;
   const risk = decided.risk;
-  const riskCall = callOf(score.risk, risk, f, decided.rule);
+  const riskCall = callOf('risk', score.risk, risk, f, decided.rule);
   const explained = (call: Call): string =>
     call.features.length ? `: ${call.features.map((x) => x.label).join(', ')}` : '';
   const kindWhy = `${kind} (${kindCall.rule ? 'rule' : pct(kindCall.confidence)})${explained(kindCall)}`;

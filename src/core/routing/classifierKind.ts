@@ -200,7 +200,7 @@ export function decideKind(
   // is weighed as a change that may be the work (never low, see classifier.ts). Turning it into a
   // feature ("Add SSO page with auth provider config info") was wrong more often than right
   // (5-fold cross-validation by repository over train+dev).
-  const kindCall = callOf(score, kind, f, rule);
+  const kindCall = callOf('kind', score, kind, f, rule);
   const explicit = explicitFor(kind);
   // A docs, tests-only or question call changes nothing only when it is sure (less sure will do when
   // the title says so); an unsure one is weighed like a change, so a misread kind cannot hide a

@@ -1,5 +1,6 @@
 // The learned half of the local classifier: three small logistic-regression heads (kind, risk,
-// needs-a-plan) over the sparse features of textFeatures.ts, with weights trained by
+// needs-a-plan; the kind head's weights carry a small naive-Bayes term, scripts/trainClassifier.ts's
+// TRAINING.nbKind, and stay one linear model) over the sparse features of textFeatures.ts, trained by
 // `npm run train:classifier` (scripts/trainClassifier.ts) from the labelled real tasks in
 // test/fixtures/routing/train.jsonl and dev.jsonl and shipped as JSON beside this file. Scoring is a few hundred
 // additions; the "why" of a call is the features that pushed the chosen class most.

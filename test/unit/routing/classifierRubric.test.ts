@@ -153,7 +153,7 @@ test('adding something that names a high-risk subject is a change, high', () => 
   assert.match(c.reasons[1]!, /payments \/ billing ‘stripe’/);
 });
 
-test('an unsure docs call that names a subject is medium: never low, and the topic word alone does not make it high', () => {
+test('an unsure docs call that names a subject is medium: never low, and the topic word alone does not make it high (unless the title opens with a change)', () => {
   // The rule on its own, with a hand-made model that leans docs at about a third and has no view on
   // the risk (the shipped model's lean on any one sentence moves with every retraining).
   const zero = (): number[] => new Array<number>(11).fill(0);
@@ -172,6 +172,13 @@ test('an unsure docs call that names a subject is medium: never low, and the top
     assert.equal(c.risk, 'medium', `${task}: ${c.reasons[1]}`);
     assert.match(c.reasons[1]!, /^medium: reads as docs work that names (authentication|payments \/ billing)/);
   }
+  // The same unsure lean on a title that opens by changing something is weighed as the change.
+  model.features['t:update'] = leanDocs;
+  const change = classify('Update the refresh token lifetime', {}, model);
+  assert.equal(change.kind, 'docs', change.reasons[0]);
+  assert.ok(change.calls!.kind.confidence < 0.5);
+  assert.equal(change.risk, 'high', change.reasons[1]);
+  assert.match(change.reasons[1]!, /^high: authentication ‘/);
 });
 
 test('tests that come with other work are not a tests-only task: the other work decides', () => {
