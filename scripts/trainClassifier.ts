@@ -33,7 +33,7 @@ export const WEIGHTS_FILE = join(ROOT, 'src/core/routing/classifierWeights.json'
 const KINDS: TaskKind[] = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS: Risk[] = ['low', 'medium', 'high'];
 
-export function loadSplit(name: 'train' | 'dev' | 'test'): LabelledTask[] {
+export function loadSplit(name: 'train' | 'dev' | 'test' | 'test6'): LabelledTask[] {
   const file = join(ROOT, 'test/fixtures/routing', `${name}.jsonl`);
   return readFileSync(file, 'utf8')
     .split('\n')

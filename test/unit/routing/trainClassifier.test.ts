@@ -12,12 +12,14 @@ test('training on the train and dev splits reproduces the shipped weights byte f
 });
 
 test('the splits share no repository and every text has a source', () => {
-  const splits = (['train', 'dev', 'test'] as const).map((s) => loadSplit(s));
-  const repos = splits.map((rows) => new Set(rows.map((r) => r.repo)));
-  for (let i = 0; i < 3; i++)
-    for (let j = i + 1; j < 3; j++) for (const r of repos[i]!) assert.ok(!repos[j]!.has(r), `${r} is in two splits`);
+  const splits = (['train', 'dev', 'test', 'test6'] as const).map((s) => loadSplit(s));
+  const repos = splits.map((rows) => new Set(rows.map((r) => r.repo.toLowerCase())));
+  for (let i = 0; i < splits.length; i++)
+    for (let j = i + 1; j < splits.length; j++)
+      for (const r of repos[i]!) assert.ok(!repos[j]!.has(r), `${r} is in two splits`);
   const all = splits.flat();
   assert.ok(all.length >= 400, `${all.length} labelled texts`);
+  assert.equal(new Set(all.map((t) => t.id)).size, all.length, 'every id is unique across the splits');
   for (const t of all) {
     assert.match(t.source_url, /^https:\/\/github\.com\//, t.id);
     assert.ok(t.text.trim().length > 0, t.id);
