@@ -7,6 +7,14 @@ import { classify } from '../../../src/core/routing/classifier';
 import { ClassificationSchema } from '../../../src/core/routing/classificationSchema';
 import type { ModelWeights } from '../../../src/core/routing/classifierModel';
 
+/** The task is docs work by the named title rule, and low: docs change no product behaviour. */
+function docsByRule(task: string, rule: RegExp): void {
+  const c = classify(task);
+  assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
+  assert.match(c.calls!.kind.rule ?? '', rule, task);
+  assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
+}
+
 test('a topic word in a question sets no risk: the question is low', () => {
   for (const task of [
     'How does the OAuth login flow handle refresh tokens?',
@@ -119,12 +127,8 @@ test('a documentation file named in the title is docs work, low, whatever the fi
     'Fix type in Migrations.MD',
     'Update docs/auth/OAUTH.md with the new scopes',
     'Fix broken link in README',
-  ]) {
-    const c = classify(task);
-    assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
-    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
-    assert.match(c.calls!.kind.rule ?? '', /names a documentation file/);
-  }
+  ])
+    docsByRule(task, /names a documentation file/);
   // The tooling around a docs file is not docs work: the rule leaves it to the model.
   assert.doesNotMatch(
     classify('chore: improve the `Ecosystem.md` linter to lint all sections').calls!.kind.rule ?? '',
@@ -219,12 +223,8 @@ test('code style alone is a chore; formatting named beside a high-risk subject i
 });
 
 test('a fix to the prose around code is docs work; a typo in the UI copy or a comments feature is not', () => {
-  for (const task of ['Fixed broken link', 'fix comment regarding window size', 'Correct typo: ISO1806 to ISO8601']) {
-    const c = classify(task);
-    assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
-    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
-    assert.match(c.calls!.kind.rule ?? '', /^fixes the prose around code/);
-  }
+  for (const task of ['Fixed broken link', 'fix comment regarding window size', 'Correct typo: ISO1806 to ISO8601'])
+    docsByRule(task, /^fixes the prose around code/);
   assert.notEqual(classify('Fix typo in settings tab label').kind, 'docs');
   assert.notEqual(classify('Fix comment deletion in the review page').kind, 'docs');
 });
@@ -247,12 +247,8 @@ test("a typo in the product's own words is a fix; the docs as the title's object
     'Suggestion: explain the difference between id_token and access_token',
     'Clarify the timeout option',
     'Document how refresh tokens are rotated',
-  ]) {
-    const c = classify(task);
-    assert.equal(c.kind, 'docs', `${task}: ${c.reasons[0]}`);
-    assert.match(c.calls!.kind.rule ?? '', /explains or documents/);
-    assert.equal(c.risk, 'low', `${task}: ${c.reasons[1]}`);
-  }
+  ])
+    docsByRule(task, /explains or documents/);
   // "Document" as a noun is not a docs cue at all: a failing upload is a bug in the product.
   const upload = classify('Document upload fails');
   assert.doesNotMatch(upload.calls!.kind.rule ?? '', /explains or documents/);
