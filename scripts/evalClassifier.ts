@@ -1,10 +1,13 @@
 // Checks classifier choices on the train and dev splits only (never test): trains on train and
 // scores dev, and cross-validates over train+dev in folds split by repository.
-// `node --import tsx scripts/evalClassifier.ts [--cv K] [--errors dev|cv] [--train]`
+// `node --import tsx scripts/evalClassifier.ts [--cv K] [--errors dev|cv] [--train] [--agreement] [--curve]`
+// --agreement: how the blind second labelling (relabel.jsonl) agrees with the stored labels, and
+// how the cross-validated classifier does on the same rows. --curve: cross-validation trained on
+// a quarter, a half, three quarters and all of the training folds' repositories.
 import { createHash } from 'node:crypto';
 import { classify } from '../src/core/routing/classifier';
 import type { ModelWeights } from '../src/core/routing/classifierModel';
-import { loadSplit, trainClassifier, type LabelledTask, type Profiles } from './trainClassifier';
+import { loadRelabel, loadSplit, trainClassifier, type LabelledTask, type Profiles } from './trainClassifier';
 import { loadProfiles } from './workspaceProfiles';
 
 interface Scores {
@@ -20,11 +23,21 @@ interface Scores {
 // --no-profile: train and score as if no repository had a workspace profile.
 const profiles: Profiles = process.argv.includes('--no-profile') ? {} : loadProfiles();
 
-function score(rows: LabelledTask[], model: ModelWeights, errors: LabelledTask[][] | undefined): Scores {
+type Call = Pick<LabelledTask, 'kind' | 'risk' | 'needs_plan'>;
+/** Cross-validated calls by text id, for --agreement. */
+const cvCalls = new Map<string, Call>();
+
+function score(
+  rows: LabelledTask[],
+  model: ModelWeights,
+  errors: LabelledTask[][] | undefined,
+  calls?: Map<string, Call>,
+): Scores {
   const s: Scores = { n: rows.length, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
   const wrong: LabelledTask[] = [];
   for (const t of rows) {
     const c = classify(t.text, { workspace: profiles[t.repo] }, model);
+    calls?.set(t.id, { kind: c.kind, risk: c.risk, needs_plan: c.needsPlan ?? false });
     s.kind += c.kind === t.kind ? 1 : 0;
     s.risk += c.risk === t.risk ? 1 : 0;
     s.plan += c.needsPlan === t.needs_plan ? 1 : 0;
@@ -86,7 +99,7 @@ if (k) {
       profiles,
     );
     const held = all.filter((t) => fold(t.repo) === f);
-    total = add(total, score(held, m, opt('--errors') === 'cv' ? errs : undefined));
+    total = add(total, score(held, m, opt('--errors') === 'cv' ? errs : undefined, cvCalls));
     before = add(
       before,
       score(
@@ -98,6 +111,45 @@ if (k) {
   }
   console.log(show(`cv${k}`, total));
   console.log(show(`cv${k} on rounds before ${latest}`, before));
+}
+if (args.includes('--agreement')) {
+  // The second labeller saw only the rubric and the texts (not these labels, not the classifier).
+  const stored = new Map([...train, ...dev].map((t) => [t.id, t]));
+  const relabel = loadRelabel();
+  const tally = (pairs: Array<[Call, Call]>): string =>
+    (['kind', 'risk', 'needs_plan'] as const)
+      .map((f) => `${f} ${pct(pairs.filter(([a, b]) => a[f] === b[f]).length, pairs.length)}`)
+      .join(' ');
+  const pairs = relabel.map((r) => [r, stored.get(r.id)!] as [Call, Call]);
+  console.log(`second labeller vs stored labels (${pairs.length}): ${tally(pairs)}`);
+  const sure = relabel.filter((r) => !r.unsure).map((r) => [r, stored.get(r.id)!] as [Call, Call]);
+  console.log(`  where the second labeller was sure (${sure.length}): ${tally(sure)}`);
+  if (cvCalls.size) {
+    const cv = relabel.map((r) => [cvCalls.get(r.id)!, stored.get(r.id)!] as [Call, Call]);
+    console.log(`cv${k} classifier vs stored labels on the same rows: ${tally(cv)}`);
+  }
+}
+if (args.includes('--curve')) {
+  // Repositories kept at random (a fixed hash), so a text and its repository's others go together.
+  const all = [...train, ...dev];
+  const folds = k || 10;
+  const hash = (s: string): number => createHash('sha1').update(s).digest()[0]!;
+  for (const share of [0.25, 0.5, 0.75, 1]) {
+    let total: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+    for (let f = 0; f < folds; f++) {
+      const kept = all.filter((t) => hash(t.repo) % folds !== f && hash(`share ${t.repo}`) < share * 256);
+      const m = trainClassifier(kept, 'cv', profiles);
+      total = add(
+        total,
+        score(
+          all.filter((t) => hash(t.repo) % folds === f),
+          m,
+          undefined,
+        ),
+      );
+    }
+    console.log(show(`cv${folds}, ${share * 100}% of the training repositories`, total));
+  }
 }
 for (const list of errs)
   for (const t of list) console.log(`${t.kind}/${t.risk}/${t.needs_plan}  ${t.id}\n    ${t.text}`);

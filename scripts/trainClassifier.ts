@@ -33,6 +33,23 @@ export const WEIGHTS_FILE = join(ROOT, 'src/core/routing/classifierWeights.json'
 const KINDS: TaskKind[] = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
 const RISKS: Risk[] = ['low', 'medium', 'high'];
 
+/** A second labeller's labels for some train and dev texts, given blind (relabel.jsonl). */
+export interface Relabel {
+  id: string;
+  kind: TaskKind;
+  risk: Risk;
+  needs_plan: boolean;
+  unsure: boolean;
+  why: string;
+}
+
+export function loadRelabel(): Relabel[] {
+  return readFileSync(join(ROOT, 'test/fixtures/routing/relabel.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Relabel);
+}
+
 export function loadSplit(name: 'train' | 'dev' | 'test' | 'test6'): LabelledTask[] {
   const file = join(ROOT, 'test/fixtures/routing', `${name}.jsonl`);
   return readFileSync(file, 'utf8')
