@@ -67,6 +67,7 @@ const actions: Actions = {
   cancel: () => report(channel.request('run/cancel', {})),
   revealFinding: (findingId) => report(channel.request('finding/reveal', { findingId })),
   openLink: (href) => report(channel.request('link/open', { href })),
+  reroute: () => report(channel.request('run/reroute', {})),
   selectStage: (stage: PanelStage) => {
     if (!run) return;
     selected = Math.max(
@@ -111,7 +112,7 @@ function render(): void {
       sections.tabs,
     );
   clearStaleStatus();
-  sections.header.replaceChildren(renderHeader(run));
+  sections.header.replaceChildren(renderHeader(run, actions));
   sections.strip.replaceChildren(renderStrip(run, actions));
   sections.actions.replaceChildren(renderActions(run, actions));
   const answer = renderAnswer(run, actions);

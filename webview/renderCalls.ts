@@ -4,6 +4,9 @@
 import type { CallView, RunView } from '../src/protocol/panelProtocol';
 import { h } from './dom';
 
+/** The rule a call carries when the person set it (core/routing/personCalls.ts). */
+const SET_BY_YOU = 'set by you';
+
 const pct = (p: number): string => `${Math.round(p * 100)}%`;
 
 function call(name: string, c: CallView): HTMLElement {
@@ -12,7 +15,7 @@ function call(name: string, c: CallView): HTMLElement {
     { class: 'call' },
     `${name} `,
     h('strong', {}, c.label),
-    ` ${c.rule ? `by rule (${c.rule})` : pct(c.confidence)}`,
+    ` ${c.rule === SET_BY_YOU ? `(${SET_BY_YOU})` : c.rule ? `by rule (${c.rule})` : pct(c.confidence)}`,
     c.features.length ? ` — ${c.features.join(', ')}` : '',
   );
 }
@@ -25,9 +28,24 @@ function leaning(c: CallView): string {
     : `leaned ${c.label} (${pct(c.confidence)}) over ${c.runnerUp.label} (${pct(c.runnerUp.p)})`;
 }
 
-export function renderCalls(run: RunView): HTMLElement[] {
+export function renderCalls(run: RunView, reroute?: () => void): HTMLElement[] {
   const calls = run.calls;
   if (!calls) return [];
+  // Wrong kind or risk? The person says which, and the task is routed again.
+  let again: HTMLElement | undefined;
+  if (reroute) {
+    again = h(
+      'vscode-button',
+      {
+        secondary: true,
+        class: 'reroute',
+        'data-testid': 'reroute',
+        title: 'Set the kind and the risk yourself and route the task again',
+      },
+      'Route again as…',
+    );
+    again.addEventListener('click', reroute);
+  }
   const out = [
     h(
       'p',
@@ -35,6 +53,7 @@ export function renderCalls(run: RunView): HTMLElement[] {
       call('kind', calls.kind),
       ' · ',
       call('risk', calls.risk),
+      ...(again ? [' ', again] : []),
     ),
   ];
   const unsure = (['kind', 'risk'] as const).filter((k) => calls[k].uncertain);

@@ -34,9 +34,11 @@ export interface Actions {
   revealFinding(id: string): void;
   selectStage(stage: PanelStage): void;
   openLink(href: string): void;
+  /** "Route again as…": correct the kind and risk and route the task again. */
+  reroute(): void;
 }
 
-export function renderHeader(run: RunView): HTMLElement {
+export function renderHeader(run: RunView, actions?: Pick<Actions, 'reroute'>): HTMLElement {
   const badges = h(
     'div',
     { class: 'badges' },
@@ -64,7 +66,7 @@ export function renderHeader(run: RunView): HTMLElement {
     {},
     h('h1', { class: 'task' }, run.task),
     badges,
-    ...renderCalls(run),
+    ...renderCalls(run, actions?.reroute),
     signals,
     cost,
     run.reasons.length

@@ -15,13 +15,14 @@ import { looksSecret } from '../core/paths/secretPaths';
 import { renderLocated } from './locate';
 import { LIKELY_FILES_SCREENED, residencyPaths } from '../core/residency/residencyPaths';
 import { filesUnderRoot } from './filesUnderRoot';
-import { verbArgs, verbPolicy, verbTask } from './verbArgs';
+import { PERSON_CALLS_HELP, PERSON_CALLS_OPTIONS, verbArgs, verbPersonCalls, verbPolicy, verbTask } from './verbArgs';
+import { withPersonCalls } from '../core/routing/personCalls';
 import { EXIT, type VerbIo } from './verbIo';
 
 /** How many likely files `explain` shows. */
 const EXPLAIN_FILES = 3;
 
-export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys]
+export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root DIR] [--file PATH]... [--assume-keys] [--kind KIND] [--risk RISK]
   Classifies the task and prints which stages run, which model owns each and why.
   --json         print the RoutingDecision as JSON (kind, risk, confidence, features, signals, stages, gates, …)
   --root DIR     workspace whose .switchyard/routing.json applies (default: current directory)
@@ -29,6 +30,7 @@ export const EXPLAIN_HELP = `usage: switchyard explain "TASK" [--json] [--root D
   --assume-keys  decide as if every model's API key were set (the default when none is set)
   --no-locate    do not rank the files the task likely touches (the local index of --root);
                  the task is then classified without the workspace's shape as well
+${PERSON_CALLS_HELP}
 exit codes: 0 explained, 2 usage error, 3 invalid policy`;
 
 export async function runExplain(args: string[], io: VerbIo): Promise<number> {
@@ -43,10 +45,13 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
       'assume-keys': { type: 'boolean', default: false },
       'no-locate': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      ...PERSON_CALLS_OPTIONS,
       help: { type: 'boolean', default: false },
     },
   });
   if (typeof parsed === 'number') return parsed;
+  const person = verbPersonCalls(verb, parsed.values);
+  if (typeof person === 'number') return person;
   const task = verbTask(verb, parsed.positionals);
   if (typeof task === 'number') return task;
   const root = resolve(io.cwd, parsed.values.root ?? '.');
@@ -83,11 +88,14 @@ export async function runExplain(args: string[], io: VerbIo): Promise<number> {
   const likely = located?.files ?? [];
   // As in a run, the first likely file weighs in the risk (a guess: one step at most), and the
   // workspace's shape (a documentation site…) weighs in the kind.
-  const classification = classify(task, {
-    filePaths: files,
-    likelyPaths: likely.slice(0, 1).map((f) => f.path),
-    workspace: located && workspaceProfile(located.paths()),
-  });
+  const classification = withPersonCalls(
+    classify(task, {
+      filePaths: files,
+      likelyPaths: likely.slice(0, 1).map((f) => f.path),
+      workspace: located && workspaceProfile(located.paths()),
+    }),
+    person,
+  );
   // Rules scoped to paths weigh the likely files too, as in a run (see decide.ts).
   const decision = decide(classification, policy, availability, {
     task,

@@ -18,7 +18,7 @@ import { scrubSecrets } from '../core/providers/scrub';
 import { reviewDiff } from '../core/pipeline/reviewDiff';
 import { SeveritySchema, type Severity } from '../core/review/reviewSchema';
 import { reviewToSarif } from '../core/review/sarif';
-import { formatReview } from './route';
+import { formatReview } from './reviewText';
 import { policyKeyValues } from './policyForCli';
 import { verbArgs, verbPolicy } from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';

@@ -16,20 +16,27 @@ import { envBaseUrl, envKeySource, keyEnvNames } from '../core/providers/keys';
 import { scrubSecrets } from '../core/providers/scrub';
 import { resolveAvailability } from '../core/routing/availability';
 import { explainDecision } from '../core/routing/explainDecision';
-import type { Review } from '../core/review/reviewSchema';
 import { defaultApprovalsPath, FileApprovalStore } from '../core/verify/fileApprovalStore';
 import { describeRun } from '../core/verify/verifyApproval';
 import { runVerifyStage } from '../core/verify/verifyStage';
 import { allowUnsandboxed } from './verifyOptIn';
+import { formatReview } from './reviewText';
 import { agentHostForCli } from './agentHostForCli';
 import { filesUnderRoot } from './filesUnderRoot';
 import { policyKeyValues, unvettedWorkspaceModels } from './policyForCli';
 import { TELEMETRY_HELP, TELEMETRY_OPTIONS, telemetryForCli } from './telemetryForCli';
-import { verbArgs, verbLoadedPolicy, verbTask } from './verbArgs';
+import {
+  PERSON_CALLS_HELP,
+  PERSON_CALLS_OPTIONS,
+  verbArgs,
+  verbLoadedPolicy,
+  verbPersonCalls,
+  verbTask,
+} from './verbArgs';
 import { EXIT, type VerbIo } from './verbIo';
 
 export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [--file PATH]... [--ledger FILE] [--no-ledger] [--json] [--no-verify] [--verify-unsandboxed]
-                        [--otlp-endpoint URL] [--otlp-capture-content] [--no-telemetry]
+                        [--kind KIND] [--risk RISK] [--otlp-endpoint URL] [--otlp-capture-content] [--no-telemetry]
   Routes the task through the stages its decision names (see "switchyard explain"), with the models
   of .switchyard/routing.json (or the built-in policy) and keys from the environment
   (OPENAI_API_KEY, ANTHROPIC_API_KEY, …; OPENAI_BASE_URL / ANTHROPIC_BASE_URL override endpoints).
@@ -47,7 +54,7 @@ export const ROUTE_HELP = `usage: switchyard route "TASK" [--root DIR] [--yes] [
   --verify-unsandboxed
                  on a machine without the sandbox (bubblewrap), run the verify command anyway, in a copy
                  but unconfined (also SWITCHYARD_VERIFY_UNSANDBOXED=1); without it, the command is not run there
-${TELEMETRY_HELP}
+${PERSON_CALLS_HELP}\n${TELEMETRY_HELP}
 exit codes: 0 applied or answered, 1 rejected (by the review, at a gate, edits that did not resolve, or a
             file that changed before it could be written; nothing written), 2 usage error, 3 a provider or
             configuration error (invalid policy, no model, budget), 70 an internal error (a bug: the message
@@ -138,19 +145,6 @@ function progress(io: VerbIo, said: SaidOnce): (e: PipelineEvent) => void {
   };
 }
 
-export function formatReview(review: Review, reviewer?: string): string {
-  const lines = [
-    `Review${reviewer ? ` by ${reviewer}` : ''}: ${review.verdict.toUpperCase()}${review.summary ? ` — ${review.summary}` : ''}`,
-  ];
-  for (const f of review.findings) {
-    lines.push(
-      `  [${f.severity}] ${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''} ${f.message}`,
-    );
-    if (f.suggestion) lines.push(...f.suggestion.split('\n').map((l) => `      | ${l}`));
-  }
-  return lines.join('\n');
-}
-
 export async function runRoute(args: string[], io: VerbIo): Promise<number> {
   const verb = { name: 'route', help: ROUTE_HELP, io };
   const parsed = verbArgs(verb, {
@@ -165,12 +159,15 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
       json: { type: 'boolean', default: false },
       'no-verify': { type: 'boolean', default: false },
       'verify-unsandboxed': { type: 'boolean', default: false },
+      ...PERSON_CALLS_OPTIONS,
       ...TELEMETRY_OPTIONS,
       help: { type: 'boolean', default: false },
     },
   });
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
+  const personCalls = verbPersonCalls(verb, v);
+  if (typeof personCalls === 'number') return personCalls;
   const task = verbTask(verb, parsed.positionals);
   if (typeof task === 'number') return task;
   const root = resolve(io.cwd, v.root ?? '.');
@@ -204,6 +201,7 @@ export async function runRoute(args: string[], io: VerbIo): Promise<number> {
     result = await runTask({
       task,
       context: { filePaths: given.paths },
+      personCalls,
       policy,
       availability,
       providerFor: async (spec) =>

@@ -68,3 +68,38 @@ export async function verbLoadedPolicy(verb: Verb, root: string): Promise<CliPol
     return EXIT.config;
   }
 }
+
+const KIND_VALUES = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'] as const;
+const RISK_VALUES = ['low', 'medium', 'high'] as const;
+
+/** The options `--kind` and `--risk`, for a verb's parseArgs config. */
+export const PERSON_CALLS_OPTIONS = { kind: { type: 'string' }, risk: { type: 'string' } } as const;
+
+/** What `--kind` and `--risk` add to a verb's help. */
+export const PERSON_CALLS_HELP = `  --kind KIND    route as this kind of work, whatever the classifier says
+                 (${KIND_VALUES.join(', ')}); the classifier's call stays in the reasons
+  --risk RISK    route at this risk (${RISK_VALUES.join(', ')}), whatever the classifier says`;
+
+/** --kind and --risk: the person's calls over the classifier's, or the usage error's exit code. */
+export function verbPersonCalls(
+  verb: Verb,
+  values: { kind?: string; risk?: string },
+): { kind?: (typeof KIND_VALUES)[number]; risk?: (typeof RISK_VALUES)[number] } | number {
+  const pick = <T extends string>(
+    name: string,
+    value: string | undefined,
+    allowed: readonly T[],
+  ): T | null | undefined => {
+    if (value === undefined) return undefined;
+    const v = value.trim().toLowerCase();
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    verb.io.err(
+      `switchyard ${verb.name}: --${name} must be one of ${allowed.join(', ')}, not "${value}"\n${verb.help}`,
+    );
+    return null;
+  };
+  const kind = pick('kind', values.kind, KIND_VALUES);
+  const risk = pick('risk', values.risk, RISK_VALUES);
+  if (kind === null || risk === null) return EXIT.usage;
+  return { kind, risk };
+}

@@ -194,6 +194,8 @@ export const WebviewRequests = {
   'change/sendBack': [z.object({}), z.object({ sent: z.boolean(), message: text })],
   'keys/set': [z.object({}), z.object({ stored: z.boolean() })],
   'stage/rerun': [z.object({ stage: PanelStageSchema }), z.object({ started: z.boolean() })],
+  /** "Route again as…": the host asks the person for the kind and risk, then routes the task again. */
+  'run/reroute': [z.object({}), z.object({ started: z.boolean() })],
   /** A link in a rendered answer: the host opens it (http, https or mailto only, VS Code asks first). */
   'link/open': [z.object({ href: z.string().max(2000) }), z.object({ opened: z.boolean() })],
 } as const;

@@ -10,6 +10,7 @@ export const Commands = {
   openPanel: 'switchyard.openPanel',
   cancelRun: 'switchyard.cancelRun',
   rerunStage: 'switchyard.rerunStage',
+  rerouteAs: 'switchyard.rerouteAs',
   openDiff: 'switchyard.openDiff',
   applyChange: 'switchyard.applyChange',
   rejectChange: 'switchyard.rejectChange',

@@ -6,6 +6,7 @@ import { Commands, type CommandId } from './commandIds';
 import { markBenchmark } from './commands/markBenchmark';
 import { openPolicy } from './commands/openPolicy';
 import { rerunStage } from './commands/rerunStage';
+import { rerouteAs } from './commands/rerouteAs';
 import { reviewRouting } from './commands/reviewRouting';
 import { routeTask, routeTaskForFile } from './commands/routeTask';
 import {
@@ -34,6 +35,7 @@ const COMMANDS: Record<CommandId, Command> = {
   [Commands.openPanel]: openPanel,
   [Commands.cancelRun]: cancel,
   [Commands.rerunStage]: rerunStage,
+  [Commands.rerouteAs]: rerouteAs,
   [Commands.openDiff]: openDiffCommand,
   [Commands.applyChange]: applyCommand,
   [Commands.rejectChange]: rejectCommand,

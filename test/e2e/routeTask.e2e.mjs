@@ -95,3 +95,23 @@ test('with no key stored, Switchyard says so once: the panel’s message and its
   await screenshot(page, 'route-task-6-set-key-from-panel');
   await page.keyboard.press('Escape');
 });
+
+test('"Route again as…" beside the calls asks for the kind and the risk, then routes the same task by them', async () => {
+  const page = wb.page;
+  const panel = await frameForWebview(page, 'Switchyard routing');
+  assert.match(await panel.locator('[data-testid="classifier-calls"]').innerText(), /kind bugfix .* risk medium/);
+  await panel.locator('[data-testid="reroute"]').click();
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await screenshot(page, 'route-task-7-route-again-kind');
+  await page.keyboard.type('feature');
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'how risky' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type('high');
+  await page.keyboard.press('Enter');
+  const calls = panel.locator('[data-testid="classifier-calls"]', { hasText: 'set by you' });
+  await calls.waitFor({ timeout: 20_000 });
+  assert.match(await calls.innerText(), /kind feature \(set by you\) · risk high \(set by you\)/);
+  await panel.getByText(TASK).first().waitFor({ timeout: 5_000 });
+  await screenshot(page, 'route-task-8-routed-again');
+});

@@ -240,4 +240,35 @@ suite('acting on review findings', () => {
     assert.ok(third.decision.isOpen, 'the reused change is at the gate, ready to apply');
     await vscode.commands.executeCommand('switchyard.rejectChange');
   });
+
+  test('"Route again as…" routes the same task by the person’s kind and risk: the stages follow, and the calls say who set them', async function () {
+    this.timeout(90_000);
+    const { svc, run } = await routeToDecision();
+    assert.notEqual(run.model.view.risk, 'high', 'the cart fix is not routed as high risk on its own');
+    // The same calls as the run's: nothing to change, no run started.
+    const view = run.model.view;
+    assert.equal(
+      await vscode.commands.executeCommand('switchyard.rerouteAs', { kind: view.kind, risk: view.risk }),
+      undefined,
+    );
+    assert.equal(svc.runs.current, run);
+    server().reset();
+    server().setHandler(cartTeam());
+    const done = vscode.commands.executeCommand('switchyard.rerouteAs', { kind: 'bugfix', risk: 'high' });
+    const again = await newRunAtDecision(run.runId, 90_000);
+    assert.equal(again.model.view.task, TASK, 'the same task');
+    assert.equal(again.model.view.kind, 'bugfix');
+    assert.equal(again.model.view.risk, 'high');
+    assert.equal(again.model.view.calls?.risk.rule, 'set by you');
+    assert.equal(again.model.view.calls?.risk.label, 'high');
+    const stages = again.model.view.stages.map((s) => s.stage);
+    assert.ok(stages.includes('scout') && stages.includes('architect'), stages.join(', '));
+    assert.ok(
+      server().requests.some((r) => r.system.includes('You are the architect')),
+      'the high-risk route plans first',
+    );
+    assert.equal(run.model.finished, true, 'the replaced run ended');
+    await vscode.commands.executeCommand('switchyard.rejectChange');
+    await done;
+  });
 });

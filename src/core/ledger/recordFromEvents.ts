@@ -3,6 +3,8 @@
 import type { Stage } from '../config/policySchema';
 import type { PipelineEvent } from '../stage/events';
 import type { RejectedAlternative, RoutingDecision } from '../routing/decisionSchema';
+import type { Classification } from '../routing/classificationSchema';
+import { SET_BY_YOU } from '../routing/personCalls';
 import { RUN_RECORD_VERSION, type RunRecord } from './runRecordSchema';
 
 export class RunRecorder {
@@ -108,6 +110,7 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
     task: d.task,
     kind: d.kind,
     risk: d.risk,
+    ...personSet(d.classification),
     signals: d.classification.signals,
     decision: {
       stages: d.stages.map((s) => ({
@@ -159,4 +162,10 @@ function residencyOf(d: RoutingDecision, events: readonly PipelineEvent[]): RunR
     })),
     excluded,
   };
+}
+
+/** Which calls the person set, when they set any (see core/routing/personCalls). */
+function personSet(c: Classification): { setByPerson?: Array<'kind' | 'risk'> } {
+  const set = (['kind', 'risk'] as const).filter((head) => c.calls?.[head].rule === SET_BY_YOU);
+  return set.length ? { setByPerson: set } : {};
 }

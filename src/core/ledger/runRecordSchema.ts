@@ -16,6 +16,8 @@ export const RunRecordSchema = z.object({
   task: z.string(),
   kind: TaskKindSchema,
   risk: RiskSchema,
+  /** The calls the person set over the classifier's ("Route again as…", `--kind`/`--risk`). */
+  setByPerson: z.array(z.enum(['kind', 'risk'])).optional(),
   signals: z.array(z.string()),
   decision: z.object({
     stages: z.array(

@@ -7,6 +7,7 @@ import { decide } from '../routing/decide';
 import type { RoutingDecision } from '../routing/decisionSchema';
 import { costOf } from '../routing/estimate';
 import { classifyWithModel } from '../routing/modelClassifier';
+import { withPersonCalls } from '../routing/personCalls';
 import { residencyPaths } from '../residency/residencyPaths';
 import { residencyViolations } from '../residency/residencyRules';
 import { likelyFilesForResidency } from './exploreKit';
@@ -26,8 +27,12 @@ export async function decideStep(base: RunBase): Promise<RoutingDecision> {
   const notes: string[] = [];
   const id = policy.classifier.model;
   // A configured model refines only the calls the local classifier was unsure of: a confident
-  // local call costs nothing and waits for no one.
-  const unsure = local.calls ? local.calls.kind.uncertain || local.calls.risk.uncertain : true;
+  // local call costs nothing and waits for no one. A call the person made is settled.
+  const person = opts.personCalls ?? {};
+  const unsure = local.calls
+    ? (local.calls.kind.uncertain && person.kind === undefined) ||
+      (local.calls.risk.uncertain && person.risk === undefined)
+    : person.kind === undefined || person.risk === undefined;
   const spec = id && unsure ? policy.models.find((m) => m.id === id) : undefined;
   const files = await residencyPaths(opts.root, contextPaths);
   // Rules scoped to paths also weigh the files the locator ranks for the task (see decide.ts): the
@@ -60,13 +65,14 @@ export async function decideStep(base: RunBase): Promise<RoutingDecision> {
       }
     }
   }
+  classification = withPersonCalls(classification, opts.personCalls);
   const d = decide(classification, policy, opts.availability, {
     task: opts.task,
     knownFiles: contextPaths.length,
     files,
     likelyFiles,
     priceLookup: opts.priceLookup,
-    localClassification: classification === local ? undefined : local,
+    localClassification: classification.source === 'model' ? local : undefined,
   });
   return { ...d, warnings: [...d.warnings, ...notes] };
 }

@@ -19,6 +19,7 @@ import type { StageRetryInfo } from '../stage/runContext';
 import type { WorkspaceReader } from './workspaceReader';
 import type { Codebase } from '../context/codebase';
 import type { EditorContext } from '../context/locate';
+import type { PersonCalls } from '../routing/personCalls';
 import type { AgentHost } from '../agents/agentTypes';
 
 export interface GateRequest {
@@ -50,6 +51,12 @@ export interface RunTaskOptions {
    */
   attachedContext?: string;
   context?: TaskContext;
+  /**
+   * The kind and risk the person set ("route again as…", `route --kind/--risk`): they replace the
+   * classifier's calls, which stay in the reasons. A call the person made is not sent to the
+   * classifier model.
+   */
+  personCalls?: PersonCalls;
   policy: RoutingPolicy;
   availability: ModelAvailability;
   providerFor(spec: ModelSpec): Provider | Promise<Provider>;

@@ -3,6 +3,7 @@
 // refined the kind, the local calls are still what is shown, with the model named beside them.
 import type { Call } from '../../core/routing/classificationSchema';
 import type { RoutingDecision } from '../../core/routing/decisionSchema';
+import { shownCalls } from '../../core/routing/personCalls';
 import type { CallView, RunView } from '../../protocol/panelProtocol';
 
 function callView(label: string, call: Call): CallView {
@@ -18,11 +19,13 @@ function callView(label: string, call: Call): CallView {
 
 export function callsView(d: RoutingDecision): RunView['calls'] {
   const local = d.localClassification ?? d.classification;
-  if (!local.calls) return undefined;
-  const refinedBy = d.localClassification ? /^(\S+) said/.exec(d.classification.reasons[0] ?? '')?.[1] : undefined;
+  const shown = shownCalls(d.classification, local);
+  if (!shown) return undefined;
+  const modelSaid = d.classification.reasons.find((r) => / said \S+\/\S+; the local classifier said /.test(r));
+  const refinedBy = d.localClassification && modelSaid ? /^(\S+) said/.exec(modelSaid)?.[1] : undefined;
   return {
-    kind: callView(local.kind, local.calls.kind),
-    risk: callView(local.risk, local.calls.risk),
+    kind: callView(...shown.kind),
+    risk: callView(...shown.risk),
     refinedBy,
   };
 }

@@ -158,6 +158,9 @@ export function panelHandlers(svc: Services): PanelRequestHandlers {
     },
     'keys/set': async () => ({ stored: Boolean(await vscode.commands.executeCommand(Commands.setApiKey)) }),
     'link/open': async ({ href }) => ({ opened: await openLink(href) }),
+    'run/reroute': async () => ({
+      started: Boolean(await vscode.commands.executeCommand(Commands.rerouteAs)),
+    }),
     'stage/rerun': async ({ stage }) => ({
       started: Boolean(await vscode.commands.executeCommand(Commands.rerunStage, stage)),
     }),

@@ -27,6 +27,8 @@ export interface StartRunOptions {
   stageOverride?: Partial<Record<Stage, string[]>>;
   /** Findings and plan of an earlier run of the same task, used instead of running those stages again. */
   reuse?: RunTaskOptions['reuse'];
+  /** The kind and risk the person set for this run ("Route again as…"), over the classifier's. */
+  personCalls?: RunTaskOptions['personCalls'];
   /** Show the diff and threads as soon as the person's decision is needed (default true). */
   openDiffOnGate?: boolean;
 }
@@ -167,6 +169,7 @@ export async function startRun(svc: Services, opts: StartRunOptions): Promise<Ru
           task: opts.task,
           attachedContext: selectionBlock(opts.editor),
           context: opts.editor.context,
+          personCalls: opts.personCalls,
           policy,
           availability: availabilityFrom(readiness),
           providerFor,

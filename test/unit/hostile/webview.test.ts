@@ -240,9 +240,10 @@ test('model output, task text and review findings carrying <script>, onerror= an
       revealFinding() {},
       selectStage() {},
       openLink() {},
+      reroute() {},
     };
     const roots = [
-      renderHeader(run),
+      renderHeader(run, noop),
       renderStrip(run, noop),
       renderTabs(run, streams, 0),
       renderReview(run, noop),

@@ -7,9 +7,10 @@ import { RoutingPolicySchema } from '../../../src/core/config/policySchema';
 import { classify } from '../../../src/core/routing/classifier';
 import { decide } from '../../../src/core/routing/decide';
 import { RunViewSchema } from '../../../src/protocol/panelProtocol';
+import { withPersonCalls } from '../../../src/core/routing/personCalls';
 import { callsView } from '../../../src/vscode/runs/callsView';
 import { renderCalls } from '../../../webview/renderCalls';
-import { installFakeDom, type FakeElement } from '../hostile/fakeDom';
+import { FakeElement, installFakeDom } from '../hostile/fakeDom';
 
 const policy = RoutingPolicySchema.parse({});
 
@@ -39,4 +40,41 @@ test('an unsure call says which way it leaned and that no model refined it', () 
     text.get('classifier-uncertain-kind') ?? '',
     /^Uncertain kind: leaned \w+ \(\d+%\) over \w+ \(\d+%\)\. No classifier model is set to refine it/,
   );
+});
+
+test('the person’s calls read as set by them, and the header offers to route again as something else', () => {
+  const task = 'Add a retry to the upload client';
+  const local = classify(task);
+  const d = decide(withPersonCalls(local, { kind: 'bugfix', risk: 'high' }), policy, undefined, {
+    task,
+    knownFiles: 1,
+  });
+  const view = RunViewSchema.parse({ runId: 'r1', task, state: 'running', stages: [], calls: callsView(d) });
+  const restore = installFakeDom();
+  try {
+    let asked = 0;
+    const els = renderCalls(view, () => asked++) as unknown as FakeElement[];
+    const calls = els.find((e) => e.attributes.get('data-testid') === 'classifier-calls')!;
+    assert.match(calls.textContent, /^kind bugfix \(set by you\) · risk high \(set by you\)/);
+    const button = calls.childNodes.find(
+      (c): c is FakeElement => c instanceof FakeElement && c.attributes.get('data-testid') === 'reroute',
+    );
+    assert.ok(button, 'a Route again as… button');
+    assert.equal(button.tagName, 'vscode-button');
+    assert.equal(button.textContent, 'Route again as…');
+    assert.deepEqual(button.listeners, ['click']);
+    assert.equal(asked, 0, 'nothing happens until it is pressed');
+    // No call is unsure once the person made it.
+    assert.equal(els.length, 1);
+  } finally {
+    restore();
+  }
+  // Without a handler (a view that cannot act), no button.
+  const restore2 = installFakeDom();
+  try {
+    const els = renderCalls(view) as unknown as FakeElement[];
+    assert.doesNotMatch(els[0]!.textContent, /Route again/);
+  } finally {
+    restore2();
+  }
 });
