@@ -84,13 +84,17 @@ console.log(`features ${Object.keys(model.features).length}, ${(JSON.stringify(m
 if (args.includes('--train')) console.log(show('train', score(train, model, undefined)));
 console.log(show('dev', score(dev, model, opt('--errors') === 'dev' ? errs : undefined)));
 const k = Number(opt('--cv') ?? 0);
+const all = [...train, ...dev];
+/** A fixed hash of a string, 0–255: which fold a repository is in, and whether --curve keeps it. */
+const hash = (s: string): number => createHash('sha1').update(s).digest()[0]!;
+const ZERO: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+/** The --cv scores, which --curve's 100% row would otherwise compute again. */
+let cvTotal: Scores | undefined;
 if (k) {
-  const all = [...train, ...dev];
-  const fold = (repo: string): number => createHash('sha1').update(repo).digest()[0]! % k;
-  const zero: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
-  let total = zero;
+  const fold = (repo: string): number => hash(repo) % k;
+  let total = ZERO;
   // The texts every earlier round had, so the rounds' figures compare.
-  let before = zero;
+  let before = ZERO;
   const latest = Math.max(...all.map((t) => t.round ?? 1));
   for (let f = 0; f < k; f++) {
     const m = trainClassifier(
@@ -110,6 +114,7 @@ if (k) {
     );
   }
   console.log(show(`cv${k}`, total));
+  cvTotal = total;
   console.log(show(`cv${k} on rounds before ${latest}`, before));
 }
 if (args.includes('--agreement')) {
@@ -131,11 +136,13 @@ if (args.includes('--agreement')) {
 }
 if (args.includes('--curve')) {
   // Repositories kept at random (a fixed hash), so a text and its repository's others go together.
-  const all = [...train, ...dev];
   const folds = k || 10;
-  const hash = (s: string): number => createHash('sha1').update(s).digest()[0]!;
   for (const share of [0.25, 0.5, 0.75, 1]) {
-    let total: Scores = { n: 0, kind: 0, risk: 0, plan: 0, highLow: 0, lowHigh: 0, low: 0 };
+    let total = ZERO;
+    if (share === 1 && cvTotal) {
+      console.log(show(`cv${folds}, 100% of the training repositories`, cvTotal));
+      continue;
+    }
     for (let f = 0; f < folds; f++) {
       const kept = all.filter((t) => hash(t.repo) % folds !== f && hash(`share ${t.repo}`) < share * 256);
       const m = trainClassifier(kept, 'cv', profiles);

@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Risk, TaskKind } from '../src/core/config/policySchema';
+import { RISKS, TASK_KINDS } from '../src/core/config/stages';
 import { weightsFile, type ModelWeights } from '../src/core/routing/classifierModel';
 import { taskFeatures } from '../src/core/routing/textFeatures';
 import { withProfile, type WorkspaceProfile } from '../src/core/routing/workspaceProfile';
@@ -30,8 +31,6 @@ export interface LabelledTask {
 
 const ROOT = join(__dirname, '..');
 export const WEIGHTS_FILE = join(ROOT, 'src/core/routing/classifierWeights.json');
-const KINDS: TaskKind[] = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'];
-const RISKS: Risk[] = ['low', 'medium', 'high'];
 
 /** A second labeller's labels for some train and dev texts, given blind (relabel.jsonl). */
 export interface Relabel {
@@ -204,7 +203,7 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string, profil
   for (const t of tasks) perRepo.set(t.repo, (perRepo.get(t.repo) ?? 0) + 1);
   const repoW = tasks.map((t) => perRepo.get(t.repo)! ** -TRAINING.repoPower);
   const weighted = (w: number[]): number[] => w.map((x, n) => x * repoW[n]!);
-  const kindY = tasks.map((t) => KINDS.indexOf(t.kind));
+  const kindY = tasks.map((t) => TASK_KINDS.indexOf(t.kind));
   const riskY = tasks.map((t) => RISKS.indexOf(t.risk));
   const planY = tasks.map((t) => (t.needs_plan ? 1 : 0));
   const riskW = balanced(riskY, 3).map((x, n) => (riskY[n] === 2 ? x * TRAINING.highRiskWeight : x));
@@ -238,8 +237,8 @@ export function trainClassifier(tasks: LabelledTask[], trainedOn: string, profil
   });
   return {
     trainedOn,
-    kinds: KINDS,
-    risks: RISKS,
+    kinds: [...TASK_KINDS],
+    risks: [...RISKS],
     bias: {
       kind: Array.from(kind.b).map(round),
       risk: Array.from(risk.b).map(round),

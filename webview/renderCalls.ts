@@ -1,11 +1,8 @@
 // The classifier's calls in the panel header: how sure it was of the kind and the risk, the
 // features that weighed most, and — when a call was unsure — which way it leaned, and whether a
 // classifier model refined it.
-import type { CallView, RunView } from '../src/protocol/panelProtocol';
+import { SET_BY_YOU, type CallView, type RunView } from '../src/protocol/panelProtocol';
 import { h } from './dom';
-
-/** The rule a call carries when the person set it (core/routing/personCalls.ts). */
-const SET_BY_YOU = 'set by you';
 
 const pct = (p: number): string => `${Math.round(p * 100)}%`;
 

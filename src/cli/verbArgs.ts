@@ -3,6 +3,7 @@
 // policy is a configuration error, exit 3). Each returns the value, or the exit code to return.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RoutingPolicy } from '../core/config/policySchema';
+import { RISKS, TASK_KINDS } from '../core/config/stages';
 import type { CliPolicy } from './policyForCli';
 import { EXIT, type VerbIo } from './verbIo';
 
@@ -69,22 +70,19 @@ export async function verbLoadedPolicy(verb: Verb, root: string): Promise<CliPol
   }
 }
 
-const KIND_VALUES = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'] as const;
-const RISK_VALUES = ['low', 'medium', 'high'] as const;
-
 /** The options `--kind` and `--risk`, for a verb's parseArgs config. */
 export const PERSON_CALLS_OPTIONS = { kind: { type: 'string' }, risk: { type: 'string' } } as const;
 
 /** What `--kind` and `--risk` add to a verb's help. */
 export const PERSON_CALLS_HELP = `  --kind KIND    route as this kind of work, whatever the classifier says
-                 (${KIND_VALUES.join(', ')}); the classifier's call stays in the reasons
-  --risk RISK    route at this risk (${RISK_VALUES.join(', ')}), whatever the classifier says`;
+                 (${TASK_KINDS.join(', ')}); the classifier's call stays in the reasons
+  --risk RISK    route at this risk (${RISKS.join(', ')}), whatever the classifier says`;
 
 /** --kind and --risk: the person's calls over the classifier's, or the usage error's exit code. */
 export function verbPersonCalls(
   verb: Verb,
   values: { kind?: string; risk?: string },
-): { kind?: (typeof KIND_VALUES)[number]; risk?: (typeof RISK_VALUES)[number] } | number {
+): { kind?: (typeof TASK_KINDS)[number]; risk?: (typeof RISKS)[number] } | number {
   const pick = <T extends string>(
     name: string,
     value: string | undefined,
@@ -98,8 +96,8 @@ export function verbPersonCalls(
     );
     return null;
   };
-  const kind = pick('kind', values.kind, KIND_VALUES);
-  const risk = pick('risk', values.risk, RISK_VALUES);
+  const kind = pick('kind', values.kind, TASK_KINDS);
+  const risk = pick('risk', values.risk, RISKS);
   if (kind === null || risk === null) return EXIT.usage;
   return { kind, risk };
 }

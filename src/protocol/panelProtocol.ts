@@ -20,6 +20,8 @@ import { STAGES } from '../core/config/stages';
 
 /** The stages in run order, and the role names (the webview may import only src/protocol). */
 export { ROLE_LABELS } from '../core/config/stages';
+/** The rule a call carries when the person set it ("Route again as…"). */
+export { SET_BY_YOU } from '../core/routing/personCalls';
 export const PANEL_STAGES = STAGES;
 export const PanelStageSchema = z.enum(PANEL_STAGES);
 export type PanelStage = z.infer<typeof PanelStageSchema>;

@@ -4,12 +4,12 @@
 // `.switchyard/routing.json`, and the JSON Schema VS Code uses to complete and validate that file.
 import { z } from 'zod';
 import { globProblem } from './pathGlob';
-import { STAGES, TASK_KINDS } from './stages';
+import { RISKS, STAGES, TASK_KINDS } from './stages';
 
 export const StageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof StageSchema>;
 
-export const RiskSchema = z.enum(['low', 'medium', 'high']);
+export const RiskSchema = z.enum(RISKS);
 export type Risk = z.infer<typeof RiskSchema>;
 
 export const TaskKindSchema = z.enum(TASK_KINDS);

@@ -15,3 +15,6 @@ export const ROLE_LABELS = {
 
 /** The kinds of task, in the order filters list them. */
 export const TASK_KINDS = ['question', 'docs', 'test', 'bugfix', 'feature', 'refactor', 'chore'] as const;
+
+/** The risk levels, lowest first. */
+export const RISKS = ['low', 'medium', 'high'] as const;

@@ -3,8 +3,7 @@
 import type { Stage } from '../config/policySchema';
 import type { PipelineEvent } from '../stage/events';
 import type { RejectedAlternative, RoutingDecision } from '../routing/decisionSchema';
-import type { Classification } from '../routing/classificationSchema';
-import { SET_BY_YOU } from '../routing/personCalls';
+import { setByPerson } from '../routing/personCalls';
 import { RUN_RECORD_VERSION, type RunRecord } from './runRecordSchema';
 
 export class RunRecorder {
@@ -110,7 +109,7 @@ export function recordFromEvents(events: readonly PipelineEvent[]): RunRecord | 
     task: d.task,
     kind: d.kind,
     risk: d.risk,
-    ...personSet(d.classification),
+    ...personSet(setByPerson(d.classification)),
     signals: d.classification.signals,
     decision: {
       stages: d.stages.map((s) => ({
@@ -164,8 +163,6 @@ function residencyOf(d: RoutingDecision, events: readonly PipelineEvent[]): RunR
   };
 }
 
-/** Which calls the person set, when they set any (see core/routing/personCalls). */
-function personSet(c: Classification): { setByPerson?: Array<'kind' | 'risk'> } {
-  const set = (['kind', 'risk'] as const).filter((head) => c.calls?.[head].rule === SET_BY_YOU);
-  return set.length ? { setByPerson: set } : {};
-}
+/** The field only when the person set a call (see core/routing/personCalls). */
+const personSet = (set: Array<'kind' | 'risk'>): { setByPerson?: Array<'kind' | 'risk'> } =>
+  set.length ? { setByPerson: set } : {};

@@ -2,7 +2,7 @@
 // what the task is, why it was classified so, which model owns each stage and why, what was
 // rejected and why, the gates and the estimate. The UI renders the same data its own way.
 import type { Call, Classification } from './classificationSchema';
-import { SET_BY_YOU, shownCalls } from './personCalls';
+import { SET_BY_YOU, setByPerson, shownCalls } from './personCalls';
 import { ROLE_LABELS, type AppliedResidencyRule, type RoutingDecision } from './decisionSchema';
 
 function usd(n: number): string {
@@ -40,17 +40,15 @@ export function explainDecision(d: RoutingDecision, opts: { verbose?: boolean } 
   const out: string[] = [];
   const c = d.classification;
   out.push(`Task: ${d.task}`);
-  const setByYou = (['kind', 'risk'] as const).filter((head) => c.calls?.[head].rule === SET_BY_YOU);
+  const setByYou = setByPerson(c);
   const who = `${c.source} classifier`;
   out.push(
     `Kind: ${d.kind}   Risk: ${d.risk}   (${setByYou.length ? `${setByYou.join(' and ')} set by you; ${who}` : who})`,
   );
   const local = d.localClassification ?? c;
   const shown = shownCalls(c, local);
-  if (shown) {
-    const person = shown.kind[1].rule === SET_BY_YOU || shown.risk[1].rule === SET_BY_YOU;
-    out.push(...callLines({ kind: shown.kind[1], risk: shown.risk[1] }, (person ? c : local).needsPlan));
-  }
+  if (shown)
+    out.push(...callLines({ kind: shown.kind[1], risk: shown.risk[1] }, (setByYou.length ? c : local).needsPlan));
   out.push(`Signals: ${c.signals.length ? c.signals.join(', ') : 'none'}`);
   for (const r of c.reasons) out.push(`  · ${r}`);
   if (d.localClassification) {

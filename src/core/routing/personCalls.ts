@@ -23,24 +23,20 @@ function said(label: string, call: Call | undefined): string {
   return `${label}, ${call.rule ? 'by rule' : pct(call.confidence)}`;
 }
 
+const HEADS = ['kind', 'risk'] as const;
+/** How a head reads in a reason: "bugfix: …", "high risk: …". */
+const READS = { kind: '', risk: ' risk' } as const;
+
 /** The classification with the person's kind and risk in place of the classifier's. */
 export function withPersonCalls(c: Classification, person: PersonCalls | undefined): Classification {
-  if (!person || (person.kind === undefined && person.risk === undefined)) return c;
+  const set = HEADS.filter((head) => person?.[head] !== undefined);
+  if (!person || !set.length) return c;
   const kind = person.kind ?? c.kind;
   const risk = person.risk ?? c.risk;
-  const reasons: string[] = [];
-  if (person.kind !== undefined)
-    reasons.push(
-      person.kind === c.kind
-        ? `${kind}: ${SET_BY_YOU} (the classifier said so too)`
-        : `${kind}: ${SET_BY_YOU} (the classifier said ${said(c.kind, c.calls?.kind)})`,
-    );
-  if (person.risk !== undefined)
-    reasons.push(
-      person.risk === c.risk
-        ? `${risk} risk: ${SET_BY_YOU} (the classifier said so too)`
-        : `${risk} risk: ${SET_BY_YOU} (the classifier said ${said(c.risk, c.calls?.risk)})`,
-    );
+  const reasons = set.map((head) => {
+    const was = person[head] === c[head] ? 'so too' : said(c[head], c.calls?.[head]);
+    return `${person[head]}${READS[head]}: ${SET_BY_YOU} (the classifier said ${was})`;
+  });
   // A plan for every high-risk change; a question changes nothing to plan; otherwise the
   // classifier's reading of the scope stands.
   const needsPlan = risk === 'high' ? true : kind === 'question' ? false : c.needsPlan;
@@ -51,10 +47,15 @@ export function withPersonCalls(c: Classification, person: PersonCalls | undefin
     reasons: [...reasons, ...c.reasons],
     needsPlan,
     calls: c.calls && {
-      kind: person.kind !== undefined ? PERSON_CALL : c.calls.kind,
-      risk: person.risk !== undefined ? PERSON_CALL : c.calls.risk,
+      kind: set.includes('kind') ? PERSON_CALL : c.calls.kind,
+      risk: set.includes('risk') ? PERSON_CALL : c.calls.risk,
     },
   };
+}
+
+/** Which calls of a classification the person set, in the order kind, risk. */
+export function setByPerson(c: Classification): Array<'kind' | 'risk'> {
+  return HEADS.filter((head) => c.calls?.[head].rule === SET_BY_YOU);
 }
 
 /**
@@ -66,9 +67,9 @@ export function shownCalls(
   local: Classification,
 ): { kind: [label: string, call: Call]; risk: [label: string, call: Call] } | undefined {
   if (!local.calls) return undefined;
-  const byPerson = (head: 'kind' | 'risk'): boolean => c.calls?.[head].rule === SET_BY_YOU;
+  const set = setByPerson(c);
   return {
-    kind: byPerson('kind') ? [c.kind, c.calls!.kind] : [local.kind, local.calls.kind],
-    risk: byPerson('risk') ? [c.risk, c.calls!.risk] : [local.risk, local.calls.risk],
+    kind: set.includes('kind') ? [c.kind, c.calls!.kind] : [local.kind, local.calls.kind],
+    risk: set.includes('risk') ? [c.risk, c.calls!.risk] : [local.risk, local.calls.risk],
   };
 }

@@ -5,12 +5,10 @@
 // when the new route has a scout, so locating the code is not paid for twice.
 import * as vscode from 'vscode';
 import type { Risk, TaskKind } from '../../core/config/policySchema';
-import { TASK_KINDS } from '../../core/config/stages';
+import { RISKS, TASK_KINDS } from '../../core/config/stages';
 import type { PersonCalls } from '../../core/routing/personCalls';
 import { startRun } from '../runs/startRun';
 import type { Services } from '../services';
-
-const RISKS: readonly Risk[] = ['low', 'medium', 'high'];
 
 const KIND_HINTS: Record<TaskKind, string> = {
   question: 'an answer, no edits',
@@ -28,10 +26,9 @@ const RISK_HINTS: Record<Risk, string> = {
   high: 'scout, architect, review and a human gate',
 };
 
-/** Arguments from a caller (tests, a link): { kind, risk } or (kind, risk). */
+/** Calls a caller passed (a test, another command): `{ kind, risk }`. */
 function given(args: unknown[]): PersonCalls | undefined {
-  const [a, b] = args;
-  const obj = a && typeof a === 'object' ? (a as Record<string, unknown>) : { kind: a, risk: b };
+  const obj = args[0] && typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : {};
   const kind = (TASK_KINDS as readonly unknown[]).includes(obj.kind) ? (obj.kind as TaskKind) : undefined;
   const risk = (RISKS as readonly unknown[]).includes(obj.risk) ? (obj.risk as Risk) : undefined;
   return kind || risk ? { kind, risk } : undefined;
