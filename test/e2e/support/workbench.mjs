@@ -51,7 +51,9 @@ function quickInput(page) {
 
 /** Opens the command palette with F1 (as a person would) and returns its input box. */
 export async function openCommandPalette(page) {
-  const widget = quickInput(page);
+  // The palette's input, not just the widget: a quick pick that is still closing (Escape pressed a
+  // moment ago) shows the widget while the F1 that followed it was lost.
+  const input = quickInput(page).locator('.quick-input-box input');
   // Focus the workbench first: keys go to whatever has focus, and a fresh page may have none.
   await page
     .locator('.monaco-workbench')
@@ -60,14 +62,12 @@ export async function openCommandPalette(page) {
   for (let attempt = 0; attempt < 3; attempt++) {
     await page.keyboard.press('F1');
     try {
-      await widget.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
       break;
     } catch (err) {
       if (attempt === 2) throw new Error(`the command palette did not open after pressing F1: ${err.message}`);
     }
   }
-  const input = widget.locator('.quick-input-box input');
-  await input.waitFor({ state: 'visible' });
   return input;
 }
 
